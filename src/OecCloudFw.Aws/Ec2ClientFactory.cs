@@ -1,0 +1,78 @@
+using Amazon;
+using Amazon.EC2;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using OecCloudFw.Core;
+
+namespace OecCloudFw.Aws;
+
+/// <summary>Builds an EC2 client from the SDK's standard credential and region chain plus the operator's overrides.</summary>
+public sealed class Ec2ClientFactory(IEnvironment environment)
+{
+    public (IAmazonEC2 Client, string Region) Create(Ec2ConnectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var endpoint = options.EndpointUrl ?? environment.Variable("AWS_ENDPOINT_URL_EC2") ?? environment.Variable("AWS_ENDPOINT_URL");
+        if (endpoint is not null &&
+            (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            throw new InvalidInputException($"'{endpoint}' is not an endpoint URL: use http(s)://host[:port]");
+        }
+
+        var retryMode = options.RetryMode.ToLowerInvariant() switch
+        {
+            "standard" => RequestRetryMode.Standard,
+            "adaptive" => RequestRetryMode.Adaptive,
+            _ => throw new InvalidInputException($"'{options.RetryMode}' is not a retry mode: use standard or adaptive"),
+        };
+
+        var profileName = options.Profile ?? environment.Variable("AWS_PROFILE");
+        CredentialProfile? profile = null;
+        if (profileName is not null && !new CredentialProfileStoreChain().TryGetProfile(profileName, out profile))
+        {
+            throw new InvalidInputException($"AWS profile '{profileName}' not found in ~/.aws/config or ~/.aws/credentials: check --profile");
+        }
+
+        var region = options.Region ?? environment.Variable("AWS_REGION") ?? environment.Variable("AWS_DEFAULT_REGION") ??
+                     profile?.Region?.SystemName ?? (endpoint is null ? FallbackRegion() : "us-east-1");
+        if (region is null)
+        {
+            throw new InvalidInputException("no AWS region: pass --region or set AWS_REGION");
+        }
+
+        var config = new AmazonEC2Config
+        {
+            RetryMode = retryMode,
+            MaxErrorRetry = Math.Max(0, options.MaxAttempts - 1),
+            Timeout = options.Timeout,
+        };
+        if (endpoint is not null)
+        {
+            config.ServiceURL = endpoint;
+            config.AuthenticationRegion = region;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+
+        if (profileName is not null)
+        {
+            config.Profile = new Profile(profileName);
+        }
+
+        return (new AmazonEC2Client(config), region);
+    }
+
+    private static string? FallbackRegion()
+    {
+        try
+        {
+            return FallbackRegionFactory.GetRegionEndpoint()?.SystemName;
+        }
+        catch (AmazonClientException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net.Sockets;
+using Amazon.EC2;
+using Amazon.Runtime;
+using OecCloudFw.Core;
+
+namespace OecCloudFw.Aws;
+
+/// <summary>Turns SDK failures into messages that name the cause and the fix.</summary>
+internal static class Ec2Errors
+{
+    public static async Task<T> Call<T>(string action, SecurityGroupId group, string region, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (AmazonEC2Exception ex)
+        {
+            throw new LayerFailureException(Describe(ex.ErrorCode, ex.Message, action, group, region), ex);
+        }
+        catch (AmazonServiceException ex) when (ex.ErrorCode is not null)
+        {
+            throw new LayerFailureException(Describe(ex.ErrorCode, ex.Message, action, group, region), ex);
+        }
+        catch (AmazonClientException ex) when (IsMissingCredentials(ex))
+        {
+            throw new LayerFailureException(
+                "no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass --profile (run 'aws sso login' for SSO profiles), or run on an instance with a role",
+                ex);
+        }
+        catch (Exception ex) when (FindNetworkFailure(ex) is { } network)
+        {
+            throw new LayerFailureException($"cannot reach the EC2 endpoint for {region}: {network.Message}: check --endpoint-url and the network", ex);
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw new LayerFailureException($"EC2 {action} failed ({(int)ex.StatusCode}): {ex.Message}", ex);
+        }
+    }
+
+    internal static string Describe(string code, string message, string action, SecurityGroupId group, string region) => code switch
+    {
+        "InvalidGroup.NotFound" or "InvalidGroupId.NotFound" =>
+            $"security group {group} not found in {region} ({code}): check --region and the group id",
+        "UnauthorizedOperation" =>
+            $"not authorized to call ec2:{action} on {group} ({code}): grant the IAM action ec2:{action} to this identity",
+        "AuthFailure" or "InvalidClientTokenId" or "SignatureDoesNotMatch" or "ExpiredToken" or "RequestExpired" =>
+            $"AWS rejected the credentials ({code}): {message}: refresh them (aws sso login, new keys) or pick another --profile",
+        "RulesPerSecurityGroupLimitExceeded" =>
+            $"{group} would exceed its inbound rule quota ({code}): remove unused rules or raise the 'Inbound or outbound rules per security group' quota",
+        "RequestLimitExceeded" or "Throttling" =>
+            $"EC2 throttled ec2:{action} ({code}) through every retry: re-run later, or use --retry-mode adaptive",
+        "InvalidParameterValue" or "InvalidPermission.Malformed" =>
+            $"EC2 refused the request ({code}): {message}",
+        _ => $"ec2:{action} on {group} failed ({code}): {message}",
+    };
+
+    private static bool IsMissingCredentials(AmazonClientException ex) =>
+        ex.Message.Contains("credential", StringComparison.OrdinalIgnoreCase) ||
+        ex.InnerException?.Message.Contains("credential", StringComparison.OrdinalIgnoreCase) == true;
+
+    private static Exception? FindNetworkFailure(Exception ex)
+    {
+        for (var e = (Exception?)ex; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException or SocketException or TaskCanceledException or TimeoutException)
+            {
+                return e;
+            }
+        }
+
+        return null;
+    }
+}

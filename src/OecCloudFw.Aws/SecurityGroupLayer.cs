@@ -1,0 +1,248 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using OecCloudFw.Core;
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Planning;
+using OecCloudFw.Core.Policy;
+using OecCloudFw.Core.Rules;
+using PortRange = OecCloudFw.Core.Net.PortRange;
+using Protocol = OecCloudFw.Core.Net.Protocol;
+using RuleAction = OecCloudFw.Core.Rules.RuleAction;
+
+namespace OecCloudFw.Aws;
+
+/// <summary>
+/// Reads an EC2 security group's ingress into Core rules and applies plans to it: one read, then at most one
+/// authorize carrying every missing permission (tagged as the tool's own), and revokes only by rule id.
+/// </summary>
+public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQuota = SecurityGroupLayer.DefaultRulesQuota)
+{
+    /// <summary>EC2's default "inbound rules per security group", enforced per address family.</summary>
+    public const int DefaultRulesQuota = 60;
+
+    private const int MaxDuplicateRounds = 3;
+
+    public string Region => region;
+
+    /// <summary>Reads the group's ingress rules (DescribeSecurityGroupRules, every page).</summary>
+    public async Task<SecurityGroupSnapshot> ReadAsync(SecurityGroupId group, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var rules = new List<SecurityGroupRule>();
+        string? token = null;
+        do
+        {
+            var request = new DescribeSecurityGroupRulesRequest
+            {
+                Filters = [new Filter("group-id", [group.Value])],
+                NextToken = token,
+            };
+            var page = await Ec2Errors.Call("DescribeSecurityGroupRules", group, region,
+                () => ec2.DescribeSecurityGroupRulesAsync(request, cancellationToken));
+            rules.AddRange(page.SecurityGroupRules ?? []);
+            token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+        }
+        while (token is not null);
+
+        if (rules.Count == 0)
+        {
+            // A filter never fails, and every existing group has at least its default egress rule unless someone
+            // removed it: only then ask whether the group exists at all.
+            await Ec2Errors.Call("DescribeSecurityGroups", group, region,
+                () => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [group.Value] }, cancellationToken));
+        }
+
+        var normalized = new List<Rule>();
+        var references = new List<string>();
+        foreach (var rule in rules.Where(r => r.IsEgress != true))
+        {
+            if (ToRule(rule) is { } converted)
+            {
+                normalized.Add(converted);
+            }
+            else
+            {
+                references.Add(Describe(rule));
+            }
+        }
+
+        return new SecurityGroupSnapshot(group, region, normalized, references);
+    }
+
+    /// <summary>Brings the group's ingress to the policy; adds first, then (with prune) revokes the tool's own extras.</summary>
+    public async Task<OpenResult> OpenAsync(SecurityGroupId group, FirewallPolicy policy, bool prune, bool dryRun, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var before = await ReadAsync(group, cancellationToken);
+        var plan = Planner.Build(policy.DesiredRules(), before.Rules, prune);
+        EnsureWithinQuota(before, plan);
+        if (dryRun || plan.IsNoOp)
+        {
+            return new OpenResult(before, plan, false, [], []);
+        }
+
+        var created = new List<string>();
+        var toAdd = plan.ToAdd.ToList();
+        for (var round = 1; toAdd.Count > 0; round++)
+        {
+            try
+            {
+                var response = await Ec2Errors.Call("AuthorizeSecurityGroupIngress", group, region,
+                    () => ec2.AuthorizeSecurityGroupIngressAsync(AuthorizeRequest(group, toAdd), cancellationToken));
+                created.AddRange((response.SecurityGroupRules ?? []).Select(r => r.SecurityGroupRuleId));
+                break;
+            }
+            catch (LayerFailureException ex) when (ex.InnerException is AmazonEC2Exception { ErrorCode: "InvalidPermission.Duplicate" } && round < MaxDuplicateRounds)
+            {
+                // Someone added one of these rules meanwhile. EC2 rejects the whole call, so read again and add what is still missing.
+                var now = await ReadAsync(group, cancellationToken);
+                toAdd = Planner.Build(policy.DesiredRules(), now.Rules).ToAdd.ToList();
+            }
+            catch (LayerFailureException ex) when (ex.InnerException is AmazonEC2Exception { ErrorCode: "InvalidPermission.Duplicate" })
+            {
+                break;
+            }
+        }
+
+        var revoked = await RevokeAsync(group, plan.ToRemove.ToList(), cancellationToken);
+        return new OpenResult(before, plan, true, created, revoked);
+    }
+
+    /// <summary>
+    /// Revokes the tool's own rules for exactly these ports (and sources, when given). Rules it did not create are left
+    /// and reported; so are broader rules that still admit the port.
+    /// </summary>
+    public async Task<CloseResult> CloseAsync(
+        SecurityGroupId group,
+        IReadOnlyList<PortRange> ports,
+        IReadOnlyList<Cidr> sources,
+        Protocol protocol,
+        bool dryRun,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        ArgumentNullException.ThrowIfNull(sources);
+        var before = await ReadAsync(group, cancellationToken);
+        bool SourceMatches(Rule r) => sources.Count == 0 || sources.Contains(r.Source);
+        var matching = before.Rules
+            .Where(r => r.Protocol == protocol && ports.Contains(r.Ports) && SourceMatches(r))
+            .ToList();
+        var own = matching.Where(r => r.Origin == RuleOrigin.Tool).ToList();
+        var foreign = matching.Where(r => r.Origin != RuleOrigin.Tool).ToList();
+        var still = before.Rules
+            .Where(r => !own.Contains(r) && r.Protocol.Covers(protocol) &&
+                        (r.Protocol == Protocol.All || ports.Any(p => p.Overlaps(r.Ports))) &&
+                        (sources.Count == 0 || sources.Any(s => s.Overlaps(r.Source))))
+            .ToList();
+        if (dryRun || own.Count == 0)
+        {
+            return new CloseResult(own, foreign, still, false);
+        }
+
+        await RevokeAsync(group, own, cancellationToken);
+        return new CloseResult(own, foreign, still, true);
+    }
+
+    private async Task<IReadOnlyList<string>> RevokeAsync(SecurityGroupId group, IReadOnlyList<Rule> rules, CancellationToken cancellationToken)
+    {
+        var ids = rules.Where(r => r.Origin == RuleOrigin.Tool && r.Id is not null).Select(r => r.Id!).ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            await Ec2Errors.Call("RevokeSecurityGroupIngress", group, region,
+                () => ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = group.Value, SecurityGroupRuleIds = ids }, cancellationToken));
+        }
+        catch (LayerFailureException ex) when (ex.InnerException is AmazonEC2Exception { ErrorCode: "InvalidSecurityGroupRuleId.NotFound" })
+        {
+            // Some are gone already (a concurrent close): revoke the ones that are left.
+            var now = await ReadAsync(group, cancellationToken);
+            var left = ids.Where(id => now.Rules.Any(r => r.Id == id)).ToList();
+            if (left.Count > 0)
+            {
+                await Ec2Errors.Call("RevokeSecurityGroupIngress", group, region,
+                    () => ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = group.Value, SecurityGroupRuleIds = left }, cancellationToken));
+            }
+        }
+
+        return ids;
+    }
+
+    private void EnsureWithinQuota(SecurityGroupSnapshot before, Plan plan)
+    {
+        foreach (var family in new[] { IpFamily.IPv4, IpFamily.IPv6 })
+        {
+            var after = before.CountFor(family) + plan.ToAdd.Count(r => r.Family == family);
+            if (after > rulesQuota)
+            {
+                throw new LayerFailureException(
+                    $"{before.GroupId} would have {after} {family} inbound rules, over the quota of {rulesQuota} per family: " +
+                    "remove unused rules, narrow the policy, or raise the 'Inbound or outbound rules per security group' quota (and pass --rules-quota)");
+            }
+        }
+    }
+
+    private static AuthorizeSecurityGroupIngressRequest AuthorizeRequest(SecurityGroupId group, IReadOnlyList<Rule> rules) => new()
+    {
+        GroupId = group.Value,
+        IpPermissions = rules
+            .GroupBy(r => (r.Protocol, r.Ports))
+            .Select(g =>
+            {
+                var permission = new IpPermission
+                {
+                    IpProtocol = g.Key.Protocol == Protocol.All ? "-1" : g.Key.Protocol.ToName(),
+                    FromPort = g.Key.Protocol is Protocol.All or Protocol.Icmp ? -1 : g.Key.Ports.From,
+                    ToPort = g.Key.Protocol is Protocol.All or Protocol.Icmp ? -1 : g.Key.Ports.To,
+                };
+                var v4 = g.Where(r => r.Family == IpFamily.IPv4).Select(r => new IpRange { CidrIp = r.Source.ToString(), Description = r.Description }).ToList();
+                var v6 = g.Where(r => r.Family == IpFamily.IPv6).Select(r => new Ipv6Range { CidrIpv6 = r.Source.ToString(), Description = r.Description }).ToList();
+                if (v4.Count > 0)
+                {
+                    permission.Ipv4Ranges = v4;
+                }
+
+                if (v6.Count > 0)
+                {
+                    permission.Ipv6Ranges = v6;
+                }
+
+                return permission;
+            })
+            .ToList(),
+        TagSpecifications =
+        [
+            new TagSpecification
+            {
+                ResourceType = ResourceType.SecurityGroupRule,
+                Tags = [new Tag(OwnershipTag.Key, OwnershipTag.Value)],
+            },
+        ],
+    };
+
+    internal static Rule? ToRule(SecurityGroupRule rule)
+    {
+        var cidrText = rule.CidrIpv4 ?? rule.CidrIpv6;
+        if (cidrText is null || !Cidr.TryParse(cidrText, out var source) || !ProtocolNames.TryParse(rule.IpProtocol, out var protocol))
+        {
+            return null;
+        }
+
+        var from = rule.FromPort ?? -1;
+        var to = rule.ToPort ?? -1;
+        var ports = protocol is Protocol.All or Protocol.Icmp || from < 0 || (from <= 1 && to >= PortRange.MaxPort)
+            ? PortRange.All
+            : new PortRange(Math.Max(from, PortRange.MinPort), Math.Min(to, PortRange.MaxPort));
+        var own = rule.Tags?.Any(t => t.Key == OwnershipTag.Key && t.Value == OwnershipTag.Value) == true;
+        return new Rule(protocol.Value, ports, source, RuleAction.Allow, rule.Description, own ? RuleOrigin.Tool : RuleOrigin.Foreign, rule.SecurityGroupRuleId);
+    }
+
+    private static string Describe(SecurityGroupRule rule)
+    {
+        var source = rule.ReferencedGroupInfo?.GroupId ?? rule.PrefixListId ?? rule.CidrIpv4 ?? rule.CidrIpv6 ?? "?";
+        return $"{rule.SecurityGroupRuleId}: {rule.IpProtocol} {rule.FromPort}-{rule.ToPort} from {source}";
+    }
+}

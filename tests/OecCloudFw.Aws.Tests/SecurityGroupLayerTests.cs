@@ -1,0 +1,347 @@
+using OecCloudFw.Aws;
+using OecCloudFw.Core;
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Planning;
+using OecCloudFw.Core.Policy;
+using OecCloudFw.Core.Rules;
+using OecCloudFw.Testing.Aws;
+
+namespace OecCloudFw.Aws.Tests;
+
+public sealed class SecurityGroupLayerTests : IAsyncLifetime
+{
+    private FakeEc2 _fake = null!;
+
+    public async ValueTask InitializeAsync() => _fake = await FakeEc2.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _fake.DisposeAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Key(FakeSecurityGroupRule r) => $"{r.IpProtocol}/{r.FromPort}-{r.ToPort} {r.Cidr}";
+
+    [Fact]
+    public async Task Open_FreshGroup_OneReadOneAuthorizeWithGuideDescriptions()
+    {
+        var group = _fake.CreateGroup();
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var result = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, prune: false, dryRun: false, Ct);
+
+        Assert.True(result.Applied);
+        Assert.Equal(1, _fake.Reads);
+        Assert.Equal(1, _fake.Calls("AuthorizeSecurityGroupIngress"));
+        var ingress = _fake.Ingress(group);
+        Assert.Equal(
+            ["tcp/22-22 0.0.0.0/0", "tcp/443-443 0.0.0.0/0", "tcp/80-80 0.0.0.0/0"],
+            ingress.Select(Key).Order(StringComparer.Ordinal));
+        Assert.Equal("OEC.sh management", ingress.Single(r => r.FromPort == 22).Description);
+        Assert.Equal("Web traffic", ingress.Single(r => r.FromPort == 80).Description);
+        Assert.Equal("Secure web traffic", ingress.Single(r => r.FromPort == 443).Description);
+        Assert.All(ingress, r => Assert.Equal(OwnershipTag.Value, r.Tags[OwnershipTag.Key]));
+        Assert.Equal(3, result.CreatedRuleIds.Count);
+    }
+
+    [Fact]
+    public async Task Open_CompliantGroup_OneReadNoMutation()
+    {
+        var group = _fake.CreateGroup();
+        _fake.AddIngress(group, "tcp", 22, 22, "0.0.0.0/0");
+        _fake.AddIngress(group, "tcp", 80, 80, "0.0.0.0/0");
+        _fake.AddIngress(group, "tcp", 443, 443, "0.0.0.0/0");
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var result = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+
+        Assert.False(result.Applied);
+        Assert.True(result.Plan.IsNoOp);
+        Assert.Equal(1, _fake.Reads);
+        Assert.Equal(0, _fake.Mutations);
+    }
+
+    [Fact]
+    public async Task Open_SecondRun_IsIdempotent()
+    {
+        var group = _fake.CreateGroup();
+        var layer = Ec2TestClient.CreateLayer(_fake);
+        await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        _fake.ResetCounts();
+
+        var second = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+
+        Assert.True(second.Plan.IsNoOp);
+        Assert.Equal(0, _fake.Mutations);
+        Assert.Equal(3, _fake.Ingress(group).Count);
+    }
+
+    [Fact]
+    public async Task Open_NonCanonicalSource_StoredAsAwsDoesAndStaysCompliant()
+    {
+        var group = _fake.CreateGroup();
+        var layer = Ec2TestClient.CreateLayer(_fake);
+        var policy = PolicyBuilder.Build(new PolicyOptions { SshSources = ["100.68.0.18/18"] });
+
+        await layer.OpenAsync(SecurityGroupId.Parse(group), policy, false, false, Ct);
+        _fake.ResetCounts();
+        var again = await layer.OpenAsync(SecurityGroupId.Parse(group), policy, false, false, Ct);
+
+        Assert.Contains(_fake.Ingress(group), r => r.FromPort == 22 && r.Cidr == "100.68.0.0/18");
+        Assert.DoesNotContain(_fake.Ingress(group), r => r.FromPort == 22 && r.Cidr == "0.0.0.0/0");
+        Assert.Equal(0, _fake.Mutations);
+        Assert.True(again.Plan.IsNoOp);
+    }
+
+    [Fact]
+    public async Task Open_Ipv6_AddsBothFamiliesInOneCall()
+    {
+        var group = _fake.CreateGroup();
+        var layer = Ec2TestClient.CreateLayer(_fake);
+        var policy = PolicyBuilder.Build(new PolicyOptions { Ipv6 = true });
+
+        await layer.OpenAsync(SecurityGroupId.Parse(group), policy, false, false, Ct);
+
+        Assert.Equal(1, _fake.Mutations);
+        Assert.Equal(6, _fake.Ingress(group).Count);
+        Assert.Equal(3, _fake.Ingress(group).Count(r => r.CidrIpv6 == "::/0"));
+    }
+
+    [Fact]
+    public async Task Open_ConcurrentDuplicate_RereadsAndAddsTheRest()
+    {
+        var group = _fake.CreateGroup();
+        var layer = Ec2TestClient.CreateLayer(_fake);
+        var raced = false;
+        _fake.BeforeAction = action =>
+        {
+            if (action == "AuthorizeSecurityGroupIngress" && !raced)
+            {
+                raced = true;
+                _fake.AddIngress(group, "tcp", 80, 80, "0.0.0.0/0", "added by someone else");
+            }
+        };
+
+        var result = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+
+        Assert.True(result.Applied);
+        Assert.Equal(2, _fake.Calls("AuthorizeSecurityGroupIngress"));
+        Assert.Equal(3, _fake.Ingress(group).Count);
+        Assert.Equal("added by someone else", _fake.Ingress(group).Single(r => r.FromPort == 80).Description);
+    }
+
+    [Fact]
+    public async Task Open_WouldExceedQuota_FailsBeforeAnyMutation()
+    {
+        var group = _fake.CreateGroup();
+        for (var i = 0; i < 59; i++)
+        {
+            _fake.AddIngress(group, "tcp", 10000 + i, 10000 + i, "10.0.0.0/8");
+        }
+
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
+
+        Assert.Contains("quota of 60", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _fake.Mutations);
+        Assert.Equal(59, _fake.Ingress(group).Count);
+    }
+
+    [Fact]
+    public async Task Open_EndpointEnforcesQuota_RealErrorCodeIsReported()
+    {
+        var group = _fake.CreateGroup();
+        _fake.RulesQuota = 2;
+        var layer = Ec2TestClient.CreateLayer(_fake, quota: 100);
+
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
+
+        Assert.Contains("RulesPerSecurityGroupLimitExceeded", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_fake.Ingress(group));
+    }
+
+    [Fact]
+    public async Task Read_ManyPages_FollowsNextToken()
+    {
+        var group = _fake.CreateGroup();
+        for (var i = 0; i < 7; i++)
+        {
+            _fake.AddIngress(group, "tcp", 2000 + i, 2000 + i, "192.0.2.0/24");
+        }
+
+        _fake.PageSize = 3;
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var snapshot = await layer.ReadAsync(SecurityGroupId.Parse(group), Ct);
+
+        Assert.Equal(7, snapshot.Rules.Count);
+        Assert.Equal(3, _fake.Calls("DescribeSecurityGroupRules"));
+    }
+
+    [Fact]
+    public async Task Open_MissingGroup_NamesGroupAndRegion()
+    {
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => layer.OpenAsync(SecurityGroupId.Parse("sg-0123456789abcdef0"), FirewallPolicy.Default, false, false, Ct));
+
+        Assert.Equal("security group sg-0123456789abcdef0 not found in eu-west-1 (InvalidGroup.NotFound): check --region and the group id", ex.Message);
+        Assert.Equal(0, _fake.Mutations);
+    }
+
+    [Fact]
+    public async Task Open_Unauthorized_NamesTheMissingIamAction()
+    {
+        var group = _fake.CreateGroup();
+        _fake.Inject("AuthorizeSecurityGroupIngress", Ec2Fault.Unauthorized);
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
+
+        Assert.Contains("ec2:AuthorizeSecurityGroupIngress", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("UnauthorizedOperation", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_fake.Ingress(group));
+    }
+
+    [Fact]
+    public async Task Open_ThrottledAndServerErrors_SdkRetriesAndConverges()
+    {
+        var group = _fake.CreateGroup();
+        _fake.Inject("DescribeSecurityGroupRules", Ec2Fault.ServerError);
+        _fake.Inject("AuthorizeSecurityGroupIngress", Ec2Fault.Throttle, 2);
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var result = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+
+        Assert.True(result.Applied);
+        Assert.Equal(3, _fake.Calls("AuthorizeSecurityGroupIngress"));
+        Assert.Equal(3, _fake.Ingress(group).Count);
+    }
+
+    [Fact]
+    public async Task Open_ThrottledBeyondRetries_FailsCleanlyThenConvergesOnRerun()
+    {
+        var group = _fake.CreateGroup();
+        _fake.Inject("AuthorizeSecurityGroupIngress", Ec2Fault.Throttle, 4);
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
+        Assert.Contains("RequestLimitExceeded", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_fake.Ingress(group));
+
+        var rerun = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        Assert.True(rerun.Applied);
+        Assert.Equal(3, _fake.Ingress(group).Count);
+    }
+
+    [Fact]
+    public async Task Open_SlowResponseTimesOut_RetryConvergesWithoutDuplicates()
+    {
+        var group = _fake.CreateGroup();
+        _fake.SlowDelay = TimeSpan.FromSeconds(3);
+        _fake.Inject("AuthorizeSecurityGroupIngress", Ec2Fault.SlowResponse);
+        var layer = Ec2TestClient.CreateLayer(_fake, timeout: TimeSpan.FromSeconds(1));
+
+        try
+        {
+            await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        }
+        catch (LayerFailureException)
+        {
+            // Failing cleanly is allowed; the re-run below must converge.
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5), Ct);
+        var rerun = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+
+        Assert.True(rerun.Plan.IsNoOp);
+        Assert.Equal(3, _fake.Ingress(group).Count);
+    }
+
+    [Fact]
+    public async Task Open_DryRun_ChangesNothing()
+    {
+        var group = _fake.CreateGroup();
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var result = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, dryRun: true, Ct);
+
+        Assert.Equal(3, result.Plan.ToAdd.Count());
+        Assert.Equal(0, _fake.Mutations);
+    }
+
+    [Fact]
+    public async Task Open_Prune_RemovesOnlyOwnExtras()
+    {
+        var group = _fake.CreateGroup();
+        var own = new Dictionary<string, string> { [OwnershipTag.Key] = OwnershipTag.Value };
+        _fake.AddIngress(group, "tcp", 5432, 5432, "0.0.0.0/0", "PostgreSQL", own);
+        _fake.AddIngress(group, "tcp", 3306, 3306, "0.0.0.0/0", "someone's MySQL");
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var result = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, prune: true, dryRun: false, Ct);
+
+        Assert.Single(result.RevokedRuleIds);
+        Assert.DoesNotContain(_fake.Ingress(group), r => r.FromPort == 5432);
+        Assert.Contains(_fake.Ingress(group), r => r.FromPort == 3306);
+        Assert.Equal(["AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress"], _fake.CallLog.Where(a => !a.StartsWith("Describe", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Close_OwnRule_RevokedByIdForeignLeft()
+    {
+        var group = _fake.CreateGroup();
+        var own = new Dictionary<string, string> { [OwnershipTag.Key] = OwnershipTag.Value };
+        var ownId = _fake.AddIngress(group, "tcp", 8069, 8069, "203.0.113.0/24", "Direct Odoo HTTP", own);
+        _fake.AddIngress(group, "tcp", 8069, 8069, "198.51.100.0/24", "console rule");
+        _fake.AddIngress(group, "tcp", 8000, 9000, "0.0.0.0/0", "wide");
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var result = await layer.CloseAsync(SecurityGroupId.Parse(group), [PortRange.Single(8069)], [], Protocol.Tcp, false, Ct);
+
+        Assert.Equal(ownId, Assert.Single(result.Revoked).Id);
+        Assert.Single(result.LeftForeign);
+        Assert.Equal(2, result.StillAdmittedBy.Count);
+        Assert.DoesNotContain(_fake.Ingress(group), r => r.RuleId == ownId);
+        Assert.Equal(2, _fake.Ingress(group).Count);
+        Assert.Equal(1, _fake.Calls("RevokeSecurityGroupIngress"));
+    }
+
+    [Fact]
+    public async Task Close_WithSource_RevokesOnlyThatSource()
+    {
+        var group = _fake.CreateGroup();
+        var layer = Ec2TestClient.CreateLayer(_fake);
+        var policy = PolicyBuilder.Build(new PolicyOptions { Optional = ["5432"], Sources = ["10.0.0.5/32", "10.0.0.6/32"] });
+        await layer.OpenAsync(SecurityGroupId.Parse(group), policy, false, false, Ct);
+
+        await layer.CloseAsync(SecurityGroupId.Parse(group), [PortRange.Single(5432)], [Cidr.Parse("10.0.0.5/32")], Protocol.Tcp, false, Ct);
+
+        Assert.Equal(["10.0.0.6/32"], _fake.Ingress(group).Where(r => r.FromPort == 5432).Select(r => r.Cidr));
+    }
+
+    [Fact]
+    public void Close_SshWithoutForce_IsRefusedWithTheReason()
+    {
+        var ex = Assert.Throws<InvalidInputException>(() => SshGuard.EnsureNotClosing([PortRange.Single(22)], [22], force: false));
+
+        Assert.Contains("OEC.sh cannot manage the server", ex.Message, StringComparison.Ordinal);
+        SshGuard.EnsureNotClosing([PortRange.Single(22)], [22], force: true);
+        SshGuard.EnsureNotClosing([PortRange.Single(80)], [22], force: false);
+    }
+
+    [Fact]
+    public async Task Read_ForeignAndReferenceRules_AreNormalized()
+    {
+        var group = _fake.CreateGroup();
+        _fake.AddIngress(group, "-1", -1, -1, "0.0.0.0/0");
+        _fake.AddIngress(group, "tcp", 0, 65535, "::/0");
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var snapshot = await layer.ReadAsync(SecurityGroupId.Parse(group), Ct);
+
+        Assert.Contains(snapshot.Rules, r => r.Protocol == Protocol.All && r.Ports.IsAll && r.Source.IsInternet && r.Origin == RuleOrigin.Foreign);
+        Assert.Contains(snapshot.Rules, r => r.Protocol == Protocol.Tcp && r.Ports.IsAll && r.Family == IpFamily.IPv6);
+        Assert.True(snapshot.ToRuleSet().Evaluate(Protocol.Tcp, 5432, Cidr.AnyIPv4).Admitted);
+        Assert.Equal(ChangeKind.Keep, Planner.Build(FirewallPolicy.Default.DesiredRules(), snapshot.Rules).Changes[0].Kind);
+    }
+}

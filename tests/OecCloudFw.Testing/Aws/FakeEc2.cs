@@ -1,0 +1,440 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml.Linq;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OecCloudFw.Core.Net;
+
+namespace OecCloudFw.Testing.Aws;
+
+/// <summary>
+/// An in-process EC2 endpoint on loopback that speaks the real EC2 Query protocol: form-encoded <c>Action=…</c>
+/// requests signed with SigV4, XML responses in the EC2 namespace, EC2's error XML and codes, <c>NextToken</c>
+/// pagination and security group rule ids. It keeps state the way EC2 does (a rejected call changes nothing) and
+/// counts calls, so tests assert both the end state and the call budget.
+/// </summary>
+public sealed class FakeEc2 : IAsyncDisposable
+{
+    public const string Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/";
+    public const string AccountId = "123456789012";
+
+    private readonly WebApplication _app;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, List<FakeSecurityGroupRule>> _groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Ec2Fault>> _faults = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _log = new();
+
+    private FakeEc2(WebApplication app) => _app = app;
+
+    public Uri Url { get; private set; } = null!;
+
+    /// <summary>Rules returned per DescribeSecurityGroupRules page when the caller does not ask for fewer.</summary>
+    public int PageSize { get; set; } = 1000;
+
+    /// <summary>The inbound-rules-per-family quota, as EC2 enforces it.</summary>
+    public int RulesQuota { get; set; } = 60;
+
+    public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Runs before each call is handled, e.g. to simulate a concurrent change by someone else.</summary>
+    public Action<string>? BeforeAction { get; set; }
+
+    /// <summary>Every action called, in order.</summary>
+    public IReadOnlyList<string> CallLog => _log.ToList();
+
+    public static async Task<FakeEc2> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var fake = new FakeEc2(app);
+        app.MapPost("/", fake.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.Url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        return fake;
+    }
+
+    public int Calls(string action) => _calls.GetValueOrDefault(action);
+
+    public int Reads => _calls.Where(c => c.Key.StartsWith("Describe", StringComparison.Ordinal)).Sum(c => c.Value);
+
+    public int Mutations => _calls.Where(c => !c.Key.StartsWith("Describe", StringComparison.Ordinal)).Sum(c => c.Value);
+
+    public void ResetCounts()
+    {
+        _calls.Clear();
+        _log.Clear();
+    }
+
+    /// <summary>Makes the next <paramref name="times"/> calls of <paramref name="action"/> fail (or lag) as <paramref name="fault"/>.</summary>
+    public void Inject(string action, Ec2Fault fault, int times = 1)
+    {
+        var queue = _faults.GetOrAdd(action, _ => new ConcurrentQueue<Ec2Fault>());
+        for (var i = 0; i < times; i++)
+        {
+            queue.Enqueue(fault);
+        }
+    }
+
+    /// <summary>Creates a group with EC2's default egress rule, as CreateSecurityGroup does.</summary>
+    public string CreateGroup()
+    {
+        var id = "sg-" + Hex(17);
+        lock (_gate)
+        {
+            _groups[id] = [new FakeSecurityGroupRule("sgr-" + Hex(17), id, true, "-1", -1, -1, "0.0.0.0/0", null, null, new Dictionary<string, string>())];
+        }
+
+        return id;
+    }
+
+    /// <summary>Adds an ingress rule as someone else would (console, Terraform): no ownership tag unless given.</summary>
+    public string AddIngress(string groupId, string protocol, int from, int to, string cidr, string? description = null, IReadOnlyDictionary<string, string>? tags = null)
+    {
+        var parsed = Cidr.Parse(cidr);
+        var rule = new FakeSecurityGroupRule("sgr-" + Hex(17), groupId, false, protocol, from, to,
+            parsed.Family == IpFamily.IPv4 ? parsed.ToString() : null, parsed.Family == IpFamily.IPv6 ? parsed.ToString() : null,
+            description, tags ?? new Dictionary<string, string>());
+        lock (_gate)
+        {
+            _groups[groupId].Add(rule);
+        }
+
+        return rule.RuleId;
+    }
+
+    public IReadOnlyList<FakeSecurityGroupRule> Ingress(string groupId)
+    {
+        lock (_gate)
+        {
+            return _groups[groupId].Where(r => !r.IsEgress).ToList();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var form = await context.Request.ReadFormAsync();
+        var action = form["Action"].ToString();
+        _calls.AddOrUpdate(action, 1, (_, n) => n + 1);
+        _log.Enqueue(action);
+        var requestId = Guid.NewGuid().ToString();
+
+        if (!context.Request.Headers.Authorization.ToString().StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal))
+        {
+            await Error(context, 401, "AuthFailure", "AWS was not able to validate the provided access credentials", requestId);
+            return;
+        }
+
+        BeforeAction?.Invoke(action);
+        var slow = false;
+        if (_faults.TryGetValue(action, out var queue) && queue.TryDequeue(out var fault))
+        {
+            switch (fault)
+            {
+                case Ec2Fault.Throttle:
+                    await Error(context, 503, "RequestLimitExceeded", "Request limit exceeded.", requestId);
+                    return;
+                case Ec2Fault.ServerError:
+                    await Error(context, 500, "InternalError", "An internal error has occurred", requestId);
+                    return;
+                case Ec2Fault.Unauthorized:
+                    await Error(context, 403, "UnauthorizedOperation",
+                        $"You are not authorized to perform this operation. User: arn:aws:iam::{AccountId}:user/test is not authorized to perform: ec2:{action} because no identity-based policy allows the ec2:{action} action",
+                        requestId);
+                    return;
+                case Ec2Fault.SlowResponse:
+                    slow = true;
+                    break;
+            }
+        }
+
+        Ec2Error? error;
+        XElement? body;
+        lock (_gate)
+        {
+            (body, error) = action switch
+            {
+                "DescribeSecurityGroupRules" => DescribeSecurityGroupRules(form),
+                "DescribeSecurityGroups" => DescribeSecurityGroups(form),
+                "AuthorizeSecurityGroupIngress" => AuthorizeIngress(form),
+                "RevokeSecurityGroupIngress" => RevokeIngress(form),
+                _ => (null, new Ec2Error(400, "InvalidAction", $"The action {action} is not valid for this web service.")),
+            };
+        }
+
+        if (slow)
+        {
+            await Task.Delay(SlowDelay);
+        }
+
+        if (error is not null)
+        {
+            await Error(context, error.Status, error.Code, error.Message, requestId);
+            return;
+        }
+
+        body!.Name = XName.Get(action + "Response", Namespace);
+        body.AddFirst(new XElement(X("requestId"), requestId));
+        await Write(context, 200, new XDocument(new XDeclaration("1.0", "UTF-8", null), body));
+    }
+
+    private (XElement?, Ec2Error?) DescribeSecurityGroupRules(IFormCollection form)
+    {
+        var groupIds = Filter(form, "group-id");
+        var ruleIds = List(form, "SecurityGroupRuleId");
+        var all = _groups.Values.SelectMany(g => g)
+            .Where(r => groupIds.Count == 0 || groupIds.Contains(r.GroupId))
+            .Where(r => ruleIds.Count == 0 || ruleIds.Contains(r.RuleId))
+            .ToList();
+        var max = int.TryParse(form["MaxResults"], CultureInfo.InvariantCulture, out var m) ? Math.Min(m, PageSize) : PageSize;
+        var start = int.TryParse(form["NextToken"], CultureInfo.InvariantCulture, out var s) ? s : 0;
+        var page = all.Skip(start).Take(max).ToList();
+        var body = new XElement(X("x"), new XElement(X("securityGroupRuleSet"), page.Select(RuleXml)));
+        if (start + page.Count < all.Count)
+        {
+            body.Add(new XElement(X("nextToken"), (start + page.Count).ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return (body, null);
+    }
+
+    private (XElement?, Ec2Error?) DescribeSecurityGroups(IFormCollection form)
+    {
+        var ids = List(form, "GroupId");
+        var missing = ids.FirstOrDefault(id => !_groups.ContainsKey(id));
+        if (missing is not null)
+        {
+            return (null, NotFound(missing));
+        }
+
+        var items = (ids.Count > 0 ? ids : _groups.Keys.ToList()).Select(id => new XElement(X("item"),
+            new XElement(X("ownerId"), AccountId),
+            new XElement(X("groupId"), id),
+            new XElement(X("groupName"), "group-" + id[3..]),
+            new XElement(X("groupDescription"), "test group"),
+            new XElement(X("vpcId"), "vpc-0123456789abcdef0"),
+            new XElement(X("ipPermissions")),
+            new XElement(X("ipPermissionsEgress"))));
+        return (new XElement(X("x"), new XElement(X("securityGroupInfo"), items)), null);
+    }
+
+    private (XElement?, Ec2Error?) AuthorizeIngress(IFormCollection form)
+    {
+        var groupId = form["GroupId"].ToString();
+        if (!_groups.TryGetValue(groupId, out var rules))
+        {
+            return (null, NotFound(groupId));
+        }
+
+        var tags = new Dictionary<string, string>();
+        for (var t = 1; form.ContainsKey($"TagSpecification.{t}.ResourceType"); t++)
+        {
+            if (form[$"TagSpecification.{t}.ResourceType"] != "security-group-rule")
+            {
+                return (null, new Ec2Error(400, "InvalidParameterValue", $"'{form[$"TagSpecification.{t}.ResourceType"]}' is not a valid taggable resource type for this operation."));
+            }
+
+            for (var k = 1; form.ContainsKey($"TagSpecification.{t}.Tag.{k}.Key"); k++)
+            {
+                tags[form[$"TagSpecification.{t}.Tag.{k}.Key"].ToString()] = form[$"TagSpecification.{t}.Tag.{k}.Value"].ToString();
+            }
+        }
+
+        var (added, error) = ParsePermissions(form, groupId, tags);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        if (added.Count == 0)
+        {
+            return (null, new Ec2Error(400, "MissingParameter", "No permissions were specified."));
+        }
+
+        foreach (var rule in added)
+        {
+            if (rules.Any(r => r.SamePermission(rule)) || added.Count(a => a.SamePermission(rule)) > 1)
+            {
+                var proto = rule.IpProtocol == "-1" ? "ALL" : rule.IpProtocol.ToUpperInvariant();
+                return (null, new Ec2Error(400, "InvalidPermission.Duplicate",
+                    $"the specified rule \"peer: {rule.Cidr}, {proto}, from port: {rule.FromPort}, to port: {rule.ToPort}, ALLOW\" already exists"));
+            }
+        }
+
+        foreach (var family in new[] { true, false })
+        {
+            var count = rules.Count(r => !r.IsEgress && (r.CidrIpv4 is not null) == family) + added.Count(r => (r.CidrIpv4 is not null) == family);
+            if (count > RulesQuota)
+            {
+                return (null, new Ec2Error(400, "RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached."));
+            }
+        }
+
+        rules.AddRange(added);
+        return (new XElement(X("x"), new XElement(X("return"), "true"), new XElement(X("securityGroupRuleSet"), added.Select(RuleXml))), null);
+    }
+
+    private (XElement?, Ec2Error?) RevokeIngress(IFormCollection form)
+    {
+        var groupId = form["GroupId"].ToString();
+        if (!_groups.TryGetValue(groupId, out var rules))
+        {
+            return (null, NotFound(groupId));
+        }
+
+        var ids = List(form, "SecurityGroupRuleId");
+        if (ids.Count > 0)
+        {
+            var unknown = ids.Where(id => !rules.Any(r => r.RuleId == id && !r.IsEgress)).ToList();
+            if (unknown.Count > 0)
+            {
+                return (null, new Ec2Error(400, "InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{unknown[0]}' does not exist"));
+            }
+
+            rules.RemoveAll(r => ids.Contains(r.RuleId));
+            return (new XElement(X("x"), new XElement(X("return"), "true")), null);
+        }
+
+        var (wanted, error) = ParsePermissions(form, groupId, new Dictionary<string, string>());
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        var matched = rules.Where(r => wanted.Any(w => w.SamePermission(r))).ToList();
+        if (matched.Count == 0)
+        {
+            return (null, new Ec2Error(400, "InvalidPermission.NotFound", "The specified rule does not exist in this security group."));
+        }
+
+        rules.RemoveAll(matched.Contains);
+        return (new XElement(X("x"), new XElement(X("return"), "true")), null);
+    }
+
+    private static (List<FakeSecurityGroupRule>, Ec2Error?) ParsePermissions(IFormCollection form, string groupId, Dictionary<string, string> tags)
+    {
+        var result = new List<FakeSecurityGroupRule>();
+        for (var p = 1; form.ContainsKey($"IpPermissions.{p}.IpProtocol"); p++)
+        {
+            var protocol = form[$"IpPermissions.{p}.IpProtocol"].ToString().ToLowerInvariant();
+            if (protocol is not ("tcp" or "udp" or "icmp" or "-1"))
+            {
+                return (result, new Ec2Error(400, "InvalidParameterValue", $"Invalid value '{protocol}' for IP protocol. Unknown protocol."));
+            }
+
+            var from = int.TryParse(form[$"IpPermissions.{p}.FromPort"], CultureInfo.InvariantCulture, out var f) ? f : -1;
+            var to = int.TryParse(form[$"IpPermissions.{p}.ToPort"], CultureInfo.InvariantCulture, out var t) ? t : -1;
+            if (protocol is "tcp" or "udp" && (from < 0 || to > 65535 || from > to))
+            {
+                return (result, new Ec2Error(400, "InvalidParameterValue", $"Invalid TCP/UDP port range {from}-{to}"));
+            }
+
+            foreach (var (prefix, field, v6) in new[] { ("IpRanges", "CidrIp", false), ("Ipv6Ranges", "CidrIpv6", true) })
+            {
+                for (var r = 1; form.ContainsKey($"IpPermissions.{p}.{prefix}.{r}.{field}"); r++)
+                {
+                    var text = form[$"IpPermissions.{p}.{prefix}.{r}.{field}"].ToString();
+                    if (!Cidr.TryParse(text, out var cidr) || !text.Contains('/', StringComparison.Ordinal) || (cidr.Family == IpFamily.IPv6) != v6)
+                    {
+                        return (result, new Ec2Error(400, "InvalidParameterValue", $"CIDR block {text} is malformed"));
+                    }
+
+                    var description = form[$"IpPermissions.{p}.{prefix}.{r}.Description"].ToString();
+                    result.Add(new FakeSecurityGroupRule("sgr-" + Hex(17), groupId, false, protocol, from, to,
+                        v6 ? null : cidr.ToString(), v6 ? cidr.ToString() : null, description.Length > 0 ? description : null, new Dictionary<string, string>(tags)));
+                }
+            }
+        }
+
+        return (result, null);
+    }
+
+    private static XElement RuleXml(FakeSecurityGroupRule rule)
+    {
+        var item = new XElement(X("item"),
+            new XElement(X("securityGroupRuleId"), rule.RuleId),
+            new XElement(X("groupId"), rule.GroupId),
+            new XElement(X("groupOwnerId"), AccountId),
+            new XElement(X("isEgress"), rule.IsEgress ? "true" : "false"),
+            new XElement(X("ipProtocol"), rule.IpProtocol),
+            new XElement(X("fromPort"), rule.FromPort),
+            new XElement(X("toPort"), rule.ToPort));
+        if (rule.CidrIpv4 is not null)
+        {
+            item.Add(new XElement(X("cidrIpv4"), rule.CidrIpv4));
+        }
+
+        if (rule.CidrIpv6 is not null)
+        {
+            item.Add(new XElement(X("cidrIpv6"), rule.CidrIpv6));
+        }
+
+        if (rule.Description is not null)
+        {
+            item.Add(new XElement(X("description"), rule.Description));
+        }
+
+        item.Add(new XElement(X("tagSet"), rule.Tags.Select(t => new XElement(X("item"), new XElement(X("key"), t.Key), new XElement(X("value"), t.Value)))));
+        item.Add(new XElement(X("securityGroupRuleArn"), $"arn:aws:ec2:us-east-1:{AccountId}:security-group-rule/{rule.RuleId}"));
+        return item;
+    }
+
+    private static List<string> List(IFormCollection form, string name)
+    {
+        var values = new List<string>();
+        for (var i = 1; form.ContainsKey($"{name}.{i}"); i++)
+        {
+            values.Add(form[$"{name}.{i}"].ToString());
+        }
+
+        return values;
+    }
+
+    private static List<string> Filter(IFormCollection form, string filterName)
+    {
+        for (var i = 1; form.ContainsKey($"Filter.{i}.Name"); i++)
+        {
+            if (form[$"Filter.{i}.Name"] == filterName)
+            {
+                return List(form, $"Filter.{i}.Value");
+            }
+        }
+
+        return [];
+    }
+
+    private static Ec2Error NotFound(string groupId) =>
+        new(400, "InvalidGroup.NotFound", $"The security group '{groupId}' does not exist");
+
+    private static XName X(string name) => XName.Get(name, Namespace);
+
+    private static string Hex(int length) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes((length + 1) / 2))[..length];
+
+    private static Task Error(HttpContext context, int status, string code, string message, string requestId) =>
+        Write(context, status, new XDocument(new XDeclaration("1.0", "UTF-8", null),
+            new XElement("Response",
+                new XElement("Errors", new XElement("Error", new XElement("Code", code), new XElement("Message", message))),
+                new XElement("RequestID", requestId))));
+
+    private static async Task Write(HttpContext context, int status, XDocument document)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/xml;charset=UTF-8";
+        await context.Response.WriteAsync(document.Declaration + document.ToString(SaveOptions.DisableFormatting), Encoding.UTF8);
+    }
+
+    private sealed record Ec2Error(int Status, string Code, string Message);
+}
