@@ -61,7 +61,16 @@ public sealed class Ec2ClientFactory(IEnvironment environment)
             config.Profile = new Profile(profileName);
         }
 
-        return (new AmazonEC2Client(config), region);
+        try
+        {
+            return (new AmazonEC2Client(config), region);
+        }
+        catch (AmazonClientException ex) when (ex.Message.Contains("credential", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new LayerFailureException(
+                "no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass --profile (run 'aws sso login' for SSO profiles), or run on an instance with a role",
+                ex);
+        }
     }
 
     private static string? FallbackRegion()

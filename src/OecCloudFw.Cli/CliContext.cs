@@ -1,0 +1,50 @@
+using OecCloudFw.Core;
+using Spectre.Console;
+
+namespace OecCloudFw.Cli;
+
+/// <summary>What the CLI talks to: where output goes and the environment it reads. Tests give their own.</summary>
+public sealed class CliContext
+{
+    public CliContext(TextWriter output, TextWriter error, IEnvironment environment, bool interactive = false)
+    {
+        Output = output;
+        Error = error;
+        Environment = environment;
+        Interactive = interactive;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!interactive)
+        {
+            Console.Profile.Width = 200;
+        }
+    }
+
+    /// <summary>Raw standard output, for machine formats (JSON) that must not be wrapped.</summary>
+    public TextWriter Output { get; }
+
+    /// <summary>Standard error, for error lines.</summary>
+    public TextWriter Error { get; }
+
+    public IEnvironment Environment { get; }
+
+    /// <summary>True when standard output is a terminal (colors, progress).</summary>
+    public bool Interactive { get; }
+
+    /// <summary>Human output (tables) over <see cref="Output"/>.</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Set once a command body starts: anything failing before that is a parse error (bad input).</summary>
+    public bool CommandStarted { get; set; }
+
+    public static CliContext FromProcess() => new(
+        System.Console.Out,
+        System.Console.Error,
+        ProcessEnvironment.Instance,
+        !System.Console.IsOutputRedirected);
+}

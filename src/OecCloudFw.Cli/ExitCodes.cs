@@ -1,0 +1,20 @@
+namespace OecCloudFw.Cli;
+
+/// <summary>The documented exit codes (README, "Exit codes").</summary>
+public static class ExitCodes
+{
+    /// <summary>Done, or already compliant.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Findings at or above --fail-on, or a layer that still does not match what was asked.</summary>
+    public const int Findings = 1;
+
+    /// <summary>Bad input: unknown flag, malformed id, CIDR, port or policy. Nothing was changed.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>A cloud API or server failed: not found, not authorized, unreachable, quota.</summary>
+    public const int LayerFailure = 3;
+
+    /// <summary>A bug in the tool (an unexpected exception), as sysexits' EX_SOFTWARE.</summary>
+    public const int Internal = 70;
+}

@@ -1,0 +1,43 @@
+namespace OecCloudFw.Cli.Output;
+
+/// <summary>JSON of <c>aws open</c> (schema oec-cloudfw/aws-open/v1).</summary>
+public sealed record AwsOpenDocument(
+    string Group,
+    string Region,
+    bool DryRun,
+    bool Compliant,
+    bool Applied,
+    IReadOnlyList<ChangeView> Changes,
+    IReadOnlyList<string> CreatedRuleIds,
+    IReadOnlyList<string> RevokedRuleIds)
+{
+    public string Schema { get; } = "oec-cloudfw/aws-open/v1";
+}
+
+/// <summary>One line of a plan in JSON: add, keep, extra or remove.</summary>
+public sealed record ChangeView(string Change, RuleView Rule, string? CoveredBy);
+
+/// <summary>JSON of <c>aws close</c> (schema oec-cloudfw/aws-close/v1).</summary>
+public sealed record AwsCloseDocument(
+    string Group,
+    string Region,
+    bool DryRun,
+    IReadOnlyList<RuleView> Revoked,
+    IReadOnlyList<RuleView> LeftForeign,
+    IReadOnlyList<RuleView> StillAdmittedBy)
+{
+    public string Schema { get; } = "oec-cloudfw/aws-close/v1";
+
+    public bool StillOpen => StillAdmittedBy.Count > 0;
+}
+
+/// <summary>JSON of <c>aws show</c> (schema oec-cloudfw/aws-show/v1).</summary>
+public sealed record AwsShowDocument(
+    string Group,
+    string Region,
+    IReadOnlyList<RuleView> Rules,
+    IReadOnlyList<string> ReferenceRules,
+    IReadOnlyList<FindingView> Findings)
+{
+    public string Schema { get; } = "oec-cloudfw/aws-show/v1";
+}

@@ -1,0 +1,127 @@
+using Humanizer;
+using OecCloudFw.Core.Audit;
+using OecCloudFw.Core.Planning;
+using OecCloudFw.Core.Policy;
+using OecCloudFw.Core.Rules;
+using Spectre.Console;
+using Rule = OecCloudFw.Core.Rules.Rule;
+
+namespace OecCloudFw.Cli.Output;
+
+/// <summary>The one renderer of output for people: plans, rule lists and findings as tables.</summary>
+public sealed class HumanRenderer(IAnsiConsole console)
+{
+    public void Plan(string target, Plan plan, bool dryRun, bool applied)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var adds = plan.ToAdd.Count();
+        var removes = plan.ToRemove.Count();
+        var headline = plan.IsNoOp
+            ? $"{target}: already compliant, no change made."
+            : dryRun
+                ? $"{target}: dry run, would add {"rule".ToQuantity(adds)}{(removes > 0 ? $" and remove {"rule".ToQuantity(removes)}" : string.Empty)}; nothing was changed."
+                : $"{target}: added {"rule".ToQuantity(adds)}{(removes > 0 ? $", removed {"rule".ToQuantity(removes)}" : string.Empty)}{(applied ? string.Empty : " (not applied)")}.";
+        console.MarkupLine(Markup.Escape(headline));
+        var table = new Table().AddColumns("Change", "Protocol", "Ports", "Source", "Description", "Rule");
+        foreach (var change in plan.Changes)
+        {
+            var label = change.Kind switch
+            {
+                ChangeKind.Add => dryRun ? "would add" : "added",
+                ChangeKind.Remove => dryRun ? "would remove" : "removed",
+                ChangeKind.Keep => "present",
+                _ => "extra (left alone)",
+            };
+            var rule = change.CoveredBy ?? change.Rule;
+            table.AddRow(label, rule.Protocol.ToString().ToLowerInvariant(), rule.Ports.ToString(), rule.Source.ToString(),
+                Markup.Escape(change.Rule.Description ?? string.Empty), Markup.Escape(rule.Id ?? string.Empty));
+        }
+
+        console.Write(table);
+    }
+
+    public void Rules(string title, IEnumerable<Rule> rules, IEnumerable<string> references)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var list = rules.ToList();
+        console.MarkupLine(Markup.Escape($"{title}: {"ingress rule".ToQuantity(list.Count)}"));
+        var table = new Table().AddColumns("Rule", "Protocol", "Ports", "Source", "Description", "Purpose", "Managed");
+        foreach (var rule in list)
+        {
+            table.AddRow(Markup.Escape(rule.Id ?? string.Empty), rule.Protocol.ToString().ToLowerInvariant(), rule.Ports.ToString(),
+                rule.Source.IsInternet ? $"[yellow]{rule.Source}[/]" : rule.Source.ToString(),
+                Markup.Escape(rule.Description ?? string.Empty), Markup.Escape(RuleView.PurposeOf(rule) ?? string.Empty),
+                rule.Origin == RuleOrigin.Tool ? "oec-cloudfw" : "no");
+        }
+
+        console.Write(table);
+        foreach (var reference in references)
+        {
+            console.MarkupLine(Markup.Escape($"  also: {reference}"));
+        }
+    }
+
+    public void Findings(IReadOnlyList<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        if (findings.Count == 0)
+        {
+            console.MarkupLine("No findings.");
+            return;
+        }
+
+        console.MarkupLine(Markup.Escape($"{"finding".ToQuantity(findings.Count)}:"));
+        foreach (var finding in findings)
+        {
+            var color = finding.Severity switch
+            {
+                Severity.Critical => "red",
+                Severity.Warning => "yellow",
+                _ => "blue",
+            };
+            console.MarkupLine($"[{color}]{finding.Severity.ToString().ToUpperInvariant()}[/] {Markup.Escape(finding.Id)}: {Markup.Escape(finding.Message)}");
+            console.MarkupLine(Markup.Escape($"    evidence: {finding.Evidence}"));
+            foreach (var fix in finding.Fixes)
+            {
+                console.MarkupLine(Markup.Escape($"    fix: {fix}"));
+            }
+        }
+    }
+
+    public void Policy(FirewallPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var table = new Table().AddColumns("Port", "Protocol", "Sources", "Description", "Purpose");
+        foreach (var requirement in policy.Requirements)
+        {
+            var purpose = requirement.Ports.IsSingle ? PortCatalog.Find(requirement.Ports.From)?.Purpose : null;
+            table.AddRow(requirement.Ports.ToString(), requirement.Protocol.ToString().ToLowerInvariant(),
+                Markup.Escape(string.Join(", ", requirement.Sources.Select(s => s.IsInternet ? $"{s} (anywhere)" : s.ToString()))),
+                Markup.Escape(requirement.Description), Markup.Escape(purpose ?? string.Empty));
+        }
+
+        console.MarkupLine(Markup.Escape($"Policy: {"port rule".ToQuantity(policy.Requirements.Count)}{(policy.Ipv6 ? ", IPv4 and IPv6" : ", IPv4 only (--ipv6 adds ::/0)")}"));
+        console.Write(table);
+    }
+
+    public void Catalog()
+    {
+        var table = new Table().AddColumns("Port", "Protocol", "Direction", "Purpose", "When needed", "Open to the internet");
+        foreach (var port in PortCatalog.All)
+        {
+            table.AddRow(port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "TCP", "Inbound", Markup.Escape(port.Purpose),
+                Markup.Escape(port.Required ? "Required" : port.WhenNeeded),
+                port.InternetExposure switch
+                {
+                    null => "expected",
+                    Severity.Critical => "[red]critical risk[/]",
+                    Severity.Warning => "[yellow]restrict to specific IPs[/]",
+                    _ => "usually fine",
+                });
+        }
+
+        console.Write(table);
+    }
+
+    public void Line(string text) => console.MarkupLine(Markup.Escape(text));
+}

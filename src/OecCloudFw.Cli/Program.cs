@@ -1,0 +1,3 @@
+using OecCloudFw.Cli;
+
+return await CliApp.RunAsync(args, CliContext.FromProcess());
