@@ -24,6 +24,8 @@ public static class CliApp
         var app = builder.Build();
         app.AddSubCommand("aws", aws => aws.AddCommands<AwsCommands>())
             .WithDescription("AWS EC2 security groups: open the policy's ports, close a port, show the rules.");
+        app.AddSubCommand("server", server => server.AddCommands<ServerCommands>())
+            .WithDescription("The server's own firewall over SSH or --local: preflight, configure (lockout-proof).");
         app.AddSubCommand("policy", policy => policy.AddCommands<PolicyCommands>())
             .WithDescription("The effective policy and the guide's port catalog (read-only, nothing remote).");
         var previous = Environment.ExitCode;

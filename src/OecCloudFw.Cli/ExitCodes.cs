@@ -15,6 +15,9 @@ public static class ExitCodes
     /// <summary>A cloud API or server failed: not found, not authorized, unreachable, quota.</summary>
     public const int LayerFailure = 3;
 
+    /// <summary>SSH is (or would be) cut: preflight Failed, or configure's change was rolled back (the previous rules are restored).</summary>
+    public const int RolledBack = 4;
+
     /// <summary>A bug in the tool (an unexpected exception), as sysexits' EX_SOFTWARE.</summary>
     public const int Internal = 70;
 }

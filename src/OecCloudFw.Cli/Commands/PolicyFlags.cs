@@ -13,16 +13,19 @@ public sealed record PolicyFlags(
     [Option("ssh-port", Description = "SSH port(s) when not 22.")] string[]? SshPort = null,
     [Option("ipv6", Description = "Also open internet rules to ::/0.")] bool Ipv6 = false) : ICommandParameterSet
 {
-    public FirewallPolicy Build() => PolicyBuilder.Build(new PolicyOptions
-    {
-        PolicyFile = Policy,
-        Ports = Split(Port),
-        Optional = Split(Optional),
-        SshSources = Split(SshSource),
-        Sources = Split(Source),
-        SshPorts = Split(SshPort),
-        Ipv6 = Ipv6 ? true : null,
-    });
+    public FirewallPolicy Build() => Build(Policy, Port, Optional, SshSource, Source, SshPort, Ipv6);
+
+    internal static FirewallPolicy Build(string? policy, string[]? port, string[]? optional, string[]? sshSource, string[]? source, string[]? sshPort, bool ipv6) =>
+        PolicyBuilder.Build(new PolicyOptions
+        {
+            PolicyFile = policy,
+            Ports = Split(port),
+            Optional = Split(optional),
+            SshSources = Split(sshSource),
+            Sources = Split(source),
+            SshPorts = Split(sshPort),
+            Ipv6 = ipv6 ? true : null,
+        });
 
     internal static IReadOnlyList<string> Split(string[]? values) =>
         (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();

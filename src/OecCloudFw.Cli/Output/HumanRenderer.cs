@@ -123,5 +123,56 @@ public sealed class HumanRenderer(IAnsiConsole console)
         console.Write(table);
     }
 
+    public void Preflight(Server.Preflight.PreflightReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var color = report.Status switch
+        {
+            Server.Preflight.PreflightStatus.Passed => "green",
+            Server.Preflight.PreflightStatus.Warning => "yellow",
+            _ => "red",
+        };
+        console.MarkupLine($"[{color}]{report.Status}[/] {Markup.Escape($"{report.Target}: firewall {report.ActiveFirewall}, SSH port(s) {string.Join(", ", report.SshPorts)}")}");
+        var table = new Table().AddColumns("Port", "Rule", "Source", "Admitted", "Decided by");
+        foreach (var port in report.Ports)
+        {
+            foreach (var source in port.Sources)
+            {
+                table.AddRow(port.Ports.ToString(), Markup.Escape(port.Comment), source.Source.ToString(),
+                    source.Verdict.Admitted ? "[green]yes[/]" : "[red]no[/]", Markup.Escape(source.Verdict.Evidence));
+            }
+        }
+
+        console.Write(table);
+        foreach (var reason in report.Reasons)
+        {
+            console.MarkupLine(Markup.Escape($"  - {reason}"));
+        }
+
+        if (report.Status != Server.Preflight.PreflightStatus.Passed && report.ConfigureActions.Count > 0)
+        {
+            console.MarkupLine("configure would run:");
+            foreach (var action in report.ConfigureActions)
+            {
+                console.MarkupLine(Markup.Escape($"  {action}"));
+            }
+        }
+    }
+
+    public void Configure(Server.Configure.ConfigureResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var commands = result.Plan.AllCommands.ToList();
+        console.MarkupLine(Markup.Escape($"{result.Before.Target}: {result.Plan.Backend}: {result.Detail}"));
+        if (commands.Count > 0)
+        {
+            console.MarkupLine(Markup.Escape(result.DryRun ? "commands it would run:" : $"{"command".ToQuantity(commands.Count)}:"));
+            foreach (var command in commands)
+            {
+                console.MarkupLine(Markup.Escape($"  {command}"));
+            }
+        }
+    }
+
     public void Line(string text) => console.MarkupLine(Markup.Escape(text));
 }

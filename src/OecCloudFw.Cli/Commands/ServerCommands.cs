@@ -1,0 +1,92 @@
+using Cocona;
+using OecCloudFw.Cli.Output;
+using OecCloudFw.Core;
+using OecCloudFw.Server.Configure;
+using OecCloudFw.Server.Preflight;
+using OecCloudFw.Server.SafeApply;
+
+namespace OecCloudFw.Cli.Commands;
+
+/// <summary><c>server preflight | configure</c>: the server layer (UFW, firewalld, iptables, nftables) over SSH or locally.</summary>
+public sealed class ServerCommands(CliContext context)
+{
+    [Command("preflight", Description = "Check the server's firewall: Passed, Warning (configure would fix it) or Failed (SSH not admitted). One SSH connection, one exec.")]
+    public Task<int> Preflight(
+        ServerTarget target,
+        ServerPolicyFlags policy,
+        [Option("output", Description = "table or json.")] string output = "table") =>
+        CommandRunner.RunAsync(context, async () =>
+        {
+            var format = OutputFormats.Parse(output);
+            var wanted = policy.Build();
+            target.Resolve(context.Environment);
+            await using var shell = await target.ConnectAsync(context.Environment);
+            var report = await new ServerConfigurator(shell, TimeProvider.System).PreflightAsync(wanted);
+            if (format == OutputFormat.Json)
+            {
+                Json.Write(context.Output, ServerDocuments.Preflight(report));
+            }
+            else
+            {
+                new HumanRenderer(context.Console).Preflight(report);
+            }
+
+            return ExitFor(report.Status);
+        });
+
+    [Command("configure", Description = "Make the server's firewall right: disable CSF/LFD, install UFW if missing, open the SSH port(s), 80, 443 and the policy's optional ports, enable; rollback-armed, then re-run preflight.")]
+    public Task<int> Configure(
+        ServerTarget target,
+        ServerPolicyFlags policy,
+        [Option("dry-run", Description = "Print the exact commands, change nothing.")] bool dryRun = false,
+        [Option("confirm-timeout", Description = "Seconds after which the server restores the previous rules unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
+        [Option("backend", Description = "Force a frontend: ufw, firewalld, iptables or nftables (default: the guide's order).")] string? backend = null,
+        [Option("output", Description = "table or json.")] string output = "table") =>
+        CommandRunner.RunAsync(context, async () =>
+        {
+            var format = OutputFormats.Parse(output);
+            var wanted = policy.Build();
+            if (confirmTimeout is < 3 or > 3600)
+            {
+                throw new InvalidInputException("--confirm-timeout must be 3-3600 seconds");
+            }
+
+            if (backend is not null && backend is not ("ufw" or "firewalld" or "iptables" or "nftables"))
+            {
+                throw new InvalidInputException($"--backend '{backend}' is not a frontend: use ufw, firewalld, iptables or nftables");
+            }
+
+            target.Resolve(context.Environment);
+            await using var shell = await target.ConnectAsync(context.Environment);
+            var result = await new ServerConfigurator(shell, TimeProvider.System)
+                .ConfigureAsync(wanted, dryRun, TimeSpan.FromSeconds(confirmTimeout), backend);
+            if (format == OutputFormat.Json)
+            {
+                Json.Write(context.Output, ServerDocuments.Configure(result));
+            }
+            else
+            {
+                var renderer = new HumanRenderer(context.Console);
+                renderer.Configure(result);
+                if (result.After is { } after && !result.DryRun)
+                {
+                    renderer.Line("Preflight after configure:");
+                    renderer.Preflight(after);
+                }
+            }
+
+            return result.Outcome switch
+            {
+                ApplyOutcome.RolledBack or ApplyOutcome.FailedAndRestored => ExitCodes.RolledBack,
+                _ when result.DryRun => ExitCodes.Ok,
+                _ => ExitFor((result.After ?? result.Before).Status),
+            };
+        });
+
+    private static int ExitFor(PreflightStatus status) => status switch
+    {
+        PreflightStatus.Passed => ExitCodes.Ok,
+        PreflightStatus.Warning => ExitCodes.Findings,
+        _ => ExitCodes.RolledBack,
+    };
+}

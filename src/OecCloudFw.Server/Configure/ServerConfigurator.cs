@@ -1,0 +1,58 @@
+using OecCloudFw.Core.Policy;
+using OecCloudFw.Server.Backends;
+using OecCloudFw.Server.Facts;
+using OecCloudFw.Server.Preflight;
+using OecCloudFw.Server.SafeApply;
+using OecCloudFw.Server.Shells;
+
+namespace OecCloudFw.Server.Configure;
+
+/// <summary>preflight and configure on one server: facts in one exec, the plan, the rollback-armed apply, the re-run preflight.</summary>
+public sealed class ServerConfigurator(IServerShell shell, TimeProvider time)
+{
+    public async Task<PreflightReport> PreflightAsync(FirewallPolicy policy, CancellationToken cancellationToken = default)
+    {
+        var facts = await FactsCollector.CollectAsync(shell, cancellationToken);
+        return Preflight(facts, policy);
+    }
+
+    public async Task<ConfigureResult> ConfigureAsync(FirewallPolicy policy, bool dryRun, TimeSpan confirmTimeout, string? backend = null, CancellationToken cancellationToken = default)
+    {
+        var facts = await FactsCollector.CollectAsync(shell, cancellationToken);
+        var serverPolicy = ServerPolicy.For(policy, facts);
+        var before = Preflight(facts, policy, backend);
+        var plan = ConfigurePlanner.Plan(facts, serverPolicy, backend);
+        if (dryRun)
+        {
+            return new ConfigureResult(plan, true, null, "dry run: nothing was changed", before, null);
+        }
+
+        if (plan.IsNoOp)
+        {
+            return new ConfigureResult(plan, false, null, "already right: no change made", before, before);
+        }
+
+        if (plan.Install.Count > 0)
+        {
+            var installed = await shell.RunScriptAsync(string.Join('\n', plan.Install), cancellationToken);
+            if (!installed.Succeeded)
+            {
+                // UFW cannot be had here: the guide's fallback is firewalld, then iptables.
+                var next = plan.Fallbacks.FirstOrDefault(b => b != "ufw") ??
+                           throw new Core.LayerFailureException($"{shell.Target}: installing {plan.Backend} failed and there is no fallback: {installed.Stderr.Trim()}");
+                plan = ConfigurePlanner.PlanFor(next, facts, serverPolicy, plan.Fallbacks.SkipWhile(b => b != next).Skip(1).ToList());
+            }
+        }
+
+        var (outcome, detail) = await new RollbackArmedApply(shell, time).ApplyAsync(plan.Commands, confirmTimeout, cancellationToken);
+        var after = await PreflightAsync(policy, cancellationToken);
+        return new ConfigureResult(plan, false, outcome, detail, before, after);
+    }
+
+    private PreflightReport Preflight(ServerFacts facts, FirewallPolicy policy, string? backend = null)
+    {
+        var serverPolicy = ServerPolicy.For(policy, facts);
+        var plan = ConfigurePlanner.Plan(facts, serverPolicy, backend);
+        return PreflightCheck.Evaluate(shell.Target, facts, serverPolicy, [.. plan.AllCommands]);
+    }
+}

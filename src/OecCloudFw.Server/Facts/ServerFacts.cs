@@ -1,0 +1,73 @@
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Rules.Chains;
+
+namespace OecCloudFw.Server.Facts;
+
+/// <summary>Everything the probe learned about one server, parsed into Core terms.</summary>
+public sealed record ServerFacts
+{
+    public required OsInfo Os { get; init; }
+
+    public required bool IsRoot { get; init; }
+
+    public required IReadOnlySet<string> Commands { get; init; }
+
+    public SshConnectionInfo? Connection { get; init; }
+
+    public UfwState? Ufw { get; init; }
+
+    public bool FirewalldRunning { get; init; }
+
+    public IReadOnlyList<FirewalldZone> FirewalldZones { get; init; } = [];
+
+    public string? FirewalldDefaultZone { get; init; }
+
+    public IReadOnlyDictionary<string, IReadOnlyList<PortRange>> FirewalldServicePorts { get; init; } = new Dictionary<string, IReadOnlyList<PortRange>>();
+
+    /// <summary>iptables INPUT path per family (from iptables-save / ip6tables-save); null when not loaded.</summary>
+    public ChainRuleSet? Iptables4 { get; init; }
+
+    public ChainRuleSet? Iptables6 { get; init; }
+
+    /// <summary>"nf_tables" or "legacy".</summary>
+    public string? IptablesVariant { get; init; }
+
+    public string? IptablesSave4 { get; init; }
+
+    public string? IptablesSave6 { get; init; }
+
+    /// <summary>Native nftables input chains per family (iptables-nft's and firewalld's tables excluded).</summary>
+    public ChainRuleSet? Nft4 { get; init; }
+
+    public ChainRuleSet? Nft6 { get; init; }
+
+    public CsfState? Csf { get; init; }
+
+    public required SshdSettings Sshd { get; init; }
+
+    public IReadOnlyList<int> SocketPorts { get; init; } = [];
+
+    public IReadOnlyList<ListeningSocket> Listening { get; init; } = [];
+
+    public string? Fail2Ban { get; init; }
+
+    public bool UfwInstalled => Commands.Contains("ufw");
+
+    public bool FirewalldInstalled => Commands.Contains("firewall-cmd");
+
+    public bool UfwActive => Ufw?.Active == true;
+
+    /// <summary>Every SSH port: sshd's, ssh.socket's, and the one this connection came in on.</summary>
+    public IReadOnlyList<int> SshPorts =>
+        Sshd.Ports.Concat(SocketPorts).Concat(Connection is null ? [] : [Connection.ServerPort]).Distinct().Order().ToList();
+
+    /// <summary>True when iptables' INPUT path filters anything (a DROP policy or a terminating drop) in either family.</summary>
+    public bool IptablesActive => Filters(Iptables4) || Filters(Iptables6);
+
+    /// <summary>True when native nftables input chains filter anything.</summary>
+    public bool NftActive => Filters(Nft4) || Filters(Nft6);
+
+    private static bool Filters(ChainRuleSet? set) =>
+        set is not null && (set.BaseChains.Any(b => set.Chains[b].Policy == ChainTarget.Drop) ||
+                            set.Chains.Values.Any(c => c.Rules.Any(r => r.Target is ChainTarget.Drop or ChainTarget.Reject)));
+}

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using OecCloudFw.Core;
+using OecCloudFw.Server.Shells;
+
+namespace OecCloudFw.Server.SafeApply;
+
+/// <summary>
+/// Applies firewall commands the way iptables-apply or a commit-confirmed does: snapshot, arm a rollback on the
+/// server, apply, prove access with a NEW connection, and only then cancel the rollback.
+/// </summary>
+public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time)
+{
+    public async Task<(ApplyOutcome Outcome, string Detail)> ApplyAsync(IReadOnlyList<string> commands, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var seconds = (int)Math.Ceiling(confirmTimeout.TotalSeconds);
+        var armedAt = time.GetTimestamp();
+        var applied = await shell.RunScriptAsync(RollbackScripts.ArmAndApply(token, seconds, commands), cancellationToken);
+        if (applied.ExitCode == RollbackScripts.BusyExit)
+        {
+            throw new LayerFailureException($"{shell.Target}: {applied.Stdout.Trim()}: another run is changing this firewall; wait for it (at most its confirm timeout) and retry");
+        }
+
+        if (!applied.Stdout.Contains(RollbackScripts.AppliedMarker, StringComparison.Ordinal))
+        {
+            var failed = applied.Stdout.Split('\n').FirstOrDefault(l => l.StartsWith("OECFW-FAILED", StringComparison.Ordinal)) ?? $"exit {applied.ExitCode}";
+            return (ApplyOutcome.FailedAndRestored, $"{failed.Replace("OECFW-FAILED: ", "command failed: ", StringComparison.Ordinal)} {applied.Stderr.Trim()}".Trim());
+        }
+
+        // Prove access with a new connection while the rollback is still armed.
+        var probeTimeout = TimeSpan.FromSeconds(Math.Clamp(seconds / 2.0, 2, 15));
+        if (await shell.ProbeNewConnectionAsync(probeTimeout, cancellationToken))
+        {
+            var confirm = await shell.RunScriptAsync(RollbackScripts.Confirm(token), cancellationToken);
+            if (confirm.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal))
+            {
+                return (ApplyOutcome.Confirmed, $"confirmed with a new connection; rollback {token} cancelled");
+            }
+
+            return (ApplyOutcome.RolledBack, "the confirmation came after the rollback fired: the previous rules were restored; re-run with a longer --confirm-timeout");
+        }
+
+        // Access is lost: wait for the armed rollback, then check that access is back.
+        var remaining = confirmTimeout - time.GetElapsedTime(armedAt) + TimeSpan.FromSeconds(2);
+        if (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining, time, cancellationToken);
+        }
+
+        var back = false;
+        for (var attempt = 0; attempt < 5 && !back; attempt++)
+        {
+            back = await shell.ProbeNewConnectionAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+
+        return back
+            ? (ApplyOutcome.RolledBack, "a new SSH connection failed after the change, so the armed rollback restored the previous rules; access is back")
+            : (ApplyOutcome.RolledBack, "a new SSH connection failed after the change and access has not come back yet; the rollback was armed on the server: use the provider's console to check");
+    }
+}

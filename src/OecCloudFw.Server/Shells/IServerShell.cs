@@ -1,0 +1,17 @@
+namespace OecCloudFw.Server.Shells;
+
+/// <summary>Runs a POSIX sh script as root on one server (over SSH, or on this machine), one exec per call.</summary>
+public interface IServerShell : IAsyncDisposable
+{
+    /// <summary>Where the script runs, for messages: <c>root@host:22</c> or <c>local</c>.</summary>
+    string Target { get; }
+
+    /// <summary>Execs run through this shell so far.</summary>
+    int Execs { get; }
+
+    /// <summary>Runs <paramref name="script"/> with <c>sh -s</c> (through <c>sudo -n</c> for a non-root user), in one exec.</summary>
+    Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens a NEW connection to the same address and port and runs a trivial command: proof that access survives.</summary>
+    Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
+}

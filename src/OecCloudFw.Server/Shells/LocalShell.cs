@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace OecCloudFw.Server.Shells;
+
+/// <summary>The machine the tool runs on (--local, e.g. from cloud-init): scripts run with /bin/sh, through sudo -n when not root.</summary>
+public sealed class LocalShell : IServerShell
+{
+    private int _execs;
+
+    public string Target => "local";
+
+    public int Execs => _execs;
+
+    public async Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        Interlocked.Increment(ref _execs);
+        var start = Environment.IsPrivilegedProcess
+            ? new ProcessStartInfo("/bin/sh", ["-s"])
+            : new ProcessStartInfo("sudo", ["-n", "/bin/sh", "-s"]);
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        start.Environment["OECFW_SSH_CONNECTION"] = Environment.GetEnvironmentVariable("SSH_CONNECTION") ?? string.Empty;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start /bin/sh");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.StandardInput.WriteAsync(script.AsMemory(), cancellationToken);
+        process.StandardInput.Close();
+        await process.WaitForExitAsync(cancellationToken);
+        return new ShellResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Locally there is no connection to lose; a firewall change cannot lock this process out.</summary>
+    public Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => Task.FromResult(true);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,11 @@
+namespace OecCloudFw.Server.Shells;
+
+/// <summary>POSIX single-quoting: the only way any value reaches a shell command.</summary>
+public static class ShellQuote
+{
+    public static string Quote(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
+}

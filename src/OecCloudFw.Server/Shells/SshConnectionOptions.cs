@@ -1,0 +1,25 @@
+namespace OecCloudFw.Server.Shells;
+
+/// <summary>How to reach a server over SSH, after ~/.ssh/config has been applied.</summary>
+public sealed record SshConnectionOptions
+{
+    public required string Host { get; init; }
+
+    public int Port { get; init; } = 22;
+
+    public string User { get; init; } = "root";
+
+    /// <summary>Private key files to try, in order.</summary>
+    public IReadOnlyList<string> IdentityFiles { get; init; } = [];
+
+    /// <summary>A password (from --password-env), when keys are not used.</summary>
+    public string? Password { get; init; }
+
+    public required string KnownHostsPath { get; init; }
+
+    public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.Strict;
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public string Target => $"{User}@{Host}:{Port}";
+}

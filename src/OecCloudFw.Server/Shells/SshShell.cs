@@ -1,0 +1,173 @@
+using System.Net.Sockets;
+using System.Text;
+using OecCloudFw.Core;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace OecCloudFw.Server.Shells;
+
+/// <summary>A server reached over SSH (SSH.NET), with host keys checked against known_hosts.</summary>
+public sealed class SshShell : IServerShell
+{
+    private readonly SshConnectionOptions _options;
+    private readonly SshClient _client;
+    private int _execs;
+
+    private SshShell(SshConnectionOptions options, SshClient client)
+    {
+        _options = options;
+        _client = client;
+    }
+
+    public string Target => _options.Target;
+
+    public int Execs => _execs;
+
+    /// <summary>Connections opened by this process, for the call budget.</summary>
+    public static int ConnectionsOpened => s_connections;
+
+    private static int s_connections;
+
+    public static async Task<SshShell> ConnectAsync(SshConnectionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var client = await OpenAsync(options, cancellationToken);
+        return new SshShell(options, client);
+    }
+
+    public async Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        Interlocked.Increment(ref _execs);
+
+        // $SSH_CONNECTION is expanded by the login shell before sudo resets the environment.
+        var command = _options.User == "root"
+            ? "OECFW_SSH_CONNECTION=\"$SSH_CONNECTION\" sh -s"
+            : "sudo -n env OECFW_SSH_CONNECTION=\"$SSH_CONNECTION\" sh -s";
+        using var ssh = _client.CreateCommand(command, Encoding.UTF8);
+        var execution = ssh.ExecuteAsync(cancellationToken);
+        using (var input = ssh.CreateInputStream())
+        {
+            var bytes = Encoding.UTF8.GetBytes(script);
+            await input.WriteAsync(bytes, cancellationToken);
+        }
+
+        await execution;
+        var result = new ShellResult(ssh.ExitStatus ?? -1, ssh.Result, ssh.Error);
+        if (_options.User != "root" && result.ExitCode != 0 && result.Stderr.Contains("sudo:", StringComparison.Ordinal))
+        {
+            throw new LayerFailureException(
+                $"{_options.User} on {_options.Host} cannot run commands as root without a password ({result.Stderr.Trim()}): " +
+                "grant it NOPASSWD sudo, or connect as root with --user root");
+        }
+
+        return result;
+    }
+
+    public async Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            using var client = await OpenAsync(_options with { ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict }, cts.Token);
+            using var ssh = client.CreateCommand("true");
+            await ssh.ExecuteAsync(cts.Token);
+            return ssh.ExitStatus == 0;
+        }
+        catch (Exception ex) when (ex is LayerFailureException or SshException or SocketException or OperationCanceledException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static async Task<SshClient> OpenAsync(SshConnectionOptions options, CancellationToken cancellationToken)
+    {
+        var methods = new List<AuthenticationMethod>();
+        var keys = options.IdentityFiles.Where(File.Exists).Select(path => new PrivateKeyFile(path)).ToArray();
+        if (keys.Length > 0)
+        {
+            methods.Add(new PrivateKeyAuthenticationMethod(options.User, keys));
+        }
+
+        if (options.Password is not null)
+        {
+            methods.Add(new PasswordAuthenticationMethod(options.User, options.Password));
+        }
+
+        if (methods.Count == 0)
+        {
+            throw new InvalidInputException($"no way to log in to {options.Target}: pass --identity KEY (or IdentityFile in ~/.ssh/config) or --password-env VAR");
+        }
+
+        var info = new ConnectionInfo(options.Host, options.Port, options.User, [.. methods]) { Timeout = options.ConnectTimeout };
+        var client = new SshClient(info);
+        string? refusal = null;
+        client.HostKeyReceived += (_, e) =>
+        {
+            var knownHosts = new KnownHosts(options.KnownHostsPath);
+            var verdict = knownHosts.Check(options.Host, options.Port, e.HostKeyName, e.HostKey);
+            switch (verdict)
+            {
+                case KnownHosts.Match.Known:
+                    e.CanTrust = true;
+                    break;
+                case KnownHosts.Match.Changed:
+                    refusal = $"the host key of {KnownHosts.HostPattern(options.Host, options.Port)} has CHANGED ({e.HostKeyName} SHA256:{e.FingerPrintSHA256}): " +
+                              $"someone may be intercepting the connection, or the server was rebuilt. Check it, then remove the old line from {options.KnownHostsPath}";
+                    e.CanTrust = false;
+                    break;
+                case KnownHosts.Match.Revoked:
+                    refusal = $"the host key of {options.Host} is marked @revoked in {options.KnownHostsPath}";
+                    e.CanTrust = false;
+                    break;
+                default:
+                    if (options.HostKeyPolicy == HostKeyPolicy.AcceptNew)
+                    {
+                        knownHosts.Add(options.Host, options.Port, e.HostKeyName, e.HostKey);
+                        e.CanTrust = true;
+                    }
+                    else if (options.HostKeyPolicy == HostKeyPolicy.Off)
+                    {
+                        e.CanTrust = true;
+                    }
+                    else
+                    {
+                        refusal = $"the host key of {KnownHosts.HostPattern(options.Host, options.Port)} ({e.HostKeyName} SHA256:{e.FingerPrintSHA256}) is not in {options.KnownHostsPath}: " +
+                                  "add it (ssh-keyscan, or connect once with ssh) or pass --host-key-policy accept-new";
+                        e.CanTrust = false;
+                    }
+
+                    break;
+            }
+        };
+
+        try
+        {
+            await client.ConnectAsync(cancellationToken);
+            Interlocked.Increment(ref s_connections);
+            return client;
+        }
+        catch (Exception ex) when (refusal is not null)
+        {
+            client.Dispose();
+            throw new LayerFailureException(refusal, ex);
+        }
+        catch (SshAuthenticationException ex)
+        {
+            client.Dispose();
+            throw new LayerFailureException($"{options.Target} refused the login ({ex.Message}): check --user, --identity or the password", ex);
+        }
+        catch (Exception ex) when (ex is SocketException or SshConnectionException or SshOperationTimeoutException or TimeoutException)
+        {
+            client.Dispose();
+            throw new LayerFailureException($"cannot reach {options.Host}:{options.Port} over SSH ({ex.Message}): check the address, the port, and the cloud and server firewalls", ex);
+        }
+    }
+}
