@@ -8,6 +8,27 @@ cd "$(dirname "$0")"
 export AWS_EC2_METADATA_DISABLED=true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# The server-layer tests run real sshd, ufw, firewalld, iptables and nftables inside network namespaces.
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  need=""
+  for p in openssh-server openssh-client ufw iptables nftables firewalld sudo dbus iproute2 dpkg-dev procps; do
+    dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
+  done
+  if [ -n "$need" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+  fi
+  # The real ufw package, served by the offline package source of the "UFW missing" scenario.
+  mkdir -p artifacts/debs
+  if ! ls artifacts/debs/ufw_*.deb >/dev/null 2>&1; then
+    (cd artifacts/debs && apt-get download ufw >/dev/null 2>&1) || { apt-get update -qq && (cd artifacts/debs && apt-get download ufw >/dev/null 2>&1); }
+  fi
+fi
+# Test servers left by an interrupted run (tests tear down their own even when they fail).
+for ns in $(ip netns list 2>/dev/null | awk '/^cfwtest[0-9]+/ {print $1}'); do
+  ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+  ip netns del "$ns" 2>/dev/null
+done
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

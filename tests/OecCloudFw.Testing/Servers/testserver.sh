@@ -12,14 +12,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 case "$cmd" in
 up)
   work=$3
-  ip netns add "$ns"
+  ip netns add "$ns" 2>/dev/null || exit 17   # taken by another test run: the caller tries the next index
   ip link add "$hostif" type veth peer name eth0 netns "$ns"
   ip addr add "198.19.$idx.1/24" dev "$hostif"
   ip link set "$hostif" up
   ip netns exec "$ns" ip addr add "198.19.$idx.2/24" dev eth0
   ip netns exec "$ns" ip link set eth0 up
   ip netns exec "$ns" ip link set lo up
-  ip netns exec "$ns" ip route add default via "198.19.$idx.1"
+  # No default route: a test server can reach its host peer and nothing else.
   setsid ip netns exec "$ns" unshare --mount --pid --fork --mount-proc --propagation private \
     sh "$here/testserver-init.sh" "$idx" "$work" >"$work/init.log" 2>&1 </dev/null &
   unshare_pid=$!

@@ -1,0 +1,236 @@
+using OecCloudFw.Core.Policy;
+using OecCloudFw.Server.Preflight;
+using OecCloudFw.Server.SafeApply;
+using OecCloudFw.Server.Shells;
+using OecCloudFw.Testing.Servers;
+using static OecCloudFw.Server.Tests.Integration.ServerScenario;
+
+namespace OecCloudFw.Server.Tests.Integration;
+
+/// <summary>The guide's automatic configuration on real test servers: real sshd, real ufw/firewalld/iptables/nftables.</summary>
+public sealed class ConfigureScenarioTests
+{
+    [Fact]
+    public async Task NoFirewall_Preflight_WarningWithTheExactUfwCommands_InOneConnectionAndOneExec()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var before = SshShell.ConnectionsOpened;
+
+        await using var shell = await SshShell.ConnectAsync(server.Ssh(), Ct);
+        var report = await new Configure.ServerConfigurator(shell, TimeProvider.System).PreflightAsync(FirewallPolicy.Default, Ct);
+
+        Assert.Equal(PreflightStatus.Warning, report.Status);
+        Assert.Equal("none", report.ActiveFirewall);
+        Assert.Equal(["ufw allow 22/tcp comment 'SSH'", "ufw allow 80/tcp comment 'HTTP'", "ufw allow 443/tcp comment 'HTTPS'", "ufw --force enable"], report.ConfigureActions);
+        Assert.Equal(1, shell.Execs);
+        Assert.Equal(1, SshShell.ConnectionsOpened - before);
+        Assert.Equal(1, server.AcceptedLogins);
+    }
+
+    [Fact]
+    public async Task NoFirewall_Configure_UfwEnabledPassed_ThenSecondRunChangesNothing()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+
+        var first = await ConfigureAsync(server);
+        var rulesAfterFirst = await server.ExecAsync("iptables-save | grep -v '^#' | sed 's/\\[[0-9]*:[0-9]*\\]//'", Ct);
+        var second = await ConfigureAsync(server);
+
+        Assert.Equal(ApplyOutcome.Confirmed, first.Outcome);
+        Assert.Equal("ufw", first.Plan.Backend);
+        Assert.Equal(PreflightStatus.Passed, first.After!.Status);
+        var status = await server.ExecAsync("ufw status", Ct);
+        Assert.Contains("22/tcp                     ALLOW       Anywhere                   # SSH", status, StringComparison.Ordinal);
+        Assert.Contains("443/tcp (v6)               ALLOW       Anywhere (v6)              # HTTPS", status, StringComparison.Ordinal);
+        Assert.True(second.Plan.IsNoOp);
+        Assert.Null(second.Outcome);
+        Assert.Equal(PreflightStatus.Passed, second.After!.Status);
+        Assert.Equal(rulesAfterFirst, await server.ExecAsync("iptables-save | grep -v '^#' | sed 's/\\[[0-9]*:[0-9]*\\]//'", Ct));
+        Assert.Empty(await server.ExecAsync("ls /var/lib/oec-cloudfw/rollback/*/armed 2>/dev/null; true", Ct));
+    }
+
+    [Fact]
+    public async Task UfwInstalledButInactive_Configure_KeepsOwnRulesAddsMissingAndEnables()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("ufw allow 8069/tcp comment 'Odoo' >/dev/null", Ct);
+        Assert.Equal(PreflightStatus.Warning, (await PreflightAsync(server)).Status);
+
+        var result = await ConfigureAsync(server, Policy(new PolicyOptions { Optional = ["8072"] }));
+
+        Assert.Equal(PreflightStatus.Passed, result.After!.Status);
+        var status = await server.ExecAsync("ufw status", Ct);
+        Assert.Contains("Status: active", status, StringComparison.Ordinal);
+        Assert.Contains("8069/tcp", status, StringComparison.Ordinal);
+        Assert.Contains("8072/tcp", status, StringComparison.Ordinal);
+        Assert.Contains(result.Plan.Commands, c => c == "ufw allow 8072/tcp comment 'Odoo longpolling'");
+    }
+
+    [Fact]
+    public async Task UfwMissing_Configure_InstallsItFromThePackageSourceTheTestProvides()
+    {
+        var deb = Directory.GetFiles(TestDebs.Folder, "ufw_*.deb").FirstOrDefault()
+                  ?? throw new InvalidOperationException($"no ufw .deb in {TestDebs.Folder}: ./test.sh downloads it (apt-get download ufw)");
+        await using var server = await TestServer.StartAsync(Ct);
+        // An offline package source: a flat repository of the real ufw package, and nothing else.
+        await server.ExecAsync($"""
+            dpkg --purge ufw >/dev/null 2>&1
+            ! command -v ufw
+            mkdir -p /srv/repo && cp '{deb}' /srv/repo/ && cd /srv/repo && dpkg-scanpackages . > Packages 2>/dev/null
+            rm -rf /etc/apt/sources.list.d/* /var/lib/apt/lists/*
+            echo 'deb [trusted=yes] file:/srv/repo ./' > /etc/apt/sources.list
+            apt-get update -q >/dev/null 2>&1
+            """, Ct);
+
+        var result = await ConfigureAsync(server);
+
+        Assert.Equal("ufw", result.Plan.Backend);
+        Assert.Contains("apt-get install -y -q ufw", Assert.Single(result.Plan.Install), StringComparison.Ordinal);
+        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
+        Assert.Equal(PreflightStatus.Passed, result.After!.Status);
+        Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SshdOn2222ViaDropIn_Configure_OpensTheDetectedPortAndNot22()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("echo 'Port 2222' > /etc/ssh/sshd_config.d/10-port.conf", Ct);
+        await server.RestartSshdAsync(Ct);
+
+        var result = await ConfigureAsync(server, port: 2222);
+
+        Assert.Equal([2222], result.Before.SshPorts);
+        Assert.Contains("ufw allow 2222/tcp comment 'SSH'", result.Plan.Commands);
+        Assert.DoesNotContain(result.Plan.Commands, c => c.Contains("allow 22/", StringComparison.Ordinal));
+        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
+        Assert.Equal(PreflightStatus.Passed, result.After!.Status);
+    }
+
+    [Fact]
+    public async Task SshRestrictedToManagementSource_Configure_AllowsItDeniesElsewhere()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var policy = Policy(new PolicyOptions { SshSources = [server.ClientAddress + "/32"] });
+
+        var result = await ConfigureAsync(server, policy);
+
+        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
+        Assert.Equal(PreflightStatus.Passed, result.After!.Status);
+        var ssh = Assert.Single(result.After.Ports, p => p.IsSsh);
+        Assert.Equal(server.ClientAddress + "/32", Assert.Single(ssh.Sources).Source.ToString());
+        var status = await server.ExecAsync("ufw status", Ct);
+        Assert.Contains("22/tcp                     DENY        Anywhere", status, StringComparison.Ordinal);
+        Assert.True(status.IndexOf(server.ClientAddress, StringComparison.Ordinal) < status.IndexOf("DENY", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PolicyThatWouldCutSsh_RollbackRestoresAccess_ProvenByANewConnection()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var policy = Policy(new PolicyOptions { SshSources = ["203.0.113.1/32"] });
+
+        var result = await ConfigureAsync(server, policy, confirmSeconds: 4);
+
+        Assert.Equal(ApplyOutcome.RolledBack, result.Outcome);
+        Assert.Contains("restored the previous rules", result.Detail, StringComparison.Ordinal);
+        Assert.Contains("Status: inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        await using var fresh = await SshShell.ConnectAsync(server.Ssh(), Ct);
+        Assert.Equal("ok", (await fresh.RunScriptAsync("echo ok", Ct)).Stdout.Trim());
+        Assert.Contains("restored", await server.ExecAsync("cat /var/lib/oec-cloudfw/rollback/*/result", Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DryRun_PrintsCommandsChangesNothing()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+
+        var result = await ConfigureAsync(server, dryRun: true);
+
+        Assert.True(result.DryRun);
+        Assert.Equal(4, result.Plan.Commands.Count);
+        Assert.Contains("Status: inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        Assert.False(await server.TryExecAsync("test -d /var/lib/oec-cloudfw", Ct) is { ExitCode: 0 });
+    }
+
+    [Fact]
+    public async Task CsfPresent_Preflight_Warning_Configure_DisablesItWithCsfX()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await CsfSimulation.InstallAsync(server, Ct);
+
+        var preflight = await PreflightAsync(server);
+        var result = await ConfigureAsync(server);
+
+        Assert.Equal(PreflightStatus.Warning, preflight.Status);
+        Assert.Contains(preflight.Reasons, r => r.Contains("CSF/LFD is present", StringComparison.Ordinal));
+        Assert.Equal("csf -x", result.Plan.Commands[0]);
+        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
+        Assert.Equal(PreflightStatus.Passed, result.After!.Status);
+        Assert.Equal("0", (await server.ExecAsync("test -e /etc/csf/csf.disable && echo 0", Ct)).Trim());
+        Assert.NotEqual(0, (await server.TryExecAsync("pgrep -x lfd", Ct)).ExitCode);
+        Assert.DoesNotContain("LOCALINPUT", await server.ExecAsync("iptables-save", Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FirewalldServer_Configure_AddsPortsPermanentAndRuntime_ThenNoChange()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.StartFirewalldAsync(Ct);
+
+        var preflight = await PreflightAsync(server);
+        var result = await ConfigureAsync(server);
+        var again = await ConfigureAsync(server);
+
+        Assert.Equal(PreflightStatus.Warning, preflight.Status);
+        Assert.Equal("firewalld", result.Plan.Backend);
+        Assert.Contains("firewall-cmd --permanent --zone='public' --add-port=443/tcp", result.Plan.Commands);
+        Assert.Equal("firewall-cmd --reload", result.Plan.Commands[^1]);
+        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
+        Assert.Equal(PreflightStatus.Passed, result.After!.Status);
+        Assert.Contains("443/tcp", await server.ExecAsync("firewall-cmd --permanent --list-ports", Ct), StringComparison.Ordinal);
+        Assert.True(again.Plan.IsNoOp);
+    }
+
+    [Fact]
+    public async Task IptablesOnlyServer_UfwCannotBeHad_FallsBackToIptablesAndSavesRules()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        // No ufw, no firewalld, and a package source that cannot provide ufw.
+        await server.ExecAsync("""
+            dpkg --purge ufw >/dev/null 2>&1; rm -f /usr/sbin/firewalld /usr/bin/firewall-cmd
+            rm -rf /etc/apt/sources.list.d/* /var/lib/apt/lists/* && : > /etc/apt/sources.list
+            """, Ct);
+
+        var result = await ConfigureAsync(server);
+
+        Assert.Equal("iptables", result.Plan.Backend);
+        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
+        Assert.Equal(PreflightStatus.Passed, result.After!.Status);
+        var saved = await server.ExecAsync("cat /etc/iptables/rules.v4", Ct);
+        Assert.Contains(":INPUT DROP", saved, StringComparison.Ordinal);
+        Assert.Contains("--dport 443", saved, StringComparison.Ordinal);
+        Assert.Contains("RELATED,ESTABLISHED", saved, StringComparison.Ordinal);
+        Assert.Contains(":INPUT DROP", await server.ExecAsync("cat /etc/iptables/rules.v6", Ct), StringComparison.Ordinal);
+        Assert.True((await ConfigureAsync(server)).Plan.IsNoOp);
+    }
+
+    [Fact]
+    public async Task NftablesOnlyServer_Configure_UsesANativeTableOfItsOwn()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("""
+            dpkg --purge ufw >/dev/null 2>&1; rm -f /usr/sbin/firewalld /usr/bin/firewall-cmd /usr/sbin/iptables* /usr/sbin/ip6tables* /usr/sbin/xtables*
+            rm -rf /etc/apt/sources.list.d/* /var/lib/apt/lists/* && : > /etc/apt/sources.list
+            """, Ct);
+
+        var result = await ConfigureAsync(server);
+
+        Assert.Equal("nftables", result.Plan.Backend);
+        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
+        Assert.Equal(PreflightStatus.Passed, result.After!.Status);
+        Assert.Equal("nftables", result.After.ActiveFirewall);
+        Assert.Contains("policy drop", await server.ExecAsync("nft list table inet oec_cloudfw", Ct), StringComparison.Ordinal);
+        Assert.Contains("table inet oec_cloudfw", await server.ExecAsync("cat /etc/nftables.conf", Ct), StringComparison.Ordinal);
+    }
+}

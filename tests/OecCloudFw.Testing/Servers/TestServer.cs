@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using OecCloudFw.Server.Shells;
+
+namespace OecCloudFw.Testing.Servers;
+
+/// <summary>
+/// A real test server: its own network namespace (198.19.N.2, reached from 198.19.N.1 over a veth pair), mount
+/// namespace (overlays over /etc, /var, /usr, /run, a fresh /root) and PID namespace, running a real sshd. Real ufw,
+/// firewalld, iptables and nftables run inside it and never touch the host's firewall. Torn down on dispose.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly string _scripts;
+
+    private TestServer(int index, string workDir, int initPid, string scripts)
+    {
+        Index = index;
+        WorkDir = workDir;
+        InitPid = initPid;
+        _scripts = scripts;
+    }
+
+    public int Index { get; }
+
+    public string WorkDir { get; }
+
+    public int InitPid { get; }
+
+    /// <summary>The server's address.</summary>
+    public string Address => $"198.19.{Index}.2";
+
+    /// <summary>The address the tests connect from (the host end of the veth pair).</summary>
+    public string ClientAddress => $"198.19.{Index}.1";
+
+    /// <summary>The private key authorized for root (and for users made with <see cref="AddUserAsync"/>).</summary>
+    public string ClientKey => Path.Combine(WorkDir, "id_ed25519");
+
+    /// <summary>A known_hosts file that holds the server's real host key.</summary>
+    public string KnownHosts => Path.Combine(WorkDir, "known_hosts");
+
+    public static async Task<TestServer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var scripts = Path.Combine(AppContext.BaseDirectory, "Servers");
+        var work = Directory.CreateTempSubdirectory("oecfw-server-").FullName;
+        await Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", Path.Combine(work, "id_ed25519")], cancellationToken);
+        File.Copy(Path.Combine(work, "id_ed25519.pub"), Path.Combine(work, "authorized_keys"));
+        for (var index = 10; index < 250; index++)
+        {
+            var (code, stdout, stderr) = await Run("sh", [Path.Combine(scripts, "testserver.sh"), "up", index.ToString(CultureInfo.InvariantCulture), work], cancellationToken, check: false);
+            if (code == 17)
+            {
+                continue;
+            }
+
+            if (code != 0)
+            {
+                await Run("sh", [Path.Combine(scripts, "testserver.sh"), "down", index.ToString(CultureInfo.InvariantCulture)], CancellationToken.None, check: false);
+                throw new InvalidOperationException($"test server {index} did not start: {stderr}{stdout}");
+            }
+
+            var server = new TestServer(index, work, int.Parse(stdout.Trim(), CultureInfo.InvariantCulture), scripts);
+            var hostKey = (await File.ReadAllTextAsync(Path.Combine(work, "host_key.pub"), cancellationToken)).Split(' ');
+            // The same key answers on the default port and on 2222 (the non-standard-port scenarios).
+            await File.WriteAllTextAsync(server.KnownHosts, $"{server.Address} {hostKey[0]} {hostKey[1]}\n[{server.Address}]:2222 {hostKey[0]} {hostKey[1]}\n", cancellationToken);
+            return server;
+        }
+
+        throw new InvalidOperationException("no free test server index");
+    }
+
+    /// <summary>SSH options for this server, as the tool would resolve them.</summary>
+    public SshConnectionOptions Ssh(string user = "root", int port = 22, HostKeyPolicy policy = HostKeyPolicy.Strict, string? knownHosts = null) => new()
+    {
+        Host = Address,
+        Port = port,
+        User = user,
+        IdentityFiles = [ClientKey],
+        KnownHostsPath = knownHosts ?? KnownHosts,
+        HostKeyPolicy = policy,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    /// <summary>Runs a script as root inside the server (its mount, PID and network namespaces) for test setup and checks.</summary>
+    public async Task<string> ExecAsync(string script, CancellationToken cancellationToken = default)
+    {
+        var (code, stdout, stderr) = await TryExecAsync(script, cancellationToken);
+        return code == 0 ? stdout : throw new InvalidOperationException($"test server {Index}: exit {code}: {stderr}{stdout}\nscript: {script}");
+    }
+
+    public Task<(int ExitCode, string Stdout, string Stderr)> TryExecAsync(string script, CancellationToken cancellationToken = default) =>
+        Run("nsenter", ["-t", InitPid.ToString(CultureInfo.InvariantCulture), "-m", "-p", "-n", "--", "sh", "-c", script], cancellationToken, check: false);
+
+    /// <summary>Connections sshd accepted so far (from its log).</summary>
+    public int AcceptedLogins =>
+        File.Exists(Path.Combine(WorkDir, "sshd.log"))
+            ? File.ReadAllLines(Path.Combine(WorkDir, "sshd.log")).Count(l => l.StartsWith("Accepted ", StringComparison.Ordinal))
+            : 0;
+
+    /// <summary>Starts the server's own system D-Bus and firewalld, and waits until firewalld answers.</summary>
+    public Task StartFirewalldAsync(CancellationToken cancellationToken = default) => ExecAsync("""
+        mkdir -p /run/dbus && dbus-daemon --system --fork
+        setsid firewalld --nofork --nopid > /run/firewalld.log 2>&1 < /dev/null &
+        i=0; until firewall-cmd --state >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 300 ] && { cat /run/firewalld.log; exit 1; }; sleep 0.1; done
+        """, cancellationToken);
+
+    /// <summary>Restarts sshd after a config change (it re-reads sshd_config and its drop-ins).</summary>
+    public Task RestartSshdAsync(CancellationToken cancellationToken = default) => ExecAsync($"""
+        kill "$(cat /run/sshd.pid)"; i=0; while [ -e /run/sshd.pid ] && [ $i -lt 50 ]; do sleep 0.05; i=$((i+1)); done
+        /usr/sbin/sshd -E {WorkDir}/sshd.log
+        """, cancellationToken);
+
+    /// <summary>Adds a user that logs in with the test key, optionally with passwordless sudo.</summary>
+    public Task AddUserAsync(string user, bool sudo, CancellationToken cancellationToken = default) => ExecAsync($"""
+        useradd -m -s /bin/sh {user}
+        mkdir -p /home/{user}/.ssh && cp /root/.ssh/authorized_keys /home/{user}/.ssh/ && chown -R {user}: /home/{user}/.ssh && chmod 700 /home/{user}/.ssh
+        {(sudo ? $"echo '{user} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/{user} && chmod 440 /etc/sudoers.d/{user}" : "true")}
+        """, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Run("sh", [Path.Combine(_scripts, "testserver.sh"), "down", Index.ToString(CultureInfo.InvariantCulture), InitPid.ToString(CultureInfo.InvariantCulture)], CancellationToken.None, check: false);
+        try
+        {
+            Directory.Delete(WorkDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> Run(string file, string[] args, CancellationToken cancellationToken, bool check = true)
+    {
+        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        var result = (process.ExitCode, await stdout, await stderr);
+        return check && result.ExitCode != 0 ? throw new InvalidOperationException($"{file} failed: {result.Item3}") : result;
+    }
+}
