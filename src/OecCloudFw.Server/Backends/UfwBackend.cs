@@ -35,10 +35,11 @@ public sealed class UfwBackend : IFirewallBackend
             var explicitRules = new RuleSet(ufw.Rules.Where(r => !r.Source.IsInternet || r.Action == RuleAction.Deny), RuleAction.Deny);
             foreach (var source in requirement.Sources.Where(s => !s.IsInternet))
             {
-                var present = requirement.FromAnywhere ? Present(requirement, source) : ufw.Active && explicitRules.Evaluate(requirement.Protocol, requirement.Ports.From, source).Admitted;
+                var restricted = requirement.IsSsh && !requirement.FromAnywhere;
+                var present = restricted ? ufw.Active && explicitRules.Evaluate(requirement.Protocol, requirement.Ports.From, source).Admitted : Present(requirement, source);
                 if (!present)
                 {
-                    commands.Add($"ufw {(requirement.FromAnywhere ? "allow" : "prepend allow")} from {ShellQuote.Quote(source.ToString())} to any port {port} proto {proto} comment {comment}");
+                    commands.Add($"ufw {(restricted ? "prepend allow" : "allow")} from {ShellQuote.Quote(source.ToString())} to any port {port} proto {proto} comment {comment}");
                 }
             }
 
