@@ -11,12 +11,23 @@ section ssh-connection printf '%s' "${OECFW_SSH_CONNECTION:-}"
 section commands sh -c 'for c in ufw firewall-cmd iptables ip6tables iptables-legacy-save nft csf lfd apt-get dnf yum systemctl fail2ban-client docker sshd ss; do command -v $c >/dev/null 2>&1 && echo $c; done; true'
 
 if have ufw; then
-  section ufw-status ufw status verbose
+  # ufw is python and slow to start: ask it only when its config says it is enabled (the kernel's rules are read
+  # from iptables-save either way).
+  if grep -qs '^ENABLED=yes' /etc/ufw/ufw.conf; then
+    section ufw-status ufw status verbose
+  else
+    section ufw-status echo "Status: inactive"
+  fi
   section ufw-user-rules sh -c 'cat /etc/ufw/user.rules /etc/ufw/user6.rules 2>/dev/null'
 fi
 if have firewall-cmd; then
-  section firewalld-state firewall-cmd --state
-  if firewall-cmd --state >/dev/null 2>&1; then
+  # firewall-cmd is slow to start even to say "not running": ask only when a firewalld process exists.
+  if pgrep -x firewalld >/dev/null 2>&1 || pgrep -f 'bin/firewalld' >/dev/null 2>&1; then
+    section firewalld-state firewall-cmd --state
+  else
+    section firewalld-state sh -c 'echo "not running"; exit 252'
+  fi
+  if [ "$out" = running ]; then   # $out: the output of the section just above
     section firewalld-zones sh -c 'firewall-cmd --get-default-zone; firewall-cmd --get-active-zones'
     section firewalld sh -c 'for z in $( (firewall-cmd --get-default-zone; firewall-cmd --get-active-zones | grep -v "^ ") | sort -u); do firewall-cmd --list-all --zone="$z"; done'
     section firewalld-services sh -c 'for s in $(firewall-cmd --list-services --zone="$(firewall-cmd --get-default-zone)"); do printf "%s: " "$s"; firewall-cmd --info-service="$s" | sed -n "s/^ *ports: *//p"; done'
@@ -39,7 +50,7 @@ fi
 if have sshd; then
   section sshd-t sshd -T
 fi
-if have systemctl; then
+if have systemctl && [ -d /run/systemd/system ]; then
   section ssh-socket sh -c 'for u in ssh.socket sshd.socket; do if systemctl is-active --quiet "$u" 2>/dev/null; then systemctl show -p Listen "$u"; fi; done; true'
 fi
 if have ss; then
@@ -48,7 +59,7 @@ fi
 if have fail2ban-client; then
   section fail2ban sh -c 'fail2ban-client status; for j in $(fail2ban-client status 2>/dev/null | sed -n "s/.*Jail list:[[:space:]]*//p" | tr "," " "); do echo "jail $j"; fail2ban-client get "$j" actions 2>/dev/null; done; cat /etc/fail2ban/jail.local /etc/fail2ban/jail.d/*.conf /etc/fail2ban/jail.d/*.local 2>/dev/null'
 fi
-if have docker; then
+if have docker && [ -S /var/run/docker.sock ]; then
   section docker sh -c 'docker ps --format "{{.Names}} {{.Image}} {{.Ports}}" 2>&1'
 fi
 printf '=====OECFW end rc=0=====\n'

@@ -44,7 +44,7 @@ internal static class RollbackScripts
             done
             [ -n "$present" ] && tar -czf "$D/etc.tgz" -C / $present 2>/dev/null
             if command -v nft >/dev/null 2>&1 && nft list table inet oec_cloudfw > "$D/nft-table" 2>/dev/null; then :; else rm -f "$D/nft-table"; fi
-            if command -v firewall-cmd >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1; then touch "$D/firewalld-running"; fi
+            if pgrep -x firewalld >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1; then touch "$D/firewalld-running"; fi
             if command -v csf >/dev/null 2>&1 && [ ! -e /etc/csf/csf.disable ]; then touch "$D/csf-enabled"; fi
             cat > "$D/restore.sh" <<'RESTORE'
             D=$1

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using OecCloudFw.Server.Shells;
+
+namespace OecCloudFw.Benchmarks;
+
+/// <summary>Wraps a shell and records how long each exec and each new-connection check took.</summary>
+internal sealed class TimingShell(IServerShell inner) : IServerShell
+{
+    public List<(string What, TimeSpan Took)> Calls { get; } = [];
+
+    public string Target => inner.Target;
+
+    public int Execs => inner.Execs;
+
+    public async Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default)
+    {
+        var watch = Stopwatch.StartNew();
+        var result = await inner.RunScriptAsync(script, cancellationToken);
+        var what = script.Contains("OECFW-APPLIED", StringComparison.Ordinal) ? "arm+apply"
+            : script.Contains("oec-cloudfw probe", StringComparison.Ordinal) ? "probe"
+            : script.Contains("OECFW-CONFIRMED", StringComparison.Ordinal) ? "confirm" : "exec";
+        Calls.Add((what, watch.Elapsed));
+        return result;
+    }
+
+    public async Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var watch = Stopwatch.StartNew();
+        var ok = await inner.ProbeNewConnectionAsync(timeout, cancellationToken);
+        Calls.Add(("new connection", watch.Elapsed));
+        return ok;
+    }
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}
