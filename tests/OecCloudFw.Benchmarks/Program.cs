@@ -5,7 +5,7 @@ using OecCloudFw.Benchmarks;
 // work done by Ansible's community.general.ufw on the same test server in the same run.
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 7;
 await using var server = await OecCloudFw.Testing.Servers.TestServer.StartAsync();
-Console.WriteLine($"test server {server.Address} (network namespace cfwtest{server.Index}), {runs} runs each");
+Console.WriteLine($"test server {server.Address} (network namespace cfwtest{server.Index}), {runs} runs each (every timed run on a fresh test server)");
 
 var budget = await ServerBench.FactsBudgetAsync(server);
 Console.WriteLine($"facts: {budget.Connections} SSH connection(s), {budget.Execs} exec(s), sshd accepted {budget.Logins} login(s)");
@@ -13,15 +13,18 @@ Console.WriteLine($"facts: {budget.Connections} SSH connection(s), {budget.Execs
 var phases = await ServerBench.PhasesAsync(server);
 Console.WriteLine($"phases: connect {phases.Connect.TotalMilliseconds:F0} ms, facts {phases.Facts.TotalMilliseconds:F0} ms, new connection {phases.Reconnect.TotalMilliseconds:F0} ms, trivial exec {phases.Exec.TotalMilliseconds:F0} ms");
 
-Console.WriteLine($"configure, step by step: {await ServerBench.BreakdownAsync(server)}");
+await using (var fresh = await OecCloudFw.Testing.Servers.TestServer.StartAsync())
+{
+    Console.WriteLine($"configure on a fresh server, step by step: {await ServerBench.BreakdownAsync(fresh)}");
+}
 
-var tool = await ServerBench.MedianAsync(runs, server, () => ServerBench.ConfigureWithToolAsync(server));
+var tool = await ServerBench.MedianAsync(runs, ServerBench.ConfigureWithToolAsync);
 Console.WriteLine($"oec-cloudfw server configure (22/80/443, confirm connection included): median {tool.TotalSeconds:F2} s");
 
 if (ServerBench.HasAnsible)
 {
-    var pipelined = await ServerBench.MedianAsync(Math.Min(runs, 3), server, () => ServerBench.ConfigureWithAnsibleAsync(server, pipelining: true));
-    var plain = await ServerBench.MedianAsync(Math.Min(runs, 3), server, () => ServerBench.ConfigureWithAnsibleAsync(server, pipelining: false));
+    var pipelined = await ServerBench.MedianAsync(Math.Min(runs, 3), s => ServerBench.ConfigureWithAnsibleAsync(s, pipelining: true));
+    var plain = await ServerBench.MedianAsync(Math.Min(runs, 3), s => ServerBench.ConfigureWithAnsibleAsync(s, pipelining: false));
     Console.WriteLine($"ansible community.general.ufw, pipelining on:  median {pipelined.TotalSeconds:F2} s ({pipelined / tool:F1}x the tool's time)");
     Console.WriteLine($"ansible community.general.ufw, default:        median {plain.TotalSeconds:F2} s ({plain / tool:F1}x the tool's time)");
 }

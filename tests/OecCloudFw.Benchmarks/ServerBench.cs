@@ -36,7 +36,6 @@ internal static class ServerBench
     /// <summary>One configure with every exec and connection timed.</summary>
     public static async Task<string> BreakdownAsync(TestServer server)
     {
-        await server.ExecAsync("ufw --force reset >/dev/null; rm -rf /var/lib/oec-cloudfw; rm -f /etc/ufw/*.rules.*");
         var watch = Stopwatch.StartNew();
         await using var shell = new TimingShell(await SshShell.ConnectAsync(server.Ssh()));
         var connect = watch.Elapsed;
@@ -93,15 +92,15 @@ internal static class ServerBench
         }
     }
 
-    /// <summary>Median of <paramref name="runs"/> timed runs, each from the same start: ufw reset and inactive.</summary>
-    public static async Task<TimeSpan> MedianAsync(int runs, TestServer server, Func<Task> work)
+    /// <summary>Median of <paramref name="runs"/> timed runs, each on a fresh test server (no firewall yet).</summary>
+    public static async Task<TimeSpan> MedianAsync(int runs, Func<TestServer, Task> work)
     {
         var times = new List<TimeSpan>();
         for (var i = 0; i < runs; i++)
         {
-            await server.ExecAsync("ufw --force reset >/dev/null; rm -rf /var/lib/oec-cloudfw; rm -f /etc/ufw/*.rules.*");
+            await using var server = await TestServer.StartAsync();
             var watch = Stopwatch.StartNew();
-            await work();
+            await work(server);
             times.Add(watch.Elapsed);
         }
 
