@@ -19,7 +19,7 @@ public static class ExposureCheck
         var findings = new List<Finding>();
         foreach (var rule in rules.Where(r => r.Action == RuleAction.Allow && r.Source.IsInternet))
         {
-            if (rule.Protocol == Protocol.All || (rule.Protocol == Protocol.Tcp && rule.Ports.IsAll))
+            if (rule.Protocol is Protocol.All or Protocol.Tcp && rule.Ports.IsAll)
             {
                 findings.Add(new Finding(FindingIds.AllPortsOpenToInternet, Severity.Critical,
                     $"every {(rule.Protocol == Protocol.All ? "port and protocol" : "TCP port")} is open to the internet ({rule.Source}), the database included",

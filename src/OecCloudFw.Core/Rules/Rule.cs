@@ -6,7 +6,7 @@ namespace OecCloudFw.Core.Rules;
 /// A normalized inbound rule of any layer: which packets <c>(protocol, port, source)</c> it matches and what it does.
 /// </summary>
 /// <param name="Protocol">The protocol it matches.</param>
-/// <param name="Ports">The destination ports it matches (ignored for icmp).</param>
+/// <param name="Ports">The destination ports it matches; "all" for icmp and for AWS's protocol -1.</param>
 /// <param name="Source">The source network it matches.</param>
 /// <param name="Action">Allow or deny.</param>
 /// <param name="Description">The provider's description or comment.</param>
@@ -25,14 +25,13 @@ public sealed record Rule(
 
     /// <summary>True when the rule matches a packet to <paramref name="port"/> from every address of <paramref name="source"/>.</summary>
     public bool Matches(Protocol protocol, int port, Cidr source) =>
-        Protocol.Covers(protocol) && (Protocol == Protocol.All || Ports.Contains(port)) && Source.Contains(source);
+        Protocol.Covers(protocol) && Ports.Contains(port) && Source.Contains(source);
 
     /// <summary>True when every packet this rule's allow would admit is also admitted by <paramref name="other"/>.</summary>
     public bool IsCoveredBy(Rule other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return other.Action == Action && other.Protocol.Covers(Protocol) &&
-               (other.Protocol == Protocol.All || other.Ports.Contains(Ports)) && other.Source.Contains(Source);
+        return other.Action == Action && other.Protocol.Covers(Protocol) && other.Ports.Contains(Ports) && other.Source.Contains(Source);
     }
 
     /// <summary>Same packets matched, whatever the description, origin or id.</summary>

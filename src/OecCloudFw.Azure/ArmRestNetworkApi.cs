@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Azure.Core;
+using Azure.ResourceManager;
+using OecCloudFw.Core;
+
+namespace OecCloudFw.Azure;
+
+/// <summary>
+/// <see cref="INetworkApi"/> over Azure.ResourceManager's own HTTP pipeline (authentication, retries of 429 and 5xx
+/// with Retry-After, logging), with the long-running operations polled through Azure-AsyncOperation or Location.
+/// </summary>
+internal sealed class ArmRestNetworkApi : ArmResource, INetworkApi
+{
+    public const string NetworkApiVersion = "2024-05-01";
+    public const string ComputeApiVersion = "2024-07-01";
+    private static readonly TimeSpan MaxOperationTime = TimeSpan.FromMinutes(10);
+    private readonly TimeProvider _time;
+
+    public ArmRestNetworkApi(ArmClient client, TimeProvider time)
+        : base(client, ResourceIdentifier.Root)
+    {
+        _time = time;
+    }
+
+    public async Task<JsonNode> GetAsync(string resourceId, CancellationToken cancellationToken = default)
+    {
+        var (status, body, _) = await SendAsync(RequestMethod.Get, Url(resourceId), null, cancellationToken);
+        return status == 200 ? JsonNode.Parse(body)! : throw ArmFailureException.FromBody(status, body);
+    }
+
+    public async Task PutSecurityRuleAsync(string ruleId, JsonObject properties, CancellationToken cancellationToken = default)
+    {
+        var body = new JsonObject { ["properties"] = properties }.ToJsonString();
+        var (status, content, headers) = await SendAsync(RequestMethod.Put, Url(ruleId), body, cancellationToken);
+        if (status is not (200 or 201 or 202))
+        {
+            throw ArmFailureException.FromBody(status, content);
+        }
+
+        await WaitAsync(headers, cancellationToken);
+    }
+
+    public async Task DeleteSecurityRuleAsync(string ruleId, CancellationToken cancellationToken = default)
+    {
+        var (status, content, headers) = await SendAsync(RequestMethod.Delete, Url(ruleId), null, cancellationToken);
+        if (status is not (200 or 202 or 204))
+        {
+            throw ArmFailureException.FromBody(status, content);
+        }
+
+        await WaitAsync(headers, cancellationToken);
+    }
+
+    private Uri Url(string resourceId)
+    {
+        var version = resourceId.Contains("/providers/Microsoft.Compute/", StringComparison.OrdinalIgnoreCase) ? ComputeApiVersion : NetworkApiVersion;
+        return new Uri(Endpoint, resourceId.TrimStart('/') is var path ? $"/{path}?api-version={version}" : null);
+    }
+
+    /// <summary>Polls a long-running operation: Azure-AsyncOperation (status document) or Location (202 until done), honouring Retry-After.</summary>
+    private async Task WaitAsync(IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
+    {
+        var asyncOperation = headers.GetValueOrDefault("azure-asyncoperation");
+        var location = headers.GetValueOrDefault("location");
+        if (asyncOperation is null && location is null)
+        {
+            return;
+        }
+
+        var started = _time.GetTimestamp();
+        var retryAfter = headers.GetValueOrDefault("retry-after");
+        while (_time.GetElapsedTime(started) < MaxOperationTime)
+        {
+            await Task.Delay(Delay(retryAfter), _time, cancellationToken);
+            var (status, body, pollHeaders) = await SendAsync(RequestMethod.Get, new Uri(asyncOperation ?? location!), null, cancellationToken);
+            retryAfter = pollHeaders.GetValueOrDefault("retry-after");
+            if (asyncOperation is not null)
+            {
+                if (status != 200)
+                {
+                    throw ArmFailureException.FromBody(status, body);
+                }
+
+                var operation = JsonNode.Parse(body);
+                switch (operation?["status"]?.GetValue<string>())
+                {
+                    case "Succeeded":
+                        return;
+                    case "Failed" or "Canceled":
+                        var error = operation["error"];
+                        throw new ArmFailureException(409, error?["code"]?.GetValue<string>() ?? "OperationFailed", error?["message"]?.GetValue<string>() ?? "the operation failed");
+                }
+            }
+            else if (status is 200 or 201 or 204)
+            {
+                return;
+            }
+            else if (status != 202)
+            {
+                throw ArmFailureException.FromBody(status, body);
+            }
+        }
+
+        throw new LayerFailureException("an Azure operation did not finish within 10 minutes: check its status in the portal");
+    }
+
+    private static TimeSpan Delay(string? retryAfter) =>
+        int.TryParse(retryAfter, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(Math.Min(seconds, 60))
+            : TimeSpan.FromSeconds(1);
+
+    private async Task<(int Status, string Body, IReadOnlyDictionary<string, string> Headers)> SendAsync(RequestMethod method, Uri uri, string? body, CancellationToken cancellationToken)
+    {
+        using var message = Pipeline.CreateMessage();
+        message.Request.Method = method;
+        message.Request.Uri.Reset(uri);
+        message.Request.Headers.Add("Accept", "application/json");
+        if (body is not null)
+        {
+            message.Request.Headers.Add("Content-Type", "application/json");
+            message.Request.Content = RequestContent.Create(BinaryData.FromString(body));
+        }
+
+        try
+        {
+            await Pipeline.SendAsync(message, cancellationToken);
+        }
+        catch (global::Azure.RequestFailedException ex) when (ex.Status == 0)
+        {
+            throw new LayerFailureException($"cannot reach the Azure Resource Manager endpoint {uri.GetLeftPart(UriPartial.Authority)}: {ex.Message}: check --endpoint and the network", ex);
+        }
+        catch (global::Azure.Identity.AuthenticationFailedException ex)
+        {
+            throw new LayerFailureException($"no usable Azure credentials ({ex.Message.Split('\n')[0]}): run 'az login', or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET (or a federated token), or use a managed identity", ex);
+        }
+
+        var response = message.Response;
+        var headers = response.Headers.ToDictionary(h => h.Name.ToLowerInvariant(), h => h.Value, StringComparer.Ordinal);
+        return (response.Status, response.Content.ToString(), headers);
+    }
+}

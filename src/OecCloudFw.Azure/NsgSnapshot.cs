@@ -1,0 +1,12 @@
+using OecCloudFw.Core.Rules;
+
+namespace OecCloudFw.Azure;
+
+/// <summary>One NSG as read in one GET: its rules (defaults included) and what it is attached to.</summary>
+public sealed record NsgSnapshot(string Id, string Name, IReadOnlyList<NsgRule> Rules, IReadOnlyList<string> NetworkInterfaces, IReadOnlyList<string> Subnets)
+{
+    public IEnumerable<NsgRule> Inbound => Rules.Where(r => r.Inbound).OrderBy(r => r.Priority);
+
+    /// <summary>Inbound rules in priority order over the default rules; first match decides (DenyAllInBound ends it).</summary>
+    public RuleSet ToRuleSet() => new(Inbound.SelectMany(r => r.ToCoreRules()), RuleAction.Deny);
+}

@@ -1,0 +1,480 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using global::Azure.Core;
+using global::Azure.Core.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OecCloudFw.Azure;
+
+namespace OecCloudFw.Testing.Azure;
+
+/// <summary>
+/// An in-process Azure Resource Manager endpoint over TLS on loopback that speaks ARM JSON: the real shapes of
+/// networkSecurityGroups (defaultSecurityRules, provisioningState, networkInterfaces, subnets) and securityRules,
+/// virtualMachines, networkInterfaces and subnets; long-running PUT/DELETE (201/202 with Azure-AsyncOperation or
+/// Location, then Succeeded); ARM error bodies (SecurityRuleConflict, AuthorizationFailed, ResourceNotFound,
+/// ResourceGroupNotFound); throttling with Retry-After. It keeps state and counts calls.
+/// </summary>
+public sealed class FakeArm : IAsyncDisposable
+{
+    public const string Subscription = "00000000-0000-0000-0000-000000000001";
+    private readonly WebApplication _app;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, JsonObject> _resources = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _groups = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, int> _operations = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Method, int Status)> _faults = new();
+    private int _reads;
+    private int _writes;
+    private int _polls;
+    private int _throttled;
+
+    private FakeArm(WebApplication app) => _app = app;
+
+    public Uri Url { get; private set; } = null!;
+
+    public int Reads => _reads;
+
+    public int Writes => _writes;
+
+    public int Polls => _polls;
+
+    /// <summary>Requests answered with an injected fault (429 or 5xx).</summary>
+    public int Throttled => _throttled;
+
+    /// <summary>How many times an operation reports InProgress before Succeeded.</summary>
+    public int PollsBeforeDone { get; set; } = 1;
+
+    /// <summary>Actions the caller's identity lacks (e.g. Microsoft.Network/networkSecurityGroups/securityRules/write).</summary>
+    public HashSet<string> DeniedActions { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Runs before each request is handled (method, path), e.g. to simulate a concurrent change.</summary>
+    public Action<string, string>? BeforeRequest { get; set; }
+
+    public static async Task<FakeArm> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(TestCertificate.Certificate)));
+        var app = builder.Build();
+        var fake = new FakeArm(app);
+        app.Run(fake.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.Url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        return fake;
+    }
+
+    /// <summary>The connection the tool uses against this fake: a test credential and a transport that trusts only the test certificate.</summary>
+    public AzureConnection Connection()
+    {
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == TestCertificate.Certificate.Thumbprint,
+        };
+        return new AzureConnection(new TestCredential(), new HttpClientTransport(handler));
+    }
+
+    public void ResetCounts()
+    {
+        _reads = 0;
+        _writes = 0;
+        _polls = 0;
+    }
+
+    /// <summary>The next request of this method fails with this status (429 carries Retry-After: 1).</summary>
+    public void Inject(string method, int status) => _faults.Enqueue((method, status));
+
+    public string Id(string group, string type, string name) =>
+        $"/subscriptions/{Subscription}/resourceGroups/{group}/providers/{type}/{name}";
+
+    /// <summary>An NSG with Azure's six default rules and the given custom rules (name, priority, access, protocol, sources, ports).</summary>
+    public string AddNsg(string group, string name, params JsonObject[] rules)
+    {
+        var id = Id(group, "Microsoft.Network/networkSecurityGroups", name);
+        lock (_gate)
+        {
+            _groups.Add(group);
+            _resources[id] = new JsonObject
+            {
+                ["name"] = name,
+                ["id"] = id,
+                ["etag"] = $"W/\"{Guid.NewGuid()}\"",
+                ["type"] = "Microsoft.Network/networkSecurityGroups",
+                ["location"] = "westeurope",
+                ["properties"] = new JsonObject
+                {
+                    ["provisioningState"] = "Succeeded",
+                    ["resourceGuid"] = Guid.NewGuid().ToString(),
+                    ["securityRules"] = new JsonArray([.. rules.Select(r => Rule(id, r))]),
+                    ["defaultSecurityRules"] = new JsonArray(
+                        Default(id, "AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork"),
+                        Default(id, "AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer"),
+                        Default(id, "DenyAllInBound", 65500, "Inbound", "Deny", "*"),
+                        Default(id, "AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork"),
+                        Default(id, "AllowInternetOutBound", 65001, "Outbound", "Allow", "*"),
+                        Default(id, "DenyAllOutBound", 65500, "Outbound", "Deny", "*")),
+                },
+            };
+        }
+
+        return id;
+    }
+
+    /// <summary>A VM with one NIC in a subnet; either may have an NSG.</summary>
+    public void AddVm(string group, string vm, string? nicNsgId, string? subnetNsgId)
+    {
+        var nicId = Id(group, "Microsoft.Network/networkInterfaces", vm + "-nic");
+        var subnetId = Id(group, "Microsoft.Network/virtualNetworks", "vnet/subnets/default");
+        lock (_gate)
+        {
+            _groups.Add(group);
+            _resources[Id(group, "Microsoft.Compute/virtualMachines", vm)] = new JsonObject
+            {
+                ["name"] = vm,
+                ["id"] = Id(group, "Microsoft.Compute/virtualMachines", vm),
+                ["type"] = "Microsoft.Compute/virtualMachines",
+                ["location"] = "westeurope",
+                ["properties"] = new JsonObject
+                {
+                    ["provisioningState"] = "Succeeded",
+                    ["networkProfile"] = new JsonObject { ["networkInterfaces"] = new JsonArray(new JsonObject { ["id"] = nicId }) },
+                },
+            };
+            _resources[nicId] = new JsonObject
+            {
+                ["name"] = vm + "-nic",
+                ["id"] = nicId,
+                ["type"] = "Microsoft.Network/networkInterfaces",
+                ["properties"] = new JsonObject
+                {
+                    ["provisioningState"] = "Succeeded",
+                    ["networkSecurityGroup"] = nicNsgId is null ? null : new JsonObject { ["id"] = nicNsgId },
+                    ["ipConfigurations"] = new JsonArray(new JsonObject
+                    {
+                        ["name"] = "ipconfig1",
+                        ["properties"] = new JsonObject { ["privateIPAddress"] = "10.0.0.4", ["subnet"] = new JsonObject { ["id"] = subnetId } },
+                    }),
+                },
+            };
+            _resources[subnetId] = new JsonObject
+            {
+                ["name"] = "default",
+                ["id"] = subnetId,
+                ["type"] = "Microsoft.Network/virtualNetworks/subnets",
+                ["properties"] = new JsonObject
+                {
+                    ["provisioningState"] = "Succeeded",
+                    ["addressPrefix"] = "10.0.0.0/24",
+                    ["networkSecurityGroup"] = subnetNsgId is null ? null : new JsonObject { ["id"] = subnetNsgId },
+                },
+            };
+        }
+    }
+
+    /// <summary>Adds a rule as someone else would (portal, Terraform).</summary>
+    public void AddRule(string nsgId, JsonObject rule)
+    {
+        lock (_gate)
+        {
+            ((JsonArray)_resources[nsgId]["properties"]!["securityRules"]!).Add(Rule(nsgId, rule));
+        }
+    }
+
+    /// <summary>The custom rules of an NSG as stored.</summary>
+    public IReadOnlyList<JsonObject> Rules(string nsgId)
+    {
+        lock (_gate)
+        {
+            return ((JsonArray)_resources[nsgId]["properties"]!["securityRules"]!).Select(r => (JsonObject)r!.DeepClone()).ToList();
+        }
+    }
+
+    /// <summary>A custom rule body: the short way tests describe one.</summary>
+    public static JsonObject RuleSpec(string name, int priority, string access, string protocol, string source, string port, string direction = "Inbound") => new()
+    {
+        ["name"] = name,
+        ["properties"] = new JsonObject
+        {
+            ["priority"] = priority,
+            ["access"] = access,
+            ["protocol"] = protocol,
+            ["sourceAddressPrefix"] = source,
+            ["sourcePortRange"] = "*",
+            ["destinationAddressPrefix"] = "*",
+            ["destinationPortRange"] = port,
+            ["direction"] = direction,
+        },
+    };
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private static JsonObject Rule(string nsgId, JsonObject spec)
+    {
+        var name = spec["name"]!.GetValue<string>();
+        var properties = (JsonObject)spec["properties"]!.DeepClone();
+        properties["provisioningState"] = "Succeeded";
+        properties["sourceAddressPrefixes"] ??= new JsonArray();
+        properties["destinationPortRanges"] ??= new JsonArray();
+        return new JsonObject
+        {
+            ["name"] = name,
+            ["id"] = $"{nsgId}/securityRules/{name}",
+            ["etag"] = $"W/\"{Guid.NewGuid()}\"",
+            ["type"] = "Microsoft.Network/networkSecurityGroups/securityRules",
+            ["properties"] = properties,
+        };
+    }
+
+    private static JsonObject Default(string nsgId, string name, int priority, string direction, string access, string source) => new()
+    {
+        ["name"] = name,
+        ["id"] = $"{nsgId}/defaultSecurityRules/{name}",
+        ["type"] = "Microsoft.Network/networkSecurityGroups/defaultSecurityRules",
+        ["properties"] = new JsonObject
+        {
+            ["provisioningState"] = "Succeeded",
+            ["description"] = $"Default rule {name}",
+            ["protocol"] = "*",
+            ["sourcePortRange"] = "*",
+            ["destinationPortRange"] = "*",
+            ["sourceAddressPrefix"] = source,
+            ["destinationAddressPrefix"] = source == "*" ? "*" : "VirtualNetwork",
+            ["access"] = access,
+            ["priority"] = priority,
+            ["direction"] = direction,
+            ["sourceAddressPrefixes"] = new JsonArray(),
+            ["destinationPortRanges"] = new JsonArray(),
+        },
+    };
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var method = context.Request.Method;
+        var path = context.Request.Path.Value ?? string.Empty;
+        if (!context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            await Error(context, 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(context.Request.Query["api-version"]))
+        {
+            await Error(context, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+            return;
+        }
+
+        BeforeRequest?.Invoke(method, path);
+        if (_faults.TryPeek(out var fault) && fault.Method == method && _faults.TryDequeue(out fault))
+        {
+            Interlocked.Increment(ref _throttled);
+            if (fault.Status == 429)
+            {
+                context.Response.Headers["Retry-After"] = "1";
+                await Error(context, 429, "TooManyRequests", "The request is being throttled.");
+            }
+            else
+            {
+                await Error(context, fault.Status, "InternalServerError", "An internal server error occurred.");
+            }
+
+            return;
+        }
+
+        if (path.Contains("/operations/", StringComparison.Ordinal) || path.Contains("/operationResults/", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _polls);
+            var left = _operations.AddOrUpdate(path, PollsBeforeDone, (_, n) => n - 1);
+            if (path.Contains("/operationResults/", StringComparison.Ordinal))
+            {
+                context.Response.StatusCode = left > 0 ? 202 : 204;
+                context.Response.Headers["Retry-After"] = "0";
+                return;
+            }
+
+            await Json(context, 200, new JsonObject { ["status"] = left > 0 ? "InProgress" : "Succeeded" });
+            return;
+        }
+
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var group = segments.Length > 3 && segments[2].Equals("resourceGroups", StringComparison.OrdinalIgnoreCase) ? segments[3] : string.Empty;
+        lock (_gate)
+        {
+            if (!_groups.Contains(group))
+            {
+                _ = Error(context, 404, "ResourceGroupNotFound", $"Resource group '{group}' could not be found.");
+                return;
+            }
+        }
+
+        var ruleIndex = Array.FindIndex(segments, s => s.Equals("securityRules", StringComparison.OrdinalIgnoreCase));
+        if (ruleIndex > 0)
+        {
+            await HandleRuleAsync(context, method, string.Join('/', segments[..ruleIndex]).Insert(0, "/"), segments[ruleIndex + 1]);
+            return;
+        }
+
+        if (method != "GET")
+        {
+            await Error(context, 405, "MethodNotAllowed", $"{method} is not supported here.");
+            return;
+        }
+
+        Interlocked.Increment(ref _reads);
+        if (Denied(context, path, "read", out var action))
+        {
+            await Error(context, 403, "AuthorizationFailed", Unauthorized(action, path));
+            return;
+        }
+
+        JsonObject? resource;
+        lock (_gate)
+        {
+            resource = _resources.TryGetValue(path, out var r) ? (JsonObject)r.DeepClone() : null;
+        }
+
+        if (resource is null)
+        {
+            await Error(context, 404, "ResourceNotFound", $"The Resource '{segments[5]}/{string.Join('/', segments[6..])}' under resource group '{group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
+            return;
+        }
+
+        await Json(context, 200, resource);
+    }
+
+    private async Task HandleRuleAsync(HttpContext context, string method, string nsgId, string name)
+    {
+        Interlocked.Increment(ref _writes);
+        if (method == "GET")
+        {
+            Interlocked.Decrement(ref _writes);
+            Interlocked.Increment(ref _reads);
+        }
+
+        if (Denied(context, nsgId + "/securityRules", method == "DELETE" ? "delete" : method == "GET" ? "read" : "write", out var action))
+        {
+            await Error(context, 403, "AuthorizationFailed", Unauthorized(action, nsgId + "/securityRules/" + name));
+            return;
+        }
+
+        JsonObject? nsg;
+        lock (_gate)
+        {
+            nsg = _resources.GetValueOrDefault(nsgId);
+        }
+
+        if (nsg is null)
+        {
+            await Error(context, 404, "ResourceNotFound", $"The Resource 'Microsoft.Network/networkSecurityGroups/{nsgId[(nsgId.LastIndexOf('/') + 1)..]}' was not found.");
+            return;
+        }
+
+        var rules = (JsonArray)nsg["properties"]!["securityRules"]!;
+        var operationBase = $"{Url.GetLeftPart(UriPartial.Authority)}/subscriptions/{Subscription}/providers/Microsoft.Network/locations/westeurope";
+        if (method == "DELETE")
+        {
+            lock (_gate)
+            {
+                var existing = rules.FirstOrDefault(r => r!["name"]!.GetValue<string>().Equals(name, StringComparison.OrdinalIgnoreCase));
+                if (existing is null)
+                {
+                    context.Response.StatusCode = 204;
+                    return;
+                }
+
+                rules.Remove(existing);
+            }
+
+            context.Response.Headers.Location = $"{operationBase}/operationResults/{Guid.NewGuid()}?api-version=2024-05-01";
+            context.Response.Headers["Retry-After"] = "0";
+            context.Response.StatusCode = 202;
+            return;
+        }
+
+        if (method != "PUT")
+        {
+            await Error(context, 405, "MethodNotAllowed", $"{method} is not supported here.");
+            return;
+        }
+
+        var body = await JsonNode.ParseAsync(context.Request.Body);
+        var properties = body?["properties"] as JsonObject;
+        var priority = properties?["priority"]?.GetValue<int>() ?? 0;
+        var direction = properties?["direction"]?.GetValue<string>() ?? string.Empty;
+        if (properties is null || priority is < 100 or > 4096 || direction is not ("Inbound" or "Outbound") ||
+            properties["access"]?.GetValue<string>() is not ("Allow" or "Deny") || name.Length > 80)
+        {
+            await Error(context, 400, "InvalidRequestFormat", "Cannot parse the request: priority must be 100-4096, direction Inbound or Outbound, access Allow or Deny.");
+            return;
+        }
+
+        bool created;
+        lock (_gate)
+        {
+            var conflict = rules.FirstOrDefault(r => !r!["name"]!.GetValue<string>().Equals(name, StringComparison.OrdinalIgnoreCase) &&
+                                                    r["properties"]!["priority"]!.GetValue<int>() == priority &&
+                                                    r["properties"]!["direction"]!.GetValue<string>() == direction);
+            if (conflict is not null)
+            {
+                _ = Error(context, 400, "SecurityRuleConflict",
+                    $"Security rule {name} conflicts with rule {conflict["name"]}. Rules cannot have the same Priority and Direction. To learn more, see aka.ms/nsgrules.");
+                return;
+            }
+
+            var existing = rules.FirstOrDefault(r => r!["name"]!.GetValue<string>().Equals(name, StringComparison.OrdinalIgnoreCase));
+            created = existing is null;
+            if (existing is not null)
+            {
+                rules.Remove(existing);
+            }
+
+            rules.Add(Rule(nsgId, new JsonObject { ["name"] = name, ["properties"] = properties.DeepClone() }));
+        }
+
+        context.Response.Headers["Azure-AsyncOperation"] = $"{operationBase}/operations/{Guid.NewGuid()}?api-version=2024-05-01";
+        context.Response.Headers["Retry-After"] = "0";
+        var echo = Rule(nsgId, new JsonObject { ["name"] = name, ["properties"] = properties.DeepClone() });
+        echo["properties"]!["provisioningState"] = "Updating";
+        await Json(context, created ? 201 : 200, echo);
+    }
+
+    private bool Denied(HttpContext context, string path, string verb, out string action)
+    {
+        var type = path.Contains("/securityRules", StringComparison.OrdinalIgnoreCase) ? "Microsoft.Network/networkSecurityGroups/securityRules"
+            : path.Contains("virtualMachines", StringComparison.OrdinalIgnoreCase) ? "Microsoft.Compute/virtualMachines"
+            : path.Contains("networkInterfaces", StringComparison.OrdinalIgnoreCase) ? "Microsoft.Network/networkInterfaces"
+            : path.Contains("subnets", StringComparison.OrdinalIgnoreCase) ? "Microsoft.Network/virtualNetworks/subnets"
+            : "Microsoft.Network/networkSecurityGroups";
+        action = $"{type}/{verb}";
+        return DeniedActions.Contains(action);
+    }
+
+    private static string Unauthorized(string action, string scope) =>
+        $"The client 'test@example.com' with object id '11111111-1111-1111-1111-111111111111' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.";
+
+    private static Task Error(HttpContext context, int status, string code, string message) =>
+        Json(context, status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } });
+
+    private static async Task Json(HttpContext context, int status, JsonNode body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers["x-ms-request-id"] = Guid.NewGuid().ToString();
+        await context.Response.WriteAsync(body.ToJsonString());
+    }
+
+    private sealed class TestCredential : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new("test-token", DateTimeOffset.UtcNow.AddHours(1));
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new(GetToken(requestContext, cancellationToken));
+    }
+}
