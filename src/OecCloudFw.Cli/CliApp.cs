@@ -24,6 +24,8 @@ public static class CliApp
         var app = builder.Build();
         app.AddSubCommand("aws", aws => aws.AddCommands<AwsCommands>())
             .WithDescription("AWS EC2 security groups: open the policy's ports, close a port, show the rules.");
+        app.AddSubCommand("azure", azure => azure.AddCommands<AzureCommands>())
+            .WithDescription("Azure network security groups (by NSG or by VM): open, close, show; the same policy as aws.");
         app.AddSubCommand("server", server => server.AddCommands<ServerCommands>())
             .WithDescription("The server's own firewall over SSH or --local: preflight, configure (lockout-proof).");
         app.AddSubCommand("policy", policy => policy.AddCommands<PolicyCommands>())

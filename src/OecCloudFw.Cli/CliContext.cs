@@ -39,6 +39,9 @@ public sealed class CliContext
     /// <summary>Human output (tables) over <see cref="Output"/>.</summary>
     public IAnsiConsole Console { get; }
 
+    /// <summary>How the Azure verbs reach ARM (tests give a fake endpoint's credential and transport).</summary>
+    public OecCloudFw.Azure.AzureConnection Azure { get; init; } = new();
+
     /// <summary>Set once a command body starts: anything failing before that is a parse error (bad input).</summary>
     public bool CommandStarted { get; set; }
 

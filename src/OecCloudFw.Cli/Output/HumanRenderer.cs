@@ -174,5 +174,21 @@ public sealed class HumanRenderer(IAnsiConsole console)
         }
     }
 
+    public void NsgRules(string title, IEnumerable<OecCloudFw.Azure.NsgRule> rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        console.MarkupLine(Markup.Escape(title));
+        var table = new Table().AddColumns("Priority", "Name", "Access", "Protocol", "Sources", "Ports", "Purpose", "Managed");
+        foreach (var rule in rules)
+        {
+            var ports = rule.PortRanges.Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? PortCatalog.Find(n)?.Purpose : null).OfType<string>();
+            table.AddRow(rule.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(rule.Name),
+                rule.Access == "Deny" ? "[red]Deny[/]" : "Allow", Markup.Escape(rule.Protocol), Markup.Escape(string.Join(", ", rule.SourcePrefixes)),
+                Markup.Escape(string.Join(", ", rule.PortRanges)), Markup.Escape(string.Join("; ", ports)), rule.IsDefault ? "default" : rule.IsOwn ? "oec-cloudfw" : "no");
+        }
+
+        console.Write(table);
+    }
+
     public void Line(string text) => console.MarkupLine(Markup.Escape(text));
 }

@@ -1,0 +1,212 @@
+using Cocona;
+using OecCloudFw.Azure;
+using OecCloudFw.Cli.Output;
+using OecCloudFw.Core;
+using OecCloudFw.Core.Audit;
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Policy;
+using OecCloudFw.Core.Rules;
+
+namespace OecCloudFw.Cli.Commands;
+
+/// <summary><c>azure open | close | show</c>: Azure network security groups, with the same policy and guarantees as <c>aws</c>.</summary>
+public sealed class AzureCommands(CliContext context)
+{
+    [Command("open", Description = "Bring an NSG's inbound rules to the policy: one read, one write per new rule (or fewer). Additive; never changes rules it did not create.")]
+    public Task<int> Open(
+        AzureTarget target,
+        PolicyFlags policy,
+        [Option("prune", Description = "Also delete rules this tool created (oecfw-…) that the policy no longer wants.")] bool prune = false,
+        [Option("dry-run", Description = "Show the plan, change nothing.")] bool dryRun = false,
+        [Option("output", Description = "table or json.")] string output = "table") =>
+        CommandRunner.RunAsync(context, async () =>
+        {
+            var resolved = target.Resolve(context.Environment);
+            var format = OutputFormats.Parse(output);
+            var wanted = policy.Build();
+            var layer = Layer(target, resolved);
+            var network = resolved.Vm is null ? null : await layer.ReadVmAsync(resolved);
+            var nsgId = NsgToChange(resolved, network);
+            var result = await layer.OpenAsync(nsgId, wanted, prune, dryRun);
+
+            // Through a VM, a port is open only if the subnet's NSG admits it too.
+            var blocked = network is null ? [] : wanted.DesiredRules()
+                .Where(r => network.SubnetNsgs.Any(s => !s.ToRuleSet().Evaluate(r.Protocol, r.Ports.From, r.Source).Admitted))
+                .Select(r => $"{r.Protocol.ToName()}/{r.Ports} from {r.Source}: blocked by the subnet NSG {string.Join(", ", network.SubnetNsgs.Select(s => s.Name))}")
+                .Distinct()
+                .ToList();
+            if (format == OutputFormat.Json)
+            {
+                Json.Write(context.Output, new AzureOpenDocument(result.Nsg.Name, dryRun, result.Plan.IsNoOp, result.Applied,
+                    result.Plan.Changes.Select(c => new ChangeView(c.Kind.ToString().ToLowerInvariant(), RuleView.From(c.Rule), c.CoveredBy?.Id)).ToList(),
+                    result.NewRules.Cast<object>().ToList(), result.Deleted, blocked));
+            }
+            else
+            {
+                var renderer = new HumanRenderer(context.Console);
+                renderer.Plan($"{result.Nsg.Name} ({resolved.ResourceGroup})", result.Plan, dryRun, result.Applied);
+                foreach (var rule in result.NewRules)
+                {
+                    renderer.Line($"{(result.Applied ? "created" : "would create")} {rule.Name}: priority {rule.Priority}, {rule.Protocol} {string.Join(",", rule.Ports)} from {string.Join(",", rule.Sources)}");
+                }
+
+                foreach (var line in blocked)
+                {
+                    renderer.Line($"still closed: {line}");
+                }
+            }
+
+            return blocked.Count > 0 ? ExitCodes.Findings : ExitCodes.Ok;
+        });
+
+    [Command("close", Description = "Delete (or narrow) this tool's rules for a port. Refuses the SSH port without --force.")]
+    public Task<int> Close(
+        AzureTarget target,
+        [Option("port", Description = "Port or range to close (repeatable).")] string[] port,
+        [Option("source", Description = "Only these sources (repeatable; default every source).")] string[]? source = null,
+        [Option("protocol", Description = "tcp or udp.")] string protocol = "tcp",
+        [Option("ssh-port", Description = "SSH port(s) when not 22; they are refused without --force.")] string[]? sshPort = null,
+        [Option("force", Description = "Allow closing the SSH port.")] bool force = false,
+        [Option("dry-run", Description = "Show what would change, change nothing.")] bool dryRun = false,
+        [Option("output", Description = "table or json.")] string output = "table") =>
+        CommandRunner.RunAsync(context, async () =>
+        {
+            var resolved = target.Resolve(context.Environment);
+            var format = OutputFormats.Parse(output);
+            var ports = PolicyFlags.Split(port).Select(p => PortRange.TryParse(p, out var r, out var e) ? r : throw new InvalidInputException($"--port: {e}")).ToList();
+            if (ports.Count == 0)
+            {
+                throw new InvalidInputException("--port is required: name the port to close");
+            }
+
+            var sources = PolicyFlags.Split(source).Select(s => Cidr.TryParse(s, out var c, out var e) ? c : throw new InvalidInputException($"--source: {e}")).ToList();
+            if (!ProtocolNames.TryParse(protocol, out var proto) || proto is not (Protocol.Tcp or Protocol.Udp))
+            {
+                throw new InvalidInputException($"--protocol '{protocol}' is not supported: use tcp or udp");
+            }
+
+            if (proto == Protocol.Tcp)
+            {
+                SshGuard.EnsureNotClosing(ports, PolicyBuilder.Build(new PolicyOptions { SshPorts = PolicyFlags.Split(sshPort) }).Ssh.Select(r => r.Ports.From), force);
+            }
+
+            var layer = Layer(target, resolved);
+            var network = resolved.Vm is null ? null : await layer.ReadVmAsync(resolved);
+            var nsgId = NsgToChange(resolved, network);
+            var result = await layer.CloseAsync(nsgId, ports, sources, proto.Value, dryRun);
+            var name = nsgId[(nsgId.LastIndexOf('/') + 1)..];
+            if (format == OutputFormat.Json)
+            {
+                Json.Write(context.Output, new AzureCloseDocument(name, dryRun, result.Deleted, result.Narrowed, result.LeftForeign.Select(r => r.Name).ToList(), result.StillAdmitted, result.Evidence));
+            }
+            else
+            {
+                var renderer = new HumanRenderer(context.Console);
+                var verb = dryRun ? "would" : "did";
+                renderer.Line(result.Deleted.Count + result.Narrowed.Count == 0
+                    ? $"{name}: no rule of this tool matches; nothing was changed."
+                    : $"{name}: {verb} delete [{string.Join(", ", result.Deleted)}], {verb} narrow [{string.Join(", ", result.Narrowed)}].");
+                foreach (var rule in result.LeftForeign)
+                {
+                    renderer.Line($"left {rule.Name} (priority {rule.Priority}): not created by oec-cloudfw, so it is never changed by it. To remove it yourself: " +
+                                  $"az network nsg rule delete -g {resolved.ResourceGroup} --nsg-name {name} -n {rule.Name}");
+                }
+
+                if (result.StillAdmitted)
+                {
+                    renderer.Line($"the port is still admitted: {result.Evidence}");
+                }
+            }
+
+            return result.StillAdmitted ? ExitCodes.Findings : ExitCodes.Ok;
+        });
+
+    [Command("show", Description = "List the NSG rules in priority order (defaults included) and flag what is open to the internet.")]
+    public Task<int> Show(
+        AzureTarget target,
+        [Option("fail-on", Description = "Exit 1 when a finding is at least this severe: critical, warning, info, never.")] string? failOn = null,
+        [Option("output", Description = "table or json.")] string output = "table") =>
+        CommandRunner.RunAsync(context, async () =>
+        {
+            var resolved = target.Resolve(context.Environment);
+            var format = OutputFormats.Parse(output);
+            var threshold = FailOn.Parse(failOn);
+            var layer = Layer(target, resolved);
+            VmNetwork network;
+            List<(NsgSnapshot Nsg, string Attachment)> nsgs;
+            if (resolved.Vm is null)
+            {
+                var nsg = await layer.ReadAsync(resolved.NsgId(resolved.Nsg!));
+                network = new VmNetwork([nsg], []);
+                nsgs = [(nsg, "as named")];
+            }
+            else
+            {
+                network = await layer.ReadVmAsync(resolved);
+                nsgs = [.. network.NicNsgs.Select(n => (n, "NIC")), .. network.SubnetNsgs.Select(n => (n, "subnet"))];
+            }
+
+            // A rule counts only where it is the one that decides: a Deny above it shadows it.
+            var findings = nsgs.SelectMany(n =>
+            {
+                var set = n.Nsg.ToRuleSet();
+                var effective = set.Rules.Where(r => r.Action == RuleAction.Allow && r.Origin != RuleOrigin.Default &&
+                                                     ReferenceEquals(set.Evaluate(r.Protocol == Protocol.All ? Protocol.Tcp : r.Protocol, r.Ports.From, r.Source).DecidedBy, r));
+                return ExposureCheck.Check(effective, (rule, port) => Fixes(resolved, n.Nsg.Name, rule, port));
+            }).ToList();
+            var ports = PortCatalog.All.Select(p =>
+            {
+                var (admitted, evidence) = network.Evaluate(Protocol.Tcp, p.Port, Cidr.AnyIPv4);
+                return new AzurePortView(p.Port, p.Purpose, admitted, evidence);
+            }).ToList();
+            if (format == OutputFormat.Json)
+            {
+                Json.Write(context.Output, new AzureShowDocument(
+                    nsgs.Select(n => new AzureNsgView(n.Nsg.Name, n.Attachment, n.Nsg.Inbound.Select(r => new AzureRuleView(r.Name, r.Priority, r.Access, r.Protocol, r.SourcePrefixes, r.PortRanges, r.Description, r.IsDefault, r.IsOwn)).ToList())).ToList(),
+                    ports, findings.Select(FindingView.From).ToList()));
+            }
+            else
+            {
+                var renderer = new HumanRenderer(context.Console);
+                foreach (var (nsg, attachment) in nsgs)
+                {
+                    renderer.NsgRules($"{nsg.Name} ({attachment})", nsg.Inbound);
+                }
+
+                renderer.Line("From the internet: " + string.Join(", ", ports.Select(p => $"{p.Port} {(p.OpenToInternet ? "open" : "closed")}")));
+                renderer.Findings(findings);
+            }
+
+            return FailOn.ExitCode(findings, threshold);
+        });
+
+    private NsgLayer Layer(AzureTarget target, NsgTarget resolved) =>
+        new(context.Azure.Connect(target.Endpoint, resolved.SubscriptionId, TimeProvider.System));
+
+    private static string NsgToChange(NsgTarget target, VmNetwork? network)
+    {
+        if (target.Nsg is not null)
+        {
+            return target.NsgId(target.Nsg);
+        }
+
+        return network!.NicNsgs.Count > 0
+            ? network.NicNsgs[0].Id
+            : throw new LayerFailureException($"VM {target.Vm} has no NSG on its network interface: pass --nsg NAME to change another one (e.g. the subnet's)");
+    }
+
+    private static List<string> Fixes(NsgTarget target, string nsg, Rule rule, CatalogPort? port)
+    {
+        var name = rule.Id?.Split(' ')[0] ?? "?";
+        var fixes = new List<string>();
+        if (port?.Port == PortCatalog.Ssh)
+        {
+            fixes.Add($"oec-cloudfw azure open -g {target.ResourceGroup} --nsg {nsg} --port 22 --ssh-source <management-ip>/32");
+        }
+
+        fixes.Add(rule.Origin == RuleOrigin.Tool
+            ? $"oec-cloudfw azure close -g {target.ResourceGroup} --nsg {nsg} --port {rule.Ports}{(port?.Port == PortCatalog.Ssh ? " --force" : string.Empty)}"
+            : $"az network nsg rule delete -g {target.ResourceGroup} --nsg-name {nsg} -n {name}");
+        return fixes;
+    }
+}

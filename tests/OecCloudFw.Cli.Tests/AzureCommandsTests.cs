@@ -1,0 +1,142 @@
+using System.Text.Json;
+using OecCloudFw.Testing.Azure;
+using static OecCloudFw.Testing.Azure.FakeArm;
+
+namespace OecCloudFw.Cli.Tests;
+
+/// <summary>azure open/close/show end to end: the whole tool in process, the real SDK pipeline, a fake ARM endpoint over TLS.</summary>
+public sealed class AzureCommandsTests : IAsyncLifetime
+{
+    private FakeArm _arm = null!;
+
+    public async ValueTask InitializeAsync() => _arm = await FakeArm.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _arm.DisposeAsync();
+
+    private Task<CliRun> Run(params string[] args) =>
+        CliHarness.RunAsync(null, _arm.Connection(), [.. args, "--subscription", Subscription, "--endpoint", _arm.Url.ToString()]);
+
+    [Fact]
+    public async Task Open_FreshNsg_CreatesOneOwnRuleOneReadOneWrite()
+    {
+        var nsg = _arm.AddNsg("rg1", "web-nsg");
+
+        var run = await Run("azure", "open", "-g", "rg1", "--nsg", "web-nsg");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("created oecfw-tcp-22_80_443-100: priority 100, Tcp 22,80,443 from 0.0.0.0/0", run.Output, StringComparison.Ordinal);
+        Assert.Equal((1, 1), (_arm.Reads, _arm.Writes));
+        Assert.Single(_arm.Rules(nsg));
+    }
+
+    [Fact]
+    public async Task Open_Compliant_JsonSaysSoAndNoWrite()
+    {
+        _arm.AddNsg("rg1", "web-nsg", RuleSpec("web", 300, "Allow", "Tcp", "*", "*"));
+
+        var run = await Run("azure", "open", "-g", "rg1", "--nsg", "web-nsg", "--output", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.Equal("oec-cloudfw/azure-open/v1", json.RootElement.GetProperty("schema").GetString());
+        Assert.True(json.RootElement.GetProperty("compliant").GetBoolean());
+        Assert.Equal(0, _arm.Writes);
+    }
+
+    [Fact]
+    public async Task Open_ByVm_ChangesTheNicNsgAndReportsTheSubnetStillBlocking()
+    {
+        var nic = _arm.AddNsg("rg1", "vm1-nic-nsg");
+        var subnet = _arm.AddNsg("rg1", "subnet-nsg", RuleSpec("ssh", 100, "Allow", "Tcp", "*", "22"));
+        _arm.AddVm("rg1", "vm1", nic, subnet);
+
+        var run = await Run("azure", "open", "-g", "rg1", "--vm", "vm1");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(_arm.Rules(nic));
+        Assert.Single(_arm.Rules(subnet));
+        Assert.Contains("still closed: tcp/443 from 0.0.0.0/0: blocked by the subnet NSG subnet-nsg", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_DatabaseOpenToInternet_CriticalButShadowedAllowIsNot()
+    {
+        _arm.AddNsg("rg1", "db-nsg",
+            RuleSpec("deny-redis", 100, "Deny", "Tcp", "*", "6432"),
+            RuleSpec("pg-anywhere", 110, "Allow", "Tcp", "Internet", "5432"),
+            RuleSpec("pgbouncer-anywhere", 120, "Allow", "Tcp", "*", "6432"));
+
+        var run = await Run("azure", "show", "-g", "rg1", "--nsg", "db-nsg", "--fail-on", "critical");
+        var json = await Run("azure", "show", "-g", "rg1", "--nsg", "db-nsg", "--output", "json");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("CRITICAL OECFW-PORT-INTERNET: PostgreSQL (5432) is open to the internet", run.Output, StringComparison.Ordinal);
+        Assert.Contains("az network nsg rule delete -g rg1 --nsg-name db-nsg -n pg-anywhere", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("PgBouncer (primary) (6432) is open", run.Output, StringComparison.Ordinal);
+        Assert.Contains("DenyAllInBound", run.Output, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(json.Output);
+        Assert.Contains(doc.RootElement.GetProperty("ports").EnumerateArray(), p => p.GetProperty("port").GetInt32() == 5432 && p.GetProperty("openToInternet").GetBoolean());
+        Assert.Contains(doc.RootElement.GetProperty("ports").EnumerateArray(), p => p.GetProperty("port").GetInt32() == 6432 && !p.GetProperty("openToInternet").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Close_OwnRule_DeletedAndSshRefusedWithoutForce()
+    {
+        var nsg = _arm.AddNsg("rg1", "web-nsg");
+        await Run("azure", "open", "-g", "rg1", "--nsg", "web-nsg", "--port", "8072");
+
+        var ssh = await Run("azure", "close", "-g", "rg1", "--nsg", "web-nsg", "--port", "22");
+        var close = await Run("azure", "close", "-g", "rg1", "--nsg", "web-nsg", "--port", "8072");
+
+        Assert.Equal(2, ssh.ExitCode);
+        Assert.Contains("OEC.sh cannot manage the server", ssh.Error, StringComparison.Ordinal);
+        Assert.Equal(0, close.ExitCode);
+        Assert.Empty(_arm.Rules(nsg));
+    }
+
+    [Fact]
+    public async Task MissingNsg_ExitThreeNamesIt()
+    {
+        _arm.AddNsg("rg1", "web-nsg");
+
+        var run = await Run("azure", "show", "-g", "rg1", "--nsg", "nope");
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("network security group nope not found (ResourceNotFound)", run.Error, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string[]> BadInputs => new()
+    {
+        { "bad nsg name", ["azure", "open", "-g", "rg1", "--nsg", "-bad-"] },
+        { "no resource group", ["azure", "open", "--nsg", "web-nsg"] },
+        { "no target", ["azure", "open", "-g", "rg1"] },
+        { "bad resource group", ["azure", "show", "-g", "rg1.", "--nsg", "web-nsg"] },
+        { "bad port", ["azure", "open", "-g", "rg1", "--nsg", "web-nsg", "--port", "65536"] },
+        { "bad cidr", ["azure", "open", "-g", "rg1", "--nsg", "web-nsg", "--ssh-source", "300.1.1.1/32"] },
+        { "bad vm name", ["azure", "show", "-g", "rg1", "--vm", "_vm"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public async Task BadInput_ExitTwoAndNoRequest(string why, string[] args)
+    {
+        var nsg = _arm.AddNsg("rg1", "web-nsg");
+
+        var run = await Run(args);
+
+        Assert.True(run.ExitCode == 2, $"{why}: exit {run.ExitCode}: {run.Error}");
+        Assert.Equal(0, _arm.Reads + _arm.Writes);
+        Assert.Empty(_arm.Rules(nsg));
+    }
+
+    [Fact]
+    public async Task BadSubscriptionOrHttpEndpoint_ExitTwo()
+    {
+        var badSub = await CliHarness.RunAsync(null, _arm.Connection(), "azure", "show", "-g", "rg1", "--nsg", "web-nsg", "--subscription", "nope", "--endpoint", _arm.Url.ToString());
+        var noSub = await CliHarness.RunAsync(null, _arm.Connection(), "azure", "show", "-g", "rg1", "--nsg", "web-nsg");
+        var http = await CliHarness.RunAsync(null, _arm.Connection(), "azure", "show", "-g", "rg1", "--nsg", "web-nsg", "--subscription", Subscription, "--endpoint", "http://127.0.0.1:1");
+
+        Assert.Equal((2, 2, 2), (badSub.ExitCode, noSub.ExitCode, http.ExitCode));
+        Assert.Contains("not an https URL", http.Error, StringComparison.Ordinal);
+    }
+}
