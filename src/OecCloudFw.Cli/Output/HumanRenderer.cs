@@ -190,5 +190,22 @@ public sealed class HumanRenderer(IAnsiConsole console)
         console.Write(table);
     }
 
+    public void Audit(OecCloudFw.Core.Audit.AuditReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        console.MarkupLine(Markup.Escape($"{report.Server}: cloud layer {report.CloudLayer ?? "none given"}, server layer {report.ServerLayer}; {report.Vantage}"));
+        static string Mark(OecCloudFw.Core.Audit.LayerVerdict? v) => v is null ? "-" : v.Admitted ? "[green]open[/]" : "[grey]closed[/]";
+        var table = new Table().AddColumns("Port", "What", "Policy", "Cloud (internet)", "Cloud (policy sources)", "Server IPv4", "Server IPv6", "Listening", "Probe");
+        foreach (var row in report.Ports)
+        {
+            table.AddRow(row.Port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(row.Port.Name),
+                row.Port.Wanted ? Markup.Escape(row.Port.Sources.Any(s => s.IsInternet) ? "open" : "from " + string.Join(", ", row.Port.Sources)) : "closed",
+                Mark(row.CloudFromInternet), Mark(row.CloudFromSources), Mark(row.ServerFromInternetV4), Mark(row.ServerFromInternetV6),
+                row.Listening ? "yes" : "no", row.Probe.ToString().ToLowerInvariant());
+        }
+
+        console.Write(table);
+    }
+
     public void Line(string text) => console.MarkupLine(Markup.Escape(text));
 }

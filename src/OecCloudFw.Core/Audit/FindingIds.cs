@@ -11,4 +11,37 @@ public static class FindingIds
 
     /// <summary>Every port (protocol all or port range 1-65535) admitted from the internet.</summary>
     public const string AllPortsOpenToInternet = "OECFW-ALL-INTERNET";
+
+    /// <summary>A port the guide requires (SSH, 80, 443) is blocked by a layer; SSH is critical (management fails).</summary>
+    public const string RequiredBlocked = "OECFW-REQUIRED-BLOCKED";
+
+    /// <summary>sshd listens on a port no layer admits, while another (usually 22) is admitted.</summary>
+    public const string SshPortMismatch = "OECFW-SSH-PORT-MISMATCH";
+
+    /// <summary>A port is kept closed (or restricted) by one layer only: a single layer of defense.</summary>
+    public const string SingleLayer = "OECFW-SINGLE-LAYER";
+
+    /// <summary>The server layer admits a port on one address family and refuses it on the other.</summary>
+    public const string FamilyMismatch = "OECFW-IPV4-IPV6-MISMATCH";
+
+    /// <summary>sshd accepts passwords.</summary>
+    public const string PasswordAuthentication = "OECFW-SSH-PASSWORD";
+
+    /// <summary>sshd lets root log in with a password.</summary>
+    public const string RootLogin = "OECFW-SSH-ROOT-LOGIN";
+
+    /// <summary>No fail2ban jail covers the SSH port actually in use.</summary>
+    public const string NoFail2Ban = "OECFW-NO-FAIL2BAN";
+
+    /// <summary>CSF/LFD is active on a Docker host.</summary>
+    public const string CsfOnDocker = "OECFW-CSF-DOCKER";
+
+    /// <summary>The server has no active firewall.</summary>
+    public const string NoFirewall = "OECFW-NO-FIREWALL";
+
+    /// <summary>A Docker-published port bypasses the INPUT chain (and UFW): DNAT in nat PREROUTING, an open DOCKER-USER.</summary>
+    public const string DockerBypass = "OECFW-DOCKER-BYPASS";
+
+    /// <summary>A port is admitted but nothing listens on it: connections are refused.</summary>
+    public const string NotListening = "OECFW-NOT-LISTENING";
 }

@@ -1,0 +1,36 @@
+using OecCloudFw.Cli.Output;
+using OecCloudFw.Core.Audit;
+
+namespace OecCloudFw.Cli.Audit;
+
+/// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v1).</summary>
+public static class AuditDocuments
+{
+    public static object Json(AuditReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        static object? Verdict(LayerVerdict? v) => v is null ? null : new { admitted = v.Admitted, evidence = v.Evidence };
+        return new
+        {
+            schema = "oec-cloudfw/audit/v1",
+            server = report.Server,
+            cloudLayer = report.CloudLayer,
+            serverLayer = report.ServerLayer,
+            vantage = report.Vantage,
+            worst = report.Worst?.ToString().ToLowerInvariant(),
+            ports = report.Ports.Select(p => new
+            {
+                port = p.Port.Port,
+                name = p.Port.Name,
+                wanted = p.Port.Wanted,
+                sources = p.Port.Sources.Select(s => s.ToString()),
+                cloud = new { fromInternet = Verdict(p.CloudFromInternet), fromSources = Verdict(p.CloudFromSources) },
+                server = new { fromInternetIpv4 = Verdict(p.ServerFromInternetV4), fromInternetIpv6 = Verdict(p.ServerFromInternetV6), fromSources = Verdict(p.ServerFromSources) },
+                listening = p.Listening,
+                probe = p.Probe.ToString().ToLowerInvariant(),
+                openToInternet = p.OpenToInternet,
+            }),
+            findings = report.Findings.Select(FindingView.From),
+        };
+    }
+}

@@ -1,0 +1,137 @@
+using OecCloudFw.Aws;
+using OecCloudFw.Azure;
+using OecCloudFw.Cli.Commands;
+using OecCloudFw.Core;
+using OecCloudFw.Core.Audit;
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Policy;
+using OecCloudFw.Server.Audit;
+using OecCloudFw.Server.Backends;
+using OecCloudFw.Server.Facts;
+using OecCloudFw.Server.Shells;
+
+namespace OecCloudFw.Cli.Audit;
+
+/// <summary>
+/// Composes one server's audit: the server's facts (1 SSH connection, 1 exec) and the cloud layer (one read per group
+/// or NSG) in parallel, live TCP probes from here, then the pure <see cref="AuditEngine"/>.
+/// </summary>
+internal sealed class AuditRunner(CliContext context)
+{
+    private sealed record CloudPlan(Func<Task<ILayerView>> Read, Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> Fixes);
+
+    public async Task<AuditReport> RunAsync(ServerTarget server, AuditCloudFlags cloud, FirewallPolicy policy, bool probe, TimeSpan probeTimeout, CancellationToken cancellationToken = default)
+    {
+        // Everything is validated before anything is read.
+        var target = server.Host is null && !server.Local ? server with { Local = true } : server;
+        var ssh = target.Resolve(context.Environment);
+        var cloudPlan = PlanCloud(cloud);
+        var name = ssh?.Host ?? Environment.MachineName;
+
+        var factsTask = ReadFactsAsync(target, cancellationToken);
+        var cloudTask = cloudPlan?.Read() ?? Task.FromResult<ILayerView>(null!);
+        await Task.WhenAll(factsTask, cloudTask);
+        var facts = await factsTask;
+        var cloudView = cloudPlan is null ? null : await cloudTask;
+        var host = HostFactsReader.Read(facts);
+        var ports = Ports(policy, facts, host);
+        var probes = probe && ssh is not null
+            ? await TcpProber.ProbeAsync(ssh.Host, ports.Select(p => p.Port), probeTimeout, cancellationToken)
+            : new Dictionary<int, Reachability>();
+        var serverView = new ServerLayerView(facts);
+        var vantage = ssh is null ? "local: the server audited itself (no network probe)" : probe ? $"probes from {Environment.MachineName} to {ssh.Host}" : "not probed (--no-probe)";
+        return AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, serverView, cloudPlan), vantage);
+    }
+
+    private static async Task<ServerFacts> ReadFactsAsync(ServerTarget target, CancellationToken cancellationToken)
+    {
+        await using var shell = await target.ConnectAsync(ProcessEnvironment.Instance, cancellationToken);
+        return await FactsCollector.CollectAsync(shell, cancellationToken);
+    }
+
+    private CloudPlan? PlanCloud(AuditCloudFlags cloud)
+    {
+        var groups = PolicyFlags.Split(cloud.AwsGroup).Select(SecurityGroupId.Parse).ToList();
+        var azure = cloud.AzureNsg is not null || cloud.AzureVm is not null;
+        if (groups.Count > 0 && azure)
+        {
+            throw new InvalidInputException("audit one cloud layer at a time: either --aws-group or --azure-nsg/--azure-vm");
+        }
+
+        if (groups.Count > 0)
+        {
+            var options = new Ec2ConnectionOptions { Region = cloud.AwsRegion, Profile = cloud.AwsProfile, EndpointUrl = cloud.AwsEndpointUrl };
+            var (client, region) = new Ec2ClientFactory(context.Environment).Create(options);
+            var layer = new SecurityGroupLayer(client, region);
+            var list = string.Join(" ", groups.Select(g => $"--group {g}"));
+            return new CloudPlan(
+                async () =>
+                {
+                    var snapshots = await Task.WhenAll(groups.Select(g => layer.ReadAsync(g)));
+                    client.Dispose();
+                    return new SecurityGroupsView(snapshots);
+                },
+                (kind, port, sources) => kind == "cloud-close"
+                    ? [$"oec-cloudfw aws close {list} --port {port} --region {region}"]
+                    : [$"oec-cloudfw aws open --group {groups[0]} --port {port}{SourceFlags(port, sources)} --region {region}"]);
+        }
+
+        if (azure)
+        {
+            var target = new AzureTarget(cloud.AzureNsg, cloud.ResourceGroup, cloud.AzureVm, cloud.Subscription, cloud.AzureEndpoint).Resolve(context.Environment);
+            var layer = new NsgLayer(context.Azure.Connect(cloud.AzureEndpoint, target.SubscriptionId, TimeProvider.System));
+            var which = target.Vm is not null ? $"--vm {target.Vm}" : $"--nsg {target.Nsg}";
+            return new CloudPlan(
+                async () => target.Vm is not null
+                    ? new NsgNetworkView(await layer.ReadVmAsync(target), $"azure vm {target.Vm} (NIC and subnet NSGs)")
+                    : new NsgNetworkView(new VmNetwork([await layer.ReadAsync(target.NsgId(target.Nsg!))], []), $"azure nsg {target.Nsg}"),
+                (kind, port, sources) => kind == "cloud-close"
+                    ? [$"oec-cloudfw azure close -g {target.ResourceGroup} {which} --port {port}"]
+                    : [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, sources)}"]);
+        }
+
+        return null;
+    }
+
+    private static string SourceFlags(int port, IReadOnlyList<Cidr> sources) =>
+        sources.Count == 0 || sources.Any(s => s.IsInternet) ? string.Empty
+        : string.Concat(sources.Select(s => $" {(port == PortCatalog.Ssh ? "--ssh-source" : "--source")} {s}"));
+
+    private static IReadOnlyList<string> Fixes(string kind, int port, IReadOnlyList<Cidr> sources, SshConnectionOptions? ssh, ServerLayerView server, CloudPlan? cloud)
+    {
+        var where = ssh is null ? "--local" : $"--host {ssh.Host}";
+        return kind switch
+        {
+            "cloud" or "cloud-close" => cloud?.Fixes(kind, port, sources) ?? [],
+            "server" => [$"oec-cloudfw server configure {where}{string.Concat(sources.Where(s => !s.IsInternet).Select(s => $" --ssh-source {s}"))}"],
+            _ => server.Name switch
+            {
+                "ufw" => [$"ufw deny {port}/tcp"],
+                "firewalld" => [$"firewall-cmd --permanent --remove-port={port}/tcp && firewall-cmd --reload"],
+                "iptables" => [$"iptables -I INPUT -p tcp --dport {port} -j DROP && ip6tables -I INPUT -p tcp --dport {port} -j DROP"],
+                _ => [$"oec-cloudfw server configure {where}"],
+            },
+        };
+    }
+
+    /// <summary>The policy's ports (SSH as detected on the server), the catalog's other ports, and Docker's published ones.</summary>
+    private static List<AuditPort> Ports(FirewallPolicy policy, ServerFacts facts, HostFacts host)
+    {
+        var ports = ServerPolicy.For(policy, facts).Requirements
+            .Where(r => r.Protocol == Protocol.Tcp)
+            .Select(r => new AuditPort(r.Ports.From, r.IsSsh ? "SSH" : PortCatalog.Find(r.Ports.From)?.Name ?? r.Comment, true, r.Sources,
+                r.IsSsh, r.IsSsh || r.Ports.From is PortCatalog.Http or PortCatalog.Https))
+            .ToList();
+        foreach (var entry in PortCatalog.All.Where(e => ports.All(p => p.Port != e.Port)))
+        {
+            ports.Add(new AuditPort(entry.Port, entry.Name, false, [], false, false));
+        }
+
+        foreach (var published in host.DockerPublished.Where(d => ports.All(p => p.Port != d.Port)))
+        {
+            ports.Add(new AuditPort(published.Port, "published by Docker", false, [], false, false));
+        }
+
+        return ports;
+    }
+}

@@ -1,0 +1,196 @@
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Policy;
+
+namespace OecCloudFw.Core.Audit;
+
+/// <summary>
+/// The defense-in-depth audit, port by port, from each layer's verdicts, the host facts and the live probes (pure).
+/// Every finding names the evidence that decided it and the fix for each layer.
+/// </summary>
+public static class AuditEngine
+{
+    /// <param name="server">The server's name for the report.</param>
+    /// <param name="ports">The ports to assess.</param>
+    /// <param name="cloud">The cloud layer, if one was given.</param>
+    /// <param name="serverLayer">The server's firewall.</param>
+    /// <param name="host">Host facts.</param>
+    /// <param name="probes">Live TCP probes from the runner, by port.</param>
+    /// <param name="fixes">Fix commands for a port, per layer ("cloud" or "server").</param>
+    /// <param name="vantage">Where the probes came from.</param>
+    public static AuditReport Run(
+        string server,
+        IReadOnlyList<AuditPort> ports,
+        ILayerView? cloud,
+        ILayerView serverLayer,
+        HostFacts host,
+        IReadOnlyDictionary<int, Reachability> probes,
+        Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes,
+        string vantage)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        ArgumentNullException.ThrowIfNull(serverLayer);
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(probes);
+        ArgumentNullException.ThrowIfNull(fixes);
+        var rows = new List<PortAssessment>();
+        var findings = new List<Finding>();
+        foreach (var port in ports)
+        {
+            var sources = port.Sources.Count > 0 ? port.Sources.Where(s => s.Family == IpFamily.IPv4).DefaultIfEmpty(port.Sources[0]).ToList() : [Cidr.AnyIPv4];
+            var probeSource = sources[0];
+            var row = new PortAssessment(
+                port,
+                cloud?.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4),
+                cloud?.Evaluate(Protocol.Tcp, port.Port, probeSource),
+                serverLayer.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4),
+                serverLayer.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv6),
+                serverLayer.Evaluate(Protocol.Tcp, port.Port, probeSource),
+                host.ListeningPublic.Contains(port.Port),
+                probes.GetValueOrDefault(port.Port, Reachability.NotProbed));
+            rows.Add(row);
+            findings.AddRange(PortFindings(server, cloud, serverLayer, row, host, fixes));
+        }
+
+        findings.AddRange(HostFindings(server, rows, serverLayer, host, fixes));
+        return new AuditReport(server, cloud?.Name, serverLayer.Name, vantage, rows,
+            findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Id, StringComparer.Ordinal).ToList());
+    }
+
+    private static IEnumerable<Finding> PortFindings(string server, ILayerView? cloud, ILayerView serverLayer, PortAssessment row, HostFacts host, Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
+    {
+        var port = row.Port;
+        var label = $"{port.Name} ({port.Port})";
+        if (port.Wanted)
+        {
+            // Required (or wanted) ports must get through every layer from the sources the policy names.
+            if (cloud is not null && row.CloudFromSources is { Admitted: false } c)
+            {
+                yield return Blocked(port, label, cloud.Name, c.Evidence, fixes("cloud", port.Port, port.Sources));
+            }
+
+            if (!row.ServerFromSources.Admitted)
+            {
+                yield return Blocked(port, label, serverLayer.Name, row.ServerFromSources.Evidence, fixes("server", port.Port, port.Sources));
+            }
+
+            var restricted = port.Sources.All(s => !s.IsInternet);
+            if (restricted && cloud is not null && row.CloudFromInternet is { } ci && ci.Admitted != row.ServerFromInternetV4.Admitted && serverLayer.Filters)
+            {
+                var open = ci.Admitted ? cloud.Name : serverLayer.Name;
+                var closed = ci.Admitted ? serverLayer.Name : cloud.Name;
+                yield return new Finding(FindingIds.SingleLayer, Severity.Warning,
+                    $"{label} is restricted to {string.Join(", ", port.Sources)} in {closed} only; {open} admits the whole internet: a single layer of defense",
+                    ci.Admitted ? ci.Evidence : row.ServerFromInternetV4.Evidence, fixes(ci.Admitted ? "cloud" : "server", port.Port, port.Sources));
+            }
+
+            if (row.ServerFromSources.Admitted && (row.CloudFromSources?.Admitted ?? true) && !row.Listening)
+            {
+                yield return new Finding(FindingIds.NotListening, port.IsSsh ? Severity.Critical : Severity.Warning,
+                    $"{label} is admitted but nothing listens on it on {server}: connections are refused ({(port.IsSsh ? "is sshd running? sudo systemctl status sshd" : port.Port is 80 or 443 ? "no web server: is Traefik running? docker ps | grep traefik" : "start the service")})",
+                    $"ss -Htlnp shows no listener on port {port.Port}{(row.Probe == Reachability.Closed ? "; the probe was refused" : string.Empty)}", []);
+            }
+        }
+
+        if (row.OpenToInternet && PortCatalog.Find(port.Port) is { InternetExposure: { } severity } entry)
+        {
+            var evidence = row.CloudFromInternet is { } cv ? $"{cv.Evidence}; {row.ServerFromInternetV4.Evidence}" : row.ServerFromInternetV4.Evidence;
+            if (port.IsSsh || entry.Port == PortCatalog.Ssh)
+            {
+                yield return new Finding(FindingIds.SshOpenToInternet, Severity.Warning,
+                    $"SSH ({port.Port}) is open to the whole internet through every layer: restrict it to the management IPs", evidence,
+                    [.. fixes("cloud", port.Port, []), .. fixes("server", port.Port, [])]);
+            }
+            else if (entry.Port != PortCatalog.Http && entry.Port != PortCatalog.Https)
+            {
+                yield return new Finding(FindingIds.PortOpenToInternet, severity,
+                    $"{entry.Name} ({port.Port}) is open to the internet through every layer{(entry.Port == PortCatalog.PostgreSql ? ": your database is exposed; restrict it or use an SSH tunnel" : ": restrict it to specific IPs")}",
+                    evidence, [.. fixes("cloud-close", port.Port, []), .. fixes("server-close", port.Port, [])]);
+            }
+        }
+
+        if (!port.Wanted && cloud is not null && row.CloudFromInternet is { } cloudVerdict && cloudVerdict.Admitted != row.ServerFromInternetV4.Admitted)
+        {
+            var open = cloudVerdict.Admitted ? cloud.Name : serverLayer.Name;
+            var closed = cloudVerdict.Admitted ? serverLayer.Name : cloud.Name;
+            yield return new Finding(FindingIds.SingleLayer, Severity.Info,
+                $"{label} is kept closed by {closed} only; {open} admits it from the internet: a single layer of defense",
+                cloudVerdict.Admitted ? cloudVerdict.Evidence : row.ServerFromInternetV4.Evidence,
+                fixes(cloudVerdict.Admitted ? "cloud-close" : "server-close", port.Port, []));
+        }
+
+        if (serverLayer.Filters && row.ServerFromInternetV4.Admitted != row.ServerFromInternetV6.Admitted && (port.Wanted && port.Sources.Any(s => s.IsInternet) || !port.Wanted))
+        {
+            var (open, closed) = row.ServerFromInternetV4.Admitted ? ("IPv4", "IPv6") : ("IPv6", "IPv4");
+            yield return new Finding(FindingIds.FamilyMismatch, port.Wanted ? Severity.Warning : Severity.Critical,
+                $"{label} is admitted on {open} but refused on {closed} by {serverLayer.Name}",
+                $"IPv4: {row.ServerFromInternetV4.Evidence}; IPv6: {row.ServerFromInternetV6.Evidence}", fixes(port.Wanted ? "server" : "server-close", port.Port, port.Sources));
+        }
+
+        foreach (var (published, _, evidence) in host.DockerPublished.Where(d => d.Port == port.Port && d.ExposedByForwardPath && !row.ServerFromInternetV4.Admitted))
+        {
+            yield return new Finding(FindingIds.DockerBypass, published == PortCatalog.PostgreSql ? Severity.Critical : Severity.Warning,
+                $"{label} is published by Docker and reachable from the internet although {serverLayer.Name} refuses it: Docker's DNAT bypasses the INPUT chain, and DOCKER-USER does not filter it",
+                evidence,
+                [$"iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport {published} -j DROP (or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})", .. fixes("cloud-close", published, [])]);
+        }
+    }
+
+    private static Finding Blocked(AuditPort port, string label, string layer, string evidence, IReadOnlyList<string> fixes) =>
+        new(FindingIds.RequiredBlocked, port.IsSsh ? Severity.Critical : port.Required ? Severity.Critical : Severity.Warning,
+            port.IsSsh
+                ? $"{label} is blocked by {layer}: OEC.sh cannot manage the server (deployments, backups and monitoring fail)"
+                : $"{label} is blocked by {layer}",
+            evidence, fixes);
+
+    private static IEnumerable<Finding> HostFindings(string server, List<PortAssessment> rows, ILayerView serverLayer, HostFacts host, Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
+    {
+        if (!serverLayer.Filters)
+        {
+            yield return new Finding(FindingIds.NoFirewall, Severity.Warning, $"no firewall is active on {server}: the cloud layer is the only defense",
+                "no UFW, firewalld, iptables or nftables rule filters input", [$"oec-cloudfw server configure --host {server}"]);
+        }
+
+        foreach (var sshPort in host.SshPorts)
+        {
+            var row = rows.FirstOrDefault(r => r.Port.Port == sshPort);
+            var admitted = row is not null && row.ServerFromSources.Admitted && (row.CloudFromSources?.Admitted ?? true);
+            var other = rows.FirstOrDefault(r => r.Port.Port != sshPort && r.Port.Port == PortCatalog.Ssh && r.ServerFromInternetV4.Admitted && (r.CloudFromInternet?.Admitted ?? true));
+            if (!admitted && other is not null)
+            {
+                yield return new Finding(FindingIds.SshPortMismatch, Severity.Critical,
+                    $"sshd listens on {sshPort}, but only {other.Port.Port} is admitted: management connections to {sshPort} fail",
+                    $"sshd -T: port {sshPort}; {row?.CloudFromSources?.Evidence ?? row?.ServerFromSources.Evidence ?? "not admitted"}",
+                    [.. fixes("cloud", sshPort, []), .. fixes("server", sshPort, [])]);
+            }
+        }
+
+        if (string.Equals(host.PasswordAuthentication, "yes", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new Finding(FindingIds.PasswordAuthentication, Severity.Warning, "sshd accepts passwords: use SSH keys instead",
+                "sshd -T: passwordauthentication yes", ["echo 'PasswordAuthentication no' > /etc/ssh/sshd_config.d/50-oec-cloudfw.conf && systemctl reload ssh"]);
+        }
+
+        if (string.Equals(host.PermitRootLogin, "yes", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new Finding(FindingIds.RootLogin, Severity.Warning, "sshd lets root log in with a password: disable root login (or allow keys only)",
+                "sshd -T: permitrootlogin yes", ["echo 'PermitRootLogin prohibit-password' > /etc/ssh/sshd_config.d/50-oec-cloudfw.conf && systemctl reload ssh"]);
+        }
+
+        var uncovered = host.SshPorts.Where(p => host.Fail2BanPorts is null || !host.Fail2BanPorts.Contains(p)).ToList();
+        if (uncovered.Count > 0)
+        {
+            yield return new Finding(FindingIds.NoFail2Ban, Severity.Info,
+                host.Fail2BanPorts is null
+                    ? "fail2ban is not installed: brute-force attempts on SSH are not blocked"
+                    : $"no fail2ban jail covers the SSH port {string.Join(", ", uncovered)} actually in use",
+                host.Fail2BanPorts is null ? "fail2ban-client not found" : $"jails cover ports {string.Join(", ", host.Fail2BanPorts)}",
+                [$"apt-get install -y fail2ban && printf '[sshd]\\nenabled = true\\nport = {string.Join(",", host.SshPorts)}\\n' > /etc/fail2ban/jail.d/sshd.local && systemctl restart fail2ban"]);
+        }
+
+        if (host.CsfActive && host.DockerHost)
+        {
+            yield return new Finding(FindingIds.CsfOnDocker, Severity.Critical, "CSF/LFD is active on a Docker host: it interferes with Docker's iptables rules",
+                "csf present and enabled; docker present", [$"oec-cloudfw server configure --host {server} (runs csf -x and switches to UFW)"]);
+        }
+    }
+}

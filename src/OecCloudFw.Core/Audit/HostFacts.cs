@@ -1,0 +1,23 @@
+namespace OecCloudFw.Core.Audit;
+
+/// <summary>What the audit needs to know about the host beyond its firewall rules.</summary>
+public sealed record HostFacts
+{
+    public IReadOnlyList<int> SshPorts { get; init; } = [];
+
+    public IReadOnlySet<int> ListeningPublic { get; init; } = new HashSet<int>();
+
+    public string? PasswordAuthentication { get; init; }
+
+    public string? PermitRootLogin { get; init; }
+
+    /// <summary>Ports covered by an enabled fail2ban jail; null when fail2ban is not installed.</summary>
+    public IReadOnlyList<int>? Fail2BanPorts { get; init; }
+
+    public bool CsfActive { get; init; }
+
+    public bool DockerHost { get; init; }
+
+    /// <summary>Ports Docker publishes (DNAT in nat PREROUTING), with whether DOCKER-USER lets the internet through.</summary>
+    public IReadOnlyList<(int Port, bool ExposedByForwardPath, string Evidence)> DockerPublished { get; init; } = [];
+}

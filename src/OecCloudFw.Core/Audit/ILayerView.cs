@@ -1,0 +1,18 @@
+using OecCloudFw.Core.Net;
+
+namespace OecCloudFw.Core.Audit;
+
+/// <summary>One layer as the audit sees it: does it admit a NEW packet, and which rule decided.</summary>
+public interface ILayerView
+{
+    /// <summary>What it is, for the report: "aws sg-0abc", "azure vm1 (NIC+subnet)", "ufw".</summary>
+    string Name { get; }
+
+    /// <summary>True when the layer filters at all (a server with no firewall does not).</summary>
+    bool Filters { get; }
+
+    LayerVerdict Evaluate(Protocol protocol, int port, Cidr source);
+}
+
+/// <summary>A layer's answer for one packet.</summary>
+public sealed record LayerVerdict(bool Admitted, string Evidence);

@@ -1,0 +1,97 @@
+using System.Globalization;
+using OecCloudFw.Core.Audit;
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Rules.Chains;
+using OecCloudFw.Server.Facts;
+
+namespace OecCloudFw.Server.Audit;
+
+/// <summary>Derives the audit's host facts from the probe: listeners, sshd, fail2ban jails, CSF, Docker's published ports (pure).</summary>
+public static class HostFactsReader
+{
+    public static HostFacts Read(ServerFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var nat = facts.IptablesSave4 is { } save ? IptablesSaveParser.ParseTable(save, "nat", "PREROUTING") : null;
+        var dockerUser = facts.IptablesSave4 is { } filter ? IptablesSaveParser.ParseTable(filter, "filter", "DOCKER-USER") : null;
+        return new HostFacts
+        {
+            SshPorts = facts.SshPorts,
+            ListeningPublic = facts.Listening.Where(l => l.IsPublic).Select(l => l.Port).ToHashSet(),
+            PasswordAuthentication = facts.Sshd.PasswordAuthentication,
+            PermitRootLogin = facts.Sshd.PermitRootLogin,
+            Fail2BanPorts = facts.Fail2Ban is null ? null : Fail2BanPorts(facts.Fail2Ban),
+            CsfActive = facts.Csf is { Active: true },
+            DockerHost = facts.Commands.Contains("docker") || (nat?.Chains.ContainsKey("DOCKER") ?? false),
+            DockerPublished = DockerPublished(nat, dockerUser),
+        };
+    }
+
+    /// <summary>Ports covered by enabled jails in fail2ban's status and jail files ("ssh" is 22; a jail without a port is sshd's default).</summary>
+    public static IReadOnlyList<int> Fail2BanPorts(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var running = text.Split('\n').FirstOrDefault(l => l.Contains("Jail list:", StringComparison.Ordinal))?.Split(':', 2)[1]
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal) ?? [];
+        var ports = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var enabled = new HashSet<string>(StringComparer.Ordinal);
+        string? jail = null;
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith('[') && line.EndsWith(']'))
+            {
+                jail = line[1..^1];
+                continue;
+            }
+
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (jail is null || eq < 0)
+            {
+                continue;
+            }
+
+            var key = line[..eq].Trim();
+            var value = line[(eq + 1)..].Trim();
+            if (key == "enabled" && value is "true" or "yes" or "1")
+            {
+                enabled.Add(jail);
+            }
+            else if (key == "port")
+            {
+                ports[jail] = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(p => p is "ssh" ? 22 : int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+                    .Where(n => n > 0).ToList();
+            }
+        }
+
+        return running.Concat(enabled).Distinct()
+            .SelectMany(j => ports.TryGetValue(j, out var p) ? p : j.Contains("ssh", StringComparison.Ordinal) ? [22] : [])
+            .Distinct().Order().ToList();
+    }
+
+    /// <summary>Docker's published ports: DNAT rules in nat's DOCKER chain, and whether DOCKER-USER lets the internet through.</summary>
+    public static IReadOnlyList<(int Port, bool ExposedByForwardPath, string Evidence)> DockerPublished(ChainRuleSet? nat, ChainRuleSet? dockerUser)
+    {
+        if (nat is null || !nat.Chains.TryGetValue("DOCKER", out var docker))
+        {
+            return [];
+        }
+
+        var result = new List<(int, bool, string)>();
+        foreach (var rule in docker.Rules.Where(r => r.Text.Contains("-j DNAT", StringComparison.Ordinal) && r.Ports is { Count: > 0 }))
+        {
+            foreach (var port in rule.Ports!.Where(p => p.IsSingle).Select(p => p.From))
+            {
+                // Forwarded packets never see INPUT; only DOCKER-USER (then Docker's own accept) decides.
+                // DOCKER-USER is a user chain: falling off its end returns to Docker's accept, as "policy ACCEPT" here.
+                var verdict = dockerUser is { BaseChains.Count: > 0 }
+                    ? dockerUser.Evaluate(Protocol.Tcp, port, Cidr.AnyIPv4)
+                    : new ChainVerdict(true, "no DOCKER-USER chain");
+                result.Add((port, verdict.Admitted, $"nat: {rule.Text}; DOCKER-USER: {verdict.Evidence}"));
+            }
+        }
+
+        return result;
+    }
+}
