@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Packs oec-cloudfw from this checkout, installs it as a global dotnet tool, and runs its main job on the
-# embedded default policy (the guide's 22/80/443). Usage: ./install.sh [arguments for oec-cloudfw]
+# Packs oec-cloudfw from this checkout, installs it as a global dotnet tool, and runs its main job, the audit of this
+# machine, on the embedded default policy (the guide's 22/80/443). Usage: ./install.sh [arguments for oec-cloudfw]
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 rm -rf artifacts/nupkg
 dotnet pack src/OecCloudFw.Cli -c Release -o artifacts/nupkg --nologo -v quiet
-dotnet tool update --global --add-source "$PWD/artifacts/nupkg" OecCloudFw --version 0.1.0
+# Reinstall from this build (the package cache would otherwise keep an older build of the same version).
+dotnet tool uninstall --global OecCloudFw >/dev/null 2>&1 || true
+dotnet tool install --global --no-cache --add-source "$PWD/artifacts/nupkg" OecCloudFw --version 0.1.0
 
 tools="$HOME/.dotnet/tools"
 case ":$PATH:" in *":$tools:"*) ;; *) echo "note: add $tools to PATH to type 'oec-cloudfw' directly" >&2 ;; esac
@@ -15,5 +17,5 @@ case ":$PATH:" in *":$tools:"*) ;; *) echo "note: add $tools to PATH to type 'oe
 if [ "$#" -gt 0 ]; then
   exec "$tools/oec-cloudfw" "$@"
 fi
-# The main job, read-only, on the embedded default: the effective policy and its risks.
-exec "$tools/oec-cloudfw" policy show
+# The main job, read-only, on the embedded default policy (22/80/443): audit this machine, port by port.
+exec "$tools/oec-cloudfw" audit --local --fail-on never

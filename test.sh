@@ -23,6 +23,13 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     (cd artifacts/debs && apt-get download ufw >/dev/null 2>&1) || { apt-get update -qq && (cd artifacts/debs && apt-get download ufw >/dev/null 2>&1); }
   fi
 fi
+# The official SARIF 2.1.0 schema the audit's SARIF is validated against (shipped in an npm package).
+if [ ! -s artifacts/sarif-schema/sarif-2.1.0-rtm.5.json ] && command -v npm >/dev/null 2>&1; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null 2>&1 && tar xzf ./*.tgz) &&
+    mkdir -p artifacts/sarif-schema && cp "$tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json" artifacts/sarif-schema/
+  rm -rf "$tmp"
+fi
 # Test servers left by an interrupted run (tests tear down their own even when they fail).
 for ns in $(ip netns list 2>/dev/null | awk '/^cfwtest[0-9]+/ {print $1}'); do
   ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null

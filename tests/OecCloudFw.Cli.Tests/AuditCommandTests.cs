@@ -1,0 +1,211 @@
+using System.Text.Json;
+using OecCloudFw.Aws;
+using OecCloudFw.Testing.Aws;
+using OecCloudFw.Testing.Servers;
+
+namespace OecCloudFw.Cli.Tests;
+
+/// <summary>
+/// End-to-end audits of real test servers (network namespaces with real sshd and firewalls), with the fake EC2 endpoint
+/// as the cloud layer. Each finding is shown to appear, and to go away once the setup is fixed.
+/// </summary>
+public sealed class AuditCommandTests : IAsyncLifetime
+{
+    private FakeEc2 _ec2 = null!;
+
+    public async ValueTask InitializeAsync() => _ec2 = await FakeEc2.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _ec2.DisposeAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<(int Exit, JsonDocument Json)> AuditAsync(TestServer server, params string[] extra)
+    {
+        var run = await CliHarness.RunAsync(["audit", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts,
+            "--output", "json", "--probe-timeout", "1", .. extra]);
+        Assert.True(run.ExitCode is 0 or 1, $"exit {run.ExitCode}: {run.Error}");
+        return (run.ExitCode, JsonDocument.Parse(run.Output));
+    }
+
+    private string[] Aws(string group) => ["--aws-group", group, "--aws-region", "eu-west-1", "--aws-endpoint-url", _ec2.Url.ToString()];
+
+    private static List<(string Id, string Severity, string Message)> Findings(JsonDocument json) =>
+        json.RootElement.GetProperty("findings").EnumerateArray()
+            .Select(f => (f.GetProperty("id").GetString()!, f.GetProperty("severity").GetString()!, f.GetProperty("message").GetString()!)).ToList();
+
+    private static JsonElement Port(JsonDocument json, int port) =>
+        json.RootElement.GetProperty("ports").EnumerateArray().Single(p => p.GetProperty("port").GetInt32() == port);
+
+    private static Task ListenAsync(TestServer server, int port) =>
+        server.ExecAsync($"setsid python3 -m http.server {port} > /dev/null 2>&1 < /dev/null & for i in $(seq 50); do ss -Htln | grep -q ':{port} ' && exit 0; sleep 0.1; done; exit 1");
+
+    [Fact]
+    public async Task NoFirewall_DatabaseListening_FindingsThenGoneAfterConfigure()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await ListenAsync(server, 5432);
+        await ListenAsync(server, 443);
+
+        var (exit, before) = await AuditAsync(server, "--fail-on", "critical");
+        var ids = Findings(before).Select(f => f.Id).ToList();
+
+        Assert.Equal(1, exit);
+        Assert.Contains("OECFW-NO-FIREWALL", ids);
+        Assert.Contains(Findings(before), f => f.Id == "OECFW-PORT-INTERNET" && f.Severity == "critical" && f.Message.StartsWith("PostgreSQL (5432)", StringComparison.Ordinal));
+        Assert.Equal("open", Port(before, 5432).GetProperty("probe").GetString());
+        Assert.Equal("closed", Port(before, 8069).GetProperty("probe").GetString());
+        Assert.Contains(Findings(before), f => f.Id == "OECFW-NOT-LISTENING" && f.Message.StartsWith("HTTP (80)", StringComparison.Ordinal));
+        Assert.Contains("vm", before.RootElement.GetProperty("vantage").GetString()!, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await CliHarness.RunAsync("server", "configure", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts)).ExitCode);
+        var (_, after) = await AuditAsync(server);
+        var afterIds = Findings(after).Select(f => f.Id).ToList();
+
+        Assert.DoesNotContain("OECFW-NO-FIREWALL", afterIds);
+        Assert.DoesNotContain("OECFW-PORT-INTERNET", afterIds);
+        Assert.Equal("filtered", Port(after, 5432).GetProperty("probe").GetString());
+        Assert.False(Port(after, 5432).GetProperty("server").GetProperty("fromInternetIpv6").GetProperty("admitted").GetBoolean());
+    }
+
+    [Fact]
+    public async Task CloudAndServer_SingleLayerAndRequiredBlocked_FixedByAwsOpen()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("ufw allow 22/tcp >/dev/null; ufw allow 80/tcp >/dev/null; ufw allow 443/tcp >/dev/null; ufw --force enable >/dev/null", Ct);
+        await ListenAsync(server, 80);
+        await ListenAsync(server, 443);
+        var group = _ec2.CreateGroup();
+        _ec2.AddIngress(group, "tcp", 22, 22, "0.0.0.0/0");
+        _ec2.AddIngress(group, "tcp", 5432, 5432, "0.0.0.0/0", "someone opened the database");
+        _ec2.ResetCounts();
+
+        var (_, before) = await AuditAsync(server, Aws(group));
+        var findings = Findings(before);
+
+        Assert.Equal(1, _ec2.Reads);
+        Assert.Equal($"aws {group}", before.RootElement.GetProperty("cloudLayer").GetString());
+        Assert.Contains(findings, f => f.Id == "OECFW-REQUIRED-BLOCKED" && f.Message == $"HTTPS (443) is blocked by aws {group}");
+        Assert.Contains(findings, f => f.Id == "OECFW-SINGLE-LAYER" && f.Message.StartsWith("PostgreSQL (5432) is kept closed by ufw only", StringComparison.Ordinal));
+        var fix = before.RootElement.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("id").GetString() == "OECFW-REQUIRED-BLOCKED").GetProperty("fixes")[0].GetString();
+        Assert.StartsWith($"oec-cloudfw aws open --group {group} --port", fix, StringComparison.Ordinal);
+
+        await CliHarness.RunAsync("aws", "open", "--group", group, "--region", "eu-west-1", "--endpoint-url", _ec2.Url.ToString());
+        var (_, after) = await AuditAsync(server, Aws(group));
+
+        Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-REQUIRED-BLOCKED");
+    }
+
+    [Fact]
+    public async Task SshdOn2222_Only22Admitted_MismatchThenFixed()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("echo 'Port 2222' > /etc/ssh/sshd_config.d/10-port.conf; ufw allow 22/tcp >/dev/null; ufw allow 2222/tcp >/dev/null; ufw --force enable >/dev/null", Ct);
+        await server.RestartSshdAsync(Ct);
+        var group = _ec2.CreateGroup();
+        _ec2.AddIngress(group, "tcp", 22, 22, "0.0.0.0/0");
+
+        var (_, before) = await AuditAsync(server, ["--port", "2222", .. Aws(group)]);
+
+        Assert.Contains(Findings(before), f => f.Id == "OECFW-SSH-PORT-MISMATCH" && f.Severity == "critical" && f.Message == "sshd listens on 2222, but only 22 is admitted: management connections to 2222 fail");
+
+        _ec2.AddIngress(group, "tcp", 2222, 2222, "0.0.0.0/0");
+        var (_, after) = await AuditAsync(server, ["--port", "2222", .. Aws(group)]);
+        Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-SSH-PORT-MISMATCH");
+    }
+
+    [Fact]
+    public async Task DockerPublishedDatabase_BehindUfwDeny_IsABypassUntilDockerUserDrops()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("ufw allow 22/tcp >/dev/null; ufw deny 5432/tcp >/dev/null; ufw --force enable >/dev/null", Ct);
+        // Docker's real chain layout, planted with real iptables (no container engine runs here).
+        await server.ExecAsync("""
+            ip link add docker0 type bridge && ip addr add 172.17.0.1/16 dev docker0 && ip link set docker0 up
+            iptables -t nat -N DOCKER
+            iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+            iptables -t nat -A DOCKER -i docker0 -j RETURN
+            iptables -t nat -A DOCKER ! -i docker0 -p tcp -m tcp --dport 5432 -j DNAT --to-destination 172.17.0.2:5432
+            iptables -N DOCKER; iptables -N DOCKER-USER
+            iptables -I FORWARD -j DOCKER-USER
+            iptables -A FORWARD -o docker0 -j DOCKER
+            iptables -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 5432 -j ACCEPT
+            iptables -A DOCKER-USER -j RETURN
+            """, Ct);
+
+        var (exit, before) = await AuditAsync(server, "--fail-on", "critical");
+
+        Assert.Equal(1, exit);
+        Assert.Contains(Findings(before), f => f.Id == "OECFW-DOCKER-BYPASS" && f.Severity == "critical");
+        Assert.False(Port(before, 5432).GetProperty("server").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
+
+        await server.ExecAsync("iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport 5432 -j DROP", Ct);
+        var (_, after) = await AuditAsync(server);
+        Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-DOCKER-BYPASS");
+    }
+
+    [Fact]
+    public async Task SshdSettings_PasswordAndRootLogin_FlaggedThenFixed()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("printf 'PasswordAuthentication yes\\nPermitRootLogin yes\\n' > /etc/ssh/sshd_config.d/01-weak.conf", Ct);
+        await server.RestartSshdAsync(Ct);
+
+        var (_, before) = await AuditAsync(server, "--no-probe");
+
+        Assert.Contains(Findings(before), f => f.Id == "OECFW-SSH-PASSWORD");
+        Assert.Contains(Findings(before), f => f.Id == "OECFW-SSH-ROOT-LOGIN");
+        Assert.Contains(Findings(before), f => f.Id == "OECFW-NO-FAIL2BAN");
+        Assert.Equal("notprobed", Port(before, 22).GetProperty("probe").GetString());
+
+        await server.ExecAsync("printf 'PasswordAuthentication no\\nPermitRootLogin prohibit-password\\n' > /etc/ssh/sshd_config.d/01-weak.conf", Ct);
+        await server.RestartSshdAsync(Ct);
+        var (_, after) = await AuditAsync(server, "--no-probe");
+
+        Assert.DoesNotContain(Findings(after), f => f.Id is "OECFW-SSH-PASSWORD" or "OECFW-SSH-ROOT-LOGIN");
+    }
+
+    [Fact]
+    public async Task Ipv6OnlyRule_FamilyMismatchFlagged()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("ufw allow 22/tcp >/dev/null; ufw allow from ::/0 to any port 8069 proto tcp >/dev/null; ufw --force enable >/dev/null", Ct);
+
+        var (_, report) = await AuditAsync(server, "--no-probe");
+
+        Assert.Contains(Findings(report), f => f.Id == "OECFW-IPV4-IPV6-MISMATCH" && f.Message.StartsWith("Odoo HTTP (8069) is admitted on IPv6 but refused on IPv4", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sarif_ValidAgainstTheSarif210Schema_WithAnchorsAndFingerprints()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var run = await CliHarness.RunAsync("audit", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts,
+            "--output", "sarif", "--no-probe", "--sarif-anchor", "infra/oec-cloudfw.yaml", "--fail-on", "never");
+        var again = await CliHarness.RunAsync("audit", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts,
+            "--output", "sarif", "--no-probe", "--sarif-anchor", "infra/oec-cloudfw.yaml", "--fail-on", "never");
+
+        Assert.Equal(0, run.ExitCode);
+        var errors = await SarifSchema.ValidateAsync(run.Output);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        using var sarif = JsonDocument.Parse(run.Output);
+        var result = sarif.RootElement.GetProperty("runs")[0].GetProperty("results")[0];
+        Assert.Equal("infra/oec-cloudfw.yaml", result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.Equal(server.Address, result.GetProperty("locations")[0].GetProperty("logicalLocations")[0].GetProperty("name").GetString());
+        Assert.False(string.IsNullOrEmpty(result.GetProperty("message").GetProperty("text").GetString()));
+        using var second = JsonDocument.Parse(again.Output);
+        Assert.Equal(
+            result.GetProperty("partialFingerprints").GetRawText(),
+            second.RootElement.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("partialFingerprints").GetRawText());
+    }
+
+    [Fact]
+    public async Task BadInputs_ExitTwoBeforeConnecting()
+    {
+        var both = await CliHarness.RunAsync("audit", "--host", "198.19.250.2", "--aws-group", "sg-0123456789abcdef0", "--azure-nsg", "x", "-g", "rg");
+        var badGroup = await CliHarness.RunAsync("audit", "--host", "198.19.250.2", "--aws-group", "sg-nope");
+        var badOutput = await CliHarness.RunAsync("audit", "--host", "198.19.250.2", "--output", "xml");
+
+        Assert.Equal((2, 2, 2), (both.ExitCode, badGroup.ExitCode, badOutput.ExitCode));
+        Assert.Contains("one cloud layer at a time", both.Error, StringComparison.Ordinal);
+    }
+}
