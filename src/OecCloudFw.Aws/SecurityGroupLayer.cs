@@ -69,6 +69,38 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
         return new SecurityGroupSnapshot(group, region, normalized, references);
     }
 
+    /// <summary>Every security group on every ENI of an instance (DescribeInstances, one call).</summary>
+    public async Task<IReadOnlyList<SecurityGroupId>> InstanceGroupsAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(instanceId, "^i-([0-9a-f]{8}|[0-9a-f]{17})$"))
+        {
+            throw new InvalidInputException($"'{instanceId}' is not an instance id: expected i- followed by 8 or 17 hex digits");
+        }
+
+        DescribeInstancesResponse response;
+        try
+        {
+            response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
+        }
+        catch (AmazonEC2Exception ex) when (ex.ErrorCode is "InvalidInstanceID.NotFound" or "InvalidInstanceID.Malformed")
+        {
+            throw new LayerFailureException($"instance {instanceId} not found in {region} ({ex.ErrorCode}): check --aws-region and the instance id", ex);
+        }
+        catch (AmazonEC2Exception ex) when (ex.ErrorCode == "UnauthorizedOperation")
+        {
+            throw new LayerFailureException($"not authorized to call ec2:DescribeInstances ({ex.ErrorCode}): grant the IAM action ec2:DescribeInstances to this identity", ex);
+        }
+
+        return (response.Reservations ?? [])
+            .SelectMany(r => r.Instances ?? [])
+            .SelectMany(i => i.NetworkInterfaces ?? [])
+            .SelectMany(n => n.Groups ?? [])
+            .Select(g => g.GroupId)
+            .Distinct(StringComparer.Ordinal)
+            .Select(SecurityGroupId.Parse)
+            .ToList();
+    }
+
     /// <summary>Brings the group's ingress to the policy; adds first, then (with prune) revokes the tool's own extras.</summary>
     public async Task<OpenResult> OpenAsync(SecurityGroupId group, FirewallPolicy policy, bool prune, bool dryRun, CancellationToken cancellationToken = default)
     {

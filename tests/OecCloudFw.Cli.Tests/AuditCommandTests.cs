@@ -96,6 +96,32 @@ public sealed class AuditCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AwsInstance_EveryGroupOnEveryEni_UnionOfAllows()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("ufw allow 22/tcp >/dev/null; ufw allow 80/tcp >/dev/null; ufw allow 443/tcp >/dev/null; ufw --force enable >/dev/null", Ct);
+        var ssh = _ec2.CreateGroup();
+        var web = _ec2.CreateGroup();
+        _ec2.AddIngress(ssh, "tcp", 22, 22, "203.0.113.0/24");
+        _ec2.AddIngress(web, "tcp", 80, 80, "0.0.0.0/0");
+        _ec2.AddIngress(web, "tcp", 443, 443, "0.0.0.0/0");
+        var instance = _ec2.CreateInstance([ssh], [web]);
+        _ec2.ResetCounts();
+
+        var (_, report) = await AuditAsync(server, "--no-probe", "--ssh-source", "203.0.113.0/24", "--aws-instance", instance,
+            "--aws-region", "eu-west-1", "--aws-endpoint-url", _ec2.Url.ToString());
+
+        Assert.Equal($"aws {ssh}+{web}", report.RootElement.GetProperty("cloudLayer").GetString());
+        Assert.Equal(1, _ec2.Calls("DescribeInstances"));
+        Assert.Equal(2, _ec2.Calls("DescribeSecurityGroupRules"));
+        Assert.True(Port(report, 443).GetProperty("cloud").GetProperty("fromInternet").GetProperty("admitted").GetBoolean());
+        Assert.True(Port(report, 22).GetProperty("cloud").GetProperty("fromSources").GetProperty("admitted").GetBoolean());
+        Assert.False(Port(report, 22).GetProperty("cloud").GetProperty("fromInternet").GetProperty("admitted").GetBoolean());
+        Assert.DoesNotContain(Findings(report), f => f.Id == "OECFW-REQUIRED-BLOCKED");
+        Assert.Contains(Findings(report), f => f.Id == "OECFW-SINGLE-LAYER" && f.Message.StartsWith("SSH (22) is restricted to 203.0.113.0/24 in aws", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SshdOn2222_Only22Admitted_MismatchThenFixed()
     {
         await using var server = await TestServer.StartAsync(Ct);

@@ -53,26 +53,36 @@ internal sealed class AuditRunner(CliContext context)
     {
         var groups = PolicyFlags.Split(cloud.AwsGroup).Select(SecurityGroupId.Parse).ToList();
         var azure = cloud.AzureNsg is not null || cloud.AzureVm is not null;
-        if (groups.Count > 0 && azure)
+        if ((groups.Count > 0 || cloud.AwsInstance is not null) && azure)
         {
             throw new InvalidInputException("audit one cloud layer at a time: either --aws-group or --azure-nsg/--azure-vm");
         }
 
-        if (groups.Count > 0)
+        if (cloud.AwsInstance is { } instance && !System.Text.RegularExpressions.Regex.IsMatch(instance, "^i-([0-9a-f]{8}|[0-9a-f]{17})$"))
+        {
+            throw new InvalidInputException($"--aws-instance '{instance}' is not an instance id: expected i- followed by 8 or 17 hex digits");
+        }
+
+        if (groups.Count > 0 || cloud.AwsInstance is not null)
         {
             var options = new Ec2ConnectionOptions { Region = cloud.AwsRegion, Profile = cloud.AwsProfile, EndpointUrl = cloud.AwsEndpointUrl };
             var (client, region) = new Ec2ClientFactory(context.Environment).Create(options);
             var layer = new SecurityGroupLayer(client, region);
-            var list = string.Join(" ", groups.Select(g => $"--group {g}"));
             return new CloudPlan(
                 async () =>
                 {
+                    // An instance brings every group on every ENI; the union of allows is what admits a packet.
+                    if (cloud.AwsInstance is not null)
+                    {
+                        groups.AddRange((await layer.InstanceGroupsAsync(cloud.AwsInstance)).Where(g => !groups.Contains(g)));
+                    }
+
                     var snapshots = await Task.WhenAll(groups.Select(g => layer.ReadAsync(g)));
                     client.Dispose();
                     return new SecurityGroupsView(snapshots);
                 },
                 (kind, port, sources) => kind == "cloud-close"
-                    ? [$"oec-cloudfw aws close {list} --port {port} --region {region}"]
+                    ? groups.Select(g => $"oec-cloudfw aws close --group {g} --port {port} --region {region}").ToList()
                     : [$"oec-cloudfw aws open --group {groups[0]} --port {port}{SourceFlags(port, sources)} --region {region}"]);
         }
 

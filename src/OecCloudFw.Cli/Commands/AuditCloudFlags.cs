@@ -5,6 +5,7 @@ namespace OecCloudFw.Cli.Commands;
 /// <summary>The cloud layer in front of the audited server: AWS security groups or Azure NSGs.</summary>
 public sealed record AuditCloudFlags(
     [Option("aws-group", Description = "An AWS security group on the server's ENI (repeatable; the union of all is evaluated).")] string[]? AwsGroup = null,
+    [Option("aws-instance", Description = "An EC2 instance: every security group on every one of its ENIs.")] string? AwsInstance = null,
     [Option("aws-region", Description = "AWS region of the groups (default: the SDK chain).")] string? AwsRegion = null,
     [Option("aws-profile", Description = "AWS profile.")] string? AwsProfile = null,
     [Option("aws-endpoint-url", Description = "EC2 endpoint (LocalStack, moto, a fake).")] string? AwsEndpointUrl = null,

@@ -32,6 +32,7 @@ public sealed class FakeEc2 : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Ec2Fault>> _faults = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly Dictionary<string, List<List<string>>> _instances = new(StringComparer.Ordinal);
 
     private FakeEc2(WebApplication app) => _app = app;
 
@@ -94,6 +95,18 @@ public sealed class FakeEc2 : IAsyncDisposable
         lock (_gate)
         {
             _groups[id] = [new FakeSecurityGroupRule("sgr-" + Hex(17), id, true, "-1", -1, -1, "0.0.0.0/0", null, null, new Dictionary<string, string>())];
+        }
+
+        return id;
+    }
+
+    /// <summary>An instance whose ENIs carry these security groups (one list per ENI).</summary>
+    public string CreateInstance(params string[][] groupsPerEni)
+    {
+        var id = "i-" + Hex(17);
+        lock (_gate)
+        {
+            _instances[id] = groupsPerEni.Select(g => g.ToList()).ToList();
         }
 
         return id;
@@ -169,6 +182,7 @@ public sealed class FakeEc2 : IAsyncDisposable
             {
                 "DescribeSecurityGroupRules" => DescribeSecurityGroupRules(form),
                 "DescribeSecurityGroups" => DescribeSecurityGroups(form),
+                "DescribeInstances" => DescribeInstances(form),
                 "AuthorizeSecurityGroupIngress" => AuthorizeIngress(form),
                 "RevokeSecurityGroupIngress" => RevokeIngress(form),
                 _ => (null, new Ec2Error(400, "InvalidAction", $"The action {action} is not valid for this web service.")),
@@ -229,6 +243,36 @@ public sealed class FakeEc2 : IAsyncDisposable
             new XElement(X("ipPermissions")),
             new XElement(X("ipPermissionsEgress"))));
         return (new XElement(X("x"), new XElement(X("securityGroupInfo"), items)), null);
+    }
+
+    private (XElement?, Ec2Error?) DescribeInstances(IFormCollection form)
+    {
+        var ids = List(form, "InstanceId");
+        var malformed = ids.FirstOrDefault(id => !System.Text.RegularExpressions.Regex.IsMatch(id, "^i-([0-9a-f]{8}|[0-9a-f]{17})$"));
+        if (malformed is not null)
+        {
+            return (null, new Ec2Error(400, "InvalidInstanceID.Malformed", $"Invalid id: \"{malformed}\""));
+        }
+
+        var missing = ids.FirstOrDefault(id => !_instances.ContainsKey(id));
+        if (missing is not null)
+        {
+            return (null, new Ec2Error(400, "InvalidInstanceID.NotFound", $"The instance ID '{missing}' does not exist"));
+        }
+
+        XElement Groups(IEnumerable<string> groups) => new(X("groupSet"), groups.Select(g => new XElement(X("item"), new XElement(X("groupId"), g), new XElement(X("groupName"), "group-" + g[3..]))));
+        var items = ids.Select(id => new XElement(X("item"),
+            new XElement(X("reservationId"), "r-" + Hex(17)),
+            new XElement(X("ownerId"), AccountId),
+            new XElement(X("instancesSet"), new XElement(X("item"),
+                new XElement(X("instanceId"), id),
+                new XElement(X("instanceState"), new XElement(X("code"), 16), new XElement(X("name"), "running")),
+                new XElement(X("networkInterfaceSet"), _instances[id].Select((groups, n) => new XElement(X("item"),
+                    new XElement(X("networkInterfaceId"), $"eni-{Hex(17)}"),
+                    new XElement(X("attachment"), new XElement(X("deviceIndex"), n)),
+                    Groups(groups)))),
+                Groups(_instances[id].SelectMany(g => g).Distinct())))));
+        return (new XElement(X("x"), new XElement(X("reservationSet"), items)), null);
     }
 
     private (XElement?, Ec2Error?) AuthorizeIngress(IFormCollection form)
