@@ -11,10 +11,14 @@ namespace OecCloudFw.Cli.Audit;
 /// </summary>
 public static class SarifLog
 {
-    public static object Create(AuditReport report, string anchor, string version)
+    public static object Create(AuditReport report, string anchor, string version) => CreateFleet([report], anchor, version);
+
+    /// <summary>One run with the results of every audited server.</summary>
+    public static object CreateFleet(IReadOnlyList<AuditReport> reports, string anchor, string version)
     {
-        ArgumentNullException.ThrowIfNull(report);
-        var rules = report.Findings.Select(f => f.Id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        ArgumentNullException.ThrowIfNull(reports);
+        var all = reports.SelectMany(r => r.Findings.Select(f => (Report: r, Finding: f))).ToList();
+        var rules = all.Select(x => x.Finding.Id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return new Dictionary<string, object>
         {
             ["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json",
@@ -33,25 +37,25 @@ public static class SarifLog
                             rules = rules.Select(id => new
                             {
                                 id,
-                                shortDescription = new { text = report.Findings.First(f => f.Id == id).Message },
-                                defaultConfiguration = new { level = Level(report.Findings.Where(f => f.Id == id).Max(f => f.Severity)) },
+                                shortDescription = new { text = all.First(x => x.Finding.Id == id).Finding.Message },
+                                defaultConfiguration = new { level = Level(all.Where(x => x.Finding.Id == id).Max(x => x.Finding.Severity)) },
                             }),
                         },
                     },
-                    results = report.Findings.Select(f => new
+                    results = all.Select(x => new
                     {
-                        ruleId = f.Id,
-                        level = Level(f.Severity),
-                        message = new { text = $"{f.Message}. Evidence: {f.Evidence}.{(f.Fixes.Count > 0 ? " Fix: " + string.Join(" ; ", f.Fixes) : string.Empty)}" },
+                        ruleId = x.Finding.Id,
+                        level = Level(x.Finding.Severity),
+                        message = new { text = $"{x.Finding.Message}. Evidence: {x.Finding.Evidence}.{(x.Finding.Fixes.Count > 0 ? " Fix: " + string.Join(" ; ", x.Finding.Fixes) : string.Empty)}" },
                         locations = new[]
                         {
                             new
                             {
                                 physicalLocation = new { artifactLocation = new { uri = anchor }, region = new { startLine = 1 } },
-                                logicalLocations = Logical(report),
+                                logicalLocations = Logical(x.Report),
                             },
                         },
-                        partialFingerprints = new Dictionary<string, string> { ["oecCloudfwFinding/v1"] = Fingerprint(report.Server, f) },
+                        partialFingerprints = new Dictionary<string, string> { ["oecCloudfwFinding/v1"] = Fingerprint(x.Report.Server, x.Finding) },
                     }),
                 },
             },

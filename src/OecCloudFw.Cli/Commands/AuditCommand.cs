@@ -2,6 +2,7 @@ using Cocona;
 using OecCloudFw.Cli.Audit;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
+using Spectre.Console;
 
 namespace OecCloudFw.Cli.Commands;
 
@@ -17,6 +18,8 @@ public sealed class AuditCommand(CliContext context)
         [Option("fail-on", Description = "Exit 1 when a finding is at least this severe: critical (default), warning, info, never.")] string failOn = "critical",
         [Option("sarif-anchor", Description = "The file SARIF results point at (default: the policy file, else oec-cloudfw.yaml).")] string? sarifAnchor = null,
         [Option("no-probe", Description = "Do not probe the ports over the network.")] bool noProbe = false,
+        [Option("inventory", Description = "A fleet inventory (fleet.yaml): audit every server in it.")] string? inventory = null,
+        [Option("parallel", Description = "With --inventory: servers audited at once.")] int parallel = 8,
         [Option("probe-timeout", Description = "Seconds per TCP probe (a timeout is retried once).")] int probeTimeout = 2) =>
         CommandRunner.RunAsync(context, async () =>
         {
@@ -32,6 +35,11 @@ public sealed class AuditCommand(CliContext context)
             }
 
             var wanted = policy.Build();
+            if (inventory is not null)
+            {
+                return await FleetAsync(Inventory.Load(inventory), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor);
+            }
+
             var report = await new AuditRunner(context).RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout));
             switch (format)
             {
@@ -51,4 +59,78 @@ public sealed class AuditCommand(CliContext context)
 
             return FailOn.ExitCode(report.Findings, threshold);
         });
+
+    private async Task<int> FleetAsync(Inventory inventory, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor)
+    {
+        if (parallel is < 1 or > 256)
+        {
+            throw new InvalidInputException("--parallel must be 1-256");
+        }
+
+        // Every server's inputs are validated before any server is contacted.
+        var jobs = inventory.Servers.Select(s => (Entry: s, Target: inventory.Target(s), Cloud: inventory.Cloud(s),
+            Policy: (s.Policy ?? inventory.Defaults.Policy) is { } file ? (policy with { Policy = file }).Build() : policy.Build())).ToList();
+        foreach (var job in jobs)
+        {
+            job.Target.Resolve(context.Environment);
+        }
+
+        using var gate = new SemaphoreSlim(parallel);
+        var results = new (Core.Audit.AuditReport? Report, string? Error)[jobs.Count];
+        async Task RunOne(int i)
+        {
+            await gate.WaitAsync();
+            try
+            {
+                results[i] = (await new AuditRunner(context).RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout), null);
+            }
+            catch (LayerFailureException ex)
+            {
+                results[i] = (null, ex.Message);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        if (context.Interactive && format == "table")
+        {
+            await context.Console.Progress().StartAsync(async progress =>
+            {
+                var task = progress.AddTask($"auditing {jobs.Count} servers", maxValue: jobs.Count);
+                await Task.WhenAll(Enumerable.Range(0, jobs.Count).Select(async i =>
+                {
+                    await RunOne(i);
+                    task.Increment(1);
+                }));
+            });
+        }
+        else
+        {
+            await Task.WhenAll(Enumerable.Range(0, jobs.Count).Select(RunOne));
+        }
+
+        var reports = results.Where(r => r.Report is not null).Select(r => r.Report!).ToList();
+        var errors = jobs.Select((j, i) => (j.Entry.Host!, results[i].Error)).Where(e => e.Error is not null).ToList();
+        switch (format)
+        {
+            case "json":
+                Json.Write(context.Output, new
+                {
+                    schema = "oec-cloudfw/audit-fleet/v1",
+                    servers = reports.Select(AuditDocuments.Json),
+                    errors = errors.Select(e => new { server = e.Item1, error = e.Error }),
+                });
+                break;
+            case "sarif":
+                Json.Write(context.Output, SarifLog.CreateFleet(reports, (sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml").Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
+                break;
+            default:
+                new HumanRenderer(context.Console).Fleet(reports, errors);
+                break;
+        }
+
+        return errors.Count > 0 ? ExitCodes.LayerFailure : FailOn.ExitCode(reports.SelectMany(r => r.Findings), threshold);
+    }
 }

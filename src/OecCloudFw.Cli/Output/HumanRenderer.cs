@@ -207,5 +207,32 @@ public sealed class HumanRenderer(IAnsiConsole console)
         console.Write(table);
     }
 
+    public void Fleet(IReadOnlyList<OecCloudFw.Core.Audit.AuditReport> reports, IReadOnlyList<(string Server, string? Error)> errors)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        ArgumentNullException.ThrowIfNull(errors);
+        var table = new Table().AddColumns("Server", "Cloud layer", "Server layer", "Worst", "Critical", "Warning", "Info", "Open to the internet");
+        foreach (var report in reports.OrderByDescending(r => r.Worst))
+        {
+            int Count(Severity s) => report.Findings.Count(f => f.Severity == s);
+            table.AddRow(Markup.Escape(report.Server), Markup.Escape(report.CloudLayer ?? "-"), Markup.Escape(report.ServerLayer),
+                report.Worst?.ToString().ToLowerInvariant() ?? "none", Count(Severity.Critical).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Count(Severity.Warning).ToString(System.Globalization.CultureInfo.InvariantCulture), Count(Severity.Info).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Markup.Escape(string.Join(", ", report.Ports.Where(p => p.OpenToInternet).Select(p => p.Port.Port))));
+        }
+
+        console.Write(table);
+        foreach (var (server, error) in errors)
+        {
+            console.MarkupLine(Markup.Escape($"{server}: not audited: {error}"));
+        }
+
+        foreach (var report in reports.Where(r => r.Findings.Count > 0))
+        {
+            console.MarkupLine(Markup.Escape($"{report.Server}:"));
+            Findings(report.Findings);
+        }
+    }
+
     public void Line(string text) => console.MarkupLine(Markup.Escape(text));
 }
