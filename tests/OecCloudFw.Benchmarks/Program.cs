@@ -3,6 +3,12 @@ using OecCloudFw.Benchmarks;
 
 // Prints the server layer's figures: the facts call budget, configure's median time on a UFW server, and the same
 // work done by Ansible's community.general.ufw on the same test server in the same run.
+if (args.Contains("--audit"))
+{
+    await AuditFigures.PrintAsync(args.Contains("--fleet-size") ? int.Parse(args[Array.IndexOf(args, "--fleet-size") + 1], CultureInfo.InvariantCulture) : 50);
+    return;
+}
+
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 7;
 await using var server = await OecCloudFw.Testing.Servers.TestServer.StartAsync();
 Console.WriteLine($"test server {server.Address} (network namespace cfwtest{server.Index}), {runs} runs each (every timed run on a fresh test server)");

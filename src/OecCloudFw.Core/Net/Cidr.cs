@@ -88,8 +88,7 @@ public sealed class Cidr : IEquatable<Cidr>
     public bool Contains(Cidr other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return other.Family == Family && other.PrefixLength >= PrefixLength &&
-               Mask(other._network, PrefixLength).AsSpan().SequenceEqual(_network);
+        return other.Family == Family && other.PrefixLength >= PrefixLength && SameNetwork(other._network);
     }
 
     public bool Contains(IPAddress address)
@@ -101,7 +100,7 @@ public sealed class Cidr : IEquatable<Cidr>
         }
 
         var bytes = address.GetAddressBytes();
-        return bytes.Length == _network.Length && Mask(bytes, PrefixLength).AsSpan().SequenceEqual(_network);
+        return bytes.Length == _network.Length && SameNetwork(bytes);
     }
 
     /// <summary>True when the two networks share at least one address.</summary>
@@ -129,6 +128,27 @@ public sealed class Cidr : IEquatable<Cidr>
     public static bool operator ==(Cidr? left, Cidr? right) => Equals(left, right);
 
     public static bool operator !=(Cidr? left, Cidr? right) => !Equals(left, right);
+
+    /// <summary>True when <paramref name="address"/> lies in this network; no allocation (it runs per rule per packet).</summary>
+    private bool SameNetwork(byte[] address)
+    {
+        for (var i = 0; i < _network.Length; i++)
+        {
+            var bits = Math.Clamp(PrefixLength - (i * 8), 0, 8);
+            if (bits == 0)
+            {
+                return true;
+            }
+
+            var mask = (byte)(0xFF << (8 - bits));
+            if ((address[i] & mask) != _network[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static byte[] Mask(byte[] bytes, int prefix)
     {

@@ -193,6 +193,11 @@ public static class IptablesSaveParser
     /// <summary>Splits an iptables-save line into words, honouring double quotes (comments).</summary>
     internal static List<string> Tokenize(string line)
     {
+        if (!line.Contains('"', StringComparison.Ordinal))
+        {
+            return [.. line.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+        }
+
         var tokens = new List<string>();
         var current = new StringBuilder();
         var quoted = false;

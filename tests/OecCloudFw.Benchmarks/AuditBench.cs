@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using OecCloudFw.Cli;
+using OecCloudFw.Core;
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Policy;
+using OecCloudFw.Server.Facts;
+using OecCloudFw.Server.Shells;
+using OecCloudFw.Testing.Aws;
+using OecCloudFw.Testing.Servers;
+
+namespace OecCloudFw.Benchmarks;
+
+internal static class AuditBench
+{
+    /// <summary>One audit: SSH connections, execs and cloud reads it costs, and its time.</summary>
+    public static async Task<(int Connections, int Logins, int CloudReads, TimeSpan Took)> OneAsync(TestServer server, FakeEc2 ec2, string group)
+    {
+        var connections = SshShell.ConnectionsOpened;
+        var logins = server.AcceptedLogins;
+        ec2.ResetCounts();
+        var watch = Stopwatch.StartNew();
+        await RunAsync(["audit", .. Target(server), "--aws-group", group, "--aws-region", "eu-west-1", "--aws-endpoint-url", ec2.Url.ToString(), "--no-probe", "--output", "json", "--fail-on", "never"]);
+        return (SshShell.ConnectionsOpened - connections, server.AcceptedLogins - logins, ec2.Reads, watch.Elapsed);
+    }
+
+    /// <summary>A fleet audit of the given servers with --parallel.</summary>
+    public static async Task<TimeSpan> FleetAsync(IReadOnlyList<TestServer> servers, FakeEc2 ec2, string group, int parallel)
+    {
+        var inventory = new StringBuilder($"defaults:\n  aws_region: eu-west-1\n  aws_endpoint_url: {ec2.Url}\nservers:\n");
+        foreach (var server in servers)
+        {
+            inventory.Append(CultureInfo.InvariantCulture, $"  - host: {server.Address}\n    identity: {server.ClientKey}\n    known_hosts: {server.KnownHosts}\n    aws_groups: [{group}]\n");
+        }
+
+        var path = Path.Combine(servers[0].WorkDir, "fleet.yaml");
+        await File.WriteAllTextAsync(path, inventory.ToString());
+        var watch = Stopwatch.StartNew();
+        await RunAsync(["audit", "--inventory", path, "--parallel", parallel.ToString(CultureInfo.InvariantCulture), "--no-probe", "--output", "json", "--fail-on", "never"]);
+        return watch.Elapsed;
+    }
+
+    /// <summary>Parses a 10,000-rule iptables-save and evaluates every catalog port from the internet: the median of 15 warm runs.</summary>
+    public static (TimeSpan Median, int Rules) EvaluateLargeRuleset()
+    {
+        var save = new StringBuilder("*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:blocklist - [0:0]\n");
+        save.Append("-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -i lo -j ACCEPT\n-A INPUT -j blocklist\n");
+        for (var i = 0; i < 9_990; i++)
+        {
+            save.Append(CultureInfo.InvariantCulture, $"-A blocklist -s 10.{i / 250 % 250}.{i % 250}.0/24 -p tcp -m tcp --dport {1024 + (i % 5000)} -m comment --comment \"block {i}\" -j DROP\n");
+        }
+
+        save.Append("-A blocklist -j RETURN\n-A INPUT -p tcp -m multiport --dports 22,80,443 -j ACCEPT\nCOMMIT\n");
+        var text = save.ToString();
+        var times = new List<TimeSpan>();
+        var rules = 0;
+        for (var run = 0; run < 25; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            var chains = IptablesSaveParser.ParseFilterInput(text)!;
+            foreach (var port in PortCatalog.All)
+            {
+                chains.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4);
+                chains.Evaluate(Protocol.Tcp, port.Port, Cidr.Parse("203.0.113.7/32"));
+            }
+
+            times.Add(watch.Elapsed);
+            rules = chains.RuleCount;
+        }
+
+        // The first runs include JIT compilation and tier-up; measure the steady state.
+        times = times.Skip(10).ToList();
+        times.Sort();
+        return (times[times.Count / 2], rules);
+    }
+
+    private static string[] Target(TestServer server) => ["--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts];
+
+    private static async Task RunAsync(string[] args)
+    {
+        var context = new CliContext(TextWriter.Null, TextWriter.Null, ProcessEnvironment.Instance);
+        var exit = await CliApp.RunAsync(args, context);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"{string.Join(' ', args.Take(2))} exited {exit}");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using OecCloudFw.Testing.Aws;
+using OecCloudFw.Testing.Servers;
+
+namespace OecCloudFw.Benchmarks;
+
+/// <summary>The audit's figures: call budget, one server's time, a fleet with --parallel 16, and a 10,000-rule evaluation.</summary>
+internal static class AuditFigures
+{
+    public static async Task PrintAsync(int fleetSize)
+    {
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDBENCH");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "bench");
+        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+        var (median, rules) = AuditBench.EvaluateLargeRuleset();
+        Console.WriteLine($"iptables-save with {rules} rules: parse + evaluate every catalog port (internet and a management source): median {median.TotalMilliseconds:F1} ms");
+
+        await using var ec2 = await FakeEc2.StartAsync();
+        var group = ec2.CreateGroup();
+        ec2.AddIngress(group, "tcp", 22, 22, "0.0.0.0/0");
+        var servers = new List<TestServer>();
+        try
+        {
+            for (var i = 0; i < fleetSize; i++)
+            {
+                servers.Add(await TestServer.StartAsync());
+            }
+
+            await AuditBench.OneAsync(servers[0], ec2, group); // warm-up (JIT)
+            var singles = new List<TimeSpan>();
+            (int Connections, int Logins, int CloudReads, TimeSpan Took) one = default;
+            for (var i = 0; i < 5; i++)
+            {
+                one = await AuditBench.OneAsync(servers[i % servers.Count], ec2, group);
+                singles.Add(one.Took);
+            }
+
+            singles.Sort();
+            var single = singles[singles.Count / 2];
+            Console.WriteLine($"one server's audit: {one.Connections} SSH connection(s) (sshd saw {one.Logins}), 1 exec, {one.CloudReads} cloud read(s) for 1 group; median {single.TotalSeconds:F2} s");
+            var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var fleet = await AuditBench.FleetAsync(servers, ec2, group, 16);
+            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            Console.WriteLine($"fleet of {servers.Count} test servers, --parallel 16: {fleet.TotalSeconds:F2} s = {fleet / single:F1}x one server's audit (target: at most 3x)");
+            Console.WriteLine($"  the tool's own CPU for the fleet: {cpu.TotalSeconds:F1} s ({cpu.TotalMilliseconds / servers.Count:F0} ms per server) on {Environment.ProcessorCount} cores; test servers have no network latency to overlap, so the fleet is CPU-bound here");
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+}
