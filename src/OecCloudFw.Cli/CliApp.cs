@@ -23,6 +23,7 @@ public static class CliApp
         builder.Services.AddSingleton<Cocona.Application.ICoconaApplicationMetadataProvider, CliMetadata>();
         var app = builder.Build();
         app.AddCommands<AuditCommand>();
+        app.AddCommands<TestCommand>();
         app.AddSubCommand("aws", aws => aws.AddCommands<AwsCommands>())
             .WithDescription("AWS EC2 security groups: open the policy's ports, close a port, show the rules.");
         app.AddSubCommand("azure", azure => azure.AddCommands<AzureCommands>())

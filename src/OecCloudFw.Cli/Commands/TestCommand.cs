@@ -1,0 +1,69 @@
+using Cocona;
+using OecCloudFw.Cli.Output;
+using OecCloudFw.Core;
+using OecCloudFw.Server.Connectivity;
+using Spectre.Console;
+
+namespace OecCloudFw.Cli.Commands;
+
+/// <summary><c>test</c>: the guide's connectivity tests, from here and from the server, with troubleshooting diagnoses.</summary>
+public sealed class TestCommand(CliContext context)
+{
+    [Command("test", Description = "Connectivity: from here the SSH port, HTTP (redirect to HTTPS) and HTTPS (TLS); from the server outbound 443 to api.oec.sh and hub.docker.com, and mail ports with --mail-host.")]
+    public Task<int> Test(
+        ServerTarget server,
+        [Option("domain", Description = "The site's domain, for the HTTP Host header and the TLS name.")] string? domain = null,
+        [Option("mail-host", Description = "Also test outbound 25/465/587 to this mail server (repeatable).")] string[]? mailHost = null,
+        [Option("timeout", Description = "Seconds per connection attempt (a timeout is retried once).")] int timeout = 3,
+        [Option("output", Description = "table or json.")] string output = "table") =>
+        CommandRunner.RunAsync(context, async () =>
+        {
+            var format = OutputFormats.Parse(output);
+            if (timeout is < 1 or > 60)
+            {
+                throw new InvalidInputException("--timeout must be 1-60 seconds");
+            }
+
+            if (domain is not null && Uri.CheckHostName(domain) != UriHostNameType.Dns)
+            {
+                throw new InvalidInputException($"--domain '{domain}' is not a domain name");
+            }
+
+            var mail = PolicyFlags.Split(mailHost);
+            if (mail.FirstOrDefault(h => Uri.CheckHostName(h) == UriHostNameType.Unknown) is { } bad)
+            {
+                throw new InvalidInputException($"--mail-host '{bad}' is not a host name or address");
+            }
+
+            var ssh = server.Resolve(context.Environment);
+            var span = TimeSpan.FromSeconds(timeout);
+            var checks = new List<ConnectivityCheck>();
+            if (ssh is not null)
+            {
+                checks.AddRange(await ConnectivityTester.FromRunnerAsync(ssh.Host, ssh.Port, domain, span));
+            }
+
+            if (ssh is null || checks[0].Ok)
+            {
+                await using var shell = await server.ConnectAsync(context.Environment);
+                checks.AddRange(await ConnectivityTester.FromServerAsync(shell, mail, span));
+            }
+
+            if (format == OutputFormat.Json)
+            {
+                Json.Write(context.Output, new { schema = "oec-cloudfw/test/v1", target = ssh?.Host ?? "local", checks });
+            }
+            else
+            {
+                var table = new Table().AddColumns("From", "Test", "Result", "Diagnosis");
+                foreach (var check in checks)
+                {
+                    table.AddRow(check.From, Markup.Escape(check.What), check.Ok ? $"[green]{Markup.Escape(check.Result)}[/]" : $"[red]{Markup.Escape(check.Result)}[/]", Markup.Escape(check.Diagnosis ?? string.Empty));
+                }
+
+                context.Console.Write(table);
+            }
+
+            return checks.All(c => c.Ok) ? ExitCodes.Ok : ExitCodes.Findings;
+        });
+}
