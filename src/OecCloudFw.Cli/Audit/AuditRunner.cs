@@ -25,6 +25,11 @@ internal sealed class AuditRunner(CliContext context)
         // Everything is validated before anything is read.
         var target = server.Host is null && !server.Local ? server with { Local = true } : server;
         var ssh = target.Resolve(context.Environment);
+        if (ssh is null && cloud is { AwsGroup: null or [], AwsInstance: null, AzureNsg: null, AzureVm: null })
+        {
+            cloud = await DiscoverAsync(cloud, cancellationToken);
+        }
+
         var cloudPlan = PlanCloud(cloud);
         var name = ssh?.Host ?? Environment.MachineName;
 
@@ -41,6 +46,22 @@ internal sealed class AuditRunner(CliContext context)
         var serverView = new ServerLayerView(facts);
         var vantage = ssh is null ? "local: the server audited itself (no network probe)" : probe ? $"probes from {Environment.MachineName} to {ssh.Host}" : "not probed (--no-probe)";
         return AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, serverView, cloudPlan), vantage);
+    }
+
+    /// <summary>On a cloud instance audited with --local and no cloud flag: its own instance, from the metadata service.</summary>
+    private async Task<AuditCloudFlags> DiscoverAsync(AuditCloudFlags cloud, CancellationToken cancellationToken)
+    {
+        if (await Ec2InstanceIdentity.DiscoverAsync(context.Environment, cancellationToken) is { } ec2)
+        {
+            return cloud with { AwsInstance = ec2.InstanceId, AwsRegion = cloud.AwsRegion ?? ec2.Region };
+        }
+
+        if (await AzureInstanceIdentity.DiscoverAsync(context.Environment, cancellationToken) is { } vm)
+        {
+            return cloud with { AzureVm = vm.Vm, ResourceGroup = vm.ResourceGroup, Subscription = cloud.Subscription ?? vm.Subscription };
+        }
+
+        return cloud;
     }
 
     private static async Task<ServerFacts> ReadFactsAsync(ServerTarget target, CancellationToken cancellationToken)

@@ -1,0 +1,53 @@
+using System.Net.Http.Headers;
+using OecCloudFw.Core;
+
+namespace OecCloudFw.Aws;
+
+/// <summary>The EC2 instance this machine is, from IMDSv2 (a session token first, then the instance id and region).</summary>
+public static class Ec2InstanceIdentity
+{
+    public static async Task<(string InstanceId, string Region)?> DiscoverAsync(IEnvironment environment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (string.Equals(environment.Variable("AWS_EC2_METADATA_DISABLED"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var endpoint = InstanceMetadataEndpoint.Resolve(environment, () =>
+            InstanceMetadataEndpoint.ReadDmi("sys_vendor") == "Amazon EC2" || InstanceMetadataEndpoint.ReadDmi("board_asset_tag")?.StartsWith("i-", StringComparison.Ordinal) == true);
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        using var http = new HttpClient { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            using var tokenRequest = new HttpRequestMessage(HttpMethod.Put, "/latest/api/token");
+            tokenRequest.Headers.Add("X-aws-ec2-metadata-token-ttl-seconds", "60");
+            using var tokenResponse = await http.SendAsync(tokenRequest, cancellationToken);
+            if (!tokenResponse.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var token = await tokenResponse.Content.ReadAsStringAsync(cancellationToken);
+            async Task<string> Get(string path)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.Add("X-aws-ec2-metadata-token", token);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/plain"));
+                using var response = await http.SendAsync(request, cancellationToken);
+                response.EnsureSuccessStatusCode();
+                return (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
+            }
+
+            return (await Get("/latest/meta-data/instance-id"), await Get("/latest/meta-data/placement/region"));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+}
