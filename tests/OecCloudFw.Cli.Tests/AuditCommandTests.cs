@@ -55,6 +55,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
         Assert.Equal("open", Port(before, 5432).GetProperty("probe").GetString());
         Assert.Equal("closed", Port(before, 8069).GetProperty("probe").GetString());
         Assert.Contains(Findings(before), f => f.Id == "OECFW-NOT-LISTENING" && f.Message.StartsWith("HTTP (80)", StringComparison.Ordinal));
+        Assert.Contains(before.RootElement.GetProperty("web").EnumerateArray(), w => w.GetProperty("check").GetString() == "HTTPS 443" && w.GetProperty("result").GetString() == "TLS handshake failed");
         Assert.Contains("vm", before.RootElement.GetProperty("vantage").GetString()!, StringComparison.Ordinal);
 
         Assert.Equal(0, (await CliHarness.RunAsync("server", "configure", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts)).ExitCode);

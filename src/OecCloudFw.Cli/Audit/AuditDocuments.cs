@@ -30,6 +30,7 @@ public static class AuditDocuments
                 probe = p.Probe.ToString().ToLowerInvariant(),
                 openToInternet = p.OpenToInternet,
             }),
+            web = report.Web.Select(w => new { check = w.What, ok = w.Ok, result = w.Result }),
             findings = report.Findings.Select(FindingView.From),
         };
     }

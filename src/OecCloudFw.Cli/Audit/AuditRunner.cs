@@ -45,7 +45,27 @@ internal sealed class AuditRunner(CliContext context)
             : new Dictionary<int, Reachability>();
         var serverView = new ServerLayerView(facts);
         var vantage = ssh is null ? "local: the server audited itself (no network probe)" : probe ? $"probes from {Environment.MachineName} to {ssh.Host}" : "not probed (--no-probe)";
-        return AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, serverView, cloudPlan), vantage);
+        var report = AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, serverView, cloudPlan), vantage);
+        if (ssh is null || !probe)
+        {
+            return report;
+        }
+
+        // Where the web ports answer: HTTP should redirect to HTTPS, and 443 should complete TLS.
+        var web = new List<(string, bool, string)>();
+        if (probes.GetValueOrDefault(PortCatalog.Http) == Reachability.Open)
+        {
+            var http = await OecCloudFw.Server.Connectivity.ConnectivityTester.HttpAsync(ssh.Host, null, probeTimeout, cancellationToken);
+            web.Add((http.What, http.Ok, http.Result));
+        }
+
+        if (probes.GetValueOrDefault(PortCatalog.Https) == Reachability.Open)
+        {
+            var tls = await OecCloudFw.Server.Connectivity.ConnectivityTester.TlsAsync(ssh.Host, null, probeTimeout, cancellationToken);
+            web.Add((tls.What, tls.Ok, tls.Result));
+        }
+
+        return report with { Web = web };
     }
 
     /// <summary>On a cloud instance audited with --local and no cloud flag: its own instance, from the metadata service.</summary>

@@ -205,6 +205,10 @@ public sealed class HumanRenderer(IAnsiConsole console)
         }
 
         console.Write(table);
+        foreach (var (what, ok, result) in report.Web)
+        {
+            console.MarkupLine($"{Markup.Escape(what)}: {(ok ? "[green]" : "[yellow]")}{Markup.Escape(result)}[/]");
+        }
     }
 
     public void Fleet(IReadOnlyList<OecCloudFw.Core.Audit.AuditReport> reports, IReadOnlyList<(string Server, string? Error)> errors)

@@ -3,5 +3,8 @@ namespace OecCloudFw.Core.Audit;
 /// <summary>The audit of one server: the matrix and the findings.</summary>
 public sealed record AuditReport(string Server, string? CloudLayer, string ServerLayer, string Vantage, IReadOnlyList<PortAssessment> Ports, IReadOnlyList<Finding> Findings)
 {
+    /// <summary>Web checks from the vantage point: HTTP on 80 should redirect to HTTPS, 443 should complete TLS.</summary>
+    public IReadOnlyList<(string What, bool Ok, string Result)> Web { get; init; } = [];
+
     public Severity? Worst => Findings.Count == 0 ? null : Findings.Max(f => f.Severity);
 }

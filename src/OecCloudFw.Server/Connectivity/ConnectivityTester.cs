@@ -98,7 +98,7 @@ public static class ConnectivityTester
         return "timed out";
     }
 
-    private static async Task<ConnectivityCheck> HttpAsync(string host, string? domain, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ConnectivityCheck> HttpAsync(string host, string? domain, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var handler = new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = timeout, UseProxy = false };
         using var http = new HttpClient(handler) { Timeout = timeout * 2 };
@@ -127,7 +127,7 @@ public static class ConnectivityTester
         }
     }
 
-    private static async Task<ConnectivityCheck> TlsAsync(string host, string? domain, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ConnectivityCheck> TlsAsync(string host, string? domain, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var name = domain ?? host;
         var state = await TcpAsync(host, 443, timeout, cancellationToken);
