@@ -50,38 +50,18 @@ public sealed class AwsCommands(CliContext context)
     [Command("close", Description = "Revoke this tool's rules for a port (by rule id). Refuses the SSH port without --force.")]
     public Task<int> Close(
         AwsTarget target,
-        [Option("port", Description = "Port or range to close (repeatable).")] string[] port,
-        [Option("source", Description = "Only rules from this CIDR (repeatable; default every source).")] string[]? source = null,
-        [Option("protocol", Description = "tcp or udp.")] string protocol = "tcp",
-        [Option("ssh-port", Description = "SSH port(s) when not 22; they are refused without --force.")] string[]? sshPort = null,
-        [Option("force", Description = "Allow closing the SSH port.")] bool force = false,
+        CloseFlags close,
         [Option("dry-run", Description = "Show what would be revoked, change nothing.")] bool dryRun = false,
         [Option("output", Description = "table or json.")] string output = "table") =>
         CommandRunner.RunAsync(context, async () =>
         {
             var group = SecurityGroupId.Parse(target.Group);
             var format = OutputFormats.Parse(output);
-            var ports = PolicyFlags.Split(port).Select(p => PortRange.TryParse(p, out var r, out var e) ? r : throw new InvalidInputException($"--port: {e}")).ToList();
-            if (ports.Count == 0)
-            {
-                throw new InvalidInputException("--port is required: name the port to close");
-            }
-
-            var sources = PolicyFlags.Split(source).Select(s => Cidr.TryParse(s, out var c, out var e) ? c : throw new InvalidInputException($"--source: {e}")).ToList();
-            if (!ProtocolNames.TryParse(protocol, out var proto) || proto is not (Protocol.Tcp or Protocol.Udp))
-            {
-                throw new InvalidInputException($"--protocol '{protocol}' is not supported: use tcp or udp");
-            }
-
-            var sshPorts = PolicyBuilder.Build(new PolicyOptions { SshPorts = PolicyFlags.Split(sshPort) }).Ssh.Select(r => r.Ports.From);
-            if (proto == Protocol.Tcp)
-            {
-                SshGuard.EnsureNotClosing(ports, sshPorts, force);
-            }
+            var (ports, sources, proto) = close.Parse();
 
             var (client, region) = new Ec2ClientFactory(context.Environment).Create(target.ToOptions());
             using var ec2 = client;
-            var result = await new SecurityGroupLayer(ec2, region).CloseAsync(group, ports, sources, proto.Value, dryRun);
+            var result = await new SecurityGroupLayer(ec2, region).CloseAsync(group, ports, sources, proto, dryRun);
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, new AwsCloseDocument(group.Value, region, dryRun,

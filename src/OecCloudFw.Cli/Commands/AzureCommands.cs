@@ -62,38 +62,19 @@ public sealed class AzureCommands(CliContext context)
     [Command("close", Description = "Delete (or narrow) this tool's rules for a port. Refuses the SSH port without --force.")]
     public Task<int> Close(
         AzureTarget target,
-        [Option("port", Description = "Port or range to close (repeatable).")] string[] port,
-        [Option("source", Description = "Only these sources (repeatable; default every source).")] string[]? source = null,
-        [Option("protocol", Description = "tcp or udp.")] string protocol = "tcp",
-        [Option("ssh-port", Description = "SSH port(s) when not 22; they are refused without --force.")] string[]? sshPort = null,
-        [Option("force", Description = "Allow closing the SSH port.")] bool force = false,
+        CloseFlags close,
         [Option("dry-run", Description = "Show what would change, change nothing.")] bool dryRun = false,
         [Option("output", Description = "table or json.")] string output = "table") =>
         CommandRunner.RunAsync(context, async () =>
         {
             var resolved = target.Resolve(context.Environment);
             var format = OutputFormats.Parse(output);
-            var ports = PolicyFlags.Split(port).Select(p => PortRange.TryParse(p, out var r, out var e) ? r : throw new InvalidInputException($"--port: {e}")).ToList();
-            if (ports.Count == 0)
-            {
-                throw new InvalidInputException("--port is required: name the port to close");
-            }
-
-            var sources = PolicyFlags.Split(source).Select(s => Cidr.TryParse(s, out var c, out var e) ? c : throw new InvalidInputException($"--source: {e}")).ToList();
-            if (!ProtocolNames.TryParse(protocol, out var proto) || proto is not (Protocol.Tcp or Protocol.Udp))
-            {
-                throw new InvalidInputException($"--protocol '{protocol}' is not supported: use tcp or udp");
-            }
-
-            if (proto == Protocol.Tcp)
-            {
-                SshGuard.EnsureNotClosing(ports, PolicyBuilder.Build(new PolicyOptions { SshPorts = PolicyFlags.Split(sshPort) }).Ssh.Select(r => r.Ports.From), force);
-            }
+            var (ports, sources, proto) = close.Parse();
 
             var layer = Layer(target, resolved);
             var network = resolved.Vm is null ? null : await layer.ReadVmAsync(resolved);
             var nsgId = NsgToChange(resolved, network);
-            var result = await layer.CloseAsync(nsgId, ports, sources, proto.Value, dryRun);
+            var result = await layer.CloseAsync(nsgId, ports, sources, proto, dryRun);
             var name = nsgId[(nsgId.LastIndexOf('/') + 1)..];
             if (format == OutputFormat.Json)
             {

@@ -8,11 +8,12 @@ public static class TcpProber
 {
     public static async Task<IReadOnlyDictionary<int, Reachability>> ProbeAsync(string host, IEnumerable<int> ports, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var tasks = ports.Distinct().Select(async port => (port, await ProbeOneAsync(host, port, timeout, cancellationToken)));
+        var tasks = ports.Distinct().Select(async port => (port, await ConnectAsync(host, port, timeout, cancellationToken)));
         return (await Task.WhenAll(tasks)).ToDictionary(t => t.port, t => t.Item2);
     }
 
-    private static async Task<Reachability> ProbeOneAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>One TCP connect: open, closed (refused), or filtered (no answer twice, or unreachable).</summary>
+    public static async Task<Reachability> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {

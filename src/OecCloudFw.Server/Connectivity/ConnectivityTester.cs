@@ -70,33 +70,13 @@ public static class ConnectivityTester
         return checks;
     }
 
-    private static async Task<string> TcpAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 2; attempt++)
+    private static async Task<string> TcpAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken) =>
+        await Audit.TcpProber.ConnectAsync(host, port, timeout, cancellationToken) switch
         {
-            using var client = new TcpClient();
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            cts.CancelAfter(timeout);
-            try
-            {
-                await client.ConnectAsync(host, port, cts.Token);
-                return "connected";
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
-            {
-                return "refused";
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostNotFound)
-            {
-                return "unreachable";
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-        }
-
-        return "timed out";
-    }
+            Core.Audit.Reachability.Open => "connected",
+            Core.Audit.Reachability.Closed => "refused",
+            _ => "timed out",
+        };
 
     public static async Task<ConnectivityCheck> HttpAsync(string host, string? domain, TimeSpan timeout, CancellationToken cancellationToken)
     {

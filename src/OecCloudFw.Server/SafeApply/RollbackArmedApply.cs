@@ -15,8 +15,8 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time)
         ArgumentNullException.ThrowIfNull(commands);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var seconds = (int)Math.Ceiling(confirmTimeout.TotalSeconds);
-        var armedAt = time.GetTimestamp();
         var applied = await shell.RunScriptAsync(RollbackScripts.ArmAndApply(token, seconds, commands), cancellationToken);
+        var appliedAt = time.GetTimestamp();
         if (applied.ExitCode == RollbackScripts.BusyExit)
         {
             throw new LayerFailureException($"{shell.Target}: {applied.Stdout.Trim()}: another run is changing this firewall; wait for it (at most its confirm timeout) and retry");
@@ -42,7 +42,7 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time)
         }
 
         // Access is lost: wait for the armed rollback, then check that access is back.
-        var remaining = confirmTimeout - time.GetElapsedTime(armedAt) + TimeSpan.FromSeconds(2);
+        var remaining = confirmTimeout - time.GetElapsedTime(appliedAt) + TimeSpan.FromSeconds(2);
         if (remaining > TimeSpan.Zero)
         {
             await Task.Delay(remaining, time, cancellationToken);

@@ -62,6 +62,8 @@ internal static class RollbackScripts
             true
             RESTORE
             cat > "$D/rollback.sh" <<ROLLBACK
+            # The confirm window starts when the apply has finished (or, if the session died mid-apply, after 120 s).
+            i=0; while [ ! -e "$D/applied" ] && [ \$i -lt 240 ]; do sleep 0.5; i=\$((i+1)); done
             sleep {{timeoutSeconds}}
             mv "$D/armed" "$D/firing" 2>/dev/null || exit 0
             sh "$D/restore.sh" "$D" > "$D/restore.log" 2>&1
@@ -80,6 +82,7 @@ internal static class RollbackScripts
             script.Append("( ").Append(command).Append(" ) || fail ").Append(ShellQuoteCommand(command)).Append('\n');
         }
 
+        script.Append("touch \"$D/applied\"\n");
         script.Append("echo ").Append(AppliedMarker).Append('\n');
         return script.ToString();
     }
