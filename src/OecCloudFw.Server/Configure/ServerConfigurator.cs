@@ -44,8 +44,11 @@ public sealed class ServerConfigurator(IServerShell shell, TimeProvider time)
             }
         }
 
-        var (outcome, detail) = await new RollbackArmedApply(shell, time).ApplyAsync(plan.Commands, confirmTimeout, cancellationToken);
-        var after = await PreflightAsync(policy, cancellationToken);
+        // The facts are read again on the existing connection while the new connection is being tried.
+        ServerFacts? afterFacts = null;
+        var (outcome, detail) = await new RollbackArmedApply(shell, time).ApplyAsync(plan.Commands, confirmTimeout,
+            async () => afterFacts = await FactsCollector.CollectAsync(shell, cancellationToken), cancellationToken);
+        var after = outcome == ApplyOutcome.Confirmed && afterFacts is not null ? Preflight(afterFacts, policy) : await PreflightAsync(policy, cancellationToken);
         return new ConfigureResult(plan, false, outcome, detail, before, after);
     }
 

@@ -10,7 +10,11 @@ namespace OecCloudFw.Server.SafeApply;
 /// </summary>
 public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time)
 {
-    public async Task<(ApplyOutcome Outcome, string Detail)> ApplyAsync(IReadOnlyList<string> commands, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
+    /// <param name="commands">The changes, in order.</param>
+    /// <param name="confirmTimeout">How long after the apply the server waits for the confirmation before it restores.</param>
+    /// <param name="alongside">Read-only work (e.g. re-reading the facts) run on the existing connection while the new one is tried.</param>
+    /// <param name="cancellationToken">Cancels the wait, not the armed rollback.</param>
+    public async Task<(ApplyOutcome Outcome, string Detail)> ApplyAsync(IReadOnlyList<string> commands, TimeSpan confirmTimeout, Func<Task>? alongside = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commands);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
@@ -30,7 +34,21 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time)
 
         // Prove access with a new connection while the rollback is still armed.
         var probeTimeout = TimeSpan.FromSeconds(Math.Clamp(seconds / 2.0, 2, 15));
-        if (await shell.ProbeNewConnectionAsync(probeTimeout, cancellationToken))
+        var reading = alongside?.Invoke();
+        var reachable = await shell.ProbeNewConnectionAsync(probeTimeout, cancellationToken);
+        if (reading is not null)
+        {
+            try
+            {
+                await reading;
+            }
+            catch (Exception ex) when (ex is LayerFailureException or IOException or Renci.SshNet.Common.SshException)
+            {
+                // Only a read: the caller reads again if it has nothing.
+            }
+        }
+
+        if (reachable)
         {
             var confirm = await shell.RunScriptAsync(RollbackScripts.Confirm(token), cancellationToken);
             if (confirm.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal))
