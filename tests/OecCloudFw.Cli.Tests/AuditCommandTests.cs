@@ -226,6 +226,32 @@ public sealed class AuditCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Fleet_ServersBehindTheSameGroup_TheGroupIsReadOnce()
+    {
+        await using var one = await TestServer.StartAsync(Ct);
+        await using var two = await TestServer.StartAsync(Ct);
+        var group = _ec2.CreateGroup();
+        var inventory = Path.Combine(one.WorkDir, "fleet.yaml");
+        await File.WriteAllTextAsync(inventory, $"""
+            defaults:
+              aws_region: eu-west-1
+              aws_endpoint_url: {_ec2.Url}
+              aws_groups: [{group}]
+            servers:
+              - {{ host: {one.Address}, identity: {one.ClientKey}, known_hosts: {one.KnownHosts}, aws_groups: [{group}] }}
+              - {{ host: {two.Address}, identity: {two.ClientKey}, known_hosts: {two.KnownHosts}, aws_groups: [{group}] }}
+            """, Ct);
+        _ec2.ResetCounts();
+
+        var run = await CliHarness.RunAsync("audit", "--inventory", inventory, "--parallel", "2", "--no-probe", "--fail-on", "never");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(1, _ec2.Calls("DescribeSecurityGroupRules"));
+        Assert.Contains(one.Address, run.Output, StringComparison.Ordinal);
+        Assert.Contains(two.Address, run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadInputs_ExitTwoBeforeConnecting()
     {
         var both = await CliHarness.RunAsync("audit", "--host", "198.19.250.2", "--aws-group", "sg-0123456789abcdef0", "--azure-nsg", "x", "-g", "rg");

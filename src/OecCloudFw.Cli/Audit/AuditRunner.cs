@@ -16,8 +16,14 @@ namespace OecCloudFw.Cli.Audit;
 /// Composes one server's audit: the server's facts (1 SSH connection, 1 exec) and the cloud layer (one read per group
 /// or NSG) in parallel, live TCP probes from here, then the pure <see cref="AuditEngine"/>.
 /// </summary>
-internal sealed class AuditRunner(CliContext context)
+internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
 {
+    /// <summary>An EC2 client and its region, made once per run.</summary>
+    private sealed record Ec2Client(Amazon.EC2.IAmazonEC2 Client, string Region) : IDisposable
+    {
+        public void Dispose() => Client.Dispose();
+    }
+
     private sealed record CloudPlan(Func<Task<ILayerView>> Read, Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> Fixes);
 
     public async Task<AuditReport> RunAsync(ServerTarget server, AuditCloudFlags cloud, FirewallPolicy policy, bool probe, TimeSpan probeTimeout, CancellationToken cancellationToken = default)
@@ -107,7 +113,8 @@ internal sealed class AuditRunner(CliContext context)
         if (groups.Count > 0 || cloud.AwsInstance is not null)
         {
             var options = new Ec2ConnectionOptions { Region = cloud.AwsRegion, Profile = cloud.AwsProfile, EndpointUrl = cloud.AwsEndpointUrl };
-            var (client, region) = new Ec2ClientFactory(context.Environment).Create(options);
+            var key = $"aws|{options.Region}|{options.Profile}|{options.EndpointUrl}";
+            var (client, region) = cache.Client(key, () => new Ec2ClientFactory(context.Environment).Create(options) is var (c, r) ? new Ec2Client(c, r) : null!);
             var layer = new SecurityGroupLayer(client, region);
             return new CloudPlan(
                 async () =>
@@ -115,11 +122,11 @@ internal sealed class AuditRunner(CliContext context)
                     // An instance brings every group on every ENI; the union of allows is what admits a packet.
                     if (cloud.AwsInstance is not null)
                     {
-                        groups.AddRange((await layer.InstanceGroupsAsync(cloud.AwsInstance)).Where(g => !groups.Contains(g)));
+                        var instanceGroups = await cache.ReadAsync($"{key}|{cloud.AwsInstance}", async () => (object)await layer.InstanceGroupsAsync(cloud.AwsInstance));
+                        groups.AddRange(((IReadOnlyList<SecurityGroupId>)instanceGroups).Where(g => !groups.Contains(g)));
                     }
 
-                    var snapshots = await Task.WhenAll(groups.Select(g => layer.ReadAsync(g)));
-                    client.Dispose();
+                    var snapshots = await Task.WhenAll(groups.Select(g => cache.ReadAsync($"{key}|{g}", () => layer.ReadAsync(g))));
                     return new SecurityGroupsView(snapshots);
                 },
                 (kind, port, sources) => kind == "cloud-close"
@@ -130,12 +137,12 @@ internal sealed class AuditRunner(CliContext context)
         if (azure)
         {
             var target = new AzureTarget(cloud.AzureNsg, cloud.ResourceGroup, cloud.AzureVm, cloud.Subscription, cloud.AzureEndpoint).Resolve(context.Environment);
-            var layer = new NsgLayer(context.Azure.Connect(cloud.AzureEndpoint, target.SubscriptionId, TimeProvider.System));
+            var layer = cache.Client($"azure|{cloud.AzureEndpoint}|{target.SubscriptionId}", () => new NsgLayer(context.Azure.Connect(cloud.AzureEndpoint, target.SubscriptionId, TimeProvider.System)));
             var which = target.Vm is not null ? $"--vm {target.Vm}" : $"--nsg {target.Nsg}";
             return new CloudPlan(
                 async () => target.Vm is not null
-                    ? new NsgNetworkView(await layer.ReadVmAsync(target), $"azure vm {target.Vm} (NIC and subnet NSGs)")
-                    : new NsgNetworkView(new VmNetwork([await layer.ReadAsync(target.NsgId(target.Nsg!))], []), $"azure nsg {target.Nsg}"),
+                    ? new NsgNetworkView(await cache.ReadAsync(target.VmId, () => layer.ReadVmAsync(target)), $"azure vm {target.Vm} (NIC and subnet NSGs)")
+                    : new NsgNetworkView(new VmNetwork([await cache.ReadAsync(target.NsgId(target.Nsg!), () => layer.ReadAsync(target.NsgId(target.Nsg!)))], []), $"azure nsg {target.Nsg}"),
                 (kind, port, sources) => kind == "cloud-close"
                     ? [$"oec-cloudfw azure close -g {target.ResourceGroup} {which} --port {port}"]
                     : [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, sources)}"]);

@@ -40,7 +40,8 @@ public sealed class AuditCommand(CliContext context)
                 return await FleetAsync(Inventory.Load(inventory), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor);
             }
 
-            var report = await new AuditRunner(context).RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout));
+            using var cache = new Audit.CloudReadCache();
+            var report = await new AuditRunner(context, cache).RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout));
             switch (format)
             {
                 case "json":
@@ -76,13 +77,14 @@ public sealed class AuditCommand(CliContext context)
         }
 
         using var gate = new SemaphoreSlim(parallel);
+        using var cache = new Audit.CloudReadCache();
         var results = new (Core.Audit.AuditReport? Report, string? Error)[jobs.Count];
         async Task RunOne(int i)
         {
             await gate.WaitAsync();
             try
             {
-                results[i] = (await new AuditRunner(context).RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout), null);
+                results[i] = (await new AuditRunner(context, cache).RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout), null);
             }
             catch (LayerFailureException ex)
             {
