@@ -236,10 +236,15 @@ public sealed class AuditCommandTests : IAsyncLifetime
             defaults:
               aws_region: eu-west-1
               aws_endpoint_url: {_ec2.Url}
-              aws_groups: [{group}]
             servers:
-              - {{ host: {one.Address}, identity: {one.ClientKey}, known_hosts: {one.KnownHosts}, aws_groups: [{group}] }}
-              - {{ host: {two.Address}, identity: {two.ClientKey}, known_hosts: {two.KnownHosts}, aws_groups: [{group}] }}
+              - host: {one.Address}
+                identity: {one.ClientKey}
+                known_hosts: {one.KnownHosts}
+                aws_groups: [{group}]
+              - host: {two.Address}
+                identity: {two.ClientKey}
+                known_hosts: {two.KnownHosts}
+                aws_groups: [{group}]
             """, Ct);
         _ec2.ResetCounts();
 
