@@ -56,7 +56,8 @@ public sealed class AuditCommandTests : IAsyncLifetime
         Assert.Equal("closed", Port(before, 8069).GetProperty("probe").GetString());
         Assert.Contains(Findings(before), f => f.Id == "OECFW-NOT-LISTENING" && f.Message.StartsWith("HTTP (80)", StringComparison.Ordinal));
         Assert.Contains(before.RootElement.GetProperty("web").EnumerateArray(), w => w.GetProperty("check").GetString() == "HTTPS 443" && w.GetProperty("result").GetString() == "TLS handshake failed");
-        Assert.Contains("vm", before.RootElement.GetProperty("vantage").GetString()!, StringComparison.Ordinal);
+        Assert.Contains(Findings(before), f => f.Id == "OECFW-SSH-INTERNET" && f.Severity == "warning");
+        Assert.Contains("probes from", before.RootElement.GetProperty("vantage").GetString()!, StringComparison.Ordinal);
 
         Assert.Equal(0, (await CliHarness.RunAsync("server", "configure", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts)).ExitCode);
         var (_, after) = await AuditAsync(server);
@@ -91,9 +92,12 @@ public sealed class AuditCommandTests : IAsyncLifetime
         Assert.StartsWith($"oec-cloudfw aws open --group {group} --port", fix, StringComparison.Ordinal);
 
         await CliHarness.RunAsync("aws", "open", "--group", group, "--region", "eu-west-1", "--endpoint-url", _ec2.Url.ToString());
+        _ec2.RemoveIngress(group, 5432);
         var (_, after) = await AuditAsync(server, Aws(group));
 
         Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-REQUIRED-BLOCKED");
+        Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-SINGLE-LAYER" && f.Message.StartsWith("PostgreSQL", StringComparison.Ordinal));
+        Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-NOT-LISTENING");
     }
 
     [Fact]
@@ -119,6 +123,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
         Assert.True(Port(report, 22).GetProperty("cloud").GetProperty("fromSources").GetProperty("admitted").GetBoolean());
         Assert.False(Port(report, 22).GetProperty("cloud").GetProperty("fromInternet").GetProperty("admitted").GetBoolean());
         Assert.DoesNotContain(Findings(report), f => f.Id == "OECFW-REQUIRED-BLOCKED");
+        Assert.DoesNotContain(Findings(report), f => f.Id == "OECFW-SSH-INTERNET");
         Assert.Contains(Findings(report), f => f.Id == "OECFW-SINGLE-LAYER" && f.Message.StartsWith("SSH (22) is restricted to 203.0.113.0/24 in aws", StringComparison.Ordinal));
     }
 
@@ -200,6 +205,53 @@ public sealed class AuditCommandTests : IAsyncLifetime
         var (_, report) = await AuditAsync(server, "--no-probe");
 
         Assert.Contains(Findings(report), f => f.Id == "OECFW-IPV4-IPV6-MISMATCH" && f.Message.StartsWith("Odoo HTTP (8069) is admitted on IPv6 but refused on IPv4", StringComparison.Ordinal));
+
+        await server.ExecAsync("ufw delete allow from ::/0 to any port 8069 proto tcp >/dev/null", Ct);
+        var (_, after) = await AuditAsync(server, "--no-probe");
+        Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-IPV4-IPV6-MISMATCH");
+    }
+
+    [Fact]
+    public async Task CsfOnADockerHost_FlaggedUntilCsfIsDisabled()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await OecCloudFw.Cli.Tests.CsfForAudit.InstallAsync(server, Ct);
+        await server.ExecAsync("iptables -t nat -N DOCKER && iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER", Ct);
+
+        var (_, before) = await AuditAsync(server, "--no-probe");
+        Assert.Contains(Findings(before), f => f.Id == "OECFW-CSF-DOCKER" && f.Severity == "critical");
+
+        await server.ExecAsync("csf -x >/dev/null", Ct);
+        var (_, after) = await AuditAsync(server, "--no-probe");
+        Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-CSF-DOCKER");
+    }
+
+    [Fact]
+    public async Task Fail2Ban_NoJailOnTheActualSshPort_FlaggedUntilOneCoversIt()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        // fail2ban's server needs more than a test server runs: its client's answers are SIMULATED, with real jail files.
+        await server.ExecAsync("""
+            mkdir -p /etc/fail2ban/jail.d
+            printf '[sshd]\nenabled = true\nport = 2222\n' > /etc/fail2ban/jail.local
+            cat > /usr/bin/fail2ban-client <<'F2B'
+            #!/bin/sh
+            # Simulated fail2ban-client (tests only): the status of a server running the sshd jail.
+            case "$1 $2" in
+              "status ") printf 'Status\n|- Number of jail:\t1\n`- Jail list:\tsshd\n';;
+              "get sshd") echo "iptables-multiport";;
+              *) echo "unsupported"; exit 1;;
+            esac
+            F2B
+            chmod +x /usr/bin/fail2ban-client
+            """, Ct);
+
+        var (_, before) = await AuditAsync(server, "--no-probe");
+        Assert.Contains(Findings(before), f => f.Id == "OECFW-NO-FAIL2BAN" && f.Message == "no fail2ban jail covers the SSH port 22 actually in use");
+
+        await server.ExecAsync("printf '[sshd]\nenabled = true\nport = ssh,2222\n' > /etc/fail2ban/jail.local", Ct);
+        var (_, after) = await AuditAsync(server, "--no-probe");
+        Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-NO-FAIL2BAN");
     }
 
     [Fact]

@@ -127,6 +127,15 @@ public sealed class FakeEc2 : IAsyncDisposable
         return rule.RuleId;
     }
 
+    /// <summary>Removes a group's ingress rules for a port, as someone else would.</summary>
+    public void RemoveIngress(string groupId, int port)
+    {
+        lock (_gate)
+        {
+            _groups[groupId].RemoveAll(r => !r.IsEgress && r.FromPort == port);
+        }
+    }
+
     public IReadOnlyList<FakeSecurityGroupRule> Ingress(string groupId)
     {
         lock (_gate)
