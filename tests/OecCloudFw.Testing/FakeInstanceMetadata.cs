@@ -1,12 +1,6 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace OecCloudFw.Testing;
 
@@ -21,7 +15,7 @@ public sealed class FakeInstanceMetadata : IAsyncDisposable
 
     private FakeInstanceMetadata(WebApplication app) => _app = app;
 
-    public Uri Url { get; private set; } = null!;
+    public required Uri Url { get; init; }
 
     public string? Ec2InstanceId { get; set; }
 
@@ -34,14 +28,9 @@ public sealed class FakeInstanceMetadata : IAsyncDisposable
 
     public static async Task<FakeInstanceMetadata> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var fake = new FakeInstanceMetadata(app);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        fake.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        FakeInstanceMetadata? fake = null;
+        var (app, url) = await LoopbackServer.StartAsync(context => fake!.HandleAsync(context));
+        fake = new FakeInstanceMetadata(app) { Url = url };
         return fake;
     }
 

@@ -36,7 +36,7 @@ public sealed class AwsCommands(CliContext context)
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, new AwsOpenDocument(group.Value, region, dryRun, result.Plan.IsNoOp, result.Applied,
-                    result.Plan.Changes.Select(c => new ChangeView(c.Kind.ToString().ToLowerInvariant(), RuleView.From(c.Rule), c.CoveredBy?.Id)).ToList(),
+                    result.Plan.Changes.Select(ChangeView.From).ToList(),
                     result.CreatedRuleIds, result.RevokedRuleIds));
             }
             else

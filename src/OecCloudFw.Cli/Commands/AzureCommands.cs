@@ -38,7 +38,7 @@ public sealed class AzureCommands(CliContext context)
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, new AzureOpenDocument(result.Nsg.Name, dryRun, result.Plan.IsNoOp, result.Applied,
-                    result.Plan.Changes.Select(c => new ChangeView(c.Kind.ToString().ToLowerInvariant(), RuleView.From(c.Rule), c.CoveredBy?.Id)).ToList(),
+                    result.Plan.Changes.Select(ChangeView.From).ToList(),
                     result.NewRules.Cast<object>().ToList(), result.Deleted, blocked));
             }
             else

@@ -1,16 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OecCloudFw.Core.Net;
 
 namespace OecCloudFw.Testing.Aws;
@@ -36,7 +30,7 @@ public sealed class FakeEc2 : IAsyncDisposable
 
     private FakeEc2(WebApplication app) => _app = app;
 
-    public Uri Url { get; private set; } = null!;
+    public required Uri Url { get; init; }
 
     /// <summary>Rules returned per DescribeSecurityGroupRules page when the caller does not ask for fewer.</summary>
     public int PageSize { get; set; } = 1000;
@@ -54,15 +48,9 @@ public sealed class FakeEc2 : IAsyncDisposable
 
     public static async Task<FakeEc2> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var fake = new FakeEc2(app);
-        app.MapPost("/", fake.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.Url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        FakeEc2? fake = null;
+        var (app, url) = await LoopbackServer.StartAsync(context => fake!.HandleAsync(context));
+        fake = new FakeEc2(app) { Url = url };
         return fake;
     }
 

@@ -1,15 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json.Nodes;
 using global::Azure.Core;
 using global::Azure.Core.Pipeline;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OecCloudFw.Azure;
 
 namespace OecCloudFw.Testing.Azure;
@@ -37,7 +31,7 @@ public sealed class FakeArm : IAsyncDisposable
 
     private FakeArm(WebApplication app) => _app = app;
 
-    public Uri Url { get; private set; } = null!;
+    public required Uri Url { get; init; }
 
     public int Reads => _reads;
 
@@ -59,15 +53,9 @@ public sealed class FakeArm : IAsyncDisposable
 
     public static async Task<FakeArm> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(TestCertificate.Certificate)));
-        var app = builder.Build();
-        var fake = new FakeArm(app);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.Url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        FakeArm? fake = null;
+        var (app, url) = await LoopbackServer.StartAsync(context => fake!.HandleAsync(context), TestCertificate.Certificate);
+        fake = new FakeArm(app) { Url = url };
         return fake;
     }
 
