@@ -14,7 +14,6 @@ public sealed class ConfigureScenarioTests
     public async Task NoFirewall_Preflight_WarningWithTheExactUfwCommands_InOneConnectionAndOneExec()
     {
         await using var server = await TestServer.StartAsync(Ct);
-        var before = SshShell.ConnectionsOpened;
 
         await using var shell = await SshShell.ConnectAsync(server.Ssh(), Ct);
         var report = await new Configure.ServerConfigurator(shell, TimeProvider.System).PreflightAsync(FirewallPolicy.Default, Ct);
@@ -23,8 +22,7 @@ public sealed class ConfigureScenarioTests
         Assert.Equal("none", report.ActiveFirewall);
         Assert.Equal(["ufw allow 22/tcp comment 'SSH'", "ufw allow 80/tcp comment 'HTTP'", "ufw allow 443/tcp comment 'HTTPS'", "ufw --force enable"], report.ConfigureActions);
         Assert.Equal(1, shell.Execs);
-        Assert.Equal(1, SshShell.ConnectionsOpened - before);
-        Assert.Equal(1, server.AcceptedLogins);
+        Assert.Equal(1, server.AcceptedLogins); // the server's own sshd log: one connection (tests run in parallel, so not a process-wide counter)
     }
 
     [Fact]

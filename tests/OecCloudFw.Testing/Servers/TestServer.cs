@@ -106,8 +106,9 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>Restarts sshd after a config change (it re-reads sshd_config and its drop-ins).</summary>
     public Task RestartSshdAsync(CancellationToken cancellationToken = default) => ExecAsync($"""
-        kill "$(cat /run/sshd.pid)"; i=0; while [ -e /run/sshd.pid ] && [ $i -lt 50 ]; do sleep 0.05; i=$((i+1)); done
+        kill "$(cat /run/sshd.pid)"; i=0; while [ -e /run/sshd.pid ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
         /usr/sbin/sshd -E {WorkDir}/sshd.log
+        i=0; until ss -Htlnp | grep -q sshd; do i=$((i+1)); [ $i -gt 100 ] && exit 1; sleep 0.05; done
         """, cancellationToken);
 
     /// <summary>Adds a user that logs in with the test key, optionally with passwordless sudo.</summary>
