@@ -1,5 +1,4 @@
 using OecCloudFw.Core.Net;
-using OecCloudFw.Core.Rules;
 
 namespace OecCloudFw.Azure;
 
@@ -24,6 +23,4 @@ public sealed record VmNetwork(IReadOnlyList<NsgSnapshot> NicNsgs, IReadOnlyList
 
         return (true, "both the NIC and the subnet NSGs admit it");
     }
-
-    public static RuleAction Action(bool admitted) => admitted ? RuleAction.Allow : RuleAction.Deny;
 }

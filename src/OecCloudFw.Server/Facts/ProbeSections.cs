@@ -56,8 +56,6 @@ public sealed partial class ProbeSections
     /// <summary>The section's text whatever the exit code, else null.</summary>
     public string? Text(string name) => _sections.TryGetValue(name, out var s) ? s.Text : null;
 
-    public int? ExitCode(string name) => _sections.TryGetValue(name, out var s) ? s.ExitCode : null;
-
     [GeneratedRegex(@"^=====OECFW ([a-z0-9-]+) rc=(\d+)=====$", RegexOptions.CultureInvariant)]
     private static partial Regex Header();
 }

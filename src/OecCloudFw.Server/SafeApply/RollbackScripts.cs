@@ -98,8 +98,5 @@ internal static class RollbackScripts
         fi
         """;
 
-    /// <summary>Whether the armed rollback has run (used after a failed confirm connection).</summary>
-    public static string Status(string token) => $"cat {Root}/{token}/result 2>/dev/null; ls {Root}/{token} 2>/dev/null";
-
     private static string ShellQuoteCommand(string command) => Shells.ShellQuote.Quote(command);
 }

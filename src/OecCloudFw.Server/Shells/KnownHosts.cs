@@ -9,8 +9,6 @@ namespace OecCloudFw.Server.Shells;
 /// </summary>
 public sealed class KnownHosts(string path)
 {
-    public string Path => path;
-
     /// <summary>The verdict for a key a server presented.</summary>
     public enum Match
     {
