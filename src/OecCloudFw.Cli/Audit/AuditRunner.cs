@@ -90,9 +90,10 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         return cloud;
     }
 
-    private static async Task<ServerFacts> ReadFactsAsync(ServerTarget target, CancellationToken cancellationToken)
+    private async Task<ServerFacts> ReadFactsAsync(ServerTarget target, CancellationToken cancellationToken)
     {
-        await using var shell = await target.ConnectAsync(ProcessEnvironment.Instance, cancellationToken);
+        // The same environment that validated the target (HOME, --password-env) is the one used to connect.
+        await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
         return await FactsCollector.CollectAsync(shell, cancellationToken);
     }
 
