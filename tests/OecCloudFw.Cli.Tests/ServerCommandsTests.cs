@@ -25,7 +25,7 @@ public sealed class ServerCommandsTests
         {
             Assert.Equal("oec-cloudfw/server-preflight/v1", json.RootElement.GetProperty("schema").GetString());
             Assert.Equal("warning", json.RootElement.GetProperty("status").GetString());
-            Assert.Contains("ufw --force enable", json.RootElement.GetProperty("configureActions").EnumerateArray().Select(a => a.GetString()));
+            Assert.Contains(json.RootElement.GetProperty("configureActions").EnumerateArray(), a => a.GetString()!.EndsWith("ufw-init start || ufw --force enable", StringComparison.Ordinal));
         }
 
         Assert.Equal(0, configure.ExitCode);

@@ -5,9 +5,19 @@ using OecCloudFw.Server.Shells;
 
 namespace OecCloudFw.Server.Backends;
 
-/// <summary>UFW, the guide's first choice: <c>ufw allow 22/tcp comment 'SSH'</c> …, then <c>ufw enable</c>.</summary>
+/// <summary>UFW, the guide's first choice: <c>ufw allow 22/tcp comment 'SSH'</c> …, then enable it.</summary>
 public sealed class UfwBackend : IFirewallBackend
 {
+    /// <summary>
+    /// Enables UFW the way ufw.service does at boot: ENABLED=yes in ufw.conf, then ufw-init loads the saved rules.
+    /// That is the same ruleset <c>ufw enable</c> makes (a test compares the two iptables-save outputs), in a third of
+    /// the time: <c>ufw enable</c> then rebuilds its logging chains one iptables call at a time. Where ufw-init is not
+    /// found, or anything in that path fails, it is <c>ufw --force enable</c>.
+    /// </summary>
+    public static string EnableCommand(string? ufwInit) => ufwInit is "/usr/lib/ufw/ufw-init" or "/lib/ufw/ufw-init"
+        ? $"sed -i 's/^ENABLED=.*/ENABLED=yes/' /etc/ufw/ufw.conf && grep -qx ENABLED=yes /etc/ufw/ufw.conf && {ufwInit} start || ufw --force enable"
+        : "ufw --force enable";
+
     public string Name => "ufw";
 
     public IReadOnlyList<string> Plan(ServerFacts facts, ServerPolicy policy)
@@ -58,7 +68,7 @@ public sealed class UfwBackend : IFirewallBackend
 
         if (!ufw.Active)
         {
-            commands.Add("ufw --force enable");
+            commands.Add(EnableCommand(facts.UfwInit));
         }
 
         return commands;

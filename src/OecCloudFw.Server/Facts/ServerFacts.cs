@@ -16,6 +16,9 @@ public sealed record ServerFacts
 
     public UfwState? Ufw { get; init; }
 
+    /// <summary>The path of ufw-init, the script ufw.service runs at boot to load the saved rules; null when not found.</summary>
+    public string? UfwInit { get; init; }
+
     public bool FirewalldRunning { get; init; }
 
     public IReadOnlyList<FirewalldZone> FirewalldZones { get; init; } = [];

@@ -20,7 +20,7 @@ public sealed class ConfigureScenarioTests
 
         Assert.Equal(PreflightStatus.Warning, report.Status);
         Assert.Equal("none", report.ActiveFirewall);
-        Assert.Equal(["ufw allow 22/tcp comment 'SSH'", "ufw allow 80/tcp comment 'HTTP'", "ufw allow 443/tcp comment 'HTTPS'", "ufw --force enable"], report.ConfigureActions);
+        Assert.Equal(["ufw allow 22/tcp comment 'SSH'", "ufw allow 80/tcp comment 'HTTP'", "ufw allow 443/tcp comment 'HTTPS'", Backends.UfwBackend.EnableCommand("/usr/lib/ufw/ufw-init")], report.ConfigureActions);
         Assert.Equal(1, shell.Execs);
         Assert.Equal(1, server.AcceptedLogins); // the server's own sshd log: one connection (tests run in parallel, so not a process-wide counter)
     }
@@ -45,6 +45,32 @@ public sealed class ConfigureScenarioTests
         Assert.Equal(PreflightStatus.Passed, second.After!.Status);
         Assert.Equal(rulesAfterFirst, await server.ExecAsync("iptables-save | grep -v '^#' | sed 's/\\[[0-9]*:[0-9]*\\]//'", Ct));
         Assert.Empty(await server.ExecAsync("ls /var/lib/oec-cloudfw/rollback/*/armed 2>/dev/null; true", Ct));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Configure_EnablesUfwIntoTheSameRulesetAsUfwEnable(bool enabledBeforeThenDisabled)
+    {
+        // The tool enables UFW the way ufw.service does at boot (ufw-init start); `ufw enable` must give the same kernel rules.
+        await using var reference = await TestServer.StartAsync(Ct);
+        await using var server = await TestServer.StartAsync(Ct);
+        if (enabledBeforeThenDisabled)
+        {
+            await reference.ExecAsync("ufw --force enable >/dev/null && ufw --force disable >/dev/null", Ct);
+            await server.ExecAsync("ufw --force enable >/dev/null && ufw --force disable >/dev/null", Ct);
+        }
+
+        await reference.ExecAsync("ufw allow 22/tcp comment 'SSH' >/dev/null; ufw allow 80/tcp comment 'HTTP' >/dev/null; ufw allow 443/tcp comment 'HTTPS' >/dev/null; ufw --force enable >/dev/null", Ct);
+        var result = await ConfigureAsync(server);
+
+        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
+        Assert.EndsWith("ufw-init start || ufw --force enable", result.Plan.Commands[^1], StringComparison.Ordinal);
+        const string Rules = "iptables-save | grep -v '^#' | sed 's/\\[[0-9]*:[0-9]*\\]//'; ip6tables-save | grep -v '^#' | sed 's/\\[[0-9]*:[0-9]*\\]//'";
+        var expected = await reference.ExecAsync(Rules, Ct);
+        Assert.Contains("ufw-user-input -p tcp -m tcp --dport 443 -j ACCEPT", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, await server.ExecAsync(Rules, Ct));
+        Assert.Equal(await reference.ExecAsync("ufw status verbose", Ct), await server.ExecAsync("ufw status verbose", Ct));
     }
 
     [Fact]
