@@ -51,7 +51,10 @@ public static class FactsCollector
             Commands = commands,
             Connection = SshConnectionInfo.Parse(sections.Ok("ssh-connection")),
             UfwInit = sections.Ok("ufw-init") is { Length: > 0 } init ? init.Trim() : null,
-            Ufw = sections.Has("ufw-status") ? UfwState.Parse(sections.Text("ufw-status")) : null,
+            Ufw = commands.Contains("ufw")
+                ? UfwState.FromFiles(sections.Ok("ufw-conf"), sections.Ok("ufw-defaults"), sections.Ok("ufw-user-rules"),
+                    UfwState.ChainsIn(sections.Ok("iptables-save")) || UfwState.ChainsIn(sections.Ok("ip6tables-save")))
+                : null,
             FirewalldRunning = firewalldRunning,
             FirewalldDefaultZone = zonesText?.Split('\n').FirstOrDefault()?.Trim(),
             FirewalldZones = firewalldRunning ? FirewalldZone.Parse(sections.Ok("firewalld")) : [],

@@ -9,18 +9,64 @@ public sealed class ParserTests
     private static readonly Cidr Internet = Cidr.AnyIPv4;
 
     [Fact]
-    public void UfwStatus_RealOutput_RulesInOrderWithCommentsAndFamilies()
+    public void UfwFiles_RealFiles_RulesInOrderWithCommentsAndFamilies()
     {
-        var ufw = UfwState.Parse(FixtureFile.Read("ufw-status-verbose.txt"));
+        var ufw = UfwState.FromFiles(FixtureFile.Read("ufw-conf.txt"), FixtureFile.Read("etc-default-ufw.txt"), FixtureFile.Read("ufw-user-rules.txt"), chainsLoaded: true);
 
         Assert.True(ufw.Active);
         Assert.Equal(RuleAction.Deny, ufw.DefaultIncoming);
         Assert.Equal("SSH", ufw.Rules[0].Description);
         Assert.Contains(ufw.Rules, r => r.Ports == PortRange.Single(443) && r.Description == "Web" && r.Family == IpFamily.IPv6);
-        Assert.Contains(ufw.Rules, r => r.Ports == PortRange.Single(5432) && r.Source == Cidr.Parse("10.0.0.5/32"));
+        Assert.Contains(ufw.Rules, r => r.Ports == PortRange.Single(5432) && r.Source == Cidr.Parse("10.0.0.5/32") && r.Description == "BI Server");
         Assert.Contains(ufw.Rules, r => r.Ports == PortRange.Parse("8000-8100") && r.Protocol == Protocol.Tcp);
         Assert.Equal(RuleAction.Deny, ufw.Rules.First(r => r.Ports.From == 6432).Action);
-        Assert.False(UfwState.Parse("Status: inactive").Active);
+        Assert.False(UfwState.FromFiles(FixtureFile.Read("ufw-conf.txt"), null, FixtureFile.Read("ufw-user-rules.txt"), chainsLoaded: false).Active);
+        Assert.False(UfwState.FromFiles("ENABLED=no\nLOGLEVEL=low\n", null, null, chainsLoaded: true).Active);
+        Assert.True(UfwState.ChainsIn(FixtureFile.Read("iptables-save-ufw.txt")));
+        Assert.True(UfwState.ChainsIn(FixtureFile.Read("ip6tables-save-ufw.txt")));
+        Assert.False(UfwState.ChainsIn("*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n"));
+    }
+
+    [Fact]
+    public void UfwFiles_AgreeWithTheKernelRulesUfwLoadedFromThem()
+    {
+        // Captured together: ufw's files and the iptables-save / ip6tables-save of the same set-up (see Fixtures/README.md).
+        var ufw = UfwState.FromFiles(FixtureFile.Read("ufw-conf.txt"), FixtureFile.Read("etc-default-ufw.txt"), FixtureFile.Read("ufw-user-rules.txt"), chainsLoaded: true);
+        var files = new RuleSet(ufw.Rules, ufw.DefaultIncoming);
+        var kernel4 = IptablesSaveParser.ParseFilterInput(FixtureFile.Read("iptables-save-ufw.txt"))!;
+        var kernel6 = IptablesSaveParser.ParseFilterInput(FixtureFile.Read("ip6tables-save-ufw.txt"))!;
+
+        foreach (var port in new[] { 22, 80, 443, 5432, 6432, 7999, 8000, 8050, 8100, 8101, 3306 })
+        {
+            foreach (var source in new[] { "0.0.0.0/0", "10.0.0.5/32", "203.0.113.9/32", "::/0", "2001:db8::1/128" })
+            {
+                var cidr = Cidr.Parse(source);
+                var kernel = cidr.Family == IpFamily.IPv4 ? kernel4 : kernel6;
+                Assert.True(kernel.Evaluate(Protocol.Tcp, port, cidr).Admitted == files.Evaluate(Protocol.Tcp, port, cidr).Admitted, $"{port} from {source}");
+            }
+        }
+    }
+
+    [Fact]
+    public void UfwFiles_EveryKindOfRule()
+    {
+        var ufw = UfwState.FromFiles("ENABLED=yes\n", "DEFAULT_INPUT_POLICY=\"ACCEPT\"\n", FixtureFile.Read("ufw-user-rules-varied.txt"), chainsLoaded: true);
+        var rules = new RuleSet(ufw.Rules, ufw.DefaultIncoming);
+
+        Assert.Equal(RuleAction.Allow, ufw.DefaultIncoming);
+        Assert.Equal(RuleAction.Deny, ufw.Rules[0].Action); // "ufw insert 1 deny from 198.51.100.7": first, every port
+        Assert.False(rules.Evaluate(Protocol.Tcp, 22, Cidr.Parse("198.51.100.7/32")).Admitted);
+        Assert.DoesNotContain(ufw.Rules, r => r.Ports == PortRange.Single(9000)); // a routed rule filters FORWARD, not INPUT
+        Assert.Contains(ufw.Rules, r => r.Ports == PortRange.Single(2222) && r.Action == RuleAction.Allow); // limit
+        Assert.Contains(ufw.Rules, r => r.Ports == PortRange.Single(22) && r.Description is null); // the OpenSSH app profile, resolved
+        Assert.Contains(ufw.Rules, r => r.Ports == PortRange.Single(8069)); // "in on eth0"
+        Assert.Contains(ufw.Rules, r => r.Ports == PortRange.Single(25) && r.Action == RuleAction.Deny); // reject
+        Assert.Contains(ufw.Rules, r => r.Ports == PortRange.Single(8072) && r.Action == RuleAction.Deny); // deny log
+        Assert.Contains(ufw.Rules, r => r.Ports == PortRange.Single(5432) && r.Protocol == Protocol.All && r.Action == RuleAction.Deny);
+        Assert.Contains(ufw.Rules, r => r.Ports == PortRange.Single(53) && r.Protocol == Protocol.Udp);
+        Assert.Contains(ufw.Rules, r => r.Ports == PortRange.All && r.Source == Cidr.Parse("10.0.0.0/8"));
+        Assert.Contains(ufw.Rules, r => r.Ports == PortRange.Single(19999) && r.Source == Cidr.Parse("2001:db8::/32"));
+        Assert.Equal("pg bouncer", ufw.Rules.Single(r => r.Ports.From == 6432).Description);
     }
 
     [Theory]

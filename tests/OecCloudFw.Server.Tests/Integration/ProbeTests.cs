@@ -31,4 +31,33 @@ public sealed class ProbeTests
         Assert.Equal("nf_tables", FactsCollector.Parse(legacy).IptablesVariant);
         Assert.Contains("--dport 9 -j ACCEPT", legacy.Ok("iptables-legacy-save"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Probe_UfwStateFromItsFiles_AgreesWithTheKernelRulesAndUfwStatus()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("ufw allow 22/tcp comment SSH; ufw allow 80,443/tcp; ufw allow 8000:8100/tcp; ufw deny 5432; " +
+            "ufw allow from 203.0.113.0/24 to any port 6432 proto tcp; ufw limit 2222/tcp; ufw allow from 2001:db8::/32 to any port 19999 proto tcp; " +
+            "ufw reject 25/tcp; ufw allow from 10.0.0.0/8; ufw route allow 9000/tcp; ufw insert 1 deny from 198.51.100.7", Ct);
+        await using var shell = await SshShell.ConnectAsync(server.Ssh(), Ct);
+
+        var inactive = await FactsCollector.CollectAsync(shell, Ct);
+        Assert.False(inactive.UfwActive);
+        Assert.Contains("inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+
+        await server.ExecAsync("ufw --force enable", Ct);
+        var facts = await FactsCollector.CollectAsync(shell, Ct);
+        Assert.True(facts.UfwActive);
+        Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        var files = new Core.Rules.RuleSet(facts.Ufw!.Rules, facts.Ufw.DefaultIncoming);
+        foreach (var port in new[] { 22, 25, 80, 443, 2222, 5432, 6432, 8000, 8100, 8101, 9000, 19999 })
+        {
+            foreach (var source in new[] { "0.0.0.0/0", "10.1.2.3/32", "203.0.113.9/32", "198.51.100.7/32", "::/0", "2001:db8::1/128" })
+            {
+                var cidr = Core.Net.Cidr.Parse(source);
+                var kernel = cidr.Family == Core.Net.IpFamily.IPv4 ? facts.Iptables4! : facts.Iptables6!;
+                Assert.True(kernel.Evaluate(Core.Net.Protocol.Tcp, port, cidr).Admitted == files.Evaluate(Core.Net.Protocol.Tcp, port, cidr).Admitted, $"{port} from {source}");
+            }
+        }
+    }
 }
