@@ -21,12 +21,47 @@ internal static class AuditBench
         var logins = server.AcceptedLogins;
         ec2.ResetCounts();
         var watch = Stopwatch.StartNew();
-        await RunAsync(["audit", .. Target(server), "--aws-group", group, "--aws-region", "eu-west-1", "--aws-endpoint-url", ec2.Url.ToString(), "--no-probe", "--output", "json", "--fail-on", "never"]);
+        await RunAsync(SingleArgs(server, ec2, group));
         return (SshShell.ConnectionsOpened - connections, server.AcceptedLogins - logins, ec2.Reads, watch.Elapsed);
     }
 
     /// <summary>A fleet audit of the given servers with --parallel.</summary>
     public static async Task<TimeSpan> FleetAsync(IReadOnlyList<TestServer> servers, FakeEc2 ec2, string group, int parallel)
+    {
+        var args = await FleetArgsAsync(servers, ec2, group, parallel);
+        var watch = Stopwatch.StartNew();
+        await RunAsync(args);
+        return watch.Elapsed;
+    }
+
+    /// <summary>The same audits as commands, the way an operator runs them: a new oec-cloudfw process each (start-up and JIT included).</summary>
+    public static async Task<TimeSpan> CommandAsync(IReadOnlyList<string> args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "oec-cloudfw")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        watch.Stop();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"oec-cloudfw {string.Join(' ', args.Take(2))} exited {process.ExitCode}: {await error}");
+        }
+
+        await output;
+        return watch.Elapsed;
+    }
+
+    public static string[] SingleArgs(TestServer server, FakeEc2 ec2, string group) =>
+        ["audit", .. Target(server), "--aws-group", group, "--aws-region", "eu-west-1", "--aws-endpoint-url", ec2.Url.ToString(), "--no-probe", "--output", "json", "--fail-on", "never"];
+
+    public static async Task<string[]> FleetArgsAsync(IReadOnlyList<TestServer> servers, FakeEc2 ec2, string group, int parallel)
     {
         var inventory = new StringBuilder($"defaults:\n  aws_region: eu-west-1\n  aws_endpoint_url: {ec2.Url}\nservers:\n");
         foreach (var server in servers)
@@ -36,9 +71,15 @@ internal static class AuditBench
 
         var path = Path.Combine(servers[0].WorkDir, "fleet.yaml");
         await File.WriteAllTextAsync(path, inventory.ToString());
-        var watch = Stopwatch.StartNew();
-        await RunAsync(["audit", "--inventory", path, "--parallel", parallel.ToString(CultureInfo.InvariantCulture), "--no-probe", "--output", "json", "--fail-on", "never"]);
-        return watch.Elapsed;
+        return ["audit", "--inventory", path, "--parallel", parallel.ToString(CultureInfo.InvariantCulture), "--no-probe", "--output", "json", "--fail-on", "never"];
+    }
+
+    /// <summary>The machine's busy CPU time so far, all processes (from /proc/stat).</summary>
+    public static TimeSpan MachineCpu()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var ticks = new[] { 1, 2, 3, 6, 7, 8 }.Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
+        return TimeSpan.FromMilliseconds(ticks * 10); // USER_HZ is 100 on Linux
     }
 
     /// <summary>Parses a 10,000-rule iptables-save and evaluates every catalog port from the internet: the median of 15 warm runs.</summary>
