@@ -64,6 +64,8 @@ public static class FactsCollector
             IptablesSave6 = sections.Ok("ip6tables-save"),
             Iptables4 = sections.Ok("iptables-save") is { } s4 ? IptablesSaveParser.ParseFilterInput(s4) : null,
             Iptables6 = sections.Ok("ip6tables-save") is { } s6 ? IptablesSaveParser.ParseFilterInput(s6) : null,
+            IptablesLegacy4 = variant != "legacy" && sections.Ok("iptables-legacy-save") is { } l4 ? IptablesSaveParser.ParseFilterInput(l4) : null,
+            IptablesLegacy6 = variant != "legacy" && sections.Ok("ip6tables-legacy-save") is { } l6 ? IptablesSaveParser.ParseFilterInput(l6) : null,
             Nft4 = SafeNft(nft, IpFamily.IPv4, Skip),
             Nft6 = SafeNft(nft, IpFamily.IPv6, Skip),
             Csf = CsfState.Parse(sections.Text("csf")),

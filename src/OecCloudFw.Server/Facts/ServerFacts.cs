@@ -32,6 +32,11 @@ public sealed record ServerFacts
 
     public ChainRuleSet? Iptables6 { get; init; }
 
+    /// <summary>iptables-legacy's INPUT path per family when it has tables next to iptables-nft's; a packet passes both.</summary>
+    public ChainRuleSet? IptablesLegacy4 { get; init; }
+
+    public ChainRuleSet? IptablesLegacy6 { get; init; }
+
     /// <summary>"nf_tables" or "legacy".</summary>
     public string? IptablesVariant { get; init; }
 
@@ -65,7 +70,7 @@ public sealed record ServerFacts
         Sshd.Ports.Concat(SocketPorts).Concat(Connection is null ? [] : [Connection.ServerPort]).Distinct().Order().ToList();
 
     /// <summary>True when iptables' INPUT path filters anything (a DROP policy or a terminating drop) in either family.</summary>
-    public bool IptablesActive => Filters(Iptables4) || Filters(Iptables6);
+    public bool IptablesActive => Filters(Iptables4) || Filters(Iptables6) || Filters(IptablesLegacy4) || Filters(IptablesLegacy6);
 
     /// <summary>True when native nftables input chains filter anything.</summary>
     public bool NftActive => Filters(Nft4) || Filters(Nft6);

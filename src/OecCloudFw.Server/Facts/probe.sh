@@ -48,9 +48,16 @@ if have iptables; then
   # iptables-save's first line says "(nf_tables)" for iptables-nft; iptables-legacy has tables only when the
   # kernel lists legacy tables for this network namespace.
   section iptables-save iptables-save
+  legacy_default=no; case "$out" in ""|*"(nf_tables)"*) ;; *) legacy_default=yes ;; esac
   section ip6tables-save ip6tables-save
-  if have iptables-legacy-save && { slurp /proc/net/ip_tables_names /proc/net/ip6_tables_names; [ -n "$out" ]; }; then
-    section iptables-legacy-save iptables-legacy-save
+  # Legacy tables next to iptables-nft filter packets too (Docker installed against iptables-legacy, say).
+  if [ $legacy_default = no ]; then
+    if have iptables-legacy-save && slurp /proc/net/ip_tables_names && [ -n "$out" ]; then
+      section iptables-legacy-save iptables-legacy-save
+    fi
+    if have ip6tables-legacy-save && slurp /proc/net/ip6_tables_names && [ -n "$out" ]; then
+      section ip6tables-legacy-save ip6tables-legacy-save
+    fi
   fi
 fi
 if have nft; then

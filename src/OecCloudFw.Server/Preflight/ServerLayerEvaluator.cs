@@ -4,8 +4,8 @@ using OecCloudFw.Server.Facts;
 namespace OecCloudFw.Server.Preflight;
 
 /// <summary>
-/// Evaluates the server layer with each frontend's own semantics: the kernel's iptables chains (ufw's included),
-/// native nftables input chains by priority, and firewalld's zones. A packet gets in only if every one admits it.
+/// Evaluates the server layer with each frontend's own semantics: the kernel's iptables chains (ufw's included, and
+/// iptables-legacy's when it has tables next to iptables-nft), native nftables input chains by priority, and firewalld's zones. A packet gets in only if every one admits it.
 /// </summary>
 public static class ServerLayerEvaluator
 {
@@ -27,6 +27,19 @@ public static class ServerLayerEvaluator
             }
 
             admitEvidence = $"{name}: {verdict.Evidence}";
+        }
+
+        var legacy = source.Family == IpFamily.IPv4 ? facts.IptablesLegacy4 : facts.IptablesLegacy6;
+        if (legacy is not null && legacy.BaseChains.Count > 0)
+        {
+            components.Add("iptables-legacy");
+            var verdict = legacy.Evaluate(protocol, port, source);
+            if (!verdict.Admitted)
+            {
+                return new ServerVerdict(false, $"iptables-legacy: {verdict.Evidence}", components);
+            }
+
+            admitEvidence ??= $"iptables-legacy: {verdict.Evidence}";
         }
 
         var nft = source.Family == IpFamily.IPv4 ? facts.Nft4 : facts.Nft6;

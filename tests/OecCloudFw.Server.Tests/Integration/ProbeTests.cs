@@ -30,6 +30,15 @@ public sealed class ProbeTests
         var legacy = ProbeSections.Parse((await shell.RunScriptAsync(FactsCollector.ProbeScript, Ct)).Stdout);
         Assert.Equal("nf_tables", FactsCollector.Parse(legacy).IptablesVariant);
         Assert.Contains("--dport 9 -j ACCEPT", legacy.Ok("iptables-legacy-save"), StringComparison.Ordinal);
+
+        // A legacy DROP filters packets as much as an nft one: the server layer says so, naming it.
+        await server.ExecAsync("iptables-legacy -A INPUT -p tcp --dport 5432 -j DROP", Ct);
+        var mixed = await FactsCollector.CollectAsync(shell, Ct);
+        var blocked = Preflight.ServerLayerEvaluator.Evaluate(mixed, Core.Net.Protocol.Tcp, 5432, Core.Net.Cidr.AnyIPv4);
+        Assert.False(blocked.Admitted);
+        Assert.StartsWith("iptables-legacy:", blocked.Evidence, StringComparison.Ordinal);
+        Assert.True(Preflight.ServerLayerEvaluator.Evaluate(mixed, Core.Net.Protocol.Tcp, 22, Core.Net.Cidr.AnyIPv4).Admitted);
+        Assert.True(mixed.IptablesActive);
     }
 
     [Fact]
