@@ -15,6 +15,9 @@ public static class FactsCollector
         return reader.ReadToEnd();
     });
 
+    /// <summary>The probe's iptables-save sections: where ufw's chains show when it is loaded.</summary>
+    private static readonly string[] SaveSections = ["iptables-save", "ip6tables-save", "iptables-legacy-save", "ip6tables-legacy-save"];
+
     public static string ProbeScript => Probe.Value;
 
     public static async Task<ServerFacts> CollectAsync(IServerShell shell, CancellationToken cancellationToken = default)
@@ -53,7 +56,7 @@ public static class FactsCollector
             UfwInit = sections.Ok("ufw-init") is { Length: > 0 } init ? init.Trim() : null,
             Ufw = commands.Contains("ufw")
                 ? UfwState.FromFiles(sections.Ok("ufw-conf"), sections.Ok("ufw-defaults"), sections.Ok("ufw-user-rules"),
-                    UfwState.ChainsIn(sections.Ok("iptables-save")) || UfwState.ChainsIn(sections.Ok("ip6tables-save")))
+                    SaveSections.Any(n => UfwState.ChainsIn(sections.Ok(n))))
                 : null,
             FirewalldRunning = firewalldRunning,
             FirewalldDefaultZone = zonesText?.Split('\n').FirstOrDefault()?.Trim(),

@@ -12,7 +12,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 # slurp FILE...: the files' text into $out without a process; rc 1 when none is readable.
 slurp() { out=""; rc=1; for f in "$@"; do [ -r "$f" ] || continue; rc=0; while IFS= read -r l || [ -n "$l" ]; do out="$out$l$nl"; done < "$f"; done; return $rc; }
 # running NAME: true when a process of that name (its comm) runs; reads /proc, no pgrep.
-running() { for c in /proc/[0-9]*/comm; do read -r n < "$c" 2>/dev/null && [ "$n" = "$1" ] && return 0; done; return 1; }
+running() { for c in /proc/[0-9]*/comm; do read -r n 2>/dev/null < "$c" && [ "$n" = "$1" ] && return 0; done; return 1; }
 
 slurp /etc/os-release; put os-release $rc "$out"
 uid=""; while read -r k v _; do [ "$k" = "Uid:" ] && uid=$v && break; done < /proc/self/status
