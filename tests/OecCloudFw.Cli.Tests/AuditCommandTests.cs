@@ -33,6 +33,10 @@ public sealed class AuditCommandTests : IAsyncLifetime
         json.RootElement.GetProperty("findings").EnumerateArray()
             .Select(f => (f.GetProperty("id").GetString()!, f.GetProperty("severity").GetString()!, f.GetProperty("message").GetString()!)).ToList();
 
+    internal static List<string> Fixes(JsonDocument json, string id) =>
+        json.RootElement.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("id").GetString() == id)
+            .GetProperty("fixes").EnumerateArray().Select(f => f.GetString()!).ToList();
+
     private static JsonElement Port(JsonDocument json, int port) =>
         json.RootElement.GetProperty("ports").EnumerateArray().Single(p => p.GetProperty("port").GetInt32() == port);
 
@@ -51,6 +55,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
 
         Assert.Equal(1, exit);
         Assert.Contains("OECFW-NO-FIREWALL", ids);
+        Assert.Equal([$"oec-cloudfw server configure --host {server.Address}"], Fixes(before, "OECFW-NO-FIREWALL"));
         Assert.Contains(Findings(before), f => f.Id == "OECFW-PORT-INTERNET" && f.Severity == "critical" && f.Message.StartsWith("PostgreSQL (5432)", StringComparison.Ordinal));
         Assert.Equal("open", Port(before, 5432).GetProperty("probe").GetString());
         Assert.Equal("closed", Port(before, 8069).GetProperty("probe").GetString());

@@ -56,5 +56,10 @@ public sealed class AuditDiscoveryTests
         Assert.Equal(0, run.ExitCode);
         using var json = JsonDocument.Parse(run.Output);
         Assert.False(json.RootElement.TryGetProperty("cloudLayer", out var cloud) && cloud.ValueKind != JsonValueKind.Null);
+
+        // Every fix for this machine is a --local command (the tests never touch this machine's firewall: it has none).
+        var fixes = json.RootElement.GetProperty("findings").EnumerateArray().SelectMany(f => f.GetProperty("fixes").EnumerateArray()).Select(f => f.GetString()!).ToList();
+        Assert.Contains("oec-cloudfw server configure --local", AuditCommandTests.Fixes(json, "OECFW-NO-FIREWALL"));
+        Assert.DoesNotContain(fixes, f => f.Contains("--host", StringComparison.Ordinal));
     }
 }

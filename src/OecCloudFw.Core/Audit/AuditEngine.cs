@@ -147,7 +147,7 @@ public static class AuditEngine
         if (!serverLayer.Filters)
         {
             yield return new Finding(FindingIds.NoFirewall, Severity.Warning, $"no firewall is active on {server}: the cloud layer is the only defense",
-                "no UFW, firewalld, iptables or nftables rule filters input", [$"oec-cloudfw server configure --host {server}"]);
+                "no UFW, firewalld, iptables or nftables rule filters input", fixes("server", PortCatalog.Ssh, []));
         }
 
         foreach (var sshPort in host.SshPorts)
@@ -190,7 +190,7 @@ public static class AuditEngine
         if (host.CsfActive && host.DockerHost)
         {
             yield return new Finding(FindingIds.CsfOnDocker, Severity.Critical, "CSF/LFD is active on a Docker host: it interferes with Docker's iptables rules",
-                "csf present and enabled; docker present", [$"oec-cloudfw server configure --host {server} (runs csf -x and switches to UFW)"]);
+                "csf present and enabled; docker present", [.. fixes("server", PortCatalog.Ssh, []).Select(f => $"{f} (runs csf -x and switches to UFW)")]);
         }
     }
 }
