@@ -39,7 +39,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         var cloudPlan = PlanCloud(cloud);
         var name = ssh?.Host ?? Environment.MachineName;
 
-        var factsTask = ReadFactsAsync(target, cancellationToken);
+        var factsTask = ReadFactsAsync(ssh, cancellationToken);
         var cloudTask = cloudPlan?.Read() ?? Task.FromResult<ILayerView>(null!);
         await Task.WhenAll(factsTask, cloudTask);
         var facts = await factsTask;
@@ -90,10 +90,10 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         return cloud;
     }
 
-    private async Task<ServerFacts> ReadFactsAsync(ServerTarget target, CancellationToken cancellationToken)
+    /// <summary>Connects with the options the target was validated into (null: this machine) and runs the probe.</summary>
+    private static async Task<ServerFacts> ReadFactsAsync(SshConnectionOptions? ssh, CancellationToken cancellationToken)
     {
-        // The same environment that validated the target (HOME, --password-env) is the one used to connect.
-        await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
+        await using IServerShell shell = ssh is null ? new LocalShell() : await SshShell.ConnectAsync(ssh, cancellationToken);
         return await FactsCollector.CollectAsync(shell, cancellationToken);
     }
 

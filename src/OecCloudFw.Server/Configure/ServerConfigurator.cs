@@ -20,8 +20,8 @@ public sealed class ServerConfigurator(IServerShell shell, TimeProvider time)
     {
         var facts = await FactsCollector.CollectAsync(shell, cancellationToken);
         var serverPolicy = ServerPolicy.For(policy, facts);
-        var before = Preflight(facts, policy, backend);
         var plan = ConfigurePlanner.Plan(facts, serverPolicy, backend);
+        var before = PreflightCheck.Evaluate(shell.Target, facts, serverPolicy, [.. plan.AllCommands]);
         if (dryRun)
         {
             return new ConfigureResult(plan, true, null, "dry run: nothing was changed", before, null);
@@ -52,10 +52,9 @@ public sealed class ServerConfigurator(IServerShell shell, TimeProvider time)
         return new ConfigureResult(plan, false, outcome, detail, before, after);
     }
 
-    private PreflightReport Preflight(ServerFacts facts, FirewallPolicy policy, string? backend = null)
+    private PreflightReport Preflight(ServerFacts facts, FirewallPolicy policy)
     {
         var serverPolicy = ServerPolicy.For(policy, facts);
-        var plan = ConfigurePlanner.Plan(facts, serverPolicy, backend);
-        return PreflightCheck.Evaluate(shell.Target, facts, serverPolicy, [.. plan.AllCommands]);
+        return PreflightCheck.Evaluate(shell.Target, facts, serverPolicy, [.. ConfigurePlanner.Plan(facts, serverPolicy, null).AllCommands]);
     }
 }

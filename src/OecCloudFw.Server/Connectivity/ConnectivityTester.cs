@@ -110,16 +110,17 @@ public static class ConnectivityTester
     public static async Task<ConnectivityCheck> TlsAsync(string host, string? domain, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var name = domain ?? host;
-        var state = await TcpAsync(host, 443, timeout, cancellationToken);
-        if (state != "connected")
+        // One connection: the TCP connect that tells open from refused or filtered is the one TLS runs over.
+        var (reachability, connected) = await Audit.TcpProber.OpenAsync(host, 443, timeout, cancellationToken);
+        if (connected is null)
         {
-            return new ConnectivityCheck("runner", "HTTPS 443", false, state, state == "refused"
-                ? "Connection refused on 443: no web server is running: check Traefik: docker ps | grep traefik"
-                : "Connection timed out on 443: the firewall blocks it (check both the cloud and the server level), or the server is not reachable");
+            return new ConnectivityCheck("runner", "HTTPS 443", false, reachability == Core.Audit.Reachability.Closed ? "refused" : "timed out",
+                reachability == Core.Audit.Reachability.Closed
+                    ? "Connection refused on 443: no web server is running: check Traefik: docker ps | grep traefik"
+                    : "Connection timed out on 443: the firewall blocks it (check both the cloud and the server level), or the server is not reachable");
         }
 
-        using var client = new TcpClient();
-        await client.ConnectAsync(host, 443, cancellationToken);
+        using var client = connected;
         SslPolicyErrors errors = SslPolicyErrors.None;
         await using var tls = new SslStream(client.GetStream(), false, (_, _, _, e) =>
         {

@@ -64,7 +64,6 @@ public static class FactsCollector
             FirewalldServicePorts = FirewalldZone.ParseServicePorts(sections.Ok("firewalld-services")),
             IptablesVariant = variant,
             IptablesSave4 = sections.Ok("iptables-save"),
-            IptablesSave6 = sections.Ok("ip6tables-save"),
             Iptables4 = sections.Ok("iptables-save") is { } s4 ? IptablesSaveParser.ParseFilterInput(s4) : null,
             Iptables6 = sections.Ok("ip6tables-save") is { } s6 ? IptablesSaveParser.ParseFilterInput(s6) : null,
             IptablesLegacy4 = variant != "legacy" && sections.Ok("iptables-legacy-save") is { } l4 ? IptablesSaveParser.ParseFilterInput(l4) : null,

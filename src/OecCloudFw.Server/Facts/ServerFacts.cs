@@ -40,9 +40,8 @@ public sealed record ServerFacts
     /// <summary>"nf_tables" or "legacy".</summary>
     public string? IptablesVariant { get; init; }
 
+    /// <summary>The IPv4 iptables-save text, for the tables other than filter INPUT (Docker's nat PREROUTING and DOCKER-USER).</summary>
     public string? IptablesSave4 { get; init; }
-
-    public string? IptablesSave6 { get; init; }
 
     /// <summary>Native nftables input chains per family (iptables-nft's and firewalld's tables excluded).</summary>
     public ChainRuleSet? Nft4 { get; init; }

@@ -79,7 +79,7 @@ internal static class RollbackScripts
             """);
         foreach (var command in commands)
         {
-            script.Append("( ").Append(command).Append(" ) || fail ").Append(ShellQuoteCommand(command)).Append('\n');
+            script.Append("( ").Append(command).Append(" ) || fail ").Append(Shells.ShellQuote.Quote(command)).Append('\n');
         }
 
         script.Append("touch \"$D/applied\"\n");
@@ -97,6 +97,4 @@ internal static class RollbackScripts
           echo {TooLateMarker}; cat "$D/result" 2>/dev/null
         fi
         """;
-
-    private static string ShellQuoteCommand(string command) => Shells.ShellQuote.Quote(command);
 }
