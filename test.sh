@@ -11,7 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # The server-layer tests run real sshd, ufw, firewalld, iptables and nftables inside network namespaces.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   need=""
-  for p in openssh-server openssh-client ufw iptables nftables firewalld sudo dbus iproute2 dpkg-dev procps; do
+  for p in openssh-server openssh-client ufw iptables nftables firewalld ipset psmisc python3 sudo dbus iproute2 dpkg-dev procps; do
     dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
   done
   if [ -n "$need" ]; then
@@ -31,12 +31,13 @@ if [ ! -s artifacts/sarif-schema/sarif-2.1.0-rtm.5.json ] && command -v npm >/de
   rm -rf "$tmp"
 fi
 # Test servers left by an interrupted run (tests tear down their own even when they fail).
-for ns in $(ip netns list 2>/dev/null | awk '/^cfwtest[0-9]+/ {print $1}'); do
+for ns in $(ip netns list 2>/dev/null | awk '/^cfw(test|cli)[0-9]+/ {print $1}'); do
   ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
   ip netns del "$ns" 2>/dev/null
 done
 
 log=$(mktemp)
+rm -rf artifacts/differential
 trap 'rm -f "$log"' EXIT
 
 dotnet test --solution OecCloudFw.sln -c Release 2>&1 | tee "$log"
@@ -55,6 +56,8 @@ fi
 if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
   failed=1
 fi
+# The kernel-oracle figures: rulesets, SYN checks, disagreements, the seed to replay (OECFW_DIFF_SEED).
+cat artifacts/differential/*.txt 2>/dev/null
 line="${passed:-0} passed, ${failed:-0} failed"
 if [ "${skipped:-0}" -gt 0 ]; then
   line="$line, ${skipped} skipped"

@@ -9,7 +9,13 @@ public static class AuditDocuments
     public static object Json(AuditReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        static object? Verdict(LayerVerdict? v) => v is null ? null : new { admitted = v.Admitted, evidence = v.Evidence };
+        // admitted is true or false when the layer decides, null when the verdict is indeterminate (verdict says which).
+        static object? Verdict(LayerVerdict? v) => v is null ? null : new
+        {
+            admitted = v.Indeterminate ? (bool?)null : v.Admitted,
+            verdict = v.Decision.ToString().ToLowerInvariant(),
+            evidence = v.Evidence,
+        };
         return new
         {
             schema = "oec-cloudfw/audit/v1",
@@ -25,7 +31,13 @@ public static class AuditDocuments
                 wanted = p.Port.Wanted,
                 sources = p.Port.Sources.Select(s => s.ToString()),
                 cloud = new { fromInternet = Verdict(p.CloudFromInternet), fromSources = Verdict(p.CloudFromSources) },
-                server = new { fromInternetIpv4 = Verdict(p.ServerFromInternetV4), fromInternetIpv6 = Verdict(p.ServerFromInternetV6), fromSources = Verdict(p.ServerFromSources) },
+                server = new
+                {
+                    fromInternetIpv4 = Verdict(p.ServerFromInternetV4),
+                    fromInternetIpv6 = Verdict(p.ServerFromInternetV6),
+                    fromSources = Verdict(p.ServerFromSources),
+                    fromVantage = Verdict(p.ServerFromVantage),
+                },
                 listening = p.Listening,
                 probe = p.Probe.ToString().ToLowerInvariant(),
                 openToInternet = p.OpenToInternet,

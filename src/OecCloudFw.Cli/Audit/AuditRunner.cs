@@ -51,7 +51,9 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
             : new Dictionary<int, Reachability>();
         var serverView = new ServerLayerView(facts);
         var vantage = ssh is null ? "local: the server audited itself (no network probe)" : probe ? $"probes from {Environment.MachineName} to {ssh.Host}" : "not probed (--no-probe)";
-        var report = AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, serverView, cloudPlan), vantage);
+        // The self-check compares the model with the probe for the address the server sees this machine as.
+        var vantageSource = ssh is not null && probe && facts.Connection is { } connection && Cidr.TryParse(connection.ClientAddress, out var client) ? client : null;
+        var report = AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, serverView, cloudPlan), vantage, vantageSource);
         if (ssh is null || !probe)
         {
             return report;

@@ -139,7 +139,7 @@ public sealed class HumanRenderer(IAnsiConsole console)
             foreach (var source in port.Sources)
             {
                 table.AddRow(port.Ports.ToString(), Markup.Escape(port.Comment), source.Source.ToString(),
-                    source.Verdict.Admitted ? "[green]yes[/]" : "[red]no[/]", Markup.Escape(source.Verdict.Evidence));
+                    source.Verdict.Indeterminate ? "[yellow]indeterminate[/]" : source.Verdict.Admitted ? "[green]yes[/]" : "[red]no[/]", Markup.Escape(source.Verdict.Evidence));
             }
         }
 
@@ -194,7 +194,7 @@ public sealed class HumanRenderer(IAnsiConsole console)
     {
         ArgumentNullException.ThrowIfNull(report);
         console.MarkupLine(Markup.Escape($"{report.Server}: cloud layer {report.CloudLayer ?? "none given"}, server layer {report.ServerLayer}; {report.Vantage}"));
-        static string Mark(OecCloudFw.Core.Audit.LayerVerdict? v) => v is null ? "-" : v.Admitted ? "[green]open[/]" : "[grey]closed[/]";
+        static string Mark(OecCloudFw.Core.Audit.LayerVerdict? v) => v is null ? "-" : v.Indeterminate ? "[yellow]indeterminate[/]" : v.Admitted ? "[green]open[/]" : "[grey]closed[/]";
         var table = new Table().AddColumns("Port", "What", "Policy", "Cloud (internet)", "Cloud (policy sources)", "Server IPv4", "Server IPv6", "Listening", "Probe");
         foreach (var row in report.Ports)
         {

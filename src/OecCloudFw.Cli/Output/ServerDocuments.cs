@@ -23,7 +23,13 @@ public static class ServerDocuments
                 comment = p.Comment,
                 ssh = p.IsSsh,
                 admitted = p.Admitted,
-                sources = p.Sources.Select(s => new { source = s.Source.ToString(), admitted = s.Verdict.Admitted, evidence = s.Verdict.Evidence }),
+                sources = p.Sources.Select(s => new
+                {
+                    source = s.Source.ToString(),
+                    admitted = s.Verdict.Indeterminate ? (bool?)null : s.Verdict.Admitted,
+                    verdict = s.Verdict.Decision.ToString().ToLowerInvariant(),
+                    evidence = s.Verdict.Evidence,
+                }),
             }),
             reasons = report.Reasons,
             configureActions = report.ConfigureActions,

@@ -17,6 +17,7 @@ public static class AuditEngine
     /// <param name="probes">Live TCP probes from the runner, by port.</param>
     /// <param name="fixes">Fix commands for a port, per layer ("cloud" or "server").</param>
     /// <param name="vantage">Where the probes came from.</param>
+    /// <param name="vantageSource">The address the server sees the probes come from (the SSH client's), for the self-check.</param>
     public static AuditReport Run(
         string server,
         IReadOnlyList<AuditPort> ports,
@@ -25,7 +26,8 @@ public static class AuditEngine
         HostFacts host,
         IReadOnlyDictionary<int, Reachability> probes,
         Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes,
-        string vantage)
+        string vantage,
+        Cidr? vantageSource = null)
     {
         ArgumentNullException.ThrowIfNull(ports);
         ArgumentNullException.ThrowIfNull(serverLayer);
@@ -46,8 +48,13 @@ public static class AuditEngine
                 serverLayer.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv6),
                 serverLayer.Evaluate(Protocol.Tcp, port.Port, probeSource),
                 host.ListeningPublic.Contains(port.Port),
-                probes.GetValueOrDefault(port.Port, Reachability.NotProbed));
+                probes.GetValueOrDefault(port.Port, Reachability.NotProbed))
+            {
+                ServerFromVantage = vantageSource is null ? null : serverLayer.Evaluate(Protocol.Tcp, port.Port, vantageSource),
+            };
             rows.Add(row);
+            findings.AddRange(Indeterminate(server, cloud, serverLayer, row));
+            findings.AddRange(SelfCheck(cloud, serverLayer, row, host, vantageSource));
             findings.AddRange(PortFindings(server, cloud, serverLayer, row, host, fixes));
         }
 
@@ -63,18 +70,19 @@ public static class AuditEngine
         if (port.Wanted)
         {
             // Required (or wanted) ports must get through every layer from the sources the policy names.
-            if (cloud is not null && row.CloudFromSources is { Admitted: false } c)
+            if (cloud is not null && row.CloudFromSources is { Refused: true } c)
             {
                 yield return Blocked(port, label, cloud.Name, c.Evidence, fixes("cloud", port.Port, port.Sources));
             }
 
-            if (!row.ServerFromSources.Admitted)
+            if (row.ServerFromSources.Refused)
             {
                 yield return Blocked(port, label, serverLayer.Name, row.ServerFromSources.Evidence, fixes("server", port.Port, port.Sources));
             }
 
             var restricted = port.Sources.All(s => !s.IsInternet);
-            if (restricted && cloud is not null && row.CloudFromInternet is { } ci && ci.Admitted != row.ServerFromInternetV4.Admitted && serverLayer.Filters)
+            if (restricted && cloud is not null && row.CloudFromInternet is { Indeterminate: false } ci && !row.ServerFromInternetV4.Indeterminate &&
+                ci.Admitted != row.ServerFromInternetV4.Admitted && serverLayer.Filters)
             {
                 var open = ci.Admitted ? cloud.Name : serverLayer.Name;
                 var closed = ci.Admitted ? serverLayer.Name : cloud.Name;
@@ -108,7 +116,8 @@ public static class AuditEngine
             }
         }
 
-        if (!port.Wanted && cloud is not null && row.CloudFromInternet is { } cloudVerdict && cloudVerdict.Admitted != row.ServerFromInternetV4.Admitted)
+        if (!port.Wanted && cloud is not null && row.CloudFromInternet is { Indeterminate: false } cloudVerdict && !row.ServerFromInternetV4.Indeterminate &&
+            cloudVerdict.Admitted != row.ServerFromInternetV4.Admitted)
         {
             var open = cloudVerdict.Admitted ? cloud.Name : serverLayer.Name;
             var closed = cloudVerdict.Admitted ? serverLayer.Name : cloud.Name;
@@ -118,7 +127,8 @@ public static class AuditEngine
                 fixes(cloudVerdict.Admitted ? "cloud-close" : "server-close", port.Port, []));
         }
 
-        if (serverLayer.Filters && row.ServerFromInternetV4.Admitted != row.ServerFromInternetV6.Admitted && (port.Wanted && port.Sources.Any(s => s.IsInternet) || !port.Wanted))
+        if (serverLayer.Filters && !row.ServerFromInternetV4.Indeterminate && !row.ServerFromInternetV6.Indeterminate &&
+            row.ServerFromInternetV4.Admitted != row.ServerFromInternetV6.Admitted && (port.Wanted && port.Sources.Any(s => s.IsInternet) || !port.Wanted))
         {
             var (open, closed) = row.ServerFromInternetV4.Admitted ? ("IPv4", "IPv6") : ("IPv6", "IPv4");
             yield return new Finding(FindingIds.FamilyMismatch, port.Wanted ? Severity.Warning : Severity.Critical,
@@ -126,12 +136,68 @@ public static class AuditEngine
                 $"IPv4: {row.ServerFromInternetV4.Evidence}; IPv6: {row.ServerFromInternetV6.Evidence}", fixes(port.Wanted ? "server" : "server-close", port.Port, port.Sources));
         }
 
-        foreach (var (published, _, evidence) in host.DockerPublished.Where(d => d.Port == port.Port && d.ExposedByForwardPath && !row.ServerFromInternetV4.Admitted))
+        foreach (var (published, _, evidence) in host.DockerPublished.Where(d => d.Port == port.Port && d.ExposedByForwardPath && row.ServerFromInternetV4.Refused))
         {
             yield return new Finding(FindingIds.DockerBypass, published == PortCatalog.PostgreSql ? Severity.Critical : Severity.Warning,
                 $"{label} is published by Docker and reachable from the internet although {serverLayer.Name} refuses it: Docker's DNAT bypasses the INPUT chain, and DOCKER-USER does not filter it",
                 evidence,
                 [$"iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport {published} -j DROP (or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})", .. fixes("cloud-close", published, [])]);
+        }
+    }
+
+    /// <summary>A verdict the tool could not decide is said, with the rule that made it so: never a silent allow or deny.</summary>
+    private static IEnumerable<Finding> Indeterminate(string server, ILayerView? cloud, ILayerView serverLayer, PortAssessment row)
+    {
+        var label = $"{row.Port.Name} ({row.Port.Port})";
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (layer, what, verdict) in new (ILayerView? Layer, string What, LayerVerdict? Verdict)[]
+                 {
+                     (cloud, "from the internet", row.CloudFromInternet), (cloud, "from the policy's sources", row.CloudFromSources),
+                     (serverLayer, "from the internet over IPv4", row.ServerFromInternetV4), (serverLayer, "from the internet over IPv6", row.ServerFromInternetV6),
+                     (serverLayer, "from the policy's sources", row.ServerFromSources),
+                 })
+        {
+            if (layer is null || verdict is not { Indeterminate: true } || !seen.Add(verdict.Evidence))
+            {
+                continue;
+            }
+
+            yield return new Finding(FindingIds.Indeterminate, row.Port.IsSsh || row.Port.Required ? Severity.Warning : Severity.Info,
+                $"whether {layer.Name} admits {label} {what} on {server} cannot be decided: a rule on the packet's path has a match the tool does not model",
+                verdict.Evidence, []);
+        }
+    }
+
+    /// <summary>
+    /// The model checked against the network: for the probe's own address, a port the model admits (with a listener)
+    /// must connect, and one it refuses must not.
+    /// </summary>
+    private static IEnumerable<Finding> SelfCheck(ILayerView? cloud, ILayerView serverLayer, PortAssessment row, HostFacts host, Cidr? vantageSource)
+    {
+        if (vantageSource is null || row.ServerFromVantage is not { Indeterminate: false } model || row.Probe == Reachability.NotProbed)
+        {
+            yield break;
+        }
+
+        var cloudVerdict = cloud?.Evaluate(Protocol.Tcp, row.Port.Port, vantageSource);
+        if (cloudVerdict is { Admitted: false })
+        {
+            yield break;
+        }
+
+        var forwarded = host.DockerPublished.Any(d => d.Port == row.Port.Port);
+        var label = $"{row.Port.Name} ({row.Port.Port})";
+        if (model.Admitted && row.Listening && row.Probe == Reachability.Filtered)
+        {
+            yield return new Finding(FindingIds.ModelProbeMismatch, Severity.Warning,
+                $"{serverLayer.Name} admits {label} from {vantageSource} by the model, but the probe from there got no answer: the model and the network disagree",
+                $"model: {model.Evidence}; probe: filtered", []);
+        }
+        else if (model.Refused && row.Probe == Reachability.Open && !forwarded)
+        {
+            yield return new Finding(FindingIds.ModelProbeMismatch, Severity.Warning,
+                $"{serverLayer.Name} refuses {label} from {vantageSource} by the model, but the probe from there connected: the model and the network disagree",
+                $"model: {model.Evidence}; probe: open", []);
         }
     }
 
@@ -153,7 +219,7 @@ public static class AuditEngine
         foreach (var sshPort in host.SshPorts)
         {
             var row = rows.FirstOrDefault(r => r.Port.Port == sshPort);
-            var admitted = row is not null && row.ServerFromSources.Admitted && (row.CloudFromSources?.Admitted ?? true);
+            var admitted = row is not null && !row.ServerFromSources.Refused && row.CloudFromSources?.Refused != true;
             var other = rows.FirstOrDefault(r => r.Port.Port != sshPort && r.Port.Port == PortCatalog.Ssh && r.ServerFromInternetV4.Admitted && (r.CloudFromInternet?.Admitted ?? true));
             if (!admitted && other is not null)
             {

@@ -42,6 +42,12 @@ public static class FindingIds
     /// <summary>A Docker-published port bypasses the INPUT chain (and UFW): DNAT in nat PREROUTING, an open DOCKER-USER.</summary>
     public const string DockerBypass = "OECFW-DOCKER-BYPASS";
 
+    /// <summary>A layer's verdict for a port is indeterminate: a rule on the packet's path has a match the tool does not model.</summary>
+    public const string Indeterminate = "OECFW-INDETERMINATE";
+
+    /// <summary>The model's verdict for the probe's own address disagrees with what the live probe saw.</summary>
+    public const string ModelProbeMismatch = "OECFW-MODEL-PROBE-MISMATCH";
+
     /// <summary>A port is admitted but nothing listens on it: connections are refused.</summary>
     public const string NotListening = "OECFW-NOT-LISTENING";
 }

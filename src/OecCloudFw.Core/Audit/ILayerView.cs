@@ -1,4 +1,5 @@
 using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Rules;
 
 namespace OecCloudFw.Core.Audit;
 
@@ -14,5 +15,17 @@ public interface ILayerView
     LayerVerdict Evaluate(Protocol protocol, int port, Cidr source);
 }
 
-/// <summary>A layer's answer for one packet.</summary>
-public sealed record LayerVerdict(bool Admitted, string Evidence);
+/// <summary>A layer's answer for one packet: admitted, refused, or indeterminate (the evidence names the rule the tool does not model).</summary>
+public sealed record LayerVerdict(Decision Decision, string Evidence)
+{
+    public LayerVerdict(bool admitted, string evidence)
+        : this(admitted ? Decision.Admitted : Decision.Refused, evidence)
+    {
+    }
+
+    public bool Admitted => Decision == Decision.Admitted;
+
+    public bool Refused => Decision == Decision.Refused;
+
+    public bool Indeterminate => Decision == Decision.Indeterminate;
+}

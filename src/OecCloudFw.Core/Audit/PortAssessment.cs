@@ -11,6 +11,9 @@ public sealed record PortAssessment(
     bool Listening,
     Reachability Probe)
 {
+    /// <summary>The server layer's verdict for the address the probes came from, as the server sees it; null when unknown.</summary>
+    public LayerVerdict? ServerFromVantage { get; init; }
+
     /// <summary>Admitted from the internet end to end (IPv4), through every layer there is.</summary>
     public bool OpenToInternet => (CloudFromInternet?.Admitted ?? true) && ServerFromInternetV4.Admitted;
 }

@@ -79,9 +79,11 @@ public static class HostFactsReader
         }
 
         var result = new List<(int, bool, string)>();
-        foreach (var rule in docker.Rules.Where(r => r.Text.Contains("-j DNAT", StringComparison.Ordinal) && r.Ports is { Count: > 0 }))
+        foreach (var rule in docker.Rules.Where(r => r.Text.Contains("-j DNAT", StringComparison.Ordinal)))
         {
-            foreach (var port in rule.Ports!.Where(p => p.IsSingle).Select(p => p.From))
+            var ports = rule.Matches.OfType<AllOf>().SelectMany(a => a.Parts).Concat(rule.Matches).OfType<PortMatch>()
+                .Where(m => m.Field == PortField.Destination && !m.Negated).SelectMany(m => m.Ranges);
+            foreach (var port in ports.Where(p => p.IsSingle).Select(p => p.From))
             {
                 // Forwarded packets never see INPUT; only DOCKER-USER (then Docker's own accept) decides.
                 // DOCKER-USER is a user chain: falling off its end returns to Docker's accept, as "policy ACCEPT" here.

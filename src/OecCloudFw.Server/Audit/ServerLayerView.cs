@@ -15,6 +15,6 @@ public sealed class ServerLayerView(ServerFacts facts) : ILayerView
     public LayerVerdict Evaluate(Protocol protocol, int port, Cidr source)
     {
         var verdict = ServerLayerEvaluator.Evaluate(facts, protocol, port, source);
-        return new LayerVerdict(verdict.Admitted, verdict.Evidence);
+        return new LayerVerdict(verdict.Decision, verdict.Evidence);
     }
 }

@@ -42,11 +42,11 @@ public static class FactsCollector
         var firewalldRunning = sections.Ok("firewalld-state")?.Trim() == "running";
         var zonesText = sections.Ok("firewalld-zones");
 
-        // Tables that are evaluated another way: iptables-nft's own tables and firewalld's.
+        // Tables that are evaluated another way: iptables-nft's own (from iptables-save, with their ipsets).
         bool Skip(string family, string table) =>
-            (variant == "nf_tables" && family is "ip" or "ip6" && table is "filter" or "nat" or "mangle" or "raw" or "security") ||
-            table == "firewalld";
+            variant == "nf_tables" && family is "ip" or "ip6" && table is "filter" or "nat" or "mangle" or "raw" or "security";
         var nft = sections.Ok("nft");
+        var sets = IpSet.Parse(sections.Ok("ipset"));
         return new ServerFacts
         {
             Os = OsInfo.Parse(sections.Ok("os-release"), commands),
@@ -64,13 +64,15 @@ public static class FactsCollector
             FirewalldServicePorts = FirewalldZone.ParseServicePorts(sections.Ok("firewalld-services")),
             IptablesVariant = variant,
             IptablesSave4 = sections.Ok("iptables-save"),
-            Iptables4 = sections.Ok("iptables-save") is { } s4 ? IptablesSaveParser.ParseFilterInput(s4) : null,
-            Iptables6 = sections.Ok("ip6tables-save") is { } s6 ? IptablesSaveParser.ParseFilterInput(s6) : null,
-            IptablesLegacy4 = variant != "legacy" && sections.Ok("iptables-legacy-save") is { } l4 ? IptablesSaveParser.ParseFilterInput(l4) : null,
-            IptablesLegacy6 = variant != "legacy" && sections.Ok("ip6tables-legacy-save") is { } l6 ? IptablesSaveParser.ParseFilterInput(l6) : null,
+            Iptables4 = sections.Ok("iptables-save") is { } s4 ? IptablesSaveParser.ParseInputPath(s4, sets) : null,
+            Iptables6 = sections.Ok("ip6tables-save") is { } s6 ? IptablesSaveParser.ParseInputPath(s6, sets) : null,
+            IptablesLegacy4 = variant != "legacy" && sections.Ok("iptables-legacy-save") is { } l4 ? IptablesSaveParser.ParseInputPath(l4, sets) : null,
+            IptablesLegacy6 = variant != "legacy" && sections.Ok("ip6tables-legacy-save") is { } l6 ? IptablesSaveParser.ParseInputPath(l6, sets) : null,
             Nft4 = SafeNft(nft, IpFamily.IPv4, Skip),
             Nft6 = SafeNft(nft, IpFamily.IPv6, Skip),
             Csf = CsfState.Parse(sections.Text("csf")),
+            Network = ServerNetwork.Parse(sections.Ok("addresses"), sections.Ok("routes4"), sections.Ok("routes6")),
+            FirewalldInKernelRuleset = firewalldRunning && NftRulesetParser.HasTable(nft, "firewalld"),
             Sshd = SshdSettings.Parse(sections.Ok("sshd-t")),
             SocketPorts = SshdSettings.ParseSocketPorts(sections.Ok("ssh-socket")),
             Listening = ListeningSocket.Parse(sections.Ok("listening")),

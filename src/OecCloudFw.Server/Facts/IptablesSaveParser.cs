@@ -1,46 +1,124 @@
+using System.Globalization;
+using System.Net;
 using System.Text;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Rules.Chains;
 
 namespace OecCloudFw.Server.Facts;
 
-/// <summary>Parses the <c>*filter</c> table of <c>iptables-save</c> / <c>ip6tables-save</c> into chains (pure).</summary>
+/// <summary>
+/// Parses <c>iptables-save</c> / <c>ip6tables-save</c> into the chains a new inbound packet crosses (pure). Every match
+/// is modelled for the first packet of a new connection (see <see cref="IptablesMatchParser"/>); one the parser does
+/// not know stays in the rule as an unknown match, so the verdict turns indeterminate instead of guessing.
+/// </summary>
 public static class IptablesSaveParser
 {
     private static readonly HashSet<string> Builtins = ["INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING"];
 
     /// <summary>Targets that do not decide the packet's fate; evaluation continues after them.</summary>
     private static readonly HashSet<string> NonTerminating =
-        ["LOG", "NFLOG", "ULOG", "MARK", "CONNMARK", "CT", "NOTRACK", "TRACE", "AUDIT", "SET", "TCPMSS", "CHECKSUM", "DSCP", "TOS", "TEE", "DNAT", "SNAT", "MASQUERADE", "REDIRECT"];
+        ["LOG", "NFLOG", "ULOG", "MARK", "CONNMARK", "CT", "NOTRACK", "TRACE", "AUDIT", "SET", "TCPMSS", "CHECKSUM", "DSCP", "TOS", "TEE", "CLASSIFY", "IDLETIMER", "LED", "SECMARK", "CONNSECMARK", "HL", "TTL", "RATEEST", "SYNPROXY", "DNAT", "SNAT", "MASQUERADE", "REDIRECT", "NETMAP", "TPROXY"];
 
-    /// <summary>The filter table's INPUT path; null when the output has no filter table (nothing loaded).</summary>
-    public static ChainRuleSet? ParseFilterInput(string text) => ParseTable(text, "filter", "INPUT");
+    /// <summary>The tables and base chains a packet to this host crosses, in the kernel's order (nat PREROUTING aside).</summary>
+    private static readonly (string Table, string Chain)[] InputPath =
+        [("raw", "PREROUTING"), ("mangle", "PREROUTING"), ("mangle", "INPUT"), ("filter", "INPUT"), ("security", "INPUT")];
 
-    /// <summary>Any table and base chain, e.g. ("nat", "PREROUTING") for Docker's DNAT rules.</summary>
-    public static ChainRuleSet? ParseTable(string text, string table, string baseChain)
+    /// <summary>The filter table's INPUT path only; null when the output has no filter table (nothing loaded).</summary>
+    public static ChainRuleSet? ParseFilterInput(string text, IReadOnlyDictionary<string, IpSet>? sets = null) => ParseTable(text, "filter", "INPUT", sets);
+
+    /// <summary>
+    /// Every base chain a new inbound packet crosses: raw and mangle PREROUTING, mangle INPUT, filter INPUT and security
+    /// INPUT. The filter table's chains keep their names; the others are prefixed with their table. Null when no
+    /// filter table is loaded.
+    /// </summary>
+    public static ChainRuleSet? ParseInputPath(string text, IReadOnlyDictionary<string, IpSet>? sets = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var chains = new Dictionary<string, (ChainTarget? Policy, List<ChainRule> Rules)>(StringComparer.Ordinal);
-        var inTable = false;
-        var seen = false;
-        foreach (var raw in text.Split('\n'))
+        var tables = ParseTables(text, sets);
+        if (!tables.ContainsKey("filter"))
         {
-            var line = raw.TrimEnd('\r');
-            if (line.StartsWith('*'))
+            return null;
+        }
+
+        var chains = new Dictionary<string, Chain>(StringComparer.Ordinal);
+        var bases = new List<string>();
+        foreach (var (name, table) in tables)
+        {
+            if (name is not ("raw" or "mangle" or "filter" or "security"))
             {
-                inTable = line[1..].Trim() == table;
-                seen |= inTable;
                 continue;
             }
 
-            if (!inTable || line.Length == 0 || line.StartsWith('#'))
+            var prefix = name == "filter" ? string.Empty : name + " ";
+            foreach (var (chainName, chain) in table)
+            {
+                chains[prefix + chainName] = prefix.Length == 0
+                    ? chain
+                    : new Chain(prefix + chainName, chain.Policy, chain.Rules.Select(r => r.Chain is null ? r : r with { Chain = prefix + r.Chain }).ToList());
+            }
+        }
+
+        foreach (var (table, chain) in InputPath)
+        {
+            var key = (table == "filter" ? string.Empty : table + " ") + chain;
+            if (chains.TryGetValue(key, out var c) && (c.Rules.Count > 0 || c.Policy is ChainTarget.Drop))
+            {
+                bases.Add(key);
+            }
+        }
+
+        if (!bases.Contains("INPUT") && chains.ContainsKey("INPUT"))
+        {
+            bases.Add("INPUT");
+        }
+
+        return new ChainRuleSet(chains, bases);
+    }
+
+    /// <summary>Any table and base chain, e.g. ("nat", "PREROUTING") for Docker's DNAT rules.</summary>
+    public static ChainRuleSet? ParseTable(string text, string table, string baseChain, IReadOnlyDictionary<string, IpSet>? sets = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var tables = ParseTables(text, sets, table);
+        if (!tables.TryGetValue(table, out var chains))
+        {
+            return null;
+        }
+
+        return new ChainRuleSet(chains, chains.ContainsKey(baseChain) ? [baseChain] : []);
+    }
+
+    private static Dictionary<string, Dictionary<string, Chain>> ParseTables(string text, IReadOnlyDictionary<string, IpSet>? sets, string? only = null)
+    {
+        var result = new Dictionary<string, Dictionary<string, Chain>>(StringComparer.Ordinal);
+        string? table = null;
+        var chains = new Dictionary<string, (ChainTarget? Policy, List<ChainRule> Rules)>(StringComparer.Ordinal);
+        var family = IpFamily.IPv4;
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.StartsWith("# Generated by ip6tables", StringComparison.Ordinal))
+            {
+                family = IpFamily.IPv6;
+            }
+
+            if (line.StartsWith('*'))
+            {
+                var name = line[1..].Trim();
+                table = only is null || name == only ? name : null;
+                chains = new Dictionary<string, (ChainTarget?, List<ChainRule>)>(StringComparer.Ordinal);
+                continue;
+            }
+
+            if (table is null || line.Length == 0 || line.StartsWith('#'))
             {
                 continue;
             }
 
             if (line == "COMMIT")
             {
-                inTable = false;
+                result[table] = chains.ToDictionary(c => c.Key, c => new Chain(c.Key, c.Value.Policy, c.Value.Rules), StringComparer.Ordinal);
+                table = null;
             }
             else if (line.StartsWith(':'))
             {
@@ -58,136 +136,58 @@ public static class IptablesSaveParser
                     chains[chain] = entry;
                 }
 
-                entry.Rules.Add(ParseRule(tokens, line));
+                entry.Rules.Add(ParseRule(tokens, line, chains, sets, family));
             }
         }
 
-        if (!seen)
+        if (table is not null)
         {
-            return null;
+            // No COMMIT (a truncated save): what was read still counts.
+            result[table] = chains.ToDictionary(c => c.Key, c => new Chain(c.Key, c.Value.Policy, c.Value.Rules), StringComparer.Ordinal);
         }
 
-        var result = chains.ToDictionary(c => c.Key, c => new Chain(c.Key, c.Value.Policy, c.Value.Rules), StringComparer.Ordinal);
-        return new ChainRuleSet(result, result.ContainsKey(baseChain) ? [baseChain] : []);
+        return result;
     }
 
-    private static ChainRule ParseRule(List<string> tokens, string text)
+    private static ChainRule ParseRule(List<string> tokens, string text, Dictionary<string, (ChainTarget? Policy, List<ChainRule> Rules)> chains,
+        IReadOnlyDictionary<string, IpSet>? sets, IpFamily family)
     {
-        Protocol? protocol = null;
-        List<PortRange>? ports = null;
-        List<Cidr>? sources = null;
-        bool portsNegated = false, sourcesNegated = false, notNew = false, loopback = false, never = false;
+        var matches = new IptablesMatchParser(sets, family);
         var target = ChainTarget.Continue;
         string? chain = null;
         var negate = false;
         for (var i = 2; i < tokens.Count; i++)
         {
             var token = tokens[i];
-            string Next() => i + 1 < tokens.Count ? tokens[++i] : string.Empty;
             if (token == "!")
             {
                 negate = true;
                 continue;
             }
 
-            switch (token)
+            if (token is "-j" or "--jump" or "-g" or "--goto")
             {
-                case "-p" or "--protocol":
-                    var name = Next();
-                    if (ProtocolNames.TryParse(name, out var parsed) && !negate)
-                    {
-                        protocol = parsed;
-                    }
-                    else if (name is "ipv6-icmp" or "icmpv6")
-                    {
-                        protocol = Protocol.Icmp;
-                    }
+                var name = i + 1 < tokens.Count ? tokens[i + 1] : string.Empty;
+                (target, chain) = name switch
+                {
+                    "ACCEPT" => (ChainTarget.Accept, (string?)null),
+                    "DROP" or "TARPIT" => (ChainTarget.Drop, null),
+                    "REJECT" => (ChainTarget.Reject, null),
+                    "RETURN" => (ChainTarget.Return, null),
+                    _ when chains.ContainsKey(name) => (token is "-g" or "--goto" ? ChainTarget.Goto : ChainTarget.Jump, name),
+                    _ when NonTerminating.Contains(name) => (ChainTarget.Continue, null),
+                    _ => (ChainTarget.Unknown, null),
+                };
 
-                    break;
-                case "--dport" or "--destination-port" or "--dports" or "--destination-ports":
-                    ports = Next().Split(',').Select(p => PortRange.TryParse(p, out PortRange r, out _) ? r : PortRange.All).ToList();
-                    portsNegated = negate;
-                    break;
-                case "--sport" or "--source-port" or "--sports" or "--source-ports":
-                    Next();
-                    never |= !negate;
-                    break;
-                case "-s" or "--source" or "--src":
-                    sources = Next().Split(',').Select(s => Cidr.TryParse(s, out var c) ? c : null).OfType<Cidr>().ToList();
-                    sourcesNegated = negate;
-                    break;
-                case "-d" or "--destination" or "--dst":
-                    var destination = Next();
-                    never |= !negate && (destination.StartsWith("224.", StringComparison.Ordinal) || destination.StartsWith("ff", StringComparison.OrdinalIgnoreCase) ||
-                                         destination.StartsWith("255.255.255.255", StringComparison.Ordinal) || destination.StartsWith("239.", StringComparison.Ordinal));
-                    break;
-                case "-i" or "--in-interface":
-                    var iface = Next();
-                    if (iface == "lo")
-                    {
-                        loopback |= !negate;
-                    }
-
-                    break;
-                case "--state" or "--ctstate":
-                    var states = Next().Split(',');
-                    var hasNew = states.Contains("NEW");
-                    notNew |= negate ? hasNew : !hasNew;
-                    break;
-                case "--dst-type":
-                    var types = Next().Split(',');
-                    var local = types.Contains("LOCAL");
-                    never |= negate ? local : !local;
-                    break;
-                case "--update" or "--rcheck":
-                    never |= !negate;
-                    break;
-                case "--rt-type" or "--hl-eq" or "--hl-lt" or "--hl-gt" or "--ttl-eq" or "--ttl-lt" or "--ttl-gt" or "--tcp-option" or "--pkt-type":
-                    // Properties a plain first packet from the internet does not have (routing header 0, hop limit 255…).
-                    Next();
-                    never |= !negate;
-                    break;
-                case "--syn":
-                    never |= negate;
-                    break;
-                case "--icmp-type" or "--icmpv6-type":
-                    Next();
-                    break;
-                case "-j" or "--jump" or "-g" or "--goto":
-                    var goTo = token is "-g" or "--goto";
-                    var name2 = Next();
-                    (target, chain) = name2 switch
-                    {
-                        "ACCEPT" => (ChainTarget.Accept, (string?)null),
-                        "DROP" => (ChainTarget.Drop, null),
-                        "REJECT" => (ChainTarget.Reject, null),
-                        "RETURN" => (ChainTarget.Return, null),
-                        _ when NonTerminating.Contains(name2) => (ChainTarget.Continue, null),
-                        _ => (goTo ? ChainTarget.Goto : ChainTarget.Jump, name2),
-                    };
-                    break;
-                case "-m" or "--match" or "--comment" or "--limit" or "--limit-burst" or "--name" or "--seconds" or "--hitcount" or "--mask" or "--log-prefix" or "--reject-with" or "--to-destination":
-                    Next();
-                    break;
+                // What follows the target is the target's own options (--reject-with, --log-prefix …).
+                break;
             }
 
+            i = matches.Consume(tokens, i, negate);
             negate = false;
         }
 
-        return new ChainRule
-        {
-            Protocol = protocol,
-            Ports = ports,
-            PortsNegated = portsNegated,
-            Sources = sources,
-            SourcesNegated = sourcesNegated,
-            NotNew = notNew,
-            LoopbackOnly = loopback,
-            NeverMatchesNew = never,
-            Target = target,
-            Chain = chain,
-            Text = text,
-        };
+        return new ChainRule { Matches = matches.Result, Target = target, Chain = chain, Text = text };
     }
 
     /// <summary>Splits an iptables-save line into words, honouring double quotes (comments).</summary>
@@ -232,5 +232,40 @@ public static class IptablesSaveParser
         }
 
         return tokens;
+    }
+
+    /// <summary>A port or a port range as iptables prints it (<c>22</c>, <c>1024:65535</c>, <c>0:1023</c>).</summary>
+    internal static PortRange? Port(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var from = colon < 0 ? text : text[..colon];
+        var to = colon < 0 ? text : colon == text.Length - 1 ? "65535" : text[(colon + 1)..];
+        if (colon == 0)
+        {
+            from = "0";
+        }
+
+        return int.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out var a) &&
+               int.TryParse(to, NumberStyles.None, CultureInfo.InvariantCulture, out var b) && a <= b && b <= PortRange.MaxPort
+            ? new PortRange(Math.Max(a, PortRange.MinPort), Math.Max(b, PortRange.MinPort))
+            : null;
+    }
+
+    /// <summary>An address, a CIDR, or an address with a dotted mask (<c>10.0.0.0/255.0.0.0</c>).</summary>
+    internal static Cidr? Address(string text)
+    {
+        if (Cidr.TryParse(text, out var cidr))
+        {
+            return cidr;
+        }
+
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0 && IPAddress.TryParse(text[(slash + 1)..], out var mask))
+        {
+            var bits = mask.GetAddressBytes().Sum(b => System.Numerics.BitOperations.PopCount(b));
+            return Cidr.TryParse($"{text[..slash]}/{bits.ToString(CultureInfo.InvariantCulture)}", out var c) ? c : null;
+        }
+
+        return null;
     }
 }

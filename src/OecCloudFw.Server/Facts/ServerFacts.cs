@@ -50,6 +50,12 @@ public sealed record ServerFacts
 
     public CsfState? Csf { get; init; }
 
+    /// <summary>Interfaces, addresses and routes: which interface a source's packets arrive on.</summary>
+    public ServerNetwork Network { get; init; } = ServerNetwork.Empty;
+
+    /// <summary>True when firewalld keeps its rules in the kernel's nftables (its own table), evaluated as the kernel runs them.</summary>
+    public bool FirewalldInKernelRuleset { get; init; }
+
     public required SshdSettings Sshd { get; init; }
 
     public IReadOnlyList<int> SocketPorts { get; init; } = [];

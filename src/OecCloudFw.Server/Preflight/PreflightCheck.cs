@@ -24,8 +24,10 @@ public static class PreflightCheck
         var reasons = new List<string>();
         foreach (var port in ports.Where(p => !p.Admitted))
         {
-            var blocked = port.Sources.First(s => !s.Verdict.Admitted);
-            reasons.Add($"{(port.IsSsh ? "SSH port" : "port")} {port.Ports} ({port.Comment}) is not admitted from {blocked.Source}: {blocked.Verdict.Evidence}");
+            var blocked = port.Sources.FirstOrDefault(s => s.Verdict.Refused) ?? port.Sources.First(s => !s.Verdict.Admitted);
+            reasons.Add(blocked.Verdict.Indeterminate
+                ? $"{(port.IsSsh ? "SSH port" : "port")} {port.Ports} ({port.Comment}) from {blocked.Source} is indeterminate: {blocked.Verdict.Evidence}"
+                : $"{(port.IsSsh ? "SSH port" : "port")} {port.Ports} ({port.Comment}) is not admitted from {blocked.Source}: {blocked.Verdict.Evidence}");
         }
 
         if (active == "none")
@@ -45,7 +47,8 @@ public static class PreflightCheck
             reasons.Add("SSH is restricted in the policy but still admitted from the internet");
         }
 
-        var status = ports.Any(p => p.IsSsh && !p.Admitted) ? PreflightStatus.Failed
+        // Failed only when SSH is certainly refused; a verdict the tool cannot decide is a Warning that says so.
+        var status = ports.Any(p => p.IsSsh && p.Sources.Any(s => s.Verdict.Refused)) ? PreflightStatus.Failed
             : reasons.Count > 0 ? PreflightStatus.Warning
             : PreflightStatus.Passed;
         return new PreflightReport(target, status, active, facts.SshPorts, facts.Csf, ports, reasons, configureActions);

@@ -1,11 +1,15 @@
 using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Rules;
+using OecCloudFw.Core.Rules.Chains;
 using OecCloudFw.Server.Facts;
 
 namespace OecCloudFw.Server.Preflight;
 
 /// <summary>
-/// Evaluates the server layer with each frontend's own semantics: the kernel's iptables chains (ufw's included, and
-/// iptables-legacy's when it has tables next to iptables-nft), native nftables input chains by priority, and firewalld's zones. A packet gets in only if every one admits it.
+/// Evaluates the server layer as the kernel runs it: iptables' chains on the packet's way in (ufw's included, and
+/// iptables-legacy's when it has tables next to iptables-nft), and every native nftables base chain (firewalld's own
+/// table included) by priority. A packet gets in only if every one admits it. The packet arrives on the interface the
+/// server routes the source through. Where a rule's match is not modelled the verdict is indeterminate and names it.
 /// </summary>
 public static class ServerLayerEvaluator
 {
@@ -13,50 +17,30 @@ public static class ServerLayerEvaluator
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(source);
+        var packet = facts.Network.Context(protocol, port, source);
         var components = new List<string>();
-        string? admitEvidence = null;
-        var iptables = source.Family == IpFamily.IPv4 ? facts.Iptables4 : facts.Iptables6;
-        if (iptables is not null && iptables.BaseChains.Count > 0)
+        IReadOnlyList<VerdictPiece>? pieces = null;
+        void Through(string name, ChainRuleSet? set)
         {
-            var name = facts.UfwActive ? "ufw" : "iptables";
+            if (set is null || set.BaseChains.Count == 0)
+            {
+                return;
+            }
+
             components.Add(name);
-            var verdict = iptables.Evaluate(protocol, port, source);
-            if (!verdict.Admitted)
-            {
-                return new ServerVerdict(false, $"{name}: {verdict.Evidence}", components);
-            }
-
-            admitEvidence = $"{name}: {verdict.Evidence}";
+            IReadOnlyList<VerdictPiece> Run(AddressSet region) =>
+                set.EvaluatePieces(packet, region).Select(p => p with { Evidence = $"{name}: {p.Evidence}" }).ToList();
+            pieces = pieces is null ? Run(AddressSet.Of(source)) : VerdictPiece.Then(pieces, Run);
         }
 
-        var legacy = source.Family == IpFamily.IPv4 ? facts.IptablesLegacy4 : facts.IptablesLegacy6;
-        if (legacy is not null && legacy.BaseChains.Count > 0)
+        var v4 = source.Family == IpFamily.IPv4;
+        Through(facts.UfwActive ? "ufw" : "iptables", v4 ? facts.Iptables4 : facts.Iptables6);
+        Through("iptables-legacy", v4 ? facts.IptablesLegacy4 : facts.IptablesLegacy6);
+        Through(facts.FirewalldInKernelRuleset ? "nftables (firewalld's included)" : "nftables", v4 ? facts.Nft4 : facts.Nft6);
+
+        if (facts.FirewalldRunning && !facts.FirewalldInKernelRuleset)
         {
-            components.Add("iptables-legacy");
-            var verdict = legacy.Evaluate(protocol, port, source);
-            if (!verdict.Admitted)
-            {
-                return new ServerVerdict(false, $"iptables-legacy: {verdict.Evidence}", components);
-            }
-
-            admitEvidence ??= $"iptables-legacy: {verdict.Evidence}";
-        }
-
-        var nft = source.Family == IpFamily.IPv4 ? facts.Nft4 : facts.Nft6;
-        if (nft is not null)
-        {
-            components.Add("nftables");
-            var verdict = nft.Evaluate(protocol, port, source);
-            if (!verdict.Admitted)
-            {
-                return new ServerVerdict(false, $"nftables: {verdict.Evidence}", components);
-            }
-
-            admitEvidence ??= $"nftables: {verdict.Evidence}";
-        }
-
-        if (facts.FirewalldRunning)
-        {
+            // firewalld whose rules the probe could not read from the kernel: its zones, as firewall-cmd lists them.
             components.Add("firewalld");
             var zone = facts.FirewalldZones.FirstOrDefault(z => z.Sources.Any(s => Cidr.TryParse(s, out var c) && c.Contains(source)))
                        ?? facts.FirewalldZones.FirstOrDefault(z => z.Name == facts.FirewalldDefaultZone)
@@ -64,15 +48,17 @@ public static class ServerLayerEvaluator
             if (zone is not null)
             {
                 var (admitted, evidence) = zone.Admits(protocol, port, source, facts.FirewalldServicePorts);
-                if (!admitted)
-                {
-                    return new ServerVerdict(false, $"firewalld: {evidence}", components);
-                }
-
-                admitEvidence = $"firewalld: {evidence}";
+                IReadOnlyList<VerdictPiece> Zone(AddressSet region) => [new VerdictPiece(region, admitted ? Decision.Admitted : Decision.Refused, $"firewalld: {evidence}")];
+                pieces = pieces is null ? Zone(AddressSet.Of(source)) : VerdictPiece.Then(pieces, Zone);
             }
         }
 
-        return new ServerVerdict(true, admitEvidence ?? "no firewall filters input", components);
+        if (pieces is null)
+        {
+            return new ServerVerdict(Decision.Admitted, "no firewall filters input", components);
+        }
+
+        var verdict = VerdictPiece.Summarize(pieces);
+        return new ServerVerdict(verdict.Decision, verdict.FullEvidence, components);
     }
 }

@@ -21,5 +21,8 @@ public sealed record SshConnectionOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>When set, exactly this host key is trusted (a second connection of the same run); known_hosts is not consulted.</summary>
+    public IReadOnlyList<byte>? PinnedHostKey { get; init; }
+
     public string Target => $"{User}@{Host}:{Port}";
 }

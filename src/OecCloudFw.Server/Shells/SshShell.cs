@@ -11,12 +11,14 @@ public sealed class SshShell : IServerShell
 {
     private readonly SshConnectionOptions _options;
     private readonly SshClient _client;
+    private readonly byte[] _hostKey;
     private int _execs;
 
-    private SshShell(SshConnectionOptions options, SshClient client)
+    private SshShell(SshConnectionOptions options, SshClient client, byte[] hostKey)
     {
         _options = options;
         _client = client;
+        _hostKey = hostKey;
     }
 
     public string Target => _options.Target;
@@ -31,8 +33,9 @@ public sealed class SshShell : IServerShell
     public static async Task<SshShell> ConnectAsync(SshConnectionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var client = await OpenAsync(options, cancellationToken);
-        return new SshShell(options, client);
+        byte[] seen = [];
+        var client = await OpenAsync(options, cancellationToken, key => seen = key);
+        return new SshShell(options, client, seen);
     }
 
     public async Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default)
@@ -44,16 +47,26 @@ public sealed class SshShell : IServerShell
         var command = _options.User == "root"
             ? "OECFW_SSH_CONNECTION=\"$SSH_CONNECTION\" sh -s"
             : "sudo -n env OECFW_SSH_CONNECTION=\"$SSH_CONNECTION\" sh -s";
-        using var ssh = _client.CreateCommand(command, Encoding.UTF8);
-        var execution = ssh.ExecuteAsync(cancellationToken);
-        using (var input = ssh.CreateInputStream())
+        ShellResult result;
+        try
         {
-            var bytes = Encoding.UTF8.GetBytes(script);
-            await input.WriteAsync(bytes, cancellationToken);
+            using var ssh = _client.CreateCommand(command, Encoding.UTF8);
+            var execution = ssh.ExecuteAsync(cancellationToken);
+            using (var input = ssh.CreateInputStream())
+            {
+                var bytes = Encoding.UTF8.GetBytes(script);
+                await input.WriteAsync(bytes, cancellationToken);
+            }
+
+            await execution;
+            result = new ShellResult(ssh.ExitStatus ?? -1, ssh.Result, ssh.Error);
+        }
+        catch (Exception ex) when (ex is SshException or SocketException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The session was cut (the network, sshd restarted, the server rebooted): an expected failure, not a bug.
+            throw new LayerFailureException($"the SSH session to {_options.Target} was cut ({ex.Message}): check the server and the network, then run again", ex);
         }
 
-        await execution;
-        var result = new ShellResult(ssh.ExitStatus ?? -1, ssh.Result, ssh.Error);
         if (_options.User != "root" && result.ExitCode != 0 && result.Stderr.Contains("sudo:", StringComparison.Ordinal))
         {
             throw new LayerFailureException(
@@ -70,7 +83,8 @@ public sealed class SshShell : IServerShell
         cts.CancelAfter(timeout);
         try
         {
-            using var client = await OpenAsync(_options with { ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict }, cts.Token);
+            // The new connection must meet the very host key the first one met (whatever --host-key-policy let that one accept).
+            using var client = await OpenAsync(_options with { ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict, PinnedHostKey = _hostKey }, cts.Token);
             using var ssh = client.CreateCommand("true");
             await ssh.ExecuteAsync(cts.Token);
             return ssh.ExitStatus == 0;
@@ -87,7 +101,7 @@ public sealed class SshShell : IServerShell
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<SshClient> OpenAsync(SshConnectionOptions options, CancellationToken cancellationToken)
+    private static async Task<SshClient> OpenAsync(SshConnectionOptions options, CancellationToken cancellationToken, Action<byte[]>? keySeen = null)
     {
         var methods = new List<AuthenticationMethod>();
         var keys = options.IdentityFiles.Where(File.Exists).Select(path => new PrivateKeyFile(path)).ToArray();
@@ -111,6 +125,14 @@ public sealed class SshShell : IServerShell
         string? refusal = null;
         client.HostKeyReceived += (_, e) =>
         {
+            keySeen?.Invoke(e.HostKey);
+            if (options.PinnedHostKey is { Count: > 0 } pinned)
+            {
+                e.CanTrust = pinned.SequenceEqual(e.HostKey);
+                refusal = e.CanTrust ? null : $"the host key of {options.Host} changed between two connections of this run ({e.HostKeyName} SHA256:{e.FingerPrintSHA256})";
+                return;
+            }
+
             var knownHosts = new KnownHosts(options.KnownHostsPath);
             var verdict = knownHosts.Check(options.Host, options.Port, e.HostKeyName, e.HostKey);
             switch (verdict)

@@ -3,32 +3,12 @@ using OecCloudFw.Core.Net;
 namespace OecCloudFw.Core.Rules.Chains;
 
 /// <summary>
-/// One rule of an iptables/nftables chain, reduced to what decides whether a NEW inbound TCP/UDP packet
-/// <c>(protocol, destination port, source)</c> arriving on an outside interface matches it.
+/// One rule of an iptables/nftables chain: its matches (all must hold), its target and the text it came from. Every
+/// match is modelled three-valued; a match the parser does not understand is kept as an unknown match, never dropped.
 /// </summary>
 public sealed record ChainRule
 {
-    /// <summary>The protocol matched; null for any.</summary>
-    public Protocol? Protocol { get; init; }
-
-    /// <summary>Destination ports matched; null for any. Several for multiport / sets.</summary>
-    public IReadOnlyList<PortRange>? Ports { get; init; }
-
-    public bool PortsNegated { get; init; }
-
-    /// <summary>Source networks matched; null for any.</summary>
-    public IReadOnlyList<Cidr>? Sources { get; init; }
-
-    public bool SourcesNegated { get; init; }
-
-    /// <summary>True when the rule only matches packets of an established or related connection (never a NEW one).</summary>
-    public bool NotNew { get; init; }
-
-    /// <summary>True when the rule only matches loopback traffic (<c>-i lo</c>).</summary>
-    public bool LoopbackOnly { get; init; }
-
-    /// <summary>True when the rule can never match a first packet from outside (source port, recent --update, multicast destination…).</summary>
-    public bool NeverMatchesNew { get; init; }
+    public IReadOnlyList<RuleMatch> Matches { get; init; } = [];
 
     public ChainTarget Target { get; init; }
 
@@ -38,34 +18,67 @@ public sealed record ChainRule
     /// <summary>The line it came from: evidence.</summary>
     public string Text { get; init; } = string.Empty;
 
-    public bool Matches(Protocol protocol, int port, Cidr source)
+    /// <summary>
+    /// Splits <paramref name="sources"/> into the addresses for which this rule certainly matches and those for which
+    /// whether it matches is unknown; the rest certainly do not match.
+    /// </summary>
+    public RuleSplit Split(PacketContext packet, AddressSet sources)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        if (NotNew || LoopbackOnly || NeverMatchesNew)
+        ArgumentNullException.ThrowIfNull(packet);
+        ArgumentNullException.ThrowIfNull(sources);
+        var unknown = false;
+        string? condition = null;
+        string? why = null;
+        foreach (var match in Matches)
         {
-            return false;
-        }
-
-        if (Protocol is { } p && !p.Covers(protocol))
-        {
-            return false;
-        }
-
-        if (Ports is { } ports && ports.Any(r => r.Contains(port)) == PortsNegated)
-        {
-            return false;
-        }
-
-        if (Sources is { } sources)
-        {
-            var inside = sources.Any(s => s.Contains(source));
-            var outside = !sources.Any(s => s.Overlaps(source));
-            if (SourcesNegated ? !outside : !inside)
+            if (match.OnSource)
             {
-                return false;
+                continue;
+            }
+
+            switch (match.Evaluate(packet))
+            {
+                case Ternary.False:
+                    return new RuleSplit(AddressSet.Empty(sources.Family), AddressSet.Empty(sources.Family), null, null);
+                case Ternary.Unknown:
+                    unknown = true;
+                    why ??= match.Condition;
+                    break;
+                default:
+                    condition ??= match.Condition;
+                    break;
             }
         }
 
-        return true;
+        var selected = sources;
+        foreach (var match in Matches)
+        {
+            if (!match.OnSource)
+            {
+                continue;
+            }
+
+            if (match.Narrow(selected) is { } narrowed)
+            {
+                selected = narrowed;
+            }
+            else
+            {
+                unknown = true;
+                why ??= match.Condition;
+            }
+
+            if (selected.IsEmpty)
+            {
+                break;
+            }
+        }
+
+        return unknown
+            ? new RuleSplit(AddressSet.Empty(sources.Family), selected, condition, why ?? "a match the tool does not model")
+            : new RuleSplit(selected, AddressSet.Empty(sources.Family), condition, null);
     }
 }
+
+/// <summary>The sources a rule matches for certain, those it may match, the condition of a match and why it may.</summary>
+public readonly record struct RuleSplit(AddressSet Yes, AddressSet Unknown, string? Condition, string? UnknownWhy);

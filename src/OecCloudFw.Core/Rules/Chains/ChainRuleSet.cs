@@ -3,8 +3,14 @@ using OecCloudFw.Core.Net;
 namespace OecCloudFw.Core.Rules.Chains;
 
 /// <summary>
-/// A netfilter input path: one or more base chains hooked on input, in priority order, and the user chains they jump
-/// to. A packet is admitted only if every base chain accepts it (a drop anywhere is final), as the kernel does.
+/// A netfilter input path: one or more base chains on the packet's way in (prerouting and input hooks), in the order
+/// the kernel runs them, and the user chains they jump to. A packet is admitted only if every base chain accepts it (a
+/// drop anywhere is final), as the kernel does.
+/// <para>
+/// Sources are evaluated as a set: each rule splits the sources still on their way into those it matches, those it may
+/// match (a match the tool does not model) and the rest. Where an unknown match would change the outcome, the outcome
+/// is indeterminate and names that rule; where both ways end the same, the outcome is definite.
+/// </para>
 /// </summary>
 public sealed class ChainRuleSet
 {
@@ -18,17 +24,28 @@ public sealed class ChainRuleSet
 
     public IReadOnlyDictionary<string, Chain> Chains { get; }
 
-    /// <summary>The base chains on the input hook, in the order the kernel runs them.</summary>
+    /// <summary>The base chains on the packet's way in, in the order the kernel runs them.</summary>
     public IReadOnlyList<string> BaseChains { get; }
 
     /// <summary>The total number of rules, for benchmarks and messages.</summary>
     public int RuleCount => Chains.Values.Sum(c => c.Rules.Count);
 
-    /// <summary>Decides a NEW packet from every address of <paramref name="source"/> to <paramref name="port"/>.</summary>
+    /// <summary>Decides a NEW packet from the addresses of <paramref name="source"/>, nothing else known about it.</summary>
     public ChainVerdict Evaluate(Protocol protocol, int port, Cidr source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ChainVerdict? last = null;
+        return Evaluate(PacketContext.For(protocol, port, source.Family), AddressSet.Of(source));
+    }
+
+    public ChainVerdict Evaluate(PacketContext packet, AddressSet sources) => VerdictPiece.Summarize(EvaluatePieces(packet, sources));
+
+    /// <summary>What happens to the packet from each part of <paramref name="sources"/>.</summary>
+    public IReadOnlyList<VerdictPiece> EvaluatePieces(PacketContext packet, AddressSet sources)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        ArgumentNullException.ThrowIfNull(sources);
+        IReadOnlyList<VerdictPiece> pieces = [new VerdictPiece(sources, Decision.Admitted, "no input chain: everything is admitted")];
+        var first = true;
         foreach (var name in BaseChains)
         {
             if (!Chains.TryGetValue(name, out var chain))
@@ -36,69 +53,210 @@ public sealed class ChainRuleSet
                 continue;
             }
 
-            var verdict = EvaluateBase(chain, protocol, port, source);
-            if (!verdict.Admitted)
-            {
-                return verdict;
-            }
-
-            last = verdict;
+            var run = new Run(this, packet);
+            pieces = first ? run.Base(chain, sources) : VerdictPiece.Then(pieces, region => run.Base(chain, region));
+            first = false;
         }
 
-        return last ?? new ChainVerdict(true, "no input chain: everything is admitted");
+        return pieces;
     }
 
-    private ChainVerdict EvaluateBase(Chain baseChain, Protocol protocol, int port, Cidr source)
+    /// <summary>Sources on their way through a chain; Pending is what the packet's fate would be had an unknown match held.</summary>
+    private readonly record struct Flow(AddressSet Region, Decision? Pending, string? PendingRule, string? Condition);
+
+    /// <summary>One evaluation of one packet: walks the chains with the sources still undecided.</summary>
+    private sealed class Run(ChainRuleSet set, PacketContext packet)
     {
-        var stack = new Stack<(Chain Chain, int Next)>();
-        var current = baseChain;
-        var index = 0;
-        while (true)
+        private readonly List<VerdictPiece> _done = [];
+
+        public IReadOnlyList<VerdictPiece> Base(Chain chain, AddressSet sources)
         {
-            if (index >= current.Rules.Count)
+            _done.Clear();
+            var returned = Walk(chain, [new Flow(sources, null, null, null)], 0);
+            var accept = chain.Policy is null or ChainTarget.Accept;
+            foreach (var flow in returned)
             {
-                if (stack.Count == 0)
+                Finish(flow, accept ? Decision.Admitted : Decision.Refused, $"policy {(accept ? "ACCEPT" : "DROP")} of chain {chain.Name}");
+            }
+
+            return [.. _done];
+        }
+
+        /// <summary>Runs <paramref name="flows"/> through <paramref name="chain"/>; returns what falls off its end or returns.</summary>
+        private List<Flow> Walk(Chain chain, List<Flow> flows, int depth)
+        {
+            var returned = new List<Flow>();
+            foreach (var rule in chain.Rules)
+            {
+                if (flows.Count == 0)
                 {
-                    var accept = current.Policy is null or ChainTarget.Accept;
-                    return new ChainVerdict(accept, $"policy {(accept ? "ACCEPT" : "DROP")} of chain {current.Name}");
+                    break;
                 }
 
-                (current, index) = stack.Pop();
-                continue;
-            }
+                if (rule.Target == ChainTarget.Continue)
+                {
+                    continue;
+                }
 
-            var rule = current.Rules[index++];
-            if (!rule.Matches(protocol, port, source))
-            {
-                continue;
-            }
-
-            switch (rule.Target)
-            {
-                case ChainTarget.Accept:
-                    return new ChainVerdict(true, rule.Text);
-                case ChainTarget.Drop:
-                case ChainTarget.Reject:
-                    return new ChainVerdict(false, rule.Text);
-                case ChainTarget.Return:
-                    index = int.MaxValue;
-                    break;
-                case ChainTarget.Jump:
-                case ChainTarget.Goto:
-                    if (rule.Chain is null || !Chains.TryGetValue(rule.Chain, out var next) || stack.Count >= MaxDepth)
+                List<Flow>? next = null;
+                for (var f = 0; f < flows.Count; f++)
+                {
+                    var flow = flows[f];
+                    var split = rule.Split(packet, flow.Region);
+                    if (split.Yes.IsEmpty && split.Unknown.IsEmpty)
                     {
+                        next?.Add(flow);
                         continue;
                     }
 
-                    if (rule.Target == ChainTarget.Jump)
+                    next ??= flows.Take(f).ToList();
+                    var no = flow.Region.Except(split.Yes).Except(split.Unknown);
+                    if (!no.IsEmpty)
                     {
-                        stack.Push((current, index));
+                        next.Add(flow with { Region = no });
                     }
 
-                    current = next;
-                    index = 0;
+                    var condition = split.Condition is null ? flow.Condition : $"{split.Condition} ({rule.Text})";
+                    if (!split.Yes.IsEmpty)
+                    {
+                        Apply(rule, flow with { Region = split.Yes, Condition = condition }, next, returned, depth);
+                    }
+
+                    if (!split.Unknown.IsEmpty)
+                    {
+                        Maybe(rule, flow with { Region = split.Unknown, Condition = condition }, split.UnknownWhy, next, depth);
+                    }
+                }
+
+                if (next is not null)
+                {
+                    flows = Merge(next);
+                }
+            }
+
+            returned.AddRange(flows);
+            return returned;
+        }
+
+        /// <summary>The rule certainly matches the flow.</summary>
+        private void Apply(ChainRule rule, Flow flow, List<Flow> next, List<Flow> returned, int depth)
+        {
+            switch (rule.Target)
+            {
+                case ChainTarget.Accept:
+                    Finish(flow, Decision.Admitted, rule.Text);
+                    break;
+                case ChainTarget.Drop or ChainTarget.Reject:
+                    Finish(flow, Decision.Refused, rule.Text);
+                    break;
+                case ChainTarget.Return:
+                    returned.Add(flow);
+                    break;
+                case ChainTarget.Jump or ChainTarget.Goto:
+                    if (rule.Chain is null || !set.Chains.TryGetValue(rule.Chain, out var target) || depth >= MaxDepth)
+                    {
+                        _done.Add(new VerdictPiece(flow.Region, Decision.Indeterminate, $"{rule.Text} (the chain it jumps to was not read)"));
+                        break;
+                    }
+
+                    var back = Walk(target, [flow], depth + 1);
+                    (rule.Target == ChainTarget.Jump ? next : returned).AddRange(back);
+                    break;
+                default:
+                    _done.Add(new VerdictPiece(flow.Region, Decision.Indeterminate, $"{rule.Text} (a verdict the tool does not model)"));
                     break;
             }
+        }
+
+        /// <summary>Whether the rule matches the flow is unknown: follow both ways; where they differ, indeterminate.</summary>
+        private void Maybe(ChainRule rule, Flow flow, string? why, List<Flow> next, int depth)
+        {
+            var evidence = $"{rule.Text} (unknown whether it matches: {why})";
+            Decision? ifMatched = rule.Target switch
+            {
+                ChainTarget.Accept => Decision.Admitted,
+                ChainTarget.Drop or ChainTarget.Reject => Decision.Refused,
+                _ => null,
+            };
+            if (ifMatched is { } decision)
+            {
+                if (flow.Pending is null)
+                {
+                    next.Add(flow with { Pending = decision, PendingRule = evidence });
+                }
+                else if (flow.Pending == decision)
+                {
+                    next.Add(flow);
+                }
+                else
+                {
+                    _done.Add(new VerdictPiece(flow.Region, Decision.Indeterminate, flow.PendingRule!));
+                }
+
+                return;
+            }
+
+            if (rule.Target == ChainTarget.Jump && rule.Chain is not null && set.Chains.TryGetValue(rule.Chain, out var target) && depth < MaxDepth)
+            {
+                // What returns from the chain goes on either way; what the chain decides is pending.
+                var before = _done.Count;
+                var back = Walk(target, [flow with { Pending = null, PendingRule = null }], depth + 1);
+                var decided = _done.GetRange(before, _done.Count - before);
+                _done.RemoveRange(before, _done.Count - before);
+                next.AddRange(back.Select(b => b with { Pending = flow.Pending, PendingRule = flow.PendingRule }));
+                foreach (var piece in decided)
+                {
+                    if (piece.Decision == Decision.Indeterminate || (flow.Pending is { } p && p != piece.Decision))
+                    {
+                        _done.Add(piece with { Decision = Decision.Indeterminate, Evidence = flow.PendingRule ?? piece.Evidence });
+                    }
+                    else
+                    {
+                        next.Add(new Flow(piece.Region, piece.Decision, $"{evidence}, then {piece.Evidence}", flow.Condition));
+                    }
+                }
+
+                return;
+            }
+
+            _done.Add(new VerdictPiece(flow.Region, Decision.Indeterminate, evidence));
+        }
+
+        private void Finish(Flow flow, Decision decision, string evidence)
+        {
+            if (flow.Pending is null || flow.Pending == decision)
+            {
+                _done.Add(new VerdictPiece(flow.Region, decision, evidence, decision == Decision.Admitted ? flow.Condition : null));
+            }
+            else
+            {
+                _done.Add(new VerdictPiece(flow.Region, Decision.Indeterminate, flow.PendingRule!));
+            }
+        }
+
+        /// <summary>Flows in the same state are one flow: keeps the work linear in the rules.</summary>
+        private static List<Flow> Merge(List<Flow> flows)
+        {
+            if (flows.Count < 2)
+            {
+                return flows;
+            }
+
+            var merged = new List<Flow>(flows.Count);
+            foreach (var flow in flows)
+            {
+                var index = merged.FindIndex(m => m.Pending == flow.Pending && m.PendingRule == flow.PendingRule && m.Condition == flow.Condition);
+                if (index < 0)
+                {
+                    merged.Add(flow);
+                }
+                else
+                {
+                    merged[index] = merged[index] with { Region = merged[index].Region.Union(flow.Region) };
+                }
+            }
+
+            return merged;
         }
     }
 }

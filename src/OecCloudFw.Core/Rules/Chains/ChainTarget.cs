@@ -18,4 +18,7 @@ public enum ChainTarget
 
     /// <summary>A non-terminating target (LOG, MARK, counters): evaluation goes on.</summary>
     Continue,
+
+    /// <summary>A verdict the tool does not model (NFQUEUE to a user-space program, an unknown target): indeterminate.</summary>
+    Unknown,
 }

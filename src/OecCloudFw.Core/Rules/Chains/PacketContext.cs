@@ -1,0 +1,31 @@
+using OecCloudFw.Core.Net;
+
+namespace OecCloudFw.Core.Rules.Chains;
+
+/// <summary>
+/// The first packet (a TCP SYN, or the first UDP datagram) of a new inbound connection, as the evaluator sees it:
+/// everything about it but its source, which is evaluated as a set.
+/// </summary>
+public sealed record PacketContext
+{
+    public required Protocol Protocol { get; init; }
+
+    public required int Port { get; init; }
+
+    public required IpFamily Family { get; init; }
+
+    /// <summary>
+    /// The interfaces the packet may arrive on (from the server's routes); null when unknown. Never loopback: the
+    /// sources evaluated are remote.
+    /// </summary>
+    public IReadOnlyList<string>? Ingress { get; init; }
+
+    /// <summary>The server addresses the packet may be sent to; null when unknown.</summary>
+    public AddressSet? Destination { get; init; }
+
+    /// <summary>Whether the server routes replies to the sources back through <see cref="Ingress"/>; null when unknown.</summary>
+    public bool? ReversePathRoutable { get; init; }
+
+    /// <summary>A packet with nothing known but protocol, port and family.</summary>
+    public static PacketContext For(Protocol protocol, int port, IpFamily family) => new() { Protocol = protocol, Port = port, Family = family };
+}

@@ -1,0 +1,22 @@
+using OecCloudFw.Core.Net;
+
+namespace OecCloudFw.Core.Rules.Chains;
+
+/// <summary>
+/// One match of a chain rule (a protocol, a port, an interface, a conntrack state…). A rule matches when all of its
+/// matches hold. Matches on the source narrow the set of sources instead (<see cref="SourceMatch"/>).
+/// </summary>
+public abstract class RuleMatch
+{
+    /// <summary>Whether the match holds for the packet, whatever its source.</summary>
+    public abstract Ternary Evaluate(PacketContext packet);
+
+    /// <summary>The match's sub-set of <paramref name="sources"/>; null when it cannot be known (an unreadable set).</summary>
+    public virtual AddressSet? Narrow(AddressSet sources) => sources;
+
+    /// <summary>True for matches that narrow the sources (and so are applied through <see cref="Narrow"/>).</summary>
+    public virtual bool OnSource => false;
+
+    /// <summary>When the match holds only under a condition the first packet may not meet later (a rate limit): what to say.</summary>
+    public virtual string? Condition => null;
+}

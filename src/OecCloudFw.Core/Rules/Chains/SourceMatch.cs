@@ -1,0 +1,40 @@
+using OecCloudFw.Core.Net;
+
+namespace OecCloudFw.Core.Rules.Chains;
+
+/// <summary>
+/// A match on the source address: a CIDR list, a range, or a set (ipset, nft set) whose members were read. A set
+/// that could not be read is unknown.
+/// </summary>
+public sealed class SourceMatch(AddressSet? v4, AddressSet? v6, bool negated, string? unknownWhy = null) : RuleMatch
+{
+    public bool Negated => negated;
+
+    public override bool OnSource => true;
+
+    public override string? Condition => unknownWhy;
+
+    public static SourceMatch Of(IEnumerable<Cidr> cidrs, bool negated)
+    {
+        var list = cidrs.ToList();
+        return new SourceMatch(AddressSet.Of(IpFamily.IPv4, list), AddressSet.Of(IpFamily.IPv6, list), negated);
+    }
+
+    public static SourceMatch Unreadable(string why, bool negated) => new(null, null, negated, why);
+
+    public AddressSet? Set(IpFamily family) => family == IpFamily.IPv4 ? v4 : v6;
+
+    public override Ternary Evaluate(PacketContext packet) => Ternary.True;
+
+    public override AddressSet? Narrow(AddressSet sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var set = Set(sources.Family);
+        if (set is null)
+        {
+            return null;
+        }
+
+        return negated ? sources.Except(set) : sources.Intersect(set);
+    }
+}

@@ -1,0 +1,258 @@
+using System.Globalization;
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Rules.Chains;
+
+namespace OecCloudFw.Server.Facts;
+
+/// <summary>
+/// Turns one rule's match options into matches, each answered for the first packet of a new inbound connection (a TCP
+/// SYN or a first datagram, from a remote unicast source to one of the server's own addresses). What it does not model
+/// becomes an unknown match naming the option.
+/// </summary>
+internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? sets, IpFamily family)
+{
+    /// <summary>Modules whose options are modelled below; any other module makes the rule's match unknown.</summary>
+    private static readonly HashSet<string> KnownModules =
+    [
+        "tcp", "udp", "udplite", "sctp", "dccp", "icmp", "icmp6", "icmpv6", "multiport", "conntrack", "state", "addrtype", "set", "iprange",
+        "limit", "hashlimit", "connlimit", "recent", "comment", "pkttype", "rt", "policy", "mark", "connmark", "hl", "ttl",
+    ];
+
+    /// <summary>The ports a module's --dport/--sport apply to (none for icmp).</summary>
+    private static readonly HashSet<string> NoArgumentOptions =
+    [
+        "--syn", "--rsource", "--rdest", "--reap", "--rttl", "--limit-iface-in", "--limit-iface-out", "--connlimit-saddr", "--connlimit-daddr",
+        "--return-nomatch", "--update-counters", "--update-subcounters", "--strict", "--next", "--set", "--rcheck", "--update", "--remove",
+        "--fragment", "-f",
+    ];
+
+    private readonly List<RuleMatch> _matches = [];
+    private string? _module;
+
+    public IReadOnlyList<RuleMatch> Result => _matches;
+
+    /// <summary>Reads the option at <paramref name="i"/> (and its arguments); returns the index of its last token.</summary>
+    public int Consume(List<string> tokens, int i, bool negate)
+    {
+        var token = tokens[i];
+        string Next() => i + 1 < tokens.Count ? tokens[++i] : string.Empty;
+        switch (token)
+        {
+            case "-p" or "--protocol":
+                _matches.Add(new ProtocolMatch([Next()], negate));
+                break;
+            case "-s" or "--source" or "--src":
+                _matches.Add(SourceMatch.Of(Addresses(Next()), negate));
+                break;
+            case "-d" or "--destination" or "--dst":
+                _matches.Add(DestinationMatch.Of(Addresses(Next()), negate));
+                break;
+            case "-i" or "--in-interface":
+                _matches.Add(new InterfaceMatch([Next()], negate));
+                break;
+            case "-o" or "--out-interface":
+                // Not valid on the input path; iptables refuses it there.
+                Next();
+                break;
+            case "-f" or "--fragment":
+                // A first packet is never a non-first fragment.
+                _matches.Add(negate ? FixedMatch.Yes : FixedMatch.No);
+                break;
+            case "-m" or "--match":
+                _module = Next();
+                if (!KnownModules.Contains(_module))
+                {
+                    _matches.Add(FixedMatch.Unknown($"-m {_module} is not modelled"));
+                }
+                else if (_module == "rt")
+                {
+                    // A plain packet carries no routing header: the rt match needs one, whatever its options.
+                    _matches.Add(FixedMatch.No);
+                }
+
+                break;
+            case "-c" or "--set-counters":
+                Next();
+                Next();
+                break;
+            default:
+                if (token.StartsWith('['))
+                {
+                    break;
+                }
+
+                i = Option(tokens, i, negate);
+                break;
+        }
+
+        return i;
+    }
+
+    private int Option(List<string> tokens, int i, bool negate)
+    {
+        var token = tokens[i];
+        string Next() => i + 1 < tokens.Count ? tokens[++i] : string.Empty;
+        switch (token)
+        {
+            case "--dport" or "--destination-port" or "--dports" or "--destination-ports":
+                _matches.Add(new PortMatch(Ports(Next()), negate));
+                break;
+            case "--sport" or "--source-port" or "--sports" or "--source-ports":
+                _matches.Add(new PortMatch(Ports(Next()), negate, PortField.Source));
+                break;
+            case "--ports":
+                _matches.Add(new PortMatch(Ports(Next()), negate, PortField.Either));
+                break;
+            case "--syn":
+                _matches.Add(negate ? FixedMatch.No : FixedMatch.Yes);
+                break;
+            case "--tcp-flags":
+                var mask = Flags(Next());
+                var set = Flags(Next());
+                // The first packet of a TCP connection carries SYN alone.
+                var holds = mask.All(f => set.Contains(f) == (f == "SYN"));
+                _matches.Add(holds != negate ? FixedMatch.Yes : FixedMatch.No);
+                break;
+            case "--icmp-type" or "--icmpv6-type":
+                Next();
+                break;
+            case "--state" or "--ctstate":
+                var states = Next().Split(',');
+                _matches.Add(states.Contains("NEW") != negate ? FixedMatch.Yes : FixedMatch.No);
+                break;
+            case "--ctstatus":
+                var statuses = Next().Split(',');
+                _matches.Add(statuses.Contains("NONE") != negate ? FixedMatch.Yes : FixedMatch.No);
+                break;
+            case "--ctproto":
+                _matches.Add(new ProtocolMatch([Next()], negate));
+                break;
+            case "--ctdir":
+                _matches.Add((Next() == "ORIGINAL") != negate ? FixedMatch.Yes : FixedMatch.No);
+                break;
+            case "--ctorigdstport" or "--ctreplsrcport":
+                _matches.Add(new PortMatch(Ports(Next()), negate));
+                break;
+            case "--ctorigsrcport" or "--ctrepldstport":
+                _matches.Add(new PortMatch(Ports(Next()), negate, PortField.Source));
+                break;
+            case "--ctorigsrc" or "--ctrepldst":
+                _matches.Add(SourceMatch.Of(Addresses(Next()), negate));
+                break;
+            case "--ctorigdst" or "--ctreplsrc":
+                _matches.Add(DestinationMatch.Of(Addresses(Next()), negate));
+                break;
+            case "--dst-type":
+                // The packet is addressed to the host (LOCAL, UNICAST); never BROADCAST, MULTICAST, ANYCAST…
+                var dst = Next().Split(',');
+                _matches.Add(dst.Any(t => t is "LOCAL" or "UNICAST") != negate ? FixedMatch.Yes : FixedMatch.No);
+                break;
+            case "--src-type":
+                // A remote unicast source: UNICAST holds; LOCAL, BROADCAST, MULTICAST, UNREACHABLE… do not.
+                var src = Next().Split(',');
+                _matches.Add(src.Contains("UNICAST") != negate ? FixedMatch.Yes : FixedMatch.No);
+                break;
+            case "--match-set":
+                _matches.Add(SetMatch(Next(), Next(), negate));
+                break;
+            case "--src-range":
+                _matches.Add(Range(Next(), negate, source: true));
+                break;
+            case "--dst-range":
+                _matches.Add(Range(Next(), negate, source: false));
+                break;
+            case "--limit":
+                _matches.Add(FixedMatch.Conditional($"rate-limited to {Next()}"));
+                break;
+            case "--hashlimit-upto" or "--hashlimit":
+                _matches.Add(FixedMatch.Conditional($"rate-limited to {Next()} per source"));
+                break;
+            case "--hashlimit-above":
+                _matches.Add(new FixedMatch(negate ? Ternary.True : Ternary.False, $"refused above {Next()} per source"));
+                break;
+            case "--connlimit-above":
+                var above = Number(Next());
+                _matches.Add(new FixedMatch((above < 1) != negate ? Ternary.True : Ternary.False, $"refused above {above} connections"));
+                break;
+            case "--connlimit-upto":
+                var upto = Number(Next());
+                _matches.Add(new FixedMatch((upto >= 1) != negate ? Ternary.True : Ternary.False, $"limited to {upto} connections"));
+                break;
+            case "--set" when _module == "recent":
+                break;
+            case "--rcheck" or "--update" or "--remove" when _module == "recent":
+                // A source not seen before is not in the list: the match fails for it, and holds once it has connected often.
+                _matches.Add(new FixedMatch(negate ? Ternary.True : Ternary.False, "refused after repeated connections (-m recent)"));
+                break;
+            case "--pkt-type":
+                _matches.Add((Next() == "unicast") != negate ? FixedMatch.Yes : FixedMatch.No);
+                break;
+            case "--dir":
+                _matches.Add((Next() == "in") != negate ? FixedMatch.Yes : FixedMatch.No);
+                break;
+            case "--pol":
+                // No IPsec policy applies to a plain packet.
+                _matches.Add((Next() == "none") != negate ? FixedMatch.Yes : FixedMatch.No);
+                break;
+            case "--comment" or "--limit-burst" or "--seconds" or "--hitcount" or "--name" or "--mask" or "--connlimit-mask" or
+                "--hashlimit-burst" or "--hashlimit-mode" or "--hashlimit-name" or "--hashlimit-htable-size" or "--hashlimit-htable-max" or
+                "--hashlimit-htable-expire" or "--hashlimit-htable-gcinterval" or "--hashlimit-srcmask" or "--hashlimit-dstmask":
+                Next();
+                break;
+            default:
+                if (_module is "rt" || NoArgumentOptions.Contains(token))
+                {
+                    break;
+                }
+
+                // Not modelled: the match is unknown. Its arguments are the words up to the next option.
+                while (i + 1 < tokens.Count && !tokens[i + 1].StartsWith('-') && tokens[i + 1] != "!")
+                {
+                    i++;
+                }
+
+                _matches.Add(FixedMatch.Unknown($"{(_module is null ? string.Empty : $"-m {_module} ")}{token} is not modelled"));
+                break;
+        }
+
+        return i;
+    }
+
+    private RuleMatch SetMatch(string name, string flags, bool negate)
+    {
+        var dimensions = flags.Split(',');
+        if (dimensions.Length != 1 || sets is null || !sets.TryGetValue(name, out var set) || set.Members(family) is not { } members)
+        {
+            return SourceMatch.Unreadable(sets is null || !sets.ContainsKey(name)
+                ? $"the members of ipset {name} were not read"
+                : $"ipset {name} ({sets[name].Type}, {flags}) is not an address set", negate);
+        }
+
+        var v4 = family == IpFamily.IPv4 ? members : AddressSet.Empty(IpFamily.IPv4);
+        var v6 = family == IpFamily.IPv6 ? members : AddressSet.Empty(IpFamily.IPv6);
+        return dimensions[0] == "src" ? new SourceMatch(v4, v6, negate) : new DestinationMatch(v4, v6, negate);
+    }
+
+    private static RuleMatch Range(string text, bool negate, bool source)
+    {
+        if (AddressSet.TryParse(text) is not { } range)
+        {
+            return FixedMatch.Unknown($"iprange {text} is not an address range");
+        }
+
+        var v4 = range.Family == IpFamily.IPv4 ? range : AddressSet.Empty(IpFamily.IPv4);
+        var v6 = range.Family == IpFamily.IPv6 ? range : AddressSet.Empty(IpFamily.IPv6);
+        return source ? new SourceMatch(v4, v6, negate) : new DestinationMatch(v4, v6, negate);
+    }
+
+    private static List<Cidr> Addresses(string text) =>
+        text.Split(',').Select(IptablesSaveParser.Address).OfType<Cidr>().ToList();
+
+    private static List<PortRange> Ports(string text) =>
+        text.Split(',').Select(IptablesSaveParser.Port).OfType<PortRange>().ToList();
+
+    private static HashSet<string> Flags(string text) =>
+        text.Split(',').SelectMany(f => f == "ALL" ? ["SYN", "ACK", "FIN", "RST", "URG", "PSH"] : f == "NONE" ? [] : new[] { f }).ToHashSet(StringComparer.Ordinal);
+
+    private static int Number(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Rules;
+using OecCloudFw.Server.Facts;
+using OecCloudFw.Server.Preflight;
+using OecCloudFw.Testing.Servers;
+
+namespace OecCloudFw.Server.Tests.Differential;
+
+/// <summary>
+/// The kernel as the oracle: loads generated rulesets into a real test server, sends real TCP SYNs from a client
+/// network with several source addresses, and compares what the kernel did with the tool's verdict for that exact
+/// source. A definite verdict must never disagree; an indeterminate one must name the rule that made it so. The seed
+/// (OECFW_DIFF_SEED to replay) and the figures go to artifacts/differential/FLAVOUR.txt, which test.sh prints.
+/// </summary>
+internal static class KernelOracle
+{
+    private static readonly TimeSpan FirstTimeout = TimeSpan.FromSeconds(1.2);
+    private static readonly TimeSpan RecheckTimeout = TimeSpan.FromSeconds(4);
+
+    public static int Seed(int offset) =>
+        (int.TryParse(Environment.GetEnvironmentVariable("OECFW_DIFF_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed)
+            ? seed
+            : (int)(DateTime.UtcNow.Ticks % 1_000_000)) + offset;
+
+    /// <param name="flavour">A name for the figures.</param>
+    /// <param name="cases">How many rulesets.</param>
+    /// <param name="seed">The first ruleset's seed; case i uses seed + i.</param>
+    /// <param name="prepare">Sets the server up once (firewalld started, say).</param>
+    /// <param name="load">Loads the ruleset of a generator into the server; returns its text for the report, or null when the frontend refused it.</param>
+    public static async Task<string> RunAsync(string flavour, int cases, int seed, Func<TestServer, Task>? prepare,
+        Func<RulesetGenerator, TestServer, Task<string?>> load, CancellationToken cancellationToken)
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("OECFW_DIFF_CASES"), NumberStyles.None, CultureInfo.InvariantCulture, out var forced))
+        {
+            cases = forced;
+        }
+
+        var sources = RulesetGenerator.Sources4.Concat(RulesetGenerator.Sources6).ToList();
+        await using var server = await TestServer.StartAsync(cancellationToken);
+        await using var client = await TestClient.AttachAsync(server, sources, cancellationToken);
+        await TestClient.ListenAsync(server, RulesetGenerator.Ports, cancellationToken);
+        if (prepare is not null)
+        {
+            await prepare(server);
+        }
+
+        int checks = 0, definite = 0, indeterminate = 0, refusedByFrontend = 0, loaded = 0;
+        var disagreements = new List<string>();
+        var unnamed = new List<string>();
+        var indeterminateSamples = new HashSet<string>(StringComparer.Ordinal);
+        var started = DateTime.UtcNow;
+        for (var i = 0; i < cases; i++)
+        {
+            var generator = new RulesetGenerator(seed + i);
+            var ruleset = await load(generator, server);
+            if (ruleset is null)
+            {
+                refusedByFrontend++;
+                continue;
+            }
+
+            loaded++;
+            var facts = FactsCollector.Parse(ProbeSections.Parse(await server.ExecAsync(FactsCollector.ProbeScript, cancellationToken)));
+            var kernel = await client.SynAsync(sources, RulesetGenerator.Ports, FirstTimeout, cancellationToken);
+            var suspicious = new List<(string Source, int Port, ServerVerdict Tool)>();
+            foreach (var source in sources)
+            {
+                foreach (var port in RulesetGenerator.Ports)
+                {
+                    checks++;
+                    var tool = ServerLayerEvaluator.Evaluate(facts, Protocol.Tcp, port, Cidr.Parse(source));
+                    var seen = kernel[(source, port)];
+                    if (seen.StartsWith("error", StringComparison.Ordinal))
+                    {
+                        throw new InvalidOperationException($"{flavour} seed {seed + i}: the probe from {source} to {port} failed: {seen}");
+                    }
+
+                    if (tool.Decision == Decision.Indeterminate)
+                    {
+                        indeterminate++;
+                        indeterminateSamples.Add(tool.Evidence);
+                        if (!tool.Evidence.Contains("-A ", StringComparison.Ordinal) && !tool.Evidence.Contains("nft ", StringComparison.Ordinal))
+                        {
+                            unnamed.Add($"seed {seed + i} {source} -> {port}: {tool.Evidence}");
+                        }
+
+                        continue;
+                    }
+
+                    definite++;
+                    if (tool.Admitted != (seen == "open"))
+                    {
+                        suspicious.Add((source, port, tool));
+                    }
+                }
+            }
+
+            foreach (var (source, port, tool) in suspicious)
+            {
+                // A slow answer is not a refusal: what the tool admits and the first probe missed is probed again, longer.
+                var again = tool.Admitted ? (await client.SynAsync([source], [port], RecheckTimeout, cancellationToken))[(source, port)] : kernel[(source, port)];
+                if (tool.Admitted != (again == "open"))
+                {
+                    disagreements.Add($"{flavour} seed {seed + i}: from {source} to {port} the kernel said {again}, the tool said {tool.Decision}: {tool.Evidence}\n{ruleset}");
+                }
+            }
+        }
+
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"{flavour}: seed {seed}, {loaded} rulesets ({refusedByFrontend} refused by the frontend), {checks} SYN checks: {definite} definite verdicts, {disagreements.Count} disagreements with the kernel, {indeterminate} indeterminate ({unnamed.Count} without a named rule), {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+        Report(flavour, summary + string.Concat(indeterminateSamples.Take(3).Select(e => $"\n  indeterminate, e.g.: {e}")));
+        var failures = new StringBuilder();
+        foreach (var line in disagreements.Take(5).Concat(unnamed.Take(5)))
+        {
+            failures.AppendLine(line);
+        }
+
+        Assert.True(disagreements.Count == 0 && unnamed.Count == 0, $"{summary}\n{failures}");
+        Assert.True(loaded >= cases / 2, $"{summary}: too few rulesets loaded");
+        return summary;
+    }
+
+    private static void Report(string flavour, string summary)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OecCloudFw.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        if (dir is null)
+        {
+            return;
+        }
+
+        var folder = Path.Combine(dir.FullName, "artifacts", "differential");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, $"{flavour}.txt"), summary + "\n");
+    }
+}
