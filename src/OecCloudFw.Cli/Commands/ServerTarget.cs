@@ -47,6 +47,12 @@ public sealed partial record ServerTarget(
         var home = environment.Variable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var config = Server.Shells.SshConfig.Resolve(Host, SshConfig ?? Path.Combine(home, ".ssh", "config"));
         var host = config.HostName ?? Host;
+        if (!HostPattern().IsMatch(host))
+        {
+            // ssh_config is input like a flag: the same rules.
+            throw new InvalidInputException($"HostName '{host}' (from the ssh config for {Host}) is not a host name or address");
+        }
+
         var port = Port ?? config.Port ?? 22;
         if (port is < 1 or > 65535)
         {

@@ -106,6 +106,12 @@ public static class PolicyBuilder
             }
 
             var description = extra.Description ?? $"oec-cloudfw {protocol.Value.ToName()}/{range}";
+            if (RuleText.Check(description, "extra.description") is { } bad)
+            {
+                errors.Add(bad);
+                continue;
+            }
+
             requirements.Add(new PortRequirement(range, protocol.Value, SourcesOf(extra.Sources, "extra"), description, description));
         }
 

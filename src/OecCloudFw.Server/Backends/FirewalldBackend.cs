@@ -45,13 +45,19 @@ public sealed class FirewalldBackend : IFirewallBackend
                 continue;
             }
 
-            foreach (var source in requirement.Sources.Where(s => !Admitted(requirement, s)))
+            // SSH restricted to management sources: each source needs its own rich rule, since what admits it today (the
+            // ssh service, a port) is about to be removed. Only then is the broad admission removed.
+            var restrictedSsh = requirement.IsSsh && facts.FirewalldRunning && Admitted(requirement, Cidr.AnyIPv4);
+            var zoneRules = facts.FirewalldZones.FirstOrDefault(x => x.Name == zone)?.RichRules ?? [];
+            bool HasOwnRule(Cidr source) => zoneRules.Any(r => r.Contains($"source address=\"{source}\"", StringComparison.Ordinal) &&
+                                                              r.Contains($"port=\"{port}\"", StringComparison.Ordinal) && r.EndsWith("accept", StringComparison.Ordinal));
+            foreach (var source in requirement.Sources.Where(s => restrictedSsh ? !HasOwnRule(s) : !Admitted(requirement, s)))
             {
                 var family = source.Family == IpFamily.IPv4 ? "ipv4" : "ipv6";
                 Both("--add-rich-rule=" + ShellQuote.Quote($"rule family=\"{family}\" source address=\"{source}\" port port=\"{port}\" protocol=\"{proto}\" accept"));
             }
 
-            if (requirement.IsSsh && facts.FirewalldRunning && Admitted(requirement, Cidr.AnyIPv4))
+            if (restrictedSsh)
             {
                 // SSH restricted to management sources: stop admitting it from everywhere.
                 var zoneInfo = facts.FirewalldZones.FirstOrDefault(x => x.Name == zone);

@@ -29,15 +29,24 @@ public sealed class IptablesBackend : IFirewallBackend
             foreach (var requirement in policy.Requirements)
             {
                 var ports = requirement.Ports.IsSingle ? requirement.Ports.ToString() : $"{requirement.Ports.From}:{requirement.Ports.To}";
-                foreach (var source in requirement.Sources.Where(s => s.Family == family))
+                // SSH restricted to management sources: their accepts, then a drop for everyone else, above any broad accept.
+                var restrictedSsh = requirement.IsSsh && !requirement.FromAnywhere &&
+                                    (set is null || !Filters(set) || !set.Evaluate(requirement.Protocol, requirement.Ports.From, Cidr.Internet(family)).Refused);
+                var familySources = requirement.Sources.Where(s => s.Family == family).ToList();
+                foreach (var source in familySources)
                 {
-                    if (set is not null && set.Evaluate(requirement.Protocol, requirement.Ports.From, source).Admitted && Filters(set))
+                    if (!restrictedSsh && set is { } existing && existing.Evaluate(requirement.Protocol, requirement.Ports.From, source).Admitted && Filters(existing))
                     {
                         continue;
                     }
 
                     var from = source.IsInternet ? string.Empty : $" -s {ShellQuote.Quote(source.ToString())}";
                     inserts.Add($"{tool} -I INPUT 1 -p {requirement.Protocol.ToName()}{from} --dport {ports} -m comment --comment {ShellQuote.Quote(requirement.Comment)} -j ACCEPT");
+                }
+
+                if (restrictedSsh && (familySources.Count > 0 || requirement.Sources.Count > 0))
+                {
+                    inserts.Add($"{tool} -I INPUT 1 -p {requirement.Protocol.ToName()} --dport {ports} -m comment --comment {ShellQuote.Quote("SSH from elsewhere")} -j DROP");
                 }
             }
 

@@ -19,7 +19,19 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time)
         ArgumentNullException.ThrowIfNull(commands);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var seconds = (int)Math.Ceiling(confirmTimeout.TotalSeconds);
-        var applied = await shell.RunScriptAsync(RollbackScripts.ArmAndApply(token, seconds, commands), cancellationToken);
+        ShellResult applied;
+        try
+        {
+            applied = await shell.RunScriptAsync(RollbackScripts.ArmAndApply(token, seconds, commands), cancellationToken);
+        }
+        catch (LayerFailureException ex)
+        {
+            // The session died during the apply. The server finishes it on its own, and the armed rollback restores.
+            throw new LayerFailureException(
+                $"{ex.Message}. If the change was armed ({RollbackScripts.Root}/{token}), the server restores the previous rules at most " +
+                $"{RollbackScripts.ApplyBound(commands.Count) + seconds} s after arming unless it is confirmed; check with a new connection", ex);
+        }
+
         var appliedAt = time.GetTimestamp();
         if (applied.ExitCode == RollbackScripts.BusyExit)
         {

@@ -18,63 +18,106 @@ internal static class RollbackScripts
     private static readonly string[] ConfigPaths =
         ["etc/ufw", "etc/default/ufw", "etc/firewalld", "etc/iptables", "etc/sysconfig/iptables", "etc/sysconfig/ip6tables", "etc/nftables.conf", "etc/csf"];
 
-    /// <summary>Snapshot, arm the rollback (detached, survives the SSH session), then apply the commands in order.</summary>
+    /// <summary>How long the apply may take before the rollback stops waiting for it: 30 s and 5 s a command, at most 300 s.</summary>
+    public static int ApplyBound(int commands) => Math.Min(300, 30 + (5 * commands));
+
+    /// <summary>
+    /// Snapshot, arm the rollback (detached, survives the SSH session), then apply the commands in order. The whole
+    /// script is one function that the shell reads before it runs any of it, and it ignores SIGHUP and SIGPIPE: a
+    /// session cut mid-apply neither stops it halfway nor keeps it from restoring.
+    /// </summary>
     public static string ArmAndApply(string token, int timeoutSeconds, IReadOnlyList<string> commands)
     {
+        ArgumentNullException.ThrowIfNull(commands);
         var d = $"{Root}/{token}";
         var script = new StringBuilder();
         script.Append(CultureInfo.InvariantCulture, $$"""
+            oecfw_apply() {
             PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
+            trap '' HUP PIPE
+            R={{Root}}
             D={{d}}
-            mkdir -p {{Root}} || exit 1
-            for a in {{Root}}/*/armed; do
-              if [ -e "$a" ]; then echo "another oec-cloudfw change is armed: $a"; exit {{BusyExit}}; fi
-            done
-            mkdir -p "$D" && cd / || exit 1
+            mkdir -p "$R" || exit 1
+            # One armed change at a time: the lock is a symlink naming the owner's token, made atomically (it points
+            # nowhere, so ln never mistakes it for a directory to create the link in).
+            if ! ln -s owner-{{token}} "$R/lock" 2>/dev/null; then
+              owner=$(readlink "$R/lock" 2>/dev/null); owner=${owner#owner-}
+              # Stale only when its change has ended (confirmed or restored), or its rollback is gone and the lock is old
+              # (a reboot); a change still being set up or armed holds it.
+              if ! { [ -e "$R/$owner/confirmed" ] || [ -e "$R/$owner/result" ] ||
+                     { ! kill -0 "$(cat "$R/$owner/pid" 2>/dev/null)" 2>/dev/null && [ -n "$(find "$R/lock" -maxdepth 0 -mmin +15 2>/dev/null)" ]; }; }; then
+                echo "another oec-cloudfw change is armed: $R/$owner"; exit {{BusyExit}}
+              fi
+              rm -f "$R/lock"; ln -s owner-{{token}} "$R/lock" 2>/dev/null || { echo "another oec-cloudfw change is armed"; exit {{BusyExit}}; }
+            fi
+            mkdir -p "$D" && cd / || { rm -f "$R/lock"; exit 1; }
             # 1. Snapshot what the change can touch.
             if command -v iptables-save >/dev/null 2>&1; then
-              iptables-save > "$D/v4" 2>/dev/null; ip6tables-save > "$D/v6" 2>/dev/null
-              for f in v4 v6; do
-                grep -q '^\*filter' "$D/$f" || printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n' >> "$D/$f"
-              done
+              iptables-save 2>/dev/null | grep -v '^# Warning' > "$D/v4"; ip6tables-save 2>/dev/null | grep -v '^# Warning' > "$D/v6"
             fi
-            : > "$D/absent"; present=""
+            : > "$D/absent"; : > "$D/present"
             for p in {{string.Join(' ', ConfigPaths)}}; do
-              if [ -e "/$p" ]; then present="$present $p"; else echo "$p" >> "$D/absent"; fi
+              if [ -e "/$p" ]; then echo "$p" >> "$D/present"; else echo "$p" >> "$D/absent"; fi
             done
-            [ -n "$present" ] && tar -czf "$D/etc.tgz" -C / $present 2>/dev/null
+            [ -s "$D/present" ] && tar -czf "$D/etc.tgz" -C / $(cat "$D/present") 2>/dev/null
             if command -v nft >/dev/null 2>&1 && nft list table inet oec_cloudfw > "$D/nft-table" 2>/dev/null; then :; else rm -f "$D/nft-table"; fi
             if pgrep -x firewalld >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1; then touch "$D/firewalld-running"; fi
             if command -v csf >/dev/null 2>&1 && [ ! -e /etc/csf/csf.disable ]; then touch "$D/csf-enabled"; fi
             cat > "$D/restore.sh" <<'RESTORE'
             D=$1
             PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
-            [ -s "$D/etc.tgz" ] && tar -xzf "$D/etc.tgz" -C /
+            trap '' HUP PIPE
+            # CSF first: csf -e brings back its own rules and lfd; the exact rules are restored below.
+            [ -e "$D/csf-enabled" ] && [ -e /etc/csf/csf.disable ] && csf -e
+            # Configuration exactly as it was: what the change created goes, what it changed comes back.
+            while read -r p; do [ -n "$p" ] && rm -rf "/$p"; done < "$D/present"
+            [ -s "$D/etc.tgz" ] && tar -xzpf "$D/etc.tgz" -C /
             while read -r p; do [ -n "$p" ] && rm -rf "/$p"; done < "$D/absent"
-            [ -s "$D/v4" ] && iptables-restore < "$D/v4"
-            [ -s "$D/v6" ] && ip6tables-restore < "$D/v6"
+            family() {
+              if grep -q '^\*' "$D/$2" 2>/dev/null; then "$1-restore" < "$D/$2"; return; fi
+              # Nothing was loaded before: remove what the change loaded, leave no empty table behind.
+              case "$("$1" -V 2>/dev/null)" in
+                *nf_tables*) for t in filter nat mangle raw security; do nft delete table "$3" "$t" 2>/dev/null; done ;;
+                *) for t in filter nat mangle raw security; do "$1" -t "$t" -F 2>/dev/null && "$1" -t "$t" -X 2>/dev/null; done
+                   for c in INPUT FORWARD OUTPUT; do "$1" -P "$c" ACCEPT 2>/dev/null; done ;;
+              esac
+            }
+            if [ -e "$D/v4" ]; then family iptables v4 ip; family ip6tables v6 ip6; fi
             if command -v nft >/dev/null 2>&1; then
               nft delete table inet oec_cloudfw 2>/dev/null
               [ -s "$D/nft-table" ] && nft -f "$D/nft-table"
             fi
-            [ -e "$D/firewalld-running" ] && firewall-cmd --reload
-            [ -e "$D/csf-enabled" ] && [ -e /etc/csf/csf.disable ] && csf -e
+            if [ -e "$D/firewalld-running" ]; then
+              firewall-cmd --reload
+            elif pgrep -x firewalld >/dev/null 2>&1; then
+              systemctl disable --now firewalld 2>/dev/null || pkill -x firewalld
+            fi
             true
             RESTORE
             cat > "$D/rollback.sh" <<ROLLBACK
-            # The confirm window starts when the apply has finished (or, if the session died mid-apply, after 120 s).
-            i=0; while [ ! -e "$D/applied" ] && [ \$i -lt 240 ]; do sleep 0.5; i=\$((i+1)); done
+            trap '' HUP PIPE
+            # Fires {{timeoutSeconds}} s after the apply finished; if the apply never finishes (it is bounded to {{ApplyBound(commands.Count)}} s), {{timeoutSeconds}} s after that bound.
+            start=\$(date +%s)
+            while [ ! -e "$D/applied" ] && [ \$(( \$(date +%s) - start )) -lt {{ApplyBound(commands.Count)}} ]; do sleep 0.2; done
             sleep {{timeoutSeconds}}
             mv "$D/armed" "$D/firing" 2>/dev/null || exit 0
             sh "$D/restore.sh" "$D" > "$D/restore.log" 2>&1
             echo restored > "$D/result"
+            [ "\$(readlink {{Root}}/lock)" = owner-{{token}} ] && rm -f {{Root}}/lock
             ROLLBACK
             # 2. Arm: a detached session, so the rollback survives this SSH session dying.
             date +%s > "$D/armed"
             setsid nohup sh "$D/rollback.sh" > /dev/null 2>&1 < /dev/null &
             echo $! > "$D/pid"
             # 3. Apply; the first failure restores at once.
-            fail() { echo "OECFW-FAILED: $1"; if mv "$D/armed" "$D/firing" 2>/dev/null; then kill -TERM -"$(cat "$D/pid")" 2>/dev/null; sh "$D/restore.sh" "$D" > "$D/restore.log" 2>&1; echo "restored" > "$D/result"; fi; exit 65; }
+            fail() {
+              echo "OECFW-FAILED: $1"
+              if mv "$D/armed" "$D/firing" 2>/dev/null; then
+                kill -TERM -"$(cat "$D/pid")" 2>/dev/null; sh "$D/restore.sh" "$D" > "$D/restore.log" 2>&1; echo "restored" > "$D/result"
+                [ "$(readlink "$R/lock")" = owner-{{token}} ] && rm -f "$R/lock"
+              fi
+              exit 65
+            }
 
             """);
         foreach (var command in commands)
@@ -84,6 +127,7 @@ internal static class RollbackScripts
 
         script.Append("touch \"$D/applied\"\n");
         script.Append("echo ").Append(AppliedMarker).Append('\n');
+        script.Append("}\noecfw_apply\n");
         return script.ToString();
     }
 
@@ -92,6 +136,7 @@ internal static class RollbackScripts
         D={Root}/{token}
         if mv "$D/armed" "$D/confirmed" 2>/dev/null; then
           kill -TERM -"$(cat "$D/pid")" 2>/dev/null
+          [ "$(readlink {Root}/lock)" = owner-{token} ] && rm -f {Root}/lock
           echo {ConfirmedMarker}
         else
           echo {TooLateMarker}; cat "$D/result" 2>/dev/null

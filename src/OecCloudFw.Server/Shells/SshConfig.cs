@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OecCloudFw.Core;
 
 namespace OecCloudFw.Server.Shells;
 
@@ -57,8 +58,11 @@ public static class SshConfig
                 case "hostname":
                     hostName ??= value.Replace("%h", alias, StringComparison.Ordinal);
                     break;
-                case "port" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p):
-                    port ??= p;
+                case "port":
+                    // A value that is not a port is an error, never silently ignored (it would connect elsewhere).
+                    port ??= int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 65535
+                        ? p
+                        : throw new InvalidInputException($"{configPath}: 'Port {value}' for {alias} is not a port: use 1-65535");
                     break;
                 case "user":
                     user ??= value;

@@ -8,6 +8,8 @@ public sealed record ChainVerdict(Decision Decision, string Evidence, string? Ex
 {
     public bool Admitted => Decision == Decision.Admitted;
 
+    public bool Refused => Decision == Decision.Refused;
+
     public bool Indeterminate => Decision == Decision.Indeterminate;
 
     public ChainVerdict(bool admitted, string evidence)
