@@ -3,6 +3,14 @@ using OecCloudFw.Benchmarks;
 
 // Prints the server layer's figures: the facts call budget, configure's median time on a UFW server, and the same
 // work done by Ansible's community.general.ufw on the same test server in the same run.
+if (args.Contains("--evaluation"))
+{
+    // The evaluator alone (no test server): printed by test.sh next to the kernel-oracle figures.
+    var (median, count) = AuditBench.EvaluateLargeRuleset();
+    Console.WriteLine($"evaluation: parse a {count:N0}-rule iptables-save and evaluate every catalog port from the internet and one address: median {median.TotalMilliseconds:F1} ms (target 50 ms)");
+    return;
+}
+
 if (args.Contains("--audit"))
 {
     await AuditFigures.PrintAsync(args.Contains("--fleet-size") ? int.Parse(args[Array.IndexOf(args, "--fleet-size") + 1], CultureInfo.InvariantCulture) : 50);

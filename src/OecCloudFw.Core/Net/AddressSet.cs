@@ -284,7 +284,12 @@ public sealed class AddressSet : IEquatable<AddressSet>
 
     private static (UInt128 Lo, UInt128 Hi) Bounds(Cidr cidr)
     {
-        var lo = ToNumber(cidr.Network);
+        UInt128 lo = 0;
+        foreach (var b in cidr.NetworkBytes)
+        {
+            lo = (lo << 8) | b;
+        }
+
         var hostBits = cidr.MaxPrefixLength - cidr.PrefixLength;
         var hi = hostBits >= 128 ? UInt128.MaxValue : lo | ((UInt128.One << hostBits) - 1);
         return (lo, hi);

@@ -26,6 +26,16 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
         "--fragment", "-f",
     ];
 
+    /// <summary>One shared match per common protocol: a 10,000-rule save has 10,000 "-p tcp".</summary>
+    private static readonly Dictionary<string, ProtocolMatch> Protocols = new(StringComparer.Ordinal)
+    {
+        ["tcp"] = new(["tcp"], false),
+        ["udp"] = new(["udp"], false),
+        ["icmp"] = new(["icmp"], false),
+        ["ipv6-icmp"] = new(["ipv6-icmp"], false),
+        ["all"] = new(["all"], false),
+    };
+
     private readonly List<RuleMatch> _matches = [];
     private string? _module;
 
@@ -39,7 +49,8 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
         switch (token)
         {
             case "-p" or "--protocol":
-                _matches.Add(new ProtocolMatch([Next()], negate));
+                var name = Next();
+                _matches.Add(negate ? new ProtocolMatch([name], true) : Protocols.GetValueOrDefault(name) ?? new ProtocolMatch([name], false));
                 break;
             case "-s" or "--source" or "--src":
                 _matches.Add(SourceMatch.Of(Addresses(Next()), negate));
@@ -245,11 +256,25 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
         return source ? new SourceMatch(v4, v6, negate) : new DestinationMatch(v4, v6, negate);
     }
 
-    private static List<Cidr> Addresses(string text) =>
-        text.Split(',').Select(IptablesSaveParser.Address).OfType<Cidr>().ToList();
+    private static List<Cidr> Addresses(string text)
+    {
+        if (!text.Contains(',', StringComparison.Ordinal))
+        {
+            return IptablesSaveParser.Address(text) is { } one ? [one] : [];
+        }
 
-    private static List<PortRange> Ports(string text) =>
-        text.Split(',').Select(IptablesSaveParser.Port).OfType<PortRange>().ToList();
+        return text.Split(',').Select(IptablesSaveParser.Address).OfType<Cidr>().ToList();
+    }
+
+    private static List<PortRange> Ports(string text)
+    {
+        if (!text.Contains(',', StringComparison.Ordinal))
+        {
+            return IptablesSaveParser.Port(text) is { } one ? [one] : [];
+        }
+
+        return text.Split(',').Select(IptablesSaveParser.Port).OfType<PortRange>().ToList();
+    }
 
     private static HashSet<string> Flags(string text) =>
         text.Split(',').SelectMany(f => f == "ALL" ? ["SYN", "ACK", "FIN", "RST", "URG", "PSH"] : f == "NONE" ? [] : new[] { f }).ToHashSet(StringComparer.Ordinal);

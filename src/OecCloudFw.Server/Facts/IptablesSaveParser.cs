@@ -193,41 +193,56 @@ public static class IptablesSaveParser
     /// <summary>Splits an iptables-save line into words, honouring double quotes (comments).</summary>
     internal static List<string> Tokenize(string line)
     {
-        if (!line.Contains('"', StringComparison.Ordinal))
+        var tokens = new List<string>(24);
+        var i = 0;
+        while (i < line.Length)
         {
-            return [.. line.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
-        }
+            while (i < line.Length && line[i] == ' ')
+            {
+                i++;
+            }
 
-        var tokens = new List<string>();
-        var current = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (c == '\\' && quoted && i + 1 < line.Length)
+            if (i >= line.Length)
             {
-                current.Append(line[++i]);
+                break;
             }
-            else if (c == '"')
+
+            if (line[i] != '"')
             {
-                quoted = !quoted;
-            }
-            else if (c == ' ' && !quoted)
-            {
-                if (current.Length > 0)
+                var end = line.IndexOf(' ', i);
+                end = end < 0 ? line.Length : end;
+                if (line.AsSpan(i, end - i).IndexOf('"') < 0)
                 {
-                    tokens.Add(current.ToString());
-                    current.Clear();
+                    tokens.Add(line[i..end]);
+                    i = end;
+                    continue;
                 }
             }
-            else
-            {
-                current.Append(c);
-            }
-        }
 
-        if (current.Length > 0)
-        {
+            // A word with quotes (a comment): unquote it, honouring backslash escapes inside the quotes.
+            var current = new StringBuilder();
+            var quoted = false;
+            for (; i < line.Length; i++)
+            {
+                var c = line[i];
+                if (c == '\\' && quoted && i + 1 < line.Length)
+                {
+                    current.Append(line[++i]);
+                }
+                else if (c == '"')
+                {
+                    quoted = !quoted;
+                }
+                else if (c == ' ' && !quoted)
+                {
+                    break;
+                }
+                else
+                {
+                    current.Append(c);
+                }
+            }
+
             tokens.Add(current.ToString());
         }
 

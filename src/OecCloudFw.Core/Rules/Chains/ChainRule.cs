@@ -29,10 +29,15 @@ public sealed record ChainRule
         var unknown = false;
         string? condition = null;
         string? why = null;
-        foreach (var match in Matches)
+        // Indexed loops: this runs for every rule of every evaluation (an interface enumerator would allocate each time).
+        var matches = Matches;
+        var sourceMatches = 0;
+        for (var i = 0; i < matches.Count; i++)
         {
+            var match = matches[i];
             if (match.OnSource)
             {
+                sourceMatches++;
                 continue;
             }
 
@@ -51,8 +56,9 @@ public sealed record ChainRule
         }
 
         var selected = sources;
-        foreach (var match in Matches)
+        for (var i = 0; i < matches.Count && sourceMatches > 0; i++)
         {
+            var match = matches[i];
             if (!match.OnSource)
             {
                 continue;

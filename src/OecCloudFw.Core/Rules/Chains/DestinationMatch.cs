@@ -9,9 +9,9 @@ namespace OecCloudFw.Core.Rules.Chains;
 /// </summary>
 public sealed class DestinationMatch(AddressSet? v4, AddressSet? v6, bool negated) : RuleMatch
 {
-    public static DestinationMatch Of(IEnumerable<Cidr> cidrs, bool negated)
+    public static DestinationMatch Of(IReadOnlyList<Cidr> cidrs, bool negated)
     {
-        var list = cidrs.ToList();
+        var list = cidrs;
         return new DestinationMatch(AddressSet.Of(IpFamily.IPv4, list), AddressSet.Of(IpFamily.IPv6, list), negated);
     }
 

@@ -29,7 +29,15 @@ public sealed class PortMatch(IReadOnlyList<PortRange> ranges, bool negated, Por
         Ternary result;
         if (portField == PortField.Destination)
         {
-            result = ranges.Any(r => r.Contains(packet.Port)) ? Ternary.True : Ternary.False;
+            result = Ternary.False;
+            for (var i = 0; i < ranges.Count; i++)
+            {
+                if (ranges[i].Contains(packet.Port))
+                {
+                    result = Ternary.True;
+                    break;
+                }
+            }
         }
         else
         {

@@ -26,6 +26,8 @@ public sealed class ProtocolMatch(IReadOnlyList<string> names, bool negated) : R
 
     private readonly HashSet<string> _names = names.Select(Canonical).ToHashSet(StringComparer.Ordinal);
 
+    private readonly bool _any = names.Any(n => n is "all" or "0");
+
     public static string Canonical(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -36,7 +38,7 @@ public sealed class ProtocolMatch(IReadOnlyList<string> names, bool negated) : R
     public override Ternary Evaluate(PacketContext packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
-        if (_names.Contains("all") || _names.Contains("0"))
+        if (_any)
         {
             return negated ? Ternary.False : Ternary.True;
         }

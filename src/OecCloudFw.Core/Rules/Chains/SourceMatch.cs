@@ -14,10 +14,19 @@ public sealed class SourceMatch(AddressSet? v4, AddressSet? v6, bool negated, st
 
     public override string? Condition => unknownWhy;
 
-    public static SourceMatch Of(IEnumerable<Cidr> cidrs, bool negated)
+    public static SourceMatch Of(IReadOnlyList<Cidr> cidrs, bool negated)
     {
-        var list = cidrs.ToList();
-        return new SourceMatch(AddressSet.Of(IpFamily.IPv4, list), AddressSet.Of(IpFamily.IPv6, list), negated);
+        ArgumentNullException.ThrowIfNull(cidrs);
+        if (cidrs.Count == 1)
+        {
+            // The common case (one -s per rule, thousands of rules): no sorting, no list.
+            var one = AddressSet.Of(cidrs[0]);
+            return one.Family == IpFamily.IPv4
+                ? new SourceMatch(one, AddressSet.Empty(IpFamily.IPv6), negated)
+                : new SourceMatch(AddressSet.Empty(IpFamily.IPv4), one, negated);
+        }
+
+        return new SourceMatch(AddressSet.Of(IpFamily.IPv4, cidrs), AddressSet.Of(IpFamily.IPv6, cidrs), negated);
     }
 
     public static SourceMatch Unreadable(string why, bool negated) => new(null, null, negated, why);
