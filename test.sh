@@ -22,6 +22,13 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   if ! ls artifacts/debs/ufw_*.deb >/dev/null 2>&1; then
     (cd artifacts/debs && apt-get download ufw >/dev/null 2>&1) || { apt-get update -qq && (cd artifacts/debs && apt-get download ufw >/dev/null 2>&1); }
   fi
+  # The real fail2ban (and pyinotify), unpacked for the test servers; never installed on this machine.
+  if [ ! -x artifacts/fail2ban/root/usr/bin/fail2ban-server ]; then
+    mkdir -p artifacts/fail2ban/debs
+    (cd artifacts/fail2ban/debs && apt-get download fail2ban python3-pyinotify >/dev/null 2>&1) ||
+      { apt-get update -qq && (cd artifacts/fail2ban/debs && apt-get download fail2ban python3-pyinotify >/dev/null 2>&1); }
+    for d in artifacts/fail2ban/debs/*.deb; do dpkg -x "$d" artifacts/fail2ban/root; done
+  fi
 fi
 # The official SARIF 2.1.0 schema the audit's SARIF is validated against (shipped in an npm package).
 if [ ! -s artifacts/sarif-schema/sarif-2.1.0-rtm.5.json ] && command -v npm >/dev/null 2>&1; then

@@ -248,7 +248,9 @@ public static class AuditEngine
             yield return new Finding(FindingIds.NoFail2Ban, Severity.Info,
                 host.Fail2BanPorts is null
                     ? "fail2ban is not installed: brute-force attempts on SSH are not blocked"
-                    : $"no fail2ban jail covers the SSH port {string.Join(", ", uncovered)} actually in use",
+                    : host.Fail2BanPorts.Count == 0
+                        ? "fail2ban is installed but no jail is running (is fail2ban-server running? systemctl status fail2ban): brute-force attempts on SSH are not blocked"
+                        : $"no fail2ban jail covers the SSH port {string.Join(", ", uncovered)} actually in use",
                 host.Fail2BanPorts is null ? "fail2ban-client not found" : $"jails cover ports {string.Join(", ", host.Fail2BanPorts)}",
                 [$"apt-get install -y fail2ban && printf '[sshd]\\nenabled = true\\nport = {string.Join(",", host.SshPorts)}\\n' > /etc/fail2ban/jail.d/sshd.local && systemctl restart fail2ban"]);
         }

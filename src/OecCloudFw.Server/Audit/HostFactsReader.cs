@@ -65,7 +65,14 @@ public static class HostFactsReader
             }
         }
 
-        return running.Concat(enabled).Distinct()
+        // A jail protects only while fail2ban-server runs: when `fail2ban-client status` has no jail list (the server is
+        // stopped), the jails in its files ban nobody.
+        if (!text.Contains("Jail list:", StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        return running
             .SelectMany(j => ports.TryGetValue(j, out var p) ? p : j.Contains("ssh", StringComparison.Ordinal) ? [22] : [])
             .Distinct().Order().ToList();
     }

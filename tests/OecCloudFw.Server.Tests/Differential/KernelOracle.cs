@@ -124,18 +124,7 @@ internal static class KernelOracle
 
     private static void Report(string flavour, string summary)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OecCloudFw.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        if (dir is null)
-        {
-            return;
-        }
-
-        var folder = Path.Combine(dir.FullName, "artifacts", "differential");
+        var folder = Testing.RepositoryRoot.Artifacts("differential");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, $"{flavour}.txt"), summary + "\n");
     }
