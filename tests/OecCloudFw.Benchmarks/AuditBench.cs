@@ -103,7 +103,7 @@ internal static class AuditBench
         var text = save.ToString();
         var times = new List<TimeSpan>();
         var rules = 0;
-        for (var run = 0; run < 25; run++)
+        for (var run = 0; run < 45; run++)
         {
             var watch = Stopwatch.StartNew();
             // The whole input path (raw, mangle, filter, security), evaluated as the audit does: sources as sets, the
@@ -129,7 +129,7 @@ internal static class AuditBench
         }
 
         // The first runs include JIT compilation and tier-up; measure the steady state.
-        times = times.Skip(10).ToList();
+        times = times.Skip(20).ToList();
         times.Sort();
         return (times[times.Count / 2], rules);
     }

@@ -1,4 +1,5 @@
 using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Rules.Chains;
 using OecCloudFw.Server.Facts;
 using OecCloudFw.Server.Shells;
 
@@ -6,11 +7,16 @@ namespace OecCloudFw.Server.Backends;
 
 /// <summary>
 /// Native nftables, for a server with neither UFW, firewalld nor the iptables tools: a table of the tool's own
-/// (<c>inet oec_cloudfw</c>) with an input chain that drops by default, saved to /etc/nftables.conf.
+/// (<c>inet oec_cloudfw</c>) with an input chain that drops by default, saved to /etc/nftables.conf. Every base chain
+/// must accept a packet for it to get in, so the tool's table accepts every port of the policy (it never drops what
+/// another table admits, SSH above all), and a base chain of another table that refuses a port of the policy gets an
+/// accept of its own at its top, marked with the tool's comment.
 /// </summary>
 public sealed class NftablesBackend : IFirewallBackend
 {
     public const string Table = "oec_cloudfw";
+
+    private const string OwnPrefix = "inet " + Table + " ";
 
     public string Name => "nftables";
 
@@ -18,38 +24,66 @@ public sealed class NftablesBackend : IFirewallBackend
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(policy);
-        var rules = new List<string>();
+        var own = new List<string>();
+        var others = new List<string>();
+        var needed = false;
         foreach (var requirement in policy.Requirements)
         {
             var ports = requirement.Ports.IsSingle ? requirement.Ports.ToString() : $"{requirement.Ports.From}-{requirement.Ports.To}";
             foreach (var source in requirement.Sources)
             {
-                var family = source.Family == IpFamily.IPv4 ? facts.Nft4 : facts.Nft6;
-                if (family is not null && family.Evaluate(requirement.Protocol, requirement.Ports.From, source).Admitted &&
-                    family.BaseChains.Any(b => family.Chains[b].Policy == Core.Rules.Chains.ChainTarget.Drop))
+                var set = source.Family == IpFamily.IPv4 ? facts.Nft4 : facts.Nft6;
+                var packet = facts.Network.Context(requirement.Protocol, requirement.Ports.From, source);
+                var region = AddressSet.Of(source);
+                var overall = set?.Evaluate(packet, region);
+                needed |= overall is null || !overall.Admitted || !set!.BaseChains.Any(b => set.Chains[b].Policy == ChainTarget.Drop);
+                var match = $"{(source.IsInternet ? (source.Family == IpFamily.IPv4 ? "meta nfproto ipv4" : "meta nfproto ipv6") : $"{(source.Family == IpFamily.IPv4 ? "ip" : "ip6")} saddr {source}")} {requirement.Protocol.ToName()} dport {ports}";
+                var comment = ShellQuote.Quote("\"" + requirement.Comment + "\"");
+                if (!(set is not null && Alone(set, b => b.StartsWith(OwnPrefix, StringComparison.Ordinal))?.Evaluate(packet, region).Admitted == true))
                 {
-                    continue;
+                    own.Add($"nft add rule inet {Table} input {match} accept comment {comment}");
                 }
 
-                var from = source.IsInternet ? (source.Family == IpFamily.IPv4 ? "meta nfproto ipv4 " : "meta nfproto ipv6 ")
-                    : $"{(source.Family == IpFamily.IPv4 ? "ip" : "ip6")} saddr {source} ";
-                rules.Add($"nft add rule inet {Table} input {from}{requirement.Protocol.ToName()} dport {ports} accept comment {ShellQuote.Quote("\"" + requirement.Comment + "\"")}");
+                foreach (var other in set?.BaseChains.Where(b => !b.StartsWith(OwnPrefix, StringComparison.Ordinal)) ?? [])
+                {
+                    if (Alone(set!, b => b == other)!.Evaluate(packet, region).Refused)
+                    {
+                        // "family table chain": its first words name it for nft.
+                        others.Add($"nft insert rule {other} {match} accept comment {ShellQuote.Quote("\"oec-cloudfw: " + requirement.Comment + "\"")}");
+                    }
+                }
             }
         }
 
-        if (rules.Count == 0)
+        var exists = facts.Nft4?.Chains.Keys.Any(k => k.StartsWith(OwnPrefix, StringComparison.Ordinal)) == true ||
+                     facts.Nft6?.Chains.Keys.Any(k => k.StartsWith(OwnPrefix, StringComparison.Ordinal)) == true;
+        if (!needed && !exists)
+        {
+            return [];
+        }
+
+        if (own.Count == 0 && others.Count == 0)
         {
             return [];
         }
 
         return
         [
+            .. others,
             $"nft add table inet {Table}",
             $"nft {ShellQuote.Quote($"add chain inet {Table} input {{ type filter hook input priority 0 ; policy drop ; }}")}",
             $"nft list chain inet {Table} input | grep -q 'ct state established,related accept' || nft add rule inet {Table} input ct state established,related accept",
             $"nft list chain inet {Table} input | grep -q 'iifname \"lo\" accept' || nft add rule inet {Table} input iifname lo accept",
-            .. rules,
+            $"nft list chain inet {Table} input | grep -q 'icmpv6 type' || nft add rule inet {Table} input icmpv6 type '{{ nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert }}' accept",
+            .. own,
             "{ echo '#!/usr/sbin/nft -f'; echo 'flush ruleset'; nft list ruleset; } > /etc/nftables.conf",
         ];
+    }
+
+    /// <summary>The rule set with only the base chains <paramref name="keep"/> selects; null when it selects none.</summary>
+    private static ChainRuleSet? Alone(ChainRuleSet set, Func<string, bool> keep)
+    {
+        var bases = set.BaseChains.Where(keep).ToList();
+        return bases.Count == 0 ? null : new ChainRuleSet(set.Chains, bases);
     }
 }

@@ -60,7 +60,15 @@ internal static class RollbackScripts
               if [ -e "/$p" ]; then echo "$p" >> "$D/present"; else echo "$p" >> "$D/absent"; fi
             done
             [ -s "$D/present" ] && tar -czf "$D/etc.tgz" -C / $(cat "$D/present") 2>/dev/null
-            if command -v nft >/dev/null 2>&1 && nft list table inet oec_cloudfw > "$D/nft-table" 2>/dev/null; then :; else rm -f "$D/nft-table"; fi
+            # Native nftables tables, each on its own (iptables-nft's tables are restored by iptables-restore, firewalld's by
+            # its reload).
+            : > "$D/nft-tables"
+            if command -v nft >/dev/null 2>&1; then
+              nft list tables 2>/dev/null | while read -r _ fam name; do
+                case "$fam $name" in "ip filter"|"ip nat"|"ip mangle"|"ip raw"|"ip security"|"ip6 filter"|"ip6 nat"|"ip6 mangle"|"ip6 raw"|"ip6 security"|"inet firewalld") continue ;; esac
+                nft list table "$fam" "$name" > "$D/nft-$fam-$name" 2>/dev/null && echo "$fam $name" >> "$D/nft-tables"
+              done
+            fi
             if pgrep -x firewalld >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1; then touch "$D/firewalld-running"; fi
             if command -v csf >/dev/null 2>&1 && [ ! -e /etc/csf/csf.disable ]; then touch "$D/csf-enabled"; fi
             cat > "$D/restore.sh" <<'RESTORE'
@@ -84,8 +92,14 @@ internal static class RollbackScripts
             }
             if [ -e "$D/v4" ]; then family iptables v4 ip; family ip6tables v6 ip6; fi
             if command -v nft >/dev/null 2>&1; then
-              nft delete table inet oec_cloudfw 2>/dev/null
-              [ -s "$D/nft-table" ] && nft -f "$D/nft-table"
+              # Tables the change created go; the others come back as they were.
+              nft list tables 2>/dev/null | while read -r _ fam name; do
+                case "$fam $name" in "ip filter"|"ip nat"|"ip mangle"|"ip raw"|"ip security"|"ip6 filter"|"ip6 nat"|"ip6 mangle"|"ip6 raw"|"ip6 security"|"inet firewalld") continue ;; esac
+                grep -qx "$fam $name" "$D/nft-tables" || nft delete table "$fam" "$name"
+              done
+              while read -r fam name; do
+                [ -n "$name" ] && nft delete table "$fam" "$name" 2>/dev/null; [ -n "$name" ] && nft -f "$D/nft-$fam-$name"
+              done < "$D/nft-tables"
             fi
             if [ -e "$D/firewalld-running" ]; then
               firewall-cmd --reload

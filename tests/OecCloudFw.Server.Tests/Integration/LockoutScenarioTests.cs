@@ -161,4 +161,42 @@ public sealed class LockoutScenarioTests
         Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
         Assert.Empty(await File.ReadAllTextAsync(empty, Ct)); // off: nothing is written to known_hosts
     }
+
+    [Fact]
+    public async Task NftablesBackend_NextToAnExistingNftablesFirewall_OpensThePortsThroughBoth_AndARollbackRestoresItExactly()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var client = await TestClient.AttachAsync(server, [Elsewhere], Ct);
+        await TestClient.ListenAsync(server, [80, 443], Ct);
+        // An administrator's own nftables firewall: only SSH (and what the client network's neighbour discovery needs).
+        await server.ExecAsync("""
+            nft -f - <<'NFT'
+            table inet filter {
+              chain input {
+                type filter hook input priority 0; policy drop;
+                ct state established,related accept
+                iif "lo" accept
+                icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept
+                tcp dport 22 accept
+              }
+            }
+            NFT
+            """, Ct);
+        var before = await server.ExecAsync("nft list ruleset", Ct);
+
+        // SSH restricted to an address that is not the operator's: the tool's table would cut SSH, so it rolls back.
+        var cut = await ConfigureAsync(server, Policy(new PolicyOptions { SshSources = ["198.18.250.1/32"] }), confirmSeconds: 4, backend: "nftables");
+        Assert.Equal(ApplyOutcome.RolledBack, cut.Outcome);
+        Assert.Equal(before, await server.ExecAsync("nft list ruleset", Ct));
+
+        var result = await ConfigureAsync(server, confirmSeconds: 8, backend: "nftables");
+        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
+        var syn = await client.SynAsync([Elsewhere], [80, 443, 22], TimeSpan.FromSeconds(1.5), Ct);
+        Assert.Equal("open", syn[(Elsewhere, 80)]);
+        Assert.Equal("open", syn[(Elsewhere, 443)]);
+        Assert.Equal("open", syn[(Elsewhere, 22)]);
+        Assert.True((await ConfigureAsync(server, backend: "nftables")).Plan.IsNoOp);
+        await using var fresh = await SshShell.ConnectAsync(server.Ssh(), Ct);
+        Assert.Equal("ok", (await fresh.RunScriptAsync("echo ok", Ct)).Stdout.Trim());
+    }
 }
