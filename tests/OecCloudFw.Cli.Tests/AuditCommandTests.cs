@@ -173,11 +173,16 @@ public sealed class AuditCommandTests : IAsyncLifetime
 
         Assert.Equal(1, exit);
         Assert.Contains(Findings(before), f => f.Id == "OECFW-DOCKER-BYPASS" && f.Severity == "critical");
-        Assert.False(Port(before, 5432).GetProperty("server").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
+        // The row says what the kernel does with the forwarded packets: admitted, open to the internet.
+        Assert.True(Port(before, 5432).GetProperty("server").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
+        Assert.StartsWith("published by Docker", Port(before, 5432).GetProperty("server").GetProperty("fromInternetIpv4").GetProperty("evidence").GetString(), StringComparison.Ordinal);
+        Assert.True(Port(before, 5432).GetProperty("openToInternet").GetBoolean());
 
         await server.ExecAsync("iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport 5432 -j DROP", Ct);
         var (_, after) = await AuditAsync(server);
         Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-DOCKER-BYPASS");
+        Assert.False(Port(after, 5432).GetProperty("server").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
+        Assert.False(Port(after, 5432).GetProperty("openToInternet").GetBoolean());
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public static class AuditEngine
             };
             rows.Add(row);
             findings.AddRange(Indeterminate(server, cloud, serverLayer, row));
-            findings.AddRange(SelfCheck(cloud, serverLayer, row, host, vantageSource));
+            findings.AddRange(SelfCheck(cloud, serverLayer, row, vantageSource));
             findings.AddRange(PortFindings(server, cloud, serverLayer, row, host, fixes));
         }
 
@@ -136,7 +136,9 @@ public static class AuditEngine
                 $"IPv4: {row.ServerFromInternetV4.Evidence}; IPv6: {row.ServerFromInternetV6.Evidence}", fixes(port.Wanted ? "server" : "server-close", port.Port, port.Sources));
         }
 
-        foreach (var (published, _, evidence) in host.DockerPublished.Where(d => d.Port == port.Port && d.ExposedByForwardPath && row.ServerFromInternetV4.Refused))
+        // The packets to a published port are DNAT-ed and forwarded: INPUT never sees them. The bypass is a port the INPUT
+        // path (UFW) refuses while the forward path admits it.
+        foreach (var (published, _, _, evidence) in host.DockerPublished.Where(d => d.Port == port.Port && d.ExposedByForwardPath && !d.InputAdmits))
         {
             yield return new Finding(FindingIds.DockerBypass, published == PortCatalog.PostgreSql ? Severity.Critical : Severity.Warning,
                 $"{label} is published by Docker and reachable from the internet although {serverLayer.Name} refuses it: Docker's DNAT bypasses the INPUT chain, and DOCKER-USER does not filter it",
@@ -172,7 +174,7 @@ public static class AuditEngine
     /// The model checked against the network: for the probe's own address, a port the model admits (with a listener)
     /// must connect, and one it refuses must not.
     /// </summary>
-    private static IEnumerable<Finding> SelfCheck(ILayerView? cloud, ILayerView serverLayer, PortAssessment row, HostFacts host, Cidr? vantageSource)
+    private static IEnumerable<Finding> SelfCheck(ILayerView? cloud, ILayerView serverLayer, PortAssessment row, Cidr? vantageSource)
     {
         if (vantageSource is null || row.ServerFromVantage is not { Indeterminate: false } model || row.Probe == Reachability.NotProbed)
         {
@@ -185,7 +187,6 @@ public static class AuditEngine
             yield break;
         }
 
-        var forwarded = host.DockerPublished.Any(d => d.Port == row.Port.Port);
         var label = $"{row.Port.Name} ({row.Port.Port})";
         if (model.Admitted && row.Listening && row.Probe == Reachability.Filtered)
         {
@@ -193,7 +194,7 @@ public static class AuditEngine
                 $"{serverLayer.Name} admits {label} from {vantageSource} by the model, but the probe from there got no answer: the model and the network disagree",
                 $"model: {model.Evidence}; probe: filtered", []);
         }
-        else if (model.Refused && row.Probe == Reachability.Open && !forwarded)
+        else if (model.Refused && row.Probe == Reachability.Open)
         {
             yield return new Finding(FindingIds.ModelProbeMismatch, Severity.Warning,
                 $"{serverLayer.Name} refuses {label} from {vantageSource} by the model, but the probe from there connected: the model and the network disagree",

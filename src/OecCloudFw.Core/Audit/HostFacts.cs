@@ -18,6 +18,9 @@ public sealed record HostFacts
 
     public bool DockerHost { get; init; }
 
-    /// <summary>Ports Docker publishes (DNAT in nat PREROUTING), with whether DOCKER-USER lets the internet through.</summary>
-    public IReadOnlyList<(int Port, bool ExposedByForwardPath, string Evidence)> DockerPublished { get; init; } = [];
+    /// <summary>
+    /// Ports Docker publishes (DNAT in nat PREROUTING), with whether DOCKER-USER lets the internet through and whether the
+    /// INPUT path (UFW) would have admitted it.
+    /// </summary>
+    public IReadOnlyList<(int Port, bool ExposedByForwardPath, bool InputAdmits, string Evidence)> DockerPublished { get; init; } = [];
 }

@@ -3,6 +3,7 @@ using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Rules.Chains;
 using OecCloudFw.Server.Facts;
+using OecCloudFw.Server.Preflight;
 
 namespace OecCloudFw.Server.Audit;
 
@@ -23,7 +24,8 @@ public static class HostFactsReader
             Fail2BanPorts = facts.Fail2Ban is null ? null : Fail2BanPorts(facts.Fail2Ban),
             CsfActive = facts.Csf is { Active: true },
             DockerHost = facts.Commands.Contains("docker") || (nat?.Chains.ContainsKey("DOCKER") ?? false),
-            DockerPublished = DockerPublished(nat, dockerUser),
+            DockerPublished = DockerPublished(nat, dockerUser)
+                .Select(d => (d.Port, d.ExposedByForwardPath, ServerLayerEvaluator.Evaluate(facts, Protocol.Tcp, d.Port, Cidr.AnyIPv4).Admitted, d.Evidence)).ToList(),
         };
     }
 
