@@ -45,8 +45,17 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
                     yield return Rule(matches, ChainTarget.Accept);
                     yield break;
                 case "drop":
+                    yield return Rule(matches, ChainTarget.Drop);
+                    yield break;
                 case "reject":
-                    yield return Rule(matches, property.Name == "drop" ? ChainTarget.Drop : ChainTarget.Reject);
+                    // In an inet table, "reject with icmp …" carries an implicit "meta nfproto ipv4" (and icmpv6 one for
+                    // ipv6) that nft folds into the statement when it lists the rule: the rule matches that family only.
+                    if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("type", out var rejectType) && rejectType.GetString() is "icmp" or "icmpv6")
+                    {
+                        matches.Add((rejectType.GetString() == "icmp") == (family == IpFamily.IPv4) ? FixedMatch.Yes : FixedMatch.No);
+                    }
+
+                    yield return Rule(matches, ChainTarget.Reject);
                     yield break;
                 case "return":
                     yield return Rule(matches, ChainTarget.Return);

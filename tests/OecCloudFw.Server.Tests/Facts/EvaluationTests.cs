@@ -112,4 +112,20 @@ public sealed class EvaluationTests
         Assert.False(hole.Contains(System.Net.IPAddress.Parse("198.18.9.9")));
         Assert.True(AddressSet.All(IpFamily.IPv6).Except(AddressSet.Of(Cidr.Parse("2001:2::/48"))).Union(AddressSet.Of(Cidr.Parse("2001:2::/48"))).IsAll);
     }
+
+    [Fact]
+    public void Nftables_RejectWithIcmp_InAnInetTable_MatchesIpv4Only()
+    {
+        // nft folds "meta nfproto ipv4" into "reject with icmp …" when it lists the rule (found by the kernel-oracle test,
+        // seed 671090): the rule must not refuse IPv6.
+        const string Json = """
+            {"nftables": [
+              {"chain": {"family": "inet", "table": "t", "name": "in", "handle": 1, "type": "filter", "hook": "input", "prio": 0, "policy": "accept"}},
+              {"rule": {"family": "inet", "table": "t", "chain": "in", "handle": 3, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": {"set": [80, 443]}}}, {"reject": {"type": "icmp", "expr": "port-unreachable"}}]}}
+            ]}
+            """;
+
+        Assert.Equal(Decision.Refused, NftRulesetParser.ParseInput(Json, IpFamily.IPv4)!.Evaluate(Protocol.Tcp, 80, Cidr.AnyIPv4).Decision);
+        Assert.Equal(Decision.Admitted, NftRulesetParser.ParseInput(Json, IpFamily.IPv6)!.Evaluate(Protocol.Tcp, 80, Cidr.AnyIPv6).Decision);
+    }
 }
