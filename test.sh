@@ -11,7 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # The server-layer tests run real sshd, ufw, firewalld, iptables and nftables inside network namespaces.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   need=""
-  for p in openssh-server openssh-client ufw iptables nftables firewalld ipset psmisc python3 sudo dbus iproute2 dpkg-dev procps; do
+  for p in openssh-server openssh-client ufw iptables nftables firewalld ipset psmisc python3 perl xz-utils sudo dbus iproute2 dpkg-dev procps; do
     dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
   done
   if [ -n "$need" ]; then
