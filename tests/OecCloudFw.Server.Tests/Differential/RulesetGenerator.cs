@@ -328,10 +328,11 @@ internal sealed class RulesetGenerator(int seed)
             commands.Add("--zone=public --remove-service=ssh");
         }
 
+        var bound = new HashSet<string>(StringComparer.Ordinal);
         for (var i = _random.Next(2, 6); i > 0; i--)
         {
             var port = Pick(Ports).ToString(CultureInfo.InvariantCulture);
-            commands.Add(_random.Next(8) switch
+            var command = _random.Next(8) switch
             {
                 0 => $"--zone=public --add-port={port}/tcp",
                 1 => $"--zone=public --add-service={Pick(new[] { "http", "https", "postgresql" })}",
@@ -341,7 +342,16 @@ internal sealed class RulesetGenerator(int seed)
                 5 => $"--zone={Pick(new[] { "trusted", "internal", "drop" })} --add-interface={Pick(new[] { "eth1", "wg0" })}",
                 6 => $"--zone=public --add-rich-rule='rule family=\"ipv4\" source address=\"{Pick(new[] { "198.18.10.77", "198.18.77.1" })}\" drop'",
                 _ => $"--zone=public --add-port={Pick(new[] { "5000-9000", "1-1024" })}/tcp",
-            });
+            };
+
+            // An interface or a source belongs to one zone only (firewalld refuses a second: ZONE_CONFLICT).
+            var binding = command.Contains("--add-interface=", StringComparison.Ordinal) || command.Contains("--add-source=", StringComparison.Ordinal)
+                ? command[(command.IndexOf("--add-", StringComparison.Ordinal) + 6)..].Split('=')[1]
+                : null;
+            if (binding is null || bound.Add(binding))
+            {
+                commands.Add(command);
+            }
         }
 
         return commands;
