@@ -225,7 +225,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
     public async Task CsfOnADockerHost_FlaggedUntilCsfIsDisabled()
     {
         await using var server = await TestServer.StartAsync(Ct);
-        await OecCloudFw.Cli.Tests.CsfForAudit.InstallAsync(server, Ct);
+        await CsfInServer.InstallAsync(server, Ct);
         await server.ExecAsync("iptables -t nat -N DOCKER && iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER", Ct);
 
         var (_, before) = await AuditAsync(server, "--no-probe");
@@ -240,26 +240,13 @@ public sealed class AuditCommandTests : IAsyncLifetime
     public async Task Fail2Ban_NoJailOnTheActualSshPort_FlaggedUntilOneCoversIt()
     {
         await using var server = await TestServer.StartAsync(Ct);
-        // fail2ban's server needs more than a test server runs: its client's answers are SIMULATED, with real jail files.
-        await server.ExecAsync("""
-            mkdir -p /etc/fail2ban/jail.d
-            printf '[sshd]\nenabled = true\nport = 2222\n' > /etc/fail2ban/jail.local
-            cat > /usr/bin/fail2ban-client <<'F2B'
-            #!/bin/sh
-            # Simulated fail2ban-client (tests only): the status of a server running the sshd jail.
-            case "$1 $2" in
-              "status ") printf 'Status\n|- Number of jail:\t1\n`- Jail list:\tsshd\n';;
-              "get sshd") echo "iptables-multiport";;
-              *) echo "unsupported"; exit 1;;
-            esac
-            F2B
-            chmod +x /usr/bin/fail2ban-client
-            """, Ct);
+        // The real fail2ban, its sshd jail on 2222 while sshd listens on 22.
+        await Fail2BanInServer.StartAsync(server, 2222, Ct);
 
         var (_, before) = await AuditAsync(server, "--no-probe");
         Assert.Contains(Findings(before), f => f.Id == "OECFW-NO-FAIL2BAN" && f.Message == "no fail2ban jail covers the SSH port 22 actually in use");
 
-        await server.ExecAsync("printf '[sshd]\nenabled = true\nport = ssh,2222\n' > /etc/fail2ban/jail.local", Ct);
+        await server.ExecAsync("sed -i 's/^port = .*/port = ssh,2222/' /etc/fail2ban/jail.d/zz-test.local && fail2ban-client reload >/dev/null", Ct);
         var (_, after) = await AuditAsync(server, "--no-probe");
         Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-NO-FAIL2BAN");
     }

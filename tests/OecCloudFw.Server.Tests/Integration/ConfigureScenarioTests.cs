@@ -178,25 +178,6 @@ public sealed class ConfigureScenarioTests
     }
 
     [Fact]
-    public async Task CsfPresent_Preflight_Warning_Configure_DisablesItWithCsfX()
-    {
-        await using var server = await TestServer.StartAsync(Ct);
-        await CsfSimulation.InstallAsync(server, Ct);
-
-        var preflight = await PreflightAsync(server);
-        var result = await ConfigureAsync(server);
-
-        Assert.Equal(PreflightStatus.Warning, preflight.Status);
-        Assert.Contains(preflight.Reasons, r => r.Contains("CSF/LFD is present", StringComparison.Ordinal));
-        Assert.Equal("csf -x", result.Plan.Commands[0]);
-        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
-        Assert.Equal(PreflightStatus.Passed, result.After!.Status);
-        Assert.Equal("0", (await server.ExecAsync("test -e /etc/csf/csf.disable && echo 0", Ct)).Trim());
-        Assert.NotEqual(0, (await server.TryExecAsync("pgrep -x lfd", Ct)).ExitCode);
-        Assert.DoesNotContain("LOCALINPUT", await server.ExecAsync("iptables-save", Ct), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task FirewalldServer_Configure_AddsPortsPermanentAndRuntime_ThenNoChange()
     {
         await using var server = await TestServer.StartAsync(Ct);

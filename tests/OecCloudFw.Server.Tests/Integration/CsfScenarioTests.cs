@@ -2,7 +2,6 @@ using OecCloudFw.Core.Policy;
 using OecCloudFw.Server.Preflight;
 using OecCloudFw.Server.SafeApply;
 using OecCloudFw.Server.Shells;
-using OecCloudFw.Testing;
 using OecCloudFw.Testing.Servers;
 using static OecCloudFw.Server.Tests.Integration.ServerScenario;
 
@@ -14,14 +13,11 @@ namespace OecCloudFw.Server.Tests.Integration;
 /// </summary>
 public sealed class CsfScenarioTests
 {
-    private static Task InstallAsync(TestServer server) =>
-        server.ExecAsync($"bash {Path.Combine(RepositoryRoot.Path, "tests", "OecCloudFw.Testing", "Vendor", "csf", "install-in-server.sh")} > /run/csf-install.out 2>&1 || {{ cat /run/csf-install.out; exit 1; }}", Ct);
-
     [Fact]
     public async Task RealCsf_Preflight_Warning_Configure_DisablesItWithCsfX_AndLfdStops()
     {
         await using var server = await TestServer.StartAsync(Ct);
-        await InstallAsync(server);
+        await CsfInServer.InstallAsync(server, Ct);
         Assert.Contains("LOCALINPUT", await server.ExecAsync("iptables-save", Ct), StringComparison.Ordinal);
 
         var preflight = await PreflightAsync(server);
@@ -35,20 +31,20 @@ public sealed class CsfScenarioTests
         Assert.Equal("ufw", result.After.ActiveFirewall);
         Assert.Equal("0", (await server.ExecAsync("test -e /etc/csf/csf.disable && echo 0", Ct)).Trim());
         Assert.DoesNotContain("LOCALINPUT", await server.ExecAsync("iptables-save", Ct), StringComparison.Ordinal);
+        Assert.NotEqual(0, (await server.TryExecAsync("pgrep -x lfd || pgrep -f '^lfd'", Ct)).ExitCode);
     }
 
     [Fact]
     public async Task RealCsf_ChangeThatCutsSsh_RollbackReEnablesCsf_AndAccessIsBack()
     {
         await using var server = await TestServer.StartAsync(Ct);
-        await InstallAsync(server);
+        await CsfInServer.InstallAsync(server, Ct);
 
         var result = await ConfigureAsync(server, Policy(new PolicyOptions { SshSources = ["198.18.250.1/32"] }), confirmSeconds: 5);
 
         Assert.Equal(ApplyOutcome.RolledBack, result.Outcome);
         Assert.Equal("gone", (await server.ExecAsync("test -e /etc/csf/csf.disable || echo gone", Ct)).Trim());
         Assert.Contains("LOCALINPUT", await server.ExecAsync("iptables-save", Ct), StringComparison.Ordinal);
-        await using var fresh = await SshShell.ConnectAsync(server.Ssh(), Ct);
-        Assert.Equal("ok", (await fresh.RunScriptAsync("echo ok", Ct)).Stdout.Trim());
+        await AssertNewSshConnectionWorksAsync(server);
     }
 }

@@ -29,8 +29,7 @@ public sealed class LockoutScenarioTests
         Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
         Assert.Contains($"source address=\"{server.ClientAddress}/32\"", await server.ExecAsync("firewall-cmd --zone=public --list-rich-rules", Ct), StringComparison.Ordinal);
         Assert.DoesNotContain("ssh", (await server.ExecAsync("firewall-cmd --zone=public --list-services", Ct)).Split(' ', StringSplitOptions.TrimEntries));
-        await using var fresh = await SshShell.ConnectAsync(server.Ssh(), Ct);
-        Assert.Equal("ok", (await fresh.RunScriptAsync("echo ok", Ct)).Stdout.Trim());
+        await AssertNewSshConnectionWorksAsync(server);
         // The kernel: SSH from anywhere else is refused, 443 still admitted.
         var syn = await client.SynAsync([Elsewhere], [22, 443], TimeSpan.FromSeconds(1.5), Ct);
         Assert.NotEqual("open", syn[(Elsewhere, 22)]);
@@ -50,8 +49,7 @@ public sealed class LockoutScenarioTests
         Assert.Contains("access is back", result.Detail, StringComparison.Ordinal);
         Assert.Equal(before, await server.ExecAsync(Tree, Ct)); // zones/public.xml the change wrote is gone again
         Assert.Contains("ssh", await server.ExecAsync("firewall-cmd --zone=public --list-services", Ct), StringComparison.Ordinal);
-        await using var fresh = await SshShell.ConnectAsync(server.Ssh(), Ct);
-        Assert.Equal("ok", (await fresh.RunScriptAsync("echo ok", Ct)).Stdout.Trim());
+        await AssertNewSshConnectionWorksAsync(server);
     }
 
     [Fact]
@@ -68,8 +66,7 @@ public sealed class LockoutScenarioTests
         var syn = await client.SynAsync([Elsewhere], [22], TimeSpan.FromSeconds(1.5), Ct);
         Assert.Equal("filtered", syn[(Elsewhere, 22)]);
         Assert.True(again.Plan.IsNoOp, string.Join('\n', again.Plan.Commands));
-        await using var fresh = await SshShell.ConnectAsync(server.Ssh(), Ct);
-        Assert.Equal("ok", (await fresh.RunScriptAsync("echo ok", Ct)).Stdout.Trim());
+        await AssertNewSshConnectionWorksAsync(server);
     }
 
     [Fact]
@@ -82,8 +79,7 @@ public sealed class LockoutScenarioTests
 
         Assert.Equal(ApplyOutcome.RolledBack, result.Outcome);
         Assert.Empty((await server.ExecAsync("nft list tables", Ct)).Trim());
-        await using var fresh = await SshShell.ConnectAsync(server.Ssh(), Ct);
-        Assert.Equal("ok", (await fresh.RunScriptAsync("echo ok", Ct)).Stdout.Trim());
+        await AssertNewSshConnectionWorksAsync(server);
     }
 
     [Fact]
@@ -144,8 +140,7 @@ public sealed class LockoutScenarioTests
         Assert.InRange(watch.Elapsed.TotalSeconds, 4, 15);
         Assert.DoesNotContain("--dport 9", await server.ExecAsync("iptables-save", Ct), StringComparison.Ordinal);
         Assert.Empty((await server.ExecAsync("ls /var/lib/oec-cloudfw/rollback/lock 2>/dev/null; true", Ct)).Trim());
-        await using var fresh = await SshShell.ConnectAsync(server.Ssh(), Ct);
-        Assert.Equal("ok", (await fresh.RunScriptAsync("echo ok", Ct)).Stdout.Trim());
+        await AssertNewSshConnectionWorksAsync(server);
     }
 
     [Fact]
@@ -196,7 +191,6 @@ public sealed class LockoutScenarioTests
         Assert.Equal("open", syn[(Elsewhere, 443)]);
         Assert.Equal("open", syn[(Elsewhere, 22)]);
         Assert.True((await ConfigureAsync(server, backend: "nftables")).Plan.IsNoOp);
-        await using var fresh = await SshShell.ConnectAsync(server.Ssh(), Ct);
-        Assert.Equal("ok", (await fresh.RunScriptAsync("echo ok", Ct)).Stdout.Trim());
+        await AssertNewSshConnectionWorksAsync(server);
     }
 }

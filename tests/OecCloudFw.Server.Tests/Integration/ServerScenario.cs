@@ -24,4 +24,11 @@ internal static class ServerScenario
     }
 
     public static FirewallPolicy Policy(PolicyOptions options) => PolicyBuilder.Build(options);
+
+    /// <summary>Nobody is locked out: a brand-new SSH connection logs in and runs a command.</summary>
+    public static async Task AssertNewSshConnectionWorksAsync(TestServer server)
+    {
+        await using var fresh = await SshShell.ConnectAsync(server.Ssh(), Ct);
+        Assert.Equal("ok", (await fresh.RunScriptAsync("echo ok", Ct)).Stdout.Trim());
+    }
 }
