@@ -17,6 +17,14 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   if [ -n "$need" ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
   fi
+  # The real Docker engine and a static busybox for its local image (../shared/recipes/docker.md). Installed, never
+  # started on this machine (policy-rc.d forbids it): dockerd runs only inside test servers.
+  need=""
+  for p in docker.io busybox-static; do dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"; done
+  if [ -n "$need" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null 2>&1 ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null; }
+  fi
   # The real ufw package, served by the offline package source of the "UFW missing" scenario.
   mkdir -p artifacts/debs
   if ! ls artifacts/debs/ufw_*.deb >/dev/null 2>&1; then

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Rules;
+using OecCloudFw.Server.Backends;
 using OecCloudFw.Server.Facts;
 using OecCloudFw.Server.Preflight;
 using OecCloudFw.Testing.Servers;
@@ -47,6 +48,7 @@ internal static class KernelOracle
         }
 
         int checks = 0, definite = 0, indeterminate = 0, refusedByFrontend = 0, loaded = 0;
+        int preflightPassed = 0, preflightFailed = 0, preflightWarning = 0;
         var disagreements = new List<string>();
         var unnamed = new List<string>();
         var indeterminateSamples = new HashSet<string>(StringComparer.Ordinal);
@@ -97,6 +99,33 @@ internal static class KernelOracle
                 }
             }
 
+            // Preflight's Passed and Failed are claims about the kernel too: Passed = every required port is admitted
+            // from every required source; Failed = SSH is refused from one of its sources. A policy of exact client
+            // addresses (so every claim is about one address the client really sends from) is drawn from the seed.
+            // Every other case asks only for what the kernel admitted, so Passed is exercised as well as Failed.
+            var policy = PreflightPolicy(new Random(seed + i), i % 2 == 0 ? null : kernel.Where(k => k.Value == "open").Select(k => k.Key).ToHashSet());
+            var preflight = PreflightCheck.Evaluate("differential", facts, policy, []);
+            var claims = preflight.Status switch
+            {
+                PreflightStatus.Passed => policy.Requirements.SelectMany(r => r.Sources.Select(c => (Source: c.Network.ToString(), Port: r.Ports.From, Open: true))).ToList(),
+                PreflightStatus.Failed => preflight.Ports.Where(p => p.IsSsh).SelectMany(p => p.Sources.Where(c => c.Verdict.Refused).Select(c => (Source: c.Source.Network.ToString(), Port: p.Ports.From, Open: false))).ToList(),
+                _ => [],
+            };
+            _ = preflight.Status switch
+            {
+                PreflightStatus.Passed => preflightPassed++,
+                PreflightStatus.Failed => preflightFailed++,
+                _ => preflightWarning++,
+            };
+            foreach (var (source, port, open) in claims)
+            {
+                var seen = open && kernel[(source, port)] != "open" ? (await client.SynAsync([source], [port], RecheckTimeout, cancellationToken))[(source, port)] : kernel[(source, port)];
+                if (open != (seen == "open"))
+                {
+                    disagreements.Add($"{flavour} seed {seed + i}: preflight said {preflight.Status}, but from {source} to {port} the kernel said {seen}: {string.Join("; ", preflight.Reasons)}\n{ruleset}");
+                }
+            }
+
             foreach (var (source, port, tool) in suspicious)
             {
                 // A slow answer is not a refusal: what the tool admits and the first probe missed is probed again, longer.
@@ -109,7 +138,7 @@ internal static class KernelOracle
         }
 
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"{flavour}: seed {seed}, {loaded} rulesets ({refusedByFrontend} refused by the frontend), {checks} SYN checks: {definite} definite verdicts, {disagreements.Count} disagreements with the kernel, {indeterminate} indeterminate ({unnamed.Count} without a named rule), {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+            $"{flavour}: seed {seed}, {loaded} rulesets ({refusedByFrontend} refused by the frontend), {checks} SYN checks: {definite} definite verdicts, {disagreements.Count} disagreements with the kernel, {indeterminate} indeterminate ({unnamed.Count} without a named rule); preflight: {preflightPassed} passed, {preflightFailed} failed, {preflightWarning} warnings, none contradicted by the kernel; {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
         Report(flavour, summary + string.Concat(indeterminateSamples.Take(3).Select(e => $"\n  indeterminate, e.g.: {e}")));
         var failures = new StringBuilder();
         foreach (var line in disagreements.Take(5).Concat(unnamed.Take(5)))
@@ -120,6 +149,28 @@ internal static class KernelOracle
         Assert.True(disagreements.Count == 0 && unnamed.Count == 0, $"{summary}\n{failures}");
         Assert.True(loaded >= cases / 2, $"{summary}: too few rulesets loaded");
         return summary;
+    }
+
+    /// <summary>
+    /// SSH on 10022 from one or two client addresses, and one to three other ports each from one or two; drawn only from
+    /// <paramref name="open"/> (source, port) pairs when given.
+    /// </summary>
+    private static ServerPolicy PreflightPolicy(Random random, HashSet<(string Source, int Port)>? open)
+    {
+        var all = RulesetGenerator.Sources4.Concat(RulesetGenerator.Sources6).ToArray();
+        IReadOnlyList<Cidr> Sources(int port) => all.Where(a => open is null || open.Contains((a, port))).OrderBy(_ => random.Next()).Take(random.Next(1, 3))
+            .Select(a => Cidr.Parse(a.Contains(':', StringComparison.Ordinal) ? $"{a}/128" : $"{a}/32")).ToList();
+        var requirements = new List<ServerRequirement>();
+        foreach (var port in RulesetGenerator.Ports.Where(p => p != 10022).OrderBy(_ => random.Next()).Take(random.Next(1, 4)).Prepend(10022))
+        {
+            var sources = Sources(port);
+            if (sources.Count > 0)
+            {
+                requirements.Add(new ServerRequirement(Protocol.Tcp, PortRange.Single(port), sources, port == 10022 ? "SSH" : $"port {port}", port == 10022));
+            }
+        }
+
+        return new ServerPolicy(requirements);
     }
 
     private static void Report(string flavour, string summary)
