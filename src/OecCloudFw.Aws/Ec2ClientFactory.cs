@@ -40,11 +40,21 @@ public sealed class Ec2ClientFactory(IEnvironment environment)
             throw new InvalidInputException("no AWS region: pass --region or set AWS_REGION");
         }
 
+        if (!IsRegionName(region))
+        {
+            var from = options.Region is not null ? "--region" : environment.Variable("AWS_REGION") is not null ? "AWS_REGION"
+                : environment.Variable("AWS_DEFAULT_REGION") is not null ? "AWS_DEFAULT_REGION" : "the profile's region";
+            throw new InvalidInputException($"'{region}' ({from}) is not an AWS region name: expected e.g. us-east-1, eu-west-1, us-gov-west-1");
+        }
+
         var config = new AmazonEC2Config
         {
             RetryMode = retryMode,
             MaxErrorRetry = Math.Max(0, options.MaxAttempts - 1),
             Timeout = options.Timeout,
+            // The SDK re-sends a request up to ten times when a connection drops before the answer ("stale pooled
+            // connection"), outside the retry accounting: --max-attempts 1 would send eleven. Every attempt counts.
+            MaxStaleConnectionRetries = 0,
         };
         if (endpoint is not null)
         {
@@ -72,6 +82,10 @@ public sealed class Ec2ClientFactory(IEnvironment environment)
                 ex);
         }
     }
+
+    /// <summary>An AWS region name as EC2 spells them: us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1, il-central-1.</summary>
+    public static bool IsRegionName(string region) =>
+        System.Text.RegularExpressions.Regex.IsMatch(region, "^[a-z]{2}(-[a-z]+){1,3}-[0-9]{1,2}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private static string? FallbackRegion()
     {

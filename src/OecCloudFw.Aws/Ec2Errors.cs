@@ -8,7 +8,14 @@ namespace OecCloudFw.Aws;
 /// <summary>Turns SDK failures into messages that name the cause and the fix.</summary>
 internal static class Ec2Errors
 {
-    public static async Task<T> Call<T>(string action, SecurityGroupId group, string region, Func<Task<T>> call)
+    public static Task<T> Call<T>(string action, SecurityGroupId group, string region, Func<Task<T>> call) =>
+        Call(action, group.Value, region, call);
+
+    /// <param name="action">The EC2 action, for the message.</param>
+    /// <param name="group">What the call is about (a group, a prefix list, an instance), for the message.</param>
+    /// <param name="region">The region, for the message.</param>
+    /// <param name="call">The SDK call.</param>
+    public static async Task<T> Call<T>(string action, string group, string region, Func<Task<T>> call)
     {
         try
         {
@@ -38,7 +45,7 @@ internal static class Ec2Errors
         }
     }
 
-    internal static string Describe(string code, string message, string action, SecurityGroupId group, string region) => code switch
+    internal static string Describe(string code, string message, string action, string group, string region) => code switch
     {
         "InvalidGroup.NotFound" or "InvalidGroupId.NotFound" =>
             $"security group {group} not found in {region} ({code}): check --region and the group id",
@@ -63,7 +70,8 @@ internal static class Ec2Errors
     {
         for (var e = (Exception?)ex; e is not null; e = e.InnerException)
         {
-            if (e is HttpRequestException or SocketException or TaskCanceledException or TimeoutException)
+            // HttpIOException (a connection dropped mid-response) is an IOException, not an HttpRequestException.
+            if (e is HttpRequestException or SocketException or TaskCanceledException or TimeoutException or IOException or System.Security.Authentication.AuthenticationException)
             {
                 return e;
             }

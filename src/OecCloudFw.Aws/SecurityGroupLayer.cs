@@ -22,6 +22,8 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
 
     private const int MaxDuplicateRounds = 3;
 
+    private readonly Dictionary<string, PrefixListContents> _prefixLists = new(StringComparer.Ordinal);
+
     public string Region => region;
 
     /// <summary>Reads the group's ingress rules (DescribeSecurityGroupRules, every page).</summary>
@@ -52,21 +54,125 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
                 () => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [group.Value] }, cancellationToken));
         }
 
+        var ingress = rules.Where(r => r.IsEgress != true).ToList();
+        var lists = await PrefixListsAsync(group, ingress.Select(r => r.PrefixListId).OfType<string>(), cancellationToken);
         var normalized = new List<Rule>();
-        var references = new List<string>();
-        foreach (var rule in rules.Where(r => r.IsEgress != true))
+        var peers = new List<PeerRule>();
+        foreach (var rule in ingress)
         {
             if (ToRule(rule) is { } converted)
             {
                 normalized.Add(converted);
+                continue;
             }
-            else
+
+            if (!ProtocolNames.TryParse(rule.IpProtocol, out var protocol))
             {
-                references.Add(Describe(rule));
+                continue;
+            }
+
+            var ports = PortsOf(protocol.Value, rule.FromPort, rule.ToPort);
+            if (rule.ReferencedGroupInfo?.GroupId is { } referenced)
+            {
+                peers.Add(new PeerRule(rule.SecurityGroupRuleId, protocol.Value, ports, referenced, PeerKind.SecurityGroup, "its members' private addresses", 1, null));
+            }
+            else if (rule.PrefixListId is { } listId && lists.TryGetValue(listId, out var list))
+            {
+                if (list.Entries is { } entries)
+                {
+                    peers.Add(new PeerRule(rule.SecurityGroupRuleId, protocol.Value, ports, listId, PeerKind.PrefixList,
+                        $"{list.Name}, {entries.Count} entries, max {list.MaxEntries}", list.MaxEntries, list.Family));
+                    normalized.AddRange(entries.Select(e => new Rule(protocol.Value, ports, e, RuleAction.Allow,
+                        $"via prefix list {listId} ({list.Name})", RuleOrigin.Foreign, rule.SecurityGroupRuleId)));
+                }
+                else
+                {
+                    peers.Add(new PeerRule(rule.SecurityGroupRuleId, protocol.Value, ports, listId, PeerKind.UnreadPrefixList, list.Unread ?? "not read", list.MaxEntries, list.Family));
+                }
             }
         }
 
-        return new SecurityGroupSnapshot(group, region, normalized, references);
+        return new SecurityGroupSnapshot(group, region, normalized, peers);
+    }
+
+    /// <summary>
+    /// The prefix lists' sizes (one DescribeManagedPrefixLists for every list not seen yet) and entries (one
+    /// GetManagedPrefixListEntries per list, paged), cached for the layer's lifetime (one run). A list the identity
+    /// may not read, or that is gone, is kept as unread with the reason: its rules are indeterminate, never guessed.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, PrefixListContents>> PrefixListsAsync(SecurityGroupId group, IEnumerable<string> ids, CancellationToken cancellationToken)
+    {
+        var missing = ids.Distinct(StringComparer.Ordinal).Where(id => !_prefixLists.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            var described = new Dictionary<string, ManagedPrefixList>(StringComparer.Ordinal);
+            try
+            {
+                string? token = null;
+                do
+                {
+                    var request = new DescribeManagedPrefixListsRequest { PrefixListIds = missing, NextToken = token };
+                    var page = await Ec2Errors.Call("DescribeManagedPrefixLists", group, region, () => ec2.DescribeManagedPrefixListsAsync(request, cancellationToken));
+                    foreach (var list in page.PrefixLists ?? [])
+                    {
+                        described[list.PrefixListId] = list;
+                    }
+
+                    token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+                }
+                while (token is not null);
+            }
+            catch (LayerFailureException ex) when (ex.InnerException is AmazonEC2Exception { ErrorCode: "UnauthorizedOperation" or "InvalidPrefixListID.NotFound" or "InvalidPrefixListId.NotFound" } inner)
+            {
+                foreach (var id in missing)
+                {
+                    _prefixLists[id] = new PrefixListContents(id, null, 1, null, $"DescribeManagedPrefixLists: {inner.ErrorCode}");
+                }
+
+                return _prefixLists;
+            }
+
+            foreach (var id in missing)
+            {
+                if (!described.TryGetValue(id, out var list))
+                {
+                    _prefixLists[id] = new PrefixListContents(id, null, 1, null, "not returned by DescribeManagedPrefixLists");
+                    continue;
+                }
+
+                var family = string.Equals(list.AddressFamily, "IPv6", StringComparison.OrdinalIgnoreCase) ? IpFamily.IPv6 : IpFamily.IPv4;
+                var maxEntries = list.MaxEntries ?? 1;
+                try
+                {
+                    var entries = new List<Cidr>();
+                    string? token = null;
+                    do
+                    {
+                        var request = new GetManagedPrefixListEntriesRequest { PrefixListId = id, NextToken = token };
+                        var page = await Ec2Errors.Call("GetManagedPrefixListEntries", id, region, () => ec2.GetManagedPrefixListEntriesAsync(request, cancellationToken));
+                        foreach (var entry in page.Entries ?? [])
+                        {
+                            if (!Cidr.TryParse(entry.Cidr, out var cidr))
+                            {
+                                throw new LayerFailureException($"prefix list {id} holds '{entry.Cidr}', which is not a CIDR");
+                            }
+
+                            entries.Add(cidr);
+                        }
+
+                        token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+                    }
+                    while (token is not null);
+                    _prefixLists[id] = new PrefixListContents(list.PrefixListName ?? id, family, maxEntries, entries, null);
+                }
+                catch (LayerFailureException ex) when (ex.InnerException is AmazonEC2Exception { ErrorCode: "UnauthorizedOperation" or "InvalidPrefixListID.NotFound" or "InvalidPrefixListId.NotFound" } inner)
+                {
+                    _prefixLists[id] = new PrefixListContents(list.PrefixListName ?? id, family, maxEntries, null, $"GetManagedPrefixListEntries: {inner.ErrorCode}");
+                }
+            }
+        }
+
+        return _prefixLists;
     }
 
     /// <summary>Every security group on every ENI of an instance (DescribeInstances, one call).</summary>
@@ -80,15 +186,12 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
         DescribeInstancesResponse response;
         try
         {
-            response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
+            response = await Ec2Errors.Call("DescribeInstances", instanceId, region,
+                () => ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] }, cancellationToken));
         }
-        catch (AmazonEC2Exception ex) when (ex.ErrorCode is "InvalidInstanceID.NotFound" or "InvalidInstanceID.Malformed")
+        catch (LayerFailureException ex) when (ex.InnerException is AmazonEC2Exception { ErrorCode: "InvalidInstanceID.NotFound" or "InvalidInstanceID.Malformed" } inner)
         {
-            throw new LayerFailureException($"instance {instanceId} not found in {region} ({ex.ErrorCode}): check --aws-region and the instance id", ex);
-        }
-        catch (AmazonEC2Exception ex) when (ex.ErrorCode == "UnauthorizedOperation")
-        {
-            throw new LayerFailureException($"not authorized to call ec2:DescribeInstances ({ex.ErrorCode}): grant the IAM action ec2:DescribeInstances to this identity", ex);
+            throw new LayerFailureException($"instance {instanceId} not found in {region} ({inner.ErrorCode}): check --aws-region and the instance id", inner);
         }
 
         return (response.Reservations ?? [])
@@ -263,18 +366,20 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
             return null;
         }
 
-        var from = rule.FromPort ?? -1;
-        var to = rule.ToPort ?? -1;
-        var ports = protocol is Protocol.All or Protocol.Icmp || from < 0 || (from <= 1 && to >= PortRange.MaxPort)
-            ? PortRange.All
-            : new PortRange(Math.Max(from, PortRange.MinPort), Math.Min(to, PortRange.MaxPort));
+        var ports = PortsOf(protocol.Value, rule.FromPort, rule.ToPort);
         var own = rule.Tags?.Any(t => t.Key == OwnershipTag.Key && t.Value == OwnershipTag.Value) == true;
         return new Rule(protocol.Value, ports, source, RuleAction.Allow, rule.Description, own ? RuleOrigin.Tool : RuleOrigin.Foreign, rule.SecurityGroupRuleId);
     }
 
-    private static string Describe(SecurityGroupRule rule)
+    private static PortRange PortsOf(Protocol protocol, int? fromPort, int? toPort)
     {
-        var source = rule.ReferencedGroupInfo?.GroupId ?? rule.PrefixListId ?? rule.CidrIpv4 ?? rule.CidrIpv6 ?? "?";
-        return $"{rule.SecurityGroupRuleId}: {rule.IpProtocol} {rule.FromPort}-{rule.ToPort} from {source}";
+        var from = fromPort ?? -1;
+        var to = toPort ?? -1;
+        return protocol is Protocol.All or Protocol.Icmp || from < 0 || (from <= 1 && to >= PortRange.MaxPort)
+            ? PortRange.All
+            : new PortRange(Math.Max(from, PortRange.MinPort), Math.Min(to, PortRange.MaxPort));
     }
+
+    /// <summary>A prefix list as read: entries null when they could not be read (<paramref name="Unread"/> says why).</summary>
+    private sealed record PrefixListContents(string Name, IpFamily? Family, int MaxEntries, IReadOnlyList<Cidr>? Entries, string? Unread);
 }

@@ -128,7 +128,12 @@ internal sealed class ArmRestNetworkApi : ArmResource, INetworkApi
         }
         catch (global::Azure.RequestFailedException ex) when (ex.Status == 0)
         {
-            throw new LayerFailureException($"cannot reach the Azure Resource Manager endpoint {uri.GetLeftPart(UriPartial.Authority)}: {ex.Message}: check --endpoint and the network", ex);
+            throw new LayerFailureException($"cannot reach the Azure Resource Manager endpoint {uri.GetLeftPart(UriPartial.Authority)}: {Cause(ex)}: check --endpoint, its certificate and the network", ex);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0 && ex.InnerExceptions.All(e => e is global::Azure.RequestFailedException { Status: 0 } or HttpRequestException or IOException))
+        {
+            // The pipeline's retries ran out: every attempt failed in transport (refused, dropped, TLS, DNS, timeout).
+            throw new LayerFailureException($"cannot reach the Azure Resource Manager endpoint {uri.GetLeftPart(UriPartial.Authority)} after {ex.InnerExceptions.Count} attempts: {Cause(ex.InnerExceptions[^1])}: check --endpoint, its certificate and the network", ex);
         }
         catch (global::Azure.Identity.AuthenticationFailedException ex)
         {
@@ -138,5 +143,19 @@ internal sealed class ArmRestNetworkApi : ArmResource, INetworkApi
         var response = message.Response;
         var headers = response.Headers.ToDictionary(h => h.Name.ToLowerInvariant(), h => h.Value, StringComparer.Ordinal);
         return (response.Status, response.Content.ToString(), headers);
+    }
+
+    /// <summary>The transport failure's cause in words: a TLS failure (an untrusted certificate) is named as such.</summary>
+    private static string Cause(Exception failure)
+    {
+        for (var e = (Exception?)failure; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException tls)
+            {
+                return $"TLS failed ({tls.Message})";
+            }
+        }
+
+        return failure.Message;
     }
 }

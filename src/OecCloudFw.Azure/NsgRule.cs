@@ -55,13 +55,27 @@ public sealed record NsgRule(
     /// <summary>The rule in Core terms, one Core rule per (source, port range); service tags other than Internet/* admit no internet source.</summary>
     public IEnumerable<Rule> ToCoreRules()
     {
-        var protocol = Protocol.ToLowerInvariant() switch
+        // ARM's protocol values: Tcp, Udp, Icmp, Esp, Ah and * (any). An Esp or Ah rule matches only IPsec packets:
+        // it never admits or refuses TCP, UDP or ICMP, so it contributes no rule to the evaluation.
+        Core.Net.Protocol protocol;
+        switch (Protocol.ToLowerInvariant())
         {
-            "tcp" => Core.Net.Protocol.Tcp,
-            "udp" => Core.Net.Protocol.Udp,
-            "icmp" => Core.Net.Protocol.Icmp,
-            _ => Core.Net.Protocol.All,
-        };
+            case "tcp":
+                protocol = Core.Net.Protocol.Tcp;
+                break;
+            case "udp":
+                protocol = Core.Net.Protocol.Udp;
+                break;
+            case "icmp":
+                protocol = Core.Net.Protocol.Icmp;
+                break;
+            case "esp" or "ah":
+                yield break;
+            default:
+                protocol = Core.Net.Protocol.All;
+                break;
+        }
+
         var action = string.Equals(Access, "Deny", StringComparison.OrdinalIgnoreCase) ? RuleAction.Deny : RuleAction.Allow;
         var origin = IsDefault ? RuleOrigin.Default : IsOwn ? RuleOrigin.Tool : RuleOrigin.Foreign;
         foreach (var source in SourcePrefixes.SelectMany(ToCidrs))

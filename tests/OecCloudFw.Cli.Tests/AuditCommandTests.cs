@@ -106,6 +106,80 @@ public sealed class AuditCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CloudVerdictPerFamily_DatabaseOpenOnIpv6InEveryLayer_IsOpenToTheInternet()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("ufw allow 22/tcp >/dev/null; ufw allow 80/tcp >/dev/null; ufw allow 443/tcp >/dev/null; ufw allow 5432/tcp >/dev/null; ufw --force enable >/dev/null", Ct);
+        await server.ExecAsync("setsid python3 -c \"import socket,time; s=socket.socket(socket.AF_INET6); s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); s.bind(('::', 5432)); s.listen(); time.sleep(600)\" > /dev/null 2>&1 < /dev/null & sleep 0.5", Ct);
+        var group = _ec2.CreateGroup();
+        foreach (var port in new[] { 22, 80, 443 })
+        {
+            _ec2.AddIngress(group, "tcp", port, port, "0.0.0.0/0");
+        }
+
+        _ec2.AddIngress(group, "tcp", 5432, 5432, "::/0");
+
+        var (exit, report) = await AuditAsync(server, ["--no-probe", "--fail-on", "critical", .. Aws(group)]);
+
+        var row = Port(report, 5432);
+        Assert.False(row.GetProperty("cloud").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
+        Assert.True(row.GetProperty("cloud").GetProperty("fromInternetIpv6").GetProperty("admitted").GetBoolean());
+        Assert.True(row.GetProperty("openToInternet").GetBoolean());
+        Assert.False(row.GetProperty("openToInternetIpv4").GetBoolean());
+        Assert.True(row.GetProperty("openToInternetIpv6").GetBoolean());
+        Assert.Equal(1, exit);
+        Assert.Contains(Findings(report), f => f.Id == "OECFW-PORT-INTERNET" && f.Severity == "critical" && f.Message.StartsWith("PostgreSQL (5432)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ManagementPrefixListAndLoadBalancerGroup_NotBlocked_NoFixThatOpensToTheWorld()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("ufw allow 22/tcp >/dev/null; ufw allow 80/tcp >/dev/null; ufw allow 443/tcp >/dev/null; ufw --force enable >/dev/null", Ct);
+        var group = _ec2.CreateGroup();
+        var loadBalancer = _ec2.CreateGroup();
+        var office = _ec2.CreatePrefixList("office", 5, "203.0.113.10/32");
+        _ec2.AddIngressFromPrefixList(group, "tcp", 22, 22, office);
+        _ec2.AddIngressFromGroup(group, "tcp", 80, 80, loadBalancer);
+        _ec2.AddIngressFromGroup(group, "tcp", 443, 443, loadBalancer);
+
+        var (_, report) = await AuditAsync(server, ["--no-probe", "--ssh-source", "203.0.113.10/32", .. Aws(group)]);
+
+        Assert.True(Port(report, 22).GetProperty("cloud").GetProperty("fromSources").GetProperty("admitted").GetBoolean());
+        Assert.Contains(office, Port(report, 22).GetProperty("cloud").GetProperty("fromSources").GetProperty("evidence").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Findings(report), f => f.Id == "OECFW-REQUIRED-BLOCKED");
+        Assert.Contains(Findings(report), f => f.Id == "OECFW-THROUGH-PEER" && f.Severity == "info" && f.Message.StartsWith("HTTPS (443)", StringComparison.Ordinal) && f.Message.Contains(loadBalancer, StringComparison.Ordinal));
+        Assert.DoesNotContain(report.RootElement.GetProperty("findings").EnumerateArray().SelectMany(f => f.GetProperty("fixes").EnumerateArray()),
+            f => f.GetString()!.Contains("--port 443", StringComparison.Ordinal) || f.GetString()!.Contains("--port 22", StringComparison.Ordinal));
+
+        // A management source inside the VPC may be a member of the referenced group: the tool says it cannot tell.
+        _ec2.AddIngressFromGroup(group, "tcp", 22, 22, loadBalancer);
+        var (_, bastion) = await AuditAsync(server, ["--no-probe", "--ssh-source", "10.0.1.5/32", .. Aws(group)]);
+        Assert.Equal("indeterminate", Port(bastion, 22).GetProperty("cloud").GetProperty("fromSources").GetProperty("verdict").GetString());
+        Assert.Contains(Findings(bastion), f => f.Id == "OECFW-INDETERMINATE" && f.Message.Contains("SSH (22)", StringComparison.Ordinal));
+        Assert.DoesNotContain(Findings(bastion), f => f.Id == "OECFW-REQUIRED-BLOCKED");
+    }
+
+    [Fact]
+    public async Task SshOpenToTheWorldInTheSecondGroup_FixNamesThatGroupAndRestrictsIt()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("ufw allow 22/tcp >/dev/null; ufw allow 80/tcp >/dev/null; ufw allow 443/tcp >/dev/null; ufw --force enable >/dev/null", Ct);
+        var web = _ec2.CreateGroup();
+        var ssh = _ec2.CreateGroup();
+        _ec2.AddIngress(web, "tcp", 80, 80, "0.0.0.0/0");
+        _ec2.AddIngress(web, "tcp", 443, 443, "0.0.0.0/0");
+        var world = _ec2.AddIngress(ssh, "tcp", 22, 22, "0.0.0.0/0");
+
+        var (_, report) = await AuditAsync(server, "--no-probe", "--aws-group", $"{web},{ssh}", "--aws-region", "eu-west-1", "--aws-endpoint-url", _ec2.Url.ToString());
+
+        var fixes = Fixes(report, "OECFW-SSH-INTERNET");
+        Assert.Equal($"oec-cloudfw aws open --group {ssh} --port 22 --ssh-source <management-ip>/32 --region eu-west-1", fixes[0]);
+        Assert.Equal($"aws ec2 revoke-security-group-ingress --group-id {ssh} --security-group-rule-ids {world} --region eu-west-1", fixes[1]);
+        Assert.Contains($"oec-cloudfw server configure --host {server.Address} --ssh-source <management-ip>/32", fixes);
+    }
+
+    [Fact]
     public async Task AwsInstance_EveryGroupOnEveryEni_UnionOfAllows()
     {
         await using var server = await TestServer.StartAsync(Ct);
@@ -124,9 +198,9 @@ public sealed class AuditCommandTests : IAsyncLifetime
         Assert.Equal($"aws {ssh}+{web}", report.RootElement.GetProperty("cloudLayer").GetString());
         Assert.Equal(1, _ec2.Calls("DescribeInstances"));
         Assert.Equal(2, _ec2.Calls("DescribeSecurityGroupRules"));
-        Assert.True(Port(report, 443).GetProperty("cloud").GetProperty("fromInternet").GetProperty("admitted").GetBoolean());
+        Assert.True(Port(report, 443).GetProperty("cloud").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
         Assert.True(Port(report, 22).GetProperty("cloud").GetProperty("fromSources").GetProperty("admitted").GetBoolean());
-        Assert.False(Port(report, 22).GetProperty("cloud").GetProperty("fromInternet").GetProperty("admitted").GetBoolean());
+        Assert.False(Port(report, 22).GetProperty("cloud").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
         Assert.DoesNotContain(Findings(report), f => f.Id == "OECFW-REQUIRED-BLOCKED");
         Assert.DoesNotContain(Findings(report), f => f.Id == "OECFW-SSH-INTERNET");
         Assert.Contains(Findings(report), f => f.Id == "OECFW-SINGLE-LAYER" && f.Message.StartsWith("SSH (22) is restricted to 203.0.113.0/24 in aws", StringComparison.Ordinal));

@@ -58,6 +58,46 @@ public sealed class AzureCommandsTests : IAsyncLifetime
         Assert.Contains("still closed: tcp/443 from 0.0.0.0/0: blocked by the subnet NSG subnet-nsg", run.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Esp")]
+    [InlineData("Ah")]
+    public async Task IpsecOnlyRule_FromTheInternet_AdmitsNoTcpPort_AndOpenStillOpensTheGuidesPorts(string protocol)
+    {
+        var nsg = _arm.AddNsg("rg1", "vpn-nsg", RuleSpec("ipsec", 100, "Allow", protocol, "*", "*"));
+
+        var show = await Run("azure", "show", "-g", "rg1", "--nsg", "vpn-nsg", "--fail-on", "critical", "--output", "json");
+
+        Assert.Equal(0, show.ExitCode);
+        using (var doc = JsonDocument.Parse(show.Output))
+        {
+            Assert.DoesNotContain(doc.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("id").GetString() == "OECFW-ALL-INTERNET");
+            Assert.All(doc.RootElement.GetProperty("ports").EnumerateArray(), p => Assert.False(p.GetProperty("openToInternet").GetBoolean()));
+        }
+
+        var open = await Run("azure", "open", "-g", "rg1", "--nsg", "vpn-nsg");
+
+        Assert.Equal(0, open.ExitCode);
+        Assert.Equal(2, _arm.Rules(nsg).Count);
+        var after = await Run("azure", "show", "-g", "rg1", "--nsg", "vpn-nsg", "--output", "json");
+        using var afterDoc = JsonDocument.Parse(after.Output);
+        Assert.All(afterDoc.RootElement.GetProperty("ports").EnumerateArray().Where(p => p.GetProperty("port").GetInt32() is 22 or 80 or 443),
+            p => Assert.True(p.GetProperty("openToInternet").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task UnreachableEndpointOrUntrustedCertificate_Exit3WithTheCause_NeverABug()
+    {
+        _arm.AddNsg("rg1", "web-nsg");
+
+        var unreachable = await CliHarness.RunAsync(null, _arm.Connection(), "azure", "show", "-g", "rg1", "--nsg", "web-nsg", "--subscription", Subscription, "--endpoint", "https://127.0.0.1:9/");
+        var untrusted = await CliHarness.RunAsync(null, UntrustingConnection(), "azure", "show", "-g", "rg1", "--nsg", "web-nsg", "--subscription", Subscription, "--endpoint", _arm.Url.ToString());
+
+        Assert.True(unreachable.ExitCode == 3, $"exit {unreachable.ExitCode}: {unreachable.Error}");
+        Assert.Contains("cannot reach the Azure Resource Manager endpoint https://127.0.0.1:9", unreachable.Error, StringComparison.Ordinal);
+        Assert.True(untrusted.ExitCode == 3, $"exit {untrusted.ExitCode}: {untrusted.Error}");
+        Assert.Contains("TLS failed", untrusted.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Show_DatabaseOpenToInternet_CriticalButShadowedAllowIsNot()
     {

@@ -17,7 +17,11 @@ public sealed class PolicyCommandsTests
     [Fact]
     public async Task Show_DatabaseToWorld_FailOnCriticalExitsOne()
     {
-        var run = await CliHarness.RunAsync("policy", "show", "--optional", "5432", "--fail-on", "critical", "--output", "json");
+        // Opening the database to the world must be said explicitly; then the policy is critical.
+        var implicitWorld = await CliHarness.RunAsync("policy", "show", "--optional", "5432");
+        Assert.Equal(2, implicitWorld.ExitCode);
+
+        var run = await CliHarness.RunAsync("policy", "show", "--optional", "5432", "--source", "anywhere", "--fail-on", "critical", "--output", "json");
 
         Assert.Equal(1, run.ExitCode);
         using var json = JsonDocument.Parse(run.Output);

@@ -30,7 +30,7 @@ public static class AuditDocuments
                 name = p.Port.Name,
                 wanted = p.Port.Wanted,
                 sources = p.Port.Sources.Select(s => s.ToString()),
-                cloud = new { fromInternet = Verdict(p.CloudFromInternet), fromSources = Verdict(p.CloudFromSources) },
+                cloud = new { fromInternetIpv4 = Verdict(p.CloudFromInternetV4), fromInternetIpv6 = Verdict(p.CloudFromInternetV6), fromSources = Verdict(p.CloudFromSources) },
                 server = new
                 {
                     fromInternetIpv4 = Verdict(p.ServerFromInternetV4),
@@ -41,6 +41,8 @@ public static class AuditDocuments
                 listening = p.Listening,
                 probe = p.Probe.ToString().ToLowerInvariant(),
                 openToInternet = p.OpenToInternet,
+                openToInternetIpv4 = p.OpenToInternetV4,
+                openToInternetIpv6 = p.OpenToInternetV6,
             }),
             web = report.Web.Select(w => new { check = w.What, ok = w.Ok, result = w.Result }),
             findings = report.Findings.Select(FindingView.From),

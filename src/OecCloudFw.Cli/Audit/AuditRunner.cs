@@ -119,6 +119,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
             var key = $"aws|{options.Region}|{options.Profile}|{options.EndpointUrl}";
             var (client, region) = cache.Client(key, () => new Ec2ClientFactory(context.Environment).Create(options) is var (c, r) ? new Ec2Client(c, r) : null!);
             var layer = new SecurityGroupLayer(client, region);
+            IReadOnlyList<SecurityGroupSnapshot> read = [];
             return new CloudPlan(
                 async () =>
                 {
@@ -130,11 +131,16 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
                     }
 
                     var snapshots = await Task.WhenAll(groups.Select(g => cache.ReadAsync($"{key}|{g}", () => layer.ReadAsync(g))));
+                    read = snapshots;
                     return new SecurityGroupsView(snapshots);
                 },
-                (kind, port, sources) => kind == "cloud-close"
-                    ? groups.Select(g => $"oec-cloudfw aws close --group {g} --port {port} --region {region}").ToList()
-                    : [$"oec-cloudfw aws open --group {groups[0]} --port {port}{SourceFlags(port, sources)} --region {region}"]);
+                (kind, port, sources) => kind switch
+                {
+                    // Exact commands for the group that holds the rule, in its region.
+                    "cloud-close" => SecurityGroupFixes.RemoveInternet(read, region, port, [], restrict: false),
+                    "cloud-restrict" => SecurityGroupFixes.RemoveInternet(read, region, port, sources, restrict: true),
+                    _ => SecurityGroupFixes.Open(read, region, port, sources),
+                });
         }
 
         if (azure)
@@ -148,6 +154,8 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
                     : new NsgNetworkView(new VmNetwork([await cache.ReadAsync(target.NsgId(target.Nsg!), () => layer.ReadAsync(target.NsgId(target.Nsg!)))], []), $"azure nsg {target.Nsg}"),
                 (kind, port, sources) => kind == "cloud-close"
                     ? [$"oec-cloudfw azure close -g {target.ResourceGroup} {which} --port {port}"]
+                    : kind == "cloud-restrict"
+                    ? [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, sources.Any(s => !s.IsInternet) ? sources : [])}{(sources.Any(s => !s.IsInternet) ? string.Empty : " --ssh-source <management-ip>/32")} --prune"]
                     : [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, sources)}"]);
         }
 
@@ -163,8 +171,9 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         var where = ssh is null ? "--local" : $"--host {ssh.Host}";
         return kind switch
         {
-            "cloud" or "cloud-close" => cloud?.Fixes(kind, port, sources) ?? [],
+            "cloud" or "cloud-close" or "cloud-restrict" => cloud?.Fixes(kind, port, sources) ?? [],
             "server" => [$"oec-cloudfw server configure {where}{string.Concat(sources.Where(s => !s.IsInternet).Select(s => $" --ssh-source {s}"))}"],
+            "server-restrict" => [$"oec-cloudfw server configure {where}{(sources.Any(s => !s.IsInternet) ? string.Concat(sources.Where(s => !s.IsInternet).Select(s => $" --ssh-source {s}")) : " --ssh-source <management-ip>/32")}"],
             _ => server.Name switch
             {
                 "ufw" => [$"ufw deny {port}/tcp"],

@@ -89,7 +89,7 @@ public sealed class AwsCommands(CliContext context)
             var (client, region) = new Ec2ClientFactory(context.Environment).Create(target.ToOptions());
             using var ec2 = client;
             var snapshot = await new SecurityGroupLayer(ec2, region).ReadAsync(group);
-            var findings = ExposureCheck.Check(snapshot.Rules, (rule, port) => Fixes(group, rule, port));
+            var findings = ExposureCheck.Check(snapshot.Rules, (rule, port) => Fixes(group, region, rule, port));
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, new AwsShowDocument(group.Value, region, snapshot.Rules.Select(RuleView.From).ToList(),
@@ -105,19 +105,8 @@ public sealed class AwsCommands(CliContext context)
             return FailOn.ExitCode(findings, threshold);
         });
 
-    private static List<string> Fixes(SecurityGroupId group, Rule rule, CatalogPort? port)
-    {
-        var fixes = new List<string>();
-        if (port?.Port == PortCatalog.Ssh)
-        {
-            fixes.Add($"oec-cloudfw aws open --group {group} --port 22 --ssh-source <management-ip>/32");
-        }
-
-        fixes.Add(rule.Origin == RuleOrigin.Tool
-            ? $"oec-cloudfw aws close --group {group} --port {rule.Ports} --source {rule.Source}{(port?.Port == PortCatalog.Ssh ? " --force" : string.Empty)}"
-            : $"aws ec2 revoke-security-group-ingress --group-id {group} --security-group-rule-ids {rule.Id}");
-        return fixes;
-    }
+    private static IReadOnlyList<string> Fixes(SecurityGroupId group, string region, Rule rule, CatalogPort? port) =>
+        SecurityGroupFixes.ForRule(group, region, rule, port?.Port == PortCatalog.Ssh ? PortCatalog.Ssh : null, []);
 
     private void RenderClose(SecurityGroupId group, string region, CloseResult result, bool dryRun)
     {

@@ -195,12 +195,12 @@ public sealed class HumanRenderer(IAnsiConsole console)
         ArgumentNullException.ThrowIfNull(report);
         console.MarkupLine(Markup.Escape($"{report.Server}: cloud layer {report.CloudLayer ?? "none given"}, server layer {report.ServerLayer}; {report.Vantage}"));
         static string Mark(OecCloudFw.Core.Audit.LayerVerdict? v) => v is null ? "-" : v.Indeterminate ? "[yellow]indeterminate[/]" : v.Admitted ? "[green]open[/]" : "[grey]closed[/]";
-        var table = new Table().AddColumns("Port", "What", "Policy", "Cloud (internet)", "Cloud (policy sources)", "Server IPv4", "Server IPv6", "Listening", "Probe");
+        var table = new Table().AddColumns("Port", "What", "Policy", "Cloud IPv4", "Cloud IPv6", "Cloud (policy sources)", "Server IPv4", "Server IPv6", "Listening", "Probe");
         foreach (var row in report.Ports)
         {
             table.AddRow(row.Port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(row.Port.Name),
                 row.Port.Wanted ? Markup.Escape(row.Port.Sources.Any(s => s.IsInternet) ? "open" : "from " + string.Join(", ", row.Port.Sources)) : "closed",
-                Mark(row.CloudFromInternet), Mark(row.CloudFromSources), Mark(row.ServerFromInternetV4), Mark(row.ServerFromInternetV6),
+                Mark(row.CloudFromInternetV4), Mark(row.CloudFromInternetV6), Mark(row.CloudFromSources), Mark(row.ServerFromInternetV4), Mark(row.ServerFromInternetV6),
                 row.Listening ? "yes" : "no", row.Probe.ToString().ToLowerInvariant());
         }
 

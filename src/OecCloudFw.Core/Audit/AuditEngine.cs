@@ -43,6 +43,7 @@ public static class AuditEngine
             var row = new PortAssessment(
                 port,
                 cloud?.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4),
+                cloud?.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv6),
                 cloud?.Evaluate(Protocol.Tcp, port.Port, probeSource),
                 serverLayer.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4),
                 serverLayer.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv6),
@@ -70,7 +71,15 @@ public static class AuditEngine
         if (port.Wanted)
         {
             // Required (or wanted) ports must get through every layer from the sources the policy names.
-            if (cloud is not null && row.CloudFromSources is { Refused: true } c)
+            if (cloud is not null && row.CloudFromSources is { Refused: true, ThroughPeer: { } peer } through)
+            {
+                // Not admitted directly, but from another tier's members (a load balancer, a bastion): reaching the port
+                // through it is how such setups work, and opening it to the world is not the fix.
+                yield return new Finding(FindingIds.ThroughPeer, Severity.Info,
+                    $"{label} is not admitted from {string.Join(", ", port.Sources)} directly by {cloud.Name}: only members of {peer} reach it (a load balancer or a bastion); if clients come through them, this is intended",
+                    through.Evidence, []);
+            }
+            else if (cloud is not null && row.CloudFromSources is { Refused: true } c)
             {
                 yield return Blocked(port, label, cloud.Name, c.Evidence, fixes("cloud", port.Port, port.Sources));
             }
@@ -80,15 +89,20 @@ public static class AuditEngine
                 yield return Blocked(port, label, serverLayer.Name, row.ServerFromSources.Evidence, fixes("server", port.Port, port.Sources));
             }
 
+            // Per family: a port restricted in one layer and open to the whole internet in the other.
             var restricted = port.Sources.All(s => !s.IsInternet);
-            if (restricted && cloud is not null && row.CloudFromInternet is { Indeterminate: false } ci && !row.ServerFromInternetV4.Indeterminate &&
-                ci.Admitted != row.ServerFromInternetV4.Admitted && serverLayer.Filters)
+            foreach (var family in new[] { IpFamily.IPv4, IpFamily.IPv6 })
             {
-                var open = ci.Admitted ? cloud.Name : serverLayer.Name;
-                var closed = ci.Admitted ? serverLayer.Name : cloud.Name;
-                yield return new Finding(FindingIds.SingleLayer, Severity.Warning,
-                    $"{label} is restricted to {string.Join(", ", port.Sources)} in {closed} only; {open} admits the whole internet: a single layer of defense",
-                    ci.Admitted ? ci.Evidence : row.ServerFromInternetV4.Evidence, fixes(ci.Admitted ? "cloud" : "server", port.Port, port.Sources));
+                var (cloudVerdict, serverVerdict) = row.FromInternet(family);
+                if (restricted && cloud is not null && cloudVerdict is { Indeterminate: false } ci && !serverVerdict.Indeterminate &&
+                    ci.Admitted != serverVerdict.Admitted && serverLayer.Filters)
+                {
+                    var open = ci.Admitted ? cloud.Name : serverLayer.Name;
+                    var closed = ci.Admitted ? serverLayer.Name : cloud.Name;
+                    yield return new Finding(FindingIds.SingleLayer, Severity.Warning,
+                        $"{label} is restricted to {string.Join(", ", port.Sources)} in {closed} only; {open} admits the whole internet over {family}: a single layer of defense",
+                        ci.Admitted ? ci.Evidence : serverVerdict.Evidence, fixes(ci.Admitted ? "cloud" : "server", port.Port, port.Sources));
+                }
             }
 
             if (row.ServerFromSources.Admitted && (row.CloudFromSources?.Admitted ?? true) && !row.Listening)
@@ -101,12 +115,15 @@ public static class AuditEngine
 
         if (row.OpenToInternet && PortCatalog.Find(port.Port) is { InternetExposure: { } severity } entry)
         {
-            var evidence = row.CloudFromInternet is { } cv ? $"{cv.Evidence}; {row.ServerFromInternetV4.Evidence}" : row.ServerFromInternetV4.Evidence;
+            var openFamily = row.OpenToInternetV4 ? IpFamily.IPv4 : IpFamily.IPv6;
+            var (cloudOpen, serverOpen) = row.FromInternet(openFamily);
+            var evidence = (cloudOpen is { } cv ? $"{cv.Evidence}; {serverOpen.Evidence}" : serverOpen.Evidence) +
+                           (row.OpenToInternetV4 && row.OpenToInternetV6 ? " (IPv4 and IPv6)" : $" ({openFamily} only)");
             if (port.IsSsh || entry.Port == PortCatalog.Ssh)
             {
                 yield return new Finding(FindingIds.SshOpenToInternet, Severity.Warning,
                     $"SSH ({port.Port}) is open to the whole internet through every layer: restrict it to the management IPs", evidence,
-                    [.. fixes("cloud", port.Port, []), .. fixes("server", port.Port, [])]);
+                    [.. fixes("cloud-restrict", port.Port, port.Sources), .. fixes("server-restrict", port.Port, port.Sources)]);
             }
             else if (entry.Port != PortCatalog.Http && entry.Port != PortCatalog.Https)
             {
@@ -116,15 +133,19 @@ public static class AuditEngine
             }
         }
 
-        if (!port.Wanted && cloud is not null && row.CloudFromInternet is { Indeterminate: false } cloudVerdict && !row.ServerFromInternetV4.Indeterminate &&
-            cloudVerdict.Admitted != row.ServerFromInternetV4.Admitted)
+        foreach (var family in new[] { IpFamily.IPv4, IpFamily.IPv6 })
         {
-            var open = cloudVerdict.Admitted ? cloud.Name : serverLayer.Name;
-            var closed = cloudVerdict.Admitted ? serverLayer.Name : cloud.Name;
-            yield return new Finding(FindingIds.SingleLayer, Severity.Info,
-                $"{label} is kept closed by {closed} only; {open} admits it from the internet: a single layer of defense",
-                cloudVerdict.Admitted ? cloudVerdict.Evidence : row.ServerFromInternetV4.Evidence,
-                fixes(cloudVerdict.Admitted ? "cloud-close" : "server-close", port.Port, []));
+            var (cloudVerdict, serverVerdict) = row.FromInternet(family);
+            if (!port.Wanted && cloud is not null && cloudVerdict is { Indeterminate: false } && !serverVerdict.Indeterminate &&
+                cloudVerdict.Admitted != serverVerdict.Admitted)
+            {
+                var open = cloudVerdict.Admitted ? cloud.Name : serverLayer.Name;
+                var closed = cloudVerdict.Admitted ? serverLayer.Name : cloud.Name;
+                yield return new Finding(FindingIds.SingleLayer, Severity.Info,
+                    $"{label} is kept closed by {closed} only; {open} admits it from the internet over {family}: a single layer of defense",
+                    cloudVerdict.Admitted ? cloudVerdict.Evidence : serverVerdict.Evidence,
+                    fixes(cloudVerdict.Admitted ? "cloud-close" : "server-close", port.Port, []));
+            }
         }
 
         if (serverLayer.Filters && !row.ServerFromInternetV4.Indeterminate && !row.ServerFromInternetV6.Indeterminate &&
@@ -154,7 +175,8 @@ public static class AuditEngine
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (layer, what, verdict) in new (ILayerView? Layer, string What, LayerVerdict? Verdict)[]
                  {
-                     (cloud, "from the internet", row.CloudFromInternet), (cloud, "from the policy's sources", row.CloudFromSources),
+                     (cloud, "from the internet over IPv4", row.CloudFromInternetV4), (cloud, "from the internet over IPv6", row.CloudFromInternetV6),
+                     (cloud, "from the policy's sources", row.CloudFromSources),
                      (serverLayer, "from the internet over IPv4", row.ServerFromInternetV4), (serverLayer, "from the internet over IPv6", row.ServerFromInternetV6),
                      (serverLayer, "from the policy's sources", row.ServerFromSources),
                  })
@@ -221,7 +243,7 @@ public static class AuditEngine
         {
             var row = rows.FirstOrDefault(r => r.Port.Port == sshPort);
             var admitted = row is not null && !row.ServerFromSources.Refused && row.CloudFromSources?.Refused != true;
-            var other = rows.FirstOrDefault(r => r.Port.Port != sshPort && r.Port.Port == PortCatalog.Ssh && r.ServerFromInternetV4.Admitted && (r.CloudFromInternet?.Admitted ?? true));
+            var other = rows.FirstOrDefault(r => r.Port.Port != sshPort && r.Port.Port == PortCatalog.Ssh && r.OpenToInternet);
             if (!admitted && other is not null)
             {
                 yield return new Finding(FindingIds.SshPortMismatch, Severity.Critical,

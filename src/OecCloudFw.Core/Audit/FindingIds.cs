@@ -50,4 +50,7 @@ public static class FindingIds
 
     /// <summary>A port is admitted but nothing listens on it: connections are refused.</summary>
     public const string NotListening = "OECFW-NOT-LISTENING";
+
+    /// <summary>A wanted port is not admitted directly by the cloud, only from another security group's members (a load balancer, a bastion).</summary>
+    public const string ThroughPeer = "OECFW-THROUGH-PEER";
 }

@@ -23,6 +23,13 @@ public sealed record LayerVerdict(Decision Decision, string Evidence)
     {
     }
 
+    /// <summary>
+    /// Set when the layer refuses the packet directly but admits the same port from another tier (members of a
+    /// security group: a load balancer, a bastion): clients may reach the port through it, so a "blocked" finding
+    /// must not push the port open to the world.
+    /// </summary>
+    public string? ThroughPeer { get; init; }
+
     public bool Admitted => Decision == Decision.Admitted;
 
     public bool Refused => Decision == Decision.Refused;

@@ -77,8 +77,17 @@ public static class PolicyBuilder
                 return;
             }
 
+            // A database port is never opened to the internet by default: the guide's warning, made a rule. The
+            // operator says "anywhere" to mean it.
+            if (port is PortCatalog.PostgreSql or 6432 or 6433 && (sources is null || sources.Count == 0))
+            {
+                errors.Add($"{what} {port}: {entry.Name} would be open to the whole internet: name the sources that need it " +
+                           $"({(what == "--optional" ? "--source 203.0.113.10/32" : "sources: [203.0.113.10/32]")}), or {(what == "--optional" ? "--source anywhere" : "sources: [anywhere]")} to mean it");
+                return;
+            }
+
             requirements.RemoveAll(r => r.Ports == PortRange.Single(port));
-            requirements.Add(new PortRequirement(PortRange.Single(port), Protocol.Tcp, SourcesOf(sources, what), entry.CloudDescription, entry.ServerComment));
+            requirements.Add(new PortRequirement(PortRange.Single(port), Protocol.Tcp, SourcesOf(sources, what == "--optional" ? "--source" : what), entry.CloudDescription, entry.ServerComment));
         }
 
         foreach (var optional in file.Optional ?? [])
@@ -127,6 +136,12 @@ public static class PolicyBuilder
             only.Add(range);
             if (!requirements.Any(r => r.Ports.Overlaps(range)))
             {
+                if (new[] { PortCatalog.PostgreSql, 6432, 6433 }.FirstOrDefault(range.Contains) is var database and > 0 && options.Sources.Count == 0)
+                {
+                    errors.Add($"--port {text}: {PortCatalog.Find(database)!.Name} ({database}) would be open to the whole internet: name the sources that need it (--source 203.0.113.10/32), or --source anywhere to mean it");
+                    continue;
+                }
+
                 var entry = range.IsSingle ? PortCatalog.Find(range.From) : null;
                 var description = entry?.CloudDescription ?? $"oec-cloudfw tcp/{range}";
                 requirements.Add(new PortRequirement(range, Protocol.Tcp, SourcesOf(options.Sources, "--source"), description, entry?.ServerComment ?? description));

@@ -20,14 +20,53 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void Build_BroaderExistingRule_CountsAsPresent()
+    public void Build_SameSourcesOverAWiderPortRange_CountsAsPresent()
+    {
+        var web = new Rule(Protocol.Tcp, new PortRange(80, 443), Cidr.AnyIPv4, RuleAction.Allow, null, RuleOrigin.Foreign, "web");
+
+        var plan = Planner.Build(FirewallPolicy.Default.DesiredRules().Where(r => r.Ports.From != 22), [web]);
+
+        Assert.True(plan.IsNoOp);
+        Assert.All(plan.Changes.Where(c => c.Kind == ChangeKind.Keep), c => Assert.Same(web, c.CoveredBy));
+    }
+
+    [Fact]
+    public void Build_EveryPortRule_IsNoCover_TheWantedPortsAreAddedExactly_SoRemovingItCutsNothing()
     {
         var wide = new Rule(Protocol.All, PortRange.All, Cidr.AnyIPv4);
 
         var plan = Planner.Build(FirewallPolicy.Default.DesiredRules(), [wide]);
 
-        Assert.True(plan.IsNoOp);
-        Assert.All(plan.Changes.Where(c => c.Kind == ChangeKind.Keep), c => Assert.Same(wide, c.CoveredBy));
+        Assert.Equal([22, 80, 443], plan.ToAdd.Select(r => r.Ports.From).Order());
+        Assert.Equal([wide], plan.Extra);
+    }
+
+    [Fact]
+    public void Build_RestrictingWhatTheToolOpened_AddsTheNarrowRule_AndPruneRemovesTheBroadOne()
+    {
+        var world = Tcp(5432, "0.0.0.0/0", RuleOrigin.Tool);
+        var narrow = new Rule(Protocol.Tcp, PortRange.Single(5432), Cidr.Parse("10.0.0.5/32"));
+
+        var additive = Planner.Build([narrow], [world]);
+        var pruned = Planner.Build([narrow], [world], prune: true);
+
+        Assert.Equal([narrow], additive.ToAdd);
+        Assert.Equal([world], additive.Extra);
+        Assert.Equal([narrow], pruned.ToAdd);
+        Assert.Equal([world], pruned.ToRemove);
+    }
+
+    [Fact]
+    public void Build_SomeoneElsesBroaderSource_IsNoCover_TheNarrowRuleIsAdded_AndTheirsIsLeftAlone()
+    {
+        var theirs = Tcp(22, "0.0.0.0/0");
+        var ssh = new Rule(Protocol.Tcp, PortRange.Single(22), Cidr.Parse("203.0.113.10/32"));
+
+        var plan = Planner.Build([ssh], [theirs], prune: true);
+
+        Assert.Equal([ssh], plan.ToAdd);
+        Assert.Equal([theirs], plan.Extra);
+        Assert.Empty(plan.ToRemove);
     }
 
     [Fact]

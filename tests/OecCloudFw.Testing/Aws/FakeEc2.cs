@@ -5,7 +5,6 @@ using System.Text;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using OecCloudFw.Core.Net;
 
 namespace OecCloudFw.Testing.Aws;
 
@@ -27,6 +26,7 @@ public sealed class FakeEc2 : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Ec2Fault>> _faults = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _log = new();
     private readonly Dictionary<string, List<List<string>>> _instances = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FakePrefixList> _prefixLists = new(StringComparer.Ordinal);
 
     private FakeEc2(WebApplication app) => _app = app;
 
@@ -56,9 +56,9 @@ public sealed class FakeEc2 : IAsyncDisposable
 
     public int Calls(string action) => _calls.GetValueOrDefault(action);
 
-    public int Reads => _calls.Where(c => c.Key.StartsWith("Describe", StringComparison.Ordinal)).Sum(c => c.Value);
+    public int Reads => _calls.Where(c => c.Key.StartsWith("Describe", StringComparison.Ordinal) || c.Key.StartsWith("Get", StringComparison.Ordinal)).Sum(c => c.Value);
 
-    public int Mutations => _calls.Where(c => !c.Key.StartsWith("Describe", StringComparison.Ordinal)).Sum(c => c.Value);
+    public int Mutations => _calls.Where(c => !c.Key.StartsWith("Describe", StringComparison.Ordinal) && !c.Key.StartsWith("Get", StringComparison.Ordinal)).Sum(c => c.Value);
 
     public void ResetCounts()
     {
@@ -103,16 +103,79 @@ public sealed class FakeEc2 : IAsyncDisposable
     /// <summary>Adds an ingress rule as someone else would (console, Terraform): no ownership tag unless given.</summary>
     public string AddIngress(string groupId, string protocol, int from, int to, string cidr, string? description = null, IReadOnlyDictionary<string, string>? tags = null)
     {
-        var parsed = Cidr.Parse(cidr);
+        var ipv6 = cidr.Contains(':', StringComparison.Ordinal);
+        if (!FakeCidr.TryCanonical(cidr, ipv6, out var canonical))
+        {
+            throw new ArgumentException($"CIDR block {cidr} is malformed", nameof(cidr));
+        }
+
         var rule = new FakeSecurityGroupRule("sgr-" + Hex(17), groupId, false, protocol, from, to,
-            parsed.Family == IpFamily.IPv4 ? parsed.ToString() : null, parsed.Family == IpFamily.IPv6 ? parsed.ToString() : null,
-            description, tags ?? new Dictionary<string, string>());
+            ipv6 ? null : canonical, ipv6 ? canonical : null, description, tags ?? new Dictionary<string, string>());
         lock (_gate)
         {
             _groups[groupId].Add(rule);
         }
 
         return rule.RuleId;
+    }
+
+    /// <summary>Adds an ingress rule whose source is a managed prefix list.</summary>
+    public string AddIngressFromPrefixList(string groupId, string protocol, int from, int to, string prefixListId, string? description = null)
+    {
+        var rule = new FakeSecurityGroupRule("sgr-" + Hex(17), groupId, false, protocol, from, to, null, null, description,
+            new Dictionary<string, string>(), PrefixListId: prefixListId);
+        lock (_gate)
+        {
+            if (!_prefixLists.ContainsKey(prefixListId))
+            {
+                throw new ArgumentException($"The prefix list ID '{prefixListId}' does not exist", nameof(prefixListId));
+            }
+
+            _groups[groupId].Add(rule);
+        }
+
+        return rule.RuleId;
+    }
+
+    /// <summary>Adds an ingress rule whose source is another security group (its members).</summary>
+    public string AddIngressFromGroup(string groupId, string protocol, int from, int to, string referencedGroupId, string? description = null)
+    {
+        var rule = new FakeSecurityGroupRule("sgr-" + Hex(17), groupId, false, protocol, from, to, null, null, description,
+            new Dictionary<string, string>(), ReferencedGroupId: referencedGroupId);
+        lock (_gate)
+        {
+            _groups[groupId].Add(rule);
+        }
+
+        return rule.RuleId;
+    }
+
+    /// <summary>Creates a customer-managed prefix list (CreateManagedPrefixList) holding these CIDRs.</summary>
+    public string CreatePrefixList(string name, int maxEntries, params string[] cidrs)
+    {
+        var id = "pl-" + Hex(17);
+        var ipv6 = cidrs.Length > 0 && cidrs[0].Contains(':', StringComparison.Ordinal);
+        var entries = cidrs.Select(c => FakeCidr.TryCanonical(c, ipv6, out var canonical) ? canonical : throw new ArgumentException($"invalid CIDR {c}", nameof(cidrs))).ToList();
+        if (entries.Count > maxEntries)
+        {
+            throw new ArgumentException("more entries than maxEntries", nameof(cidrs));
+        }
+
+        lock (_gate)
+        {
+            _prefixLists[id] = new FakePrefixList(id, name, ipv6 ? "IPv6" : "IPv4", maxEntries, entries);
+        }
+
+        return id;
+    }
+
+    /// <summary>Removes an ingress rule by id, as someone else would.</summary>
+    public void RemoveRule(string groupId, string ruleId)
+    {
+        lock (_gate)
+        {
+            _groups[groupId].RemoveAll(r => r.RuleId == ruleId);
+        }
     }
 
     /// <summary>Removes a group's ingress rules for a port, as someone else would.</summary>
@@ -180,6 +243,8 @@ public sealed class FakeEc2 : IAsyncDisposable
                 "DescribeSecurityGroupRules" => DescribeSecurityGroupRules(form),
                 "DescribeSecurityGroups" => DescribeSecurityGroups(form),
                 "DescribeInstances" => DescribeInstances(form),
+                "DescribeManagedPrefixLists" => DescribeManagedPrefixLists(form),
+                "GetManagedPrefixListEntries" => GetManagedPrefixListEntries(form),
                 "AuthorizeSecurityGroupIngress" => AuthorizeIngress(form),
                 "RevokeSecurityGroupIngress" => RevokeIngress(form),
                 _ => (null, new Ec2Error(400, "InvalidAction", $"The action {action} is not valid for this web service.")),
@@ -315,9 +380,11 @@ public sealed class FakeEc2 : IAsyncDisposable
             }
         }
 
-        foreach (var family in new[] { true, false })
+        foreach (var family in new[] { "IPv4", "IPv6" })
         {
-            var count = rules.Count(r => !r.IsEgress && (r.CidrIpv4 is not null) == family) + added.Count(r => (r.CidrIpv4 is not null) == family);
+            // As EC2 counts: a CIDR rule counts for its family, a prefix-list rule as the list's maximum entries, a
+            // group reference as one rule in each family.
+            var count = rules.Where(r => !r.IsEgress).Concat(added).Sum(r => QuotaWeight(r, family));
             if (count > RulesQuota)
             {
                 return (null, new Ec2Error(400, "RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached."));
@@ -326,6 +393,55 @@ public sealed class FakeEc2 : IAsyncDisposable
 
         rules.AddRange(added);
         return (new XElement(X("x"), new XElement(X("return"), "true"), new XElement(X("securityGroupRuleSet"), added.Select(RuleXml))), null);
+    }
+
+    private int QuotaWeight(FakeSecurityGroupRule rule, string family) =>
+        rule.CidrIpv4 is not null ? (family == "IPv4" ? 1 : 0)
+        : rule.CidrIpv6 is not null ? (family == "IPv6" ? 1 : 0)
+        : rule.PrefixListId is { } pl ? (_prefixLists.TryGetValue(pl, out var list) && list.AddressFamily == family ? list.MaxEntries : 0)
+        : 1;
+
+    private (XElement?, Ec2Error?) DescribeManagedPrefixLists(IFormCollection form)
+    {
+        var ids = List(form, "PrefixListId");
+        var missing = ids.FirstOrDefault(id => !_prefixLists.ContainsKey(id));
+        if (missing is not null)
+        {
+            return (null, new Ec2Error(400, "InvalidPrefixListID.NotFound", $"The prefix list ID '{missing}' does not exist"));
+        }
+
+        var items = (ids.Count > 0 ? ids : _prefixLists.Keys.ToList()).Select(id => _prefixLists[id]).Select(l => new XElement(X("item"),
+            new XElement(X("prefixListId"), l.Id),
+            new XElement(X("addressFamily"), l.AddressFamily),
+            new XElement(X("state"), "create-complete"),
+            new XElement(X("prefixListArn"), $"arn:aws:ec2:us-east-1:{AccountId}:prefix-list/{l.Id}"),
+            new XElement(X("prefixListName"), l.Name),
+            new XElement(X("maxEntries"), l.MaxEntries),
+            new XElement(X("version"), 1),
+            new XElement(X("tagSet")),
+            new XElement(X("ownerId"), AccountId)));
+        return (new XElement(X("x"), new XElement(X("prefixListSet"), items)), null);
+    }
+
+    private (XElement?, Ec2Error?) GetManagedPrefixListEntries(IFormCollection form)
+    {
+        var id = form["PrefixListId"].ToString();
+        if (!_prefixLists.TryGetValue(id, out var list))
+        {
+            return (null, new Ec2Error(400, "InvalidPrefixListID.NotFound", $"The prefix list ID '{id}' does not exist"));
+        }
+
+        // EC2 pages at most 100 entries.
+        var max = int.TryParse(form["MaxResults"], CultureInfo.InvariantCulture, out var m) ? Math.Clamp(m, 1, 100) : 100;
+        var start = int.TryParse(form["NextToken"], CultureInfo.InvariantCulture, out var s) ? s : 0;
+        var page = list.Entries.Skip(start).Take(max).ToList();
+        var body = new XElement(X("x"), new XElement(X("entrySet"), page.Select(c => new XElement(X("item"), new XElement(X("cidr"), c)))));
+        if (start + page.Count < list.Entries.Count)
+        {
+            body.Add(new XElement(X("nextToken"), (start + page.Count).ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return (body, null);
     }
 
     private (XElement?, Ec2Error?) RevokeIngress(IFormCollection form)
@@ -388,14 +504,14 @@ public sealed class FakeEc2 : IAsyncDisposable
                 for (var r = 1; form.ContainsKey($"IpPermissions.{p}.{prefix}.{r}.{field}"); r++)
                 {
                     var text = form[$"IpPermissions.{p}.{prefix}.{r}.{field}"].ToString();
-                    if (!Cidr.TryParse(text, out var cidr) || !text.Contains('/', StringComparison.Ordinal) || (cidr.Family == IpFamily.IPv6) != v6)
+                    if (!FakeCidr.TryCanonical(text, v6, out var cidr))
                     {
                         return (result, new Ec2Error(400, "InvalidParameterValue", $"CIDR block {text} is malformed"));
                     }
 
                     var description = form[$"IpPermissions.{p}.{prefix}.{r}.Description"].ToString();
                     result.Add(new FakeSecurityGroupRule("sgr-" + Hex(17), groupId, false, protocol, from, to,
-                        v6 ? null : cidr.ToString(), v6 ? cidr.ToString() : null, description.Length > 0 ? description : null, new Dictionary<string, string>(tags)));
+                        v6 ? null : cidr, v6 ? cidr : null, description.Length > 0 ? description : null, new Dictionary<string, string>(tags)));
                 }
             }
         }
@@ -421,6 +537,16 @@ public sealed class FakeEc2 : IAsyncDisposable
         if (rule.CidrIpv6 is not null)
         {
             item.Add(new XElement(X("cidrIpv6"), rule.CidrIpv6));
+        }
+
+        if (rule.PrefixListId is not null)
+        {
+            item.Add(new XElement(X("prefixListId"), rule.PrefixListId));
+        }
+
+        if (rule.ReferencedGroupId is not null)
+        {
+            item.Add(new XElement(X("referencedGroupInfo"), new XElement(X("groupId"), rule.ReferencedGroupId), new XElement(X("userId"), AccountId)));
         }
 
         if (rule.Description is not null)
@@ -478,4 +604,6 @@ public sealed class FakeEc2 : IAsyncDisposable
     }
 
     private sealed record Ec2Error(int Status, string Code, string Message);
+
+    private sealed record FakePrefixList(string Id, string Name, string AddressFamily, int MaxEntries, List<string> Entries);
 }

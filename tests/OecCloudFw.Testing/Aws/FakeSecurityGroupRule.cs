@@ -11,11 +11,16 @@ public sealed record FakeSecurityGroupRule(
     string? CidrIpv4,
     string? CidrIpv6,
     string? Description,
-    IReadOnlyDictionary<string, string> Tags)
+    IReadOnlyDictionary<string, string> Tags,
+    string? PrefixListId = null,
+    string? ReferencedGroupId = null)
 {
     public string Cidr => CidrIpv4 ?? CidrIpv6 ?? string.Empty;
 
+    /// <summary>What the rule admits from: a CIDR, a prefix list or a security group.</summary>
+    public string Peer => CidrIpv4 ?? CidrIpv6 ?? PrefixListId ?? ReferencedGroupId ?? string.Empty;
+
     public bool SamePermission(FakeSecurityGroupRule other) =>
         other.IsEgress == IsEgress && other.IpProtocol == IpProtocol && other.FromPort == FromPort &&
-        other.ToPort == ToPort && other.Cidr == Cidr;
+        other.ToPort == ToPort && other.Peer == Peer;
 }

@@ -69,6 +69,9 @@ public sealed class FakeArm : IAsyncDisposable
         return new AzureConnection(new TestCredential(), new HttpClientTransport(handler));
     }
 
+    /// <summary>The test credential over the default transport, which does not trust the test certificate (as on a machine without it).</summary>
+    public static AzureConnection UntrustingConnection() => new(new TestCredential());
+
     public void ResetCounts()
     {
         _reads = 0;

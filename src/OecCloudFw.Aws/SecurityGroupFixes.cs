@@ -1,0 +1,90 @@
+using System.Globalization;
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Policy;
+using OecCloudFw.Core.Rules;
+
+namespace OecCloudFw.Aws;
+
+/// <summary>
+/// The exact commands that fix a security-group finding, in an order that never cuts a wanted port: for the group
+/// that holds the rule, in its region; the tool's own rules through its own verbs, anyone else's by rule id.
+/// </summary>
+public static class SecurityGroupFixes
+{
+    private const string ManagementPlaceholder = "<management-ip>/32";
+
+    /// <summary>A port the policy wants that no rule admits from its sources: add it where the tool keeps its rules.</summary>
+    public static IReadOnlyList<string> Open(IReadOnlyList<SecurityGroupSnapshot> groups, string region, int port, IReadOnlyList<Cidr> sources)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(sources);
+        var group = groups.FirstOrDefault(g => g.Rules.Any(r => r.Origin == RuleOrigin.Tool)) ?? (groups.Count > 0 ? groups[0] : null);
+        return group is null ? [] : [$"oec-cloudfw aws open --group {group.GroupId} --port {port}{SourceFlags(port, sources)} --region {region}"];
+    }
+
+    /// <summary>
+    /// A port admitted from the internet that should be restricted to <paramref name="keep"/> (SSH: the management
+    /// sources) or, with no sources, closed. The narrow rule is added before any broad one goes.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveInternet(IReadOnlyList<SecurityGroupSnapshot> groups, string region, int port, IReadOnlyList<Cidr> keep, bool restrict)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(keep);
+        var fixes = new List<string>();
+        foreach (var group in groups)
+        {
+            foreach (var rule in group.Rules.Where(r => r.Protocol.Covers(Protocol.Tcp) && r.Ports.Contains(port) && r.Source.IsInternet))
+            {
+                fixes.AddRange(ForRule(group.GroupId, region, rule, restrict ? port : null, keep));
+            }
+        }
+
+        return fixes.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The commands that take one internet-open rule away; <paramref name="restrictPort"/> keeps that port for <paramref name="keep"/> first.</summary>
+    public static IReadOnlyList<string> ForRule(SecurityGroupId group, string region, Rule rule, int? restrictPort, IReadOnlyList<Cidr> keep)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(keep);
+        var fixes = new List<string>();
+        var revoke = $"aws ec2 revoke-security-group-ingress --group-id {group} --security-group-rule-ids {rule.Id} --region {region}";
+        var viaList = rule.Description?.StartsWith("via prefix list", StringComparison.Ordinal) == true;
+        if (restrictPort is { } port)
+        {
+            var sources = keep.Where(s => !s.IsInternet).ToList();
+            var flags = sources.Count > 0 ? SourceFlags(port, sources) : $" {(port == PortCatalog.Ssh ? "--ssh-source" : "--source")} {ManagementPlaceholder}";
+            // The tool's own broad rule goes with --prune in the same run; anyone else's after the narrow rule exists.
+            fixes.Add($"oec-cloudfw aws open --group {group} --port {port}{flags}{(rule.Origin == RuleOrigin.Tool ? " --prune" : string.Empty)} --region {region}");
+            if (rule.Origin != RuleOrigin.Tool)
+            {
+                fixes.Add(viaList ? $"{revoke} (the rule that references {rule.Description![4..]}; or remove {rule.Source} from the list)" : revoke);
+            }
+
+            return fixes;
+        }
+
+        if (rule.Ports.IsAll || rule.Protocol == Protocol.All)
+        {
+            // Re-add the guide's ports as exact rules first: the broad rule may be what admits 22, 80 and 443 today.
+            fixes.Add($"oec-cloudfw aws open --group {group} --region {region}");
+        }
+
+        fixes.Add(rule.Origin == RuleOrigin.Tool
+            ? $"oec-cloudfw aws close --group {group} --port {rule.Ports} --source {rule.Source}{(rule.Ports.Contains(PortCatalog.Ssh) ? " --force" : string.Empty)} --region {region}"
+            : viaList ? $"{revoke} (the rule that references {rule.Description![4..]}; or remove {rule.Source} from the list)" : revoke);
+        return fixes;
+    }
+
+    private static string SourceFlags(int port, IReadOnlyList<Cidr> sources)
+    {
+        if (sources.Count == 0 || sources.Any(s => s.IsInternet))
+        {
+            return port is PortCatalog.PostgreSql or 6432 or 6433 ? " --source anywhere" : string.Empty;
+        }
+
+        var flag = port == PortCatalog.Ssh ? "--ssh-source" : "--source";
+        return string.Concat(sources.Select(s => string.Create(CultureInfo.InvariantCulture, $" {flag} {s}")));
+    }
+}
