@@ -13,13 +13,77 @@ public static class SecurityGroupFixes
 {
     private const string ManagementPlaceholder = "<management-ip>/32";
 
-    /// <summary>A port the policy wants that no rule admits from its sources: add it where the tool keeps its rules.</summary>
-    public static IReadOnlyList<string> Open(IReadOnlyList<SecurityGroupSnapshot> groups, string region, int port, IReadOnlyList<Cidr> sources)
+    /// <summary>
+    /// A port the policy wants that the cloud does not admit from its sources: add it where the tool keeps its rules;
+    /// where the groups admit it and a subnet's network ACL refuses it (or its replies), the ACL entries that fix it.
+    /// </summary>
+    public static IReadOnlyList<string> Open(SecurityGroupsView view, string region, int port, IReadOnlyList<Cidr> sources)
     {
-        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(sources);
-        var group = groups.FirstOrDefault(g => g.Rules.Any(r => r.Origin == RuleOrigin.Tool)) ?? (groups.Count > 0 ? groups[0] : null);
-        return group is null ? [] : [$"oec-cloudfw aws open --group {group.GroupId} --port {port}{SourceFlags(port, sources)} --region {region}"];
+        var groups = view.Groups;
+        var fixes = new List<string>();
+        var groupsOnly = new SecurityGroupsView(groups);
+        if (sources.Any(s => groupsOnly.Evaluate(Protocol.Tcp, port, s).Refused))
+        {
+            var group = groups.FirstOrDefault(g => g.Rules.Any(r => r.Origin == RuleOrigin.Tool)) ?? (groups.Count > 0 ? groups[0] : null);
+            if (group is not null)
+            {
+                fixes.Add($"oec-cloudfw aws open --group {group.GroupId} --port {port}{SourceFlags(port, sources)} --region {region}");
+            }
+        }
+
+        foreach (var acl in view.NetworkAcls)
+        {
+            foreach (var source in sources.Where(s => acl.Inbound(Protocol.Tcp, port, s).Decision == Core.Rules.Decision.Refused))
+            {
+                fixes.AddRange(AclEntries(acl, region, egress: false, PortRange.Single(port), source));
+                fixes.AddRange(AclEntries(acl, region, egress: true, NetworkAclSnapshot.ClientPorts, source));
+            }
+        }
+
+        return fixes.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>An outbound need the cloud blocks: an egress rule on the first group, and the ACL entries both ways.</summary>
+    public static IReadOnlyList<string> Egress(SecurityGroupsView view, string region, int port, Cidr destination)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(destination);
+        var fixes = new List<string>();
+        if (new SecurityGroupsView(view.Groups).EvaluateEgress(Protocol.Tcp, port, destination).Refused && view.Groups.Count > 0)
+        {
+            var range = destination.Family == IpFamily.IPv4 ? $"IpRanges=[{{CidrIp={destination}}}]" : $"Ipv6Ranges=[{{CidrIpv6={destination}}}]";
+            fixes.Add($"aws ec2 authorize-security-group-egress --group-id {view.Groups[0].GroupId} --ip-permissions IpProtocol=tcp,FromPort={port},ToPort={port},{range} --region {region}");
+        }
+
+        foreach (var acl in view.NetworkAcls.Where(a => a.Outbound(Protocol.Tcp, port, destination).Decision == Core.Rules.Decision.Refused))
+        {
+            fixes.AddRange(AclEntries(acl, region, egress: true, PortRange.Single(port), destination));
+            fixes.AddRange(AclEntries(acl, region, egress: false, NetworkAclSnapshot.ServerEphemeralPorts, destination));
+        }
+
+        return fixes.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>An allow entry ahead of whatever denies these packets now, at the highest free rule number below it.</summary>
+    private static IEnumerable<string> AclEntries(NetworkAclSnapshot acl, string region, bool egress, PortRange ports, Cidr peer)
+    {
+        var (decision, _) = acl.Decide(egress, Protocol.Tcp, ports, peer);
+        if (decision != Core.Rules.Decision.Refused)
+        {
+            yield break;
+        }
+
+        var entries = acl.Entries.Where(e => e.Egress == egress).ToList();
+        var firstDeny = entries.Where(e => !e.Allow && e.Peer.Family == peer.Family && e.Peer.Contains(peer) && e.Ports.Overlaps(ports) && (e.Protocol is null || e.Protocol.Value.Covers(Protocol.Tcp)))
+            .Select(e => e.RuleNumber).DefaultIfEmpty(32767).Min();
+        var used = entries.Select(e => e.RuleNumber).ToHashSet();
+        var number = Enumerable.Range(1, Math.Max(0, firstDeny - 1)).Reverse().FirstOrDefault(n => !used.Contains(n));
+        var cidr = peer.Family == IpFamily.IPv4 ? $"--cidr-block {peer}" : $"--ipv6-cidr-block {peer}";
+        yield return number == 0
+            ? $"renumber network ACL {acl.AclId}: no free rule number below {firstDeny} for an allow of tcp/{ports} {(egress ? "to" : "from")} {peer}"
+            : $"aws ec2 create-network-acl-entry --network-acl-id {acl.AclId} {(egress ? "--egress" : "--ingress")} --rule-number {number} --protocol 6 --port-range From={ports.From},To={ports.To} {cidr} --rule-action allow --region {region}";
     }
 
     /// <summary>

@@ -55,7 +55,29 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
         }
 
         var ingress = rules.Where(r => r.IsEgress != true).ToList();
-        var lists = await PrefixListsAsync(group, ingress.Select(r => r.PrefixListId).OfType<string>(), cancellationToken);
+        var lists = await PrefixListsAsync(group, rules.Select(r => r.PrefixListId).OfType<string>(), cancellationToken);
+        var egress = new List<Rule>();
+        var unreadEgress = new List<PeerRule>();
+        foreach (var rule in rules.Where(r => r.IsEgress == true))
+        {
+            if (ToRule(rule) is { } converted)
+            {
+                egress.Add(converted);
+            }
+            else if (rule.PrefixListId is { } listId && lists.TryGetValue(listId, out var list) && ProtocolNames.TryParse(rule.IpProtocol, out var egressProtocol))
+            {
+                var ports = PortsOf(egressProtocol.Value, rule.FromPort, rule.ToPort);
+                if (list.Entries is { } entries)
+                {
+                    egress.AddRange(entries.Select(e => new Rule(egressProtocol.Value, ports, e, RuleAction.Allow, $"via prefix list {listId} ({list.Name})", RuleOrigin.Foreign, rule.SecurityGroupRuleId)));
+                }
+                else
+                {
+                    unreadEgress.Add(new PeerRule(rule.SecurityGroupRuleId, egressProtocol.Value, ports, listId, PeerKind.UnreadPrefixList, list.Unread ?? "not read", list.MaxEntries, list.Family));
+                }
+            }
+        }
+
         var normalized = new List<Rule>();
         var peers = new List<PeerRule>();
         foreach (var rule in ingress)
@@ -92,7 +114,52 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
             }
         }
 
-        return new SecurityGroupSnapshot(group, region, normalized, peers);
+        return new SecurityGroupSnapshot(group, region, normalized, peers) { Egress = egress, UnreadEgress = unreadEgress };
+    }
+
+    /// <summary>The network ACLs of these subnets (DescribeNetworkAcls, one call, every page).</summary>
+    public async Task<IReadOnlyList<NetworkAclSnapshot>> ReadNetworkAclsAsync(IReadOnlyList<string> subnetIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subnetIds);
+        if (subnetIds.Count == 0)
+        {
+            return [];
+        }
+
+        var result = new List<NetworkAclSnapshot>();
+        string? token = null;
+        do
+        {
+            var request = new DescribeNetworkAclsRequest { Filters = [new Filter("association.subnet-id", subnetIds.ToList())], NextToken = token };
+            var page = await Ec2Errors.Call("DescribeNetworkAcls", string.Join(",", subnetIds), region, () => ec2.DescribeNetworkAclsAsync(request, cancellationToken));
+            foreach (var acl in page.NetworkAcls ?? [])
+            {
+                var entries = (acl.Entries ?? []).Select(ToEntry).OfType<NetworkAclEntry>().ToList();
+                foreach (var subnet in (acl.Associations ?? []).Select(a => a.SubnetId).Where(subnetIds.Contains))
+                {
+                    result.Add(new NetworkAclSnapshot(acl.NetworkAclId, subnet, entries));
+                }
+            }
+
+            token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+        }
+        while (token is not null);
+        return result;
+    }
+
+    private static NetworkAclEntry? ToEntry(Amazon.EC2.Model.NetworkAclEntry entry)
+    {
+        var cidrText = entry.CidrBlock ?? entry.Ipv6CidrBlock;
+        if (cidrText is null || !Cidr.TryParse(cidrText, out var peer))
+        {
+            return null;
+        }
+
+        Protocol? protocol = ProtocolNames.TryParse(entry.Protocol, out var known) ? known : null;
+        var ports = protocol is Protocol.Tcp or Protocol.Udp && entry.PortRange is { From: { } from, To: { } to }
+            ? new PortRange(Math.Max(from, PortRange.MinPort), Math.Min(to, PortRange.MaxPort))
+            : PortRange.All;
+        return new NetworkAclEntry(entry.RuleNumber ?? 32767, entry.Egress == true, protocol, ports, peer, entry.RuleAction == Amazon.EC2.RuleAction.Allow);
     }
 
     /// <summary>
@@ -176,7 +243,11 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
     }
 
     /// <summary>Every security group on every ENI of an instance (DescribeInstances, one call).</summary>
-    public async Task<IReadOnlyList<SecurityGroupId>> InstanceGroupsAsync(string instanceId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SecurityGroupId>> InstanceGroupsAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        (await InstanceNetworkAsync(instanceId, cancellationToken)).Groups;
+
+    /// <summary>Every security group on every ENI of an instance, and the ENIs' subnets (DescribeInstances, one call).</summary>
+    public async Task<(IReadOnlyList<SecurityGroupId> Groups, IReadOnlyList<string> Subnets)> InstanceNetworkAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         if (!System.Text.RegularExpressions.Regex.IsMatch(instanceId, "^i-([0-9a-f]{8}|[0-9a-f]{17})$"))
         {
@@ -194,14 +265,21 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
             throw new LayerFailureException($"instance {instanceId} not found in {region} ({inner.ErrorCode}): check --aws-region and the instance id", inner);
         }
 
-        return (response.Reservations ?? [])
-            .SelectMany(r => r.Instances ?? [])
+        var instances = (response.Reservations ?? []).SelectMany(r => r.Instances ?? []).ToList();
+        var groups = instances
             .SelectMany(i => i.NetworkInterfaces ?? [])
             .SelectMany(n => n.Groups ?? [])
             .Select(g => g.GroupId)
             .Distinct(StringComparer.Ordinal)
             .Select(SecurityGroupId.Parse)
             .ToList();
+        var subnets = instances
+            .SelectMany(i => (i.NetworkInterfaces ?? []).OrderBy(n => n.Attachment?.DeviceIndex ?? 0).Select(n => n.SubnetId).Prepend(i.SubnetId))
+            .OfType<string>()
+            .Where(s => s.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return (groups, subnets);
     }
 
     /// <summary>Brings the group's ingress to the policy; adds first, then (with prune) revokes the tool's own extras.</summary>

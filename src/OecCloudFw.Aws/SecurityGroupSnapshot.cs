@@ -17,6 +17,15 @@ public sealed record SecurityGroupSnapshot(
     IReadOnlyList<Rule> Rules,
     IReadOnlyList<PeerRule> Peers)
 {
+    /// <summary>
+    /// Egress rules with a CIDR destination (in <see cref="Rule.Source"/>: the remote end), readable prefix lists
+    /// expanded; a group as destination never reaches the internet.
+    /// </summary>
+    public IReadOnlyList<Rule> Egress { get; init; } = [];
+
+    /// <summary>Egress rules whose destination is a prefix list that could not be read.</summary>
+    public IReadOnlyList<PeerRule> UnreadEgress { get; init; } = [];
+
     /// <summary>The rules whose source is not a CIDR, as text.</summary>
     public IReadOnlyList<string> ReferenceRules => Peers.Select(p => p.ToString()).ToList();
 

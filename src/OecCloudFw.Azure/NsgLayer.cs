@@ -75,10 +75,14 @@ public sealed class NsgLayer(INetworkApi api)
     }
 
     /// <summary>Brings one NSG's inbound rules to the policy.</summary>
-    public async Task<NsgOpenResult> OpenAsync(string nsgId, FirewallPolicy policy, bool prune, bool dryRun, CancellationToken cancellationToken = default)
+    public async Task<NsgOpenResult> OpenAsync(string nsgId, FirewallPolicy policy, bool prune, bool dryRun, CancellationToken cancellationToken = default) =>
+        await OpenAsync(await ReadAsync(nsgId, cancellationToken), policy, prune, dryRun, cancellationToken);
+
+    /// <summary>Brings one NSG's inbound rules to the policy, from a snapshot read moments ago (no second read).</summary>
+    public async Task<NsgOpenResult> OpenAsync(NsgSnapshot nsg, FirewallPolicy policy, bool prune, bool dryRun, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(nsg);
         ArgumentNullException.ThrowIfNull(policy);
-        var nsg = await ReadAsync(nsgId, cancellationToken);
         var rules = nsg.ToRuleSet();
         var desired = policy.DesiredRules();
         bool Admitted(Rule r) => rules.Evaluate(r.Protocol, r.Ports.From, r.Source).Admitted && rules.Evaluate(r.Protocol, r.Ports.To, r.Source).Admitted;
@@ -138,6 +142,10 @@ public sealed class NsgLayer(INetworkApi api)
         bool Matches(NsgRule r) => r.Inbound && !r.IsDefault && r.Access == "Allow" && string.Equals(r.Protocol, protocol.ToName(), StringComparison.OrdinalIgnoreCase) &&
                                    r.PortRanges.Any(portTexts.Contains) && (sources.Count == 0 || r.SourcePrefixes.Any(sourceTexts.Contains));
         var matching = nsg.Inbound.Where(Matches).ToList();
+        // Anyone else's rule that admits the port too (protocol *, a range, a wider source) is named, never touched.
+        bool AlsoAdmits(NsgRule r) => r.Inbound && !r.IsDefault && !r.IsOwn && string.Equals(r.Access, "Allow", StringComparison.OrdinalIgnoreCase) && r.CoversProtocol(protocol) &&
+                                      r.PortRanges.Select(NsgRule.ParsePorts).Any(range => ports.Any(p => p.Overlaps(range))) &&
+                                      (sources.Count == 0 || r.SourcePrefixes.SelectMany(NsgRule.ToCidrs).Any(c => sources.Any(c.Overlaps)));
         var deleted = new List<string>();
         var narrowed = new List<string>();
         var updated = nsg.Rules.ToList();
@@ -171,7 +179,8 @@ public sealed class NsgLayer(INetworkApi api)
         var after = new NsgSnapshot(nsg.Id, nsg.Name, updated, nsg.NetworkInterfaces, nsg.Subnets).ToRuleSet();
         var probe = sources.Count > 0 ? sources[0] : Cidr.AnyIPv4;
         var verdict = after.Evaluate(protocol, ports[0].From, probe);
-        return new NsgCloseResult(deleted, narrowed, matching.Where(r => !r.IsOwn).ToList(), verdict.Admitted, verdict.Evidence, !dryRun && (deleted.Count + narrowed.Count) > 0);
+        var foreign = matching.Where(r => !r.IsOwn).Concat(nsg.Inbound.Where(AlsoAdmits)).Distinct().ToList();
+        return new NsgCloseResult(deleted, narrowed, foreign, verdict.Admitted, verdict.Evidence, !dryRun && (deleted.Count + narrowed.Count) > 0);
     }
 
     /// <summary>Groups the missing rules into as few NSG rules as the semantics allow, each at a free priority below any shadowing Deny.</summary>

@@ -12,7 +12,16 @@ public sealed class NsgNetworkView(VmNetwork network, string name) : ILayerView
 
     public LayerVerdict Evaluate(Protocol protocol, int port, Cidr source)
     {
-        var (admitted, evidence) = network.Evaluate(protocol, port, source);
-        return new LayerVerdict(admitted, evidence);
+        var (decision, evidence) = network.Evaluate(protocol, port, source);
+        return new LayerVerdict(decision, evidence);
     }
+
+    public LayerVerdict EvaluateEgress(Protocol protocol, int port, Cidr destination)
+    {
+        var (decision, evidence) = network.EvaluateEgress(protocol, port, destination);
+        return new LayerVerdict(decision, evidence);
+    }
+
+    /// <summary>The NSGs as read.</summary>
+    public VmNetwork Network => network;
 }

@@ -17,6 +17,15 @@ public sealed record NsgRule(
     string? Description,
     bool IsDefault)
 {
+    /// <summary>destinationAddressPrefix(es): for an inbound rule the VM's side, for an outbound one the remote end.</summary>
+    public IReadOnlyList<string> DestinationPrefixes { get; init; } = ["*"];
+
+    /// <summary>Application security groups on the source side (sourceApplicationSecurityGroups), by id.</summary>
+    public IReadOnlyList<string> SourceAsgs { get; init; } = [];
+
+    /// <summary>Application security groups on the destination side (destinationApplicationSecurityGroups), by id.</summary>
+    public IReadOnlyList<string> DestinationAsgs { get; init; } = [];
+
     /// <summary>The prefix of the names of rules this tool creates; only those are ever changed or deleted.</summary>
     public const string OwnPrefix = "oecfw-";
 
@@ -49,8 +58,26 @@ public sealed record NsgRule(
             Many(p, "sourceAddressPrefix", "sourceAddressPrefixes"),
             Many(p, "destinationPortRange", "destinationPortRanges"),
             p["description"]?.GetValue<string>(),
-            isDefault);
+            isDefault)
+        {
+            DestinationPrefixes = Many(p, "destinationAddressPrefix", "destinationAddressPrefixes") is { Count: > 0 } destinations ? destinations : (p["destinationApplicationSecurityGroups"] is JsonArray { Count: > 0 } ? [] : ["*"]),
+            SourceAsgs = Ids(p["sourceApplicationSecurityGroups"]),
+            DestinationAsgs = Ids(p["destinationApplicationSecurityGroups"]),
+        };
     }
+
+    private static List<string> Ids(JsonNode? array) =>
+        (array as JsonArray)?.Select(a => a?["id"]?.GetValue<string>()).OfType<string>().ToList() ?? [];
+
+    /// <summary>Whether the rule's protocol covers <paramref name="protocol"/> (Esp and Ah never cover TCP, UDP or ICMP).</summary>
+    public bool CoversProtocol(Core.Net.Protocol protocol) => Protocol.ToLowerInvariant() switch
+    {
+        "*" or "any" => true,
+        "tcp" => protocol == Core.Net.Protocol.Tcp,
+        "udp" => protocol == Core.Net.Protocol.Udp,
+        "icmp" => protocol == Core.Net.Protocol.Icmp,
+        _ => false,
+    };
 
     /// <summary>The rule in Core terms, one Core rule per (source, port range); service tags other than Internet/* admit no internet source.</summary>
     public IEnumerable<Rule> ToCoreRules()

@@ -1,3 +1,5 @@
+using System.Globalization;
+using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Rules;
 
 namespace OecCloudFw.Azure;
@@ -7,6 +9,65 @@ public sealed record NsgSnapshot(string Id, string Name, IReadOnlyList<NsgRule> 
 {
     public IEnumerable<NsgRule> Inbound => Rules.Where(r => r.Inbound).OrderBy(r => r.Priority);
 
-    /// <summary>Inbound rules in priority order over the default rules; first match decides (DenyAllInBound ends it).</summary>
+    public IEnumerable<NsgRule> Outbound => Rules.Where(r => !r.Inbound).OrderBy(r => r.Priority);
+
+    /// <summary>Inbound rules in priority order over the default rules; first match decides (DenyAllInBound ends it). For planning.</summary>
     public RuleSet ToRuleSet() => new(Inbound.SelectMany(r => r.ToCoreRules()), RuleAction.Deny);
+
+    /// <summary>
+    /// What the NSG does with a new connection: inbound from <paramref name="peer"/>, or outbound to it. Rules in
+    /// priority order, first match decides. A rule whose VM-side prefix is a specific address or whose either side is an
+    /// application security group may or may not be this VM's: it is followed both ways, and only a rule that would
+    /// change the answer makes it indeterminate (named).
+    /// </summary>
+    public (Decision Decision, string Evidence) Decide(bool inbound, Protocol protocol, int port, Cidr peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        var rules = (inbound ? Inbound : Outbound).ToList();
+        return Decide(rules, 0, protocol, port, peer, inbound);
+    }
+
+    private (Decision Decision, string Evidence) Decide(List<NsgRule> rules, int start, Protocol protocol, int port, Cidr peer, bool inbound)
+    {
+        for (var i = start; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            if (!rule.CoversProtocol(protocol) || !rule.PortRanges.Select(NsgRule.ParsePorts).Any(r => r.Contains(port)))
+            {
+                continue;
+            }
+
+            var remote = inbound ? rule.SourcePrefixes : rule.DestinationPrefixes;
+            var remoteAsgs = inbound ? rule.SourceAsgs : rule.DestinationAsgs;
+            var local = inbound ? rule.DestinationPrefixes : rule.SourcePrefixes;
+            var localAsgs = inbound ? rule.DestinationAsgs : rule.SourceAsgs;
+            var remoteMatch = remote.SelectMany(NsgRule.ToCidrs).Any(c => c.Contains(peer)) ? true : remoteAsgs.Count > 0 ? (bool?)null : false;
+            if (remoteMatch == false)
+            {
+                continue;
+            }
+
+            // The VM's own side: *, Any and VirtualNetwork hold it; a specific prefix or an ASG may or may not.
+            var localMatch = localAsgs.Count == 0 && local.Any(l => l is "*" or "Any" or "VirtualNetwork") ? true : (bool?)null;
+            var allow = string.Equals(rule.Access, "Allow", StringComparison.OrdinalIgnoreCase);
+            var text = $"{Name}: {rule.Name} (priority {rule.Priority.ToString(CultureInfo.InvariantCulture)}, {rule.Access} {rule.Protocol}/{string.Join(",", rule.PortRanges)} {(inbound ? "from" : "to")} {string.Join(",", remote.Concat(remoteAsgs.Select(Last)))})";
+            if (remoteMatch == true && localMatch == true)
+            {
+                return (allow ? Decision.Admitted : Decision.Refused, text);
+            }
+
+            var otherwise = Decide(rules, i + 1, protocol, port, peer, inbound);
+            if (otherwise.Decision == (allow ? Decision.Admitted : Decision.Refused))
+            {
+                return otherwise;
+            }
+
+            var unknown = remoteMatch is null ? $"whether {peer} is in {string.Join(", ", remoteAsgs.Select(Last))}" : $"whether this VM is {string.Join(", ", local.Concat(localAsgs.Select(Last)))}";
+            return (Decision.Indeterminate, $"{text}: {unknown} is not known");
+        }
+
+        return (Decision.Refused, $"{Name}: no rule matches");
+    }
+
+    private static string Last(string id) => id[(id.LastIndexOf('/') + 1)..];
 }

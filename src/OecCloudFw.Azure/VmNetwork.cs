@@ -1,4 +1,5 @@
 using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Rules;
 
 namespace OecCloudFw.Azure;
 
@@ -6,21 +7,40 @@ namespace OecCloudFw.Azure;
 public sealed record VmNetwork(IReadOnlyList<NsgSnapshot> NicNsgs, IReadOnlyList<NsgSnapshot> SubnetNsgs)
 {
     /// <summary>Admitted only if the NIC's NSG (when there is one) and the subnet's NSG (when there is one) both admit it.</summary>
-    public (bool Admitted, string Evidence) Evaluate(Protocol protocol, int port, Cidr source)
+    public (Decision Decision, string Evidence) Evaluate(Protocol protocol, int port, Cidr source) => Both(true, protocol, port, source);
+
+    /// <summary>A new outbound connection: the NIC's and the subnet's outbound rules must both let it out.</summary>
+    public (Decision Decision, string Evidence) EvaluateEgress(Protocol protocol, int port, Cidr destination) => Both(false, protocol, port, destination);
+
+    /// <summary>The same network with one NSG replaced by a newer read of it (after a write).</summary>
+    public VmNetwork With(NsgSnapshot nsg)
     {
-        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(nsg);
+        NsgSnapshot Swap(NsgSnapshot n) => string.Equals(n.Id, nsg.Id, StringComparison.OrdinalIgnoreCase) ? nsg : n;
+        return new VmNetwork(NicNsgs.Select(Swap).ToList(), SubnetNsgs.Select(Swap).ToList());
+    }
+
+    private (Decision Decision, string Evidence) Both(bool inbound, Protocol protocol, int port, Cidr peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        string? unsure = null;
         foreach (var (layer, nsgs) in new[] { ("NIC", NicNsgs), ("subnet", SubnetNsgs) })
         {
             foreach (var nsg in nsgs)
             {
-                var verdict = nsg.ToRuleSet().Evaluate(protocol, port, source);
-                if (!verdict.Admitted)
+                var (decision, evidence) = nsg.Decide(inbound, protocol, port, peer);
+                if (decision == Decision.Refused)
                 {
-                    return (false, $"{layer} NSG {nsg.Name}: {verdict.Evidence}");
+                    return (Decision.Refused, $"{layer} NSG {evidence}");
+                }
+
+                if (decision == Decision.Indeterminate)
+                {
+                    unsure ??= $"{layer} NSG {evidence}";
                 }
             }
         }
 
-        return (true, "both the NIC and the subnet NSGs admit it");
+        return unsure is not null ? (Decision.Indeterminate, unsure) : (Decision.Admitted, $"both the NIC and the subnet NSGs {(inbound ? "admit it" : "let it out")}");
     }
 }

@@ -224,9 +224,9 @@ public sealed class NsgLayerTests : IAsyncLifetime
         Assert.Equal(["vm1-nic-nsg"], network.NicNsgs.Select(n => n.Name));
         Assert.Equal(["subnet-nsg"], network.SubnetNsgs.Select(n => n.Name));
         var https = network.Evaluate(Protocol.Tcp, 443, Cidr.AnyIPv4);
-        Assert.False(https.Admitted);
+        Assert.Equal(Core.Rules.Decision.Refused, https.Decision);
         Assert.Contains("subnet NSG subnet-nsg", https.Evidence, StringComparison.Ordinal);
-        Assert.False(network.Evaluate(Protocol.Tcp, 22, Cidr.AnyIPv4).Admitted);
+        Assert.Equal(Core.Rules.Decision.Refused, network.Evaluate(Protocol.Tcp, 22, Cidr.AnyIPv4).Decision);
         Assert.Equal(5, _arm.Reads);
     }
 

@@ -26,7 +26,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
 
     private sealed record CloudPlan(Func<Task<ILayerView>> Read, Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> Fixes);
 
-    public async Task<AuditReport> RunAsync(ServerTarget server, AuditCloudFlags cloud, FirewallPolicy policy, bool probe, TimeSpan probeTimeout, CancellationToken cancellationToken = default)
+    public async Task<AuditReport> RunAsync(ServerTarget server, AuditCloudFlags cloud, FirewallPolicy policy, bool probe, TimeSpan probeTimeout, IReadOnlyList<EgressNeed>? egress = null, CancellationToken cancellationToken = default)
     {
         // Everything is validated before anything is read.
         var target = server.Host is null && !server.Local ? server with { Local = true } : server;
@@ -53,7 +53,8 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         var vantage = ssh is null ? "local: the server audited itself (no network probe)" : probe ? $"probes from {Environment.MachineName} to {ssh.Host}" : "not probed (--no-probe)";
         // The self-check compares the model with the probe for the address the server sees this machine as.
         var vantageSource = ssh is not null && probe && facts.Connection is { } connection && Cidr.TryParse(connection.ClientAddress, out var client) ? client : null;
-        var report = AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, serverView, cloudPlan), vantage, vantageSource);
+        var report = AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, serverView, cloudPlan), vantage, vantageSource,
+            egress ?? EgressNeed.ForGuide([]));
         if (ssh is null || !probe)
         {
             return report;
@@ -113,33 +114,49 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
             throw new InvalidInputException($"--aws-instance '{instance}' is not an instance id: expected i- followed by 8 or 17 hex digits");
         }
 
+        var subnets = PolicyFlags.Split(cloud.AwsSubnet).ToList();
+        if (subnets.FirstOrDefault(s => !System.Text.RegularExpressions.Regex.IsMatch(s, "^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")) is { } badSubnet)
+        {
+            throw new InvalidInputException($"--aws-subnet '{badSubnet}' is not a subnet id: expected subnet- followed by 8 or 17 hex digits");
+        }
+
+        if (subnets.Count > 0 && groups.Count == 0 && cloud.AwsInstance is null)
+        {
+            throw new InvalidInputException("--aws-subnet needs --aws-group or --aws-instance: the network ACL is evaluated with the security groups");
+        }
+
         if (groups.Count > 0 || cloud.AwsInstance is not null)
         {
             var options = new Ec2ConnectionOptions { Region = cloud.AwsRegion, Profile = cloud.AwsProfile, EndpointUrl = cloud.AwsEndpointUrl };
             var key = $"aws|{options.Region}|{options.Profile}|{options.EndpointUrl}";
             var (client, region) = cache.Client(key, () => new Ec2ClientFactory(context.Environment).Create(options) is var (c, r) ? new Ec2Client(c, r) : null!);
             var layer = new SecurityGroupLayer(client, region);
-            IReadOnlyList<SecurityGroupSnapshot> read = [];
+            SecurityGroupsView view = new([]);
             return new CloudPlan(
                 async () =>
                 {
-                    // An instance brings every group on every ENI; the union of allows is what admits a packet.
+                    // An instance brings every group on every ENI, and its subnets (their network ACLs); the union of
+                    // the groups' allows, then every ACL, is what admits a packet.
                     if (cloud.AwsInstance is not null)
                     {
-                        var instanceGroups = await cache.ReadAsync($"{key}|{cloud.AwsInstance}", async () => (object)await layer.InstanceGroupsAsync(cloud.AwsInstance));
-                        groups.AddRange(((IReadOnlyList<SecurityGroupId>)instanceGroups).Where(g => !groups.Contains(g)));
+                        var network = await cache.ReadAsync($"{key}|{cloud.AwsInstance}", async () => (object)await layer.InstanceNetworkAsync(cloud.AwsInstance));
+                        var (instanceGroups, instanceSubnets) = ((IReadOnlyList<SecurityGroupId> Groups, IReadOnlyList<string> Subnets))network;
+                        groups.AddRange(instanceGroups.Where(g => !groups.Contains(g)));
+                        subnets.AddRange(instanceSubnets.Where(s => !subnets.Contains(s)));
                     }
 
                     var snapshots = await Task.WhenAll(groups.Select(g => cache.ReadAsync($"{key}|{g}", () => layer.ReadAsync(g))));
-                    read = snapshots;
-                    return new SecurityGroupsView(snapshots);
+                    var acls = subnets.Count == 0 ? [] : await cache.ReadAsync($"{key}|acl|{string.Join(",", subnets)}", () => layer.ReadNetworkAclsAsync(subnets));
+                    view = new SecurityGroupsView(snapshots, acls);
+                    return view;
                 },
                 (kind, port, sources) => kind switch
                 {
-                    // Exact commands for the group that holds the rule, in its region.
-                    "cloud-close" => SecurityGroupFixes.RemoveInternet(read, region, port, [], restrict: false),
-                    "cloud-restrict" => SecurityGroupFixes.RemoveInternet(read, region, port, sources, restrict: true),
-                    _ => SecurityGroupFixes.Open(read, region, port, sources),
+                    // Exact commands for the group (or ACL) that holds the rule, in its region.
+                    "cloud-close" => SecurityGroupFixes.RemoveInternet(view.Groups, region, port, [], restrict: false),
+                    "cloud-restrict" => SecurityGroupFixes.RemoveInternet(view.Groups, region, port, sources, restrict: true),
+                    "cloud-egress" => SecurityGroupFixes.Egress(view, region, port, sources[0]),
+                    _ => SecurityGroupFixes.Open(view, region, port, sources),
                 });
         }
 
@@ -152,7 +169,9 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
                 async () => target.Vm is not null
                     ? new NsgNetworkView(await cache.ReadAsync(target.VmId, () => layer.ReadVmAsync(target)), $"azure vm {target.Vm} (NIC and subnet NSGs)")
                     : new NsgNetworkView(new VmNetwork([await cache.ReadAsync(target.NsgId(target.Nsg!), () => layer.ReadAsync(target.NsgId(target.Nsg!)))], []), $"azure nsg {target.Nsg}"),
-                (kind, port, sources) => kind == "cloud-close"
+                (kind, port, sources) => kind == "cloud-egress"
+                    ? [$"az network nsg rule create -g {target.ResourceGroup} --nsg-name {target.Nsg ?? "<the NIC's NSG>"} -n oecfw-out-tcp-{port} --priority <a free priority above the deny> --direction Outbound --access Allow --protocol Tcp --destination-address-prefixes {(sources[0].IsInternet ? "Internet" : sources[0].ToString())} --destination-port-ranges {port}"]
+                    : kind == "cloud-close"
                     ? [$"oec-cloudfw azure close -g {target.ResourceGroup} {which} --port {port}"]
                     : kind == "cloud-restrict"
                     ? [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, sources.Any(s => !s.IsInternet) ? sources : [])}{(sources.Any(s => !s.IsInternet) ? string.Empty : " --ssh-source <management-ip>/32")} --prune"]
@@ -173,6 +192,13 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         {
             "cloud" or "cloud-close" or "cloud-restrict" => cloud?.Fixes(kind, port, sources) ?? [],
             "server" => [$"oec-cloudfw server configure {where}{string.Concat(sources.Where(s => !s.IsInternet).Select(s => $" --ssh-source {s}"))}"],
+            "server-egress" => server.Name switch
+            {
+                "ufw" => [$"ufw allow out {port}/tcp"],
+                "firewalld" => [$"firewall-cmd --permanent --direct --add-rule ipv4 filter OUTPUT 0 -p tcp --dport {port} -j ACCEPT && firewall-cmd --reload"],
+                "nftables" => [$"nft insert rule inet filter output tcp dport {port} accept (in the table and output chain that drops it)"],
+                _ => [$"iptables -I OUTPUT -p tcp --dport {port} -j ACCEPT && ip6tables -I OUTPUT -p tcp --dport {port} -j ACCEPT"],
+            },
             "server-restrict" => [$"oec-cloudfw server configure {where}{(sources.Any(s => !s.IsInternet) ? string.Concat(sources.Where(s => !s.IsInternet).Select(s => $" --ssh-source {s}")) : " --ssh-source <management-ip>/32")}"],
             _ => server.Name switch
             {

@@ -63,11 +63,14 @@ public sealed class Inventory
         server.AzureVm,
         server.ResourceGroup ?? Defaults.ResourceGroup,
         server.Subscription ?? Defaults.Subscription,
-        server.AzureEndpoint ?? Defaults.AzureEndpoint);
+        server.AzureEndpoint ?? Defaults.AzureEndpoint,
+        server.AwsSubnets?.ToArray());
 
     public sealed class Entry
     {
         public string? Host { get; set; }
+
+        public List<string>? AwsSubnets { get; set; }
 
         public int? Port { get; set; }
 

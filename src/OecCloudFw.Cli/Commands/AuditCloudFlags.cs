@@ -13,4 +13,5 @@ public sealed record AuditCloudFlags(
     [Option("azure-vm", Description = "An Azure VM: its NIC and subnet NSGs.")] string? AzureVm = null,
     [Option("resource-group", ['g'], Description = "Resource group of --azure-nsg / --azure-vm.")] string? ResourceGroup = null,
     [Option("subscription", Description = "Azure subscription (default: AZURE_SUBSCRIPTION_ID).")] string? Subscription = null,
-    [Option("azure-endpoint", Description = "Another ARM endpoint (https).")] string? AzureEndpoint = null) : ICommandParameterSet;
+    [Option("azure-endpoint", Description = "Another ARM endpoint (https).")] string? AzureEndpoint = null,
+    [Option("aws-subnet", Description = "The server's subnet (subnet-…): its network ACL is evaluated too (automatic with --aws-instance; repeatable).")] string[]? AwsSubnet = null) : ICommandParameterSet;

@@ -20,7 +20,8 @@ public sealed class AuditCommand(CliContext context)
         [Option("no-probe", Description = "Do not probe the ports over the network.")] bool noProbe = false,
         [Option("inventory", Description = "A fleet inventory (fleet.yaml): audit every server in it.")] string? inventory = null,
         [Option("parallel", Description = "With --inventory: servers audited at once.")] int parallel = 8,
-        [Option("probe-timeout", Description = "Seconds per TCP probe (a timeout is retried once).")] int probeTimeout = 2) =>
+        [Option("probe-timeout", Description = "Seconds per TCP probe (a timeout is retried once).")] int probeTimeout = 2,
+        [Option("mail-host", Description = "A mail server the server sends through (address or name, repeatable): outbound 25/465/587 to it is checked in every layer.")] string[]? mailHost = null) =>
         CommandRunner.RunAsync(context, async () =>
         {
             var format = output.Trim().ToLowerInvariant() switch
@@ -35,13 +36,23 @@ public sealed class AuditCommand(CliContext context)
             }
 
             var wanted = policy.Build();
+            var mail = new List<Core.Net.Cidr>();
+            foreach (var host in PolicyFlags.Split(mailHost))
+            {
+                // An address is checked as itself; a name as "the internet" (its address is the server's DNS's business).
+                mail.Add(Core.Net.Cidr.TryParse(host, out var address) ? address
+                    : Uri.CheckHostName(host) == UriHostNameType.Dns ? Core.Net.Cidr.AnyIPv4
+                    : throw new InvalidInputException($"--mail-host '{host}' is not a host name or address"));
+            }
+
+            var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
             if (inventory is not null)
             {
-                return await FleetAsync(Inventory.Load(inventory), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor);
+                return await FleetAsync(Inventory.Load(inventory), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress);
             }
 
             using var cache = new Audit.CloudReadCache();
-            var report = await new AuditRunner(context, cache).RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout));
+            var report = await new AuditRunner(context, cache).RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress);
             switch (format)
             {
                 case "json":
@@ -61,7 +72,7 @@ public sealed class AuditCommand(CliContext context)
             return FailOn.ExitCode(report.Findings, threshold);
         });
 
-    private async Task<int> FleetAsync(Inventory inventory, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor)
+    private async Task<int> FleetAsync(Inventory inventory, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress)
     {
         if (parallel is < 1 or > 256)
         {
@@ -84,7 +95,7 @@ public sealed class AuditCommand(CliContext context)
             await gate.WaitAsync();
             try
             {
-                results[i] = (await new AuditRunner(context, cache).RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout), null);
+                results[i] = (await new AuditRunner(context, cache).RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout, egress), null);
             }
             catch (LayerFailureException ex)
             {

@@ -27,12 +27,21 @@ public sealed class AzureCommands(CliContext context)
             var layer = Layer(target, resolved);
             var network = resolved.Vm is null ? null : await layer.ReadVmAsync(resolved);
             var nsgId = NsgToChange(resolved, network);
-            var result = await layer.OpenAsync(nsgId, wanted, prune, dryRun);
+            // The NSG to change was read with the VM already (NIC or subnet): it is not read again.
+            var known = network?.NicNsgs.Concat(network.SubnetNsgs).FirstOrDefault(n => string.Equals(n.Id, nsgId, StringComparison.OrdinalIgnoreCase));
+            var result = known is not null ? await layer.OpenAsync(known, wanted, prune, dryRun) : await layer.OpenAsync(nsgId, wanted, prune, dryRun);
 
-            // Through a VM, a port is open only if the subnet's NSG admits it too.
+            // Through a VM, a port is open only if the subnet's NSG admits it too: judged on the NSGs as they are now
+            // (the one just written is read again), not as they were before the write.
+            if (network is not null && result.Applied)
+            {
+                network = network.With(await layer.ReadAsync(nsgId));
+            }
+
             var blocked = network is null ? [] : wanted.DesiredRules()
-                .Where(r => network.SubnetNsgs.Any(s => !s.ToRuleSet().Evaluate(r.Protocol, r.Ports.From, r.Source).Admitted))
-                .Select(r => $"{r.Protocol.ToName()}/{r.Ports} from {r.Source}: blocked by the subnet NSG {string.Join(", ", network.SubnetNsgs.Select(s => s.Name))}")
+                .Select(r => (Rule: r, Nsg: network.SubnetNsgs.FirstOrDefault(s => s.Decide(true, r.Protocol, r.Ports.From, r.Source).Decision == Core.Rules.Decision.Refused)))
+                .Where(x => x.Nsg is not null)
+                .Select(x => $"{x.Rule.Protocol.ToName()}/{x.Rule.Ports} from {x.Rule.Source}: blocked by the subnet NSG {x.Nsg!.Name}")
                 .Distinct()
                 .ToList();
             if (format == OutputFormat.Json)
@@ -137,8 +146,8 @@ public sealed class AzureCommands(CliContext context)
             }).ToList();
             var ports = PortCatalog.All.Select(p =>
             {
-                var (admitted, evidence) = network.Evaluate(Protocol.Tcp, p.Port, Cidr.AnyIPv4);
-                return new AzurePortView(p.Port, p.Purpose, admitted, evidence);
+                var (decision, evidence) = network.Evaluate(Protocol.Tcp, p.Port, Cidr.AnyIPv4);
+                return new AzurePortView(p.Port, p.Purpose, decision == Core.Rules.Decision.Admitted, decision == Core.Rules.Decision.Indeterminate ? $"indeterminate: {evidence}" : evidence);
             }).ToList();
             if (format == OutputFormat.Json)
             {

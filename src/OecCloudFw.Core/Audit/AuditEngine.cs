@@ -27,7 +27,8 @@ public static class AuditEngine
         IReadOnlyDictionary<int, Reachability> probes,
         Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes,
         string vantage,
-        Cidr? vantageSource = null)
+        Cidr? vantageSource = null,
+        IReadOnlyList<EgressNeed>? egress = null)
     {
         ArgumentNullException.ThrowIfNull(ports);
         ArgumentNullException.ThrowIfNull(serverLayer);
@@ -60,8 +61,45 @@ public static class AuditEngine
         }
 
         findings.AddRange(HostFindings(server, rows, serverLayer, host, fixes));
+        var egressRows = new List<EgressAssessment>();
+        foreach (var need in egress ?? [])
+        {
+            var row = new EgressAssessment(need, cloud?.EvaluateEgress(Protocol.Tcp, need.Port, need.Destination), serverLayer.EvaluateEgress(Protocol.Tcp, need.Port, need.Destination));
+            egressRows.Add(row);
+            findings.AddRange(EgressFindings(server, cloud, serverLayer, row, fixes));
+        }
+
         return new AuditReport(server, cloud?.Name, serverLayer.Name, vantage, rows,
-            findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Id, StringComparer.Ordinal).ToList());
+            findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Id, StringComparer.Ordinal).ToList())
+        {
+            Egress = egressRows,
+        };
+    }
+
+    /// <summary>An outbound need a layer certainly blocks; one it cannot decide is said too.</summary>
+    private static IEnumerable<Finding> EgressFindings(string server, ILayerView? cloud, ILayerView serverLayer, EgressAssessment row, Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
+    {
+        var need = row.Need;
+        var what = $"outbound TCP {need.Port} to {(need.Destination.IsInternet ? "the internet" : need.Destination.ToString())} ({need.Purpose})";
+        foreach (var (layer, verdict, kind) in new (ILayerView? Layer, LayerVerdict? Verdict, string Kind)[] { (cloud, row.Cloud, "cloud-egress"), (serverLayer, row.Server, "server-egress") })
+        {
+            if (layer is null || verdict is null)
+            {
+                continue;
+            }
+
+            if (verdict.Refused)
+            {
+                yield return new Finding(FindingIds.EgressBlocked, need.Critical ? Severity.Critical : Severity.Warning,
+                    $"{what} is blocked by {layer.Name} on {server}{(need.Critical ? ": deployments and the OEC.sh agent fail" : string.Empty)}",
+                    verdict.Evidence, fixes(kind, need.Port, [need.Destination]));
+            }
+            else if (verdict.Indeterminate)
+            {
+                yield return new Finding(FindingIds.Indeterminate, Severity.Info,
+                    $"whether {layer.Name} lets {what} out on {server} cannot be decided", verdict.Evidence, []);
+            }
+        }
     }
 
     private static IEnumerable<Finding> PortFindings(string server, ILayerView? cloud, ILayerView serverLayer, PortAssessment row, HostFacts host, Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)

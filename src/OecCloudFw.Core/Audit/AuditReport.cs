@@ -6,5 +6,8 @@ public sealed record AuditReport(string Server, string? CloudLayer, string Serve
     /// <summary>Web checks from the vantage point: HTTP on 80 should redirect to HTTPS, 443 should complete TLS.</summary>
     public IReadOnlyList<(string What, bool Ok, string Result)> Web { get; init; } = [];
 
+    /// <summary>The server's outbound needs, layer by layer.</summary>
+    public IReadOnlyList<EgressAssessment> Egress { get; init; } = [];
+
     public Severity? Worst => Findings.Count == 0 ? null : Findings.Max(f => f.Severity);
 }

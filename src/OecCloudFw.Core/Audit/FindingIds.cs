@@ -53,4 +53,7 @@ public static class FindingIds
 
     /// <summary>A wanted port is not admitted directly by the cloud, only from another security group's members (a load balancer, a bastion).</summary>
     public const string ThroughPeer = "OECFW-THROUGH-PEER";
+
+    /// <summary>An outbound connection the server needs (443/80 to the internet, mail ports) is blocked by a layer.</summary>
+    public const string EgressBlocked = "OECFW-EGRESS-BLOCKED";
 }

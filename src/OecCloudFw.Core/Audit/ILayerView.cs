@@ -13,6 +13,13 @@ public interface ILayerView
     bool Filters { get; }
 
     LayerVerdict Evaluate(Protocol protocol, int port, Cidr source);
+
+    /// <summary>
+    /// Does it let a NEW outbound connection from the server to <paramref name="destination"/>:<paramref name="port"/>
+    /// out (and, where the layer is stateless, the replies back in)? Indeterminate when the layer's outbound rules
+    /// were not read.
+    /// </summary>
+    LayerVerdict EvaluateEgress(Protocol protocol, int port, Cidr destination);
 }
 
 /// <summary>A layer's answer for one packet: admitted, refused, or indeterminate (the evidence names the rule the tool does not model).</summary>

@@ -37,4 +37,10 @@ public sealed class ServerLayerView(ServerFacts facts) : ILayerView
         var verdict = ServerLayerEvaluator.Evaluate(facts, protocol, port, source);
         return new LayerVerdict(verdict.Decision, verdict.Evidence);
     }
+
+    public LayerVerdict EvaluateEgress(Protocol protocol, int port, Cidr destination)
+    {
+        var verdict = ServerLayerEvaluator.EvaluateEgress(facts, protocol, port, destination);
+        return new LayerVerdict(verdict.Decision, verdict.Evidence);
+    }
 }

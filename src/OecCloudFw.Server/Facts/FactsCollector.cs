@@ -70,6 +70,12 @@ public static class FactsCollector
             IptablesLegacy6 = variant != "legacy" && sections.Ok("ip6tables-legacy-save") is { } l6 ? IptablesSaveParser.ParseInputPath(l6, sets) : null,
             Nft4 = SafeNft(nft, IpFamily.IPv4, Skip),
             Nft6 = SafeNft(nft, IpFamily.IPv6, Skip),
+            IptablesOut4 = sections.Ok("iptables-save") is { } o4 ? IptablesSaveParser.ParseOutputPath(o4, sets) : null,
+            IptablesOut6 = sections.Ok("ip6tables-save") is { } o6 ? IptablesSaveParser.ParseOutputPath(o6, sets) : null,
+            IptablesLegacyOut4 = variant != "legacy" && sections.Ok("iptables-legacy-save") is { } lo4 ? IptablesSaveParser.ParseOutputPath(lo4, sets) : null,
+            IptablesLegacyOut6 = variant != "legacy" && sections.Ok("ip6tables-legacy-save") is { } lo6 ? IptablesSaveParser.ParseOutputPath(lo6, sets) : null,
+            NftOut4 = SafeNft(nft, IpFamily.IPv4, Skip, egress: true),
+            NftOut6 = SafeNft(nft, IpFamily.IPv6, Skip, egress: true),
             Csf = CsfState.Parse(sections.Text("csf")),
             Network = ServerNetwork.Parse(sections.Ok("addresses"), sections.Ok("routes4"), sections.Ok("routes6")),
             FirewalldInKernelRuleset = firewalldRunning && NftRulesetParser.HasTable(nft, "firewalld"),
@@ -87,11 +93,11 @@ public static class FactsCollector
         return header is null ? null : header.Contains("(nf_tables)", StringComparison.Ordinal) ? "nf_tables" : "legacy";
     }
 
-    private static Core.Rules.Chains.ChainRuleSet? SafeNft(string? json, IpFamily family, Func<string, string, bool> skip)
+    private static Core.Rules.Chains.ChainRuleSet? SafeNft(string? json, IpFamily family, Func<string, string, bool> skip, bool egress = false)
     {
         try
         {
-            return NftRulesetParser.ParseInput(json, family, skip);
+            return egress ? NftRulesetParser.ParseOutput(json, family, skip) : NftRulesetParser.ParseInput(json, family, skip);
         }
         catch (System.Text.Json.JsonException)
         {

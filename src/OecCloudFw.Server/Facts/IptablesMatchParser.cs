@@ -9,7 +9,7 @@ namespace OecCloudFw.Server.Facts;
 /// SYN or a first datagram, from a remote unicast source to one of the server's own addresses). What it does not model
 /// becomes an unknown match naming the option.
 /// </summary>
-internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? sets, IpFamily family)
+internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? sets, IpFamily family, bool egress = false)
 {
     /// <summary>Modules whose options are modelled below; any other module makes the rule's match unknown.</summary>
     private static readonly HashSet<string> KnownModules =
@@ -52,18 +52,31 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
                 var name = Next();
                 _matches.Add(negate ? new ProtocolMatch([name], true) : Protocols.GetValueOrDefault(name) ?? new ProtocolMatch([name], false));
                 break;
+            // On the output path (egress) the remote end is the destination and the interface is the outgoing one:
+            // the evaluator's "source" is always the remote end, its "destination" the host's own address.
             case "-s" or "--source" or "--src":
-                _matches.Add(SourceMatch.Of(Addresses(Next()), negate));
+                _matches.Add(egress ? DestinationMatch.Of(Addresses(Next()), negate) : SourceMatch.Of(Addresses(Next()), negate));
                 break;
             case "-d" or "--destination" or "--dst":
-                _matches.Add(DestinationMatch.Of(Addresses(Next()), negate));
+                _matches.Add(egress ? SourceMatch.Of(Addresses(Next()), negate) : DestinationMatch.Of(Addresses(Next()), negate));
                 break;
             case "-i" or "--in-interface":
-                _matches.Add(new InterfaceMatch([Next()], negate));
+                // Not valid on the output path; iptables refuses it there.
+                var inInterface = Next();
+                if (!egress)
+                {
+                    _matches.Add(new InterfaceMatch([inInterface], negate));
+                }
+
                 break;
             case "-o" or "--out-interface":
                 // Not valid on the input path; iptables refuses it there.
-                Next();
+                var outInterface = Next();
+                if (egress)
+                {
+                    _matches.Add(new InterfaceMatch([outInterface], negate));
+                }
+
                 break;
             case "-f" or "--fragment":
                 // A first packet is never a non-first fragment.
@@ -103,6 +116,16 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
     {
         var token = tokens[i];
         string Next() => i + 1 < tokens.Count ? tokens[++i] : string.Empty;
+        if (egress && token is "--ctorigsrc" or "--ctrepldst" or "--ctorigdst" or "--ctreplsrc" or "--dst-type" or "--src-type" or
+                "--match-set" or "--src-range" or "--dst-range" or "--rcheck" or "--update" or "--remove" or "--dir" or "--pol" or
+                "--hashlimit-upto" or "--hashlimit" or "--hashlimit-above" or "--connlimit-above" or "--connlimit-upto" or "--pkt-type")
+        {
+            // Direction-dependent matches are modelled for the input path only: on the output path they are unknown.
+            var argument = token == "--match-set" ? $"{Next()} {Next()}" : token is "--rcheck" or "--update" or "--remove" ? string.Empty : Next();
+            _matches.Add(FixedMatch.Unknown($"{token} {argument} on the output path is not modelled".Replace("  ", " ", StringComparison.Ordinal)));
+            return i;
+        }
+
         switch (token)
         {
             case "--dport" or "--destination-port" or "--dports" or "--destination-ports":

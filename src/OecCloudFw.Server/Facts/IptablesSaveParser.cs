@@ -23,6 +23,10 @@ public static class IptablesSaveParser
     private static readonly (string Table, string Chain)[] InputPath =
         [("raw", "PREROUTING"), ("mangle", "PREROUTING"), ("mangle", "INPUT"), ("filter", "INPUT"), ("security", "INPUT")];
 
+    /// <summary>The tables and base chains a packet from this host crosses, in the kernel's order (nat aside).</summary>
+    private static readonly (string Table, string Chain)[] OutputPath =
+        [("raw", "OUTPUT"), ("mangle", "OUTPUT"), ("filter", "OUTPUT"), ("security", "OUTPUT"), ("mangle", "POSTROUTING")];
+
     /// <summary>The filter table's INPUT path only; null when the output has no filter table (nothing loaded).</summary>
     public static ChainRuleSet? ParseFilterInput(string text, IReadOnlyDictionary<string, IpSet>? sets = null) => ParseTable(text, "filter", "INPUT", sets);
 
@@ -31,10 +35,18 @@ public static class IptablesSaveParser
     /// INPUT. The filter table's chains keep their names; the others are prefixed with their table. Null when no
     /// filter table is loaded.
     /// </summary>
-    public static ChainRuleSet? ParseInputPath(string text, IReadOnlyDictionary<string, IpSet>? sets = null)
+    public static ChainRuleSet? ParseInputPath(string text, IReadOnlyDictionary<string, IpSet>? sets = null) => ParsePath(text, sets, InputPath, "INPUT", egress: false);
+
+    /// <summary>
+    /// Every base chain a new outbound packet from this host crosses (raw, mangle, filter and security OUTPUT, then
+    /// mangle POSTROUTING), read for egress: the remote end (-d) is the evaluator's source, -o the interface.
+    /// </summary>
+    public static ChainRuleSet? ParseOutputPath(string text, IReadOnlyDictionary<string, IpSet>? sets = null) => ParsePath(text, sets, OutputPath, "OUTPUT", egress: true);
+
+    private static ChainRuleSet? ParsePath(string text, IReadOnlyDictionary<string, IpSet>? sets, (string Table, string Chain)[] path, string filterBase, bool egress)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var tables = ParseTables(text, sets);
+        var tables = ParseTables(text, sets, egress: egress);
         if (!tables.ContainsKey("filter"))
         {
             return null;
@@ -58,7 +70,7 @@ public static class IptablesSaveParser
             }
         }
 
-        foreach (var (table, chain) in InputPath)
+        foreach (var (table, chain) in path)
         {
             var key = (table == "filter" ? string.Empty : table + " ") + chain;
             if (chains.TryGetValue(key, out var c) && (c.Rules.Count > 0 || c.Policy is ChainTarget.Drop))
@@ -67,9 +79,9 @@ public static class IptablesSaveParser
             }
         }
 
-        if (!bases.Contains("INPUT") && chains.ContainsKey("INPUT"))
+        if (!bases.Contains(filterBase) && chains.ContainsKey(filterBase))
         {
-            bases.Add("INPUT");
+            bases.Add(filterBase);
         }
 
         return new ChainRuleSet(chains, bases);
@@ -88,7 +100,7 @@ public static class IptablesSaveParser
         return new ChainRuleSet(chains, chains.ContainsKey(baseChain) ? [baseChain] : []);
     }
 
-    private static Dictionary<string, Dictionary<string, Chain>> ParseTables(string text, IReadOnlyDictionary<string, IpSet>? sets, string? only = null)
+    private static Dictionary<string, Dictionary<string, Chain>> ParseTables(string text, IReadOnlyDictionary<string, IpSet>? sets, string? only = null, bool egress = false)
     {
         var result = new Dictionary<string, Dictionary<string, Chain>>(StringComparer.Ordinal);
         string? table = null;
@@ -136,7 +148,7 @@ public static class IptablesSaveParser
                     chains[chain] = entry;
                 }
 
-                entry.Rules.Add(ParseRule(tokens, line, chains, sets, family));
+                entry.Rules.Add(ParseRule(tokens, line, chains, sets, family, egress));
             }
         }
 
@@ -150,9 +162,9 @@ public static class IptablesSaveParser
     }
 
     private static ChainRule ParseRule(List<string> tokens, string text, Dictionary<string, (ChainTarget? Policy, List<ChainRule> Rules)> chains,
-        IReadOnlyDictionary<string, IpSet>? sets, IpFamily family)
+        IReadOnlyDictionary<string, IpSet>? sets, IpFamily family, bool egress)
     {
-        var matches = new IptablesMatchParser(sets, family);
+        var matches = new IptablesMatchParser(sets, family, egress);
         var target = ChainTarget.Continue;
         string? chain = null;
         var negate = false;

@@ -7,9 +7,10 @@ namespace OecCloudFw.Server.Facts;
 
 /// <summary>
 /// Reads one nftables rule (its JSON expressions) into chain rules, each match answered for the first packet of a new
-/// inbound connection. A verdict map gives one rule per element.
+/// inbound connection (or, with egress, of a new outbound one: the remote end is then the destination address and the
+/// interface the outgoing one). A verdict map gives one rule per element.
 /// </summary>
-internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string table, IReadOnlyDictionary<string, NftSet> sets)
+internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string table, IReadOnlyDictionary<string, NftSet> sets, bool egress = false)
 {
     private static readonly HashSet<string> PortProtocols = ["tcp", "udp", "sctp", "dccp", "udplite"];
     private static readonly HashSet<string> OtherProtocols = ["icmp", "icmpv6", "igmp", "esp", "ah", "comp", "gre", "ipcomp"];
@@ -156,7 +157,7 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
             "payload" => Payload(kind.Value, right, negated),
             "meta" => Meta(kind.Value.GetProperty("key").GetString() ?? string.Empty, right, negated),
             "ct" => Conntrack(kind.Value, right, negated),
-            "fib" => Fib(kind.Value, right, negated),
+            "fib" => egress ? FixedMatch.Unknown("fib on the output path is not modelled") : Fib(kind.Value, right, negated),
             "&" => Masked(kind.Value, right, negated),
             _ => FixedMatch.Unknown($"the '{kind.Name}' expression is not modelled"),
         };
@@ -199,10 +200,13 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
                 return FixedMatch.No;
             }
 
+            // The evaluator's source is the remote end: the source on the way in, the destination on the way out.
+            var remote = egress ? "daddr" : "saddr";
+            var local = egress ? "saddr" : "daddr";
             return field switch
             {
-                "saddr" => Addresses(right) is { } sources ? new SourceMatch(V4(sources), V6(sources), negated) : SourceMatch.Unreadable(Why(right), negated),
-                "daddr" => Addresses(right) is { } destinations ? new DestinationMatch(V4(destinations), V6(destinations), negated) : FixedMatch.Unknown(Why(right)),
+                _ when field == remote => Addresses(right) is { } sources ? new SourceMatch(V4(sources), V6(sources), negated) : SourceMatch.Unreadable(Why(right), negated),
+                _ when field == local => Addresses(right) is { } destinations ? new DestinationMatch(V4(destinations), V6(destinations), negated) : FixedMatch.Unknown(Why(right)),
                 "protocol" or "nexthdr" => Strings(right) is { } names ? new ProtocolMatch(names, negated) : FixedMatch.Unknown(Why(right)),
                 _ => FixedMatch.Unknown($"{proto} {field} is not modelled"),
             };
@@ -241,6 +245,11 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
             case "protocol":
                 var ethertypes = Strings(right) ?? [];
                 return ethertypes.Contains(family == IpFamily.IPv4 ? "ip" : "ip6") != negated ? FixedMatch.Yes : FixedMatch.No;
+            case "iifname" or "iif" or "iiftype" when egress:
+                // A locally generated packet has no input interface: the expression breaks and the rule never matches.
+                return FixedMatch.No;
+            case "oifname" or "oif" when egress:
+                return Strings(right) is { } outgoing ? new InterfaceMatch(outgoing, negated) : FixedMatch.Unknown(Why(right));
             case "iifname" or "iif":
                 return Strings(right) is { } interfaces ? new InterfaceMatch(interfaces, negated) : FixedMatch.Unknown(Why(right));
             case "iiftype":

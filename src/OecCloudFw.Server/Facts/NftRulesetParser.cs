@@ -16,7 +16,12 @@ public static class NftRulesetParser
     /// <param name="json">The JSON output.</param>
     /// <param name="family">Which family's packets to evaluate.</param>
     /// <param name="skipTable">Tables evaluated another way (iptables-nft's ip/ip6 filter).</param>
-    public static ChainRuleSet? ParseInput(string? json, IpFamily family, Func<string, string, bool>? skipTable = null)
+    public static ChainRuleSet? ParseInput(string? json, IpFamily family, Func<string, string, bool>? skipTable = null) => Parse(json, family, skipTable, egress: false);
+
+    /// <summary>The output path: base chains of type filter or route on the output hook, then filter on postrouting, read for egress.</summary>
+    public static ChainRuleSet? ParseOutput(string? json, IpFamily family, Func<string, string, bool>? skipTable = null) => Parse(json, family, skipTable, egress: true);
+
+    private static ChainRuleSet? Parse(string? json, IpFamily family, Func<string, string, bool>? skipTable, bool egress)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
@@ -51,11 +56,12 @@ public static class NftRulesetParser
             {
                 var key = Key(chain, chain.GetProperty("name").GetString()!);
                 ChainTarget? policy = null;
-                if (chain.TryGetProperty("hook", out var hook) && hook.GetString() is "input" or "prerouting" &&
-                    chain.TryGetProperty("type", out var type) && type.GetString() == "filter")
+                var (first, second) = egress ? ("output", "postrouting") : ("prerouting", "input");
+                if (chain.TryGetProperty("hook", out var hook) && (hook.GetString() == first || hook.GetString() == second) &&
+                    chain.TryGetProperty("type", out var type) && (type.GetString() == "filter" || (egress && type.GetString() == "route" && hook.GetString() == "output")))
                 {
                     policy = chain.TryGetProperty("policy", out var p) && p.GetString() == "drop" ? ChainTarget.Drop : ChainTarget.Accept;
-                    bases.Add((key, hook.GetString() == "prerouting" ? 0 : 1,
+                    bases.Add((key, hook.GetString() == first ? 0 : 1,
                         chain.TryGetProperty("prio", out var prio) && prio.ValueKind == JsonValueKind.Number ? prio.GetInt32() : 0));
                 }
 
@@ -67,7 +73,7 @@ public static class NftRulesetParser
                 if (chains.TryGetValue(key, out var entry))
                 {
                     var table = $"{rule.GetProperty("family").GetString()} {rule.GetProperty("table").GetString()} ";
-                    entry.Rules.AddRange(new NftRuleReader(rule, family, table, sets).Read());
+                    entry.Rules.AddRange(new NftRuleReader(rule, family, table, sets, egress).Read());
                 }
             }
         }

@@ -48,6 +48,19 @@ public sealed record ServerFacts
 
     public ChainRuleSet? Nft6 { get; init; }
 
+    /// <summary>The output path per family (iptables, iptables-legacy next to it, native nftables), read for egress.</summary>
+    public ChainRuleSet? IptablesOut4 { get; init; }
+
+    public ChainRuleSet? IptablesOut6 { get; init; }
+
+    public ChainRuleSet? IptablesLegacyOut4 { get; init; }
+
+    public ChainRuleSet? IptablesLegacyOut6 { get; init; }
+
+    public ChainRuleSet? NftOut4 { get; init; }
+
+    public ChainRuleSet? NftOut6 { get; init; }
+
     public CsfState? Csf { get; init; }
 
     /// <summary>Interfaces, addresses and routes: which interface a source's packets arrive on.</summary>

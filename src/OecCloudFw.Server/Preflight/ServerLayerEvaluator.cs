@@ -61,4 +61,42 @@ public static class ServerLayerEvaluator
         var verdict = VerdictPiece.Summarize(pieces);
         return new ServerVerdict(verdict.Decision, verdict.FullEvidence, components);
     }
+
+    /// <summary>
+    /// A new outbound connection to <paramref name="destination"/>:<paramref name="port"/> as the kernel's output path
+    /// runs it: iptables' OUTPUT chains (ufw's ufw-before-output and its "deny outgoing" default included),
+    /// iptables-legacy's next to them, native nftables output chains. firewalld filters no output by default.
+    /// </summary>
+    public static ServerVerdict EvaluateEgress(ServerFacts facts, Protocol protocol, int port, Cidr destination)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(destination);
+        var packet = facts.Network.Context(protocol, port, destination) with { ReversePathRoutable = null };
+        var components = new List<string>();
+        IReadOnlyList<VerdictPiece>? pieces = null;
+        void Through(string name, ChainRuleSet? set)
+        {
+            if (set is null || set.BaseChains.Count == 0)
+            {
+                return;
+            }
+
+            components.Add(name);
+            IReadOnlyList<VerdictPiece> Run(AddressSet region) =>
+                set.EvaluatePieces(packet, region).Select(p => p with { Evidence = $"{name} output: {p.Evidence}" }).ToList();
+            pieces = pieces is null ? Run(AddressSet.Of(destination)) : VerdictPiece.Then(pieces, Run);
+        }
+
+        var v4 = destination.Family == IpFamily.IPv4;
+        Through(facts.UfwActive ? "ufw" : "iptables", v4 ? facts.IptablesOut4 : facts.IptablesOut6);
+        Through("iptables-legacy", v4 ? facts.IptablesLegacyOut4 : facts.IptablesLegacyOut6);
+        Through("nftables", v4 ? facts.NftOut4 : facts.NftOut6);
+        if (pieces is null)
+        {
+            return new ServerVerdict(Decision.Admitted, "no firewall filters output", components);
+        }
+
+        var verdict = VerdictPiece.Summarize(pieces);
+        return new ServerVerdict(verdict.Decision, verdict.FullEvidence, components);
+    }
 }

@@ -78,6 +78,35 @@ public sealed class TestClient : IAsyncDisposable
             """, cancellationToken);
     }
 
+    /// <summary>Starts listeners in the client network (on every client address) for these TCP ports, IPv4 and IPv6.</summary>
+    public async Task ListenHereAsync(IEnumerable<int> ports, CancellationToken cancellationToken = default)
+    {
+        var log = Path.Combine(_server.WorkDir, "client-listen.log");
+        var script = Path.Combine(_scripts, "listen.py");
+        var ns = $"cfwcli{_server.Index.ToString(CultureInfo.InvariantCulture)}";
+        await TestServer.Run("sh", ["-c", $$"""
+            setsid ip netns exec {{ns}} /usr/bin/python3 {{script}} {{string.Join(',', ports)}} > {{log}} 2>&1 < /dev/null &
+            i=0; until grep -q listening {{log}}; do i=$((i+1)); [ $i -gt 200 ] && { cat {{log}}; exit 1; }; sleep 0.05; done
+            """], cancellationToken);
+    }
+
+    /// <summary>
+    /// Connects from the server to every (client address, port) at once and returns what the kernel did: "open",
+    /// "refused" or "filtered" (the server's output path is the thing tested).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(string Destination, int Port), string>> ConnectFromServerAsync(IEnumerable<string> destinations, IEnumerable<int> ports, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var stdout = await _server.ExecAsync($"/usr/bin/python3 {Path.Combine(_scripts, "outprobe.py")} {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} {string.Join(',', ports)} {string.Join(',', destinations)}", cancellationToken);
+        var result = new Dictionary<(string, int), string>();
+        foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ');
+            result[(parts[0], int.Parse(parts[1], CultureInfo.InvariantCulture))] = parts[2];
+        }
+
+        return result;
+    }
+
     public async ValueTask DisposeAsync() =>
         await TestServer.Run("sh", [Path.Combine(_scripts, "testclient.sh"), "down", _server.Index.ToString(CultureInfo.InvariantCulture)], CancellationToken.None, check: false);
 }

@@ -1,0 +1,16 @@
+using OecCloudFw.Core.Net;
+
+namespace OecCloudFw.Aws;
+
+/// <summary>One entry of a subnet's network ACL, as DescribeNetworkAcls returns it.</summary>
+/// <param name="RuleNumber">Evaluation order, lowest first; 32767 is the closing "*" rule.</param>
+/// <param name="Egress">True for an outbound entry.</param>
+/// <param name="Protocol">The protocol; null for a protocol the tool does not evaluate (never TCP).</param>
+/// <param name="Ports">The port range (all for protocol -1).</param>
+/// <param name="Peer">The remote network: the source of inbound, the destination of outbound packets.</param>
+/// <param name="Allow">Allow or deny.</param>
+public sealed record NetworkAclEntry(int RuleNumber, bool Egress, Protocol? Protocol, PortRange Ports, Cidr Peer, bool Allow)
+{
+    public override string ToString() =>
+        $"rule {(RuleNumber == 32767 ? "*" : RuleNumber.ToString(System.Globalization.CultureInfo.InvariantCulture))} {(Egress ? "outbound" : "inbound")} {(Allow ? "allow" : "deny")} {Protocol?.ToName() ?? "other"}/{Ports} {(Egress ? "to" : "from")} {Peer}";
+}
