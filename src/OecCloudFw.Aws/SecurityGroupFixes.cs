@@ -23,6 +23,8 @@ public static class SecurityGroupFixes
         ArgumentNullException.ThrowIfNull(sources);
         var groups = view.Groups;
         var fixes = new List<string>();
+        // As the audit judges a port: from its IPv4 sources when it has any (IPv6 rules are the policy's --ipv6 choice).
+        sources = sources.Any(s => s.Family == IpFamily.IPv4) ? sources.Where(s => s.Family == IpFamily.IPv4).ToList() : sources;
         var groupsOnly = new SecurityGroupsView(groups);
         if (sources.Any(s => groupsOnly.Evaluate(Protocol.Tcp, port, s).Refused))
         {

@@ -307,9 +307,11 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
             }
             catch (LayerFailureException ex) when (ex.InnerException is AmazonEC2Exception { ErrorCode: "InvalidPermission.Duplicate" } && round < MaxDuplicateRounds)
             {
-                // Someone added one of these rules meanwhile. EC2 rejects the whole call, so read again and add what is still missing.
+                // Someone added one of these rules meanwhile. EC2 rejects the whole call, so read again and add what is
+                // still missing; the report then says which rules were someone else's (kept), not "added".
                 var now = await ReadAsync(group, cancellationToken);
-                toAdd = Planner.Build(policy.DesiredRules(), now.Rules).ToAdd.ToList();
+                plan = Planner.Build(policy.DesiredRules(), now.Rules, prune);
+                toAdd = plan.ToAdd.ToList();
             }
             catch (LayerFailureException ex) when (ex.InnerException is AmazonEC2Exception { ErrorCode: "InvalidPermission.Duplicate" })
             {

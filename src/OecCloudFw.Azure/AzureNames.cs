@@ -6,12 +6,12 @@ namespace OecCloudFw.Azure;
 /// <summary>Azure's naming rules, checked before any call.</summary>
 public static partial class AzureNames
 {
-    public static string Nsg(string? name) => Check(name, NsgPattern(), "--nsg", "1-80 letters, digits, '_', '.', '-'; starting with a letter or digit, ending with a letter, digit or '_'");
+    public static string Nsg(string? name, string flag = "--nsg") => Check(name, NsgPattern(), flag, "1-80 letters, digits, '_', '.', '-'; starting with a letter or digit, ending with a letter, digit or '_'");
 
     public static string ResourceGroup(string? name) =>
         Check(name, GroupPattern(), "--resource-group", "1-90 letters, digits, '_', '(', ')', '.', '-', not ending with '.'");
 
-    public static string Vm(string? name) => Check(name, VmPattern(), "--vm", "1-64 letters, digits, '.', '-', '_'; starting with a letter or digit");
+    public static string Vm(string? name, string flag = "--vm") => Check(name, VmPattern(), flag, "1-64 letters, digits, '.', '-', '_'; starting with a letter or digit");
 
     public static string? Subscription(string? id) =>
         id is null ? null : Guid.TryParse(id, out var guid) ? guid.ToString() : throw new InvalidInputException($"--subscription '{id}' is not a subscription id (a GUID)");

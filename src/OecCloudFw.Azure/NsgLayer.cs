@@ -37,6 +37,8 @@ public sealed class NsgLayer(INetworkApi api)
         var nicIds = (vm["properties"]?["networkProfile"]?["networkInterfaces"] as JsonArray ?? []).Select(n => n?["id"]?.GetValue<string>()).OfType<string>().ToList();
         var nicNsgs = new List<string>();
         var subnetIds = new List<string>();
+        var addresses = new List<Cidr>();
+        var asgs = new List<string>();
         foreach (var nicId in nicIds)
         {
             var nic = await Call(() => api.GetAsync(nicId, cancellationToken), $"network interface {Name(nicId)}", "Microsoft.Network/networkInterfaces/read");
@@ -45,8 +47,10 @@ public sealed class NsgLayer(INetworkApi api)
                 nicNsgs.Add(nsg);
             }
 
-            subnetIds.AddRange((nic["properties"]?["ipConfigurations"] as JsonArray ?? [])
-                .Select(c => c?["properties"]?["subnet"]?["id"]?.GetValue<string>()).OfType<string>());
+            var configurations = (nic["properties"]?["ipConfigurations"] as JsonArray ?? []).Select(c => c?["properties"]).OfType<JsonNode>().ToList();
+            subnetIds.AddRange(configurations.Select(c => c["subnet"]?["id"]?.GetValue<string>()).OfType<string>());
+            addresses.AddRange(configurations.Select(c => c["privateIPAddress"]?.GetValue<string>()).Select(a => Cidr.TryParse(a, out var cidr) ? cidr : null).OfType<Cidr>());
+            asgs.AddRange(configurations.SelectMany(c => c["applicationSecurityGroups"] as JsonArray ?? []).Select(a => a?["id"]?.GetValue<string>()).OfType<string>());
         }
 
         var subnetNsgs = new List<string>();
@@ -71,7 +75,7 @@ public sealed class NsgLayer(INetworkApi api)
             subnets.Add(nics.FirstOrDefault(n => string.Equals(n.Id, id, StringComparison.OrdinalIgnoreCase)) ?? await ReadAsync(id, cancellationToken));
         }
 
-        return new VmNetwork(nics, subnets);
+        return new VmNetwork(nics, subnets) { Addresses = addresses, ApplicationSecurityGroups = asgs };
     }
 
     /// <summary>Brings one NSG's inbound rules to the policy.</summary>

@@ -20,14 +20,22 @@ public sealed record NsgSnapshot(string Id, string Name, IReadOnlyList<NsgRule> 
     /// application security group may or may not be this VM's: it is followed both ways, and only a rule that would
     /// change the answer makes it indeterminate (named).
     /// </summary>
-    public (Decision Decision, string Evidence) Decide(bool inbound, Protocol protocol, int port, Cidr peer)
+    /// <param name="inbound">Inbound from, or outbound to, <paramref name="peer"/>.</param>
+    /// <param name="protocol">The packet's protocol.</param>
+    /// <param name="port">The destination port.</param>
+    /// <param name="peer">The remote end.</param>
+    /// <param name="vmAddresses">The VM's private addresses, when its NIC was read: a rule for another address is not its.</param>
+    /// <param name="vmAsgs">The application security groups of the VM's NIC, when read.</param>
+    public (Decision Decision, string Evidence) Decide(bool inbound, Protocol protocol, int port, Cidr peer, IReadOnlyList<Cidr>? vmAddresses = null, IReadOnlyList<string>? vmAsgs = null)
     {
         ArgumentNullException.ThrowIfNull(peer);
         var rules = (inbound ? Inbound : Outbound).ToList();
-        return Decide(rules, 0, protocol, port, peer, inbound);
+        return Decide(rules, 0, protocol, port, peer, inbound, vmAddresses, vmAsgs);
     }
 
-    private (Decision Decision, string Evidence) Decide(List<NsgRule> rules, int start, Protocol protocol, int port, Cidr peer, bool inbound)
+    private static readonly Cidr[] Private = [Cidr.Parse("10.0.0.0/8"), Cidr.Parse("172.16.0.0/12"), Cidr.Parse("192.168.0.0/16"), Cidr.Parse("100.64.0.0/10"), Cidr.Parse("fc00::/7")];
+
+    private (Decision Decision, string Evidence) Decide(List<NsgRule> rules, int start, Protocol protocol, int port, Cidr peer, bool inbound, IReadOnlyList<Cidr>? vmAddresses, IReadOnlyList<string>? vmAsgs)
     {
         for (var i = start; i < rules.Count; i++)
         {
@@ -41,14 +49,36 @@ public sealed record NsgSnapshot(string Id, string Name, IReadOnlyList<NsgRule> 
             var remoteAsgs = inbound ? rule.SourceAsgs : rule.DestinationAsgs;
             var local = inbound ? rule.DestinationPrefixes : rule.SourcePrefixes;
             var localAsgs = inbound ? rule.DestinationAsgs : rule.SourceAsgs;
-            var remoteMatch = remote.SelectMany(NsgRule.ToCidrs).Any(c => c.Contains(peer)) ? true : remoteAsgs.Count > 0 ? (bool?)null : false;
+            // An ASG's members are VMs in the virtual network: a private peer may be one, the internet never.
+            var remoteMatch = remote.SelectMany(NsgRule.ToCidrs).Any(c => c.Contains(peer)) ? true
+                : remoteAsgs.Count > 0 && Private.Any(p => p.Contains(peer)) ? (bool?)null : false;
             if (remoteMatch == false)
             {
                 continue;
             }
 
-            // The VM's own side: *, Any and VirtualNetwork hold it; a specific prefix or an ASG may or may not.
-            var localMatch = localAsgs.Count == 0 && local.Any(l => l is "*" or "Any" or "VirtualNetwork") ? true : (bool?)null;
+            // The VM's own side: *, Any and VirtualNetwork hold it; a specific prefix holds it when it covers one of
+            // the VM's addresses, an ASG when the VM's NIC is in it; unknown when the NIC was not read.
+            bool? localMatch;
+            if (localAsgs.Count > 0)
+            {
+                localMatch = vmAsgs is null ? null : localAsgs.Any(a => vmAsgs.Contains(a, StringComparer.OrdinalIgnoreCase));
+            }
+            else if (local.Any(l => l is "*" or "Any" or "VirtualNetwork"))
+            {
+                localMatch = true;
+            }
+            else
+            {
+                var cidrs = local.Select(l => Cidr.TryParse(l, out var c) ? c : null).ToList();
+                localMatch = cidrs.Any(c => c is null) || vmAddresses is null ? null : cidrs.Any(c => vmAddresses.Any(a => c!.Overlaps(a)));
+            }
+
+            if (localMatch == false)
+            {
+                continue;
+            }
+
             var allow = string.Equals(rule.Access, "Allow", StringComparison.OrdinalIgnoreCase);
             var text = $"{Name}: {rule.Name} (priority {rule.Priority.ToString(CultureInfo.InvariantCulture)}, {rule.Access} {rule.Protocol}/{string.Join(",", rule.PortRanges)} {(inbound ? "from" : "to")} {string.Join(",", remote.Concat(remoteAsgs.Select(Last)))})";
             if (remoteMatch == true && localMatch == true)
@@ -56,7 +86,7 @@ public sealed record NsgSnapshot(string Id, string Name, IReadOnlyList<NsgRule> 
                 return (allow ? Decision.Admitted : Decision.Refused, text);
             }
 
-            var otherwise = Decide(rules, i + 1, protocol, port, peer, inbound);
+            var otherwise = Decide(rules, i + 1, protocol, port, peer, inbound, vmAddresses, vmAsgs);
             if (otherwise.Decision == (allow ? Decision.Admitted : Decision.Refused))
             {
                 return otherwise;

@@ -6,6 +6,12 @@ namespace OecCloudFw.Azure;
 /// <summary>The NSGs in front of a VM: on its NICs and on their subnets. A packet needs both to admit it.</summary>
 public sealed record VmNetwork(IReadOnlyList<NsgSnapshot> NicNsgs, IReadOnlyList<NsgSnapshot> SubnetNsgs)
 {
+    /// <summary>The VM's private addresses from its NICs' IP configurations; null when no VM was read (an NSG named alone).</summary>
+    public IReadOnlyList<Cidr>? Addresses { get; init; }
+
+    /// <summary>The application security groups of the VM's NICs; null when no VM was read.</summary>
+    public IReadOnlyList<string>? ApplicationSecurityGroups { get; init; }
+
     /// <summary>Admitted only if the NIC's NSG (when there is one) and the subnet's NSG (when there is one) both admit it.</summary>
     public (Decision Decision, string Evidence) Evaluate(Protocol protocol, int port, Cidr source) => Both(true, protocol, port, source);
 
@@ -17,7 +23,7 @@ public sealed record VmNetwork(IReadOnlyList<NsgSnapshot> NicNsgs, IReadOnlyList
     {
         ArgumentNullException.ThrowIfNull(nsg);
         NsgSnapshot Swap(NsgSnapshot n) => string.Equals(n.Id, nsg.Id, StringComparison.OrdinalIgnoreCase) ? nsg : n;
-        return new VmNetwork(NicNsgs.Select(Swap).ToList(), SubnetNsgs.Select(Swap).ToList());
+        return this with { NicNsgs = NicNsgs.Select(Swap).ToList(), SubnetNsgs = SubnetNsgs.Select(Swap).ToList() };
     }
 
     private (Decision Decision, string Evidence) Both(bool inbound, Protocol protocol, int port, Cidr peer)
@@ -28,7 +34,7 @@ public sealed record VmNetwork(IReadOnlyList<NsgSnapshot> NicNsgs, IReadOnlyList
         {
             foreach (var nsg in nsgs)
             {
-                var (decision, evidence) = nsg.Decide(inbound, protocol, port, peer);
+                var (decision, evidence) = nsg.Decide(inbound, protocol, port, peer, Addresses, ApplicationSecurityGroups);
                 if (decision == Decision.Refused)
                 {
                     return (Decision.Refused, $"{layer} NSG {evidence}");

@@ -126,6 +126,10 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         Assert.Equal(2, _fake.Calls("AuthorizeSecurityGroupIngress"));
         Assert.Equal(3, _fake.Ingress(group).Count);
         Assert.Equal("added by someone else", _fake.Ingress(group).Single(r => r.FromPort == 80).Description);
+        // The report says what this run added: 22 and 443; 80 is someone else's, kept.
+        Assert.Equal([22, 443], result.Plan.ToAdd.Select(r => r.Ports.From).Order());
+        Assert.Contains(result.Plan.Changes, c => c.Kind == ChangeKind.Keep && c.Rule.Ports.From == 80);
+        Assert.Equal(2, result.CreatedRuleIds.Count);
     }
 
     [Fact]

@@ -255,10 +255,6 @@ public sealed class AwsConvergenceTests : IAsyncLifetime
             return;
         }
 
-        Assert.Equal(["aws", "ec2", "revoke-security-group-ingress"], words[..3]);
-        string Arg(string name) => words[Array.IndexOf(words, name) + 1];
-        var config = new AmazonEC2Config { ServiceURL = _fake.Url.ToString(), AuthenticationRegion = Arg("--region"), MaxErrorRetry = 0 };
-        using var ec2 = new AmazonEC2Client(new BasicAWSCredentials("AKIDTEST", "secret"), config);
-        await ec2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest { GroupId = Arg("--group-id"), SecurityGroupRuleIds = [Arg("--security-group-rule-ids")] }, TestContext.Current.CancellationToken);
+        await AwsCliFix.RunAsync(fix, _fake.Url, TestContext.Current.CancellationToken);
     }
 }

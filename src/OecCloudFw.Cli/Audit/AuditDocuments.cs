@@ -44,6 +44,17 @@ public static class AuditDocuments
                 openToInternetIpv4 = p.OpenToInternetV4,
                 openToInternetIpv6 = p.OpenToInternetV6,
             }),
+            egress = report.Egress.Select(e => new
+            {
+                port = e.Need.Port,
+                destination = e.Need.Destination.IsInternet ? "internet" : e.Need.Destination.ToString(),
+                purpose = e.Need.Purpose,
+                critical = e.Need.Critical,
+                cloud = Verdict(e.Cloud),
+                server = Verdict(e.Server),
+                blocked = e.Blocked,
+            }),
+            networkAcls = report.CloudComponents.Where(c => c.Kind == "network-acl").Select(c => new { id = c.Id, subnet = c.AttachedTo, entries = c.Entries }),
             web = report.Web.Select(w => new { check = w.What, ok = w.Ok, result = w.Result }),
             findings = report.Findings.Select(FindingView.From),
         };

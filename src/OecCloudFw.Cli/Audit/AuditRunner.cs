@@ -55,6 +55,15 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         var vantageSource = ssh is not null && probe && facts.Connection is { } connection && Cidr.TryParse(connection.ClientAddress, out var client) ? client : null;
         var report = AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, serverView, cloudPlan), vantage, vantageSource,
             egress ?? EgressNeed.ForGuide([]));
+        if (cloudView is SecurityGroupsView { NetworkAcls.Count: > 0 } aws)
+        {
+            report = report with
+            {
+                CloudComponents = aws.NetworkAcls.Select(a => new LayerComponent("network-acl", a.AclId, a.SubnetId,
+                    a.Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber).Select(e => e.ToString()).ToList())).ToList(),
+            };
+        }
+
         if (ssh is null || !probe)
         {
             return report;
@@ -162,7 +171,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
 
         if (azure)
         {
-            var target = new AzureTarget(cloud.AzureNsg, cloud.ResourceGroup, cloud.AzureVm, cloud.Subscription, cloud.AzureEndpoint).Resolve(context.Environment);
+            var target = new AzureTarget(cloud.AzureNsg, cloud.ResourceGroup, cloud.AzureVm, cloud.Subscription, cloud.AzureEndpoint).Resolve(context.Environment, "azure-");
             var layer = cache.Client($"azure|{cloud.AzureEndpoint}|{target.SubscriptionId}", () => new NsgLayer(context.Azure.Connect(cloud.AzureEndpoint, target.SubscriptionId, TimeProvider.System)));
             var which = target.Vm is not null ? $"--vm {target.Vm}" : $"--nsg {target.Nsg}";
             return new CloudPlan(
@@ -190,7 +199,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         var where = ssh is null ? "--local" : $"--host {ssh.Host}";
         return kind switch
         {
-            "cloud" or "cloud-close" or "cloud-restrict" => cloud?.Fixes(kind, port, sources) ?? [],
+            "cloud" or "cloud-close" or "cloud-restrict" or "cloud-egress" => cloud?.Fixes(kind, port, sources) ?? [],
             "server" => [$"oec-cloudfw server configure {where}{string.Concat(sources.Where(s => !s.IsInternet).Select(s => $" --ssh-source {s}"))}"],
             "server-egress" => server.Name switch
             {

@@ -12,17 +12,19 @@ public sealed record AzureTarget(
     [Option("subscription", Description = "Subscription id (default: AZURE_SUBSCRIPTION_ID).")] string? Subscription = null,
     [Option("endpoint", Description = "Another ARM endpoint: a sovereign cloud, or a test fake (https).")] string? Endpoint = null) : ICommandParameterSet
 {
-    public NsgTarget Resolve(IEnvironment environment)
+    /// <param name="environment">Where AZURE_SUBSCRIPTION_ID is read.</param>
+    /// <param name="flagPrefix">How the calling command spells the flags: "" for the azure verbs, "azure-" for audit.</param>
+    public NsgTarget Resolve(IEnvironment environment, string flagPrefix = "")
     {
         ArgumentNullException.ThrowIfNull(environment);
         var group = AzureNames.ResourceGroup(ResourceGroup ?? throw new InvalidInputException("--resource-group (-g) is required"));
         if (Nsg is null && Vm is null)
         {
-            throw new InvalidInputException("name the target: --nsg NAME or --vm NAME");
+            throw new InvalidInputException($"name the target: --{flagPrefix}nsg NAME or --{flagPrefix}vm NAME");
         }
 
         var subscription = AzureNames.Subscription(Subscription ?? environment.Variable("AZURE_SUBSCRIPTION_ID"))
                            ?? throw new InvalidInputException("no subscription: pass --subscription or set AZURE_SUBSCRIPTION_ID");
-        return new NsgTarget(subscription, group, Nsg is null ? null : AzureNames.Nsg(Nsg), Vm is null ? null : AzureNames.Vm(Vm));
+        return new NsgTarget(subscription, group, Nsg is null ? null : AzureNames.Nsg(Nsg, $"--{flagPrefix}nsg"), Vm is null ? null : AzureNames.Vm(Vm, $"--{flagPrefix}vm"));
     }
 }

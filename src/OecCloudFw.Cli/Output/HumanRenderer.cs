@@ -205,6 +205,11 @@ public sealed class HumanRenderer(IAnsiConsole console)
         }
 
         console.Write(table);
+        foreach (var egress in report.Egress)
+        {
+            console.MarkupLine(Markup.Escape($"outbound tcp/{egress.Need.Port} to {(egress.Need.Destination.IsInternet ? "the internet" : egress.Need.Destination.ToString())}: cloud {(egress.Cloud is null ? "-" : egress.Cloud.Decision.ToString().ToLowerInvariant())}, server {egress.Server.Decision.ToString().ToLowerInvariant()}"));
+        }
+
         foreach (var (what, ok, result) in report.Web)
         {
             console.MarkupLine($"{Markup.Escape(what)}: {(ok ? "[green]" : "[yellow]")}{Markup.Escape(result)}[/]");

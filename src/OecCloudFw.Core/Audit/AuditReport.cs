@@ -9,5 +9,8 @@ public sealed record AuditReport(string Server, string? CloudLayer, string Serve
     /// <summary>The server's outbound needs, layer by layer.</summary>
     public IReadOnlyList<EgressAssessment> Egress { get; init; } = [];
 
+    /// <summary>Parts of the cloud layer beyond its rules that decide verdicts (AWS network ACLs), for the report.</summary>
+    public IReadOnlyList<LayerComponent> CloudComponents { get; init; } = [];
+
     public Severity? Worst => Findings.Count == 0 ? null : Findings.Max(f => f.Severity);
 }

@@ -27,6 +27,8 @@ public sealed class FakeEc2 : IAsyncDisposable
     private readonly ConcurrentQueue<string> _log = new();
     private readonly Dictionary<string, List<List<string>>> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakePrefixList> _prefixLists = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FakeNetworkAcl> _acls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _instanceSubnets = new(StringComparer.Ordinal);
 
     private FakeEc2(WebApplication app) => _app = app;
 
@@ -89,15 +91,93 @@ public sealed class FakeEc2 : IAsyncDisposable
     }
 
     /// <summary>An instance whose ENIs carry these security groups (one list per ENI).</summary>
-    public string CreateInstance(params string[][] groupsPerEni)
+    public string CreateInstance(params string[][] groupsPerEni) => CreateInstanceInSubnet(null, groupsPerEni);
+
+    /// <summary>An instance in a subnet (its ENIs too), whose ENIs carry these security groups.</summary>
+    public string CreateInstanceInSubnet(string? subnetId, params string[][] groupsPerEni)
     {
         var id = "i-" + Hex(17);
         lock (_gate)
         {
             _instances[id] = groupsPerEni.Select(g => g.ToList()).ToList();
+            if (subnetId is not null)
+            {
+                _instanceSubnets[id] = subnetId;
+            }
         }
 
         return id;
+    }
+
+    /// <summary>
+    /// A custom network ACL associated with a new subnet, as CreateNetworkAcl makes it: only the closing "*" entries
+    /// (rule 32767, deny everything, both directions, IPv4 and IPv6). Returns (acl id, subnet id).
+    /// </summary>
+    public (string AclId, string SubnetId) CreateNetworkAcl()
+    {
+        var acl = "acl-" + Hex(17);
+        var subnet = "subnet-" + Hex(17);
+        lock (_gate)
+        {
+            _acls[acl] = new FakeNetworkAcl(acl, subnet, []);
+        }
+
+        return (acl, subnet);
+    }
+
+    /// <summary>Adds an entry (CreateNetworkAclEntry): protocol "6", "17" or "-1"; ports ignored for -1.</summary>
+    public void AddNetworkAclEntry(string aclId, int ruleNumber, bool egress, string protocol, int from, int to, string cidr, bool allow)
+    {
+        var ipv6 = cidr.Contains(':', StringComparison.Ordinal);
+        if (!FakeCidr.TryCanonical(cidr, ipv6, out var canonical) || ruleNumber is < 1 or > 32766)
+        {
+            throw new ArgumentException($"invalid entry {ruleNumber} {cidr}", nameof(cidr));
+        }
+
+        lock (_gate)
+        {
+            if (_acls[aclId].Entries.Any(e => e.RuleNumber == ruleNumber && e.Egress == egress))
+            {
+                throw new ArgumentException($"NetworkAclEntryAlreadyExists: {ruleNumber}", nameof(ruleNumber));
+            }
+
+            _acls[aclId].Entries.Add(new FakeAclEntry(ruleNumber, egress, protocol, from, to, canonical, allow));
+        }
+    }
+
+    /// <summary>Adds an egress rule as someone else would.</summary>
+    public string AddEgress(string groupId, string protocol, int from, int to, string cidr)
+    {
+        var ipv6 = cidr.Contains(':', StringComparison.Ordinal);
+        if (!FakeCidr.TryCanonical(cidr, ipv6, out var canonical))
+        {
+            throw new ArgumentException($"CIDR block {cidr} is malformed", nameof(cidr));
+        }
+
+        var rule = new FakeSecurityGroupRule("sgr-" + Hex(17), groupId, true, protocol, from, to, ipv6 ? null : canonical, ipv6 ? canonical : null, null, new Dictionary<string, string>());
+        lock (_gate)
+        {
+            _groups[groupId].Add(rule);
+        }
+
+        return rule.RuleId;
+    }
+
+    /// <summary>Removes every egress rule of a group (the default "all traffic to 0.0.0.0/0" included), as people do.</summary>
+    public void RemoveAllEgress(string groupId)
+    {
+        lock (_gate)
+        {
+            _groups[groupId].RemoveAll(r => r.IsEgress);
+        }
+    }
+
+    public IReadOnlyList<FakeSecurityGroupRule> EgressRules(string groupId)
+    {
+        lock (_gate)
+        {
+            return _groups[groupId].Where(r => r.IsEgress).ToList();
+        }
     }
 
     /// <summary>Adds an ingress rule as someone else would (console, Terraform): no ownership tag unless given.</summary>
@@ -244,6 +324,9 @@ public sealed class FakeEc2 : IAsyncDisposable
                 "DescribeSecurityGroups" => DescribeSecurityGroups(form),
                 "DescribeInstances" => DescribeInstances(form),
                 "DescribeManagedPrefixLists" => DescribeManagedPrefixLists(form),
+                "DescribeNetworkAcls" => DescribeNetworkAcls(form),
+                "AuthorizeSecurityGroupEgress" => AuthorizeEgress(form),
+                "CreateNetworkAclEntry" => CreateNetworkAclEntry(form),
                 "GetManagedPrefixListEntries" => GetManagedPrefixListEntries(form),
                 "AuthorizeSecurityGroupIngress" => AuthorizeIngress(form),
                 "RevokeSecurityGroupIngress" => RevokeIngress(form),
@@ -328,9 +411,11 @@ public sealed class FakeEc2 : IAsyncDisposable
             new XElement(X("ownerId"), AccountId),
             new XElement(X("instancesSet"), new XElement(X("item"),
                 new XElement(X("instanceId"), id),
+                _instanceSubnets.TryGetValue(id, out var instanceSubnet) ? new XElement(X("subnetId"), instanceSubnet) : null,
                 new XElement(X("instanceState"), new XElement(X("code"), 16), new XElement(X("name"), "running")),
                 new XElement(X("networkInterfaceSet"), _instances[id].Select((groups, n) => new XElement(X("item"),
                     new XElement(X("networkInterfaceId"), $"eni-{Hex(17)}"),
+                    _instanceSubnets.TryGetValue(id, out var eniSubnet) ? new XElement(X("subnetId"), eniSubnet) : null,
                     new XElement(X("attachment"), new XElement(X("deviceIndex"), n)),
                     Groups(groups)))),
                 Groups(_instances[id].SelectMany(g => g).Distinct())))));
@@ -421,6 +506,98 @@ public sealed class FakeEc2 : IAsyncDisposable
             new XElement(X("tagSet")),
             new XElement(X("ownerId"), AccountId)));
         return (new XElement(X("x"), new XElement(X("prefixListSet"), items)), null);
+    }
+
+    private (XElement?, Ec2Error?) DescribeNetworkAcls(IFormCollection form)
+    {
+        var subnets = Filter(form, "association.subnet-id");
+        var ids = List(form, "NetworkAclId");
+        var acls = _acls.Values.Where(a => (subnets.Count == 0 || subnets.Contains(a.SubnetId)) && (ids.Count == 0 || ids.Contains(a.Id))).ToList();
+        XElement Entry(int number, bool egress, string protocol, int from, int to, string cidr, bool allow)
+        {
+            var item = new XElement(X("item"),
+                new XElement(X("ruleNumber"), number),
+                new XElement(X("protocol"), protocol),
+                new XElement(X("ruleAction"), allow ? "allow" : "deny"),
+                new XElement(X("egress"), egress ? "true" : "false"),
+                new XElement(cidr.Contains(':', StringComparison.Ordinal) ? X("ipv6CidrBlock") : X("cidrBlock"), cidr));
+            if (protocol is "6" or "17")
+            {
+                item.Add(new XElement(X("portRange"), new XElement(X("from"), from), new XElement(X("to"), to)));
+            }
+
+            return item;
+        }
+
+        var items = acls.Select(a => new XElement(X("item"),
+            new XElement(X("networkAclId"), a.Id),
+            new XElement(X("vpcId"), "vpc-0123456789abcdef0"),
+            new XElement(X("default"), "false"),
+            new XElement(X("entrySet"),
+                a.Entries.Select(e => Entry(e.RuleNumber, e.Egress, e.Protocol, e.From, e.To, e.Cidr, e.Allow))
+                    // EC2 lists the closing "*" entries too: rule 32767, deny all, each direction and family.
+                    .Concat(new[] { true, false }.SelectMany(egress => new[] { "0.0.0.0/0", "::/0" }.Select(c => Entry(32767, egress, "-1", 0, 0, c, false))))),
+            new XElement(X("associationSet"), new XElement(X("item"),
+                new XElement(X("networkAclAssociationId"), "aclassoc-" + Hex(17)),
+                new XElement(X("networkAclId"), a.Id),
+                new XElement(X("subnetId"), a.SubnetId))),
+            new XElement(X("tagSet")),
+            new XElement(X("ownerId"), AccountId)));
+        return (new XElement(X("x"), new XElement(X("networkAclSet"), items)), null);
+    }
+
+    private (XElement?, Ec2Error?) CreateNetworkAclEntry(IFormCollection form)
+    {
+        var id = form["NetworkAclId"].ToString();
+        if (!_acls.TryGetValue(id, out var acl))
+        {
+            return (null, new Ec2Error(400, "InvalidNetworkAclID.NotFound", $"The network ACL ID '{id}' does not exist"));
+        }
+
+        var egress = string.Equals(form["Egress"], "true", StringComparison.OrdinalIgnoreCase);
+        var number = int.TryParse(form["RuleNumber"], CultureInfo.InvariantCulture, out var n) ? n : 0;
+        var protocol = form["Protocol"].ToString();
+        var ipv6 = form.ContainsKey("Ipv6CidrBlock");
+        var cidrText = ipv6 ? form["Ipv6CidrBlock"].ToString() : form["CidrBlock"].ToString();
+        if (number is < 1 or > 32766 || !FakeCidr.TryCanonical(cidrText, ipv6, out var cidr) || protocol is not ("6" or "17" or "-1" or "1"))
+        {
+            return (null, new Ec2Error(400, "InvalidParameterValue", "Invalid network ACL entry"));
+        }
+
+        if (acl.Entries.Any(e => e.RuleNumber == number && e.Egress == egress))
+        {
+            return (null, new Ec2Error(400, "NetworkAclEntryAlreadyExists", $"The network acl entry identified by {number} already exists."));
+        }
+
+        var from = int.TryParse(form["PortRange.From"], CultureInfo.InvariantCulture, out var f) ? f : 0;
+        var to = int.TryParse(form["PortRange.To"], CultureInfo.InvariantCulture, out var t) ? t : 0;
+        var allow = string.Equals(form["RuleAction"], "allow", StringComparison.OrdinalIgnoreCase);
+        acl.Entries.Add(new FakeAclEntry(number, egress, protocol, from, to, cidr, allow));
+        return (new XElement(X("x"), new XElement(X("return"), "true")), null);
+    }
+
+    private (XElement?, Ec2Error?) AuthorizeEgress(IFormCollection form)
+    {
+        var groupId = form["GroupId"].ToString();
+        if (!_groups.TryGetValue(groupId, out var rules))
+        {
+            return (null, NotFound(groupId));
+        }
+
+        var (added, error) = ParsePermissions(form, groupId, new Dictionary<string, string>());
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        added = added.Select(r => r with { IsEgress = true }).ToList();
+        if (added.Any(a => rules.Any(r => r.SamePermission(a))))
+        {
+            return (null, new Ec2Error(400, "InvalidPermission.Duplicate", "the specified rule already exists"));
+        }
+
+        rules.AddRange(added);
+        return (new XElement(X("x"), new XElement(X("return"), "true"), new XElement(X("securityGroupRuleSet"), added.Select(RuleXml))), null);
     }
 
     private (XElement?, Ec2Error?) GetManagedPrefixListEntries(IFormCollection form)
@@ -604,6 +781,10 @@ public sealed class FakeEc2 : IAsyncDisposable
     }
 
     private sealed record Ec2Error(int Status, string Code, string Message);
+
+    private sealed record FakeNetworkAcl(string Id, string SubnetId, List<FakeAclEntry> Entries);
+
+    private sealed record FakeAclEntry(int RuleNumber, bool Egress, string Protocol, int From, int To, string Cidr, bool Allow);
 
     private sealed record FakePrefixList(string Id, string Name, string AddressFamily, int MaxEntries, List<string> Entries);
 }

@@ -79,6 +79,27 @@ public sealed class FakeArm : IAsyncDisposable
         _polls = 0;
     }
 
+    /// <summary>Serves <paramref name="body"/> as the resource at its own "id" (a published example payload, say).</summary>
+    public void PutResource(JsonObject body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var id = body["id"]!.GetValue<string>();
+        lock (_gate)
+        {
+            _groups.Add(id.Split('/')[4]);
+            _resources[id] = (JsonObject)body.DeepClone();
+        }
+    }
+
+    /// <summary>The default security rules this fake gives every NSG.</summary>
+    public JsonArray DefaultRules(string nsgId)
+    {
+        lock (_gate)
+        {
+            return (JsonArray)_resources[nsgId]["properties"]!["defaultSecurityRules"]!.DeepClone();
+        }
+    }
+
     /// <summary>The next request of this method fails with this status (429 carries Retry-After: 1).</summary>
     public void Inject(string method, int status) => _faults.Enqueue((method, status));
 
@@ -105,12 +126,13 @@ public sealed class FakeArm : IAsyncDisposable
                     ["resourceGuid"] = Guid.NewGuid().ToString(),
                     ["securityRules"] = new JsonArray([.. rules.Select(r => Rule(id, r))]),
                     ["defaultSecurityRules"] = new JsonArray(
-                        Default(id, "AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork"),
-                        Default(id, "AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer"),
-                        Default(id, "DenyAllInBound", 65500, "Inbound", "Deny", "*"),
-                        Default(id, "AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork"),
-                        Default(id, "AllowInternetOutBound", 65001, "Outbound", "Allow", "*"),
-                        Default(id, "DenyAllOutBound", 65500, "Outbound", "Deny", "*")),
+                        // As ARM returns them (Microsoft's published NetworkSecurityGroupGet example).
+                        Default(id, "AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
+                        Default(id, "AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*"),
+                        Default(id, "DenyAllInBound", 65500, "Inbound", "Deny", "*", "*"),
+                        Default(id, "AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
+                        Default(id, "AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet"),
+                        Default(id, "DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*")),
                 },
             };
         }
@@ -223,7 +245,7 @@ public sealed class FakeArm : IAsyncDisposable
         };
     }
 
-    private static JsonObject Default(string nsgId, string name, int priority, string direction, string access, string source) => new()
+    private static JsonObject Default(string nsgId, string name, int priority, string direction, string access, string source, string destination) => new()
     {
         ["name"] = name,
         ["id"] = $"{nsgId}/defaultSecurityRules/{name}",
@@ -236,7 +258,7 @@ public sealed class FakeArm : IAsyncDisposable
             ["sourcePortRange"] = "*",
             ["destinationPortRange"] = "*",
             ["sourceAddressPrefix"] = source,
-            ["destinationAddressPrefix"] = source == "*" ? "*" : "VirtualNetwork",
+            ["destinationAddressPrefix"] = destination,
             ["access"] = access,
             ["priority"] = priority,
             ["direction"] = direction,
