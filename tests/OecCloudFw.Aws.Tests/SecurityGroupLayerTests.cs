@@ -106,6 +106,19 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WrongSecret_TheFakeChecksTheSignature_AndTheToolSaysTheCredentialsWereRejected()
+    {
+        var group = _fake.CreateGroup();
+        var config = new Amazon.EC2.AmazonEC2Config { ServiceURL = _fake.Url.ToString(), AuthenticationRegion = "eu-west-1", MaxErrorRetry = 0 };
+        var layer = new SecurityGroupLayer(new Amazon.EC2.AmazonEC2Client(new Amazon.Runtime.BasicAWSCredentials("AKIDTEST", "not-the-secret"), config), "eu-west-1");
+
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => layer.ReadAsync(SecurityGroupId.Parse(group), Ct));
+
+        Assert.Contains("AWS rejected the credentials (SignatureDoesNotMatch)", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_fake.Ingress(group));
+    }
+
+    [Fact]
     public async Task Open_ConcurrentDuplicate_RereadsAndAddsTheRest()
     {
         var group = _fake.CreateGroup();

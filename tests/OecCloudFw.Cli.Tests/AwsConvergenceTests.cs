@@ -241,6 +241,59 @@ public sealed class AwsConvergenceTests : IAsyncLifetime
         Assert.Equal([(22, "0.0.0.0/0"), (80, "0.0.0.0/0"), (443, "0.0.0.0/0")], Ingress(group));
     }
 
+    [Fact]
+    public async Task Show_SubnetOrInstance_ReadsTheNetworkAcl_FlagsARequiredPortItDenies_AndItsFixWorks()
+    {
+        var group = _fake.CreateGroup();
+        foreach (var port in new[] { 22, 80, 443 })
+        {
+            _fake.AddIngress(group, "tcp", port, port, "0.0.0.0/0");
+        }
+
+        var (acl, subnet) = _fake.CreateNetworkAcl();
+        _fake.AddNetworkAclEntry(acl, 100, false, "6", 22, 80, "0.0.0.0/0", true);
+        _fake.AddNetworkAclEntry(acl, 100, true, "6", 1024, 65535, "0.0.0.0/0", true);
+        var instance = _fake.CreateInstanceInSubnet(subnet, [group]);
+
+        var bySubnet = await CliHarness.RunAsync("aws", "show", "--subnet", subnet, "--region", "eu-west-1", "--endpoint-url", _fake.Url.ToString(), "--output", "json", "--fail-on", "critical");
+        var byInstance = await CliHarness.RunAsync("aws", "show", "--instance", instance, "--region", "eu-west-1", "--endpoint-url", _fake.Url.ToString(), "--output", "json");
+
+        Assert.Equal(1, bySubnet.ExitCode);
+        using var json = JsonDocument.Parse(bySubnet.Output);
+        Assert.Equal(acl, json.RootElement.GetProperty("networkAcls")[0].GetProperty("id").GetString());
+        var ports = json.RootElement.GetProperty("ports").EnumerateArray().ToDictionary(p => p.GetProperty("port").GetInt32(), p => p.GetProperty("verdict").GetString());
+        Assert.Equal("admitted", ports[22]);
+        Assert.Equal("refused", ports[443]);
+        var finding = json.RootElement.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("id").GetString() == "OECFW-REQUIRED-BLOCKED");
+        var fixes = finding.GetProperty("fixes").EnumerateArray().Select(f => f.GetString()!).ToList();
+        Assert.Equal([$"aws ec2 create-network-acl-entry --network-acl-id {acl} --ingress --rule-number 32766 --protocol 6 --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action allow --region eu-west-1"], fixes);
+        using var viaInstance = JsonDocument.Parse(byInstance.Output);
+        Assert.Contains(viaInstance.RootElement.GetProperty("rules").EnumerateArray(), r => r.GetProperty("ports").GetString() == "443");
+        Assert.Equal("refused", viaInstance.RootElement.GetProperty("ports").EnumerateArray().Single(p => p.GetProperty("port").GetInt32() == 443).GetProperty("verdict").GetString());
+
+        foreach (var fix in fixes)
+        {
+            await RunFixAsync(fix);
+        }
+
+        var after = await CliHarness.RunAsync("aws", "show", "--instance", instance, "--region", "eu-west-1", "--endpoint-url", _fake.Url.ToString(), "--fail-on", "critical");
+        Assert.Equal(0, after.ExitCode);
+    }
+
+    [Fact]
+    public async Task OpenOrShow_WithoutATarget_Exit2BeforeAnyCall()
+    {
+        var open = await CliHarness.RunAsync("aws", "open", "--region", "eu-west-1", "--endpoint-url", _fake.Url.ToString());
+        var show = await CliHarness.RunAsync("aws", "show", "--region", "eu-west-1", "--endpoint-url", _fake.Url.ToString());
+        var badSubnet = await CliHarness.RunAsync("aws", "show", "--subnet", "subnet-nope", "--region", "eu-west-1", "--endpoint-url", _fake.Url.ToString());
+
+        Assert.Equal(2, open.ExitCode);
+        Assert.Contains("--group is required", open.Error, StringComparison.Ordinal);
+        Assert.Equal(2, show.ExitCode);
+        Assert.Equal(2, badSubnet.ExitCode);
+        Assert.Equal(0, _fake.Reads + _fake.Mutations);
+    }
+
     /// <summary>
     /// Runs a printed fix as printed: this tool's own commands through the CLI, and the AWS CLI's
     /// revoke-security-group-ingress through the SDK with exactly the ids and region it names.

@@ -22,7 +22,7 @@ public sealed class AwsCommands(CliContext context)
         [Option("output", Description = "table or json.")] string output = "table") =>
         CommandRunner.RunAsync(context, async () =>
         {
-            var group = SecurityGroupId.Parse(target.Group);
+            var group = target.RequiredGroup();
             var format = OutputFormats.Parse(output);
             var wanted = policy.Build();
             if (rulesQuota is < 1 or > 1000)
@@ -55,7 +55,7 @@ public sealed class AwsCommands(CliContext context)
         [Option("output", Description = "table or json.")] string output = "table") =>
         CommandRunner.RunAsync(context, async () =>
         {
-            var group = SecurityGroupId.Parse(target.Group);
+            var group = target.RequiredGroup();
             var format = OutputFormats.Parse(output);
             var (ports, sources, proto) = close.Parse();
 
@@ -76,34 +76,120 @@ public sealed class AwsCommands(CliContext context)
             return result.StillAdmittedBy.Count > 0 ? ExitCodes.Findings : ExitCodes.Ok;
         });
 
-    [Command("show", Description = "List a security group's ingress rules with their purpose; flag internet-open ones.")]
+    [Command("show", Description = "List a security group's ingress rules with their purpose; flag internet-open ones. With --instance or --subnet, the subnet's network ACL too.")]
     public Task<int> Show(
         AwsTarget target,
+        [Option("instance", Description = "An EC2 instance: every group on its ENIs, and its subnets' network ACLs.")] string? instance = null,
+        [Option("subnet", Description = "A subnet (subnet-…): its network ACL (repeatable).")] string[]? subnet = null,
         [Option("fail-on", Description = "Exit 1 when a finding is at least this severe: critical, warning, info, never.")] string? failOn = null,
         [Option("output", Description = "table or json.")] string output = "table") =>
         CommandRunner.RunAsync(context, async () =>
         {
-            var group = SecurityGroupId.Parse(target.Group);
+            var groups = target.Group is null ? [] : new List<SecurityGroupId> { SecurityGroupId.Parse(target.Group) };
+            var subnets = PolicyFlags.Split(subnet).ToList();
+            if (instance is not null && !System.Text.RegularExpressions.Regex.IsMatch(instance, "^i-([0-9a-f]{8}|[0-9a-f]{17})$"))
+            {
+                throw new InvalidInputException($"--instance '{instance}' is not an instance id: expected i- followed by 8 or 17 hex digits");
+            }
+
+            if (subnets.FirstOrDefault(s => !System.Text.RegularExpressions.Regex.IsMatch(s, "^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")) is { } badSubnet)
+            {
+                throw new InvalidInputException($"--subnet '{badSubnet}' is not a subnet id: expected subnet- followed by 8 or 17 hex digits");
+            }
+
+            if (groups.Count == 0 && instance is null && subnets.Count == 0)
+            {
+                throw new InvalidInputException("name what to show: --group sg-…, --instance i-… or --subnet subnet-…");
+            }
+
             var format = OutputFormats.Parse(output);
             var threshold = FailOn.Parse(failOn);
             var (client, region) = new Ec2ClientFactory(context.Environment).Create(target.ToOptions());
             using var ec2 = client;
-            var snapshot = await new SecurityGroupLayer(ec2, region).ReadAsync(group);
-            var findings = ExposureCheck.Check(snapshot.Rules, (rule, port) => Fixes(group, region, rule, port));
+            var layer = new SecurityGroupLayer(ec2, region);
+            if (instance is not null)
+            {
+                var (instanceGroups, instanceSubnets) = await layer.InstanceNetworkAsync(instance);
+                groups.AddRange(instanceGroups.Where(g => !groups.Contains(g)));
+                subnets.AddRange(instanceSubnets.Where(s => !subnets.Contains(s)));
+            }
+
+            var snapshots = new List<SecurityGroupSnapshot>();
+            foreach (var group in groups)
+            {
+                snapshots.Add(await layer.ReadAsync(group));
+            }
+
+            var acls = await layer.ReadNetworkAclsAsync(subnets);
+            var findings = snapshots.SelectMany(s => ExposureCheck.Check(s.Rules, (rule, port) => Fixes(s.GroupId, region, rule, port))).ToList();
+            // Through the subnet's ACL (and the groups, when known): what the internet reaches of the guide's ports.
+            var view = new SecurityGroupsView(snapshots, acls);
+            var ports = new List<AwsPortView>();
+            if (acls.Count > 0)
+            {
+                foreach (var port in PortCatalog.All)
+                {
+                    var verdict = snapshots.Count > 0 ? view.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4) : AclOnly(acls, port.Port);
+                    ports.Add(new AwsPortView(port.Port, port.Purpose, verdict.Decision.ToString().ToLowerInvariant(), verdict.Evidence));
+                    if (port.Required && verdict.Refused && acls.Any(a => a.Inbound(Protocol.Tcp, port.Port, Cidr.AnyIPv4).Decision == Core.Rules.Decision.Refused))
+                    {
+                        findings.Add(new Finding(FindingIds.RequiredBlocked, Severity.Critical, $"{port.Name} ({port.Port}) is blocked by the subnet's network ACL", verdict.Evidence,
+                            SecurityGroupFixes.Open(new SecurityGroupsView([], acls), region, port.Port, [Cidr.AnyIPv4])));
+                    }
+                }
+            }
+
+            var title = string.Join("+", groups.Select(g => g.Value));
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new AwsShowDocument(group.Value, region, snapshot.Rules.Select(RuleView.From).ToList(),
-                    snapshot.ReferenceRules, findings.Select(FindingView.From).ToList()));
+                Json.Write(context.Output, new AwsShowDocument(title, region, snapshots.SelectMany(s => s.Rules).Select(RuleView.From).ToList(),
+                    snapshots.SelectMany(s => s.ReferenceRules).ToList(), findings.Select(FindingView.From).ToList())
+                {
+                    NetworkAcls = acls.Select(a => new AwsNetworkAclView(a.AclId, a.SubnetId, a.Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber).Select(e => e.ToString()).ToList())).ToList(),
+                    Ports = ports,
+                });
             }
             else
             {
                 var renderer = new HumanRenderer(context.Console);
-                renderer.Rules($"{group} ({region})", snapshot.Rules, snapshot.ReferenceRules);
-                renderer.Findings(findings);
+                foreach (var snapshot in snapshots)
+                {
+                    renderer.Rules($"{snapshot.GroupId} ({region})", snapshot.Rules, snapshot.ReferenceRules);
+                }
+
+                foreach (var acl in acls)
+                {
+                    renderer.Line($"network ACL {acl.AclId} ({acl.SubnetId}):");
+                    foreach (var entry in acl.Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber))
+                    {
+                        renderer.Line($"  {entry}");
+                    }
+                }
+
+                if (ports.Count > 0)
+                {
+                    renderer.Line("From the internet: " + string.Join(", ", ports.Select(p => $"{p.Port} {p.Verdict}")));
+                }
+
+                renderer.Findings(findings.OrderByDescending(f => f.Severity).ToList());
             }
 
             return FailOn.ExitCode(findings, threshold);
         });
+
+    private static LayerVerdict AclOnly(IReadOnlyList<NetworkAclSnapshot> acls, int port)
+    {
+        foreach (var acl in acls)
+        {
+            var (decision, evidence) = acl.Inbound(Protocol.Tcp, port, Cidr.AnyIPv4);
+            if (decision != Core.Rules.Decision.Admitted)
+            {
+                return new LayerVerdict(decision, evidence);
+            }
+        }
+
+        return new LayerVerdict(Core.Rules.Decision.Admitted, string.Join("; ", acls.Select(a => a.Inbound(Protocol.Tcp, port, Cidr.AnyIPv4).Evidence)));
+    }
 
     private static IReadOnlyList<string> Fixes(SecurityGroupId group, string region, Rule rule, CatalogPort? port) =>
         SecurityGroupFixes.ForRule(group, region, rule, port?.Port == PortCatalog.Ssh ? PortCatalog.Ssh : null, []);

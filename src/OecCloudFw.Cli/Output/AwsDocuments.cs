@@ -47,4 +47,16 @@ public sealed record AwsShowDocument(
     IReadOnlyList<FindingView> Findings)
 {
     public string Schema { get; } = "oec-cloudfw/aws-show/v1";
+
+    /// <summary>The subnets' network ACLs (with --instance or --subnet).</summary>
+    public IReadOnlyList<AwsNetworkAclView> NetworkAcls { get; init; } = [];
+
+    /// <summary>The guide's ports from the internet through the ACL (and the groups), with --instance or --subnet.</summary>
+    public IReadOnlyList<AwsPortView> Ports { get; init; } = [];
 }
+
+/// <summary>A network ACL in <c>aws show</c>: its entries in evaluation order, inbound first.</summary>
+public sealed record AwsNetworkAclView(string Id, string Subnet, IReadOnlyList<string> Entries);
+
+/// <summary>One port of the guide's catalog from the internet: admitted, refused or indeterminate, and why.</summary>
+public sealed record AwsPortView(int Port, string Purpose, string Verdict, string Evidence);

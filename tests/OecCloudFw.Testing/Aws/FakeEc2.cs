@@ -279,15 +279,20 @@ public sealed class FakeEc2 : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        // The body is read once for the signature and once as the form.
+        context.Request.EnableBuffering();
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        context.Request.Body.Position = 0;
         var form = await context.Request.ReadFormAsync();
         var action = form["Action"].ToString();
         _calls.AddOrUpdate(action, 1, (_, n) => n + 1);
         _log.Enqueue(action);
         var requestId = Guid.NewGuid().ToString();
 
-        if (!context.Request.Headers.Authorization.ToString().StartsWith("AWS4-HMAC-SHA256 Credential=", StringComparison.Ordinal))
+        if (SigV4Verifier.Verify(context.Request, buffer.ToArray()) is { } failure)
         {
-            await Error(context, 401, "AuthFailure", "AWS was not able to validate the provided access credentials", requestId);
+            await Error(context, failure.Code == "AuthFailure" ? 401 : 403, failure.Code, failure.Message, requestId);
             return;
         }
 
