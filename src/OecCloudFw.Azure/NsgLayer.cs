@@ -295,9 +295,8 @@ public sealed class NsgLayer(INetworkApi api)
         var list = sources.Distinct().ToList();
         if (list.Contains(Cidr.AnyIPv4) && list.Contains(Cidr.AnyIPv6))
         {
-            list.Remove(Cidr.AnyIPv4);
-            list.Remove(Cidr.AnyIPv6);
-            return ["*", .. list.Select(PrefixText).Order(StringComparer.Ordinal)];
+            // "*" covers every other source, and ARM takes it only as the single prefix, never in a plural list.
+            return ["*"];
         }
 
         return list.Select(PrefixText).Order(StringComparer.Ordinal).ToList();

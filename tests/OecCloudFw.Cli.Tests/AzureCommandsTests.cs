@@ -85,6 +85,21 @@ public sealed class AzureCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Open_AnywhereAndASourceTogether_WritesARuleArmAccepts()
+    {
+        // ARM refuses "*" inside sourceAddressPrefixes (the fake checks it as ARM does): "*" alone covers both.
+        var nsg = _arm.AddNsg("rg1", "web-nsg");
+
+        var run = await Run("azure", "open", "-g", "rg1", "--nsg", "web-nsg", "--optional", "8069", "--source", "anywhere", "--source", "10.0.0.5/32", "--ipv6");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        static IEnumerable<string> Ports(System.Text.Json.Nodes.JsonObject r) =>
+            ((r["properties"]!["destinationPortRanges"] as System.Text.Json.Nodes.JsonArray)?.Select(p => p!.GetValue<string>()) ?? [])
+            .Append(r["properties"]!["destinationPortRange"]?.GetValue<string>() ?? string.Empty);
+        Assert.Contains(_arm.Rules(nsg), r => Ports(r).Contains("8069") && r["properties"]!["sourceAddressPrefix"]?.GetValue<string>() == "*");
+    }
+
+    [Fact]
     public async Task UnreachableEndpointOrUntrustedCertificate_Exit3WithTheCause_NeverABug()
     {
         _arm.AddNsg("rg1", "web-nsg");

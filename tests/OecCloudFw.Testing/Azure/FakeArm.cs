@@ -245,6 +245,68 @@ public sealed class FakeArm : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// ARM's own checks of a security rule body, with the fake's own parsing: the protocol one of ARM's values; for
+    /// each side exactly one of the singular prefix, the plural prefixes or application security groups; tags ("*",
+    /// Internet, VirtualNetwork, AzureLoadBalancer) only in the singular field; CIDRs and ports well-formed.
+    /// </summary>
+    private static (string Code, string Message)? ValidateRule(string nsgId, string name, JsonObject properties)
+    {
+        var id = $"{nsgId}/securityRules/{name}";
+        var protocol = properties["protocol"]?.GetValue<string>();
+        if (protocol is not ("Tcp" or "Udp" or "Icmp" or "Esp" or "Ah" or "*"))
+        {
+            return ("InvalidRequestFormat", $"Cannot parse the request: the value '{protocol}' of protocol is not one of Tcp, Udp, Icmp, Esp, Ah, *.");
+        }
+
+        string[] tags = ["*", "Internet", "VirtualNetwork", "AzureLoadBalancer", "Any"];
+        foreach (var side in new[] { "source", "destination" })
+        {
+            var single = properties[$"{side}AddressPrefix"]?.GetValue<string>();
+            var plural = (properties[$"{side}AddressPrefixes"] as JsonArray)?.Select(x => x!.GetValue<string>()).ToList() ?? [];
+            var asgs = (properties[$"{side}ApplicationSecurityGroups"] as JsonArray)?.Count ?? 0;
+            var given = (string.IsNullOrEmpty(single) ? 0 : 1) + (plural.Count > 0 ? 1 : 0) + (asgs > 0 ? 1 : 0);
+            if (given != 1)
+            {
+                return ("SecurityRuleInvalidAddressPrefix", $"Security rule {id} must have exactly one of {side}AddressPrefix, {side}AddressPrefixes or {side}ApplicationSecurityGroups.");
+            }
+
+            if (plural.FirstOrDefault(p => tags.Contains(p, StringComparer.OrdinalIgnoreCase)) is { } tag)
+            {
+                return ("SecurityRuleParameterContainsUnsupportedValue",
+                    $"Security rule parameter {char.ToUpperInvariant(side[0])}{side[1..]}AddressPrefixes for rule with Id {id} cannot specify existing VIRTUALNETWORK, INTERNET, AZURELOADBALANCER, '*' or system tags. Unsupported value used: {tag}.");
+            }
+
+            foreach (var prefix in plural.Concat(string.IsNullOrEmpty(single) || tags.Contains(single, StringComparer.OrdinalIgnoreCase) ? [] : new[] { single }))
+            {
+                var v6 = prefix.Contains(':', StringComparison.Ordinal);
+                var text = prefix.Contains('/', StringComparison.Ordinal) ? prefix : $"{prefix}/{(v6 ? 128 : 32)}";
+                if (!OecCloudFw.Testing.Aws.FakeCidr.TryCanonical(text, v6, out _))
+                {
+                    return ("SecurityRuleInvalidAddressPrefix", $"Security rule {id} has invalid Address prefix. Value provided: {prefix}.");
+                }
+            }
+        }
+
+        var singlePort = properties["destinationPortRange"]?.GetValue<string>();
+        var ports = (properties["destinationPortRanges"] as JsonArray)?.Select(x => x!.GetValue<string>()).ToList() ?? [];
+        if ((string.IsNullOrEmpty(singlePort) ? 0 : 1) + (ports.Count > 0 ? 1 : 0) != 1 || ports.Contains("*"))
+        {
+            return ("SecurityRuleInvalidPortRange", $"Security rule {id} must have exactly one of destinationPortRange or destinationPortRanges, and '*' only in the singular field.");
+        }
+
+        foreach (var range in ports.Append(singlePort).OfType<string>().Where(r => r != "*"))
+        {
+            var bounds = range.Split('-');
+            if (bounds.Length > 2 || !bounds.All(b => int.TryParse(b, out var n) && n is >= 0 and <= 65535))
+            {
+                return ("SecurityRuleInvalidPortRange", $"Security rule {id} has invalid Port range. Value provided: {range}. Value should be an integer OR integer range with '-' delimiter. Valid range 0-65535.");
+            }
+        }
+
+        return null;
+    }
+
     private static JsonObject Default(string nsgId, string name, int priority, string direction, string access, string source, string destination) => new()
     {
         ["name"] = name,
@@ -424,6 +486,12 @@ public sealed class FakeArm : IAsyncDisposable
             properties["access"]?.GetValue<string>() is not ("Allow" or "Deny") || name.Length > 80)
         {
             await Error(context, 400, "InvalidRequestFormat", "Cannot parse the request: priority must be 100-4096, direction Inbound or Outbound, access Allow or Deny.");
+            return;
+        }
+
+        if (ValidateRule(nsgId, name, properties) is { } invalid)
+        {
+            await Error(context, 400, invalid.Code, invalid.Message);
             return;
         }
 
