@@ -58,6 +58,49 @@ public sealed class AzureCommandsTests : IAsyncLifetime
         Assert.Contains("still closed: tcp/443 from 0.0.0.0/0: blocked by the subnet NSG subnet-nsg", run.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Open_ByVmOnTheSubnetsNsg_JudgedAfterTheWrite_NotBlocked_AndNoNsgIsReadTwiceBeforeIt()
+    {
+        var nic = _arm.AddNsg("rg1", "vm1-nic-nsg", RuleSpec("all-web", 100, "Allow", "Tcp", "*", "*"));
+        var subnet = _arm.AddNsg("rg1", "subnet-nsg");
+        _arm.AddVm("rg1", "vm1", nic, subnet);
+        _arm.ResetCounts();
+
+        var run = await Run("azure", "open", "-g", "rg1", "--vm", "vm1", "--nsg", "subnet-nsg", "--output", "json");
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Single(_arm.Rules(subnet));
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.Empty(json.RootElement.GetProperty("stillBlocked").EnumerateArray());
+        // VM, NIC, subnet, the two NSGs once each, then the written NSG once more after the write: 6 reads.
+        Assert.Equal(6, _arm.Reads);
+    }
+
+    [Fact]
+    public async Task Close_PortStillAdmittedBySomeoneElsesAnyProtocolRule_NamesIt()
+    {
+        _arm.AddNsg("rg1", "web-nsg", RuleSpec("legacy-any", 200, "Allow", "*", "Internet", "80-90"));
+        await Run("azure", "open", "-g", "rg1", "--nsg", "web-nsg", "--port", "80");
+
+        var close = await Run("azure", "close", "-g", "rg1", "--nsg", "web-nsg", "--port", "80");
+
+        Assert.Equal(1, close.ExitCode);
+        Assert.Contains("legacy-any", close.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Audit_BadAzureNames_AreBlamedOnTheAuditsOwnFlags()
+    {
+        var nsg = await CliHarness.RunAsync(null, _arm.Connection(), "audit", "--local", "--azure-nsg", "-bad-", "-g", "rg1", "--subscription", Subscription, "--azure-endpoint", _arm.Url.ToString());
+        var vm = await CliHarness.RunAsync(null, _arm.Connection(), "audit", "--local", "--azure-vm", "bad name", "-g", "rg1", "--subscription", Subscription, "--azure-endpoint", _arm.Url.ToString());
+
+        Assert.Equal(2, nsg.ExitCode);
+        Assert.StartsWith("error: --azure-nsg '-bad-'", nsg.Error, StringComparison.Ordinal);
+        Assert.Equal(2, vm.ExitCode);
+        Assert.StartsWith("error: --azure-vm 'bad name'", vm.Error, StringComparison.Ordinal);
+        Assert.Equal(0, _arm.Reads);
+    }
+
     [Theory]
     [InlineData("Esp")]
     [InlineData("Ah")]
