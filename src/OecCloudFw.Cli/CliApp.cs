@@ -24,6 +24,7 @@ public static class CliApp
         var app = builder.Build();
         app.AddCommands<AuditCommand>();
         app.AddCommands<TestCommand>();
+        app.AddCommands<SchemaCommand>();
         app.AddSubCommand("aws", aws => aws.AddCommands<AwsCommands>())
             .WithDescription("AWS EC2 security groups: open the policy's ports, close a port, show the rules.");
         app.AddSubCommand("azure", azure => azure.AddCommands<AzureCommands>())

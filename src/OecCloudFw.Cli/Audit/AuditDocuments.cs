@@ -1,4 +1,5 @@
 using OecCloudFw.Cli.Output;
+using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core.Audit;
 
 namespace OecCloudFw.Cli.Audit;
@@ -6,57 +7,41 @@ namespace OecCloudFw.Cli.Audit;
 /// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v1).</summary>
 public static class AuditDocuments
 {
-    public static object Json(AuditReport report)
+    public static AuditDocument Json(AuditReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        // admitted is true or false when the layer decides, null when the verdict is indeterminate (verdict says which).
-        static object? Verdict(LayerVerdict? v) => v is null ? null : new
-        {
-            admitted = v.Indeterminate ? (bool?)null : v.Admitted,
-            verdict = v.Decision.ToString().ToLowerInvariant(),
-            evidence = v.Evidence,
-        };
-        return new
-        {
-            schema = "oec-cloudfw/audit/v1",
-            server = report.Server,
-            cloudLayer = report.CloudLayer,
-            serverLayer = report.ServerLayer,
-            vantage = report.Vantage,
-            worst = report.Worst?.ToString().ToLowerInvariant(),
-            ports = report.Ports.Select(p => new
-            {
-                port = p.Port.Port,
-                name = p.Port.Name,
-                wanted = p.Port.Wanted,
-                sources = p.Port.Sources.Select(s => s.ToString()),
-                cloud = new { fromInternetIpv4 = Verdict(p.CloudFromInternetV4), fromInternetIpv6 = Verdict(p.CloudFromInternetV6), fromSources = Verdict(p.CloudFromSources) },
-                server = new
-                {
-                    fromInternetIpv4 = Verdict(p.ServerFromInternetV4),
-                    fromInternetIpv6 = Verdict(p.ServerFromInternetV6),
-                    fromSources = Verdict(p.ServerFromSources),
-                    fromVantage = Verdict(p.ServerFromVantage),
-                },
-                listening = p.Listening,
-                probe = p.Probe.ToString().ToLowerInvariant(),
-                openToInternet = p.OpenToInternet,
-                openToInternetIpv4 = p.OpenToInternetV4,
-                openToInternetIpv6 = p.OpenToInternetV6,
-            }),
-            egress = report.Egress.Select(e => new
-            {
-                port = e.Need.Port,
-                destination = e.Need.Destination.IsInternet ? "internet" : e.Need.Destination.ToString(),
-                purpose = e.Need.Purpose,
-                critical = e.Need.Critical,
-                cloud = Verdict(e.Cloud),
-                server = Verdict(e.Server),
-                blocked = e.Blocked,
-            }),
-            networkAcls = report.CloudComponents.Where(c => c.Kind == "network-acl").Select(c => new { id = c.Id, subnet = c.AttachedTo, entries = c.Entries }),
-            web = report.Web.Select(w => new { check = w.What, ok = w.Ok, result = w.Result }),
-            findings = report.Findings.Select(FindingView.From),
-        };
+        return new AuditDocument(
+            report.Server,
+            report.CloudLayer,
+            report.ServerLayer,
+            report.Vantage,
+            report.Worst?.ToString().ToLowerInvariant(),
+            report.Ports.Select(p => new AuditPortView(
+                p.Port.Port,
+                p.Port.Name,
+                p.Port.Wanted,
+                p.Port.Sources.Select(s => s.ToString()).ToList(),
+                new CloudVerdictsView(Verdict(p.CloudFromInternetV4), Verdict(p.CloudFromInternetV6), Verdict(p.CloudFromSources)),
+                new ServerVerdictsView(Verdict(p.ServerFromInternetV4)!, Verdict(p.ServerFromInternetV6)!, Verdict(p.ServerFromSources)!, Verdict(p.ServerFromVantage)),
+                p.Listening,
+                p.Probe.ToString().ToLowerInvariant(),
+                p.OpenToInternet,
+                p.OpenToInternetV4,
+                p.OpenToInternetV6)).ToList(),
+            report.Egress.Select(e => new EgressView(
+                e.Need.Port,
+                e.Need.Destination.IsInternet ? "internet" : e.Need.Destination.ToString(),
+                e.Need.Purpose,
+                e.Need.Critical,
+                Verdict(e.Cloud),
+                Verdict(e.Server)!,
+                e.Blocked)).ToList(),
+            report.CloudComponents.Where(c => c.Kind == "network-acl").Select(c => new NetworkAclView(c.Id, c.AttachedTo, c.Entries)).ToList(),
+            report.Web.Select(w => new WebCheckView(w.What, w.Ok, w.Result)).ToList(),
+            report.Findings.Select(FindingView.From).ToList());
     }
+
+    /// <summary>admitted is true or false when the layer decides, null when the verdict is indeterminate (verdict says which).</summary>
+    private static VerdictView? Verdict(LayerVerdict? v) =>
+        v is null ? null : new VerdictView(v.Indeterminate ? null : v.Admitted, v.Decision.ToString().ToLowerInvariant(), v.Evidence);
 }

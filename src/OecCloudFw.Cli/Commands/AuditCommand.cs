@@ -129,12 +129,9 @@ public sealed class AuditCommand(CliContext context)
         switch (format)
         {
             case "json":
-                Json.Write(context.Output, new
-                {
-                    schema = "oec-cloudfw/audit-fleet/v1",
-                    servers = reports.Select(AuditDocuments.Json),
-                    errors = errors.Select(e => new { server = e.Item1, error = e.Error }),
-                });
+                Json.Write(context.Output, new Output.Documents.AuditFleetDocument(
+                    reports.Select(AuditDocuments.Json).ToList(),
+                    errors.Select(e => new Output.Documents.FleetErrorView(e.Item1, e.Error)).ToList()));
                 break;
             case "sarif":
                 Json.Write(context.Output, SarifLog.CreateFleet(reports, (sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml").Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));

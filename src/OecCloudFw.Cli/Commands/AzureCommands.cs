@@ -48,7 +48,7 @@ public sealed class AzureCommands(CliContext context)
             {
                 Json.Write(context.Output, new AzureOpenDocument(result.Nsg.Name, dryRun, result.Plan.IsNoOp, result.Applied,
                     result.Plan.Changes.Select(ChangeView.From).ToList(),
-                    result.NewRules.Cast<object>().ToList(), result.Deleted, blocked));
+                    result.NewRules.Select(r => new AzureNewRuleView(r.Name, r.Priority, r.Protocol, r.Sources, r.Ports, r.Description)).ToList(), result.Deleted, blocked));
             }
             else
             {

@@ -51,7 +51,8 @@ public sealed class TestCommand(CliContext context)
 
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new { schema = "oec-cloudfw/test/v1", target = ssh?.Host ?? "local", checks });
+                Json.Write(context.Output, new Output.Documents.TestDocument(ssh?.Host ?? "local",
+                    checks.Select(c => new Output.Documents.TestCheckView(c.From, c.What, c.Ok, c.Result, c.Diagnosis)).ToList()));
             }
             else
             {

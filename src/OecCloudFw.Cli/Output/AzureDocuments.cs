@@ -1,10 +1,13 @@
 namespace OecCloudFw.Cli.Output;
 
 /// <summary>JSON of <c>azure open</c> (schema oec-cloudfw/azure-open/v1).</summary>
-public sealed record AzureOpenDocument(string Nsg, bool DryRun, bool Compliant, bool Applied, IReadOnlyList<ChangeView> Changes, IReadOnlyList<object> NewRules, IReadOnlyList<string> Deleted, IReadOnlyList<string> StillBlocked)
+public sealed record AzureOpenDocument(string Nsg, bool DryRun, bool Compliant, bool Applied, IReadOnlyList<ChangeView> Changes, IReadOnlyList<AzureNewRuleView> NewRules, IReadOnlyList<string> Deleted, IReadOnlyList<string> StillBlocked)
 {
     public string Schema { get; } = "oec-cloudfw/azure-open/v1";
 }
+
+/// <summary>A rule <c>azure open</c> writes (or would write).</summary>
+public sealed record AzureNewRuleView(string Name, int Priority, string Protocol, IReadOnlyList<string> Sources, IReadOnlyList<string> Ports, string Description);
 
 /// <summary>JSON of <c>azure close</c> (schema oec-cloudfw/azure-close/v1).</summary>
 public sealed record AzureCloseDocument(string Nsg, bool DryRun, IReadOnlyList<string> Deleted, IReadOnlyList<string> Narrowed, IReadOnlyList<string> LeftForeign, bool StillOpen, string Evidence)

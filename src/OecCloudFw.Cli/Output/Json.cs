@@ -1,22 +1,47 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using OecCloudFw.Cli.Output.Documents;
 
 namespace OecCloudFw.Cli.Output;
 
-/// <summary>The one JSON writer: camelCase, indented, enums as lower-case strings.</summary>
+/// <summary>
+/// Writes the JSON documents, every one through System.Text.Json source generation (no reflection: trimmable and
+/// ready for ahead-of-time compilation). A document type missing from <see cref="DocumentsContext"/> is a bug.
+/// </summary>
 public static class Json
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
-    public static void Write(TextWriter writer, object document)
+    public static void Write<T>(TextWriter writer, T document)
+        where T : notnull
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteLine(JsonSerializer.Serialize(document, document.GetType(), Options));
+        var info = (JsonTypeInfo<T>?)DocumentsContext.Default.GetTypeInfo(typeof(T))
+                   ?? throw new InvalidOperationException($"{typeof(T).Name} is not a registered JSON document");
+        writer.WriteLine(JsonSerializer.Serialize(document, info));
     }
 }
+
+/// <summary>Every document the tool prints, with its serialization settings, generated at compile time.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(CamelCaseEnumConverter<Core.Audit.Severity>)])]
+[JsonSerializable(typeof(AuditDocument))]
+[JsonSerializable(typeof(AuditFleetDocument))]
+[JsonSerializable(typeof(SarifDocument))]
+[JsonSerializable(typeof(PreflightDocument))]
+[JsonSerializable(typeof(ConfigureDocument))]
+[JsonSerializable(typeof(TestDocument))]
+[JsonSerializable(typeof(PolicyDocument))]
+[JsonSerializable(typeof(AwsOpenDocument))]
+[JsonSerializable(typeof(AwsCloseDocument))]
+[JsonSerializable(typeof(AwsShowDocument))]
+[JsonSerializable(typeof(AzureOpenDocument))]
+[JsonSerializable(typeof(AzureCloseDocument))]
+[JsonSerializable(typeof(AzureShowDocument))]
+public sealed partial class DocumentsContext : JsonSerializerContext;
+
+/// <summary>An enum written as its camel-case name ("critical"), as every document spells them.</summary>
+public sealed class CamelCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase)
+    where T : struct, Enum;

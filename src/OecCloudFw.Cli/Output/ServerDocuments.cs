@@ -1,3 +1,4 @@
+using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Server.Configure;
 using OecCloudFw.Server.Preflight;
 
@@ -6,51 +7,41 @@ namespace OecCloudFw.Cli.Output;
 /// <summary>JSON of <c>server preflight</c> (oec-cloudfw/server-preflight/v1) and <c>server configure</c> (oec-cloudfw/server-configure/v1).</summary>
 public static class ServerDocuments
 {
-    public static object Preflight(PreflightReport report)
+    public static PreflightDocument Preflight(PreflightReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return new
-        {
-            schema = "oec-cloudfw/server-preflight/v1",
-            target = report.Target,
-            status = report.Status.ToString().ToLowerInvariant(),
-            activeFirewall = report.ActiveFirewall,
-            sshPorts = report.SshPorts,
-            csf = report.Csf is null ? null : new { installed = report.Csf.Installed, active = report.Csf.Active },
-            ports = report.Ports.Select(p => new
-            {
-                ports = p.Ports.ToString(),
-                comment = p.Comment,
-                ssh = p.IsSsh,
-                admitted = p.Admitted,
-                sources = p.Sources.Select(s => new
-                {
-                    source = s.Source.ToString(),
-                    admitted = s.Verdict.Indeterminate ? (bool?)null : s.Verdict.Admitted,
-                    verdict = s.Verdict.Decision.ToString().ToLowerInvariant(),
-                    evidence = s.Verdict.Evidence,
-                }),
-            }),
-            reasons = report.Reasons,
-            configureActions = report.ConfigureActions,
-        };
+        return new PreflightDocument(
+            report.Target,
+            report.Status.ToString().ToLowerInvariant(),
+            report.ActiveFirewall,
+            report.SshPorts,
+            report.Csf is null ? null : new CsfView(report.Csf.Installed, report.Csf.Active),
+            report.Ports.Select(p => new PreflightPortView(
+                p.Ports.ToString(),
+                p.Comment,
+                p.IsSsh,
+                p.Admitted,
+                p.Sources.Select(s => new PreflightSourceView(
+                    s.Source.ToString(),
+                    s.Verdict.Indeterminate ? null : s.Verdict.Admitted,
+                    s.Verdict.Decision.ToString().ToLowerInvariant(),
+                    s.Verdict.Evidence)).ToList())).ToList(),
+            report.Reasons,
+            report.ConfigureActions);
     }
 
-    public static object Configure(ConfigureResult result)
+    public static ConfigureDocument Configure(ConfigureResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new
-        {
-            schema = "oec-cloudfw/server-configure/v1",
-            target = result.Before.Target,
-            backend = result.Plan.Backend,
-            dryRun = result.DryRun,
-            changed = !result.Plan.IsNoOp && !result.DryRun && result.Outcome == Server.SafeApply.ApplyOutcome.Confirmed,
-            outcome = result.Outcome?.ToString().ToLowerInvariant() ?? (result.DryRun ? "dry-run" : "no-change"),
-            detail = result.Detail,
-            commands = result.Plan.AllCommands,
-            before = Preflight(result.Before),
-            after = result.After is null ? null : Preflight(result.After),
-        };
+        return new ConfigureDocument(
+            result.Before.Target,
+            result.Plan.Backend,
+            result.DryRun,
+            !result.Plan.IsNoOp && !result.DryRun && result.Outcome == Server.SafeApply.ApplyOutcome.Confirmed,
+            result.Outcome?.ToString().ToLowerInvariant() ?? (result.DryRun ? "dry-run" : "no-change"),
+            result.Detail,
+            result.Plan.AllCommands.ToList(),
+            Preflight(result.Before),
+            result.After is null ? null : Preflight(result.After));
     }
 }

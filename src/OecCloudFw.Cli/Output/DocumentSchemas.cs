@@ -1,0 +1,52 @@
+using System.Reflection;
+using OecCloudFw.Cli.Output.Documents;
+
+namespace OecCloudFw.Cli.Output;
+
+/// <summary>
+/// The JSON Schema (draft 2020-12) of every document the tool prints, shipped inside the tool as embedded resources
+/// (Output/Schemas/NAME.vN.schema.json). A document changes shape only with a new version, hence a new schema file.
+/// </summary>
+public static class DocumentSchemas
+{
+    /// <summary>Each document's schema id ("audit/v1", as its <c>schema</c> field says) and the type that writes it.</summary>
+    public static IReadOnlyList<(string Name, Type Type)> All { get; } =
+    [
+        ("audit/v1", typeof(AuditDocument)),
+        ("audit-fleet/v1", typeof(AuditFleetDocument)),
+        ("aws-open/v1", typeof(AwsOpenDocument)),
+        ("aws-close/v1", typeof(AwsCloseDocument)),
+        ("aws-show/v1", typeof(AwsShowDocument)),
+        ("azure-open/v1", typeof(AzureOpenDocument)),
+        ("azure-close/v1", typeof(AzureCloseDocument)),
+        ("azure-show/v1", typeof(AzureShowDocument)),
+        ("server-preflight/v1", typeof(PreflightDocument)),
+        ("server-configure/v1", typeof(ConfigureDocument)),
+        ("policy/v1", typeof(PolicyDocument)),
+        ("test/v1", typeof(TestDocument)),
+    ];
+
+    /// <summary>The resource file name of a schema: "audit/v1" is audit.v1.schema.json.</summary>
+    public static string FileName(string name) => name.Replace('/', '.') + ".schema.json";
+
+    /// <summary>The schema's text; <paramref name="name"/> may omit the version ("audit": the newest). Null when unknown.</summary>
+    public static string? Read(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var full = name.Contains('/', StringComparison.Ordinal) ? name
+            : All.Select(s => s.Name).Where(n => n.StartsWith(name + "/", StringComparison.Ordinal)).OrderDescending(StringComparer.Ordinal).FirstOrDefault();
+        if (full is null || All.All(s => s.Name != full))
+        {
+            return null;
+        }
+
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"OecCloudFw.Cli.Schemas.{FileName(full)}");
+        if (stream is null)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Serialization;
+
+namespace OecCloudFw.Cli.Output.Documents;
+
+/// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v1).</summary>
+public sealed record AuditDocument(
+    string Server,
+    string? CloudLayer,
+    string ServerLayer,
+    string Vantage,
+    string? Worst,
+    IReadOnlyList<AuditPortView> Ports,
+    IReadOnlyList<EgressView> Egress,
+    IReadOnlyList<NetworkAclView> NetworkAcls,
+    IReadOnlyList<WebCheckView> Web,
+    IReadOnlyList<FindingView> Findings)
+{
+    [JsonPropertyOrder(-1)]
+    public string Schema { get; } = "oec-cloudfw/audit/v1";
+}
+
+/// <summary>One port of the audit matrix.</summary>
+public sealed record AuditPortView(
+    int Port,
+    string Name,
+    bool Wanted,
+    IReadOnlyList<string> Sources,
+    CloudVerdictsView Cloud,
+    ServerVerdictsView Server,
+    bool Listening,
+    string Probe,
+    bool OpenToInternet,
+    bool OpenToInternetIpv4,
+    bool OpenToInternetIpv6);
+
+/// <summary>The cloud layer's verdicts for a port (null when no cloud layer was given).</summary>
+public sealed record CloudVerdictsView(VerdictView? FromInternetIpv4, VerdictView? FromInternetIpv6, VerdictView? FromSources);
+
+/// <summary>The server layer's verdicts for a port.</summary>
+public sealed record ServerVerdictsView(VerdictView FromInternetIpv4, VerdictView FromInternetIpv6, VerdictView FromSources, VerdictView? FromVantage);
+
+/// <summary>A layer's verdict: admitted is true or false when the layer decides, null when it is indeterminate.</summary>
+public sealed record VerdictView(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? Admitted,
+    string Verdict,
+    string Evidence);
+
+/// <summary>An outbound need and each layer's verdict.</summary>
+public sealed record EgressView(int Port, string Destination, string Purpose, bool Critical, VerdictView? Cloud, VerdictView Server, bool Blocked);
+
+/// <summary>A subnet's network ACL as the audit read it.</summary>
+public sealed record NetworkAclView(string Id, string Subnet, IReadOnlyList<string> Entries);
+
+/// <summary>A web check from the vantage point (HTTP redirect, TLS).</summary>
+public sealed record WebCheckView(string Check, bool Ok, string Result);
+
+/// <summary>JSON of a fleet audit (schema oec-cloudfw/audit-fleet/v1).</summary>
+public sealed record AuditFleetDocument(IReadOnlyList<AuditDocument> Servers, IReadOnlyList<FleetErrorView> Errors)
+{
+    [JsonPropertyOrder(-1)]
+    public string Schema { get; } = "oec-cloudfw/audit-fleet/v1";
+}
+
+/// <summary>A server of the fleet that could not be audited.</summary>
+public sealed record FleetErrorView(string Server, string? Error);

@@ -1,0 +1,38 @@
+using System.Text.Json.Serialization;
+
+namespace OecCloudFw.Cli.Output.Documents;
+
+/// <summary>A SARIF 2.1.0 log: one run of oec-cloudfw.</summary>
+public sealed record SarifDocument(IReadOnlyList<SarifRun> Runs)
+{
+    [JsonPropertyName("$schema")]
+    [JsonPropertyOrder(-2)]
+    public string Schema { get; } = "https://json.schemastore.org/sarif-2.1.0.json";
+
+    [JsonPropertyOrder(-1)]
+    public string Version { get; } = "2.1.0";
+}
+
+public sealed record SarifRun(SarifTool Tool, IReadOnlyList<SarifResult> Results);
+
+public sealed record SarifTool(SarifDriver Driver);
+
+public sealed record SarifDriver(string Name, string Version, string InformationUri, IReadOnlyList<SarifRule> Rules);
+
+public sealed record SarifRule(string Id, SarifText ShortDescription, SarifConfiguration DefaultConfiguration);
+
+public sealed record SarifText(string Text);
+
+public sealed record SarifConfiguration(string Level);
+
+public sealed record SarifResult(string RuleId, string Level, SarifText Message, IReadOnlyList<SarifLocation> Locations, IReadOnlyDictionary<string, string> PartialFingerprints);
+
+public sealed record SarifLocation(SarifPhysicalLocation PhysicalLocation, IReadOnlyList<SarifLogicalLocation> LogicalLocations);
+
+public sealed record SarifPhysicalLocation(SarifArtifactLocation ArtifactLocation, SarifRegion Region);
+
+public sealed record SarifArtifactLocation(string Uri);
+
+public sealed record SarifRegion(int StartLine);
+
+public sealed record SarifLogicalLocation(string Name, string Kind, string FullyQualifiedName);

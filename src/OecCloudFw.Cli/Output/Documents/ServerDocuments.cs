@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+
+namespace OecCloudFw.Cli.Output.Documents;
+
+/// <summary>JSON of <c>server preflight</c> (schema oec-cloudfw/server-preflight/v1).</summary>
+public sealed record PreflightDocument(
+    string Target,
+    string Status,
+    string ActiveFirewall,
+    IReadOnlyList<int> SshPorts,
+    CsfView? Csf,
+    IReadOnlyList<PreflightPortView> Ports,
+    IReadOnlyList<string> Reasons,
+    IReadOnlyList<string> ConfigureActions)
+{
+    [JsonPropertyOrder(-1)]
+    public string Schema { get; } = "oec-cloudfw/server-preflight/v1";
+}
+
+/// <summary>CSF/LFD on the server.</summary>
+public sealed record CsfView(bool Installed, bool Active);
+
+/// <summary>One required port and its sources' verdicts.</summary>
+public sealed record PreflightPortView(string Ports, string Comment, bool Ssh, bool Admitted, IReadOnlyList<PreflightSourceView> Sources);
+
+/// <summary>One source's verdict for a required port.</summary>
+public sealed record PreflightSourceView(
+    string Source,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? Admitted,
+    string Verdict,
+    string Evidence);
+
+/// <summary>JSON of <c>server configure</c> (schema oec-cloudfw/server-configure/v1).</summary>
+public sealed record ConfigureDocument(
+    string Target,
+    string Backend,
+    bool DryRun,
+    bool Changed,
+    string Outcome,
+    string? Detail,
+    IReadOnlyList<string> Commands,
+    PreflightDocument Before,
+    PreflightDocument? After)
+{
+    [JsonPropertyOrder(-1)]
+    public string Schema { get; } = "oec-cloudfw/server-configure/v1";
+}
+
+/// <summary>JSON of <c>test</c> (schema oec-cloudfw/test/v1).</summary>
+public sealed record TestDocument(string Target, IReadOnlyList<TestCheckView> Checks)
+{
+    [JsonPropertyOrder(-1)]
+    public string Schema { get; } = "oec-cloudfw/test/v1";
+}
+
+/// <summary>One connectivity check.</summary>
+public sealed record TestCheckView(string From, string What, bool Ok, string Result, string? Diagnosis);
