@@ -11,7 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # The server-layer tests run real sshd, ufw, firewalld, iptables and nftables inside network namespaces.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   need=""
-  for p in openssh-server openssh-client ufw iptables nftables firewalld ipset psmisc python3 perl xz-utils sudo dbus iproute2 dpkg-dev procps; do
+  for p in openssh-server openssh-client ufw iptables nftables firewalld ipset psmisc python3 perl xz-utils sudo dbus iproute2 dpkg-dev procps shellcheck; do
     dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
   done
   if [ -n "$need" ]; then
@@ -70,6 +70,14 @@ if [ -z "$total" ]; then
 fi
 if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
   failed=1
+fi
+# The scripts the tool runs on servers (the probe, the rollback-armed apply and its confirmation) pass shellcheck as
+# POSIX sh with no warning: one more test.
+if command -v shellcheck >/dev/null 2>&1 && shellcheck -s sh -S warning src/OecCloudFw.Server/Facts/probe.sh src/OecCloudFw.Server/SafeApply/*.sh; then
+  passed=$(( ${passed:-0} + 1 ))
+else
+  echo "shellcheck: the server-side scripts have warnings (or shellcheck is missing)"
+  failed=$(( ${failed:-0} + 1 )); status=1
 fi
 # The kernel-oracle figures: rulesets, SYN checks, disagreements, the seed to replay (OECFW_DIFF_SEED); and the
 # evaluator's own figure (a 10,000-rule iptables-save, target 50 ms), printed, not asserted.

@@ -12,11 +12,13 @@ internal sealed class TimingShell(IServerShell inner) : IServerShell
 
     public int Execs => inner.Execs;
 
-    public async Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default)
+    public Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default) => RunScriptAsync(script, [], cancellationToken);
+
+    public async Task<ShellResult> RunScriptAsync(string script, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
-        var result = await inner.RunScriptAsync(script, cancellationToken);
-        var what = script.Contains("OECFW-APPLIED", StringComparison.Ordinal) ? "arm+apply"
+        var result = await inner.RunScriptAsync(script, arguments, cancellationToken);
+        var what = script.Contains("oecfw_apply", StringComparison.Ordinal) ? "arm+apply"
             : script.Contains("oec-cloudfw probe", StringComparison.Ordinal) ? "probe"
             : script.Contains("OECFW-CONFIRMED", StringComparison.Ordinal) ? "confirm" : "exec";
         Calls.Add((what, watch.Elapsed));

@@ -22,7 +22,8 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time)
         ShellResult applied;
         try
         {
-            applied = await shell.RunScriptAsync(RollbackScripts.ArmAndApply(token, seconds, commands), cancellationToken);
+            var (script, arguments) = RollbackScripts.ArmAndApply(token, seconds, commands);
+            applied = await shell.RunScriptAsync(script, arguments, cancellationToken);
         }
         catch (LayerFailureException ex)
         {
@@ -62,7 +63,8 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time)
 
         if (reachable)
         {
-            var confirm = await shell.RunScriptAsync(RollbackScripts.Confirm(token), cancellationToken);
+            var (confirmScript, confirmArguments) = RollbackScripts.Confirm(token);
+            var confirm = await shell.RunScriptAsync(confirmScript, confirmArguments, cancellationToken);
             if (confirm.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal))
             {
                 return (ApplyOutcome.Confirmed, $"confirmed with a new connection; rollback {token} cancelled");

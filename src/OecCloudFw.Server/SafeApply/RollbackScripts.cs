@@ -1,11 +1,12 @@
 using System.Globalization;
-using System.Text;
+using System.Reflection;
 
 namespace OecCloudFw.Server.SafeApply;
 
 /// <summary>
-/// The server-side halves of a rollback-armed apply (POSIX sh). Only the token (hex), the timeout (a number) and
-/// commands built from validated, quoted values are placed in them.
+/// The server-side halves of a rollback-armed apply: fixed POSIX sh files (SafeApply/apply.sh and confirm.sh,
+/// embedded, checked by shellcheck) that take their values as positional parameters: the token (hex), the timeouts
+/// (numbers) and the commands, each built from validated, quoted values.
 /// </summary>
 internal static class RollbackScripts
 {
@@ -15,145 +16,28 @@ internal static class RollbackScripts
     public const string ConfirmedMarker = "OECFW-CONFIRMED";
     public const string TooLateMarker = "OECFW-TOO-LATE";
 
-    private static readonly string[] ConfigPaths =
-        ["etc/ufw", "etc/default/ufw", "etc/firewalld", "etc/iptables", "etc/sysconfig/iptables", "etc/sysconfig/ip6tables", "etc/nftables.conf", "etc/csf"];
+    private static readonly Lazy<string> ApplyScript = new(() => Resource("apply.sh"));
+    private static readonly Lazy<string> ConfirmScript = new(() => Resource("confirm.sh"));
 
     /// <summary>How long the apply may take before the rollback stops waiting for it: 30 s and 5 s a command, at most 300 s.</summary>
     public static int ApplyBound(int commands) => Math.Min(300, 30 + (5 * commands));
 
-    /// <summary>
-    /// Snapshot, arm the rollback (detached, survives the SSH session), then apply the commands in order. The whole
-    /// script is one function that the shell reads before it runs any of it, and it ignores SIGHUP and SIGPIPE: a
-    /// session cut mid-apply neither stops it halfway nor keeps it from restoring.
-    /// </summary>
-    public static string ArmAndApply(string token, int timeoutSeconds, IReadOnlyList<string> commands)
+    /// <summary>Snapshot, arm the rollback, apply the commands in order: apply.sh and its arguments.</summary>
+    public static (string Script, IReadOnlyList<string> Arguments) ArmAndApply(string token, int timeoutSeconds, IReadOnlyList<string> commands)
     {
         ArgumentNullException.ThrowIfNull(commands);
-        var d = $"{Root}/{token}";
-        var script = new StringBuilder();
-        script.Append(CultureInfo.InvariantCulture, $$"""
-            oecfw_apply() {
-            PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
-            trap '' HUP PIPE
-            R={{Root}}
-            D={{d}}
-            mkdir -p "$R" || exit 1
-            # One armed change at a time: the lock is a symlink naming the owner's token, made atomically (it points
-            # nowhere, so ln never mistakes it for a directory to create the link in).
-            if ! ln -s owner-{{token}} "$R/lock" 2>/dev/null; then
-              owner=$(readlink "$R/lock" 2>/dev/null); owner=${owner#owner-}
-              # Stale only when its change has ended (confirmed or restored), or its rollback is gone and the lock is old
-              # (a reboot); a change still being set up or armed holds it.
-              if ! { [ -e "$R/$owner/confirmed" ] || [ -e "$R/$owner/result" ] ||
-                     { ! kill -0 "$(cat "$R/$owner/pid" 2>/dev/null)" 2>/dev/null && [ -n "$(find "$R/lock" -maxdepth 0 -mmin +15 2>/dev/null)" ]; }; }; then
-                echo "another oec-cloudfw change is armed: $R/$owner"; exit {{BusyExit}}
-              fi
-              rm -f "$R/lock"; ln -s owner-{{token}} "$R/lock" 2>/dev/null || { echo "another oec-cloudfw change is armed"; exit {{BusyExit}}; }
-            fi
-            mkdir -p "$D" && cd / || { rm -f "$R/lock"; exit 1; }
-            # 1. Snapshot what the change can touch.
-            if command -v iptables-save >/dev/null 2>&1; then
-              iptables-save 2>/dev/null | grep -v '^# Warning' > "$D/v4"; ip6tables-save 2>/dev/null | grep -v '^# Warning' > "$D/v6"
-            fi
-            : > "$D/absent"; : > "$D/present"
-            for p in {{string.Join(' ', ConfigPaths)}}; do
-              if [ -e "/$p" ]; then echo "$p" >> "$D/present"; else echo "$p" >> "$D/absent"; fi
-            done
-            [ -s "$D/present" ] && tar -czf "$D/etc.tgz" -C / $(cat "$D/present") 2>/dev/null
-            # Native nftables tables, each on its own (iptables-nft's tables are restored by iptables-restore, firewalld's by
-            # its reload).
-            : > "$D/nft-tables"
-            if command -v nft >/dev/null 2>&1; then
-              nft list tables 2>/dev/null | while read -r _ fam name; do
-                case "$fam $name" in "ip filter"|"ip nat"|"ip mangle"|"ip raw"|"ip security"|"ip6 filter"|"ip6 nat"|"ip6 mangle"|"ip6 raw"|"ip6 security"|"inet firewalld") continue ;; esac
-                nft list table "$fam" "$name" > "$D/nft-$fam-$name" 2>/dev/null && echo "$fam $name" >> "$D/nft-tables"
-              done
-            fi
-            if pgrep -x firewalld >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1; then touch "$D/firewalld-running"; fi
-            if command -v csf >/dev/null 2>&1 && [ ! -e /etc/csf/csf.disable ]; then touch "$D/csf-enabled"; fi
-            cat > "$D/restore.sh" <<'RESTORE'
-            D=$1
-            PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
-            trap '' HUP PIPE
-            # CSF first: csf -e brings back its own rules and lfd; the exact rules are restored below.
-            [ -e "$D/csf-enabled" ] && [ -e /etc/csf/csf.disable ] && csf -e
-            # Configuration exactly as it was: what the change created goes, what it changed comes back.
-            while read -r p; do [ -n "$p" ] && rm -rf "/$p"; done < "$D/present"
-            [ -s "$D/etc.tgz" ] && tar -xzpf "$D/etc.tgz" -C /
-            while read -r p; do [ -n "$p" ] && rm -rf "/$p"; done < "$D/absent"
-            family() {
-              if grep -q '^\*' "$D/$2" 2>/dev/null; then "$1-restore" < "$D/$2"; return; fi
-              # Nothing was loaded before: remove what the change loaded, leave no empty table behind.
-              case "$("$1" -V 2>/dev/null)" in
-                *nf_tables*) for t in filter nat mangle raw security; do nft delete table "$3" "$t" 2>/dev/null; done ;;
-                *) for t in filter nat mangle raw security; do "$1" -t "$t" -F 2>/dev/null && "$1" -t "$t" -X 2>/dev/null; done
-                   for c in INPUT FORWARD OUTPUT; do "$1" -P "$c" ACCEPT 2>/dev/null; done ;;
-              esac
-            }
-            if [ -e "$D/v4" ]; then family iptables v4 ip; family ip6tables v6 ip6; fi
-            if command -v nft >/dev/null 2>&1; then
-              # Tables the change created go; the others come back as they were.
-              nft list tables 2>/dev/null | while read -r _ fam name; do
-                case "$fam $name" in "ip filter"|"ip nat"|"ip mangle"|"ip raw"|"ip security"|"ip6 filter"|"ip6 nat"|"ip6 mangle"|"ip6 raw"|"ip6 security"|"inet firewalld") continue ;; esac
-                grep -qx "$fam $name" "$D/nft-tables" || nft delete table "$fam" "$name"
-              done
-              while read -r fam name; do
-                [ -n "$name" ] && nft delete table "$fam" "$name" 2>/dev/null; [ -n "$name" ] && nft -f "$D/nft-$fam-$name"
-              done < "$D/nft-tables"
-            fi
-            if [ -e "$D/firewalld-running" ]; then
-              firewall-cmd --reload
-            elif pgrep -x firewalld >/dev/null 2>&1; then
-              systemctl disable --now firewalld 2>/dev/null || pkill -x firewalld
-            fi
-            true
-            RESTORE
-            cat > "$D/rollback.sh" <<ROLLBACK
-            trap '' HUP PIPE
-            # Fires {{timeoutSeconds}} s after the apply finished; if the apply never finishes (it is bounded to {{ApplyBound(commands.Count)}} s), {{timeoutSeconds}} s after that bound.
-            start=\$(date +%s)
-            while [ ! -e "$D/applied" ] && [ \$(( \$(date +%s) - start )) -lt {{ApplyBound(commands.Count)}} ]; do sleep 0.2; done
-            sleep {{timeoutSeconds}}
-            mv "$D/armed" "$D/firing" 2>/dev/null || exit 0
-            sh "$D/restore.sh" "$D" > "$D/restore.log" 2>&1
-            echo restored > "$D/result"
-            [ "\$(readlink {{Root}}/lock)" = owner-{{token}} ] && rm -f {{Root}}/lock
-            ROLLBACK
-            # 2. Arm: a detached session, so the rollback survives this SSH session dying.
-            date +%s > "$D/armed"
-            setsid nohup sh "$D/rollback.sh" > /dev/null 2>&1 < /dev/null &
-            echo $! > "$D/pid"
-            # 3. Apply; the first failure restores at once.
-            fail() {
-              echo "OECFW-FAILED: $1"
-              if mv "$D/armed" "$D/firing" 2>/dev/null; then
-                kill -TERM -"$(cat "$D/pid")" 2>/dev/null; sh "$D/restore.sh" "$D" > "$D/restore.log" 2>&1; echo "restored" > "$D/result"
-                [ "$(readlink "$R/lock")" = owner-{{token}} ] && rm -f "$R/lock"
-              fi
-              exit 65
-            }
-
-            """);
-        foreach (var command in commands)
-        {
-            script.Append("( ").Append(command).Append(" ) || fail ").Append(Shells.ShellQuote.Quote(command)).Append('\n');
-        }
-
-        script.Append("touch \"$D/applied\"\n");
-        script.Append("echo ").Append(AppliedMarker).Append('\n');
-        script.Append("}\noecfw_apply\n");
-        return script.ToString();
+        return (ApplyScript.Value,
+            [token, timeoutSeconds.ToString(CultureInfo.InvariantCulture), ApplyBound(commands.Count).ToString(CultureInfo.InvariantCulture), .. commands]);
     }
 
-    /// <summary>Cancels the rollback if it has not fired; prints which of the two happened.</summary>
-    public static string Confirm(string token) => $"""
-        D={Root}/{token}
-        if mv "$D/armed" "$D/confirmed" 2>/dev/null; then
-          kill -TERM -"$(cat "$D/pid")" 2>/dev/null
-          [ "$(readlink {Root}/lock)" = owner-{token} ] && rm -f {Root}/lock
-          echo {ConfirmedMarker}
-        else
-          echo {TooLateMarker}; cat "$D/result" 2>/dev/null
-        fi
-        """;
+    /// <summary>Cancels the rollback if it has not fired; prints which of the two happened: confirm.sh and its token.</summary>
+    public static (string Script, IReadOnlyList<string> Arguments) Confirm(string token) => (ConfirmScript.Value, [token]);
+
+    private static string Resource(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+                           ?? throw new InvalidOperationException($"{name} is not embedded");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 }

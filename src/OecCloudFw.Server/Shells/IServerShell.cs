@@ -12,6 +12,12 @@ public interface IServerShell : IAsyncDisposable
     /// <summary>Runs <paramref name="script"/> with <c>sh -s</c> (through <c>sudo -n</c> for a non-root user), in one exec.</summary>
     Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Runs <paramref name="script"/> with <c>sh -s -- ARGUMENTS</c>: the script is a fixed file, its values arrive as
+    /// positional parameters (each one quoted as a single word, never read as shell syntax on the way).
+    /// </summary>
+    Task<ShellResult> RunScriptAsync(string script, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default);
+
     /// <summary>Opens a NEW connection to the same address and port and runs a trivial command: proof that access survives.</summary>
     Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
 }

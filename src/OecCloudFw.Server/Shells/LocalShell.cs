@@ -11,13 +11,17 @@ public sealed class LocalShell : IServerShell
 
     public int Execs => _execs;
 
-    public async Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default)
+    public Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default) => RunScriptAsync(script, [], cancellationToken);
+
+    public async Task<ShellResult> RunScriptAsync(string script, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(script);
+        ArgumentNullException.ThrowIfNull(arguments);
         Interlocked.Increment(ref _execs);
+        string[] tail = arguments.Count == 0 ? [] : ["--", .. arguments];
         var start = Environment.IsPrivilegedProcess
-            ? new ProcessStartInfo("/bin/sh", ["-s"])
-            : new ProcessStartInfo("sudo", ["-n", "/bin/sh", "-s"]);
+            ? new ProcessStartInfo("/bin/sh", ["-s", .. tail])
+            : new ProcessStartInfo("sudo", ["-n", "/bin/sh", "-s", .. tail]);
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;

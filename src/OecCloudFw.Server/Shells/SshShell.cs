@@ -38,15 +38,20 @@ public sealed class SshShell : IServerShell
         return new SshShell(options, client, seen);
     }
 
-    public async Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default)
+    public Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default) => RunScriptAsync(script, [], cancellationToken);
+
+    public async Task<ShellResult> RunScriptAsync(string script, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(script);
+        ArgumentNullException.ThrowIfNull(arguments);
         Interlocked.Increment(ref _execs);
 
-        // $SSH_CONNECTION is expanded by the login shell before sudo resets the environment.
+        // $SSH_CONNECTION is expanded by the login shell before sudo resets the environment; every argument reaches
+        // the script as one literal word.
+        var tail = arguments.Count == 0 ? string.Empty : " -- " + string.Join(' ', arguments.Select(ShellQuote.Quote));
         var command = _options.User == "root"
-            ? "OECFW_SSH_CONNECTION=\"$SSH_CONNECTION\" sh -s"
-            : "sudo -n env OECFW_SSH_CONNECTION=\"$SSH_CONNECTION\" sh -s";
+            ? "OECFW_SSH_CONNECTION=\"$SSH_CONNECTION\" sh -s" + tail
+            : "sudo -n env OECFW_SSH_CONNECTION=\"$SSH_CONNECTION\" sh -s" + tail;
         ShellResult result;
         try
         {

@@ -1,0 +1,121 @@
+#!/bin/sh
+# The server-side half of a rollback-armed apply (POSIX sh), sent on stdin and run as
+#   sh -s -- TOKEN TIMEOUT BOUND COMMAND...
+# TOKEN: 16 hex digits naming this change; TIMEOUT: seconds to wait for the confirmation after the apply; BOUND: the
+# most seconds the apply may take; COMMAND: the changes, in order, each one validated and quoted by the tool.
+# Snapshot, arm the rollback (detached, survives the SSH session), then apply. The whole script is one function that
+# the shell reads before it runs any of it, and it ignores SIGHUP and SIGPIPE: a session cut mid-apply neither stops
+# it halfway nor keeps it from restoring.
+oecfw_apply() {
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
+trap '' HUP PIPE
+TOKEN=$1 TIMEOUT=$2 BOUND=$3
+shift 3
+case $TOKEN in *[!0-9a-f]*|'') echo "OECFW-FAILED: bad token"; exit 2 ;; esac
+case $TIMEOUT$BOUND in *[!0-9]*|'') echo "OECFW-FAILED: bad timeout"; exit 2 ;; esac
+R=/var/lib/oec-cloudfw/rollback
+D=$R/$TOKEN
+mkdir -p "$R" || exit 1
+# One armed change at a time: the lock is a symlink naming the owner's token, made atomically (it points nowhere, so
+# ln never mistakes it for a directory to create the link in).
+if ! ln -s "owner-$TOKEN" "$R/lock" 2>/dev/null; then
+  owner=$(readlink "$R/lock" 2>/dev/null); owner=${owner#owner-}
+  # Stale only when its change has ended (confirmed or restored), or its rollback is gone and the lock is old (a
+  # reboot); a change still being set up or armed holds it.
+  if ! { [ -e "$R/$owner/confirmed" ] || [ -e "$R/$owner/result" ] ||
+         { ! kill -0 "$(cat "$R/$owner/pid" 2>/dev/null)" 2>/dev/null && [ -n "$(find "$R/lock" -maxdepth 0 -mmin +15 2>/dev/null)" ]; }; }; then
+    echo "another oec-cloudfw change is armed: $R/$owner"; exit 75
+  fi
+  rm -f "$R/lock"; ln -s "owner-$TOKEN" "$R/lock" 2>/dev/null || { echo "another oec-cloudfw change is armed"; exit 75; }
+fi
+mkdir -p "$D" && cd / || { rm -f "$R/lock"; exit 1; }
+# 1. Snapshot what the change can touch.
+if command -v iptables-save >/dev/null 2>&1; then
+  iptables-save 2>/dev/null | grep -v '^# Warning' > "$D/v4"; ip6tables-save 2>/dev/null | grep -v '^# Warning' > "$D/v6"
+fi
+: > "$D/absent"; : > "$D/present"
+for p in etc/ufw etc/default/ufw etc/firewalld etc/iptables etc/sysconfig/iptables etc/sysconfig/ip6tables etc/nftables.conf etc/csf; do
+  if [ -e "/$p" ]; then echo "$p" >> "$D/present"; else echo "$p" >> "$D/absent"; fi
+done
+# The paths are the fixed list above: word splitting is what is wanted.
+# shellcheck disable=SC2046
+[ -s "$D/present" ] && tar -czf "$D/etc.tgz" -C / $(cat "$D/present") 2>/dev/null
+# Native nftables tables, each on its own (iptables-nft's tables are restored by iptables-restore, firewalld's by its
+# reload).
+: > "$D/nft-tables"
+if command -v nft >/dev/null 2>&1; then
+  nft list tables 2>/dev/null | while read -r _ fam name; do
+    case "$fam $name" in "ip filter"|"ip nat"|"ip mangle"|"ip raw"|"ip security"|"ip6 filter"|"ip6 nat"|"ip6 mangle"|"ip6 raw"|"ip6 security"|"inet firewalld") continue ;; esac
+    nft list table "$fam" "$name" > "$D/nft-$fam-$name" 2>/dev/null && echo "$fam $name" >> "$D/nft-tables"
+  done
+fi
+if pgrep -x firewalld >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1; then touch "$D/firewalld-running"; fi
+if command -v csf >/dev/null 2>&1 && [ ! -e /etc/csf/csf.disable ]; then touch "$D/csf-enabled"; fi
+cat > "$D/restore.sh" <<'RESTORE'
+D=$1
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
+trap '' HUP PIPE
+# CSF first: csf -e brings back its own rules and lfd; the exact rules are restored below.
+[ -e "$D/csf-enabled" ] && [ -e /etc/csf/csf.disable ] && csf -e
+# Configuration exactly as it was: what the change created goes, what it changed comes back.
+while read -r p; do [ -n "$p" ] && rm -rf "/$p"; done < "$D/present"
+[ -s "$D/etc.tgz" ] && tar -xzpf "$D/etc.tgz" -C /
+while read -r p; do [ -n "$p" ] && rm -rf "/$p"; done < "$D/absent"
+family() {
+  if grep -q '^\*' "$D/$2" 2>/dev/null; then "$1-restore" < "$D/$2"; return; fi
+  # Nothing was loaded before: remove what the change loaded, leave no empty table behind.
+  case "$("$1" -V 2>/dev/null)" in
+    *nf_tables*) for t in filter nat mangle raw security; do nft delete table "$3" "$t" 2>/dev/null; done ;;
+    *) for t in filter nat mangle raw security; do "$1" -t "$t" -F 2>/dev/null && "$1" -t "$t" -X 2>/dev/null; done
+       for c in INPUT FORWARD OUTPUT; do "$1" -P "$c" ACCEPT 2>/dev/null; done ;;
+  esac
+}
+if [ -e "$D/v4" ]; then family iptables v4 ip; family ip6tables v6 ip6; fi
+if command -v nft >/dev/null 2>&1; then
+  # Tables the change created go; the others come back as they were.
+  nft list tables 2>/dev/null | while read -r _ fam name; do
+    case "$fam $name" in "ip filter"|"ip nat"|"ip mangle"|"ip raw"|"ip security"|"ip6 filter"|"ip6 nat"|"ip6 mangle"|"ip6 raw"|"ip6 security"|"inet firewalld") continue ;; esac
+    grep -qx "$fam $name" "$D/nft-tables" || nft delete table "$fam" "$name"
+  done
+  while read -r fam name; do
+    [ -n "$name" ] && nft delete table "$fam" "$name" 2>/dev/null; [ -n "$name" ] && nft -f "$D/nft-$fam-$name"
+  done < "$D/nft-tables"
+fi
+if [ -e "$D/firewalld-running" ]; then
+  firewall-cmd --reload
+elif pgrep -x firewalld >/dev/null 2>&1; then
+  systemctl disable --now firewalld 2>/dev/null || pkill -x firewalld
+fi
+true
+RESTORE
+cat > "$D/rollback.sh" <<ROLLBACK
+trap '' HUP PIPE
+# Fires $TIMEOUT s after the apply finished; if the apply never finishes (it is bounded to $BOUND s), $TIMEOUT s after that bound.
+start=\$(date +%s)
+while [ ! -e "$D/applied" ] && [ \$(( \$(date +%s) - start )) -lt $BOUND ]; do sleep 0.2; done
+sleep $TIMEOUT
+mv "$D/armed" "$D/firing" 2>/dev/null || exit 0
+sh "$D/restore.sh" "$D" > "$D/restore.log" 2>&1
+echo restored > "$D/result"
+[ "\$(readlink $R/lock)" = owner-$TOKEN ] && rm -f $R/lock
+ROLLBACK
+# 2. Arm: a detached session, so the rollback survives this SSH session dying.
+date +%s > "$D/armed"
+setsid nohup sh "$D/rollback.sh" > /dev/null 2>&1 < /dev/null &
+echo $! > "$D/pid"
+# 3. Apply, in order; the first failure restores at once.
+fail() {
+  echo "OECFW-FAILED: $1"
+  if mv "$D/armed" "$D/firing" 2>/dev/null; then
+    kill -TERM -"$(cat "$D/pid")" 2>/dev/null; sh "$D/restore.sh" "$D" > "$D/restore.log" 2>&1; echo "restored" > "$D/result"
+    [ "$(readlink "$R/lock")" = "owner-$TOKEN" ] && rm -f "$R/lock"
+  fi
+  exit 65
+}
+for command in "$@"; do
+  ( eval "$command" ) || fail "$command"
+done
+touch "$D/applied"
+echo OECFW-APPLIED
+}
+oecfw_apply "$@"
