@@ -65,6 +65,75 @@ public sealed class ContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ApplicationSecurityGroups_TheNicsOwnCount_OthersDoNot_AndUnknownMembershipIsIndeterminate()
+    {
+        var rg = $"/subscriptions/{Subscription}/resourceGroups/rg1/providers";
+        string Asg(string name) => $"{rg}/Microsoft.Network/applicationSecurityGroups/{name}";
+        JsonObject Rule(string name, int priority, string port, string? destinationAsg, string? sourceAsg)
+        {
+            var p = new JsonObject { ["priority"] = priority, ["access"] = "Allow", ["protocol"] = "Tcp", ["direction"] = "Inbound", ["sourcePortRange"] = "*", ["destinationPortRange"] = port };
+            if (sourceAsg is null)
+            {
+                p["sourceAddressPrefix"] = "*";
+            }
+            else
+            {
+                p["sourceApplicationSecurityGroups"] = new JsonArray(new JsonObject { ["id"] = Asg(sourceAsg) });
+            }
+
+            if (destinationAsg is null)
+            {
+                p["destinationAddressPrefix"] = "*";
+            }
+            else
+            {
+                p["destinationApplicationSecurityGroups"] = new JsonArray(new JsonObject { ["id"] = Asg(destinationAsg) });
+            }
+
+            return new JsonObject { ["name"] = name, ["properties"] = p };
+        }
+
+        var nsgId = _arm.AddNsg("rg1", "asg-nsg", Rule("web", 100, "8069", "asg-web", null), Rule("db", 110, "5432", "asg-db", null), Rule("from-app", 120, "6432", null, "asg-app"));
+        _arm.AddVm("rg1", "vm1", nsgId, null);
+        var nicId = $"{rg}/Microsoft.Network/networkInterfaces/vm1-nic";
+        // The NIC's IP configuration joins asg-web, as ARM shows it (properties.applicationSecurityGroups[].id).
+        var body = new JsonObject
+        {
+            ["name"] = "vm1-nic",
+            ["id"] = nicId,
+            ["type"] = "Microsoft.Network/networkInterfaces",
+            ["properties"] = new JsonObject
+            {
+                ["networkSecurityGroup"] = new JsonObject { ["id"] = nsgId },
+                ["ipConfigurations"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "ipconfig1",
+                    ["properties"] = new JsonObject
+                    {
+                        ["privateIPAddress"] = "10.0.0.4",
+                        ["subnet"] = new JsonObject { ["id"] = $"{rg}/Microsoft.Network/virtualNetworks/vnet/subnets/default" },
+                        ["applicationSecurityGroups"] = new JsonArray(new JsonObject { ["id"] = Asg("asg-web") }),
+                    },
+                }),
+            },
+        };
+        _arm.PutResource(body);
+
+        var network = await Layer().ReadVmAsync(new NsgTarget(Subscription, "rg1", null, "vm1"), Ct);
+        var alone = new VmNetwork([await Layer().ReadAsync(nsgId, Ct)], []);
+
+        Assert.Equal(Decision.Admitted, network.Evaluate(Protocol.Tcp, 8069, Cidr.AnyIPv4).Decision);
+        Assert.Equal(Decision.Refused, network.Evaluate(Protocol.Tcp, 5432, Cidr.AnyIPv4).Decision);
+        // Members of asg-app are VMs in the virtual network: never the internet, maybe a private address.
+        Assert.Equal(Decision.Refused, network.Evaluate(Protocol.Tcp, 6432, Cidr.AnyIPv4).Decision);
+        Assert.Equal(Decision.Indeterminate, network.Evaluate(Protocol.Tcp, 6432, Cidr.Parse("10.0.0.9/32")).Decision);
+        // An NSG read alone (no VM): whether the target is in asg-web is not known.
+        var unknown = alone.Evaluate(Protocol.Tcp, 8069, Cidr.AnyIPv4);
+        Assert.Equal(Decision.Indeterminate, unknown.Decision);
+        Assert.Contains("asg-web", unknown.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PublishedNic_ItsAddressesAndPrefix_DecideWhichRulesAreThisVms()
     {
         var nic = Fixture("nic-get-example.json");
