@@ -22,7 +22,7 @@ public sealed class Inventory
 
         try
         {
-            var inventory = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
+            var inventory = new StaticDeserializerBuilder(new InventoryYamlContext()).WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
                 .Deserialize<Inventory?>(File.ReadAllText(path)) ?? new Inventory();
             if (inventory.Servers.Count == 0)
             {

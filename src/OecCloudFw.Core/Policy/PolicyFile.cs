@@ -39,7 +39,7 @@ public sealed class PolicyFile
 
     public static PolicyFile Parse(string yaml, string name = "policy")
     {
-        var deserializer = new DeserializerBuilder()
+        var deserializer = new StaticDeserializerBuilder(new PolicyYamlContext())
             .WithNamingConvention(UnderscoredNamingConvention.Instance)
             .Build();
         try
