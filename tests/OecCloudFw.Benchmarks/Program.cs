@@ -11,6 +11,13 @@ if (args.Contains("--evaluation"))
     return;
 }
 
+if (args.Contains("--startup"))
+{
+    // Whole-process start-up against a plain .NET hello built in the same run (issue 11's baseline).
+    await StartupBench.PrintAsync(args.Contains("--runs") ? int.Parse(args[Array.IndexOf(args, "--runs") + 1], CultureInfo.InvariantCulture) : 15);
+    return;
+}
+
 if (args.Contains("--audit"))
 {
     await AuditFigures.PrintAsync(args.Contains("--fleet-size") ? int.Parse(args[Array.IndexOf(args, "--fleet-size") + 1], CultureInfo.InvariantCulture) : 50);
