@@ -1,56 +1,59 @@
-using Cocona;
-using Cocona.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using System.CommandLine;
 using OecCloudFw.Cli.Commands;
 
 namespace OecCloudFw.Cli;
 
-/// <summary>Builds and runs the command tree; the whole tool, runnable in memory.</summary>
+/// <summary>Builds and runs the command tree (System.CommandLine); the whole tool, runnable in memory.</summary>
 public static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, CliContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var builder = CoconaApp.CreateBuilder(args, options =>
-        {
-            options.EnableShellCompletionSupport = false;
-            options.TreatPublicMethodsAsCommands = false;
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(context);
-        builder.Services.AddSingleton<Cocona.Application.ICoconaConsoleProvider, CliConsoleProvider>();
-        builder.Services.AddSingleton<Cocona.Application.ICoconaApplicationMetadataProvider, CliMetadata>();
-        var app = builder.Build();
-        app.AddCommands<AuditCommand>();
-        app.AddCommands<TestCommand>();
-        app.AddCommands<SchemaCommand>();
-        app.AddSubCommand("aws", aws => aws.AddCommands<AwsCommands>())
-            .WithDescription("AWS EC2 security groups: open the policy's ports, close a port, show the rules.");
-        app.AddSubCommand("azure", azure => azure.AddCommands<AzureCommands>())
-            .WithDescription("Azure network security groups (by NSG or by VM): open, close, show; the same policy as aws.");
-        app.AddSubCommand("server", server => server.AddCommands<ServerCommands>())
-            .WithDescription("The server's own firewall over SSH or --local: preflight, configure (lockout-proof).");
-        app.AddSubCommand("policy", policy => policy.AddCommands<PolicyCommands>())
-            .WithDescription("The effective policy and the guide's port catalog (read-only, nothing remote).");
-        var previous = Environment.ExitCode;
-        try
-        {
-            await app.RunAsync();
-            var code = Environment.ExitCode;
+    public const string Description = "Makes a Linux server's firewall right in both layers (cloud and server) and audits that they agree.";
 
-            // Cocona reports parse errors (unknown flag 129, missing option or unknown command 1) before any command
-            // body runs: those are bad input, documented as exit code 2.
-            if (!context.CommandStarted && code != 0 && !args.Any(a => a is "-h" or "--help" or "--version"))
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        var root = new RootCommand(Description);
+        CommandHost.AddCommands<AuditCommand>(root, context);
+        CommandHost.AddCommands<TestCommand>(root, context);
+        CommandHost.AddCommands<SchemaCommand>(root, context);
+        Group<AwsCommands>(root, context, "aws", "AWS EC2 security groups: open the policy's ports, close a port, show the rules.");
+        Group<AzureCommands>(root, context, "azure", "Azure network security groups (by NSG or by VM): open, close, show; the same policy as aws.");
+        Group<ServerCommands>(root, context, "server", "The server's own firewall over SSH or --local: preflight, configure (lockout-proof).");
+        Group<PolicyCommands>(root, context, "policy", "The effective policy and the guide's port catalog (read-only, nothing remote).");
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // Parse errors (an unknown flag or command, a missing or malformed value) are bad input: exit 2, nothing run.
+            foreach (var error in parsed.Errors)
             {
-                return ExitCodes.BadInput;
+                await context.Error.WriteLineAsync($"error: {error.Message}");
             }
 
-            return context.CommandStarted ? code : ExitCodes.Ok;
+            await context.Error.WriteLineAsync($"run 'oec-cloudfw {string.Join(' ', parsed.CommandResult.Command is RootCommand ? [] : CommandPath(parsed.CommandResult.Command))} --help' for the options");
+            return ExitCodes.BadInput;
         }
-        finally
+
+        var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Output, Error = context.Error }, cancellationToken);
+        return code;
+    }
+
+    private static void Group<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] T>(
+        RootCommand root, CliContext context, string name, string description)
+    {
+        var group = new Command(name, description);
+        CommandHost.AddCommands<T>(group, context);
+        root.Subcommands.Add(group);
+    }
+
+    private static List<string> CommandPath(Command command)
+    {
+        var path = new List<string>();
+        for (var c = command; c is not null and not RootCommand; c = c.Parents.OfType<Command>().FirstOrDefault())
         {
-            Environment.ExitCode = previous;
+            path.Insert(0, c.Name);
         }
+
+        return path;
     }
 }

@@ -1,4 +1,3 @@
-using Cocona;
 
 namespace OecCloudFw.Cli.Commands;
 

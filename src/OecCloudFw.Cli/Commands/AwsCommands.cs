@@ -1,4 +1,3 @@
-using Cocona;
 using OecCloudFw.Aws;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;

@@ -1,4 +1,3 @@
-using Cocona;
 using OecCloudFw.Aws;
 
 namespace OecCloudFw.Cli.Commands;

@@ -1,4 +1,3 @@
-using Cocona;
 using OecCloudFw.Azure;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;

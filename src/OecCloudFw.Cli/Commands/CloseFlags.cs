@@ -1,4 +1,3 @@
-using Cocona;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Policy;

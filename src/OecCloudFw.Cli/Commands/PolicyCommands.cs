@@ -1,4 +1,3 @@
-using Cocona;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Policy;

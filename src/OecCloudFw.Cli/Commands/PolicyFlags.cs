@@ -1,4 +1,3 @@
-using Cocona;
 using OecCloudFw.Core.Policy;
 
 namespace OecCloudFw.Cli.Commands;

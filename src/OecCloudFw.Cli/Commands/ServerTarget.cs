@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Cocona;
 using OecCloudFw.Core;
 using OecCloudFw.Server.Shells;
 

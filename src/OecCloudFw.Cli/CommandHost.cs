@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using OecCloudFw.Cli.Commands;
+
+namespace OecCloudFw.Cli;
+
+/// <summary>
+/// Builds the System.CommandLine tree from the command classes: each <see cref="CommandAttribute"/> method is a
+/// command; its <see cref="OptionAttribute"/> parameters, and the constructor parameters of its
+/// <see cref="ICommandParameterSet"/> records, are its options. Invoking a command binds the parsed values, makes the
+/// class with the <see cref="CliContext"/> and returns the method's exit code.
+/// </summary>
+internal static class CommandHost
+{
+    public static void AddCommands<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] T>(Command parent, CliContext context)
+    {
+        foreach (var method in typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (method.GetCustomAttribute<CommandAttribute>() is { } attribute)
+            {
+                parent.Subcommands.Add(Build(typeof(T), method, attribute, context));
+            }
+        }
+    }
+
+    private static Command Build(Type owner, MethodInfo method, CommandAttribute attribute, CliContext context)
+    {
+        var command = new Command(attribute.Name, attribute.Description);
+        var binders = new List<Func<ParseResult, object?>>();
+        foreach (var parameter in method.GetParameters())
+        {
+            if (typeof(ICommandParameterSet).IsAssignableFrom(parameter.ParameterType))
+            {
+                var constructor = parameter.ParameterType.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+                var parts = constructor.GetParameters().Select(p => Option(command, p)).ToList();
+                binders.Add(result => constructor.Invoke([.. parts.Select(part => part(result))]));
+            }
+            else if (parameter.GetCustomAttribute<ArgumentAttribute>() is { } argument)
+            {
+                var positional = new Argument<string?>(parameter.Name!) { Description = argument.Description, Arity = ArgumentArity.ZeroOrOne };
+                command.Arguments.Add(positional);
+                binders.Add(result => result.GetValue(positional));
+            }
+            else
+            {
+                binders.Add(Option(command, parameter));
+            }
+        }
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var values = binders.Select(b => b(result)).ToArray();
+            var instance = Activator.CreateInstance(owner, context)!;
+            return await (Task<int>)method.Invoke(instance, values)!;
+        });
+        return command;
+    }
+
+    /// <summary>Adds the option a parameter declares and returns how to read its value (its default when absent).</summary>
+    private static Func<ParseResult, object?> Option(Command command, ParameterInfo parameter)
+    {
+        var attribute = parameter.GetCustomAttribute<OptionAttribute>()
+                        ?? throw new InvalidOperationException($"{parameter.Member.DeclaringType?.Name}.{parameter.Member.Name}: parameter {parameter.Name} is neither an option nor an argument");
+        var name = "--" + attribute.Name;
+        string[] aliases = [.. attribute.ShortNames.Select(c => "-" + c)];
+        var fallback = parameter.HasDefaultValue ? parameter.DefaultValue : null;
+        var type = parameter.ParameterType;
+        Option option;
+        Func<ParseResult, object?> read;
+        if (type == typeof(string))
+        {
+            var o = new Option<string?>(name, aliases) { DefaultValueFactory = _ => (string?)fallback };
+            (option, read) = (o, r => r.GetValue(o));
+        }
+        else if (type == typeof(string[]))
+        {
+            var o = new Option<string[]?>(name, aliases) { DefaultValueFactory = _ => (string[]?)fallback };
+            (option, read) = (o, r => r.GetValue(o) is { Length: > 0 } values ? values : (string[]?)fallback);
+        }
+        else if (type == typeof(int))
+        {
+            var o = new Option<int>(name, aliases) { DefaultValueFactory = _ => fallback is int i ? i : 0 };
+            (option, read) = (o, r => r.GetValue(o));
+        }
+        else if (type == typeof(int?))
+        {
+            var o = new Option<int?>(name, aliases) { DefaultValueFactory = _ => (int?)fallback };
+            (option, read) = (o, r => r.GetValue(o));
+        }
+        else if (type == typeof(bool))
+        {
+            var o = new Option<bool>(name, aliases) { DefaultValueFactory = _ => fallback is true };
+            (option, read) = (o, r => r.GetValue(o));
+        }
+        else
+        {
+            throw new InvalidOperationException($"option {name}: type {type.Name} is not supported");
+        }
+
+        option.Description = attribute.Description;
+        command.Options.Add(option);
+        return read;
+    }
+}

@@ -1,0 +1,33 @@
+namespace OecCloudFw.Cli.Commands;
+
+/// <summary>A method that is a command: its name and what it does (help).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class CommandAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+
+    public string? Description { get; set; }
+}
+
+/// <summary>A parameter that is an option: <c>--name</c>, with optional one-letter aliases (<c>-g</c>).</summary>
+[AttributeUsage(AttributeTargets.Parameter)]
+public sealed class OptionAttribute(string name, char[]? shortNames = null) : Attribute
+{
+    public string Name { get; } = name;
+
+    public IReadOnlyList<char> ShortNames { get; } = shortNames ?? [];
+
+    public string? Description { get; set; }
+}
+
+/// <summary>A parameter that is a positional argument.</summary>
+[AttributeUsage(AttributeTargets.Parameter)]
+public sealed class ArgumentAttribute : Attribute
+{
+    public string? Description { get; set; }
+}
+
+/// <summary>A record whose constructor parameters are options shared by several commands (a target, the policy flags).</summary>
+#pragma warning disable CA1040 // A marker: the command host expands such parameters into their options.
+public interface ICommandParameterSet;
+#pragma warning restore CA1040
