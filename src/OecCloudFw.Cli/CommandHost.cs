@@ -24,7 +24,8 @@ internal static class CommandHost
         }
     }
 
-    private static Command Build(Type owner, MethodInfo method, CommandAttribute attribute, CliContext context)
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Parameter-set types implement ICommandParameterSet, whose annotation keeps their public constructors.")]
+    private static Command Build([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type owner, MethodInfo method, CommandAttribute attribute, CliContext context)
     {
         var command = new Command(attribute.Name, attribute.Description);
         var binders = new List<Func<ParseResult, object?>>();

@@ -27,7 +27,12 @@ public sealed class ArgumentAttribute : Attribute
     public string? Description { get; set; }
 }
 
-/// <summary>A record whose constructor parameters are options shared by several commands (a target, the policy flags).</summary>
+/// <summary>
+/// A record whose constructor parameters are options shared by several commands (a target, the policy flags). The
+/// annotation keeps every implementing record's public constructors through trimming and Native AOT: the command
+/// host binds through them.
+/// </summary>
 #pragma warning disable CA1040 // A marker: the command host expands such parameters into their options.
+[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)]
 public interface ICommandParameterSet;
 #pragma warning restore CA1040
