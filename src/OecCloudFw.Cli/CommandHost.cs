@@ -13,6 +13,14 @@ namespace OecCloudFw.Cli;
 /// </summary>
 internal static class CommandHost
 {
+    // Native AOT keeps what these attributes name: the parameter sets' constructors the host binds through.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ServerTarget))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(PolicyFlags))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ServerPolicyFlags))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(AuditCloudFlags))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(AwsTarget))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(AzureTarget))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(CloseFlags))]
     public static void AddCommands<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] T>(Command parent, CliContext context)
     {
         foreach (var method in typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance))
