@@ -21,6 +21,17 @@ public static class CliApp
         Group<ServerCommands>(root, context, "server", "The server's own firewall over SSH or --local: preflight, configure (lockout-proof).");
         Group<PolicyCommands>(root, context, "policy", "The effective policy and the guide's port catalog (read-only, nothing remote).");
 
+        var completion = new Command("completion", "Print a shell completion script generated from the command tree: source <(oec-cloudfw completion bash).");
+        var shell = new Argument<string>("shell") { Description = "bash or zsh." };
+        shell.AcceptOnlyFromAmong("bash", "zsh");
+        completion.Arguments.Add(shell);
+        completion.SetAction(async (result, cancellationToken) =>
+        {
+            await context.Output.WriteAsync(CompletionScript.For(root, result.GetValue(shell)!));
+            return ExitCodes.Ok;
+        });
+        root.Subcommands.Add(completion);
+
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
