@@ -72,7 +72,7 @@ internal static class CommandHost
         var attribute = parameter.GetCustomAttribute<OptionAttribute>()
                         ?? throw new InvalidOperationException($"{parameter.Member.DeclaringType?.Name}.{parameter.Member.Name}: parameter {parameter.Name} is neither an option nor an argument");
         var name = "--" + attribute.Name;
-        string[] aliases = [.. attribute.ShortNames.Select(c => "-" + c)];
+        string[] aliases = [.. attribute.ShortNames.Select(c => "-" + c), .. attribute.Aliases.Select(a => "--" + a)];
         var fallback = parameter.HasDefaultValue ? parameter.DefaultValue : null;
         var type = parameter.ParameterType;
         Option option;

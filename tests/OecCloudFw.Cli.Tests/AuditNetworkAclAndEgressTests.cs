@@ -84,6 +84,18 @@ public sealed class AuditNetworkAclAndEgressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Audit_TakesTheAwsVerbsSpellingOfRegionAndEndpoint()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var group = _ec2.CreateGroup();
+
+        using var report = await AuditAsync(server, "--aws-group", group, "--region", "eu-west-1", "--endpoint-url", _ec2.Url.ToString());
+
+        Assert.Equal($"aws {group}", report.RootElement.GetProperty("cloudLayer").GetString());
+        Assert.Equal(1, _ec2.Calls("DescribeSecurityGroupRules"));
+    }
+
+    [Fact]
     public async Task NetworkAclWithoutTheReturnPath_RefusesSsh_BecauseTheRepliesCannotLeave()
     {
         await using var server = await TestServer.StartAsync(Ct);

@@ -17,6 +17,9 @@ public sealed class OptionAttribute(string name, char[]? shortNames = null) : At
 
     public IReadOnlyList<char> ShortNames { get; } = shortNames ?? [];
 
+    /// <summary>Other long names for the same option (the same option means the same thing in every command).</summary>
+    public string[] Aliases { get; set; } = [];
+
     public string? Description { get; set; }
 }
 
