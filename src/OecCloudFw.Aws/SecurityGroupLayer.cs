@@ -249,10 +249,7 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
     /// <summary>Every security group on every ENI of an instance, and the ENIs' subnets (DescribeInstances, one call).</summary>
     public async Task<(IReadOnlyList<SecurityGroupId> Groups, IReadOnlyList<string> Subnets)> InstanceNetworkAsync(string instanceId, CancellationToken cancellationToken = default)
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(instanceId, "^i-([0-9a-f]{8}|[0-9a-f]{17})$"))
-        {
-            throw new InvalidInputException($"'{instanceId}' is not an instance id: expected i- followed by 8 or 17 hex digits");
-        }
+        AwsIds.Instance(instanceId, "instance");
 
         DescribeInstancesResponse response;
         try

@@ -13,9 +13,6 @@ namespace OecCloudFw.Aws;
 /// </summary>
 public sealed class SecurityGroupsView(IReadOnlyList<SecurityGroupSnapshot> groups, IReadOnlyList<NetworkAclSnapshot>? networkAcls = null) : ILayerView
 {
-    private static readonly Cidr[] PrivateRanges =
-        [Cidr.Parse("10.0.0.0/8"), Cidr.Parse("172.16.0.0/12"), Cidr.Parse("192.168.0.0/16"), Cidr.Parse("100.64.0.0/10"), Cidr.Parse("fc00::/7")];
-
     private readonly RuleSet _rules = new(groups.SelectMany(g => g.Rules.Select(r => r with { Id = $"{g.GroupId}/{r.Id}" })), RuleAction.Deny);
 
     private readonly RuleSet _egress = new(groups.SelectMany(g => g.Egress.Select(r => r with { Id = $"{g.GroupId}/{r.Id}" })), RuleAction.Deny);
@@ -104,8 +101,7 @@ public sealed class SecurityGroupsView(IReadOnlyList<SecurityGroupSnapshot> grou
         }
 
         var members = peers.Where(p => p.Peer.Kind == PeerKind.SecurityGroup).ToList();
-        var isPrivate = PrivateRanges.Any(r => r.Contains(source));
-        if (members.Count > 0 && isPrivate)
+        if (members.Count > 0 && source.IsPrivate)
         {
             var first = members[0];
             return new LayerVerdict(Decision.Indeterminate,

@@ -33,8 +33,6 @@ public sealed record NsgSnapshot(string Id, string Name, IReadOnlyList<NsgRule> 
         return Decide(rules, 0, protocol, port, peer, inbound, vmAddresses, vmAsgs);
     }
 
-    private static readonly Cidr[] Private = [Cidr.Parse("10.0.0.0/8"), Cidr.Parse("172.16.0.0/12"), Cidr.Parse("192.168.0.0/16"), Cidr.Parse("100.64.0.0/10"), Cidr.Parse("fc00::/7")];
-
     private (Decision Decision, string Evidence) Decide(List<NsgRule> rules, int start, Protocol protocol, int port, Cidr peer, bool inbound, IReadOnlyList<Cidr>? vmAddresses, IReadOnlyList<string>? vmAsgs)
     {
         for (var i = start; i < rules.Count; i++)
@@ -51,7 +49,7 @@ public sealed record NsgSnapshot(string Id, string Name, IReadOnlyList<NsgRule> 
             var localAsgs = inbound ? rule.DestinationAsgs : rule.SourceAsgs;
             // An ASG's members are VMs in the virtual network: a private peer may be one, the internet never.
             var remoteMatch = remote.SelectMany(NsgRule.ToCidrs).Any(c => c.Contains(peer)) ? true
-                : remoteAsgs.Count > 0 && Private.Any(p => p.Contains(peer)) ? (bool?)null : false;
+                : remoteAsgs.Count > 0 && peer.IsPrivate ? (bool?)null : false;
             if (remoteMatch == false)
             {
                 continue;

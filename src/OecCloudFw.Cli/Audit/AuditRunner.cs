@@ -118,16 +118,13 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
             throw new InvalidInputException("audit one cloud layer at a time: either --aws-group or --azure-nsg/--azure-vm");
         }
 
-        if (cloud.AwsInstance is { } instance && !System.Text.RegularExpressions.Regex.IsMatch(instance, "^i-([0-9a-f]{8}|[0-9a-f]{17})$"))
+        if (cloud.AwsInstance is { } instance)
         {
-            throw new InvalidInputException($"--aws-instance '{instance}' is not an instance id: expected i- followed by 8 or 17 hex digits");
+            AwsIds.Instance(instance, "--aws-instance");
         }
 
         var subnets = PolicyFlags.Split(cloud.AwsSubnet).ToList();
-        if (subnets.FirstOrDefault(s => !System.Text.RegularExpressions.Regex.IsMatch(s, "^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")) is { } badSubnet)
-        {
-            throw new InvalidInputException($"--aws-subnet '{badSubnet}' is not a subnet id: expected subnet- followed by 8 or 17 hex digits");
-        }
+        subnets.ForEach(s => AwsIds.Subnet(s, "--aws-subnet"));
 
         if (subnets.Count > 0 && groups.Count == 0 && cloud.AwsInstance is null)
         {

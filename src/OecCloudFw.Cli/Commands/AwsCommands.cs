@@ -86,15 +86,12 @@ public sealed class AwsCommands(CliContext context)
         {
             var groups = target.Group is null ? [] : new List<SecurityGroupId> { SecurityGroupId.Parse(target.Group) };
             var subnets = PolicyFlags.Split(subnet).ToList();
-            if (instance is not null && !System.Text.RegularExpressions.Regex.IsMatch(instance, "^i-([0-9a-f]{8}|[0-9a-f]{17})$"))
+            if (instance is not null)
             {
-                throw new InvalidInputException($"--instance '{instance}' is not an instance id: expected i- followed by 8 or 17 hex digits");
+                AwsIds.Instance(instance, "--instance");
             }
 
-            if (subnets.FirstOrDefault(s => !System.Text.RegularExpressions.Regex.IsMatch(s, "^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")) is { } badSubnet)
-            {
-                throw new InvalidInputException($"--subnet '{badSubnet}' is not a subnet id: expected subnet- followed by 8 or 17 hex digits");
-            }
+            subnets.ForEach(s => AwsIds.Subnet(s, "--subnet"));
 
             if (groups.Count == 0 && instance is null && subnets.Count == 0)
             {

@@ -39,6 +39,15 @@ public sealed class Cidr : IEquatable<Cidr>
 
     public int MaxPrefixLength => _network.Length * 8;
 
+    /// <summary>
+    /// True when every address is private (RFC 1918, RFC 6598 shared space, IPv6 unique local): an address inside a
+    /// cloud network, never one the internet reaches it from.
+    /// </summary>
+    public bool IsPrivate => PrivateRanges.Any(r => r.Contains(this));
+
+    private static readonly Cidr[] PrivateRanges =
+        [Parse("10.0.0.0/8"), Parse("172.16.0.0/12"), Parse("192.168.0.0/16"), Parse("100.64.0.0/10"), Parse("fc00::/7")];
+
     /// <summary>The internet of the given family.</summary>
     public static Cidr Internet(IpFamily family) => family == IpFamily.IPv4 ? AnyIPv4 : AnyIPv6;
 

@@ -17,49 +17,23 @@ public static class ServerLayerEvaluator
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(source);
-        var packet = facts.Network.Context(protocol, port, source);
-        var components = new List<string>();
-        IReadOnlyList<VerdictPiece>? pieces = null;
-        void Through(string name, ChainRuleSet? set)
-        {
-            if (set is null || set.BaseChains.Count == 0)
-            {
-                return;
-            }
-
-            components.Add(name);
-            IReadOnlyList<VerdictPiece> Run(AddressSet region) =>
-                set.EvaluatePieces(packet, region).Select(p => p with { Evidence = $"{name}: {p.Evidence}" }).ToList();
-            pieces = pieces is null ? Run(AddressSet.Of(source)) : VerdictPiece.Then(pieces, Run);
-        }
-
+        var path = new PacketPath(facts.Network.Context(protocol, port, source), source, string.Empty);
         var v4 = source.Family == IpFamily.IPv4;
-        Through(facts.UfwActive ? "ufw" : "iptables", v4 ? facts.Iptables4 : facts.Iptables6);
-        Through("iptables-legacy", v4 ? facts.IptablesLegacy4 : facts.IptablesLegacy6);
-        Through(facts.FirewalldInKernelRuleset ? "nftables (firewalld's included)" : "nftables", v4 ? facts.Nft4 : facts.Nft6);
+        path.Through(facts.UfwActive ? "ufw" : "iptables", v4 ? facts.Iptables4 : facts.Iptables6);
+        path.Through("iptables-legacy", v4 ? facts.IptablesLegacy4 : facts.IptablesLegacy6);
+        path.Through(facts.FirewalldInKernelRuleset ? "nftables (firewalld's included)" : "nftables", v4 ? facts.Nft4 : facts.Nft6);
 
         if (facts.FirewalldRunning && !facts.FirewalldInKernelRuleset)
         {
             // firewalld whose rules the probe could not read from the kernel: its zones, as firewall-cmd lists them.
-            components.Add("firewalld");
             var zone = facts.FirewalldZones.FirstOrDefault(z => z.Sources.Any(s => Cidr.TryParse(s, out var c) && c.Contains(source)))
                        ?? facts.FirewalldZones.FirstOrDefault(z => z.Name == facts.FirewalldDefaultZone)
                        ?? (facts.FirewalldZones.Count > 0 ? facts.FirewalldZones[0] : null);
-            if (zone is not null)
-            {
-                var (admitted, evidence) = zone.Admits(protocol, port, source, facts.FirewalldServicePorts);
-                IReadOnlyList<VerdictPiece> Zone(AddressSet region) => [new VerdictPiece(region, admitted ? Decision.Admitted : Decision.Refused, $"firewalld: {evidence}")];
-                pieces = pieces is null ? Zone(AddressSet.Of(source)) : VerdictPiece.Then(pieces, Zone);
-            }
+            var (admitted, evidence) = zone?.Admits(protocol, port, source, facts.FirewalldServicePorts) ?? (true, string.Empty);
+            path.Then("firewalld", zone is null ? null : region => [new VerdictPiece(region, admitted ? Decision.Admitted : Decision.Refused, $"firewalld: {evidence}")]);
         }
 
-        if (pieces is null)
-        {
-            return new ServerVerdict(Decision.Admitted, "no firewall filters input", components);
-        }
-
-        var verdict = VerdictPiece.Summarize(pieces);
-        return new ServerVerdict(verdict.Decision, verdict.FullEvidence, components);
+        return path.Verdict("no firewall filters input");
     }
 
     /// <summary>
@@ -71,32 +45,50 @@ public static class ServerLayerEvaluator
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(destination);
-        var packet = facts.Network.Context(protocol, port, destination) with { ReversePathRoutable = null };
-        var components = new List<string>();
-        IReadOnlyList<VerdictPiece>? pieces = null;
-        void Through(string name, ChainRuleSet? set)
+        var path = new PacketPath(facts.Network.Context(protocol, port, destination) with { ReversePathRoutable = null }, destination, " output");
+        var v4 = destination.Family == IpFamily.IPv4;
+        path.Through(facts.UfwActive ? "ufw" : "iptables", v4 ? facts.IptablesOut4 : facts.IptablesOut6);
+        path.Through("iptables-legacy", v4 ? facts.IptablesLegacyOut4 : facts.IptablesLegacyOut6);
+        path.Through("nftables", v4 ? facts.NftOut4 : facts.NftOut6);
+        return path.Verdict("no firewall filters output");
+    }
+
+    /// <summary>
+    /// The packet's way through the server's filters, one after another: a packet from (or to) a class of addresses
+    /// passes only where every filter admits it; the pieces keep which addresses got which verdict, and why.
+    /// </summary>
+    private sealed class PacketPath(PacketContext packet, Cidr peer, string direction)
+    {
+        private readonly List<string> _components = [];
+        private IReadOnlyList<VerdictPiece>? _pieces;
+
+        public void Through(string name, ChainRuleSet? set)
         {
-            if (set is null || set.BaseChains.Count == 0)
+            if (set is not null && set.BaseChains.Count > 0)
             {
-                return;
+                Then(name, region => set.EvaluatePieces(packet, region).Select(p => p with { Evidence = $"{name}{direction}: {p.Evidence}" }).ToList());
+            }
+        }
+
+        /// <summary>Adds a filter; a null one is named but decides nothing.</summary>
+        public void Then(string name, Func<AddressSet, IReadOnlyList<VerdictPiece>>? run)
+        {
+            _components.Add(name);
+            if (run is not null)
+            {
+                _pieces = _pieces is null ? run(AddressSet.Of(peer)) : VerdictPiece.Then(_pieces, run);
+            }
+        }
+
+        public ServerVerdict Verdict(string unfiltered)
+        {
+            if (_pieces is null)
+            {
+                return new ServerVerdict(Decision.Admitted, unfiltered, _components);
             }
 
-            components.Add(name);
-            IReadOnlyList<VerdictPiece> Run(AddressSet region) =>
-                set.EvaluatePieces(packet, region).Select(p => p with { Evidence = $"{name} output: {p.Evidence}" }).ToList();
-            pieces = pieces is null ? Run(AddressSet.Of(destination)) : VerdictPiece.Then(pieces, Run);
+            var verdict = VerdictPiece.Summarize(_pieces);
+            return new ServerVerdict(verdict.Decision, verdict.FullEvidence, _components);
         }
-
-        var v4 = destination.Family == IpFamily.IPv4;
-        Through(facts.UfwActive ? "ufw" : "iptables", v4 ? facts.IptablesOut4 : facts.IptablesOut6);
-        Through("iptables-legacy", v4 ? facts.IptablesLegacyOut4 : facts.IptablesLegacyOut6);
-        Through("nftables", v4 ? facts.NftOut4 : facts.NftOut6);
-        if (pieces is null)
-        {
-            return new ServerVerdict(Decision.Admitted, "no firewall filters output", components);
-        }
-
-        var verdict = VerdictPiece.Summarize(pieces);
-        return new ServerVerdict(verdict.Decision, verdict.FullEvidence, components);
     }
 }
