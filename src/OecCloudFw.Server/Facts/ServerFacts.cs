@@ -48,18 +48,11 @@ public sealed record ServerFacts
 
     public ChainRuleSet? Nft6 { get; init; }
 
-    /// <summary>The output path per family (iptables, iptables-legacy next to it, native nftables), read for egress.</summary>
-    public ChainRuleSet? IptablesOut4 { get; init; }
-
-    public ChainRuleSet? IptablesOut6 { get; init; }
-
-    public ChainRuleSet? IptablesLegacyOut4 { get; init; }
-
-    public ChainRuleSet? IptablesLegacyOut6 { get; init; }
-
-    public ChainRuleSet? NftOut4 { get; init; }
-
-    public ChainRuleSet? NftOut6 { get; init; }
+    /// <summary>
+    /// The output path per family, read for egress only when asked (the audit asks; preflight and configure never
+    /// pay for parsing it).
+    /// </summary>
+    public Lazy<OutputPaths> Output { get; init; } = new(() => OutputPaths.None);
 
     public CsfState? Csf { get; init; }
 

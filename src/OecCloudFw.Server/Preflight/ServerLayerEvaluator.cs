@@ -47,9 +47,10 @@ public static class ServerLayerEvaluator
         ArgumentNullException.ThrowIfNull(destination);
         var path = new PacketPath(facts.Network.Context(protocol, port, destination) with { ReversePathRoutable = null }, destination, " output");
         var v4 = destination.Family == IpFamily.IPv4;
-        path.Through(facts.UfwActive ? "ufw" : "iptables", v4 ? facts.IptablesOut4 : facts.IptablesOut6);
-        path.Through("iptables-legacy", v4 ? facts.IptablesLegacyOut4 : facts.IptablesLegacyOut6);
-        path.Through("nftables", v4 ? facts.NftOut4 : facts.NftOut6);
+        var output = facts.Output.Value;
+        path.Through(facts.UfwActive ? "ufw" : "iptables", v4 ? output.Iptables4 : output.Iptables6);
+        path.Through("iptables-legacy", v4 ? output.IptablesLegacy4 : output.IptablesLegacy6);
+        path.Through("nftables", v4 ? output.Nft4 : output.Nft6);
         return path.Verdict("no firewall filters output");
     }
 
