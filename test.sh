@@ -11,7 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # The server-layer tests run real sshd, ufw, firewalld, iptables and nftables inside network namespaces.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   need=""
-  for p in openssh-server openssh-client ufw iptables nftables firewalld ipset psmisc python3 perl xz-utils sudo dbus iproute2 dpkg-dev procps shellcheck; do
+  for p in openssh-server openssh-client ufw iptables nftables firewalld ipset psmisc python3 perl xz-utils sudo dbus iproute2 dpkg-dev procps shellcheck clang zlib1g-dev curl; do
     dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
   done
   if [ -n "$need" ]; then
@@ -55,6 +55,14 @@ done
 log=$(mktemp)
 rm -rf artifacts/differential
 trap 'rm -f "$log"' EXIT
+
+# The native executable (Native AOT), as shipped to servers: the tests that run the tool as shipped use it.
+echo "publishing the native executable (dotnet publish src/OecCloudFw.Cli -c Release -r linux-x64)"
+if dotnet publish src/OecCloudFw.Cli -c Release -r linux-x64 -o artifacts/native --nologo -v q > "$log" 2>&1; then
+  export OECFW_NATIVE_BINARY="$PWD/artifacts/native/oec-cloudfw"
+else
+  cat "$log"  # the tests that need it publish it again and fail with the same error
+fi
 
 dotnet test --solution OecCloudFw.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -45,7 +45,9 @@ public static class CliApp
             return ExitCodes.BadInput;
         }
 
-        var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Output, Error = context.Error }, cancellationToken);
+        // The caller owns the signals (Program: Ctrl+C and SIGTERM cancel the token, the command says what is in flight
+        // and exits 130); System.CommandLine's own handler would end the process 2 s later, mid-message.
+        var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Output, Error = context.Error, ProcessTerminationTimeout = null }, cancellationToken);
         return code;
     }
 

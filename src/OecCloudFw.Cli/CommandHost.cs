@@ -36,10 +36,15 @@ internal static class CommandHost
     private static Command Build([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type owner, MethodInfo method, CommandAttribute attribute, CliContext context)
     {
         var command = new Command(attribute.Name, attribute.Description);
-        var binders = new List<Func<ParseResult, object?>>();
+        var binders = new List<Func<ParseResult, object?>?>();
         foreach (var parameter in method.GetParameters())
         {
-            if (typeof(ICommandParameterSet).IsAssignableFrom(parameter.ParameterType))
+            if (parameter.ParameterType == typeof(CancellationToken))
+            {
+                // The invocation's token: Ctrl+C and SIGTERM cancel it (Program wires the signals).
+                binders.Add(null);
+            }
+            else if (typeof(ICommandParameterSet).IsAssignableFrom(parameter.ParameterType))
             {
                 var constructor = parameter.ParameterType.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
                 var parts = constructor.GetParameters().Select(p => Option(command, p)).ToList();
@@ -59,7 +64,7 @@ internal static class CommandHost
 
         command.SetAction(async (result, cancellationToken) =>
         {
-            var values = binders.Select(b => b(result)).ToArray();
+            var values = binders.Select(b => b is null ? (object?)cancellationToken : b(result)).ToArray();
             var instance = Activator.CreateInstance(owner, context)!;
             return await (Task<int>)method.Invoke(instance, values)!;
         });

@@ -18,6 +18,9 @@ public static class ExitCodes
     /// <summary>SSH is (or would be) cut: preflight Failed, or configure's change was rolled back (the previous rules are restored).</summary>
     public const int RolledBack = 4;
 
+    /// <summary>Interrupted by Ctrl+C or SIGTERM (128 + SIGINT, as a shell reports it); the message says what is still in flight.</summary>
+    public const int Interrupted = 130;
+
     /// <summary>A bug in the tool (an unexpected exception), as sysexits' EX_SOFTWARE.</summary>
     public const int Internal = 70;
 }

@@ -27,7 +27,7 @@ internal static class CliHarness
     /// Every JSON document any test gets is first validated against the schema the tool ships for it (its "schema"
     /// field names it): a document that drifts from its published schema fails whichever test printed it.
     /// </summary>
-    private static void ValidateAgainstSchema(string printed, string[] args)
+    internal static void ValidateAgainstSchema(string printed, string[] args)
     {
         if (!printed.TrimStart().StartsWith('{') || args.Contains("schema"))
         {

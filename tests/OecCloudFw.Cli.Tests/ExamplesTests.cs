@@ -98,22 +98,49 @@ public sealed partial class ExamplesTests : IAsyncLifetime
         Assert.Equal("critical", json.RootElement.GetProperty("worst").GetString());
     }
 
+    /// <summary>
+    /// The cloud-init example as cloud-init runs it (its runcmd lines, in order, as one sh script, as root), on a test
+    /// server whose mount namespace has no .NET at all: it downloads the native executable (served here from the host
+    /// end of the server's link), checks its pinned SHA-256, configures the firewall locally, then audits it.
+    /// </summary>
     [Fact]
-    public async Task CloudInit_RunsConfigureThenAuditLocallyOnTheServer()
+    public async Task CloudInit_InstallsTheNativeBinary_OnAServerWithoutDotnet_ConfiguresThenAudits()
     {
-        var runcmd = ((List<object>)Yaml("cloud-init.yaml")["runcmd"]).Cast<string>().Where(l => l.StartsWith("oec-cloudfw ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, runcmd.Count);
+        var runcmd = ((List<object>)Yaml("cloud-init.yaml")["runcmd"]).Cast<string>().ToList();
+        Assert.DoesNotContain(runcmd, l => l.Contains("dotnet", StringComparison.Ordinal));
+        Assert.DoesNotContain("packages", Yaml("cloud-init.yaml").Keys.Cast<string>());
+        var binary = await OecCloudFw.Testing.NativeBinary.PathAsync(Ct);
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(binary, Ct)));
         await using var server = await TestServer.StartAsync(Ct);
-        var dll = Path.Combine(AppContext.BaseDirectory, "oec-cloudfw.dll");
+        // No .NET in this server: the SDK's folder and its command are gone, /opt (NuGet's folder) is empty.
+        await server.ExecAsync("rm -rf /usr/share/dotnet /usr/bin/dotnet /usr/local/bin/oec-cloudfw && mount -t tmpfs none /opt", Ct);
+        Assert.Equal("no dotnet", (await server.ExecAsync("command -v dotnet || [ -e /usr/share/dotnet ] || ls /opt | grep . || echo no dotnet", Ct)).Trim());
+        var (web, url) = await OecCloudFw.Testing.LoopbackServer.ServeFileAsync(binary, System.Net.IPAddress.Parse(server.ClientAddress));
+        await using var _ = web;
 
-        foreach (var line in runcmd)
-        {
-            var args = string.Join(' ', Words(line, new Dictionary<string, string>()).Select(w => $"'{w}'"));
-            var (exit, stdout, stderr) = await server.TryExecAsync($"cd /tmp && HOME=/root DOTNET_CLI_HOME=/tmp dotnet '{dll}' {args} > /tmp/out.txt; rc=$?; cat /tmp/out.txt; exit $rc", Ct);
-            Assert.True(exit == 0, $"{line}: exit {exit}: {stdout}{stderr}");
-        }
+        var script = string.Join('\n', runcmd.Select(l => l
+            .Replace("https://artifacts.example.com/oec-cloudfw/linux-x64/oec-cloudfw", new Uri(url, "oec-cloudfw").ToString(), StringComparison.Ordinal)
+            .Replace("SHA256-OF-THE-BINARY", sha256, StringComparison.Ordinal)));
+        Assert.NotEqual(string.Join('\n', runcmd), script);
+        await File.WriteAllTextAsync(Path.Combine(server.WorkDir, "runcmd"), "#!/bin/sh\n" + script + "\n", Ct);
+        var (exit, stdout, stderr) = await server.TryExecAsync($"cd / && env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root sh {server.WorkDir}/runcmd", Ct);
 
+        Assert.True(exit == 0, $"runcmd: exit {exit}: {stdout}{stderr}");
         Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        using var audit = JsonDocument.Parse(await server.ExecAsync("cat /var/log/oec-cloudfw-audit.json", Ct));
+        Assert.Equal("oec-cloudfw/audit/v1", audit.RootElement.GetProperty("schema").GetString());
+        Assert.NotEqual("critical", audit.RootElement.GetProperty("worst").GetString());
+        // What ran was the native executable, not a .NET assembly: an ELF file that needs only libc and libm.
+        Assert.Equal("7f454c46", (await server.ExecAsync("head -c 4 /usr/local/bin/oec-cloudfw | od -An -tx1 | tr -d ' \\n'", Ct)).Trim());
+        Assert.DoesNotContain("not found", await server.ExecAsync("ldd /usr/local/bin/oec-cloudfw", Ct), StringComparison.Ordinal);
+
+        // A wrong checksum stops the script before the binary runs (set -e).
+        await server.ExecAsync("ufw --force reset >/dev/null && rm -f /var/log/oec-cloudfw-audit.json", Ct);
+        await File.WriteAllTextAsync(Path.Combine(server.WorkDir, "runcmd"), "#!/bin/sh\n" + script.Replace(sha256, new string('0', 64), StringComparison.Ordinal) + "\n", Ct);
+        var tampered = await server.TryExecAsync($"cd / && env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root sh {server.WorkDir}/runcmd", Ct);
+        Assert.NotEqual(0, tampered.ExitCode);
+        Assert.Contains("FAILED", tampered.Stdout + tampered.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Status: inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
             cloud = await DiscoverAsync(cloud, cancellationToken);
         }
 
-        var cloudPlan = PlanCloud(cloud);
+        var cloudPlan = PlanCloud(cloud, cancellationToken);
         var name = ssh?.Host ?? Environment.MachineName;
 
         var factsTask = ReadFactsAsync(ssh, cancellationToken);
@@ -109,7 +109,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         return await FactsCollector.CollectAsync(shell, cancellationToken);
     }
 
-    private CloudPlan? PlanCloud(AuditCloudFlags cloud)
+    private CloudPlan? PlanCloud(AuditCloudFlags cloud, CancellationToken cancellationToken)
     {
         var groups = PolicyFlags.Split(cloud.AwsGroup).Select(SecurityGroupId.Parse).ToList();
         var azure = cloud.AzureNsg is not null || cloud.AzureVm is not null;
@@ -145,14 +145,14 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
                     // the groups' allows, then every ACL, is what admits a packet.
                     if (cloud.AwsInstance is not null)
                     {
-                        var network = await cache.ReadAsync($"{key}|{cloud.AwsInstance}", async () => (object)await layer.InstanceNetworkAsync(cloud.AwsInstance));
+                        var network = await cache.ReadAsync($"{key}|{cloud.AwsInstance}", async () => (object)await layer.InstanceNetworkAsync(cloud.AwsInstance, cancellationToken));
                         var (instanceGroups, instanceSubnets) = ((IReadOnlyList<SecurityGroupId> Groups, IReadOnlyList<string> Subnets))network;
                         groups.AddRange(instanceGroups.Where(g => !groups.Contains(g)));
                         subnets.AddRange(instanceSubnets.Where(s => !subnets.Contains(s)));
                     }
 
-                    var snapshots = await Task.WhenAll(groups.Select(g => cache.ReadAsync($"{key}|{g}", () => layer.ReadAsync(g))));
-                    var acls = subnets.Count == 0 ? [] : await cache.ReadAsync($"{key}|acl|{string.Join(",", subnets)}", () => layer.ReadNetworkAclsAsync(subnets));
+                    var snapshots = await Task.WhenAll(groups.Select(g => cache.ReadAsync($"{key}|{g}", () => layer.ReadAsync(g, cancellationToken))));
+                    var acls = subnets.Count == 0 ? [] : await cache.ReadAsync($"{key}|acl|{string.Join(",", subnets)}", () => layer.ReadNetworkAclsAsync(subnets, cancellationToken));
                     view = new SecurityGroupsView(snapshots, acls);
                     return view;
                 },
@@ -173,8 +173,8 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
             var which = target.Vm is not null ? $"--vm {target.Vm}" : $"--nsg {target.Nsg}";
             return new CloudPlan(
                 async () => target.Vm is not null
-                    ? new NsgNetworkView(await cache.ReadAsync(target.VmId, () => layer.ReadVmAsync(target)), $"azure vm {target.Vm} (NIC and subnet NSGs)")
-                    : new NsgNetworkView(new VmNetwork([await cache.ReadAsync(target.NsgId(target.Nsg!), () => layer.ReadAsync(target.NsgId(target.Nsg!)))], []), $"azure nsg {target.Nsg}"),
+                    ? new NsgNetworkView(await cache.ReadAsync(target.VmId, () => layer.ReadVmAsync(target, cancellationToken)), $"azure vm {target.Vm} (NIC and subnet NSGs)")
+                    : new NsgNetworkView(new VmNetwork([await cache.ReadAsync(target.NsgId(target.Nsg!), () => layer.ReadAsync(target.NsgId(target.Nsg!), cancellationToken))], []), $"azure nsg {target.Nsg}"),
                 (kind, port, sources) => kind == "cloud-egress"
                     ? [$"az network nsg rule create -g {target.ResourceGroup} --nsg-name {target.Nsg ?? "<the NIC's NSG>"} -n oecfw-out-tcp-{port} --priority <a free priority above the deny> --direction Outbound --access Allow --protocol Tcp --destination-address-prefixes {(sources[0].IsInternet ? "Internet" : sources[0].ToString())} --destination-port-ranges {port}"]
                     : kind == "cloud-close"

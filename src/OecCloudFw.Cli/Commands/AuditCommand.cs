@@ -20,7 +20,8 @@ public sealed class AuditCommand(CliContext context)
         [Option("inventory", Description = "A fleet inventory (fleet.yaml): audit every server in it.")] string? inventory = null,
         [Option("parallel", Description = "With --inventory: servers audited at once.")] int parallel = 8,
         [Option("probe-timeout", Description = "Seconds per TCP probe (a timeout is retried once).")] int probeTimeout = 2,
-        [Option("mail-host", Description = "A mail server the server sends through (address or name, repeatable): outbound 25/465/587 to it is checked in every layer.")] string[]? mailHost = null) =>
+        [Option("mail-host", Description = "A mail server the server sends through (address or name, repeatable): outbound 25/465/587 to it is checked in every layer.")] string[]? mailHost = null,
+        CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
             var format = output.Trim().ToLowerInvariant() switch
@@ -47,11 +48,11 @@ public sealed class AuditCommand(CliContext context)
             var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
             if (inventory is not null)
             {
-                return await FleetAsync(Inventory.Load(inventory), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress);
+                return await FleetAsync(Inventory.Load(inventory), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, cancellationToken);
             }
 
             using var cache = new Audit.CloudReadCache();
-            var report = await new AuditRunner(context, cache).RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress);
+            var report = await new AuditRunner(context, cache).RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress, cancellationToken);
             switch (format)
             {
                 case "json":
@@ -69,9 +70,9 @@ public sealed class AuditCommand(CliContext context)
             }
 
             return FailOn.ExitCode(report.Findings, threshold);
-        });
+        }, cancellationToken);
 
-    private async Task<int> FleetAsync(Inventory inventory, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress)
+    private async Task<int> FleetAsync(Inventory inventory, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, CancellationToken cancellationToken)
     {
         if (parallel is < 1 or > 256)
         {
@@ -91,10 +92,10 @@ public sealed class AuditCommand(CliContext context)
         var results = new (Core.Audit.AuditReport? Report, string? Error)[jobs.Count];
         async Task RunOne(int i)
         {
-            await gate.WaitAsync();
+            await gate.WaitAsync(cancellationToken);
             try
             {
-                results[i] = (await new AuditRunner(context, cache).RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout, egress), null);
+                results[i] = (await new AuditRunner(context, cache).RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout, egress, cancellationToken), null);
             }
             catch (LayerFailureException ex)
             {

@@ -18,7 +18,8 @@ public sealed class AwsCommands(CliContext context)
         [Option("prune", Description = "Also revoke rules this tool created that the policy no longer wants.")] bool prune = false,
         [Option("dry-run", Description = "Show the plan, change nothing.")] bool dryRun = false,
         [Option("rules-quota", Description = "Inbound rules per family the account allows (EC2 default 60).")] int rulesQuota = SecurityGroupLayer.DefaultRulesQuota,
-        [Option("output", Description = "table or json.")] string output = "table") =>
+        [Option("output", Description = "table or json.")] string output = "table",
+        CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
             var group = target.RequiredGroup();
@@ -31,7 +32,7 @@ public sealed class AwsCommands(CliContext context)
 
             var (client, region) = new Ec2ClientFactory(context.Environment).Create(target.ToOptions());
             using var ec2 = client;
-            var result = await new SecurityGroupLayer(ec2, region, rulesQuota).OpenAsync(group, wanted, prune, dryRun);
+            var result = await new SecurityGroupLayer(ec2, region, rulesQuota).OpenAsync(group, wanted, prune, dryRun, cancellationToken);
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, new AwsOpenDocument(group.Value, region, dryRun, result.Plan.IsNoOp, result.Applied,
@@ -44,14 +45,15 @@ public sealed class AwsCommands(CliContext context)
             }
 
             return ExitCodes.Ok;
-        });
+        }, cancellationToken);
 
     [Command("close", Description = "Revoke this tool's rules for a port (by rule id). Refuses the SSH port without --force.")]
     public Task<int> Close(
         AwsTarget target,
         CloseFlags close,
         [Option("dry-run", Description = "Show what would be revoked, change nothing.")] bool dryRun = false,
-        [Option("output", Description = "table or json.")] string output = "table") =>
+        [Option("output", Description = "table or json.")] string output = "table",
+        CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
             var group = target.RequiredGroup();
@@ -60,7 +62,7 @@ public sealed class AwsCommands(CliContext context)
 
             var (client, region) = new Ec2ClientFactory(context.Environment).Create(target.ToOptions());
             using var ec2 = client;
-            var result = await new SecurityGroupLayer(ec2, region).CloseAsync(group, ports, sources, proto, dryRun);
+            var result = await new SecurityGroupLayer(ec2, region).CloseAsync(group, ports, sources, proto, dryRun, cancellationToken);
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, new AwsCloseDocument(group.Value, region, dryRun,
@@ -73,7 +75,7 @@ public sealed class AwsCommands(CliContext context)
             }
 
             return result.StillAdmittedBy.Count > 0 ? ExitCodes.Findings : ExitCodes.Ok;
-        });
+        }, cancellationToken);
 
     [Command("show", Description = "List a security group's ingress rules with their purpose; flag internet-open ones. With --instance or --subnet, the subnet's network ACL too.")]
     public Task<int> Show(
@@ -81,7 +83,8 @@ public sealed class AwsCommands(CliContext context)
         [Option("instance", Description = "An EC2 instance: every group on its ENIs, and its subnets' network ACLs.")] string? instance = null,
         [Option("subnet", Description = "A subnet (subnet-…): its network ACL (repeatable).")] string[]? subnet = null,
         [Option("fail-on", Description = "Exit 1 when a finding is at least this severe: critical, warning, info, never.")] string? failOn = null,
-        [Option("output", Description = "table or json.")] string output = "table") =>
+        [Option("output", Description = "table or json.")] string output = "table",
+        CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
             var groups = target.Group is null ? [] : new List<SecurityGroupId> { SecurityGroupId.Parse(target.Group) };
@@ -105,7 +108,7 @@ public sealed class AwsCommands(CliContext context)
             var layer = new SecurityGroupLayer(ec2, region);
             if (instance is not null)
             {
-                var (instanceGroups, instanceSubnets) = await layer.InstanceNetworkAsync(instance);
+                var (instanceGroups, instanceSubnets) = await layer.InstanceNetworkAsync(instance, cancellationToken);
                 groups.AddRange(instanceGroups.Where(g => !groups.Contains(g)));
                 subnets.AddRange(instanceSubnets.Where(s => !subnets.Contains(s)));
             }
@@ -113,10 +116,10 @@ public sealed class AwsCommands(CliContext context)
             var snapshots = new List<SecurityGroupSnapshot>();
             foreach (var group in groups)
             {
-                snapshots.Add(await layer.ReadAsync(group));
+                snapshots.Add(await layer.ReadAsync(group, cancellationToken));
             }
 
-            var acls = await layer.ReadNetworkAclsAsync(subnets);
+            var acls = await layer.ReadNetworkAclsAsync(subnets, cancellationToken);
             var findings = snapshots.SelectMany(s => ExposureCheck.Check(s.Rules, (rule, port) => Fixes(s.GroupId, region, rule, port))).ToList();
             // Through the subnet's ACL (and the groups, when known): what the internet reaches of the guide's ports.
             var view = new SecurityGroupsView(snapshots, acls);
@@ -171,7 +174,7 @@ public sealed class AwsCommands(CliContext context)
             }
 
             return FailOn.ExitCode(findings, threshold);
-        });
+        }, cancellationToken);
 
     private static LayerVerdict AclOnly(IReadOnlyList<NetworkAclSnapshot> acls, int port)
     {

@@ -17,24 +17,25 @@ public sealed class AzureCommands(CliContext context)
         PolicyFlags policy,
         [Option("prune", Description = "Also delete rules this tool created (oecfw-…) that the policy no longer wants.")] bool prune = false,
         [Option("dry-run", Description = "Show the plan, change nothing.")] bool dryRun = false,
-        [Option("output", Description = "table or json.")] string output = "table") =>
+        [Option("output", Description = "table or json.")] string output = "table",
+        CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
             var resolved = target.Resolve(context.Environment);
             var format = OutputFormats.Parse(output);
             var wanted = policy.Build();
             var layer = Layer(target, resolved);
-            var network = resolved.Vm is null ? null : await layer.ReadVmAsync(resolved);
+            var network = resolved.Vm is null ? null : await layer.ReadVmAsync(resolved, cancellationToken);
             var nsgId = NsgToChange(resolved, network);
             // The NSG to change was read with the VM already (NIC or subnet): it is not read again.
             var known = network?.NicNsgs.Concat(network.SubnetNsgs).FirstOrDefault(n => string.Equals(n.Id, nsgId, StringComparison.OrdinalIgnoreCase));
-            var result = known is not null ? await layer.OpenAsync(known, wanted, prune, dryRun) : await layer.OpenAsync(nsgId, wanted, prune, dryRun);
+            var result = known is not null ? await layer.OpenAsync(known, wanted, prune, dryRun, cancellationToken) : await layer.OpenAsync(nsgId, wanted, prune, dryRun, cancellationToken);
 
             // Through a VM, a port is open only if the subnet's NSG admits it too: judged on the NSGs as they are now
             // (the one just written is read again), not as they were before the write.
             if (network is not null && result.Applied)
             {
-                network = network.With(await layer.ReadAsync(nsgId));
+                network = network.With(await layer.ReadAsync(nsgId, cancellationToken));
             }
 
             var blocked = network is null ? [] : wanted.DesiredRules()
@@ -65,14 +66,15 @@ public sealed class AzureCommands(CliContext context)
             }
 
             return blocked.Count > 0 ? ExitCodes.Findings : ExitCodes.Ok;
-        });
+        }, cancellationToken);
 
     [Command("close", Description = "Delete (or narrow) this tool's rules for a port. Refuses the SSH port without --force.")]
     public Task<int> Close(
         AzureTarget target,
         CloseFlags close,
         [Option("dry-run", Description = "Show what would change, change nothing.")] bool dryRun = false,
-        [Option("output", Description = "table or json.")] string output = "table") =>
+        [Option("output", Description = "table or json.")] string output = "table",
+        CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
             var resolved = target.Resolve(context.Environment);
@@ -80,9 +82,9 @@ public sealed class AzureCommands(CliContext context)
             var (ports, sources, proto) = close.Parse();
 
             var layer = Layer(target, resolved);
-            var network = resolved.Vm is null ? null : await layer.ReadVmAsync(resolved);
+            var network = resolved.Vm is null ? null : await layer.ReadVmAsync(resolved, cancellationToken);
             var nsgId = NsgToChange(resolved, network);
-            var result = await layer.CloseAsync(nsgId, ports, sources, proto, dryRun);
+            var result = await layer.CloseAsync(nsgId, ports, sources, proto, dryRun, cancellationToken);
             var name = nsgId[(nsgId.LastIndexOf('/') + 1)..];
             if (format == OutputFormat.Json)
             {
@@ -108,13 +110,14 @@ public sealed class AzureCommands(CliContext context)
             }
 
             return result.StillAdmitted ? ExitCodes.Findings : ExitCodes.Ok;
-        });
+        }, cancellationToken);
 
     [Command("show", Description = "List the NSG rules in priority order (defaults included) and flag what is open to the internet.")]
     public Task<int> Show(
         AzureTarget target,
         [Option("fail-on", Description = "Exit 1 when a finding is at least this severe: critical, warning, info, never.")] string? failOn = null,
-        [Option("output", Description = "table or json.")] string output = "table") =>
+        [Option("output", Description = "table or json.")] string output = "table",
+        CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
             var resolved = target.Resolve(context.Environment);
@@ -125,13 +128,13 @@ public sealed class AzureCommands(CliContext context)
             List<(NsgSnapshot Nsg, string Attachment)> nsgs;
             if (resolved.Vm is null)
             {
-                var nsg = await layer.ReadAsync(resolved.NsgId(resolved.Nsg!));
+                var nsg = await layer.ReadAsync(resolved.NsgId(resolved.Nsg!), cancellationToken);
                 network = new VmNetwork([nsg], []);
                 nsgs = [(nsg, "as named")];
             }
             else
             {
-                network = await layer.ReadVmAsync(resolved);
+                network = await layer.ReadVmAsync(resolved, cancellationToken);
                 nsgs = [.. network.NicNsgs.Select(n => (n, "NIC")), .. network.SubnetNsgs.Select(n => (n, "subnet"))];
             }
 
@@ -167,7 +170,7 @@ public sealed class AzureCommands(CliContext context)
             }
 
             return FailOn.ExitCode(findings, threshold);
-        });
+        }, cancellationToken);
 
     private NsgLayer Layer(AzureTarget target, NsgTarget resolved) =>
         new(context.Azure.Connect(target.Endpoint, resolved.SubscriptionId, TimeProvider.System));

@@ -11,7 +11,8 @@ public sealed class PolicyCommands(CliContext context)
     public Task<int> Show(
         PolicyFlags policy,
         [Option("fail-on", Description = "Exit 1 when the policy itself has a finding this severe: critical, warning, info, never.")] string? failOn = null,
-        [Option("output", Description = "table or json.")] string output = "table") =>
+        [Option("output", Description = "table or json.")] string output = "table",
+        CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, () =>
         {
             var format = OutputFormats.Parse(output);
@@ -35,13 +36,13 @@ public sealed class PolicyCommands(CliContext context)
             }
 
             return Task.FromResult(FailOn.ExitCode(findings, threshold));
-        });
+        }, cancellationToken);
 
     [Command("catalog", Description = "List the guide's port catalog: required and optional ports, purpose, when needed.")]
-    public Task<int> Catalog() =>
+    public Task<int> Catalog(CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, () =>
         {
             new HumanRenderer(context.Console).Catalog();
             return Task.FromResult(ExitCodes.Ok);
-        });
+        }, cancellationToken);
 }

@@ -7,7 +7,8 @@ namespace OecCloudFw.Cli.Commands;
 public sealed class SchemaCommand(CliContext context)
 {
     [Command("schema", Description = "Print the JSON Schema (draft 2020-12) of a JSON document: audit/v1, aws-open/v1, … Without a name, list them.")]
-    public Task<int> Schema([Argument(Description = "The document, as its schema field names it (audit/v1), or without the version for the newest.")] string? name = null) =>
+    public Task<int> Schema([Argument(Description = "The document, as its schema field names it (audit/v1), or without the version for the newest.")] string? name = null,
+        CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
             if (name is null)
@@ -24,5 +25,5 @@ public sealed class SchemaCommand(CliContext context)
                        ?? throw new InvalidInputException($"'{name}' is not a document of this tool: run 'oec-cloudfw schema' for the list");
             await context.Output.WriteAsync(text);
             return ExitCodes.Ok;
-        });
+        }, cancellationToken);
 }

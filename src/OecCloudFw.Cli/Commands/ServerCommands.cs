@@ -13,14 +13,15 @@ public sealed class ServerCommands(CliContext context)
     public Task<int> Preflight(
         ServerTarget target,
         ServerPolicyFlags policy,
-        [Option("output", Description = "table or json.")] string output = "table") =>
+        [Option("output", Description = "table or json.")] string output = "table",
+        CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
             var format = OutputFormats.Parse(output);
             var wanted = policy.Build();
             target.Resolve(context.Environment);
-            await using var shell = await target.ConnectAsync(context.Environment);
-            var report = await new ServerConfigurator(shell, TimeProvider.System).PreflightAsync(wanted);
+            await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
+            var report = await new ServerConfigurator(shell, TimeProvider.System).PreflightAsync(wanted, cancellationToken);
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, ServerDocuments.Preflight(report));
@@ -31,7 +32,7 @@ public sealed class ServerCommands(CliContext context)
             }
 
             return ExitFor(report.Status);
-        });
+        }, cancellationToken);
 
     [Command("configure", Description = "Make the server's firewall right: disable CSF/LFD, install UFW if missing, open the SSH port(s), 80, 443 and the policy's optional ports, enable; rollback-armed, then re-run preflight.")]
     public Task<int> Configure(
@@ -40,7 +41,8 @@ public sealed class ServerCommands(CliContext context)
         [Option("dry-run", Description = "Print the exact commands, change nothing.")] bool dryRun = false,
         [Option("confirm-timeout", Description = "Seconds after which the server restores the previous rules unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
         [Option("backend", Description = "Force a frontend: ufw, firewalld, iptables or nftables (default: the guide's order).")] string? backend = null,
-        [Option("output", Description = "table or json.")] string output = "table") =>
+        [Option("output", Description = "table or json.")] string output = "table",
+        CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
             var format = OutputFormats.Parse(output);
@@ -56,9 +58,9 @@ public sealed class ServerCommands(CliContext context)
             }
 
             target.Resolve(context.Environment);
-            await using var shell = await target.ConnectAsync(context.Environment);
+            await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             var result = await new ServerConfigurator(shell, TimeProvider.System)
-                .ConfigureAsync(wanted, dryRun, TimeSpan.FromSeconds(confirmTimeout), backend);
+                .ConfigureAsync(wanted, dryRun, TimeSpan.FromSeconds(confirmTimeout), backend, cancellationToken);
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, ServerDocuments.Configure(result));
@@ -80,7 +82,7 @@ public sealed class ServerCommands(CliContext context)
                 _ when result.DryRun => ExitCodes.Ok,
                 _ => ExitFor((result.After ?? result.Before).Status),
             };
-        });
+        }, cancellationToken);
 
     private static int ExitFor(PreflightStatus status) => status switch
     {

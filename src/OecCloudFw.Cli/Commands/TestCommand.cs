@@ -14,7 +14,8 @@ public sealed class TestCommand(CliContext context)
         [Option("domain", Description = "The site's domain, for the HTTP Host header and the TLS name.")] string? domain = null,
         [Option("mail-host", Description = "Also test outbound 25/465/587 to this mail server (repeatable).")] string[]? mailHost = null,
         [Option("timeout", Description = "Seconds per connection attempt (a timeout is retried once).")] int timeout = 3,
-        [Option("output", Description = "table or json.")] string output = "table") =>
+        [Option("output", Description = "table or json.")] string output = "table",
+        CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
             var format = OutputFormats.Parse(output);
@@ -39,13 +40,13 @@ public sealed class TestCommand(CliContext context)
             var checks = new List<ConnectivityCheck>();
             if (ssh is not null)
             {
-                checks.AddRange(await ConnectivityTester.FromRunnerAsync(ssh.Host, ssh.Port, domain, span));
+                checks.AddRange(await ConnectivityTester.FromRunnerAsync(ssh.Host, ssh.Port, domain, span, cancellationToken));
             }
 
             if (ssh is null || checks[0].Ok)
             {
-                await using var shell = await server.ConnectAsync(context.Environment);
-                checks.AddRange(await ConnectivityTester.FromServerAsync(shell, mail, span));
+                await using var shell = await server.ConnectAsync(context.Environment, cancellationToken);
+                checks.AddRange(await ConnectivityTester.FromServerAsync(shell, mail, span, cancellationToken));
             }
 
             if (format == OutputFormat.Json)
@@ -65,5 +66,5 @@ public sealed class TestCommand(CliContext context)
             }
 
             return checks.All(c => c.Ok) ? ExitCodes.Ok : ExitCodes.Findings;
-        });
+        }, cancellationToken);
 }

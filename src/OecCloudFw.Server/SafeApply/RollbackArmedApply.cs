@@ -25,6 +25,15 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time)
             var (script, arguments) = RollbackScripts.ArmAndApply(token, seconds, commands);
             applied = await shell.RunScriptAsync(script, arguments, cancellationToken);
         }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while the server was arming and applying: the server finishes on its own (the script ignores the
+            // session's end), and nobody will confirm, so the armed rollback restores.
+            throw new OperationInterruptedException(
+                $"{shell.Target}: stopped while the change was being armed and applied; if it was armed ({RollbackScripts.Root}/{token}), the server " +
+                $"restores the previous rules at most {RollbackScripts.ApplyBound(commands.Count) + seconds} s after arming, since nothing will confirm it",
+                ex, cancellationToken);
+        }
         catch (LayerFailureException ex)
         {
             // The session died during the apply. The server finishes it on its own, and the armed rollback restores.
@@ -34,6 +43,23 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time)
         }
 
         var appliedAt = time.GetTimestamp();
+        try
+        {
+            return await ProveAndConfirmAsync(applied, token, seconds, confirmTimeout, appliedAt, alongside, cancellationToken);
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not OperationInterruptedException)
+        {
+            var left = Math.Max(0, (int)Math.Ceiling((confirmTimeout - time.GetElapsedTime(appliedAt)).TotalSeconds));
+            throw new OperationInterruptedException(
+                $"{shell.Target}: stopped after the change was applied and before it was confirmed: the armed rollback ({RollbackScripts.Root}/{token}) " +
+                $"restores the previous rules in {left} s unless confirmed; nothing will confirm it, so run the command again afterwards",
+                ex, cancellationToken);
+        }
+    }
+
+    private async Task<(ApplyOutcome Outcome, string Detail)> ProveAndConfirmAsync(
+        ShellResult applied, string token, int seconds, TimeSpan confirmTimeout, long appliedAt, Func<Task>? alongside, CancellationToken cancellationToken)
+    {
         if (applied.ExitCode == RollbackScripts.BusyExit)
         {
             throw new LayerFailureException($"{shell.Target}: {applied.Stdout.Trim()}: another run is changing this firewall; wait for it (at most its confirm timeout) and retry");

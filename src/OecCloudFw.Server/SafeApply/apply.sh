@@ -8,7 +8,7 @@
 # it halfway nor keeps it from restoring.
 oecfw_apply() {
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
-trap '' HUP PIPE
+trap '' HUP PIPE INT TERM
 TOKEN=$1 TIMEOUT=$2 BOUND=$3
 shift 3
 case $TOKEN in *[!0-9a-f]*|'') echo "OECFW-FAILED: bad token"; exit 2 ;; esac
@@ -54,7 +54,7 @@ if command -v csf >/dev/null 2>&1 && [ ! -e /etc/csf/csf.disable ]; then touch "
 cat > "$D/restore.sh" <<'RESTORE'
 D=$1
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
-trap '' HUP PIPE
+trap '' HUP PIPE INT TERM
 # CSF first: csf -e brings back its own rules and lfd; the exact rules are restored below.
 [ -e "$D/csf-enabled" ] && [ -e /etc/csf/csf.disable ] && csf -e
 # Configuration exactly as it was: what the change created goes, what it changed comes back.
@@ -89,7 +89,7 @@ fi
 true
 RESTORE
 cat > "$D/rollback.sh" <<ROLLBACK
-trap '' HUP PIPE
+trap '' HUP PIPE INT TERM
 # Fires $TIMEOUT s after the apply finished; if the apply never finishes (it is bounded to $BOUND s), $TIMEOUT s after that bound.
 start=\$(date +%s)
 while [ ! -e "$D/applied" ] && [ \$(( \$(date +%s) - start )) -lt $BOUND ]; do sleep 0.2; done

@@ -42,6 +42,9 @@ public sealed class FakeArm : IAsyncDisposable
     /// <summary>Requests answered with an injected fault (429 or 5xx).</summary>
     public int Throttled => _throttled;
 
+    /// <summary>The bearer token of the last request (which credential the caller used).</summary>
+    public string? LastBearerToken { get; private set; }
+
     /// <summary>How many times an operation reports InProgress before Succeeded.</summary>
     public int PollsBeforeDone { get; set; } = 1;
 
@@ -338,6 +341,8 @@ public sealed class FakeArm : IAsyncDisposable
             await Error(context, 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
             return;
         }
+
+        LastBearerToken = context.Request.Headers.Authorization.ToString()["Bearer ".Length..];
 
         if (string.IsNullOrEmpty(context.Request.Query["api-version"]))
         {
