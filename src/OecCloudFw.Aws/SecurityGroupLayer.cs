@@ -291,6 +291,21 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
             return new OpenResult(before, plan, false, [], []);
         }
 
+        var (created, final) = await AuthorizeAsync(group, plan, now => Planner.Build(policy.DesiredRules(), now.Rules, prune), cancellationToken);
+        plan = final;
+        var revoked = await RevokeAsync(group, plan.ToRemove.ToList(), cancellationToken);
+        return new OpenResult(before, plan, true, created, revoked);
+    }
+
+    /// <summary>
+    /// Adds what the plan adds in one authorize call (every missing permission, tagged as the tool's own). When someone
+    /// added one of these rules meanwhile, EC2 rejects the whole call: the group is read again and
+    /// <paramref name="replan"/> says what is still missing; the returned plan then reports those rules as kept.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Created, Plan Plan)> AuthorizeAsync(SecurityGroupId group, Plan plan, Func<SecurityGroupSnapshot, Plan> replan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(replan);
         var created = new List<string>();
         var toAdd = plan.ToAdd.ToList();
         for (var round = 1; toAdd.Count > 0; round++)
@@ -304,10 +319,7 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
             }
             catch (LayerFailureException ex) when (ex.InnerException is AmazonEC2Exception { ErrorCode: "InvalidPermission.Duplicate" } && round < MaxDuplicateRounds)
             {
-                // Someone added one of these rules meanwhile. EC2 rejects the whole call, so read again and add what is
-                // still missing; the report then says which rules were someone else's (kept), not "added".
-                var now = await ReadAsync(group, cancellationToken);
-                plan = Planner.Build(policy.DesiredRules(), now.Rules, prune);
+                plan = replan(await ReadAsync(group, cancellationToken));
                 toAdd = plan.ToAdd.ToList();
             }
             catch (LayerFailureException ex) when (ex.InnerException is AmazonEC2Exception { ErrorCode: "InvalidPermission.Duplicate" })
@@ -316,9 +328,12 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
             }
         }
 
-        var revoked = await RevokeAsync(group, plan.ToRemove.ToList(), cancellationToken);
-        return new OpenResult(before, plan, true, created, revoked);
+        return (created, plan);
     }
+
+    /// <summary>Revokes these rules of the tool's own, by rule id (rules it did not create are never revoked).</summary>
+    public Task<IReadOnlyList<string>> RevokeOwnAsync(SecurityGroupId group, IReadOnlyList<Rule> rules, CancellationToken cancellationToken = default) =>
+        RevokeAsync(group, rules, cancellationToken);
 
     /// <summary>
     /// Revokes the tool's own rules for exactly these ports (and sources, when given). Rules it did not create are left
@@ -383,7 +398,8 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
         return ids;
     }
 
-    private void EnsureWithinQuota(SecurityGroupSnapshot before, Plan plan)
+    /// <summary>Refuses a plan that would take the group over its per-family rules quota (as EC2 would, but before any write).</summary>
+    public void EnsureWithinQuota(SecurityGroupSnapshot before, Plan plan)
     {
         foreach (var family in new[] { IpFamily.IPv4, IpFamily.IPv6 })
         {

@@ -85,6 +85,24 @@ public sealed class NsgLayer(INetworkApi api)
     /// <summary>Brings one NSG's inbound rules to the policy, from a snapshot read moments ago (no second read).</summary>
     public async Task<NsgOpenResult> OpenAsync(NsgSnapshot nsg, FirewallPolicy policy, bool prune, bool dryRun, CancellationToken cancellationToken = default)
     {
+        var (plan, newRules, toDelete) = PlanOpen(nsg, policy, prune);
+        if (dryRun || plan.IsNoOp)
+        {
+            return new NsgOpenResult(nsg, plan, newRules, toDelete, false);
+        }
+
+        var written = await WriteAsync(nsg, newRules, cancellationToken);
+        await DeleteAsync(nsg, toDelete, cancellationToken);
+        return new NsgOpenResult(nsg, plan, written, toDelete, true);
+    }
+
+    /// <summary>
+    /// The plan for one NSG (pure): add what the NSG does not admit yet (evaluated in priority order, defaults
+    /// included), keep what it admits, report other allows as extra; with <paramref name="prune"/>, delete the tool's
+    /// own extras. Returns the rules it would create (names, priorities) and the names it would delete.
+    /// </summary>
+    public static (Plan Plan, IReadOnlyList<NewSecurityRule> NewRules, IReadOnlyList<string> ToDelete) PlanOpen(NsgSnapshot nsg, FirewallPolicy policy, bool prune)
+    {
         ArgumentNullException.ThrowIfNull(nsg);
         ArgumentNullException.ThrowIfNull(policy);
         var rules = nsg.ToRuleSet();
@@ -94,7 +112,7 @@ public sealed class NsgLayer(INetworkApi api)
             ? new Change(ChangeKind.Keep, r, rules.Evaluate(r.Protocol, r.Ports.From, r.Source).DecidedBy)
             : new Change(ChangeKind.Add, r)).ToList();
         var deciding = changes.Where(c => c.CoveredBy?.Id is not null).Select(c => c.CoveredBy!.Id).ToHashSet(StringComparer.Ordinal);
-        var toDelete = new List<NsgRule>();
+        var toDelete = new List<string>();
         foreach (var rule in nsg.Inbound.Where(r => !r.IsDefault && r.Access == "Allow"))
         {
             // A rule that decides a wanted port stays; any other is extra, and removed only if it is ours and --prune.
@@ -107,32 +125,51 @@ public sealed class NsgLayer(INetworkApi api)
             var remove = prune && rule.IsOwn;
             if (remove)
             {
-                toDelete.Add(rule);
+                toDelete.Add(rule.Name);
             }
 
             changes.Add(new Change(remove ? ChangeKind.Remove : ChangeKind.Extra, core[0]));
         }
 
         var plan = new Plan(changes);
-        var newRules = Layout(nsg, plan.ToAdd.ToList());
-        if (dryRun || plan.IsNoOp)
-        {
-            return new NsgOpenResult(nsg, plan, newRules, toDelete.Select(r => r.Name).ToList(), false);
-        }
+        return (plan, Layout(nsg, plan.ToAdd.ToList()), toDelete);
+    }
 
-        var used = nsg.Inbound.Select(r => r.Priority).Concat(newRules.Select(r => r.Priority)).ToHashSet();
+    /// <summary>
+    /// Creates these rules (a priority taken meanwhile moves to the next free one). If one fails, the ones it created
+    /// are deleted again before the failure is reported: the NSG is never left half-changed.
+    /// </summary>
+    public async Task<IReadOnlyList<NewSecurityRule>> WriteAsync(NsgSnapshot nsg, IReadOnlyList<NewSecurityRule> rules, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(nsg);
+        ArgumentNullException.ThrowIfNull(rules);
+        var used = nsg.Inbound.Select(r => r.Priority).Concat(rules.Select(r => r.Priority)).ToHashSet();
         var written = new List<NewSecurityRule>();
-        foreach (var rule in newRules)
+        try
         {
-            written.Add(await PutWithConflictRetryAsync(nsg, rule, used, cancellationToken));
+            foreach (var rule in rules)
+            {
+                written.Add(await PutWithConflictRetryAsync(nsg, rule, used, cancellationToken));
+            }
+        }
+        catch (LayerFailureException) when (written.Count > 0)
+        {
+            await DeleteAsync(nsg, written.Select(r => r.Name).ToList(), CancellationToken.None);
+            throw;
         }
 
-        foreach (var rule in toDelete)
-        {
-            await Call(() => Unit(api.DeleteSecurityRuleAsync($"{nsg.Id}/securityRules/{rule.Name}", cancellationToken)), $"security rule {rule.Name}", "Microsoft.Network/networkSecurityGroups/securityRules/delete");
-        }
+        return written;
+    }
 
-        return new NsgOpenResult(nsg, plan, written, toDelete.Select(r => r.Name).ToList(), true);
+    /// <summary>Deletes these security rules of the NSG, by name.</summary>
+    public async Task DeleteAsync(NsgSnapshot nsg, IReadOnlyList<string> names, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(nsg);
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (var name in names)
+        {
+            await Call(() => Unit(api.DeleteSecurityRuleAsync($"{nsg.Id}/securityRules/{name}", cancellationToken)), $"security rule {name}", "Microsoft.Network/networkSecurityGroups/securityRules/delete");
+        }
     }
 
     /// <summary>Deletes or narrows the tool's own rules for these ports (and sources); other rules are left and reported.</summary>

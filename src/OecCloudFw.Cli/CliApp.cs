@@ -12,10 +12,12 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
+        context.Arguments = args;
         var root = new RootCommand(Description);
         CommandHost.AddCommands<AuditCommand>(root, context);
         CommandHost.AddCommands<TestCommand>(root, context);
         CommandHost.AddCommands<SchemaCommand>(root, context);
+        CommandHost.AddCommands<LayersCommands>(root, context);
         Group<AwsCommands>(root, context, "aws", "AWS EC2 security groups: open the policy's ports, close a port, show the rules.");
         Group<AzureCommands>(root, context, "azure", "Azure network security groups (by NSG or by VM): open, close, show; the same policy as aws.");
         Group<ServerCommands>(root, context, "server", "The server's own firewall over SSH or --local: preflight, configure (lockout-proof).");

@@ -33,6 +33,9 @@ public sealed class CliContext
 
     public IEnvironment Environment { get; }
 
+    /// <summary>The command line being run (set by <see cref="CliApp.RunAsync"/>): what a saved plan records.</summary>
+    public IReadOnlyList<string> Arguments { get; set; } = [];
+
     /// <summary>True when standard output is a terminal (colors, progress).</summary>
     public bool Interactive { get; }
 

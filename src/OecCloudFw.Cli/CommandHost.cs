@@ -113,6 +113,7 @@ internal static class CommandHost
         }
 
         option.Description = attribute.Description;
+        option.Hidden = attribute.Hidden;
         command.Options.Add(option);
         return read;
     }

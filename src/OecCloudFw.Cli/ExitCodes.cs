@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>Interrupted by Ctrl+C or SIGTERM (128 + SIGINT, as a shell reports it); the message says what is still in flight.</summary>
     public const int Interrupted = 130;
 
+    /// <summary>A saved plan no longer matches the live state (or the policy it was made with): refused before any change.</summary>
+    public const int StalePlan = 5;
+
     /// <summary>A bug in the tool (an unexpected exception), as sysexits' EX_SOFTWARE.</summary>
     public const int Internal = 70;
 }

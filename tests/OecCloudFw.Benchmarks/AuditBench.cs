@@ -35,9 +35,9 @@ internal static class AuditBench
     }
 
     /// <summary>The same audits as commands, the way an operator runs them: a new oec-cloudfw process each (start-up and JIT included).</summary>
-    public static async Task<TimeSpan> CommandAsync(IReadOnlyList<string> args)
+    public static async Task<TimeSpan> CommandAsync(IReadOnlyList<string> args, string? executable = null)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "oec-cloudfw")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(executable ?? Path.Combine(AppContext.BaseDirectory, "oec-cloudfw")) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

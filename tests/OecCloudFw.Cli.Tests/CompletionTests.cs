@@ -7,7 +7,7 @@ public sealed class CompletionTests
 {
     [Theory]
     [InlineData("aws o", "open")]
-    [InlineData("a", "audit aws azure")]
+    [InlineData("a", "apply audit aws azure")]
     [InlineData("aws open --ssh", "--ssh-port --ssh-source")]
     [InlineData("server configure --confirm", "--confirm-timeout")]
     [InlineData("audit --aws-sub", "--aws-subnet")]

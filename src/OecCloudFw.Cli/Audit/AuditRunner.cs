@@ -86,6 +86,14 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         return report with { Web = web };
     }
 
+    /// <summary>The audit of layers as given (as read, or as a plan would leave them): nothing read, nothing probed.</summary>
+    public static AuditReport Evaluate(string name, ServerFacts facts, ILayerView? cloud, ILayerView server, FirewallPolicy policy, string vantage)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var host = HostFactsReader.Read(facts);
+        return AuditEngine.Run(name, Ports(policy, facts, host), cloud, server, host, new Dictionary<int, Reachability>(), (_, _, _) => [], vantage, null, EgressNeed.ForGuide([]));
+    }
+
     /// <summary>On a cloud instance audited with --local and no cloud flag: its own instance, from the metadata service.</summary>
     private async Task<AuditCloudFlags> DiscoverAsync(AuditCloudFlags cloud, CancellationToken cancellationToken)
     {

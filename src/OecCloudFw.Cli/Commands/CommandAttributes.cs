@@ -21,6 +21,9 @@ public sealed class OptionAttribute(string name, char[]? shortNames = null) : At
     public string[] Aliases { get; set; } = [];
 
     public string? Description { get; set; }
+
+    /// <summary>Not shown in help or completion (an option the tool passes to itself).</summary>
+    public bool Hidden { get; set; }
 }
 
 /// <summary>A parameter that is a positional argument.</summary>

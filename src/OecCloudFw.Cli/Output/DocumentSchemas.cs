@@ -24,6 +24,8 @@ public static class DocumentSchemas
         ("server-configure/v1", typeof(ConfigureDocument)),
         ("policy/v1", typeof(PolicyDocument)),
         ("test/v1", typeof(TestDocument)),
+        ("plan/v1", typeof(PlanDocument)),
+        ("apply/v1", typeof(ApplyDocument)),
     ];
 
     /// <summary>The resource file name of a schema: "audit/v1" is audit.v1.schema.json.</summary>

@@ -40,6 +40,83 @@ public sealed class HumanRenderer(IAnsiConsole console)
         console.Write(table);
     }
 
+    /// <summary>A plan across both layers: per layer what would be added, kept, left alone or removed, and the server's commands.</summary>
+    public void LayersPlan(Documents.PlanDocument plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        console.MarkupLine(Markup.Escape(plan.NoChange ? "Plan: both layers already match the policy; apply would change nothing." : "Plan (nothing was changed):"));
+        if (plan.Cloud is { } cloud)
+        {
+            console.MarkupLine(Markup.Escape($"cloud layer {cloud.Target} (state {cloud.Digest[..19]}…)"));
+            var table = new Table().AddColumns("Change", "Protocol", "Ports", "Source", "Rule");
+            foreach (var change in cloud.Changes)
+            {
+                var label = change.Change switch
+                {
+                    "add" => "add",
+                    "remove" => "remove (--prune)",
+                    "keep" => "keep",
+                    _ => "left alone (someone else's)",
+                };
+                table.AddRow(label, change.Rule.Protocol, change.Rule.Ports, change.Rule.Source, Markup.Escape(change.CoveredBy ?? change.Rule.Id ?? string.Empty));
+            }
+
+            console.Write(table);
+            foreach (var write in cloud.Writes)
+            {
+                console.MarkupLine(Markup.Escape($"  will {write}"));
+            }
+        }
+
+        var server = plan.Server;
+        console.MarkupLine(Markup.Escape($"server {server.Target}: {server.Backend} (state {server.Digest[..19]}…){(server.Install.Count + server.Commands.Count == 0 ? ": no change" : string.Empty)}"));
+        foreach (var command in server.Install)
+        {
+            console.MarkupLine(Markup.Escape($"  install: {command}"));
+        }
+
+        foreach (var command in server.Commands)
+        {
+            console.MarkupLine(Markup.Escape($"  rollback-armed: {command}"));
+        }
+    }
+
+    /// <summary>What an apply across both layers did, step by step.</summary>
+    public void LayersApply(Core.Layers.LayersApplyResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Opened is { } opened)
+        {
+            console.MarkupLine(Markup.Escape($"cloud layer {opened.Target}: {(opened.Created.Count == 0 ? "nothing to open" : $"created {string.Join(", ", opened.Created)}")}"));
+        }
+
+        if (result.Server is { } server)
+        {
+            console.MarkupLine(Markup.Escape($"server: {server.Outcome.ToString().Humanize(LetterCasing.LowerCase)}: {server.Detail}"));
+        }
+
+        if (result.Closed is { } closed)
+        {
+            console.MarkupLine(Markup.Escape($"cloud layer {closed.Target}: removed {string.Join(", ", closed.Removed)}"));
+        }
+
+        if (result.Failure is not null)
+        {
+            console.MarkupLine(Markup.Escape($"{result.FailedLayer} failed: {result.Failure}"));
+        }
+
+        if (result.Undo.Count > 0)
+        {
+            console.MarkupLine(Markup.Escape("The cloud layer's change was applied and stays; to undo it:"));
+            foreach (var command in result.Undo)
+            {
+                console.MarkupLine(Markup.Escape($"  {command}"));
+            }
+        }
+
+        console.MarkupLine(Markup.Escape(result.Outcome == Core.Layers.LayersApplyOutcome.Applied ? "Applied." : $"Not finished: {result.Outcome.ToString().Humanize(LetterCasing.LowerCase)}."));
+    }
+
     public void Rules(string title, IEnumerable<Rule> rules, IEnumerable<string> references)
     {
         ArgumentNullException.ThrowIfNull(rules);

@@ -40,6 +40,8 @@ public static class Json
 [JsonSerializable(typeof(AzureOpenDocument))]
 [JsonSerializable(typeof(AzureCloseDocument))]
 [JsonSerializable(typeof(AzureShowDocument))]
+[JsonSerializable(typeof(PlanDocument))]
+[JsonSerializable(typeof(ApplyDocument))]
 public sealed partial class DocumentsContext : JsonSerializerContext;
 
 /// <summary>An enum written as its camel-case name ("critical"), as every document spells them.</summary>

@@ -32,6 +32,21 @@ public sealed class ServerConfigurator(IServerShell shell, TimeProvider time)
             return new ConfigureResult(plan, false, null, "already right: no change made", before, before);
         }
 
+        var (applied, outcome, detail, afterFacts) = await ApplyAsync(facts, serverPolicy, plan, confirmTimeout, cancellationToken);
+        var after = outcome == ApplyOutcome.Confirmed && afterFacts is not null ? Preflight(afterFacts, policy) : await PreflightAsync(policy, cancellationToken);
+        return new ConfigureResult(applied, false, outcome, detail, before, after);
+    }
+
+    /// <summary>
+    /// Applies a plan made from <paramref name="facts"/>: installs the frontend first (falling back to the next one if
+    /// that fails), then the changes under an armed rollback, proven by a new connection. The facts are read again on
+    /// the existing connection while the new one is tried (returned when the change is confirmed).
+    /// </summary>
+    public async Task<(ConfigurePlan Plan, ApplyOutcome Outcome, string Detail, ServerFacts? After)> ApplyAsync(
+        ServerFacts facts, ServerPolicy serverPolicy, ConfigurePlan plan, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(plan);
         if (plan.Install.Count > 0)
         {
             var installed = await shell.RunScriptAsync(string.Join('\n', plan.Install), cancellationToken);
@@ -48,8 +63,7 @@ public sealed class ServerConfigurator(IServerShell shell, TimeProvider time)
         ServerFacts? afterFacts = null;
         var (outcome, detail) = await new RollbackArmedApply(shell, time).ApplyAsync(plan.Commands, confirmTimeout,
             async () => afterFacts = await FactsCollector.CollectAsync(shell, cancellationToken), cancellationToken);
-        var after = outcome == ApplyOutcome.Confirmed && afterFacts is not null ? Preflight(afterFacts, policy) : await PreflightAsync(policy, cancellationToken);
-        return new ConfigureResult(plan, false, outcome, detail, before, after);
+        return (plan, outcome, detail, afterFacts);
     }
 
     private PreflightReport Preflight(ServerFacts facts, FirewallPolicy policy)

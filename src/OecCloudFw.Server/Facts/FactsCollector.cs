@@ -84,6 +84,7 @@ public static class FactsCollector
             SocketPorts = SshdSettings.ParseSocketPorts(sections.Ok("ssh-socket")),
             Listening = ListeningSocket.Parse(sections.Ok("listening")),
             Fail2Ban = sections.Text("fail2ban"),
+            FirewallState = FirewallStateLines.From(sections),
         };
     }
 

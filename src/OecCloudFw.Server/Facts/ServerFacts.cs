@@ -70,6 +70,9 @@ public sealed record ServerFacts
 
     public string? Fail2Ban { get; init; }
 
+    /// <summary>The firewall's rules and configuration as canonical lines (<see cref="FirewallStateLines"/>): what a saved plan's digest covers.</summary>
+    public IReadOnlyList<string> FirewallState { get; init; } = [];
+
     public bool UfwInstalled => Commands.Contains("ufw");
 
     public bool FirewalldInstalled => Commands.Contains("firewall-cmd");

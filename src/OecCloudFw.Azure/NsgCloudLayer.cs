@@ -1,0 +1,89 @@
+using OecCloudFw.Core;
+using OecCloudFw.Core.Layers;
+using OecCloudFw.Core.Policy;
+
+namespace OecCloudFw.Azure;
+
+/// <summary>
+/// An Azure NSG as a cloud layer, named directly (<c>--nsg</c>) or through a VM (<c>--vm</c>: its NICs' and subnets'
+/// NSGs are read and evaluated together; the NIC's NSG is the one changed unless an NSG is named). One read of the VM
+/// and its NSGs; new rules <c>oecfw-…</c> at free priorities above any shadowing Deny; only the tool's own rules are
+/// ever deleted; the exact <c>az</c> commands undo what was created.
+/// </summary>
+public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLayer
+{
+    private string? _changed;
+
+    public string Target => target.Vm is null
+        ? $"azure nsg {target.Nsg} (rg {target.ResourceGroup})"
+        : $"azure vm {target.Vm} (rg {target.ResourceGroup}){(target.Nsg is null ? string.Empty : $", nsg {target.Nsg}")}";
+
+    public async Task<CloudLayerState> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        VmNetwork network;
+        NsgSnapshot changed;
+        if (target.Vm is null)
+        {
+            changed = await layer.ReadAsync(target.NsgId(target.Nsg!), cancellationToken);
+            network = new VmNetwork([changed], []);
+        }
+        else
+        {
+            network = await layer.ReadVmAsync(target, cancellationToken);
+            var all = network.NicNsgs.Concat(network.SubnetNsgs).ToList();
+            changed = target.Nsg is not null
+                ? all.FirstOrDefault(n => string.Equals(n.Id, target.NsgId(target.Nsg), StringComparison.OrdinalIgnoreCase)) ?? await layer.ReadAsync(target.NsgId(target.Nsg), cancellationToken)
+                : network.NicNsgs.Count > 0
+                    ? network.NicNsgs[0]
+                    : throw new LayerFailureException($"VM {target.Vm} has no NSG on its network interface: pass --azure-nsg NAME to change another one (e.g. the subnet's)");
+        }
+
+        var lines = network.NicNsgs.Concat(network.SubnetNsgs).Append(changed).DistinctBy(n => n.Id, StringComparer.OrdinalIgnoreCase)
+            .SelectMany(n => n.Rules.Where(r => !r.IsDefault).Select(r =>
+                $"{n.Name} {r.Name} {(r.Inbound ? "in" : "out")} {r.Priority} {r.Access} {r.Protocol} from {string.Join(",", r.SourcePrefixes)} to ports {string.Join(",", r.PortRanges)}"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var name = target.Vm is null ? $"azure nsg {changed.Name}" : $"azure vm {target.Vm} (NIC and subnet NSGs)";
+        return new CloudLayerState(Target, lines, new NsgNetworkView(network, name), new Snapshot(network, changed));
+    }
+
+    public CloudLayerPlan Plan(CloudLayerState state, FirewallPolicy policy, bool prune)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var snapshot = (Snapshot)state.Snapshot;
+        var (plan, newRules, toDelete) = NsgLayer.PlanOpen(snapshot.Changed, policy, prune);
+        var writes = newRules.Select(r => $"create {r.Name} in {snapshot.Changed.Name}: priority {r.Priority}, {r.Protocol} {string.Join(",", r.Ports)} from {string.Join(",", r.Sources)}")
+            .Concat(toDelete.Select(n => $"delete {n} from {snapshot.Changed.Name}"))
+            .ToList();
+        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(snapshot.Changed, newRules, toDelete));
+    }
+
+    public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var native = (Native)plan.Native;
+        _changed = native.Nsg.Name;
+        var written = await layer.WriteAsync(native.Nsg, native.NewRules, cancellationToken);
+        return new CloudApplyResult(Target, written.Select(r => r.Name).ToList(), []);
+    }
+
+    public async Task<CloudApplyResult> CloseAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var native = (Native)plan.Native;
+        var own = native.ToDelete.Where(n => n.StartsWith(NsgRule.OwnPrefix, StringComparison.Ordinal)).ToList();
+        await layer.DeleteAsync(native.Nsg, own, cancellationToken);
+        return new CloudApplyResult(Target, [], own);
+    }
+
+    public IReadOnlyList<string> UndoCommands(CloudApplyResult opened)
+    {
+        ArgumentNullException.ThrowIfNull(opened);
+        var nsg = _changed ?? target.Nsg;
+        return opened.Created.Select(name => $"az network nsg rule delete --subscription {target.SubscriptionId} -g {target.ResourceGroup} --nsg-name {nsg} -n {name}").ToList();
+    }
+
+    private sealed record Snapshot(VmNetwork Network, NsgSnapshot Changed);
+
+    private sealed record Native(NsgSnapshot Nsg, IReadOnlyList<NewSecurityRule> NewRules, IReadOnlyList<string> ToDelete);
+}

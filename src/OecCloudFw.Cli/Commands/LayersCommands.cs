@@ -1,0 +1,326 @@
+using System.Text.Json;
+using OecCloudFw.Cli.Audit;
+using OecCloudFw.Cli.Layers;
+using OecCloudFw.Cli.Output;
+using OecCloudFw.Cli.Output.Documents;
+using OecCloudFw.Core;
+using OecCloudFw.Core.Layers;
+using OecCloudFw.Server.Configure;
+using OecCloudFw.Server.Facts;
+
+namespace OecCloudFw.Cli.Commands;
+
+/// <summary>
+/// <c>plan</c> and <c>apply</c>: the policy across both layers in one step. Every layer is read once; the plan shows
+/// per layer what would be added, kept, left alone (someone else's) or removed (--prune), and the audit the result
+/// would give. Apply opens in the cloud layer first, changes the server lockout-proof, then closes in the cloud layer,
+/// and audits what it left. A saved plan is applied only while every layer still matches the digests it recorded.
+/// </summary>
+public sealed class LayersCommands(CliContext context)
+{
+    private static readonly string[] ApplyOwnFlags = ["--plan", "--confirm-timeout", "--fail-on", "--output", "--no-probe"];
+
+    [Command("plan", Description = "Show what apply would change in the cloud layer and on the server, and the audit the result would give; change nothing. --out saves it for apply --plan.")]
+    public Task<int> Plan(
+        ServerTarget server,
+        ServerPolicyFlags policy,
+        AuditCloudFlags cloud,
+        [Option("prune", Description = "Also remove the cloud rules this tool created that the policy no longer wants.")] bool prune = false,
+        [Option("backend", Description = "Force the server's frontend: ufw, firewalld, iptables or nftables.")] string? backend = null,
+        [Option("out", Description = "Save the plan (JSON, with a digest of every state it read) for apply --plan.")] string? @out = null,
+        [Option("output", Description = "table or json.")] string output = "table",
+        CancellationToken cancellationToken = default) =>
+        CommandRunner.RunAsync(context, async () =>
+        {
+            var format = OutputFormats.Parse(output);
+            var wanted = policy.Build();
+            ValidateBackend(backend);
+            var target = Target(server);
+            using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, cancellationToken);
+            await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
+            var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, backend);
+            var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
+            var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, prune);
+            var expected = AuditRunner.Evaluate(serverLayer.Target, (ServerFacts)state.Server.Facts,
+                state.Cloud is null || plan.Cloud is null ? null : new PlannedCloudView(state.Cloud.View, plan.Cloud.Changes),
+                ServerFirewallLayer.Planned(state.Server, plan.Server), wanted, "expected after apply (not probed; apply audits again)");
+            var document = new PlanDocument(
+                SavedArguments(context.Arguments),
+                plan.IsNoOp,
+                PlanDigest(plan),
+                state.Cloud is null || plan.Cloud is null ? null : CloudPlanView.From(state.Cloud, plan.Cloud),
+                ServerPlanView.From(state.Server, plan.Server),
+                AuditDocuments.Json(expected));
+            if (@out is not null)
+            {
+                await using var file = new StreamWriter(@out);
+                Json.Write(file, document);
+            }
+
+            if (format == OutputFormat.Json)
+            {
+                Json.Write(context.Output, document);
+            }
+            else
+            {
+                var renderer = new HumanRenderer(context.Console);
+                renderer.LayersPlan(document);
+                renderer.Line("Expected audit after apply:");
+                renderer.Audit(expected);
+                renderer.Findings(expected.Findings);
+                if (@out is not null)
+                {
+                    renderer.Line($"Saved to {@out}: apply it with oec-cloudfw apply --plan {@out}");
+                }
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken);
+
+    [Command("apply", Description = "Plan and apply in one go across the cloud layer and the server (or apply --plan FILE exactly): cloud opens first, the server lockout-proof, cloud removals last; then audit.")]
+    public Task<int> Apply(
+        ServerTarget server,
+        ServerPolicyFlags policy,
+        AuditCloudFlags cloud,
+        [Option("prune", Description = "Also remove the cloud rules this tool created that the policy no longer wants.")] bool prune = false,
+        [Option("backend", Description = "Force the server's frontend: ufw, firewalld, iptables or nftables.")] string? backend = null,
+        [Option("plan", Description = "Apply exactly this saved plan (plan --out): refused with exit 5 if any layer moved since.")] string? planFile = null,
+        [Option("confirm-timeout", Description = "Seconds after which the server restores the previous rules unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
+        [Option("fail-on", Description = "Exit 1 when the audit afterwards has a finding this severe: critical (default), warning, info, never.")] string failOn = "critical",
+        [Option("no-probe", Description = "Do not probe the ports over the network in the audit afterwards.")] bool noProbe = false,
+        [Option("output", Description = "table or json.")] string output = "table",
+        [Option("verify-plan", Hidden = true)] string? verifyPlan = null,
+        CancellationToken cancellationToken = default) =>
+        CommandRunner.RunAsync(context, async () =>
+        {
+            var format = OutputFormats.Parse(output);
+            var threshold = FailOn.Parse(failOn);
+            if (confirmTimeout is < 3 or > 3600)
+            {
+                throw new InvalidInputException("--confirm-timeout must be 3-3600 seconds");
+            }
+
+            if (planFile is not null)
+            {
+                return await ApplySavedAsync(planFile, cancellationToken);
+            }
+
+            var wanted = policy.Build();
+            ValidateBackend(backend);
+            var target = Target(server);
+            var saved = verifyPlan is null ? null : SavedPlan.Load(verifyPlan);
+            using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, cancellationToken);
+            LayersState state;
+            LayersPlan plan;
+            await using (var shell = await target.ConnectAsync(context.Environment, cancellationToken))
+            {
+                var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, backend);
+                state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
+                if (saved is not null)
+                {
+                    var drift = BothLayers.Drift(saved.Cloud, saved.Server, state);
+                    plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, prune);
+                    if (drift.Count > 0 || PlanDigest(plan) != saved.PlanDigest)
+                    {
+                        return await StaleAsync(format, saved, drift);
+                    }
+                }
+                else
+                {
+                    plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, prune);
+                }
+
+                var result = await BothLayers.ApplyAsync(cloudLayer?.Layer, serverLayer, plan, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
+                var audit = result.Outcome is LayersApplyOutcome.Applied or LayersApplyOutcome.CloudCloseFailed
+                    ? await new AuditRunner(context, new CloudReadCache()).RunAsync(target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(2), null, cancellationToken)
+                    : null;
+                return await ReportAsync(format, PlanDigest(plan), result, audit, threshold);
+            }
+        }, cancellationToken);
+
+    private async Task<int> ApplySavedAsync(string planFile, CancellationToken cancellationToken)
+    {
+        var others = context.Arguments.Skip(1).Where(a => a.StartsWith('-') && !ApplyOwnFlags.Contains(a.Split('=')[0])).ToList();
+        if (others.Count > 0)
+        {
+            throw new InvalidInputException($"apply --plan applies the plan's own targets and policy: {string.Join(' ', others)} cannot be given with it");
+        }
+
+        var saved = SavedPlan.Load(planFile);
+        var own = new List<string>();
+        for (var i = 1; i < context.Arguments.Count; i++)
+        {
+            var flag = context.Arguments[i].Split('=')[0];
+            if (flag == "--plan")
+            {
+                i += context.Arguments[i].Contains('=', StringComparison.Ordinal) ? 0 : 1;
+                continue;
+            }
+
+            own.Add(context.Arguments[i]);
+        }
+
+        return await CliApp.RunAsync(["apply", .. saved.Arguments, .. own, "--verify-plan", planFile], context, cancellationToken);
+    }
+
+    private async Task<int> StaleAsync(OutputFormat format, SavedPlan saved, IReadOnlyList<LayerDrift> drift)
+    {
+        if (format == OutputFormat.Json)
+        {
+            Json.Write(context.Output, new ApplyDocument("stale-plan", saved.PlanDigest, [], null, null, [], null,
+                drift.Count > 0 ? "a layer moved since the plan was made" : "the policy or the flags give another plan than the one saved", [], drift.Select(DriftView.From).ToList(), null));
+        }
+        else
+        {
+            var renderer = new HumanRenderer(context.Console);
+            foreach (var layer in drift)
+            {
+                renderer.Line($"{layer.Target} moved since the plan was made ({layer.PlannedDigest[..15]}… now {layer.LiveDigest[..15]}…):");
+                foreach (var line in layer.Gone)
+                {
+                    renderer.Line($"  - {line}");
+                }
+
+                foreach (var line in layer.New)
+                {
+                    renderer.Line($"  + {line}");
+                }
+            }
+        }
+
+        await context.Error.WriteLineAsync(drift.Count > 0
+            ? $"error: the plan is stale: {string.Join(", ", drift.Select(d => d.Target))} moved since it was made; nothing was changed: run plan again and review it"
+            : "error: the plan is stale: the policy (or a file it names) now gives another plan than the one saved; nothing was changed: run plan again and review it");
+        return ExitCodes.StalePlan;
+    }
+
+    private async Task<int> ReportAsync(OutputFormat format, string planDigest, LayersApplyResult result, Core.Audit.AuditReport? audit, Core.Audit.Severity? threshold)
+    {
+        if (format == OutputFormat.Json)
+        {
+            Json.Write(context.Output, new ApplyDocument(
+                Outcome(result.Outcome), planDigest, result.Opened?.Created ?? [], result.Server?.Outcome.ToString().ToLowerInvariant(), result.Server?.Detail,
+                result.Closed?.Removed ?? [], result.FailedLayer, result.Failure, result.Undo, [], audit is null ? null : AuditDocuments.Json(audit)));
+        }
+        else
+        {
+            var renderer = new HumanRenderer(context.Console);
+            renderer.LayersApply(result);
+            if (audit is not null)
+            {
+                renderer.Line("Audit after apply:");
+                renderer.Audit(audit);
+                renderer.Findings(audit.Findings);
+            }
+        }
+
+        if (result.Failure is not null)
+        {
+            await context.Error.WriteLineAsync($"error: {result.FailedLayer}: {result.Failure}");
+        }
+
+        return result.Outcome switch
+        {
+            LayersApplyOutcome.ServerRolledBack => ExitCodes.RolledBack,
+            LayersApplyOutcome.CloudOpenFailed or LayersApplyOutcome.ServerFailed or LayersApplyOutcome.CloudCloseFailed => ExitCodes.LayerFailure,
+            _ => FailOn.ExitCode(audit?.Findings ?? [], threshold),
+        };
+    }
+
+    private static string Outcome(LayersApplyOutcome outcome) => outcome switch
+    {
+        LayersApplyOutcome.Applied => "applied",
+        LayersApplyOutcome.CloudOpenFailed => "cloud-open-failed",
+        LayersApplyOutcome.ServerFailed => "server-failed",
+        LayersApplyOutcome.ServerRolledBack => "server-rolled-back",
+        _ => "cloud-close-failed",
+    };
+
+    private static ServerTarget Target(ServerTarget server)
+    {
+        if (server.Host is null && !server.Local)
+        {
+            throw new InvalidInputException("name the server: --host HOST (over SSH) or --local (this machine)");
+        }
+
+        return server;
+    }
+
+    private static void ValidateBackend(string? backend)
+    {
+        if (backend is not null && backend is not ("ufw" or "firewalld" or "iptables" or "nftables"))
+        {
+            throw new InvalidInputException($"--backend '{backend}' is not a frontend: use ufw, firewalld, iptables or nftables");
+        }
+    }
+
+    /// <summary>The digest of what the plan changes (and of the states it was made from): what apply --plan checks it would do the same.</summary>
+    private static string PlanDigest(LayersPlan plan) => LayerDigest.Of(
+        (plan.Cloud is null ? Array.Empty<string>() : [$"cloud {plan.Cloud.Target} {plan.Cloud.Digest}", .. plan.Cloud.Writes])
+        .Concat([$"server {plan.Server.Target} {plan.Server.Digest} {plan.Server.Backend}", .. plan.Server.Install, .. plan.Server.Commands]));
+
+    /// <summary>The plan's command line without its verb and its output flags: what apply --plan runs again.</summary>
+    private static List<string> SavedArguments(IReadOnlyList<string> arguments)
+    {
+        var saved = new List<string>();
+        for (var i = 1; i < arguments.Count; i++)
+        {
+            var flag = arguments[i].Split('=')[0];
+            if (flag is "--out" or "--output")
+            {
+                i += arguments[i].Contains('=', StringComparison.Ordinal) ? 0 : 1;
+                continue;
+            }
+
+            saved.Add(arguments[i]);
+        }
+
+        return saved;
+    }
+
+    /// <summary>What apply --plan reads back from a saved plan (JSON, parsed without reflection).</summary>
+    private sealed record SavedPlan(IReadOnlyList<string> Arguments, string PlanDigest, SavedLayerState? Cloud, SavedLayerState Server)
+    {
+        public static SavedPlan Load(string path)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidInputException($"--plan {path}: cannot read it ({ex.Message})");
+            }
+
+            try
+            {
+                using var json = JsonDocument.Parse(text);
+                var root = json.RootElement;
+                if (root.GetProperty("schema").GetString() != "oec-cloudfw/plan/v1")
+                {
+                    throw new InvalidInputException($"--plan {path} is not a plan saved by oec-cloudfw plan --out (schema oec-cloudfw/plan/v1)");
+                }
+
+                static SavedLayerState Layer(JsonElement e) => new(
+                    e.GetProperty("target").GetString()!, e.GetProperty("digest").GetString()!,
+                    e.GetProperty("state").EnumerateArray().Select(l => l.GetString()!).ToList());
+                var arguments = root.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()!).ToList();
+                if (arguments.Any(a => a is "--plan" or "--verify-plan" || a.StartsWith("--plan=", StringComparison.Ordinal) || a.StartsWith("--verify-plan=", StringComparison.Ordinal)))
+                {
+                    throw new InvalidInputException($"--plan {path}: its arguments name another plan");
+                }
+
+                return new SavedPlan(
+                    arguments,
+                    root.GetProperty("planDigest").GetString()!,
+                    root.TryGetProperty("cloud", out var cloud) && cloud.ValueKind == JsonValueKind.Object ? Layer(cloud) : null,
+                    Layer(root.GetProperty("server")));
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                throw new InvalidInputException($"--plan {path} is not a valid saved plan: {ex.Message}");
+            }
+        }
+    }
+}

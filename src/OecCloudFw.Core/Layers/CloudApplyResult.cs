@@ -1,0 +1,10 @@
+namespace OecCloudFw.Core.Layers;
+
+/// <summary>What one step of a cloud apply wrote.</summary>
+/// <param name="Target">The layer.</param>
+/// <param name="Created">Ids of the rules created (sgr-…, NSG rule names).</param>
+/// <param name="Removed">Ids of the rules removed.</param>
+public sealed record CloudApplyResult(string Target, IReadOnlyList<string> Created, IReadOnlyList<string> Removed)
+{
+    public bool Changed => Created.Count > 0 || Removed.Count > 0;
+}

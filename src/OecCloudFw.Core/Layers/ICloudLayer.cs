@@ -1,0 +1,30 @@
+using OecCloudFw.Core.Policy;
+
+namespace OecCloudFw.Core.Layers;
+
+/// <summary>
+/// One cloud layer (AWS security groups, Azure NSGs, …) behind one small seam: read it once into a state (what the audit
+/// evaluates, a digest of what was read), plan it to a policy (pure), apply a plan in two steps (what opens, before the
+/// server changes; what closes, after), and say how to undo what was opened. Each cloud adapter implements it; the
+/// CLI registers one factory per cloud (<c>CloudLayers</c>).
+/// </summary>
+public interface ICloudLayer
+{
+    /// <summary>What it is, for the report and the plan: "aws sg-0abc (eu-west-1)", "azure nsg web-nsg (rg web-rg)".</summary>
+    string Target { get; }
+
+    /// <summary>One read of everything the layer's verdicts and plans depend on.</summary>
+    Task<CloudLayerState> ReadAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The changes that bring the layer to the policy: add, keep, extra (someone else's, left alone), remove (own, with prune).</summary>
+    CloudLayerPlan Plan(CloudLayerState state, FirewallPolicy policy, bool prune);
+
+    /// <summary>Writes what the plan adds (first, before the server layer changes). Idempotent: what is already there is not written again.</summary>
+    Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes what the plan removes (last, after the server layer): only rules the tool created.</summary>
+    Task<CloudApplyResult> CloseAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default);
+
+    /// <summary>The provider CLI commands that undo what <see cref="OpenAsync"/> wrote, exactly.</summary>
+    IReadOnlyList<string> UndoCommands(CloudApplyResult opened);
+}

@@ -1,0 +1,13 @@
+namespace OecCloudFw.Core.Layers;
+
+/// <summary>What the server layer's plan does.</summary>
+/// <param name="Target">The server.</param>
+/// <param name="Digest">The digest of the state it was planned from.</param>
+/// <param name="Backend">The frontend it uses: ufw, firewalld, iptables or nftables.</param>
+/// <param name="Install">Commands that install the frontend first (they change no rule).</param>
+/// <param name="Commands">The firewall changes, in order, applied under an armed rollback.</param>
+/// <param name="Native">The adapter's own plan.</param>
+public sealed record ServerLayerPlan(string Target, string Digest, string Backend, IReadOnlyList<string> Install, IReadOnlyList<string> Commands, object Native)
+{
+    public bool IsNoOp => Install.Count == 0 && Commands.Count == 0;
+}

@@ -1,0 +1,63 @@
+using OecCloudFw.Core.Layers;
+using OecCloudFw.Core.Policy;
+using OecCloudFw.Server.Audit;
+using OecCloudFw.Server.Backends;
+using OecCloudFw.Server.Facts;
+using OecCloudFw.Server.SafeApply;
+using OecCloudFw.Server.Shells;
+
+namespace OecCloudFw.Server.Configure;
+
+/// <summary>
+/// The server's own firewall behind the layer seam: the facts in one exec, the configure planner's exact commands, and
+/// the rollback-armed apply (arm, apply, prove with a new connection, confirm; or the server restores).
+/// </summary>
+public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, string? backend = null) : IServerLayer
+{
+    public string Target => shell.Target;
+
+    public async Task<ServerLayerState> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var facts = await FactsCollector.CollectAsync(shell, cancellationToken);
+        return new ServerLayerState(Target, facts.FirewallState, new ServerLayerView(facts), facts);
+    }
+
+    public ServerLayerPlan Plan(ServerLayerState state, FirewallPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var facts = (ServerFacts)state.Facts;
+        var serverPolicy = ServerPolicy.For(policy, facts);
+        var plan = ConfigurePlanner.Plan(facts, serverPolicy, backend);
+        return new ServerLayerPlan(Target, state.Digest, plan.Backend, plan.Install, plan.Commands, new Native(facts, serverPolicy, plan));
+    }
+
+    public async Task<ServerApplyResult> ApplyAsync(ServerLayerPlan plan, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.IsNoOp)
+        {
+            return new ServerApplyResult(ServerApplyOutcome.Unchanged, "already right: no change made");
+        }
+
+        var native = (Native)plan.Native;
+        var (_, outcome, detail, _) = await new ServerConfigurator(shell, time).ApplyAsync(native.Facts, native.Policy, native.Plan, confirmTimeout, cancellationToken);
+        return new ServerApplyResult(
+            outcome switch
+            {
+                ApplyOutcome.Confirmed => ServerApplyOutcome.Confirmed,
+                ApplyOutcome.RolledBack => ServerApplyOutcome.RolledBack,
+                _ => ServerApplyOutcome.FailedAndRestored,
+            },
+            detail);
+    }
+
+    /// <summary>The server's firewall as this plan would leave it (for the audit a plan predicts).</summary>
+    public static Core.Audit.ILayerView Planned(ServerLayerState state, ServerLayerPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(plan);
+        return new PlannedServerView(state.View, ((Native)plan.Native).Policy, !plan.IsNoOp);
+    }
+
+    private sealed record Native(ServerFacts Facts, ServerPolicy Policy, ConfigurePlan Plan);
+}

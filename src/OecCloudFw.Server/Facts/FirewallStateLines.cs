@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+
+namespace OecCloudFw.Server.Facts;
+
+/// <summary>
+/// The server firewall's rules and configuration as canonical lines, in order, for a saved plan's digest: the
+/// iptables and nftables rulesets (counters and save timestamps left out), ipsets, ufw's and firewalld's configuration
+/// and CSF's state. What moves on its own is left out too, so a plan is not stale because of it: fail2ban's ban
+/// chains and Docker's own chains (rewritten on every container start); DOCKER-USER, which operators edit, stays in.
+/// </summary>
+public static partial class FirewallStateLines
+{
+    private static readonly string[] Sections =
+    [
+        "ufw-conf", "ufw-defaults", "ufw-user-rules", "firewalld-state", "firewalld-zones", "firewalld",
+        "iptables-save", "ip6tables-save", "iptables-legacy-save", "ip6tables-legacy-save", "nft", "ipset", "csf",
+    ];
+
+    public static IReadOnlyList<string> From(ProbeSections sections)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        var lines = new List<string>();
+        foreach (var name in Sections)
+        {
+            if (sections.Text(name) is not { } text)
+            {
+                continue;
+            }
+
+            var body = name == "nft" ? NftCounters().Replace(text, string.Empty) : text;
+            foreach (var raw in body.Split('\n'))
+            {
+                var line = SaveCounters().Replace(raw.TrimEnd(), "[0:0]");
+                if (line.Length == 0 || line.StartsWith('#') || Dynamic().IsMatch(line))
+                {
+                    continue;
+                }
+
+                lines.Add($"{name}: {line}");
+            }
+        }
+
+        return lines;
+    }
+
+    [GeneratedRegex(@"\[\d+:\d+\]")]
+    private static partial Regex SaveCounters();
+
+    [GeneratedRegex(@"""counter"":\s*\{[^}]*\}|""packets"":\s*\d+,\s*""bytes"":\s*\d+")]
+    private static partial Regex NftCounters();
+
+    [GeneratedRegex(@"f2b-|fail2ban|(^|[\s:""])DOCKER(-ISOLATION[-A-Z0-9]*|-FORWARD|-CT|-BRIDGE)?([\s""]|$)")]
+    private static partial Regex Dynamic();
+}

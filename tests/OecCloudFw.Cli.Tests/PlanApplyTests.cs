@@ -1,0 +1,217 @@
+using System.Text.Json;
+using OecCloudFw.Server.Shells;
+using OecCloudFw.Testing.Aws;
+using OecCloudFw.Testing.Azure;
+using OecCloudFw.Testing.Servers;
+
+namespace OecCloudFw.Cli.Tests;
+
+/// <summary>
+/// plan and apply across both layers, end to end: real test servers (sshd, ufw) as the server layer, the fake EC2 and
+/// ARM endpoints (through the real SDKs) as the cloud layer. Each test asserts the end state of both layers, read from
+/// the fakes and the server themselves.
+/// </summary>
+public sealed class PlanApplyTests : IAsyncLifetime
+{
+    private FakeEc2 _ec2 = null!;
+
+    public async ValueTask InitializeAsync() => _ec2 = await FakeEc2.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _ec2.DisposeAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string[] Server(TestServer server) => ["--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts];
+
+    private string[] Aws(string group) => ["--aws-group", group, "--aws-region", "eu-west-1", "--aws-endpoint-url", _ec2.Url.ToString()];
+
+    private List<int> WorldPorts(string group) =>
+        _ec2.Ingress(group).Where(r => r.Cidr == "0.0.0.0/0").Select(r => r.FromPort).Order().ToList();
+
+    [Fact]
+    public async Task Aws_PlanChangesNothing_ApplyBringsBothLayersToThePolicy_ASecondApplyChangesNothing()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var group = _ec2.CreateGroup();
+        _ec2.AddIngress(group, "tcp", 8080, 8080, "0.0.0.0/0", "someone else's");
+
+        _ec2.ResetCounts();
+        var plan = await CliHarness.RunAsync(["plan", .. Server(server), .. Aws(group), "--output", "json"]);
+
+        Assert.True(plan.ExitCode == 0, plan.Error + plan.Output);
+        Assert.Equal((1, 0), (_ec2.Reads, _ec2.Mutations)); // one read of the cloud layer, nothing written
+        Assert.Contains("Status: inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        using (var json = JsonDocument.Parse(plan.Output))
+        {
+            var cloud = json.RootElement.GetProperty("cloud");
+            var changes = cloud.GetProperty("changes").EnumerateArray().Select(c => (c.GetProperty("change").GetString(), c.GetProperty("rule").GetProperty("ports").GetString())).ToList();
+            Assert.Contains(("add", "22"), changes);
+            Assert.Contains(("add", "443"), changes);
+            Assert.Contains(("extra", "8080"), changes); // someone else's: left alone
+            Assert.Equal("ufw", json.RootElement.GetProperty("server").GetProperty("backend").GetString());
+            Assert.Contains(json.RootElement.GetProperty("server").GetProperty("commands").EnumerateArray(), c => c.GetString()!.Contains("443", StringComparison.Ordinal));
+            // The audit the result would give: 443 admitted by both layers, no finding about a required port.
+            var expected = json.RootElement.GetProperty("expected");
+            Assert.DoesNotContain(expected.GetProperty("findings").EnumerateArray(), f => f.GetProperty("id").GetString() == "OECFW-REQUIRED-BLOCKED");
+        }
+
+        _ec2.ResetCounts();
+        var apply = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--no-probe", "--output", "json"]);
+
+        Assert.True(apply.ExitCode == 0, apply.Error + apply.Output);
+        Assert.Equal([22, 80, 443, 8080], WorldPorts(group));
+        Assert.Equal(1, _ec2.Calls("AuthorizeSecurityGroupIngress"));
+        var status = await server.ExecAsync("ufw status", Ct);
+        Assert.Contains("Status: active", status, StringComparison.Ordinal);
+        Assert.Contains("443/tcp", status, StringComparison.Ordinal);
+        using (var json = JsonDocument.Parse(apply.Output))
+        {
+            Assert.Equal("applied", json.RootElement.GetProperty("outcome").GetString());
+            Assert.Equal("confirmed", json.RootElement.GetProperty("serverOutcome").GetString());
+            Assert.Equal("oec-cloudfw/audit/v1", json.RootElement.GetProperty("audit").GetProperty("schema").GetString());
+        }
+
+        _ec2.ResetCounts();
+        var again = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--no-probe", "--output", "json"]);
+
+        Assert.True(again.ExitCode == 0, again.Error + again.Output);
+        Assert.Equal(0, _ec2.Mutations);
+        using (var json = JsonDocument.Parse(again.Output))
+        {
+            Assert.Equal("unchanged", json.RootElement.GetProperty("serverOutcome").GetString());
+            Assert.Empty(json.RootElement.GetProperty("cloudCreated").EnumerateArray());
+        }
+    }
+
+    [Fact]
+    public async Task Aws_SavedPlan_AppliedExactly_AndRefusedWithExit5OnceALayerMoved()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var group = _ec2.CreateGroup();
+        var file = Path.Combine(server.WorkDir, "plan.json");
+        var stale = Path.Combine(server.WorkDir, "stale.json");
+        Assert.Equal(0, (await CliHarness.RunAsync(["plan", .. Server(server), .. Aws(group), "--out", stale])).ExitCode);
+
+        // Someone changes the cloud layer after the plan was reviewed: the plan is refused before any change.
+        _ec2.AddIngress(group, "tcp", 5432, 5432, "0.0.0.0/0", "added after the review");
+        _ec2.ResetCounts();
+        var refused = await CliHarness.RunAsync(["apply", "--plan", stale, "--output", "json"]);
+
+        Assert.Equal(5, refused.ExitCode);
+        Assert.Contains("stale", refused.Error, StringComparison.Ordinal);
+        Assert.Equal((1, 0), (_ec2.Reads, _ec2.Mutations));
+        Assert.Contains("Status: inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        using (var json = JsonDocument.Parse(refused.Output))
+        {
+            var drift = json.RootElement.GetProperty("drift")[0];
+            Assert.StartsWith("aws " + group, drift.GetProperty("target").GetString(), StringComparison.Ordinal);
+            Assert.Contains(drift.GetProperty("new").EnumerateArray(), l => l.GetString()!.Contains("tcp/5432 from 0.0.0.0/0", StringComparison.Ordinal));
+        }
+
+        // The server moving out of band makes a plan stale too.
+        Assert.Equal(0, (await CliHarness.RunAsync(["plan", .. Server(server), .. Aws(group), "--out", file])).ExitCode);
+        await server.ExecAsync("ufw allow 8443/tcp >/dev/null", Ct);
+        var serverMoved = await CliHarness.RunAsync(["apply", "--plan", file]);
+        Assert.Equal(5, serverMoved.ExitCode);
+        Assert.Contains(server.Address, serverMoved.Error, StringComparison.Ordinal);
+        await server.ExecAsync("ufw delete allow 8443/tcp >/dev/null", Ct);
+
+        // A fresh plan, applied as saved: one extra read of the cloud layer to check its digest (and one for the audit after).
+        Assert.Equal(0, (await CliHarness.RunAsync(["plan", .. Server(server), .. Aws(group), "--out", file])).ExitCode);
+        _ec2.ResetCounts();
+        var applied = await CliHarness.RunAsync(["apply", "--plan", file, "--no-probe", "--output", "json"]);
+
+        Assert.True(applied.ExitCode == 0, applied.Error + applied.Output);
+        Assert.Equal(2, _ec2.Reads);
+        Assert.Equal([22, 80, 443, 5432], WorldPorts(group));
+        Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        using (var json = JsonDocument.Parse(applied.Output))
+        {
+            Assert.Equal("applied", json.RootElement.GetProperty("outcome").GetString());
+            // Someone else's 5432 rule was left alone; the audit afterwards says ufw alone keeps it closed.
+            Assert.Contains(json.RootElement.GetProperty("audit").GetProperty("findings").EnumerateArray(),
+                f => f.GetProperty("id").GetString() == "OECFW-SINGLE-LAYER" && f.GetProperty("message").GetString()!.StartsWith("PostgreSQL (5432)", StringComparison.Ordinal));
+        }
+
+        // Other flags cannot ride along with a saved plan.
+        var mixed = await CliHarness.RunAsync(["apply", "--plan", file, "--host", "198.18.0.9"]);
+        Assert.Equal(2, mixed.ExitCode);
+    }
+
+    /// <summary>
+    /// The server's change would cut SSH (the policy admits it only from an address that is not the operator's): the
+    /// server restores its rules, the cloud layer's additions stay and are reported with the exact command that undoes
+    /// them, which the real AWS CLI then runs.
+    /// </summary>
+    [Fact]
+    public async Task Aws_ServerChangeRolledBack_Exit4_CloudChangeReportedWithItsUndo()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var group = _ec2.CreateGroup();
+        var before = await server.ExecAsync("iptables-save | grep -v '^#'; ufw status", Ct);
+
+        var apply = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--ssh-source", "198.18.250.1/32", "--confirm-timeout", "4", "--output", "json"]);
+
+        Assert.True(apply.ExitCode == 4, apply.Error + apply.Output);
+        using var json = JsonDocument.Parse(apply.Output);
+        Assert.Equal("server-rolled-back", json.RootElement.GetProperty("outcome").GetString());
+        var created = json.RootElement.GetProperty("cloudCreated").EnumerateArray().Select(c => c.GetString()!).ToList();
+        Assert.NotEmpty(created);
+        Assert.Equal(created.Order(), _ec2.Ingress(group).Select(r => r.RuleId).Order());
+        var undo = json.RootElement.GetProperty("undo").EnumerateArray().Select(u => u.GetString()!).Single();
+        Assert.Equal($"aws ec2 revoke-security-group-ingress --group-id {group} --security-group-rule-ids {string.Join(' ', created)} --region eu-west-1", undo);
+        Assert.Equal(before, await server.ExecAsync("iptables-save | grep -v '^#'; ufw status", Ct));
+        await using (var shell = await SshShell.ConnectAsync(server.Ssh(), Ct))
+        {
+            Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
+        }
+
+        await AwsCliFix.RunAsync(undo, _ec2.Url, Ct);
+        Assert.Empty(_ec2.Ingress(group));
+    }
+
+    [Fact]
+    public async Task Azure_PlanThenApply_BothLayersEndRight_ASecondApplyWritesNothing()
+    {
+        await using var arm = await FakeArm.StartAsync();
+        var nsg = arm.AddNsg("web-rg", "web-nsg");
+        await using var server = await TestServer.StartAsync(Ct);
+        string[] azure = ["--azure-nsg", "web-nsg", "-g", "web-rg", "--subscription", FakeArm.Subscription, "--azure-endpoint", arm.Url.ToString()];
+
+        arm.ResetCounts();
+        var plan = await CliHarness.RunAsync(null, arm.Connection(), ["plan", .. Server(server), .. azure]);
+
+        Assert.True(plan.ExitCode == 0, plan.Error + plan.Output);
+        Assert.Equal((1, 0), (arm.Reads, arm.Writes));
+        Assert.Contains("will create oecfw-tcp-22_80_443", plan.Output, StringComparison.Ordinal);
+
+        var apply = await CliHarness.RunAsync(null, arm.Connection(), ["apply", .. Server(server), .. azure, "--no-probe", "--output", "json"]);
+
+        Assert.True(apply.ExitCode == 0, apply.Error + apply.Output);
+        var rule = Assert.Single(arm.Rules(nsg));
+        Assert.StartsWith("oecfw-tcp-22_80_443", rule["name"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+
+        arm.ResetCounts();
+        var again = await CliHarness.RunAsync(null, arm.Connection(), ["apply", .. Server(server), .. azure, "--no-probe", "--output", "json"]);
+
+        Assert.True(again.ExitCode == 0, again.Error + again.Output);
+        Assert.Equal(0, arm.Writes);
+        Assert.Single(arm.Rules(nsg));
+    }
+
+    [Fact]
+    public async Task BadInput_Exit2_BeforeAnythingIsRead()
+    {
+        var group = _ec2.CreateGroup();
+        _ec2.ResetCounts();
+
+        var noServer = await CliHarness.RunAsync(["plan", .. Aws(group)]);
+        var twoClouds = await CliHarness.RunAsync(["plan", "--host", "198.18.0.9", .. Aws(group), "--azure-nsg", "n", "-g", "rg"]);
+        var badBackend = await CliHarness.RunAsync(["apply", "--host", "198.18.0.9", .. Aws(group), "--backend", "pf"]);
+        var notAPlan = await CliHarness.RunAsync(["apply", "--plan", "/etc/hostname"]);
+
+        Assert.Equal([2, 2, 2, 2], new[] { noServer.ExitCode, twoClouds.ExitCode, badBackend.ExitCode, notAPlan.ExitCode });
+        Assert.Equal(0, _ec2.Reads + _ec2.Mutations);
+    }
+}
