@@ -15,6 +15,17 @@ public sealed record NsgSnapshot(string Id, string Name, IReadOnlyList<NsgRule> 
     public RuleSet ToRuleSet() => new(Inbound.SelectMany(r => r.ToCoreRules()), RuleAction.Deny);
 
     /// <summary>
+    /// The custom inbound allows that actually decide for what they match: one shadowed by a Deny (or another rule) at
+    /// a higher priority never admits anything, so it is no exposure.
+    /// </summary>
+    public IReadOnlyList<Rule> EffectiveAllows()
+    {
+        var set = ToRuleSet();
+        return set.Rules.Where(r => r.Action == RuleAction.Allow && r.Origin != RuleOrigin.Default &&
+                                    ReferenceEquals(set.Evaluate(r.Protocol == Protocol.All ? Protocol.Tcp : r.Protocol, r.Ports.From, r.Source).DecidedBy, r)).ToList();
+    }
+
+    /// <summary>
     /// What the NSG does with a new connection: inbound from <paramref name="peer"/>, or outbound to it. Rules in
     /// priority order, first match decides. A rule whose VM-side prefix is a specific address or whose either side is an
     /// application security group may or may not be this VM's: it is followed both ways, and only a rule that would

@@ -49,4 +49,15 @@ public sealed record VmNetwork(IReadOnlyList<NsgSnapshot> NicNsgs, IReadOnlyList
 
         return unsure is not null ? (Decision.Indeterminate, unsure) : (Decision.Admitted, $"both the NIC and the subnet NSGs {(inbound ? "admit it" : "let it out")}");
     }
+
+    /// <summary>The wanted rules a subnet NSG refuses (through a VM a port is open only if the subnet's NSG admits it too), with the NSG that refuses each.</summary>
+    public IReadOnlyList<(Rule Rule, NsgSnapshot Nsg)> BlockedBySubnet(IEnumerable<Rule> wanted)
+    {
+        ArgumentNullException.ThrowIfNull(wanted);
+        return wanted
+            .Select(r => (Rule: r, Nsg: SubnetNsgs.FirstOrDefault(s => s.Decide(true, r.Protocol, r.Ports.From, r.Source).Decision == Decision.Refused)))
+            .Where(x => x.Nsg is not null)
+            .Select(x => (x.Rule, x.Nsg!))
+            .ToList();
+    }
 }

@@ -57,19 +57,50 @@ public sealed partial class ExamplesTests : IAsyncLifetime
         return group;
     }
 
+    private static string StepRun(List<object> steps, string name) =>
+        (string)steps.Cast<Dictionary<object, object>>().Single(s => s.TryGetValue("name", out var n) && (string)n == name)["run"];
+
+    /// <summary>
+    /// The workflow as GitHub runs it: the plan job saves the plan as an artifact and changes nothing; the apply job
+    /// (behind the reviewed environment) applies exactly that plan, then audits and writes valid SARIF.
+    /// </summary>
     [Fact]
-    public async Task GitHubActionsWorkflow_AuditStep_GatesAndWritesValidSarif()
+    public async Task GitHubActionsWorkflow_PlanJob_ApplyJobAppliesThePlan_ThenAuditGatesWithValidSarif()
     {
-        var steps = (List<object>)((Dictionary<object, object>)((Dictionary<object, object>)Yaml("github-actions-audit.yml")["jobs"])["audit"])["steps"];
-        var run = (string)((Dictionary<object, object>)steps.Cast<Dictionary<object, object>>().Single(s => s.TryGetValue("name", out var n) && (string)n == "Audit (provisioning gate)"))["run"];
-        Assert.Contains(steps.Cast<Dictionary<object, object>>(), s => s.TryGetValue("uses", out var u) && ((string)u).StartsWith("github/codeql-action/upload-sarif", StringComparison.Ordinal));
-        await using var server = await ConfiguredServerAsync();
+        var jobs = (Dictionary<object, object>)Yaml("github-actions-audit.yml")["jobs"];
+        var planJob = (Dictionary<object, object>)jobs["plan"];
+        var applyJob = (Dictionary<object, object>)jobs["apply"];
+        Assert.Equal("plan", applyJob["needs"]);
+        Assert.Equal("production", applyJob["environment"]);
+        var planSteps = (List<object>)planJob["steps"];
+        var applySteps = (List<object>)applyJob["steps"];
+        Assert.Contains(planSteps.Cast<Dictionary<object, object>>(), s => s.TryGetValue("uses", out var u) && ((string)u).StartsWith("actions/upload-artifact", StringComparison.Ordinal));
+        Assert.Contains(applySteps.Cast<Dictionary<object, object>>(), s => s.TryGetValue("uses", out var u) && ((string)u).StartsWith("actions/download-artifact", StringComparison.Ordinal));
+        Assert.Contains(applySteps.Cast<Dictionary<object, object>>(), s => s.TryGetValue("uses", out var u) && ((string)u).StartsWith("github/codeql-action/upload-sarif", StringComparison.Ordinal));
+        await using var server = await TestServer.StartAsync(Ct);
         var group = GroupPerPolicy();
         var policy = Path.Combine(Examples, "oec-cloudfw.yaml");
-        Assert.Equal(0, (await CliHarness.RunAsync("aws", "open", "--group", group, "--region", "eu-west-1", "--endpoint-url", _ec2.Url.ToString(), "--policy", policy)).ExitCode);
+        var variables = new Dictionary<string, string>
+        {
+            ["$SERVER_HOST"] = server.Address, ["$SECURITY_GROUP"] = group, ["infra/oec-cloudfw.yaml"] = policy, ["plan.json"] = Path.Combine(server.WorkDir, "plan.json"),
+        };
+        string[] connection = ["--identity", server.ClientKey, "--known-hosts", server.KnownHosts, "--aws-endpoint-url", _ec2.Url.ToString()];
+        // The runner's own address must be a management source (the example policy's SSH sources, plus this runner's).
+        string[] runner = ["--ssh-source", "203.0.113.10/32", "--ssh-source", server.ClientAddress + "/32"];
 
-        var args = Words(run, new Dictionary<string, string> { ["$SERVER_HOST"] = server.Address, ["$SECURITY_GROUP"] = group, ["infra/oec-cloudfw.yaml"] = policy });
-        var audit = await CliHarness.RunAsync([.. args, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts, "--aws-endpoint-url", _ec2.Url.ToString(), "--probe-timeout", "1"]);
+        var plan = await CliHarness.RunAsync([.. Words(StepRun(planSteps, "Plan (both layers, nothing changes)"), variables), .. connection, .. runner]);
+
+        Assert.True(plan.ExitCode == 0, plan.Error + plan.Output);
+        Assert.Empty(_ec2.Ingress(group));
+        Assert.Contains("Status: inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+
+        var apply = await CliHarness.RunAsync([.. Words(StepRun(applySteps, "Apply the reviewed plan (exit 5 if a layer moved since)"), variables), "--no-probe"]);
+
+        Assert.True(apply.ExitCode == 0, apply.Error + apply.Output);
+        Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        Assert.NotEmpty(_ec2.Ingress(group));
+
+        var audit = await CliHarness.RunAsync([.. Words(StepRun(applySteps, "Audit (provisioning gate)"), variables), .. connection, "--probe-timeout", "1"]);
 
         Assert.True(audit.ExitCode == 0, audit.Error + audit.Output);
         Assert.Empty(await SarifSchema.ValidateAsync(audit.Output));
@@ -78,24 +109,37 @@ public sealed partial class ExamplesTests : IAsyncLifetime
             r => Assert.Equal(policy, r.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString()));
     }
 
+    /// <summary>The GitLab jobs: the plan as an artifact, the manual apply of exactly that plan failing the pipeline on a critical finding.</summary>
     [Fact]
-    public async Task GitLabJob_AuditScript_FailsThePipelineOnACriticalFinding()
+    public async Task GitLabJobs_PlanArtifact_ManualApplyFailsThePipelineOnACriticalFinding()
     {
-        var job = (Dictionary<object, object>)Yaml("gitlab-ci.yml")["firewall-audit"];
-        var line = ((List<object>)job["script"]).Cast<string>().Single(l => l.Contains("oec-cloudfw audit", StringComparison.Ordinal));
-        await using var server = await ConfiguredServerAsync();
+        var planJob = (Dictionary<object, object>)Yaml("gitlab-ci.yml")["firewall-plan"];
+        var applyJob = (Dictionary<object, object>)Yaml("gitlab-ci.yml")["firewall-apply"];
+        Assert.Equal("manual", applyJob["when"]);
+        Assert.Equal(["firewall-plan"], ((List<object>)applyJob["needs"]).Cast<string>());
+        Assert.Equal(["plan.json"], ((List<object>)((Dictionary<object, object>)planJob["artifacts"])["paths"]).Cast<string>());
+        await using var server = await TestServer.StartAsync(Ct);
         var group = GroupPerPolicy();
         _ec2.AddIngress(group, "tcp", 0, 65535, "0.0.0.0/0", "everything");
         await server.ExecAsync("ufw allow 5432/tcp >/dev/null", Ct);
-        var policy = Path.Combine(Examples, "oec-cloudfw.yaml");
+        var variables = new Dictionary<string, string>
+        {
+            ["$SERVER_HOST"] = server.Address, ["$SECURITY_GROUP"] = group, ["oec-cloudfw.yaml"] = Path.Combine(Examples, "oec-cloudfw.yaml"),
+            ["plan.json"] = Path.Combine(server.WorkDir, "plan.json"),
+        };
+        var planLine = ((List<object>)planJob["script"]).Cast<string>().Single(l => l.StartsWith("oec-cloudfw plan", StringComparison.Ordinal));
+        var applyLine = ((List<object>)applyJob["script"]).Cast<string>().Single(l => l.StartsWith("oec-cloudfw apply", StringComparison.Ordinal));
 
-        var args = Words(line, new Dictionary<string, string> { ["$SERVER_HOST"] = server.Address, ["$SECURITY_GROUP"] = group, ["oec-cloudfw.yaml"] = policy });
-        var audit = await CliHarness.RunAsync([.. args, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts, "--aws-endpoint-url", _ec2.Url.ToString(), "--probe-timeout", "1"]);
+        var plan = await CliHarness.RunAsync([.. Words(planLine, variables), "--identity", server.ClientKey, "--known-hosts", server.KnownHosts, "--aws-endpoint-url", _ec2.Url.ToString(),
+            "--ssh-source", server.ClientAddress + "/32"]);
+        var apply = await CliHarness.RunAsync([.. Words(applyLine, variables), "--no-probe"]);
 
-        Assert.Equal(1, audit.ExitCode);
-        using var json = JsonDocument.Parse(audit.Output);
-        Assert.Equal("oec-cloudfw/audit/v1", json.RootElement.GetProperty("schema").GetString());
-        Assert.Equal("critical", json.RootElement.GetProperty("worst").GetString());
+        Assert.True(plan.ExitCode == 0, plan.Error + plan.Output);
+        Assert.True(apply.ExitCode == 1, apply.Error + apply.Output);
+        using var json = JsonDocument.Parse(apply.Output);
+        Assert.Equal("oec-cloudfw/apply/v1", json.RootElement.GetProperty("schema").GetString());
+        Assert.Equal("applied", json.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal("critical", json.RootElement.GetProperty("audit").GetProperty("worst").GetString());
     }
 
     /// <summary>
@@ -127,15 +171,20 @@ public sealed partial class ExamplesTests : IAsyncLifetime
 
         Assert.True(exit == 0, $"runcmd: exit {exit}: {stdout}{stderr}");
         Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
-        using var audit = JsonDocument.Parse(await server.ExecAsync("cat /var/log/oec-cloudfw-audit.json", Ct));
-        Assert.Equal("oec-cloudfw/audit/v1", audit.RootElement.GetProperty("schema").GetString());
-        Assert.NotEqual("critical", audit.RootElement.GetProperty("worst").GetString());
+        using var plan = JsonDocument.Parse(await server.ExecAsync("cat /var/lib/oec-cloudfw/plan.json", Ct));
+        Assert.Equal("oec-cloudfw/plan/v1", plan.RootElement.GetProperty("schema").GetString());
+        Assert.Contains("rollback-armed: ufw allow 443/tcp", await server.ExecAsync("cat /var/log/oec-cloudfw-plan.txt", Ct), StringComparison.Ordinal);
+        using var applied = JsonDocument.Parse(await server.ExecAsync("cat /var/log/oec-cloudfw-apply.json", Ct));
+        Assert.Equal("oec-cloudfw/apply/v1", applied.RootElement.GetProperty("schema").GetString());
+        Assert.Equal("applied", applied.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal("oec-cloudfw/audit/v1", applied.RootElement.GetProperty("audit").GetProperty("schema").GetString());
+        Assert.NotEqual("critical", applied.RootElement.GetProperty("audit").GetProperty("worst").GetString());
         // What ran was the native executable, not a .NET assembly: an ELF file that needs only libc and libm.
         Assert.Equal("7f454c46", (await server.ExecAsync("head -c 4 /usr/local/bin/oec-cloudfw | od -An -tx1 | tr -d ' \\n'", Ct)).Trim());
         Assert.DoesNotContain("not found", await server.ExecAsync("ldd /usr/local/bin/oec-cloudfw", Ct), StringComparison.Ordinal);
 
         // A wrong checksum stops the script before the binary runs (set -e).
-        await server.ExecAsync("ufw --force reset >/dev/null && rm -f /var/log/oec-cloudfw-audit.json", Ct);
+        await server.ExecAsync("ufw --force reset >/dev/null && rm -f /var/log/oec-cloudfw-apply.json", Ct);
         await File.WriteAllTextAsync(Path.Combine(server.WorkDir, "runcmd"), "#!/bin/sh\n" + script.Replace(sha256, new string('0', 64), StringComparison.Ordinal) + "\n", Ct);
         var tampered = await server.TryExecAsync($"cd / && env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root sh {server.WorkDir}/runcmd", Ct);
         Assert.NotEqual(0, tampered.ExitCode);

@@ -24,7 +24,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         public void Dispose() => Client.Dispose();
     }
 
-    private sealed record CloudPlan(Func<Task<ILayerView>> Read, Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> Fixes);
+    private sealed record CloudPlan(Func<Task<ILayerView>> Read, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> Fixes);
 
     public async Task<AuditReport> RunAsync(ServerTarget server, AuditCloudFlags cloud, FirewallPolicy policy, bool probe, TimeSpan probeTimeout, IReadOnlyList<EgressNeed>? egress = null, CancellationToken cancellationToken = default)
     {
@@ -53,7 +53,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         var vantage = ssh is null ? "local: the server audited itself (no network probe)" : probe ? $"probes from {Environment.MachineName} to {ssh.Host}" : "not probed (--no-probe)";
         // The self-check compares the model with the probe for the address the server sees this machine as.
         var vantageSource = ssh is not null && probe && facts.Connection is { } connection && Cidr.TryParse(connection.ClientAddress, out var client) ? client : null;
-        var report = AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, serverView, cloudPlan), vantage, vantageSource,
+        var report = AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, facts, cloudPlan), vantage, vantageSource,
             egress ?? EgressNeed.ForGuide([]));
         if (cloudView is SecurityGroupsView { NetworkAcls.Count: > 0 } aws)
         {
@@ -167,9 +167,9 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
                 (kind, port, sources) => kind switch
                 {
                     // Exact commands for the group (or ACL) that holds the rule, in its region.
-                    "cloud-close" => SecurityGroupFixes.RemoveInternet(view.Groups, region, port, [], restrict: false),
-                    "cloud-restrict" => SecurityGroupFixes.RemoveInternet(view.Groups, region, port, sources, restrict: true),
-                    "cloud-egress" => SecurityGroupFixes.Egress(view, region, port, sources[0]),
+                    FixKind.CloudClose => SecurityGroupFixes.RemoveInternet(view.Groups, region, port, [], restrict: false),
+                    FixKind.CloudRestrict => SecurityGroupFixes.RemoveInternet(view.Groups, region, port, sources, restrict: true),
+                    FixKind.CloudEgress => SecurityGroupFixes.Egress(view, region, port, sources[0]),
                     _ => SecurityGroupFixes.Open(view, region, port, sources),
                 });
         }
@@ -183,11 +183,11 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
                 async () => target.Vm is not null
                     ? new NsgNetworkView(await cache.ReadAsync(target.VmId, () => layer.ReadVmAsync(target, cancellationToken)), $"azure vm {target.Vm} (NIC and subnet NSGs)")
                     : new NsgNetworkView(new VmNetwork([await cache.ReadAsync(target.NsgId(target.Nsg!), () => layer.ReadAsync(target.NsgId(target.Nsg!), cancellationToken))], []), $"azure nsg {target.Nsg}"),
-                (kind, port, sources) => kind == "cloud-egress"
+                (kind, port, sources) => kind == FixKind.CloudEgress
                     ? [$"az network nsg rule create -g {target.ResourceGroup} --nsg-name {target.Nsg ?? "<the NIC's NSG>"} -n oecfw-out-tcp-{port} --priority <a free priority above the deny> --direction Outbound --access Allow --protocol Tcp --destination-address-prefixes {(sources[0].IsInternet ? "Internet" : sources[0].ToString())} --destination-port-ranges {port}"]
-                    : kind == "cloud-close"
+                    : kind == FixKind.CloudClose
                     ? [$"oec-cloudfw azure close -g {target.ResourceGroup} {which} --port {port}"]
-                    : kind == "cloud-restrict"
+                    : kind == FixKind.CloudRestrict
                     ? [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, sources.Any(s => !s.IsInternet) ? sources : [])}{(sources.Any(s => !s.IsInternet) ? string.Empty : " --ssh-source <management-ip>/32")} --prune"]
                     : [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, sources)}"]);
         }
@@ -199,30 +199,10 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         sources.Count == 0 || sources.Any(s => s.IsInternet) ? string.Empty
         : string.Concat(sources.Select(s => $" {(port == PortCatalog.Ssh ? "--ssh-source" : "--source")} {s}"));
 
-    private static IReadOnlyList<string> Fixes(string kind, int port, IReadOnlyList<Cidr> sources, SshConnectionOptions? ssh, ServerLayerView server, CloudPlan? cloud)
-    {
-        var where = ssh is null ? "--local" : $"--host {ssh.Host}";
-        return kind switch
-        {
-            "cloud" or "cloud-close" or "cloud-restrict" or "cloud-egress" => cloud?.Fixes(kind, port, sources) ?? [],
-            "server" => [$"oec-cloudfw server configure {where}{string.Concat(sources.Where(s => !s.IsInternet).Select(s => $" --ssh-source {s}"))}"],
-            "server-egress" => server.Name switch
-            {
-                "ufw" => [$"ufw allow out {port}/tcp"],
-                "firewalld" => [$"firewall-cmd --permanent --direct --add-rule ipv4 filter OUTPUT 0 -p tcp --dport {port} -j ACCEPT && firewall-cmd --reload"],
-                "nftables" => [$"nft insert rule inet filter output tcp dport {port} accept (in the table and output chain that drops it)"],
-                _ => [$"iptables -I OUTPUT -p tcp --dport {port} -j ACCEPT && ip6tables -I OUTPUT -p tcp --dport {port} -j ACCEPT"],
-            },
-            "server-restrict" => [$"oec-cloudfw server configure {where}{(sources.Any(s => !s.IsInternet) ? string.Concat(sources.Where(s => !s.IsInternet).Select(s => $" --ssh-source {s}")) : " --ssh-source <management-ip>/32")}"],
-            _ => server.Name switch
-            {
-                "ufw" => [$"ufw deny {port}/tcp"],
-                "firewalld" => [$"firewall-cmd --permanent --remove-port={port}/tcp && firewall-cmd --reload"],
-                "iptables" => [$"iptables -I INPUT -p tcp --dport {port} -j DROP && ip6tables -I INPUT -p tcp --dport {port} -j DROP"],
-                _ => [$"oec-cloudfw server configure {where}"],
-            },
-        };
-    }
+    private static IReadOnlyList<string> Fixes(FixKind kind, int port, IReadOnlyList<Cidr> sources, SshConnectionOptions? ssh, ServerFacts facts, CloudPlan? cloud) =>
+        kind is FixKind.CloudOpen or FixKind.CloudClose or FixKind.CloudRestrict or FixKind.CloudEgress
+            ? cloud?.Fixes(kind, port, sources) ?? []
+            : ServerFixes.For(kind, port, sources, ssh is null ? "--local" : $"--host {ssh.Host}", facts);
 
     /// <summary>The policy's ports (SSH as detected on the server), the catalog's other ports, and Docker's published ones.</summary>
     private static List<AuditPort> Ports(FirewallPolicy policy, ServerFacts facts, HostFacts host)

@@ -38,10 +38,8 @@ public sealed class AzureCommands(CliContext context)
                 network = network.With(await layer.ReadAsync(nsgId, cancellationToken));
             }
 
-            var blocked = network is null ? [] : wanted.DesiredRules()
-                .Select(r => (Rule: r, Nsg: network.SubnetNsgs.FirstOrDefault(s => s.Decide(true, r.Protocol, r.Ports.From, r.Source).Decision == Core.Rules.Decision.Refused)))
-                .Where(x => x.Nsg is not null)
-                .Select(x => $"{x.Rule.Protocol.ToName()}/{x.Rule.Ports} from {x.Rule.Source}: blocked by the subnet NSG {x.Nsg!.Name}")
+            var blocked = network is null ? [] : network.BlockedBySubnet(wanted.DesiredRules())
+                .Select(x => $"{x.Rule.Protocol.ToName()}/{x.Rule.Ports} from {x.Rule.Source}: blocked by the subnet NSG {x.Nsg.Name}")
                 .Distinct()
                 .ToList();
             if (format == OutputFormat.Json)
@@ -139,13 +137,7 @@ public sealed class AzureCommands(CliContext context)
             }
 
             // A rule counts only where it is the one that decides: a Deny above it shadows it.
-            var findings = nsgs.SelectMany(n =>
-            {
-                var set = n.Nsg.ToRuleSet();
-                var effective = set.Rules.Where(r => r.Action == RuleAction.Allow && r.Origin != RuleOrigin.Default &&
-                                                     ReferenceEquals(set.Evaluate(r.Protocol == Protocol.All ? Protocol.Tcp : r.Protocol, r.Ports.From, r.Source).DecidedBy, r));
-                return ExposureCheck.Check(effective, (rule, port) => Fixes(resolved, n.Nsg.Name, rule, port));
-            }).ToList();
+            var findings = nsgs.SelectMany(n => ExposureCheck.Check(n.Nsg.EffectiveAllows(), (rule, port) => Fixes(resolved, n.Nsg.Name, rule, port))).ToList();
             var ports = PortCatalog.All.Select(p =>
             {
                 var (decision, evidence) = network.Evaluate(Protocol.Tcp, p.Port, Cidr.AnyIPv4);

@@ -15,7 +15,7 @@ public static class AuditEngine
     /// <param name="serverLayer">The server's firewall.</param>
     /// <param name="host">Host facts.</param>
     /// <param name="probes">Live TCP probes from the runner, by port.</param>
-    /// <param name="fixes">Fix commands for a port, per layer ("cloud" or "server").</param>
+    /// <param name="fixes">Fix commands for a port, per layer and kind of change (<see cref="FixKind"/>), from the layer's owner.</param>
     /// <param name="vantage">Where the probes came from.</param>
     /// <param name="vantageSource">The address the server sees the probes come from (the SSH client's), for the self-check.</param>
     public static AuditReport Run(
@@ -25,7 +25,7 @@ public static class AuditEngine
         ILayerView serverLayer,
         HostFacts host,
         IReadOnlyDictionary<int, Reachability> probes,
-        Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes,
+        Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes,
         string vantage,
         Cidr? vantageSource = null,
         IReadOnlyList<EgressNeed>? egress = null)
@@ -77,11 +77,11 @@ public static class AuditEngine
     }
 
     /// <summary>An outbound need a layer certainly blocks; one it cannot decide is said too.</summary>
-    private static IEnumerable<Finding> EgressFindings(string server, ILayerView? cloud, ILayerView serverLayer, EgressAssessment row, Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
+    private static IEnumerable<Finding> EgressFindings(string server, ILayerView? cloud, ILayerView serverLayer, EgressAssessment row, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
     {
         var need = row.Need;
         var what = $"outbound TCP {need.Port} to {(need.Destination.IsInternet ? "the internet" : need.Destination.ToString())} ({need.Purpose})";
-        foreach (var (layer, verdict, kind) in new (ILayerView? Layer, LayerVerdict? Verdict, string Kind)[] { (cloud, row.Cloud, "cloud-egress"), (serverLayer, row.Server, "server-egress") })
+        foreach (var (layer, verdict, kind) in new (ILayerView? Layer, LayerVerdict? Verdict, FixKind Kind)[] { (cloud, row.Cloud, FixKind.CloudEgress), (serverLayer, row.Server, FixKind.ServerEgress) })
         {
             if (layer is null || verdict is null)
             {
@@ -102,7 +102,7 @@ public static class AuditEngine
         }
     }
 
-    private static IEnumerable<Finding> PortFindings(string server, ILayerView? cloud, ILayerView serverLayer, PortAssessment row, HostFacts host, Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
+    private static IEnumerable<Finding> PortFindings(string server, ILayerView? cloud, ILayerView serverLayer, PortAssessment row, HostFacts host, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
     {
         var port = row.Port;
         var label = $"{port.Name} ({port.Port})";
@@ -119,12 +119,12 @@ public static class AuditEngine
             }
             else if (cloud is not null && row.CloudFromSources is { Refused: true } c)
             {
-                yield return Blocked(port, label, cloud.Name, c.Evidence, fixes("cloud", port.Port, port.Sources));
+                yield return Blocked(port, label, cloud.Name, c.Evidence, fixes(FixKind.CloudOpen, port.Port, port.Sources));
             }
 
             if (row.ServerFromSources.Refused)
             {
-                yield return Blocked(port, label, serverLayer.Name, row.ServerFromSources.Evidence, fixes("server", port.Port, port.Sources));
+                yield return Blocked(port, label, serverLayer.Name, row.ServerFromSources.Evidence, fixes(FixKind.ServerOpen, port.Port, port.Sources));
             }
 
             // Per family: a port restricted in one layer and open to the whole internet in the other.
@@ -139,7 +139,7 @@ public static class AuditEngine
                     var closed = ci.Admitted ? serverLayer.Name : cloud.Name;
                     yield return new Finding(FindingIds.SingleLayer, Severity.Warning,
                         $"{label} is restricted to {string.Join(", ", port.Sources)} in {closed} only; {open} admits the whole internet over {family}: a single layer of defense",
-                        ci.Admitted ? ci.Evidence : serverVerdict.Evidence, fixes(ci.Admitted ? "cloud" : "server", port.Port, port.Sources));
+                        ci.Admitted ? ci.Evidence : serverVerdict.Evidence, fixes(ci.Admitted ? FixKind.CloudOpen : FixKind.ServerOpen, port.Port, port.Sources));
                 }
             }
 
@@ -161,13 +161,13 @@ public static class AuditEngine
             {
                 yield return new Finding(FindingIds.SshOpenToInternet, Severity.Warning,
                     $"SSH ({port.Port}) is open to the whole internet through every layer: restrict it to the management IPs", evidence,
-                    [.. fixes("cloud-restrict", port.Port, port.Sources), .. fixes("server-restrict", port.Port, port.Sources)]);
+                    [.. fixes(FixKind.CloudRestrict, port.Port, port.Sources), .. fixes(FixKind.ServerRestrict, port.Port, port.Sources)]);
             }
             else if (entry.Port != PortCatalog.Http && entry.Port != PortCatalog.Https)
             {
                 yield return new Finding(FindingIds.PortOpenToInternet, severity,
                     $"{entry.Name} ({port.Port}) is open to the internet through every layer{(entry.Port == PortCatalog.PostgreSql ? ": your database is exposed; restrict it or use an SSH tunnel" : ": restrict it to specific IPs")}",
-                    evidence, [.. fixes("cloud-close", port.Port, []), .. fixes("server-close", port.Port, [])]);
+                    evidence, [.. fixes(FixKind.CloudClose, port.Port, []), .. fixes(FixKind.ServerClose, port.Port, [])]);
             }
         }
 
@@ -182,7 +182,7 @@ public static class AuditEngine
                 yield return new Finding(FindingIds.SingleLayer, Severity.Info,
                     $"{label} is kept closed by {closed} only; {open} admits it from the internet over {family}: a single layer of defense",
                     cloudVerdict.Admitted ? cloudVerdict.Evidence : serverVerdict.Evidence,
-                    fixes(cloudVerdict.Admitted ? "cloud-close" : "server-close", port.Port, []));
+                    fixes(cloudVerdict.Admitted ? FixKind.CloudClose : FixKind.ServerClose, port.Port, []));
             }
         }
 
@@ -192,7 +192,7 @@ public static class AuditEngine
             var (open, closed) = row.ServerFromInternetV4.Admitted ? ("IPv4", "IPv6") : ("IPv6", "IPv4");
             yield return new Finding(FindingIds.FamilyMismatch, port.Wanted ? Severity.Warning : Severity.Critical,
                 $"{label} is admitted on {open} but refused on {closed} by {serverLayer.Name}",
-                $"IPv4: {row.ServerFromInternetV4.Evidence}; IPv6: {row.ServerFromInternetV6.Evidence}", fixes(port.Wanted ? "server" : "server-close", port.Port, port.Sources));
+                $"IPv4: {row.ServerFromInternetV4.Evidence}; IPv6: {row.ServerFromInternetV6.Evidence}", fixes(port.Wanted ? FixKind.ServerOpen : FixKind.ServerClose, port.Port, port.Sources));
         }
 
         // The packets to a published port are DNAT-ed and forwarded: INPUT never sees them. The bypass is a port the INPUT
@@ -202,7 +202,7 @@ public static class AuditEngine
             yield return new Finding(FindingIds.DockerBypass, published == PortCatalog.PostgreSql ? Severity.Critical : Severity.Warning,
                 $"{label} is published by Docker and reachable from the internet although {serverLayer.Name} refuses it: Docker's DNAT bypasses the INPUT chain, and DOCKER-USER does not filter it",
                 evidence,
-                [$"iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport {published} -j DROP (or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})", .. fixes("cloud-close", published, [])]);
+                [$"iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport {published} -j DROP (or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})", .. fixes(FixKind.CloudClose, published, [])]);
         }
     }
 
@@ -269,12 +269,12 @@ public static class AuditEngine
                 : $"{label} is blocked by {layer}",
             evidence, fixes);
 
-    private static IEnumerable<Finding> HostFindings(string server, List<PortAssessment> rows, ILayerView serverLayer, HostFacts host, Func<string, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
+    private static IEnumerable<Finding> HostFindings(string server, List<PortAssessment> rows, ILayerView serverLayer, HostFacts host, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
     {
         if (!serverLayer.Filters)
         {
             yield return new Finding(FindingIds.NoFirewall, Severity.Warning, $"no firewall is active on {server}: the cloud layer is the only defense",
-                "no UFW, firewalld, iptables or nftables rule filters input", fixes("server", PortCatalog.Ssh, []));
+                "no UFW, firewalld, iptables or nftables rule filters input", fixes(FixKind.ServerOpen, PortCatalog.Ssh, []));
         }
 
         foreach (var sshPort in host.SshPorts)
@@ -287,7 +287,7 @@ public static class AuditEngine
                 yield return new Finding(FindingIds.SshPortMismatch, Severity.Critical,
                     $"sshd listens on {sshPort}, but only {other.Port.Port} is admitted: management connections to {sshPort} fail",
                     $"sshd -T: port {sshPort}; {row?.CloudFromSources?.Evidence ?? row?.ServerFromSources.Evidence ?? "not admitted"}",
-                    [.. fixes("cloud", sshPort, []), .. fixes("server", sshPort, [])]);
+                    [.. fixes(FixKind.CloudOpen, sshPort, []), .. fixes(FixKind.ServerOpen, sshPort, [])]);
             }
         }
 
@@ -319,7 +319,7 @@ public static class AuditEngine
         if (host.CsfActive && host.DockerHost)
         {
             yield return new Finding(FindingIds.CsfOnDocker, Severity.Critical, "CSF/LFD is active on a Docker host: it interferes with Docker's iptables rules",
-                "csf present and enabled; docker present", [.. fixes("server", PortCatalog.Ssh, []).Select(f => $"{f} (runs csf -x and switches to UFW)")]);
+                "csf present and enabled; docker present", [.. fixes(FixKind.ServerOpen, PortCatalog.Ssh, []).Select(f => $"{f} (runs csf -x and switches to UFW)")]);
         }
     }
 }

@@ -1,0 +1,29 @@
+namespace OecCloudFw.Core.Audit;
+
+/// <summary>Which layer a finding's fix changes, and how: the audit asks each layer's owner for the exact commands.</summary>
+public enum FixKind
+{
+    /// <summary>Admit the port from the policy's sources in the cloud layer.</summary>
+    CloudOpen,
+
+    /// <summary>Take the port away from the internet in the cloud layer.</summary>
+    CloudClose,
+
+    /// <summary>Admit the port only from the policy's (management) sources in the cloud layer.</summary>
+    CloudRestrict,
+
+    /// <summary>Let the server's outbound connection out through the cloud layer.</summary>
+    CloudEgress,
+
+    /// <summary>Admit the port on the server (configure).</summary>
+    ServerOpen,
+
+    /// <summary>Refuse the port on the server's firewall.</summary>
+    ServerClose,
+
+    /// <summary>Admit the port on the server only from the policy's (management) sources.</summary>
+    ServerRestrict,
+
+    /// <summary>Let the outbound connection out through the server's firewall.</summary>
+    ServerEgress,
+}

@@ -1,0 +1,54 @@
+using OecCloudFw.Core.Audit;
+using OecCloudFw.Core.Net;
+using OecCloudFw.Server.Facts;
+
+namespace OecCloudFw.Server.Audit;
+
+/// <summary>The server layer's fix for a finding, as exact commands for the frontend that is active on it.</summary>
+public static class ServerFixes
+{
+    /// <param name="kind">What the fix does (the server kinds only; the cloud kinds belong to the cloud adapter).</param>
+    /// <param name="port">The port.</param>
+    /// <param name="sources">The policy's sources for it.</param>
+    /// <param name="where">How the tool reaches the server: "--host h" or "--local".</param>
+    /// <param name="facts">The server as read.</param>
+    public static IReadOnlyList<string> For(FixKind kind, int port, IReadOnlyList<Cidr> sources, string where, ServerFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(facts);
+        var frontend = Frontend(facts);
+        var management = string.Concat(sources.Where(s => !s.IsInternet).Select(s => $" --ssh-source {s}"));
+        return kind switch
+        {
+            FixKind.ServerOpen => [$"oec-cloudfw server configure {where}{management}"],
+            FixKind.ServerEgress => frontend switch
+            {
+                Backend.Ufw => [$"ufw allow out {port}/tcp"],
+                Backend.Firewalld => [$"firewall-cmd --permanent --direct --add-rule ipv4 filter OUTPUT 0 -p tcp --dport {port} -j ACCEPT && firewall-cmd --reload"],
+                Backend.Nftables => [$"nft insert rule inet filter output tcp dport {port} accept (in the table and output chain that drops it)"],
+                _ => [$"iptables -I OUTPUT -p tcp --dport {port} -j ACCEPT && ip6tables -I OUTPUT -p tcp --dport {port} -j ACCEPT"],
+            },
+            FixKind.ServerRestrict => [$"oec-cloudfw server configure {where}{(management.Length > 0 ? management : " --ssh-source <management-ip>/32")}"],
+            FixKind.ServerClose => frontend switch
+            {
+                Backend.Ufw => [$"ufw deny {port}/tcp"],
+                Backend.Firewalld => [$"firewall-cmd --permanent --remove-port={port}/tcp && firewall-cmd --reload"],
+                Backend.Iptables => [$"iptables -I INPUT -p tcp --dport {port} -j DROP && ip6tables -I INPUT -p tcp --dport {port} -j DROP"],
+                _ => [$"oec-cloudfw server configure {where}"],
+            },
+            _ => [],
+        };
+    }
+
+    private static Backend Frontend(ServerFacts facts) =>
+        facts.UfwActive ? Backend.Ufw : facts.FirewalldRunning ? Backend.Firewalld : facts.IptablesActive ? Backend.Iptables : facts.NftActive ? Backend.Nftables : Backend.None;
+
+    private enum Backend
+    {
+        None,
+        Ufw,
+        Firewalld,
+        Iptables,
+        Nftables,
+    }
+}
