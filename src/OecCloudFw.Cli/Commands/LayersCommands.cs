@@ -27,6 +27,7 @@ public sealed class LayersCommands(CliContext context)
         AuditCloudFlags cloud,
         [Option("prune", Description = "Also remove the cloud rules this tool created that the policy no longer wants.")] bool prune = false,
         [Option("backend", Description = "Force the server's frontend: ufw, firewalld, iptables or nftables.")] string? backend = null,
+        [Option("docker", Description = "Docker's published ports: policy (default: DOCKER-USER admits only the policy's ports from their sources) or leave.")] string docker = "policy",
         [Option("out", Description = "Save the plan (JSON, with a digest of every state it read) for apply --plan.")] string? @out = null,
         [Option("output", Description = "table or json.")] string output = "table",
         CancellationToken cancellationToken = default) =>
@@ -38,7 +39,7 @@ public sealed class LayersCommands(CliContext context)
             var target = Target(server);
             using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, cancellationToken);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
-            var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, backend);
+            var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, backend, DockerModes.Parse(docker));
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
             var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, prune);
             var expected = AuditRunner.Evaluate(serverLayer.Target, (ServerFacts)state.Server.Facts,
@@ -84,6 +85,7 @@ public sealed class LayersCommands(CliContext context)
         AuditCloudFlags cloud,
         [Option("prune", Description = "Also remove the cloud rules this tool created that the policy no longer wants.")] bool prune = false,
         [Option("backend", Description = "Force the server's frontend: ufw, firewalld, iptables or nftables.")] string? backend = null,
+        [Option("docker", Description = "Docker's published ports: policy (default) or leave.")] string docker = "policy",
         [Option("plan", Description = "Apply exactly this saved plan (plan --out): refused with exit 5 if any layer moved since.")] string? planFile = null,
         [Option("confirm-timeout", Description = "Seconds after which the server restores the previous rules unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
         [Option("fail-on", Description = "Exit 1 when the audit afterwards has a finding this severe: critical (default), warning, info, never.")] string failOn = "critical",
@@ -114,7 +116,7 @@ public sealed class LayersCommands(CliContext context)
             LayersPlan plan;
             await using (var shell = await target.ConnectAsync(context.Environment, cancellationToken))
             {
-                var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, backend);
+                var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, backend, DockerModes.Parse(docker));
                 state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
                 if (saved is not null)
                 {

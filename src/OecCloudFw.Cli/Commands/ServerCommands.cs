@@ -1,5 +1,6 @@
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
+using OecCloudFw.Server.Backends;
 using OecCloudFw.Server.Configure;
 using OecCloudFw.Server.Preflight;
 using OecCloudFw.Server.SafeApply;
@@ -41,6 +42,7 @@ public sealed class ServerCommands(CliContext context)
         [Option("dry-run", Description = "Print the exact commands, change nothing.")] bool dryRun = false,
         [Option("confirm-timeout", Description = "Seconds after which the server restores the previous rules unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
         [Option("backend", Description = "Force a frontend: ufw, firewalld, iptables or nftables (default: the guide's order).")] string? backend = null,
+        [Option("docker", Description = "Docker's published ports (which bypass INPUT): policy (default: DOCKER-USER admits only the policy's ports from their sources) or leave.")] string docker = "policy",
         [Option("output", Description = "table or json.")] string output = "table",
         CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
@@ -57,10 +59,12 @@ public sealed class ServerCommands(CliContext context)
                 throw new InvalidInputException($"--backend '{backend}' is not a frontend: use ufw, firewalld, iptables or nftables");
             }
 
+            var dockerMode = DockerModes.Parse(docker);
+
             target.Resolve(context.Environment);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             var result = await new ServerConfigurator(shell, TimeProvider.System)
-                .ConfigureAsync(wanted, dryRun, TimeSpan.FromSeconds(confirmTimeout), backend, cancellationToken);
+                .ConfigureAsync(wanted, dryRun, TimeSpan.FromSeconds(confirmTimeout), backend, dockerMode, cancellationToken);
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, ServerDocuments.Configure(result));

@@ -24,7 +24,7 @@ public static class HostFactsReader
             Fail2BanPorts = facts.Fail2Ban is null ? null : Fail2BanPorts(facts.Fail2Ban),
             CsfActive = facts.Csf is { Active: true },
             DockerHost = facts.Commands.Contains("docker") || (nat?.Chains.ContainsKey("DOCKER") ?? false),
-            DockerPublished = DockerPublished(nat, dockerUser)
+            DockerPublished = DockerPublished(nat, dockerUser, facts.Network)
                 .Select(d => (d.Port, d.ExposedByForwardPath, ServerLayerEvaluator.Evaluate(facts, Protocol.Tcp, d.Port, Cidr.AnyIPv4).Admitted, d.Evidence)).ToList(),
         };
     }
@@ -80,7 +80,10 @@ public static class HostFactsReader
     }
 
     /// <summary>Docker's published ports: DNAT rules in nat's DOCKER chain, and whether DOCKER-USER lets the internet through.</summary>
-    public static IReadOnlyList<(int Port, bool ExposedByForwardPath, string Evidence)> DockerPublished(ChainRuleSet? nat, ChainRuleSet? dockerUser)
+    /// <param name="nat">nat's PREROUTING path (Docker's DOCKER chain).</param>
+    /// <param name="dockerUser">filter's DOCKER-USER path.</param>
+    /// <param name="network">The server's addresses and routes: which interface an internet packet arrives on (rules match -i).</param>
+    public static IReadOnlyList<(int Port, bool ExposedByForwardPath, string Evidence)> DockerPublished(ChainRuleSet? nat, ChainRuleSet? dockerUser, ServerNetwork? network = null)
     {
         if (nat is null || !nat.Chains.TryGetValue("DOCKER", out var docker))
         {
@@ -97,7 +100,7 @@ public static class HostFactsReader
                 // Forwarded packets never see INPUT; only DOCKER-USER (then Docker's own accept) decides.
                 // DOCKER-USER is a user chain: falling off its end returns to Docker's accept, as "policy ACCEPT" here.
                 var verdict = dockerUser is { BaseChains.Count: > 0 }
-                    ? dockerUser.Evaluate(Protocol.Tcp, port, Cidr.AnyIPv4)
+                    ? dockerUser.Evaluate((network ?? ServerNetwork.Empty).Context(Protocol.Tcp, port, Cidr.AnyIPv4), AddressSet.Of(Cidr.AnyIPv4))
                     : new ChainVerdict(true, "no DOCKER-USER chain");
                 result.Add((port, verdict.Admitted, $"nat: {rule.Text}; DOCKER-USER: {verdict.Evidence}"));
             }

@@ -29,7 +29,9 @@ public sealed class ServerLayerView(ServerFacts facts) : ILayerView
         ArgumentNullException.ThrowIfNull(source);
         if (protocol == Protocol.Tcp && source.Family == IpFamily.IPv4 && _published.Contains(port))
         {
-            var forward = _dockerUser is { BaseChains.Count: > 0 } user ? user.Evaluate(protocol, port, source) : new ChainVerdict(true, "no DOCKER-USER chain");
+            var forward = _dockerUser is { BaseChains.Count: > 0 } user
+                ? user.Evaluate(facts.Network.Context(protocol, port, source), AddressSet.Of(source))
+                : new ChainVerdict(true, "no DOCKER-USER chain");
             return new LayerVerdict(forward.Decision is Decision.Indeterminate ? Decision.Indeterminate : forward.Refused ? Decision.Refused : Decision.Admitted,
                 $"published by Docker (DNAT, forwarded past INPUT): DOCKER-USER: {forward.FullEvidence}");
         }

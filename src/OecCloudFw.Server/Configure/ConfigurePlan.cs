@@ -7,6 +7,9 @@ namespace OecCloudFw.Server.Configure;
 /// <param name="Fallbacks">Frontends to use, in order, if the install fails.</param>
 public sealed record ConfigurePlan(string Backend, IReadOnlyList<string> Install, IReadOnlyList<string> Commands, IReadOnlyList<string> Fallbacks)
 {
+    /// <summary>Whether Docker's published ports follow the policy (kept for the fallback frontend's plan).</summary>
+    public Backends.DockerMode Docker { get; init; }
+
     public bool IsNoOp => Install.Count == 0 && Commands.Count == 0;
 
     public IEnumerable<string> AllCommands => Install.Concat(Commands);

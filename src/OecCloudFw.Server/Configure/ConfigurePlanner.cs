@@ -18,15 +18,20 @@ public static class ConfigurePlanner
         ["nftables"] = new NftablesBackend(),
     };
 
-    public static ConfigurePlan Plan(ServerFacts facts, ServerPolicy policy, string? forced = null)
+    public static ConfigurePlan Plan(ServerFacts facts, ServerPolicy policy, string? forced = null, DockerMode docker = DockerMode.Policy)
     {
         ArgumentNullException.ThrowIfNull(facts);
         var order = Order(facts);
         var backend = forced ?? order[0];
-        return PlanFor(backend, facts, policy, order.SkipWhile(b => b != backend).Skip(1).ToList());
+        return PlanFor(backend, facts, policy, order.SkipWhile(b => b != backend).Skip(1).ToList(), docker);
     }
 
-    public static ConfigurePlan PlanFor(string backend, ServerFacts facts, ServerPolicy policy, IReadOnlyList<string> fallbacks)
+    /// <param name="backend">The frontend.</param>
+    /// <param name="facts">The server as read.</param>
+    /// <param name="policy">The policy as this server needs it.</param>
+    /// <param name="fallbacks">Frontends to use, in order, if installing this one fails.</param>
+    /// <param name="docker">Whether Docker's published ports are made to follow the policy (DOCKER-USER).</param>
+    public static ConfigurePlan PlanFor(string backend, ServerFacts facts, ServerPolicy policy, IReadOnlyList<string> fallbacks, DockerMode docker = DockerMode.Policy)
     {
         ArgumentNullException.ThrowIfNull(facts);
         var install = new List<string>();
@@ -40,8 +45,9 @@ public static class ConfigurePlanner
             });
         }
 
-        var commands = CsfBackend.DisableCommands(facts).Concat(Backends[backend].Plan(facts, policy)).ToList();
-        return new ConfigurePlan(backend, install, commands, fallbacks);
+        var (dockerBefore, dockerAfter) = DockerUserRules.Plan(facts, policy, backend, docker);
+        var commands = CsfBackend.DisableCommands(facts).Concat(dockerBefore).Concat(Backends[backend].Plan(facts, policy)).Concat(dockerAfter).ToList();
+        return new ConfigurePlan(backend, install, commands, fallbacks) { Docker = docker };
     }
 
     /// <summary>The frontends to try, best first.</summary>

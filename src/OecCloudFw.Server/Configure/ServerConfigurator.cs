@@ -16,11 +16,14 @@ public sealed class ServerConfigurator(IServerShell shell, TimeProvider time)
         return Preflight(facts, policy);
     }
 
-    public async Task<ConfigureResult> ConfigureAsync(FirewallPolicy policy, bool dryRun, TimeSpan confirmTimeout, string? backend = null, CancellationToken cancellationToken = default)
+    public async Task<ConfigureResult> ConfigureAsync(FirewallPolicy policy, bool dryRun, TimeSpan confirmTimeout, string? backend = null, CancellationToken cancellationToken = default) =>
+        await ConfigureAsync(policy, dryRun, confirmTimeout, backend, DockerMode.Policy, cancellationToken);
+
+    public async Task<ConfigureResult> ConfigureAsync(FirewallPolicy policy, bool dryRun, TimeSpan confirmTimeout, string? backend, DockerMode docker, CancellationToken cancellationToken = default)
     {
         var facts = await FactsCollector.CollectAsync(shell, cancellationToken);
         var serverPolicy = ServerPolicy.For(policy, facts);
-        var plan = ConfigurePlanner.Plan(facts, serverPolicy, backend);
+        var plan = ConfigurePlanner.Plan(facts, serverPolicy, backend, docker);
         var before = PreflightCheck.Evaluate(shell.Target, facts, serverPolicy, [.. plan.AllCommands]);
         if (dryRun)
         {
@@ -55,7 +58,7 @@ public sealed class ServerConfigurator(IServerShell shell, TimeProvider time)
                 // UFW cannot be had here: the guide's fallback is firewalld, then iptables.
                 var next = plan.Fallbacks.FirstOrDefault(b => b != "ufw") ??
                            throw new Core.LayerFailureException($"{shell.Target}: installing {plan.Backend} failed and there is no fallback: {installed.Stderr.Trim()}");
-                plan = ConfigurePlanner.PlanFor(next, facts, serverPolicy, plan.Fallbacks.SkipWhile(b => b != next).Skip(1).ToList());
+                plan = ConfigurePlanner.PlanFor(next, facts, serverPolicy, plan.Fallbacks.SkipWhile(b => b != next).Skip(1).ToList(), plan.Docker);
             }
         }
 

@@ -12,7 +12,7 @@ namespace OecCloudFw.Server.Configure;
 /// The server's own firewall behind the layer seam: the facts in one exec, the configure planner's exact commands, and
 /// the rollback-armed apply (arm, apply, prove with a new connection, confirm; or the server restores).
 /// </summary>
-public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, string? backend = null) : IServerLayer
+public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, string? backend = null, DockerMode docker = DockerMode.Policy) : IServerLayer
 {
     public string Target => shell.Target;
 
@@ -27,7 +27,7 @@ public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, s
         ArgumentNullException.ThrowIfNull(state);
         var facts = (ServerFacts)state.Facts;
         var serverPolicy = ServerPolicy.For(policy, facts);
-        var plan = ConfigurePlanner.Plan(facts, serverPolicy, backend);
+        var plan = ConfigurePlanner.Plan(facts, serverPolicy, backend, docker);
         return new ServerLayerPlan(Target, state.Digest, plan.Backend, plan.Install, plan.Commands, new Native(facts, serverPolicy, plan));
     }
 

@@ -64,6 +64,8 @@ public static class FactsCollector
             FirewalldServicePorts = FirewalldZone.ParseServicePorts(sections.Ok("firewalld-services")),
             IptablesVariant = variant,
             IptablesSave4 = sections.Ok("iptables-save"),
+            IptablesSave6 = sections.Ok("ip6tables-save"),
+            UfwAfterRules = (sections.Ok("ufw-after-rules"), sections.Ok("ufw-after6-rules")),
             Iptables4 = sections.Ok("iptables-save") is { } s4 ? IptablesSaveParser.ParseInputPath(s4, sets) : null,
             Iptables6 = sections.Ok("ip6tables-save") is { } s6 ? IptablesSaveParser.ParseInputPath(s6, sets) : null,
             IptablesLegacy4 = variant != "legacy" && sections.Ok("iptables-legacy-save") is { } l4 ? IptablesSaveParser.ParseInputPath(l4, sets) : null,

@@ -43,6 +43,20 @@ public sealed record ServerFacts
     /// <summary>The IPv4 iptables-save text, for the tables other than filter INPUT (Docker's nat PREROUTING and DOCKER-USER).</summary>
     public string? IptablesSave4 { get; init; }
 
+    /// <summary>The IPv6 ip6tables-save text (DOCKER-USER's IPv6 side).</summary>
+    public string? IptablesSave6 { get; init; }
+
+    /// <summary>/etc/ufw/after.rules and after6.rules as read (null where absent).</summary>
+    public (string? V4, string? V6) UfwAfterRules { get; init; }
+
+    /// <summary>
+    /// True when Docker's chains are loaded (Docker runs, or ran since boot): its published ports bypass INPUT through
+    /// DOCKER-USER. Docker merely installed does not count: configure runs again once it runs (the audit flags the bypass).
+    /// </summary>
+    public bool DockerRunning =>
+        (IptablesSave4?.Contains(":DOCKER-USER ", StringComparison.Ordinal) ?? false) ||
+        (IptablesSave4?.Contains(":DOCKER ", StringComparison.Ordinal) ?? false);
+
     /// <summary>Native nftables input chains per family (iptables-nft's and firewalld's tables excluded).</summary>
     public ChainRuleSet? Nft4 { get; init; }
 

@@ -34,6 +34,9 @@ if have ufw; then
   slurp /etc/ufw/ufw.conf; put ufw-conf $rc "$out"
   slurp /etc/default/ufw; put ufw-defaults $rc "$out"
   slurp /etc/ufw/user.rules /etc/ufw/user6.rules; put ufw-user-rules $rc "$out"
+  # after.rules: where the rules for Docker's published ports (DOCKER-USER) are kept across reloads and reboots.
+  slurp /etc/ufw/after.rules; put ufw-after-rules $rc "$out"
+  slurp /etc/ufw/after6.rules; put ufw-after6-rules $rc "$out"
   # ufw-init: what ufw.service runs at boot to load the saved rules.
   init=""; for i in /usr/lib/ufw/ufw-init /lib/ufw/ufw-init; do [ -x "$i" ] && init=$i && break; done
   put ufw-init 0 "$init"

@@ -59,6 +59,15 @@ public sealed class DockerInServer : IAsyncDisposable
     public Task RestartAsync(string container, CancellationToken cancellationToken = default) =>
         _server.ExecAsync($"{Docker} restart -t 0 {container} >/dev/null", cancellationToken);
 
+    /// <summary>Restarts dockerd itself (it rebuilds its chains; DOCKER-USER is the operator's and is kept), and waits until it answers and its containers run again.</summary>
+    public Task RestartDaemonAsync(CancellationToken cancellationToken = default) => _server.ExecAsync($$"""
+        kill $(cat /run/docker.pid); i=0; while [ -e /run/docker.pid ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done
+        setsid /usr/sbin/dockerd --storage-driver vfs --data-root /var/lib/docker --exec-root /run/docker --pidfile /run/docker.pid -H unix:///run/docker.sock >> {{_server.WorkDir}}/dockerd.log 2>&1 < /dev/null &
+        i=0; until {{Docker}} version >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 300 ] && exit 1; sleep 0.1; done
+        ids=$({{Docker}} ps -aq); [ -n "$ids" ] && {{Docker}} start $ids >/dev/null
+        i=0; until iptables -t nat -S DOCKER 2>/dev/null | grep -q DNAT; do i=$((i+1)); [ $i -gt 100 ] && exit 1; sleep 0.1; done
+        """, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         await _server.TryExecAsync($$"""

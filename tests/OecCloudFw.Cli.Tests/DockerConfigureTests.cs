@@ -1,0 +1,148 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using OecCloudFw.Testing.Servers;
+
+namespace OecCloudFw.Cli.Tests;
+
+/// <summary>
+/// Docker-published ports follow the policy after <c>server configure</c>: real Docker (a real container publishing
+/// real ports inside a test server), real ufw, and the kernel as the judge (SYNs from an internet address of the
+/// benchmarking range, and connections from the operator's own address).
+/// </summary>
+public sealed class DockerConfigureTests
+{
+    /// <summary>An internet source that is not the operator's.</summary>
+    private const string Elsewhere = "198.18.10.5";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string[] Server(TestServer server) => ["--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts];
+
+    private static async Task<bool> ConnectsFromHereAsync(TestServer server, int port)
+    {
+        using var tcp = new TcpClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await tcp.ConnectAsync(server.Address, port, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public async Task PublishedPorts_FollowThePolicy_InDockerUser_AcrossUfwReloadAndRestarts_AndTheAuditAgrees()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var docker = await DockerInServer.StartAsync(server, Ct);
+        var database = await docker.PublishAsync(5432, Ct);
+        await docker.PublishAsync(443, Ct);
+        await using var client = await TestClient.AttachAsync(server, [Elsewhere], Ct);
+        // Before: Docker's DNAT forwards 5432 to the world, past INPUT.
+        Assert.Equal("open", (await client.SynAsync([Elsewhere], [5432], TimeSpan.FromSeconds(1.5), Ct))[(Elsewhere, 5432)]);
+
+        // The policy: the guide's 22/80/443 from anywhere, PostgreSQL only from the operator's address.
+        string[] policy = ["--optional", "5432", "--source", server.ClientAddress + "/32"];
+        var configure = await CliHarness.RunAsync(["server", "configure", .. Server(server), .. policy]);
+
+        Assert.True(configure.ExitCode is 0 or 1, configure.Error + configure.Output);
+        Assert.Contains("OECFW-DOCKER", configure.Output, StringComparison.Ordinal);
+        async Task KernelFollowsThePolicyAsync(string when)
+        {
+            var syn = await client.SynAsync([Elsewhere], [443, 5432], TimeSpan.FromSeconds(1.5), Ct);
+            Assert.True(syn[(Elsewhere, 443)] == "open", $"{when}: 443 from the internet is {syn[(Elsewhere, 443)]}");
+            Assert.True(syn[(Elsewhere, 5432)] == "filtered", $"{when}: 5432 from the internet is {syn[(Elsewhere, 5432)]}");
+            Assert.True(await ConnectsFromHereAsync(server, 5432), $"{when}: 5432 from the policy's source does not connect");
+        }
+
+        await KernelFollowsThePolicyAsync("after configure");
+        Assert.Contains("-A DOCKER-USER -j OECFW-DOCKER", await server.ExecAsync("cat /etc/ufw/after.rules", Ct), StringComparison.Ordinal);
+        Assert.Contains("-A DOCKER-USER -j OECFW-DOCKER", await server.ExecAsync("cat /etc/ufw/after6.rules", Ct), StringComparison.Ordinal);
+
+        // The audit: no bypass, and its model agrees with the probe.
+        var audit = await CliHarness.RunAsync(["audit", .. Server(server), .. policy, "--output", "json", "--probe-timeout", "1", "--fail-on", "never"]);
+        using (var json = JsonDocument.Parse(audit.Output))
+        {
+            var ids = json.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("id").GetString()).ToList();
+            Assert.DoesNotContain("OECFW-DOCKER-BYPASS", ids);
+            Assert.DoesNotContain("OECFW-MODEL-PROBE-MISMATCH", ids);
+            Assert.DoesNotContain("OECFW-INDETERMINATE", ids);
+        }
+
+        // Persisted: a ufw reload, a container restart (another address, Docker rewrites its chains), a Docker restart.
+        await server.ExecAsync("ufw reload >/dev/null", Ct);
+        await KernelFollowsThePolicyAsync("after ufw reload");
+        await docker.RestartAsync(database, Ct);
+        await KernelFollowsThePolicyAsync("after the container restarted");
+        await docker.RestartDaemonAsync(Ct);
+        await KernelFollowsThePolicyAsync("after Docker restarted");
+
+        // A second configure changes nothing.
+        var again = await CliHarness.RunAsync(["server", "configure", .. Server(server), .. policy, "--output", "json"]);
+        using (var json = JsonDocument.Parse(again.Output))
+        {
+            Assert.Empty(json.RootElement.GetProperty("commands").EnumerateArray());
+        }
+    }
+
+    [Fact]
+    public async Task IptablesFrontend_LoadsTheChainLive_TheKernelFollowsThePolicy_ASecondRunChangesNothing()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var docker = await DockerInServer.StartAsync(server, Ct);
+        await docker.PublishAsync(5432, Ct);
+        await using var client = await TestClient.AttachAsync(server, [Elsewhere], Ct);
+
+        var configure = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--backend", "iptables"]);
+        var again = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--backend", "iptables", "--output", "json"]);
+
+        Assert.True(configure.ExitCode is 0 or 1, configure.Error + configure.Output);
+        Assert.Equal("filtered", (await client.SynAsync([Elsewhere], [5432], TimeSpan.FromSeconds(1.5), Ct))[(Elsewhere, 5432)]);
+        Assert.Equal("-A DOCKER-USER -j OECFW-DOCKER", (await server.ExecAsync("iptables -S DOCKER-USER | sed -n 2p", Ct)).Trim());
+        using var json = JsonDocument.Parse(again.Output);
+        Assert.Empty(json.RootElement.GetProperty("commands").EnumerateArray());
+    }
+
+    /// <summary>
+    /// A change on a Docker host that would cut SSH (the policy admits it only from an address that is not the
+    /// operator's): the rollback restores the kernel's rules, DOCKER-USER and ufw's after.rules exactly, and a new SSH
+    /// connection works.
+    /// </summary>
+    [Fact]
+    public async Task Lockout_OnADockerHost_TheRollbackRestoresDockerUserAndAfterRulesExactly()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var docker = await DockerInServer.StartAsync(server, Ct);
+        await docker.PublishAsync(5432, Ct);
+        // The rules, not their packet counters.
+        const string State = "{ iptables-save; ip6tables-save; } | grep -v '^#' | sed 's/\\[[0-9]*:[0-9]*\\]//'; md5sum /etc/ufw/after.rules /etc/ufw/after6.rules; ufw status";
+        var before = await server.ExecAsync(State, Ct);
+
+        var configure = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--ssh-source", "198.18.250.1/32", "--confirm-timeout", "4"]);
+
+        Assert.True(configure.ExitCode == 4, configure.Error + configure.Output);
+        Assert.Equal(before, await server.ExecAsync(State, Ct));
+        await using var shell = await OecCloudFw.Server.Shells.SshShell.ConnectAsync(server.Ssh(), Ct);
+        Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
+    }
+
+    [Fact]
+    public async Task DockerLeave_LeavesDockerUserAlone()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var docker = await DockerInServer.StartAsync(server, Ct);
+        await docker.PublishAsync(5432, Ct);
+
+        var leave = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--docker", "leave", "--dry-run", "--output", "json"]);
+        var policy = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--dry-run", "--output", "json"]);
+        var bad = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--docker", "ignore"]);
+
+        Assert.DoesNotContain("OECFW-DOCKER", leave.Output, StringComparison.Ordinal);
+        Assert.Contains("OECFW-DOCKER", policy.Output, StringComparison.Ordinal);
+        Assert.Equal(2, bad.ExitCode);
+    }
+}
