@@ -88,6 +88,39 @@ public sealed class ServerCommands(CliContext context)
             };
         }, cancellationToken);
 
+    [Command("harden", Description = "SSH keys only (PasswordAuthentication and KbdInteractiveAuthentication no), root by key only (or --root-login no), as an sshd_config.d drop-in; proven with a new key login, rollback-armed.")]
+    public Task<int> Harden(
+        ServerTarget target,
+        [Option("root-login", Description = "prohibit-password (default: root by key only) or no (only when connected as a non-root user with a key and sudo).")] string rootLogin = "prohibit-password",
+        [Option("dry-run", Description = "Print every change, change nothing.")] bool dryRun = false,
+        [Option("confirm-timeout", Description = "Seconds after which the server restores sshd's previous configuration unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
+        CancellationToken cancellationToken = default) =>
+        CommandRunner.RunAsync(context, async () =>
+        {
+            var root = rootLogin.Trim().ToLowerInvariant() switch
+            {
+                "prohibit-password" => Server.Harden.RootLogin.ProhibitPassword,
+                "no" => Server.Harden.RootLogin.No,
+                _ => throw new InvalidInputException($"--root-login '{rootLogin}' is not a setting: use prohibit-password or no"),
+            };
+            if (confirmTimeout is < 3 or > 3600)
+            {
+                throw new InvalidInputException("--confirm-timeout must be 3-3600 seconds");
+            }
+
+            target.Resolve(context.Environment);
+            await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
+            var result = await new Server.Harden.ServerHardener(shell, TimeProvider.System).HardenAsync(root, dryRun, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
+            var renderer = new HumanRenderer(context.Console);
+            renderer.Line($"{shell.Target}: {result.Detail}");
+            foreach (var command in result.Commands)
+            {
+                renderer.Line($"  {(dryRun ? "would run" : "ran")}: {command}");
+            }
+
+            return result.Outcome is ApplyOutcome.RolledBack or ApplyOutcome.FailedAndRestored ? ExitCodes.RolledBack : ExitCodes.Ok;
+        }, cancellationToken);
+
     private static int ExitFor(PreflightStatus status) => status switch
     {
         PreflightStatus.Passed => ExitCodes.Ok,

@@ -5,10 +5,13 @@ namespace OecCloudFw.Server.Facts;
 /// <summary>The effective sshd configuration (<c>sshd -T</c>, which already follows Include and sshd_config.d).</summary>
 public sealed record SshdSettings(IReadOnlyList<int> Ports, string? PasswordAuthentication, string? PermitRootLogin)
 {
+    /// <summary>KbdInteractiveAuthentication (ChallengeResponseAuthentication before OpenSSH 8.7): another way to a password prompt.</summary>
+    public string? KbdInteractiveAuthentication { get; init; }
+
     public static SshdSettings Parse(string? sshdT)
     {
         var ports = new List<int>();
-        string? password = null, root = null;
+        string? password = null, root = null, kbd = null;
         foreach (var line in (sshdT ?? string.Empty).Split('\n'))
         {
             var parts = line.Trim().Split(' ', 2, StringSplitOptions.TrimEntries);
@@ -37,10 +40,13 @@ public sealed record SshdSettings(IReadOnlyList<int> Ports, string? PasswordAuth
                 case "permitrootlogin":
                     root = parts[1];
                     break;
+                case "kbdinteractiveauthentication" or "challengeresponseauthentication":
+                    kbd ??= parts[1];
+                    break;
             }
         }
 
-        return new SshdSettings(ports.Distinct().ToList(), password, root);
+        return new SshdSettings(ports.Distinct().ToList(), password, root) { KbdInteractiveAuthentication = kbd };
     }
 
     /// <summary>Ports of a systemd ssh.socket (<c>Listen=[::]:2222 (Stream)</c> lines).</summary>

@@ -34,7 +34,7 @@ if command -v iptables-save >/dev/null 2>&1; then
   iptables-save 2>/dev/null | grep -v '^# Warning' > "$D/v4"; ip6tables-save 2>/dev/null | grep -v '^# Warning' > "$D/v6"
 fi
 : > "$D/absent"; : > "$D/present"
-for p in etc/ufw etc/default/ufw etc/firewalld etc/iptables etc/sysconfig/iptables etc/sysconfig/ip6tables etc/nftables.conf etc/csf; do
+for p in etc/ufw etc/default/ufw etc/firewalld etc/iptables etc/sysconfig/iptables etc/sysconfig/ip6tables etc/nftables.conf etc/csf etc/ssh/sshd_config etc/ssh/sshd_config.d etc/fail2ban; do
   if [ -e "/$p" ]; then echo "$p" >> "$D/present"; else echo "$p" >> "$D/absent"; fi
 done
 # The paths are the fixed list above: word splitting is what is wanted.
@@ -81,6 +81,8 @@ if command -v nft >/dev/null 2>&1; then
     [ -n "$name" ] && nft delete table "$fam" "$name" 2>/dev/null; [ -n "$name" ] && nft -f "$D/nft-$fam-$name"
   done < "$D/nft-tables"
 fi
+# sshd reads its configuration again (a change to sshd_config.d is undone too); running sessions are not touched.
+[ -s /run/sshd.pid ] && kill -HUP "$(cat /run/sshd.pid)" 2>/dev/null
 if [ -e "$D/firewalld-running" ]; then
   firewall-cmd --reload
 elif pgrep -x firewalld >/dev/null 2>&1; then

@@ -82,6 +82,12 @@ public sealed class SshShell : IServerShell
         return result;
     }
 
+    /// <summary>The user the tool logs in as.</summary>
+    public string User => _options.User;
+
+    /// <summary>True when this connection logs in with a key and no password: a new connection proves a key login.</summary>
+    public bool KeyOnly => _options.Password is null;
+
     public async Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
