@@ -21,6 +21,7 @@ internal static class CommandHost
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(AwsTarget))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(AzureTarget))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(CloseFlags))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(LayersFlags))]
     public static void AddCommands<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] T>(Command parent, CliContext context)
     {
         foreach (var method in typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance))

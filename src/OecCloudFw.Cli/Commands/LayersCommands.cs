@@ -25,9 +25,7 @@ public sealed class LayersCommands(CliContext context)
         ServerTarget server,
         ServerPolicyFlags policy,
         AuditCloudFlags cloud,
-        [Option("prune", Description = "Also remove the cloud rules this tool created that the policy no longer wants.")] bool prune = false,
-        [Option("backend", Description = "Force the server's frontend: ufw, firewalld, iptables or nftables.")] string? backend = null,
-        [Option("docker", Description = "Docker's published ports: policy (default: DOCKER-USER admits only the policy's ports from their sources) or leave.")] string docker = "policy",
+        LayersFlags layers,
         [Option("out", Description = "Save the plan (JSON, with a digest of every state it read) for apply --plan.")] string? @out = null,
         [Option("output", Description = "table or json.")] string output = "table",
         CancellationToken cancellationToken = default) =>
@@ -35,13 +33,13 @@ public sealed class LayersCommands(CliContext context)
         {
             var format = OutputFormats.Parse(output);
             var wanted = policy.Build();
-            ValidateBackend(backend);
+            var docker = layers.Validate();
             var target = Target(server);
             using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, cancellationToken);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
-            var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, backend, DockerModes.Parse(docker));
+            var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker);
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
-            var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, prune);
+            var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
             var expected = AuditRunner.Evaluate(serverLayer.Target, (ServerFacts)state.Server.Facts,
                 state.Cloud is null || plan.Cloud is null ? null : new PlannedCloudView(state.Cloud.View, plan.Cloud.Changes),
                 ServerFirewallLayer.Planned(state.Server, plan.Server), wanted, "expected after apply (not probed; apply audits again)");
@@ -83,9 +81,7 @@ public sealed class LayersCommands(CliContext context)
         ServerTarget server,
         ServerPolicyFlags policy,
         AuditCloudFlags cloud,
-        [Option("prune", Description = "Also remove the cloud rules this tool created that the policy no longer wants.")] bool prune = false,
-        [Option("backend", Description = "Force the server's frontend: ufw, firewalld, iptables or nftables.")] string? backend = null,
-        [Option("docker", Description = "Docker's published ports: policy (default) or leave.")] string docker = "policy",
+        LayersFlags layers,
         [Option("plan", Description = "Apply exactly this saved plan (plan --out): refused with exit 5 if any layer moved since.")] string? planFile = null,
         [Option("confirm-timeout", Description = "Seconds after which the server restores the previous rules unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
         [Option("fail-on", Description = "Exit 1 when the audit afterwards has a finding this severe: critical (default), warning, info, never.")] string failOn = "critical",
@@ -108,7 +104,7 @@ public sealed class LayersCommands(CliContext context)
             }
 
             var wanted = policy.Build();
-            ValidateBackend(backend);
+            var docker = layers.Validate();
             var target = Target(server);
             var saved = verifyPlan is null ? null : SavedPlan.Load(verifyPlan);
             using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, cancellationToken);
@@ -116,12 +112,12 @@ public sealed class LayersCommands(CliContext context)
             LayersPlan plan;
             await using (var shell = await target.ConnectAsync(context.Environment, cancellationToken))
             {
-                var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, backend, DockerModes.Parse(docker));
+                var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker);
                 state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
                 if (saved is not null)
                 {
                     var drift = BothLayers.Drift(saved.Cloud, saved.Server, state);
-                    plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, prune);
+                    plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
                     if (drift.Count > 0 || PlanDigest(plan) != saved.PlanDigest)
                     {
                         return await StaleAsync(format, saved, drift);
@@ -129,7 +125,7 @@ public sealed class LayersCommands(CliContext context)
                 }
                 else
                 {
-                    plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, prune);
+                    plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
                 }
 
                 var result = await BothLayers.ApplyAsync(cloudLayer?.Layer, serverLayer, plan, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
@@ -246,14 +242,6 @@ public sealed class LayersCommands(CliContext context)
         }
 
         return server;
-    }
-
-    private static void ValidateBackend(string? backend)
-    {
-        if (backend is not null && backend is not ("ufw" or "firewalld" or "iptables" or "nftables"))
-        {
-            throw new InvalidInputException($"--backend '{backend}' is not a frontend: use ufw, firewalld, iptables or nftables");
-        }
     }
 
     /// <summary>The digest of what the plan changes (and of the states it was made from): what apply --plan checks it would do the same.</summary>
