@@ -49,9 +49,11 @@ public sealed class ServerHardenTests
         Assert.DoesNotContain("OECFW-SSH-PASSWORD", audit.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("OECFW-SSH-ROOT-LOGIN", audit.Output, StringComparison.Ordinal);
 
-        var again = await CliHarness.RunAsync(["server", "harden", .. Server(server)]);
+        var again = await CliHarness.RunAsync(["server", "harden", .. Server(server), "--output", "json"]);
         Assert.Equal(0, again.ExitCode);
-        Assert.Contains("already hardened", again.Output, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(again.Output);
+        Assert.Equal("unchanged", json.RootElement.GetProperty("outcome").GetString());
+        Assert.Empty(json.RootElement.GetProperty("commands").EnumerateArray());
     }
 
     [Fact]

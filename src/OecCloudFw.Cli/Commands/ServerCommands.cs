@@ -94,9 +94,11 @@ public sealed class ServerCommands(CliContext context)
         [Option("root-login", Description = "prohibit-password (default: root by key only) or no (only when connected as a non-root user with a key and sudo).")] string rootLogin = "prohibit-password",
         [Option("dry-run", Description = "Print every change, change nothing.")] bool dryRun = false,
         [Option("confirm-timeout", Description = "Seconds after which the server restores sshd's previous configuration unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
+        [Option("output", Description = "table or json.")] string output = "table",
         CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
+            var format = OutputFormats.Parse(output);
             var root = rootLogin.Trim().ToLowerInvariant() switch
             {
                 "prohibit-password" => Server.Harden.RootLogin.ProhibitPassword,
@@ -111,11 +113,19 @@ public sealed class ServerCommands(CliContext context)
             target.Resolve(context.Environment);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             var result = await new Server.Harden.ServerHardener(shell, TimeProvider.System).HardenAsync(root, dryRun, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
-            var renderer = new HumanRenderer(context.Console);
-            renderer.Line($"{shell.Target}: {result.Detail}");
-            foreach (var command in result.Commands)
+            if (format == OutputFormat.Json)
             {
-                renderer.Line($"  {(dryRun ? "would run" : "ran")}: {command}");
+                Json.Write(context.Output, new Output.Documents.HardenDocument(shell.Target, dryRun, result.Outcome == ApplyOutcome.Confirmed,
+                    result.Outcome?.ToString().ToLowerInvariant() ?? (dryRun ? "dry-run" : "unchanged"), result.Detail, result.Commands));
+            }
+            else
+            {
+                var renderer = new HumanRenderer(context.Console);
+                renderer.Line($"{shell.Target}: {result.Detail}");
+                foreach (var command in result.Commands)
+                {
+                    renderer.Line($"  {(dryRun ? "would run" : "ran")}: {command}");
+                }
             }
 
             return result.Outcome is ApplyOutcome.RolledBack or ApplyOutcome.FailedAndRestored ? ExitCodes.RolledBack : ExitCodes.Ok;

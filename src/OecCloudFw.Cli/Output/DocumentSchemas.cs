@@ -22,6 +22,7 @@ public static class DocumentSchemas
         ("azure-show/v1", typeof(AzureShowDocument)),
         ("server-preflight/v1", typeof(PreflightDocument)),
         ("server-configure/v1", typeof(ConfigureDocument)),
+        ("server-harden/v1", typeof(HardenDocument)),
         ("policy/v1", typeof(PolicyDocument)),
         ("test/v1", typeof(TestDocument)),
         ("plan/v1", typeof(PlanDocument)),

@@ -32,6 +32,7 @@ public static class Json
 [JsonSerializable(typeof(SarifDocument))]
 [JsonSerializable(typeof(PreflightDocument))]
 [JsonSerializable(typeof(ConfigureDocument))]
+[JsonSerializable(typeof(HardenDocument))]
 [JsonSerializable(typeof(TestDocument))]
 [JsonSerializable(typeof(PolicyDocument))]
 [JsonSerializable(typeof(AwsOpenDocument))]

@@ -55,3 +55,16 @@ public sealed record TestDocument(string Target, IReadOnlyList<TestCheckView> Ch
 
 /// <summary>One connectivity check.</summary>
 public sealed record TestCheckView(string From, string What, bool Ok, string Result, string? Diagnosis);
+
+/// <summary>JSON of <c>server harden</c> (schema oec-cloudfw/server-harden/v1).</summary>
+public sealed record HardenDocument(
+    string Target,
+    bool DryRun,
+    bool Changed,
+    string Outcome,
+    string Detail,
+    IReadOnlyList<string> Commands)
+{
+    [JsonPropertyOrder(-1)]
+    public string Schema { get; } = "oec-cloudfw/server-harden/v1";
+}
