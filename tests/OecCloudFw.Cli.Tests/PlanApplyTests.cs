@@ -200,6 +200,40 @@ public sealed class PlanApplyTests : IAsyncLifetime
         Assert.Single(arm.Rules(nsg));
     }
 
+    /// <summary>apply --harden: the firewall and sshd's hardening in one rollback-armed change, proven by a new key login.</summary>
+    [Fact]
+    public async Task Aws_ApplyWithHarden_FirewallAndSshdInOneLockoutProofChange_ThenNothingMore()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("printf 'PasswordAuthentication yes\\nPermitRootLogin yes\\n' > /etc/ssh/sshd_config.d/50-weak.conf", Ct);
+        await server.RestartSshdAsync(Ct);
+        var group = _ec2.CreateGroup();
+
+        var plan = await CliHarness.RunAsync(["plan", .. Server(server), .. Aws(group), "--harden"]);
+        var apply = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--harden", "--no-probe", "--output", "json"]);
+        var again = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--harden", "--no-probe", "--output", "json"]);
+        var local = await CliHarness.RunAsync(["plan", "--local", "--harden"]);
+
+        Assert.True(plan.ExitCode == 0, plan.Error + plan.Output);
+        Assert.Contains("rollback-armed: sshd -t", plan.Output, StringComparison.Ordinal);
+        Assert.True(apply.ExitCode == 0, apply.Error + apply.Output);
+        var sshd = await server.ExecAsync("sshd -T | grep -E '^(passwordauthentication|permitrootlogin) ' | sort", Ct);
+        Assert.Equal("passwordauthentication no\npermitrootlogin without-password\n", sshd);
+        Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        using (var json = JsonDocument.Parse(apply.Output))
+        {
+            Assert.Equal("confirmed", json.RootElement.GetProperty("serverOutcome").GetString());
+            Assert.DoesNotContain(json.RootElement.GetProperty("audit").GetProperty("findings").EnumerateArray(), f => f.GetProperty("id").GetString() == "OECFW-SSH-PASSWORD");
+        }
+
+        using (var json = JsonDocument.Parse(again.Output))
+        {
+            Assert.Equal("unchanged", json.RootElement.GetProperty("serverOutcome").GetString());
+        }
+
+        Assert.Equal(2, local.ExitCode);
+    }
+
     [Fact]
     public async Task BadInput_Exit2_BeforeAnythingIsRead()
     {

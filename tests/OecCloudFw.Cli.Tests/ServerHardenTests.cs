@@ -88,6 +88,9 @@ public sealed class ServerHardenTests
         const string Files = "find /etc/ssh/sshd_config /etc/ssh/sshd_config.d -type f | sort | xargs md5sum";
         var files = await server.ExecAsync(Files, Ct);
         var settings = await SshdAsync(server);
+        // A slower `sshd -t` (2 s) widens the moment between the drop-in being written and the reload, so the block
+        // below lands in it however busy the machine is (sshd itself is the real one, exec'd by the wrapper).
+        await server.ExecAsync("mv /usr/sbin/sshd /usr/sbin/sshd.real && printf '#!/bin/sh\\n[ \"$1\" = -t ] && sleep 2\\nexec /usr/sbin/sshd.real \"$@\"\\n' > /usr/sbin/sshd && chmod 755 /usr/sbin/sshd", Ct);
         var harden = CliHarness.RunAsync(["server", "harden", .. Server(server), "--confirm-timeout", "4"]);
         // Once the change is being applied (the drop-in is written; the reload follows), new SSH connections from the
         // operator are dropped in the raw table, before sshd ever sees them.

@@ -33,11 +33,11 @@ public sealed class LayersCommands(CliContext context)
         {
             var format = OutputFormats.Parse(output);
             var wanted = policy.Build();
-            var docker = layers.Validate();
+            var docker = layers.Validate(server);
             var target = Target(server);
             using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, cancellationToken);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
-            var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker);
+            var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
             var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
             var expected = AuditRunner.Evaluate(serverLayer.Target, (ServerFacts)state.Server.Facts,
@@ -104,7 +104,7 @@ public sealed class LayersCommands(CliContext context)
             }
 
             var wanted = policy.Build();
-            var docker = layers.Validate();
+            var docker = layers.Validate(server);
             var target = Target(server);
             var saved = verifyPlan is null ? null : SavedPlan.Load(verifyPlan);
             using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, cancellationToken);
@@ -112,7 +112,7 @@ public sealed class LayersCommands(CliContext context)
             LayersPlan plan;
             await using (var shell = await target.ConnectAsync(context.Environment, cancellationToken))
             {
-                var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker);
+                var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
                 state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
                 if (saved is not null)
                 {

@@ -7,11 +7,18 @@ namespace OecCloudFw.Cli.Commands;
 public sealed record LayersFlags(
     [Option("prune", Description = "Also remove the cloud rules this tool created that the policy no longer wants.")] bool Prune = false,
     [Option("backend", Description = "Force the server's frontend: ufw, firewalld, iptables or nftables.")] string? Backend = null,
-    [Option("docker", Description = "Docker's published ports: policy (default: DOCKER-USER admits only the policy's ports from their sources) or leave.")] string Docker = "policy") : ICommandParameterSet
+    [Option("docker", Description = "Docker's published ports: policy (default: DOCKER-USER admits only the policy's ports from their sources) or leave.")] string Docker = "policy",
+    [Option("harden", Description = "Also harden sshd (keys only, root by key only) in the same lockout-proof change, as server harden does.")] bool Harden = false) : ICommandParameterSet
 {
-    /// <summary>The Docker mode, the backend validated (bad input before anything is read).</summary>
-    public DockerMode Validate()
+    /// <summary>The Docker mode, the backend and --harden validated (bad input before anything is read).</summary>
+    public DockerMode Validate(ServerTarget server)
     {
+        ArgumentNullException.ThrowIfNull(server);
+        if (Harden && (server.Local || server.PasswordEnv is not null))
+        {
+            throw new InvalidInputException("--harden turns password logins off only after a key login is proven in a new session: connect over SSH with a key (--host with --identity), not --local or --password-env");
+        }
+
         if (Backend is not null && Backend is not ("ufw" or "firewalld" or "iptables" or "nftables"))
         {
             throw new InvalidInputException($"--backend '{Backend}' is not a frontend: use ufw, firewalld, iptables or nftables");

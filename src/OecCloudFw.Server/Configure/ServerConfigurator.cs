@@ -35,7 +35,7 @@ public sealed class ServerConfigurator(IServerShell shell, TimeProvider time)
             return new ConfigureResult(plan, false, null, "already right: no change made", before, before);
         }
 
-        var (applied, outcome, detail, afterFacts) = await ApplyAsync(facts, serverPolicy, plan, confirmTimeout, cancellationToken);
+        var (applied, outcome, detail, afterFacts) = await ApplyAsync(facts, serverPolicy, plan, confirmTimeout, null, cancellationToken);
         var after = outcome == ApplyOutcome.Confirmed && afterFacts is not null ? Preflight(afterFacts, policy) : await PreflightAsync(policy, cancellationToken);
         return new ConfigureResult(applied, false, outcome, detail, before, after);
     }
@@ -45,8 +45,14 @@ public sealed class ServerConfigurator(IServerShell shell, TimeProvider time)
     /// that fails), then the changes under an armed rollback, proven by a new connection. The facts are read again on
     /// the existing connection while the new one is tried (returned when the change is confirmed).
     /// </summary>
+    /// <param name="facts">The server as read.</param>
+    /// <param name="serverPolicy">The policy as this server needs it.</param>
+    /// <param name="plan">The plan made from <paramref name="facts"/>.</param>
+    /// <param name="confirmTimeout">How long the server waits for the confirmation before it restores.</param>
+    /// <param name="then">Commands applied in the same armed change after the firewall's (sshd hardening).</param>
+    /// <param name="cancellationToken">Cancels the wait, not the armed rollback.</param>
     public async Task<(ConfigurePlan Plan, ApplyOutcome Outcome, string Detail, ServerFacts? After)> ApplyAsync(
-        ServerFacts facts, ServerPolicy serverPolicy, ConfigurePlan plan, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
+        ServerFacts facts, ServerPolicy serverPolicy, ConfigurePlan plan, TimeSpan confirmTimeout, IReadOnlyList<string>? then = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(plan);
@@ -64,7 +70,7 @@ public sealed class ServerConfigurator(IServerShell shell, TimeProvider time)
 
         // The facts are read again on the existing connection while the new connection is being tried.
         ServerFacts? afterFacts = null;
-        var (outcome, detail) = await new RollbackArmedApply(shell, time).ApplyAsync(plan.Commands, confirmTimeout,
+        var (outcome, detail) = await new RollbackArmedApply(shell, time).ApplyAsync([.. plan.Commands, .. then ?? []], confirmTimeout,
             async () => afterFacts = await FactsCollector.CollectAsync(shell, cancellationToken), cancellationToken);
         return (plan, outcome, detail, afterFacts);
     }

@@ -12,7 +12,7 @@ namespace OecCloudFw.Server.Configure;
 /// The server's own firewall behind the layer seam: the facts in one exec, the configure planner's exact commands, and
 /// the rollback-armed apply (arm, apply, prove with a new connection, confirm; or the server restores).
 /// </summary>
-public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, string? backend = null, DockerMode docker = DockerMode.Policy) : IServerLayer
+public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, string? backend = null, DockerMode docker = DockerMode.Policy, bool harden = false) : IServerLayer
 {
     public string Target => shell.Target;
 
@@ -28,7 +28,9 @@ public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, s
         var facts = (ServerFacts)state.Facts;
         var serverPolicy = ServerPolicy.For(policy, facts);
         var plan = ConfigurePlanner.Plan(facts, serverPolicy, backend, docker);
-        return new ServerLayerPlan(Target, state.Digest, plan.Backend, plan.Install, plan.Commands, new Native(facts, serverPolicy, plan));
+        // sshd hardening rides in the same armed change, after the firewall's commands (--harden).
+        IReadOnlyList<string> hardening = harden ? Harden.SshHardening.Plan(facts, Harden.RootLogin.ProhibitPassword) : [];
+        return new ServerLayerPlan(Target, state.Digest, plan.Backend, plan.Install, [.. plan.Commands, .. hardening], new Native(facts, serverPolicy, plan, hardening));
     }
 
     public async Task<ServerApplyResult> ApplyAsync(ServerLayerPlan plan, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
@@ -40,7 +42,13 @@ public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, s
         }
 
         var native = (Native)plan.Native;
-        var (_, outcome, detail, _) = await new ServerConfigurator(shell, time).ApplyAsync(native.Facts, native.Policy, native.Plan, confirmTimeout, cancellationToken);
+        if (native.Hardening.Count > 0 && !await shell.ProbeNewConnectionAsync(TimeSpan.FromSeconds(10), cancellationToken))
+        {
+            // Password logins go off only once a key login is proven in a new session.
+            throw new Core.LayerFailureException($"{shell.Target}: a new key-only SSH login failed before any change; nothing was changed on the server");
+        }
+
+        var (_, outcome, detail, _) = await new ServerConfigurator(shell, time).ApplyAsync(native.Facts, native.Policy, native.Plan, confirmTimeout, native.Hardening, cancellationToken);
         return new ServerApplyResult(
             outcome switch
             {
@@ -59,5 +67,5 @@ public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, s
         return new PlannedServerView(state.View, ((Native)plan.Native).Policy, !plan.IsNoOp);
     }
 
-    private sealed record Native(ServerFacts Facts, ServerPolicy Policy, ConfigurePlan Plan);
+    private sealed record Native(ServerFacts Facts, ServerPolicy Policy, ConfigurePlan Plan, IReadOnlyList<string> Hardening);
 }

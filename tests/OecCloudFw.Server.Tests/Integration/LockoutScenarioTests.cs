@@ -24,7 +24,7 @@ public sealed class LockoutScenarioTests
         await server.StartFirewalldAsync(Ct);
         await using var client = await TestClient.AttachAsync(server, [Elsewhere], Ct);
 
-        var result = await ConfigureAsync(server, Policy(new PolicyOptions { SshSources = [server.ClientAddress + "/32"] }), confirmSeconds: 8);
+        var result = await ConfigureAsync(server, Policy(new PolicyOptions { SshSources = [server.ClientAddress + "/32"] }), confirmSeconds: 20);
 
         Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
         Assert.Contains($"source address=\"{server.ClientAddress}/32\"", await server.ExecAsync("firewall-cmd --zone=public --list-rich-rules", Ct), StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class LockoutScenarioTests
         await using var client = await TestClient.AttachAsync(server, [Elsewhere], Ct);
         var policy = Policy(new PolicyOptions { SshSources = [server.ClientAddress + "/32"] });
 
-        var result = await ConfigureAsync(server, policy, confirmSeconds: 8, backend: "iptables");
+        var result = await ConfigureAsync(server, policy, confirmSeconds: 20, backend: "iptables");
         var again = await ConfigureAsync(server, policy, backend: "iptables");
 
         Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
@@ -184,7 +184,7 @@ public sealed class LockoutScenarioTests
         Assert.Equal(ApplyOutcome.RolledBack, cut.Outcome);
         Assert.Equal(before, await server.ExecAsync("nft list ruleset", Ct));
 
-        var result = await ConfigureAsync(server, confirmSeconds: 8, backend: "nftables");
+        var result = await ConfigureAsync(server, confirmSeconds: 20, backend: "nftables");
         Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
         var syn = await client.SynAsync([Elsewhere], [80, 443, 22], TimeSpan.FromSeconds(1.5), Ct);
         Assert.Equal("open", syn[(Elsewhere, 80)]);
