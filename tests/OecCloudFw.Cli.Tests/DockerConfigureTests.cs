@@ -34,6 +34,13 @@ public sealed class DockerConfigureTests
         }
     }
 
+    /// <summary>A configure's JSON that ran (or would run) no command.</summary>
+    private static void AssertNoCommand(CliRun run)
+    {
+        using var json = JsonDocument.Parse(run.Output);
+        Assert.Empty(json.RootElement.GetProperty("commands").EnumerateArray());
+    }
+
     [Fact]
     public async Task PublishedPorts_FollowThePolicy_InDockerUser_AcrossUfwReloadAndRestarts_AndTheAuditAgrees()
     {
@@ -82,11 +89,7 @@ public sealed class DockerConfigureTests
         await KernelFollowsThePolicyAsync("after Docker restarted");
 
         // A second configure changes nothing.
-        var again = await CliHarness.RunAsync(["server", "configure", .. Server(server), .. policy, "--output", "json"]);
-        using (var json = JsonDocument.Parse(again.Output))
-        {
-            Assert.Empty(json.RootElement.GetProperty("commands").EnumerateArray());
-        }
+        AssertNoCommand(await CliHarness.RunAsync(["server", "configure", .. Server(server), .. policy, "--output", "json"]));
     }
 
     [Fact]
@@ -103,8 +106,7 @@ public sealed class DockerConfigureTests
         Assert.True(configure.ExitCode is 0 or 1, configure.Error + configure.Output);
         Assert.Equal("filtered", (await client.SynAsync([Elsewhere], [5432], TimeSpan.FromSeconds(1.5), Ct))[(Elsewhere, 5432)]);
         Assert.Equal("-A DOCKER-USER -j OECFW-DOCKER", (await server.ExecAsync("iptables -S DOCKER-USER | sed -n 2p", Ct)).Trim());
-        using var json = JsonDocument.Parse(again.Output);
-        Assert.Empty(json.RootElement.GetProperty("commands").EnumerateArray());
+        AssertNoCommand(again);
     }
 
     /// <summary>
