@@ -22,6 +22,7 @@ internal static class CommandHost
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(AzureTarget))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(CloseFlags))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(LayersFlags))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(InventoryFlags))]
     public static void AddCommands<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] T>(Command parent, CliContext context)
     {
         foreach (var method in typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance))

@@ -234,6 +234,39 @@ public sealed class PlanApplyTests : IAsyncLifetime
         Assert.Equal(2, local.ExitCode);
     }
 
+    /// <summary>An inventory entry as the target: its connection, its cloud layer and its policy file; the saved plan applies it.</summary>
+    [Fact]
+    public async Task InventoryEntry_PlannedAndAppliedAsSaved()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var group = _ec2.CreateGroup();
+        var inventory = Path.Combine(server.WorkDir, "fleet.yaml");
+        await File.WriteAllTextAsync(inventory, $"""
+            defaults:
+              aws_region: eu-west-1
+              aws_endpoint_url: {_ec2.Url}
+            servers:
+              - host: 198.18.0.77
+                aws_groups: [sg-00000000000000001]
+              - host: {server.Address}
+                identity: {server.ClientKey}
+                known_hosts: {server.KnownHosts}
+                aws_groups: [{group}]
+            """, Ct);
+        var file = Path.Combine(server.WorkDir, "plan.json");
+
+        var plan = await CliHarness.RunAsync(["plan", "--inventory", inventory, "--server", server.Address, "--out", file]);
+        var apply = await CliHarness.RunAsync(["apply", "--plan", file, "--no-probe"]);
+        var mixed = await CliHarness.RunAsync(["plan", "--inventory", inventory, "--server", server.Address, "--host", server.Address]);
+        var unknown = await CliHarness.RunAsync(["plan", "--inventory", inventory, "--server", "198.18.0.99"]);
+
+        Assert.True(plan.ExitCode == 0, plan.Error + plan.Output);
+        Assert.True(apply.ExitCode == 0, apply.Error + apply.Output);
+        Assert.Equal([22, 80, 443], WorldPorts(group));
+        Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        Assert.Equal((2, 2), (mixed.ExitCode, unknown.ExitCode));
+    }
+
     [Fact]
     public async Task BadInput_Exit2_BeforeAnythingIsRead()
     {

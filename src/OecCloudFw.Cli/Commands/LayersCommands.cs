@@ -25,6 +25,7 @@ public sealed class LayersCommands(CliContext context)
         ServerTarget server,
         ServerPolicyFlags policy,
         AuditCloudFlags cloud,
+        InventoryFlags inventory,
         LayersFlags layers,
         [Option("out", Description = "Save the plan (JSON, with a digest of every state it read) for apply --plan.")] string? @out = null,
         [Option("output", Description = "table or json.")] string output = "table",
@@ -32,6 +33,7 @@ public sealed class LayersCommands(CliContext context)
         CommandRunner.RunAsync(context, async () =>
         {
             var format = OutputFormats.Parse(output);
+            (server, cloud, policy) = inventory.Select(server, cloud, policy);
             var wanted = policy.Build();
             var docker = layers.Validate(server);
             var target = Target(server);
@@ -81,6 +83,7 @@ public sealed class LayersCommands(CliContext context)
         ServerTarget server,
         ServerPolicyFlags policy,
         AuditCloudFlags cloud,
+        InventoryFlags inventory,
         LayersFlags layers,
         [Option("plan", Description = "Apply exactly this saved plan (plan --out): refused with exit 5 if any layer moved since.")] string? planFile = null,
         [Option("confirm-timeout", Description = "Seconds after which the server restores the previous rules unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
@@ -103,6 +106,7 @@ public sealed class LayersCommands(CliContext context)
                 return await ApplySavedAsync(planFile, cancellationToken);
             }
 
+            (server, cloud, policy) = inventory.Select(server, cloud, policy);
             var wanted = policy.Build();
             var docker = layers.Validate(server);
             var target = Target(server);

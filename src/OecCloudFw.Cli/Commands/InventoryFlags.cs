@@ -1,0 +1,37 @@
+using OecCloudFw.Cli.Audit;
+using OecCloudFw.Core;
+
+namespace OecCloudFw.Cli.Commands;
+
+/// <summary>One server of a fleet inventory as plan's and apply's target: its connection, its cloud layer and its policy file.</summary>
+public sealed record InventoryFlags(
+    [Option("inventory", Description = "A fleet inventory (fleet.yaml): take the server named by --server from it (connection, cloud layer, policy).")] string? Inventory = null,
+    [Option("server", Description = "With --inventory: the host of the inventory entry to plan or apply.")] string? Server = null) : ICommandParameterSet
+{
+    /// <summary>The target, cloud layer and policy flags: the inventory entry's where one is named, else the flags as given.</summary>
+    public (ServerTarget Server, AuditCloudFlags Cloud, ServerPolicyFlags Policy) Select(ServerTarget server, AuditCloudFlags cloud, ServerPolicyFlags policy)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (Inventory is null)
+        {
+            return Server is null ? (server, cloud, policy) : throw new InvalidInputException("--server names an entry of --inventory FILE: give the inventory too");
+        }
+
+        if (Server is null)
+        {
+            throw new InvalidInputException("--inventory needs --server HOST: plan and apply act on one server of the inventory");
+        }
+
+        if (server.Host is not null || server.Local || cloud != new AuditCloudFlags())
+        {
+            throw new InvalidInputException("--inventory --server takes the connection and the cloud layer from the inventory entry: do not give --host, --local or cloud flags with it");
+        }
+
+        var inventory = Audit.Inventory.Load(Inventory);
+        var entry = inventory.Servers.SingleOrDefault(s => string.Equals(s.Host, Server, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new InvalidInputException($"inventory '{Inventory}' has no server with host '{Server}'");
+        var file = entry.Policy ?? inventory.Defaults.Policy;
+        return (inventory.Target(entry), inventory.Cloud(entry), file is null ? policy : policy with { Policy = file });
+    }
+}
