@@ -56,9 +56,12 @@ public sealed class PlanApplyTests : IAsyncLifetime
         }
 
         _ec2.ResetCounts();
+        var logins = server.AcceptedLogins;
         var apply = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--no-probe", "--output", "json"]);
 
         Assert.True(apply.ExitCode == 0, apply.Error + apply.Output);
+        // Two SSH logins: the one the whole apply (and the audit afterwards) runs over, and the new one that proves access.
+        Assert.Equal(2, server.AcceptedLogins - logins);
         Assert.Equal([22, 80, 443, 8080], WorldPorts(group));
         Assert.Equal(1, _ec2.Calls("AuthorizeSecurityGroupIngress"));
         var status = await server.ExecAsync("ufw status", Ct);

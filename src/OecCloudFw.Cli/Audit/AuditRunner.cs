@@ -26,7 +26,16 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
 
     private sealed record CloudPlan(Func<Task<ILayerView>> Read, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> Fixes);
 
-    public async Task<AuditReport> RunAsync(ServerTarget server, AuditCloudFlags cloud, FirewallPolicy policy, bool probe, TimeSpan probeTimeout, IReadOnlyList<EgressNeed>? egress = null, CancellationToken cancellationToken = default)
+    /// <param name="server">The server, as the flags name it.</param>
+    /// <param name="cloud">Its cloud layer.</param>
+    /// <param name="policy">What the audit holds the layers to.</param>
+    /// <param name="probe">Probe the ports over the network.</param>
+    /// <param name="probeTimeout">Per TCP probe.</param>
+    /// <param name="egress">The outbound needs (default: the guide's).</param>
+    /// <param name="connected">A connection to that server already open (apply's): the facts are read over it, not a new one.</param>
+    /// <param name="cancellationToken">Ctrl+C.</param>
+    public async Task<AuditReport> RunAsync(ServerTarget server, AuditCloudFlags cloud, FirewallPolicy policy, bool probe, TimeSpan probeTimeout, IReadOnlyList<EgressNeed>? egress = null,
+        IServerShell? connected = null, CancellationToken cancellationToken = default)
     {
         // Everything is validated before anything is read.
         var target = server.Host is null && !server.Local ? server with { Local = true } : server;
@@ -39,7 +48,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         var cloudPlan = PlanCloud(cloud, cancellationToken);
         var name = ssh?.Host ?? Environment.MachineName;
 
-        var factsTask = ReadFactsAsync(ssh, cancellationToken);
+        var factsTask = connected is null ? ReadFactsAsync(ssh, cancellationToken) : FactsCollector.CollectAsync(connected, cancellationToken);
         var cloudTask = cloudPlan?.Read() ?? Task.FromResult<ILayerView>(null!);
         await Task.WhenAll(factsTask, cloudTask);
         var facts = await factsTask;

@@ -52,7 +52,7 @@ public sealed class AuditCommand(CliContext context)
             }
 
             using var cache = new Audit.CloudReadCache();
-            var report = await new AuditRunner(context, cache).RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress, cancellationToken);
+            var report = await new AuditRunner(context, cache).RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress, cancellationToken: cancellationToken);
             switch (format)
             {
                 case "json":
@@ -95,7 +95,7 @@ public sealed class AuditCommand(CliContext context)
             await gate.WaitAsync(cancellationToken);
             try
             {
-                results[i] = (await new AuditRunner(context, cache).RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout, egress, cancellationToken), null);
+                results[i] = (await new AuditRunner(context, cache).RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout, egress, cancellationToken: cancellationToken), null);
             }
             catch (LayerFailureException ex)
             {

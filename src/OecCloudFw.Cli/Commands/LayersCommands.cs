@@ -35,7 +35,7 @@ public sealed class LayersCommands(CliContext context)
             var format = OutputFormats.Parse(output);
             (server, cloud, policy) = inventory.Select(server, cloud, policy);
             var wanted = policy.Build();
-            var docker = layers.Validate(server);
+            var docker = layers.Validate();
             var target = Target(server);
             using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, cancellationToken);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
@@ -108,36 +108,30 @@ public sealed class LayersCommands(CliContext context)
 
             (server, cloud, policy) = inventory.Select(server, cloud, policy);
             var wanted = policy.Build();
-            var docker = layers.Validate(server);
+            var docker = layers.Validate();
             var target = Target(server);
             var saved = verifyPlan is null ? null : SavedPlan.Load(verifyPlan);
             using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, cancellationToken);
-            LayersState state;
-            LayersPlan plan;
-            await using (var shell = await target.ConnectAsync(context.Environment, cancellationToken))
+            await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
+            var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
+            var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
+            var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
+            if (saved is not null)
             {
-                var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
-                state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
-                if (saved is not null)
+                var drift = BothLayers.Drift(saved.Cloud, saved.Server, state);
+                if (drift.Count > 0 || PlanDigest(plan) != saved.PlanDigest)
                 {
-                    var drift = BothLayers.Drift(saved.Cloud, saved.Server, state);
-                    plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
-                    if (drift.Count > 0 || PlanDigest(plan) != saved.PlanDigest)
-                    {
-                        return await StaleAsync(format, saved, drift);
-                    }
+                    return await StaleAsync(format, saved, drift);
                 }
-                else
-                {
-                    plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
-                }
-
-                var result = await BothLayers.ApplyAsync(cloudLayer?.Layer, serverLayer, plan, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
-                var audit = result.Outcome is LayersApplyOutcome.Applied or LayersApplyOutcome.CloudCloseFailed
-                    ? await new AuditRunner(context, new CloudReadCache()).RunAsync(target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(2), null, cancellationToken)
-                    : null;
-                return await ReportAsync(format, PlanDigest(plan), result, audit, threshold);
             }
+
+            var result = await BothLayers.ApplyAsync(cloudLayer?.Layer, serverLayer, plan, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
+            // The audit reads both layers again; the server over the connection already open.
+            using var cache = new CloudReadCache();
+            var audit = result.Outcome is LayersApplyOutcome.Applied or LayersApplyOutcome.CloudCloseFailed
+                ? await new AuditRunner(context, cache).RunAsync(target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(2), null, shell, cancellationToken)
+                : null;
+            return await ReportAsync(format, PlanDigest(plan), result, audit, threshold);
         }, cancellationToken);
 
     private async Task<int> ApplySavedAsync(string planFile, CancellationToken cancellationToken)

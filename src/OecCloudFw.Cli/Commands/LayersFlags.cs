@@ -10,15 +10,9 @@ public sealed record LayersFlags(
     [Option("docker", Description = "Docker's published ports: policy (default: DOCKER-USER admits only the policy's ports from their sources) or leave.")] string Docker = "policy",
     [Option("harden", Description = "Also harden sshd (keys only, root by key only) in the same lockout-proof change, as server harden does.")] bool Harden = false) : ICommandParameterSet
 {
-    /// <summary>The Docker mode, the backend and --harden validated (bad input before anything is read).</summary>
-    public DockerMode Validate(ServerTarget server)
+    /// <summary>The Docker mode, the backend validated (bad input before anything is read; --harden's key login is the server layer's to require).</summary>
+    public DockerMode Validate()
     {
-        ArgumentNullException.ThrowIfNull(server);
-        if (Harden && (server.Local || server.PasswordEnv is not null))
-        {
-            throw new InvalidInputException("--harden turns password logins off only after a key login is proven in a new session: connect over SSH with a key (--host with --identity), not --local or --password-env");
-        }
-
         if (Backend is not null && Backend is not ("ufw" or "firewalld" or "iptables" or "nftables"))
         {
             throw new InvalidInputException($"--backend '{Backend}' is not a frontend: use ufw, firewalld, iptables or nftables");

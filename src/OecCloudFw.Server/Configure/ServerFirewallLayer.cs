@@ -18,6 +18,11 @@ public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, s
 
     public async Task<ServerLayerState> ReadAsync(CancellationToken cancellationToken = default)
     {
+        if (harden)
+        {
+            Harden.KeyLogin.Require(shell);
+        }
+
         var facts = await FactsCollector.CollectAsync(shell, cancellationToken);
         return new ServerLayerState(Target, facts.FirewallState, new ServerLayerView(facts), facts);
     }
@@ -42,10 +47,9 @@ public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, s
         }
 
         var native = (Native)plan.Native;
-        if (native.Hardening.Count > 0 && !await shell.ProbeNewConnectionAsync(TimeSpan.FromSeconds(10), cancellationToken))
+        if (native.Hardening.Count > 0)
         {
-            // Password logins go off only once a key login is proven in a new session.
-            throw new Core.LayerFailureException($"{shell.Target}: a new key-only SSH login failed before any change; nothing was changed on the server");
+            await Harden.KeyLogin.ProveAsync(shell, cancellationToken);
         }
 
         var (_, outcome, detail, _) = await new ServerConfigurator(shell, time).ApplyAsync(native.Facts, native.Policy, native.Plan, confirmTimeout, native.Hardening, cancellationToken);

@@ -15,12 +15,7 @@ public sealed class ServerHardener(IServerShell shell, TimeProvider time)
 {
     public async Task<HardenResult> HardenAsync(RootLogin root, bool dryRun, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
     {
-        if (shell is not SshShell { KeyOnly: true } ssh)
-        {
-            throw new InvalidInputException(
-                "server harden turns password logins off only after a key login is proven in a new session: connect over SSH with a key (--host with --identity or an agent key, not --password-env or --local)");
-        }
-
+        var ssh = KeyLogin.Require(shell);
         if (root == RootLogin.No && ssh.User == "root")
         {
             throw new InvalidInputException(
@@ -45,10 +40,7 @@ public sealed class ServerHardener(IServerShell shell, TimeProvider time)
         }
 
         // The key login (and, for a non-root user, its sudo) is proven in a new session before anything changes.
-        if (!await shell.ProbeNewConnectionAsync(TimeSpan.FromSeconds(10), cancellationToken))
-        {
-            throw new LayerFailureException($"{shell.Target}: a new key-only SSH login failed before any change; nothing was changed: check the key and sshd");
-        }
+        await KeyLogin.ProveAsync(shell, cancellationToken);
 
         var (outcome, detail) = await new RollbackArmedApply(shell, time).ApplyAsync(commands, confirmTimeout, null, cancellationToken);
         return new HardenResult(commands, false, outcome, detail);
