@@ -3,7 +3,6 @@ using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Planning;
 using OecCloudFw.Core.Policy;
-using OecCloudFw.Core.Rules;
 
 namespace OecCloudFw.Aws;
 
@@ -36,7 +35,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, SecurityGr
         var writes = plan.ToAdd.Select(r => $"authorize {r.Protocol.ToName()}/{r.Ports} from {r.Source} (tagged oec-cloudfw)")
             .Concat(plan.ToRemove.Select(r => $"revoke {r.Id} ({r})"))
             .ToList();
-        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(snapshot, policy, prune));
+        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(policy, prune));
     }
 
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
@@ -50,7 +49,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, SecurityGr
     public async Task<CloudApplyResult> CloseAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var removed = await layer.RevokeOwnAsync(group, plan.Changes.ToRemove.Where(r => r.Origin == RuleOrigin.Tool).ToList(), cancellationToken);
+        var removed = await layer.RevokeOwnAsync(group, plan.Changes.ToRemove.ToList(), cancellationToken);
         return new CloudApplyResult(Target, [], removed);
     }
 
@@ -62,5 +61,6 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, SecurityGr
             : [string.Create(CultureInfo.InvariantCulture, $"aws ec2 revoke-security-group-ingress --group-id {group} --security-group-rule-ids {string.Join(' ', opened.Created)} --region {layer.Region}")];
     }
 
-    private sealed record Native(SecurityGroupSnapshot Snapshot, FirewallPolicy Policy, bool Prune);
+    /// <summary>What a concurrent add makes the authorize plan again from.</summary>
+    private sealed record Native(FirewallPolicy Policy, bool Prune);
 }

@@ -293,7 +293,7 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
 
         var (created, final) = await AuthorizeAsync(group, plan, now => Planner.Build(policy.DesiredRules(), now.Rules, prune), cancellationToken);
         plan = final;
-        var revoked = await RevokeAsync(group, plan.ToRemove.ToList(), cancellationToken);
+        var revoked = await RevokeOwnAsync(group, plan.ToRemove.ToList(), cancellationToken);
         return new OpenResult(before, plan, true, created, revoked);
     }
 
@@ -331,10 +331,6 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
         return (created, plan);
     }
 
-    /// <summary>Revokes these rules of the tool's own, by rule id (rules it did not create are never revoked).</summary>
-    public Task<IReadOnlyList<string>> RevokeOwnAsync(SecurityGroupId group, IReadOnlyList<Rule> rules, CancellationToken cancellationToken = default) =>
-        RevokeAsync(group, rules, cancellationToken);
-
     /// <summary>
     /// Revokes the tool's own rules for exactly these ports (and sources, when given). Rules it did not create are left
     /// and reported; so are broader rules that still admit the port.
@@ -366,12 +362,14 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
             return new CloseResult(own, foreign, still, false);
         }
 
-        await RevokeAsync(group, own, cancellationToken);
+        await RevokeOwnAsync(group, own, cancellationToken);
         return new CloseResult(own, foreign, still, true);
     }
 
-    private async Task<IReadOnlyList<string>> RevokeAsync(SecurityGroupId group, IReadOnlyList<Rule> rules, CancellationToken cancellationToken)
+    /// <summary>Revokes those of these rules that are the tool's own, by rule id (rules it did not create are never revoked).</summary>
+    public async Task<IReadOnlyList<string>> RevokeOwnAsync(SecurityGroupId group, IReadOnlyList<Rule> rules, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(rules);
         var ids = rules.Where(r => r.Origin == RuleOrigin.Tool && r.Id is not null).Select(r => r.Id!).ToList();
         if (ids.Count == 0)
         {

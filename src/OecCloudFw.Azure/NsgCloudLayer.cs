@@ -30,12 +30,8 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
         else
         {
             network = await layer.ReadVmAsync(target, cancellationToken);
-            var all = network.NicNsgs.Concat(network.SubnetNsgs).ToList();
-            changed = target.Nsg is not null
-                ? all.FirstOrDefault(n => string.Equals(n.Id, target.NsgId(target.Nsg), StringComparison.OrdinalIgnoreCase)) ?? await layer.ReadAsync(target.NsgId(target.Nsg), cancellationToken)
-                : network.NicNsgs.Count > 0
-                    ? network.NicNsgs[0]
-                    : throw new LayerFailureException($"VM {target.Vm} has no NSG on its network interface: pass --azure-nsg NAME to change another one (e.g. the subnet's)");
+            var id = target.NsgToChange(network, "--azure-nsg");
+            changed = network.Find(id) ?? await layer.ReadAsync(id, cancellationToken);
         }
 
         var lines = network.NicNsgs.Concat(network.SubnetNsgs).Append(changed).DistinctBy(n => n.Id, StringComparer.OrdinalIgnoreCase)

@@ -60,4 +60,8 @@ public sealed record VmNetwork(IReadOnlyList<NsgSnapshot> NicNsgs, IReadOnlyList
             .Select(x => (x.Rule, x.Nsg!))
             .ToList();
     }
+
+    /// <summary>The NSG with this id if it was read with the VM (NIC or subnet), else null.</summary>
+    public NsgSnapshot? Find(string nsgId) =>
+        NicNsgs.Concat(SubnetNsgs).FirstOrDefault(n => string.Equals(n.Id, nsgId, StringComparison.OrdinalIgnoreCase));
 }

@@ -34,7 +34,15 @@ internal static class AuditBench
         return watch.Elapsed;
     }
 
-    /// <summary>The same audits as commands, the way an operator runs them: a new oec-cloudfw process each (start-up and JIT included).</summary>
+    /// <summary>The test identity the fake EC2 endpoint knows, for the tool in process and the commands it starts.</summary>
+    public static void UseBenchCredentials()
+    {
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDBENCH");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "bench");
+        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+    }
+
+    /// <summary>A command as an operator runs it: a new process (start-up included); the tool built beside the benchmark unless another executable is given.</summary>
     public static async Task<TimeSpan> CommandAsync(IReadOnlyList<string> args, string? executable = null)
     {
         var start = new ProcessStartInfo(executable ?? Path.Combine(AppContext.BaseDirectory, "oec-cloudfw")) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -8,9 +8,7 @@ internal static class AuditFigures
 {
     public static async Task PrintAsync(int fleetSize)
     {
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDBENCH");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "bench");
-        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+        AuditBench.UseBenchCredentials();
         var (median, rules) = AuditBench.EvaluateLargeRuleset();
         Console.WriteLine($"iptables-save with {rules} rules: parse + evaluate every catalog port (internet and a management source): median {median.TotalMilliseconds:F1} ms");
 

@@ -59,22 +59,8 @@ internal static class ServerBench
     }
 
     /// <summary>As an operator runs it: a new process of the given executable (the native one), start-up included.</summary>
-    public static async Task ConfigureWithCommandAsync(TestServer server, string executable)
-    {
-        var start = new ProcessStartInfo(executable, ["server", "configure", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"configure exited {process.ExitCode}: {await output}{await error}");
-        }
-    }
+    public static Task ConfigureWithCommandAsync(TestServer server, string executable) =>
+        AuditBench.CommandAsync(["server", "configure", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts], executable);
 
     public static async Task ConfigureWithAnsibleAsync(TestServer server, bool pipelining)
     {

@@ -16,9 +16,7 @@ internal static class StartupBench
 {
     public static async Task PrintAsync(int runs)
     {
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDBENCH");
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "bench");
-        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+        AuditBench.UseBenchCredentials();
         var root = OecCloudFw.Testing.RepositoryRoot.Path;
         var work = OecCloudFw.Testing.RepositoryRoot.Artifacts("startup");
         Directory.CreateDirectory(work);

@@ -26,9 +26,9 @@ public sealed class AzureCommands(CliContext context)
             var wanted = policy.Build();
             var layer = Layer(target, resolved);
             var network = resolved.Vm is null ? null : await layer.ReadVmAsync(resolved, cancellationToken);
-            var nsgId = NsgToChange(resolved, network);
+            var nsgId = resolved.NsgToChange(network, "--nsg");
             // The NSG to change was read with the VM already (NIC or subnet): it is not read again.
-            var known = network?.NicNsgs.Concat(network.SubnetNsgs).FirstOrDefault(n => string.Equals(n.Id, nsgId, StringComparison.OrdinalIgnoreCase));
+            var known = network?.Find(nsgId);
             var result = known is not null ? await layer.OpenAsync(known, wanted, prune, dryRun, cancellationToken) : await layer.OpenAsync(nsgId, wanted, prune, dryRun, cancellationToken);
 
             // Through a VM, a port is open only if the subnet's NSG admits it too: judged on the NSGs as they are now
@@ -81,7 +81,7 @@ public sealed class AzureCommands(CliContext context)
 
             var layer = Layer(target, resolved);
             var network = resolved.Vm is null ? null : await layer.ReadVmAsync(resolved, cancellationToken);
-            var nsgId = NsgToChange(resolved, network);
+            var nsgId = resolved.NsgToChange(network, "--nsg");
             var result = await layer.CloseAsync(nsgId, ports, sources, proto, dryRun, cancellationToken);
             var name = nsgId[(nsgId.LastIndexOf('/') + 1)..];
             if (format == OutputFormat.Json)
@@ -166,18 +166,6 @@ public sealed class AzureCommands(CliContext context)
 
     private NsgLayer Layer(AzureTarget target, NsgTarget resolved) =>
         new(context.Azure.Connect(target.Endpoint, resolved.SubscriptionId, TimeProvider.System));
-
-    private static string NsgToChange(NsgTarget target, VmNetwork? network)
-    {
-        if (target.Nsg is not null)
-        {
-            return target.NsgId(target.Nsg);
-        }
-
-        return network!.NicNsgs.Count > 0
-            ? network.NicNsgs[0].Id
-            : throw new LayerFailureException($"VM {target.Vm} has no NSG on its network interface: pass --nsg NAME to change another one (e.g. the subnet's)");
-    }
 
     private static List<string> Fixes(NsgTarget target, string nsg, Rule rule, CatalogPort? port)
     {
