@@ -38,6 +38,20 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, SecurityGr
         return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(policy, prune));
     }
 
+    public CloudLayerPlan PlanClose(CloudLayerState state, int port, IReadOnlyCollection<string>? only = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var snapshot = (SecurityGroupSnapshot)state.Snapshot;
+        var admitting = snapshot.Rules.Where(r => r.Action == Core.Rules.RuleAction.Allow && r.Protocol.Covers(Protocol.Tcp) && r.Ports.Contains(port)).ToList();
+        var plan = new Plan(admitting.Select(r => new Change(
+            r.Origin == Core.Rules.RuleOrigin.Tool && r.Ports == PortRange.Single(port) && r.Protocol == Protocol.Tcp && (only is null || only.Contains(r.Id ?? string.Empty))
+                ? ChangeKind.Remove
+                : ChangeKind.Extra,
+            r)));
+        var writes = plan.ToRemove.Select(r => $"revoke {r.Id} ({r})").ToList();
+        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(new FirewallPolicy([], false), false));
+    }
+
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);

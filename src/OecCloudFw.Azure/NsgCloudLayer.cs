@@ -1,5 +1,7 @@
 using OecCloudFw.Core;
 using OecCloudFw.Core.Layers;
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Planning;
 using OecCloudFw.Core.Policy;
 
 namespace OecCloudFw.Azure;
@@ -52,6 +54,22 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
             .Concat(toDelete.Select(n => $"delete {n} from {snapshot.Changed.Name}"))
             .ToList();
         return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(snapshot.Changed, newRules, toDelete));
+    }
+
+    public CloudLayerPlan PlanClose(CloudLayerState state, int port, IReadOnlyCollection<string>? only = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var snapshot = (Snapshot)state.Snapshot;
+        var nsg = snapshot.Changed;
+        bool Exactly(NsgRule r) => r.IsOwn && (only is null || only.Contains(r.Name)) && r.Protocol.Equals("Tcp", StringComparison.OrdinalIgnoreCase) &&
+                                   r.PortRanges.All(p => NsgRule.ParsePorts(p) == PortRange.Single(port));
+        var admitting = nsg.Inbound.Where(r => !r.IsDefault && string.Equals(r.Access, "Allow", StringComparison.OrdinalIgnoreCase))
+            .Select(r => (Rule: r, Core: r.ToCoreRules().Where(c => c.Protocol.Covers(Protocol.Tcp) && c.Ports.Contains(port)).ToList()))
+            .Where(x => x.Core.Count > 0)
+            .ToList();
+        var plan = new Plan(admitting.SelectMany(x => x.Core.Select(c => new Change(Exactly(x.Rule) ? ChangeKind.Remove : ChangeKind.Extra, c))));
+        var toDelete = admitting.Where(x => Exactly(x.Rule)).Select(x => x.Rule.Name).ToList();
+        return new CloudLayerPlan(Target, state.Digest, plan, toDelete.Select(n => $"delete {n} from {nsg.Name}").ToList(), new Native(nsg, [], toDelete));
     }
 
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)

@@ -33,5 +33,13 @@ internal sealed class TimingShell(IServerShell inner) : IServerShell
         return ok;
     }
 
+    public async Task<bool> ProbeNewConnectionOnPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var watch = Stopwatch.StartNew();
+        var ok = await inner.ProbeNewConnectionOnPortAsync(port, timeout, cancellationToken);
+        Calls.Add(("new connection", watch.Elapsed));
+        return ok;
+    }
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

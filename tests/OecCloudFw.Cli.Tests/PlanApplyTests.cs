@@ -203,13 +203,16 @@ public sealed class PlanApplyTests : IAsyncLifetime
         Assert.Single(arm.Rules(nsg));
     }
 
-    /// <summary>apply --harden: the firewall and sshd's hardening in one rollback-armed change, proven by a new key login.</summary>
+    /// <summary>apply --harden: the firewall, sshd's hardening and fail2ban's jail in one rollback-armed change, proven by a new key login.</summary>
     [Fact]
     public async Task Aws_ApplyWithHarden_FirewallAndSshdInOneLockoutProofChange_ThenNothingMore()
     {
         await using var server = await TestServer.StartAsync(Ct);
         await server.ExecAsync("printf 'PasswordAuthentication yes\\nPermitRootLogin yes\\n' > /etc/ssh/sshd_config.d/50-weak.conf", Ct);
         await server.RestartSshdAsync(Ct);
+        // fail2ban as its package leaves it (not running, Debian's stock jail), sshd logging to auth.log.
+        await server.ExecAsync(Fail2BanInServer.InstallScript, Ct);
+        await server.UseSyslogAsync(Ct);
         var group = _ec2.CreateGroup();
 
         var plan = await CliHarness.RunAsync(["plan", .. Server(server), .. Aws(group), "--harden"]);
@@ -223,10 +226,13 @@ public sealed class PlanApplyTests : IAsyncLifetime
         var sshd = await server.ExecAsync("sshd -T | grep -E '^(passwordauthentication|permitrootlogin) ' | sort", Ct);
         Assert.Equal("passwordauthentication no\npermitrootlogin without-password\n", sshd);
         Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        // fail2ban's jail runs on the SSH port, its bans through UFW, the frontend this apply configured.
+        Assert.Contains("banaction = ufw\n", await server.ExecAsync("cat /etc/fail2ban/jail.d/zz-oec-cloudfw-sshd.local", Ct), StringComparison.Ordinal);
+        Assert.Contains("/var/log/auth.log", await server.ExecAsync("fail2ban-client status sshd", Ct), StringComparison.Ordinal);
         using (var json = JsonDocument.Parse(apply.Output))
         {
             Assert.Equal("confirmed", json.RootElement.GetProperty("serverOutcome").GetString());
-            Assert.DoesNotContain(json.RootElement.GetProperty("audit").GetProperty("findings").EnumerateArray(), f => f.GetProperty("id").GetString() == "OECFW-SSH-PASSWORD");
+            Assert.DoesNotContain(json.RootElement.GetProperty("audit").GetProperty("findings").EnumerateArray(), f => f.GetProperty("id").GetString() is "OECFW-SSH-PASSWORD" or "OECFW-NO-FAIL2BAN");
         }
 
         using (var json = JsonDocument.Parse(again.Output))

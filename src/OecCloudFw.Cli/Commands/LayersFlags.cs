@@ -8,7 +8,7 @@ public sealed record LayersFlags(
     [Option("prune", Description = "Also remove the cloud rules this tool created that the policy no longer wants.")] bool Prune = false,
     [Option("backend", Description = "Force the server's frontend: ufw, firewalld, iptables or nftables.")] string? Backend = null,
     [Option("docker", Description = "Docker's published ports: policy (default: DOCKER-USER admits only the policy's ports from their sources) or leave.")] string Docker = "policy",
-    [Option("harden", Description = "Also harden sshd (keys only, root by key only) in the same lockout-proof change, as server harden does.")] bool Harden = false) : ICommandParameterSet
+    [Option("harden", Description = "Also harden sshd (keys only, root by key only) and run fail2ban's sshd jail (the policy's SSH sources never banned) in the same lockout-proof change, as server harden does.")] bool Harden = false) : ICommandParameterSet
 {
     /// <summary>The Docker mode, the backend validated (bad input before anything is read; --harden's key login is the server layer's to require).</summary>
     public DockerMode Validate()

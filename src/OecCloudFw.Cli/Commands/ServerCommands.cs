@@ -88,12 +88,14 @@ public sealed class ServerCommands(CliContext context)
             };
         }, cancellationToken);
 
-    [Command("harden", Description = "SSH keys only (PasswordAuthentication and KbdInteractiveAuthentication no), root by key only (or --root-login no), as an sshd_config.d drop-in; proven with a new key login, rollback-armed.")]
+    [Command("harden", Description = "SSH keys only (PasswordAuthentication and KbdInteractiveAuthentication no), root by key only (or --root-login no), as an sshd_config.d drop-in, and fail2ban's sshd jail on the SSH ports in use; proven with a new key login, rollback-armed.")]
     public Task<int> Harden(
         ServerTarget target,
         [Option("root-login", Description = "prohibit-password (default: root by key only) or no (only when connected as a non-root user with a key and sudo).")] string rootLogin = "prohibit-password",
+        [Option("no-fail2ban", Description = "Leave fail2ban alone (by default it is installed if missing, with an sshd jail on the SSH ports in use).")] bool noFail2Ban = false,
+        [Option("management-source", Description = "A CIDR fail2ban never bans (repeatable; loopback and your own address always).")] string[]? managementSource = null,
         [Option("dry-run", Description = "Print every change, change nothing.")] bool dryRun = false,
-        [Option("confirm-timeout", Description = "Seconds after which the server restores sshd's previous configuration unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
+        [Option("confirm-timeout", Description = "Seconds after which the server restores sshd's and fail2ban's previous configuration unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
         [Option("output", Description = "table or json.")] string output = "table",
         CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
@@ -110,9 +112,17 @@ public sealed class ServerCommands(CliContext context)
                 throw new InvalidInputException("--confirm-timeout must be 3-3600 seconds");
             }
 
+            var sources = (managementSource ?? []).Select(text => Core.Net.Cidr.TryParse(text, out var cidr, out var error)
+                ? cidr
+                : throw new InvalidInputException($"--management-source '{text}': {error}")).ToList();
+            if (noFail2Ban && sources.Count > 0)
+            {
+                throw new InvalidInputException("--management-source is fail2ban's ignore list: it cannot go with --no-fail2ban");
+            }
+
             target.Resolve(context.Environment);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
-            var result = await new Server.Harden.ServerHardener(shell, TimeProvider.System).HardenAsync(root, dryRun, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
+            var result = await new Server.Harden.ServerHardener(shell, TimeProvider.System).HardenAsync(root, noFail2Ban ? null : new Server.Harden.Fail2BanOptions(sources), dryRun, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, new Output.Documents.HardenDocument(shell.Target, dryRun, result.Outcome == ApplyOutcome.Confirmed,
@@ -129,6 +139,83 @@ public sealed class ServerCommands(CliContext context)
             }
 
             return result.Outcome is ApplyOutcome.RolledBack or ApplyOutcome.FailedAndRestored ? ExitCodes.RolledBack : ExitCodes.Ok;
+        }, cancellationToken);
+
+    [Command("ssh-port", Description = "Move SSH to another port across both layers: open it in the cloud layer and the server firewall, make sshd (and ssh.socket) listen on it, prove a new login there, then close the old port; never closed before the new one is proven.")]
+    public Task<int> SshPort(
+        ServerTarget target,
+        ServerPolicyFlags policy,
+        AuditCloudFlags cloud,
+        [Option("to", Description = "The new SSH port (1-65535).")] int to = 0,
+        [Option("dry-run", Description = "Print every step, change nothing.")] bool dryRun = false,
+        [Option("confirm-timeout", Description = "Seconds after which the server restores each step's previous state unless a new SSH connection on the new port has confirmed it.")] int confirmTimeout = 60,
+        [Option("output", Description = "table or json.")] string output = "table",
+        CancellationToken cancellationToken = default) =>
+        CommandRunner.RunAsync(context, async () =>
+        {
+            var format = OutputFormats.Parse(output);
+            if (to is < 1 or > 65535)
+            {
+                throw new InvalidInputException("--to is required: the new SSH port, 1-65535");
+            }
+
+            if (confirmTimeout is < 3 or > 3600)
+            {
+                throw new InvalidInputException("--confirm-timeout must be 3-3600 seconds");
+            }
+
+            var wanted = policy.Build();
+            target.Resolve(context.Environment);
+            using var cloudLayer = await Layers.CloudLayers.CreateAsync(cloud, context, cancellationToken);
+            await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
+            var result = await new Server.SshPort.SshPortMover(shell, TimeProvider.System)
+                .MoveAsync(to, wanted, cloudLayer?.Layer, dryRun, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
+            var outcome = result.Outcome switch
+            {
+                Server.SshPort.SshPortMoveOutcome.Moved => "moved",
+                Server.SshPort.SshPortMoveOutcome.DryRun => "dry-run",
+                Server.SshPort.SshPortMoveOutcome.Restored => "restored",
+                _ => "both-open",
+            };
+            var platform = result.Outcome == Server.SshPort.SshPortMoveOutcome.Moved
+                ? $"SSH port {result.To} (was {result.From}): update it in the hosting platform's server settings, and use ssh -p {result.To}"
+                : null;
+            if (format == OutputFormat.Json)
+            {
+                Json.Write(context.Output, new Output.Documents.SshPortDocument(shell.Target, result.From, result.To, outcome, result.Detail,
+                    result.Steps.Select(s => new Output.Documents.SshPortStepView(s.Layer, s.Name, s.Commands, s.Result)).ToList(),
+                    result.Cloud?.Created ?? [], result.Cloud?.Removed ?? [], result.LeftOpen, platform));
+            }
+            else
+            {
+                var renderer = new HumanRenderer(context.Console);
+                renderer.Line($"{shell.Target}: {result.Detail}");
+                foreach (var step in result.Steps)
+                {
+                    renderer.Line($"  {step.Layer}: {step.Name}: {step.Result}");
+                    foreach (var command in step.Commands)
+                    {
+                        renderer.Line($"    {command}");
+                    }
+                }
+
+                foreach (var open in result.LeftOpen)
+                {
+                    renderer.Line($"  left open: {open}");
+                }
+
+                if (platform is not null)
+                {
+                    renderer.Line($"  platform settings: {platform}");
+                }
+            }
+
+            return result.Outcome switch
+            {
+                Server.SshPort.SshPortMoveOutcome.Restored or Server.SshPort.SshPortMoveOutcome.BothOpen => ExitCodes.RolledBack,
+                Server.SshPort.SshPortMoveOutcome.Moved when result.LeftOpen.Count > 0 => ExitCodes.Findings,
+                _ => ExitCodes.Ok,
+            };
         }, cancellationToken);
 
     private static int ExitFor(PreflightStatus status) => status switch

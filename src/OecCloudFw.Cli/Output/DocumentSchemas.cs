@@ -23,6 +23,7 @@ public static class DocumentSchemas
         ("server-preflight/v1", typeof(PreflightDocument)),
         ("server-configure/v1", typeof(ConfigureDocument)),
         ("server-harden/v1", typeof(HardenDocument)),
+        ("server-ssh-port/v1", typeof(SshPortDocument)),
         ("policy/v1", typeof(PolicyDocument)),
         ("test/v1", typeof(TestDocument)),
         ("plan/v1", typeof(PlanDocument)),

@@ -33,6 +33,7 @@ public static class Json
 [JsonSerializable(typeof(PreflightDocument))]
 [JsonSerializable(typeof(ConfigureDocument))]
 [JsonSerializable(typeof(HardenDocument))]
+[JsonSerializable(typeof(SshPortDocument))]
 [JsonSerializable(typeof(TestDocument))]
 [JsonSerializable(typeof(PolicyDocument))]
 [JsonSerializable(typeof(AwsOpenDocument))]

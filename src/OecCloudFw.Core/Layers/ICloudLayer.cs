@@ -19,6 +19,15 @@ public interface ICloudLayer
     /// <summary>The changes that bring the layer to the policy: add, keep, extra (someone else's, left alone), remove (own, with prune).</summary>
     CloudLayerPlan Plan(CloudLayerState state, FirewallPolicy policy, bool prune);
 
+    /// <summary>
+    /// The plan that stops this layer admitting one TCP port (an SSH port being moved away): the tool's own allow rules
+    /// for exactly that port are removed; anyone else's rules that admit it are left alone and listed as extra.
+    /// </summary>
+    /// <param name="state">The layer as read.</param>
+    /// <param name="port">The TCP port.</param>
+    /// <param name="only">Only these of the tool's rules (ids an open created, to undo exactly that open); null for all of them.</param>
+    CloudLayerPlan PlanClose(CloudLayerState state, int port, IReadOnlyCollection<string>? only = null);
+
     /// <summary>Writes what the plan adds (first, before the server layer changes). Idempotent: what is already there is not written again.</summary>
     Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default);
 

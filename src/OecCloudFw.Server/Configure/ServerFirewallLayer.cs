@@ -34,7 +34,11 @@ public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, s
         var serverPolicy = ServerPolicy.For(policy, facts);
         var plan = ConfigurePlanner.Plan(facts, serverPolicy, backend, docker);
         // sshd hardening rides in the same armed change, after the firewall's commands (--harden).
-        IReadOnlyList<string> hardening = harden ? Harden.SshHardening.Plan(facts, Harden.RootLogin.ProhibitPassword) : [];
+        // fail2ban's ban action goes through the frontend this plan configures; the policy's SSH sources are never banned.
+        IReadOnlyList<string> hardening = harden
+            ? [.. Harden.SshHardening.Plan(facts, Harden.RootLogin.ProhibitPassword),
+               .. Harden.Fail2BanJail.Plan(facts, plan.Backend, serverPolicy.Ssh.SelectMany(r => r.Sources).Where(c => !c.IsInternet).Distinct().ToList())]
+            : [];
         return new ServerLayerPlan(Target, state.Digest, plan.Backend, plan.Install, [.. plan.Commands, .. hardening], new Native(facts, serverPolicy, plan, hardening));
     }
 

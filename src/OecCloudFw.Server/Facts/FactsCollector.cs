@@ -86,6 +86,7 @@ public static class FactsCollector
             SocketPorts = SshdSettings.ParseSocketPorts(sections.Ok("ssh-socket")),
             Listening = ListeningSocket.Parse(sections.Ok("listening")),
             Fail2Ban = sections.Text("fail2ban"),
+            SshLog = SshLogSource.Parse(sections.Ok("ssh-log")),
             FirewallState = FirewallStateLines.From(sections),
         };
     }

@@ -84,6 +84,9 @@ public sealed record ServerFacts
 
     public string? Fail2Ban { get; init; }
 
+    /// <summary>Where sshd's log can be read (for fail2ban's jail).</summary>
+    public SshLogSource SshLog { get; init; } = SshLogSource.None;
+
     /// <summary>The firewall's rules and configuration as canonical lines (<see cref="FirewallStateLines"/>): what a saved plan's digest covers.</summary>
     public IReadOnlyList<string> FirewallState { get; init; } = [];
 

@@ -99,6 +99,8 @@ fi
 if have fail2ban-client; then
   section fail2ban sh -c 'fail2ban-client status; for j in $(fail2ban-client status 2>/dev/null | sed -n "s/.*Jail list:[[:space:]]*//p" | tr "," " "); do echo "jail $j"; fail2ban-client get "$j" actions 2>/dev/null; done; cat /etc/fail2ban/jail.local /etc/fail2ban/jail.d/*.conf /etc/fail2ban/jail.d/*.local 2>/dev/null'
 fi
+# Where sshd's failed logins can be read (fail2ban's jail needs one): a syslog file, or the systemd journal.
+section ssh-log sh -c 'for f in /var/log/auth.log /var/log/secure; do [ -f "$f" ] && echo "file $f"; done; [ -d /run/systemd/journal ] && echo journal; true'
 if have docker && [ -S /var/run/docker.sock ]; then
   section docker sh -c 'docker ps --format "{{.Names}} {{.Image}} {{.Ports}}" 2>&1'
 fi

@@ -13,7 +13,12 @@ namespace OecCloudFw.Server.Harden;
 /// </summary>
 public sealed class ServerHardener(IServerShell shell, TimeProvider time)
 {
-    public async Task<HardenResult> HardenAsync(RootLogin root, bool dryRun, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
+    /// <param name="root">What PermitRootLogin becomes.</param>
+    /// <param name="fail2Ban">fail2ban's sshd jail on the ports in use (the management sources are never banned); null leaves fail2ban alone.</param>
+    /// <param name="dryRun">Print, change nothing.</param>
+    /// <param name="confirmTimeout">Seconds after which the server restores unless a new connection confirmed.</param>
+    /// <param name="cancellationToken">Stops the command.</param>
+    public async Task<HardenResult> HardenAsync(RootLogin root, Fail2BanOptions? fail2Ban, bool dryRun, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
     {
         var ssh = KeyLogin.Require(shell);
         if (root == RootLogin.No && ssh.User == "root")
@@ -28,7 +33,9 @@ public sealed class ServerHardener(IServerShell shell, TimeProvider time)
             throw new LayerFailureException($"{shell.Target}: the commands do not run as root (sudo -n did not give root)");
         }
 
-        var commands = SshHardening.Plan(facts, root);
+        var commands = SshHardening.Plan(facts, root)
+            .Concat(fail2Ban is null ? [] : Fail2BanJail.Plan(facts, fail2Ban.Frontend ?? Fail2BanJail.ActiveFrontend(facts), fail2Ban.ManagementSources))
+            .ToList();
         if (dryRun)
         {
             return new HardenResult(commands, true, null, "dry run: nothing was changed");
@@ -36,7 +43,7 @@ public sealed class ServerHardener(IServerShell shell, TimeProvider time)
 
         if (commands.Count == 0)
         {
-            return new HardenResult(commands, false, null, "already hardened: sshd takes keys only; no change made");
+            return new HardenResult(commands, false, null, "already hardened: sshd takes keys only" + (fail2Ban is null ? string.Empty : " and fail2ban's sshd jail runs as planned") + "; no change made");
         }
 
         // The key login (and, for a non-root user, its sudo) is proven in a new session before anything changes.

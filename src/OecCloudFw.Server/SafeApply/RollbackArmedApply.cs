@@ -8,7 +8,10 @@ namespace OecCloudFw.Server.SafeApply;
 /// Applies firewall commands the way iptables-apply or a commit-confirmed does: snapshot, arm a rollback on the
 /// server, apply, prove access with a NEW connection, and only then cancel the rollback.
 /// </summary>
-public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time)
+/// <param name="shell">The connection the change is made over.</param>
+/// <param name="time">The clock.</param>
+/// <param name="provePort">The SSH port the new connection proves (an SSH port being moved to); null for the connection's own.</param>
+public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, int? provePort = null)
 {
     /// <param name="commands">The changes, in order.</param>
     /// <param name="confirmTimeout">How long after the apply the server waits for the confirmation before it restores.</param>
@@ -74,7 +77,9 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time)
         // Prove access with a new connection while the rollback is still armed.
         var probeTimeout = TimeSpan.FromSeconds(Math.Clamp(seconds / 2.0, 2, 15));
         var reading = alongside?.Invoke();
-        var reachable = await shell.ProbeNewConnectionAsync(probeTimeout, cancellationToken);
+        var reachable = provePort is { } port
+            ? await shell.ProbeNewConnectionOnPortAsync(port, probeTimeout, cancellationToken)
+            : await shell.ProbeNewConnectionAsync(probeTimeout, cancellationToken);
         if (reading is not null)
         {
             try

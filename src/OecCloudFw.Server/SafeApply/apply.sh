@@ -29,12 +29,15 @@ if ! ln -s "owner-$TOKEN" "$R/lock" 2>/dev/null; then
   rm -f "$R/lock"; ln -s "owner-$TOKEN" "$R/lock" 2>/dev/null || { echo "another oec-cloudfw change is armed"; exit 75; }
 fi
 mkdir -p "$D" && cd / || { rm -f "$R/lock"; exit 1; }
-# 1. Snapshot what the change can touch.
+# 1. Snapshot what the change can touch. A running fail2ban's chains and table are its own: a restore stops it first
+# and starts it again last, and it makes them again with its bans.
+if command -v fail2ban-client >/dev/null 2>&1 && timeout 10 fail2ban-client ping >/dev/null 2>&1; then touch "$D/f2b-running"; f2b='f2b-'; else f2b='^$'; fi
+if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet fail2ban 2>/dev/null; then touch "$D/f2b-enabled"; fi
 if command -v iptables-save >/dev/null 2>&1; then
-  iptables-save 2>/dev/null | grep -v '^# Warning' > "$D/v4"; ip6tables-save 2>/dev/null | grep -v '^# Warning' > "$D/v6"
+  iptables-save 2>/dev/null | grep -v -e '^# Warning' -e "$f2b" > "$D/v4"; ip6tables-save 2>/dev/null | grep -v -e '^# Warning' -e "$f2b" > "$D/v6"
 fi
 : > "$D/absent"; : > "$D/present"
-for p in etc/ufw etc/default/ufw etc/firewalld etc/iptables etc/sysconfig/iptables etc/sysconfig/ip6tables etc/nftables.conf etc/csf etc/ssh/sshd_config etc/ssh/sshd_config.d etc/fail2ban; do
+for p in etc/ufw etc/default/ufw etc/firewalld etc/iptables etc/sysconfig/iptables etc/sysconfig/ip6tables etc/nftables.conf etc/csf etc/ssh/sshd_config etc/ssh/sshd_config.d etc/systemd/system/ssh.socket.d etc/fail2ban; do
   if [ -e "/$p" ]; then echo "$p" >> "$D/present"; else echo "$p" >> "$D/absent"; fi
 done
 # The paths are the fixed list above: word splitting is what is wanted.
@@ -46,15 +49,21 @@ done
 if command -v nft >/dev/null 2>&1; then
   nft list tables 2>/dev/null | while read -r _ fam name; do
     case "$fam $name" in "ip filter"|"ip nat"|"ip mangle"|"ip raw"|"ip security"|"ip6 filter"|"ip6 nat"|"ip6 mangle"|"ip6 raw"|"ip6 security"|"inet firewalld") continue ;; esac
+    case "$name" in f2b-*) [ -e "$D/f2b-running" ] && continue ;; esac
     nft list table "$fam" "$name" > "$D/nft-$fam-$name" 2>/dev/null && echo "$fam $name" >> "$D/nft-tables"
   done
 fi
 if pgrep -x firewalld >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1; then touch "$D/firewalld-running"; fi
 if command -v csf >/dev/null 2>&1 && [ ! -e /etc/csf/csf.disable ]; then touch "$D/csf-enabled"; fi
+if [ -d /run/systemd/system ] && systemctl is-active --quiet ssh.socket 2>/dev/null; then touch "$D/ssh-socket"; fi
 cat > "$D/restore.sh" <<'RESTORE'
 D=$1
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
 trap '' HUP PIPE INT TERM
+# fail2ban stops first (its stop takes its own chains away), and starts again last if it ran before.
+if command -v fail2ban-client >/dev/null 2>&1 && timeout 10 fail2ban-client ping >/dev/null 2>&1; then
+  timeout 30 fail2ban-client stop >/dev/null 2>&1
+fi
 # CSF first: csf -e brings back its own rules and lfd; the exact rules are restored below.
 [ -e "$D/csf-enabled" ] && [ -e /etc/csf/csf.disable ] && csf -e
 # Configuration exactly as it was: what the change created goes, what it changed comes back.
@@ -83,10 +92,18 @@ if command -v nft >/dev/null 2>&1; then
 fi
 # sshd reads its configuration again (a change to sshd_config.d is undone too); running sessions are not touched.
 [ -s /run/sshd.pid ] && kill -HUP "$(cat /run/sshd.pid)" 2>/dev/null
+# A socket-activated sshd listens where ssh.socket says: its override is undone too.
+if [ -e "$D/ssh-socket" ]; then systemctl daemon-reload; systemctl restart ssh.socket; fi
 if [ -e "$D/firewalld-running" ]; then
   firewall-cmd --reload
 elif pgrep -x firewalld >/dev/null 2>&1; then
   systemctl disable --now firewalld 2>/dev/null || pkill -x firewalld
+fi
+if [ -e "$D/f2b-running" ]; then
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then systemctl start fail2ban; else mkdir -p /run/fail2ban; fail2ban-client -x start >/dev/null 2>&1; fi
+fi
+if [ ! -e "$D/f2b-enabled" ] && command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet fail2ban 2>/dev/null; then
+  systemctl disable fail2ban >/dev/null 2>&1
 fi
 true
 RESTORE

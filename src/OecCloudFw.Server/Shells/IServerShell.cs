@@ -20,4 +20,7 @@ public interface IServerShell : IAsyncDisposable
 
     /// <summary>Opens a NEW connection to the same address and port and runs a trivial command: proof that access survives.</summary>
     Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>The same proof on another port (an SSH port being moved to): a new connection, the same host key.</summary>
+    Task<bool> ProbeNewConnectionOnPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken = default);
 }

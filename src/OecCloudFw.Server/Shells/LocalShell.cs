@@ -39,5 +39,7 @@ public sealed class LocalShell : IServerShell
     /// <summary>Locally there is no connection to lose; a firewall change cannot lock this process out.</summary>
     public Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => Task.FromResult(true);
 
+    public Task<bool> ProbeNewConnectionOnPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken = default) => Task.FromResult(true);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -88,14 +88,17 @@ public sealed class SshShell : IServerShell
     /// <summary>True when this connection logs in with a key and no password: a new connection proves a key login.</summary>
     public bool KeyOnly => _options.Password is null;
 
-    public async Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        ProbeNewConnectionOnPortAsync(_options.Port, timeout, cancellationToken);
+
+    public async Task<bool> ProbeNewConnectionOnPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         try
         {
             // The new connection must meet the very host key the first one met (whatever --host-key-policy let that one accept).
-            using var client = await OpenAsync(_options with { ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict, PinnedHostKey = _hostKey }, cts.Token);
+            using var client = await OpenAsync(_options with { Port = port, ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict, PinnedHostKey = _hostKey }, cts.Token);
             using var ssh = client.CreateCommand("true");
             await ssh.ExecuteAsync(cts.Token);
             return ssh.ExitStatus == 0;

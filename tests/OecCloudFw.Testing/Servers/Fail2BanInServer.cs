@@ -9,19 +9,57 @@ public static class Fail2BanInServer
 {
     public static string Root => RepositoryRoot.Artifacts("fail2ban", "root");
 
+    /// <summary>
+    /// What installing Debian 12's fail2ban package leaves (its /etc/fail2ban as shipped, the commands on PATH), from
+    /// the unpacked package; nothing started.
+    /// </summary>
+    public static string InstallScript
+    {
+        get
+        {
+            var root = Root;
+            return $$"""
+                [ -x {{root}}/usr/bin/fail2ban-server ] || { echo "fail2ban is not unpacked in {{root}}: run ./test.sh"; exit 1; }
+                cp -r {{root}}/etc/fail2ban /etc/fail2ban
+                mkdir -p /run/fail2ban /var/lib/fail2ban
+                for n in server client regex; do
+                  printf '#!/bin/sh\nPYTHONPATH={{root}}/usr/lib/python3/dist-packages exec /usr/bin/python3 {{root}}/usr/bin/fail2ban-%s "$@"\n' "$n" > /usr/bin/fail2ban-$n
+                  chmod +x /usr/bin/fail2ban-$n
+                done
+                """;
+        }
+    }
+
+    /// <summary>
+    /// The server's package manager, offline: an <c>apt-get</c> ahead of the real one on PATH that logs its arguments
+    /// to /run/apt-get.log and, for <c>install … fail2ban</c>, installs the real fail2ban package (unpacked) as
+    /// <see cref="InstallScript"/> does; anything else fails as apt-get does with no network.
+    /// </summary>
+    public static Task OfflineAptGetAsync(TestServer server, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return server.ExecAsync($$"""
+            set -e
+            mkdir -p /usr/local/sbin
+            cat > /usr/local/sbin/apt-get <<'APT'
+            #!/bin/sh
+            echo "$*" >> /run/apt-get.log
+            case " $* " in
+              *" install "*" fail2ban"*) ;;
+              *) echo "E: Unable to fetch some archives (offline test server)" >&2; exit 100 ;;
+            esac
+            {{InstallScript}}
+            APT
+            chmod 755 /usr/local/sbin/apt-get
+            """, cancellationToken);
+    }
+
     public static Task StartAsync(TestServer server, int sshPort, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(server);
-        var root = Root;
         return server.ExecAsync($$"""
             set -e
-            [ -x {{root}}/usr/bin/fail2ban-server ] || { echo "fail2ban is not unpacked in {{root}}: run ./test.sh"; exit 1; }
-            cp -r {{root}}/etc/fail2ban /etc/fail2ban
-            mkdir -p /run/fail2ban /var/lib/fail2ban
-            for n in server client; do
-              printf '#!/bin/sh\nPYTHONPATH={{root}}/usr/lib/python3/dist-packages exec /usr/bin/python3 {{root}}/usr/bin/fail2ban-%s "$@"\n' "$n" > /usr/bin/fail2ban-$n
-              chmod +x /usr/bin/fail2ban-$n
-            done
+            {{InstallScript}}
             cat > /etc/fail2ban/filter.d/testsshd.conf <<'F'
             [Definition]
             failregex = ^Invalid user \S* from <HOST> port \d+$

@@ -12,6 +12,7 @@ namespace OecCloudFw.Testing.Servers;
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly string _scripts;
+    private bool _syslog;
 
     private TestServer(int index, string workDir, int initPid, string scripts)
     {
@@ -104,10 +105,32 @@ public sealed class TestServer : IAsyncDisposable
         i=0; until firewall-cmd --state >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 300 ] && { cat /run/firewalld.log; exit 1; }; sleep 0.1; done
         """, cancellationToken);
 
+    /// <summary>
+    /// sshd logs through syslog into /var/log/auth.log, as on a Debian or Ubuntu server with rsyslog: the server gets a
+    /// private /dev (the host's devices bound in, nothing created on the host) whose /dev/log a real syslogd (busybox's)
+    /// serves, and sshd is restarted without its own log file (<see cref="AcceptedLogins"/> then counts nothing).
+    /// </summary>
+    public async Task UseSyslogAsync(CancellationToken cancellationToken = default)
+    {
+        await ExecAsync("""
+            set -e
+            mkdir -p /run/hostdev && mount --rbind /dev /run/hostdev
+            mount -t tmpfs -o mode=755,size=1m serverdev /dev
+            for n in null zero full random urandom tty; do touch /dev/$n; mount --bind /run/hostdev/$n /dev/$n; done
+            mkdir -p /dev/pts /dev/shm && mount --rbind /run/hostdev/pts /dev/pts && ln -sf pts/ptmx /dev/ptmx && mount -t tmpfs -o mode=1777 shm /dev/shm
+            ln -s /proc/self/fd /dev/fd; ln -s /proc/self/fd/0 /dev/stdin; ln -s /proc/self/fd/1 /dev/stdout; ln -s /proc/self/fd/2 /dev/stderr
+            touch /var/log/auth.log
+            busybox syslogd -S -O /var/log/auth.log
+            i=0; until [ -S /dev/log ]; do i=$((i+1)); [ $i -gt 100 ] && exit 1; sleep 0.05; done
+            """, cancellationToken);
+        _syslog = true;
+        await RestartSshdAsync(cancellationToken);
+    }
+
     /// <summary>Restarts sshd after a config change (it re-reads sshd_config and its drop-ins).</summary>
     public Task RestartSshdAsync(CancellationToken cancellationToken = default) => ExecAsync($"""
         kill "$(cat /run/sshd.pid)"; i=0; while [ -e /run/sshd.pid ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-        /usr/sbin/sshd -E {WorkDir}/sshd.log
+        /usr/sbin/sshd {(_syslog ? string.Empty : $"-E {WorkDir}/sshd.log")}
         i=0; until ss -Htlnp | grep -q sshd; do i=$((i+1)); [ $i -gt 100 ] && exit 1; sleep 0.05; done
         """, cancellationToken);
 

@@ -25,6 +25,10 @@ cp "$work/authorized_keys" /root/.ssh/authorized_keys
 chmod 600 /root/.ssh/authorized_keys
 rm -f /run/sshd.pid /run/ufw.lock /run/xtables.lock /run/firewalld/* 2>/dev/null || true
 
+# Names resolve from /etc/hosts only: no lookup leaves the server (its own loopback answers no DNS, so a lookup fails at
+# once rather than timing out), and its own hostname resolves (fail2ban's ignoreself looks it up).
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > /etc/resolv.conf.cfwtest && { rm -f /etc/resolv.conf; mv /etc/resolv.conf.cfwtest /etc/resolv.conf; }
+grep -qw "$(hostname)" /etc/hosts || printf '127.0.1.1 %s\n' "$(hostname)" >> /etc/hosts
 # Debian's sshd_config leaves HostKey commented out: set our own, or the host's keys would be used.
 rm -f /etc/ssh/ssh_host_*
 ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key

@@ -68,3 +68,33 @@ public sealed record HardenDocument(
     [JsonPropertyOrder(-1)]
     public string Schema { get; } = "oec-cloudfw/server-harden/v1";
 }
+
+/// <summary>JSON of <c>server ssh-port</c> (schema oec-cloudfw/server-ssh-port/v1).</summary>
+/// <param name="Target">The server.</param>
+/// <param name="From">The port SSH was on.</param>
+/// <param name="To">The port SSH moves to.</param>
+/// <param name="Outcome">moved, dry-run, restored or both-open.</param>
+/// <param name="Detail">What happened, in words.</param>
+/// <param name="Steps">Every step with its commands and result.</param>
+/// <param name="CloudCreated">Cloud rules created on the new port.</param>
+/// <param name="CloudRemoved">Cloud rules removed on the old port.</param>
+/// <param name="LeftOpen">What still admits the old port and is not the tool's to remove.</param>
+/// <param name="PlatformSettings">What to update in the hosting platform's settings.</param>
+public sealed record SshPortDocument(
+    string Target,
+    int From,
+    int To,
+    string Outcome,
+    string Detail,
+    IReadOnlyList<SshPortStepView> Steps,
+    IReadOnlyList<string> CloudCreated,
+    IReadOnlyList<string> CloudRemoved,
+    IReadOnlyList<string> LeftOpen,
+    string? PlatformSettings)
+{
+    [JsonPropertyOrder(-1)]
+    public string Schema { get; } = "oec-cloudfw/server-ssh-port/v1";
+}
+
+/// <summary>One step of an SSH port move.</summary>
+public sealed record SshPortStepView(string Layer, string Name, IReadOnlyList<string> Commands, string Result);
