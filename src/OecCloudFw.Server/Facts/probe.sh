@@ -82,7 +82,9 @@ if have csf || [ -e /etc/csf/csf.conf ]; then
   section csf sh -c 'csf -v 2>&1; if [ -e /etc/csf/csf.disable ]; then echo "csf: disabled"; fi; if pgrep -x lfd >/dev/null 2>&1 || pgrep -f "^lfd" >/dev/null 2>&1; then echo "lfd: running"; fi'
 fi
 if have sshd; then
-  section sshd-t sshd -T
+  # A Match block on a connection property (LocalPort, Address, …) makes a bare sshd -T fail: evaluate it then for a
+  # connection like this one (the global settings, such as the ports, do not depend on it).
+  section sshd-t sh -c 'sshd -T 2>/dev/null || sshd -T -C "user=$(id -un),host=localhost,addr=127.0.0.1,laddr=127.0.0.1,lport=${1:-22}"' sshd-t "${SSH_CONNECTION##* }"
 fi
 if have systemctl && [ -d /run/systemd/system ]; then
   # systemctl only when an ssh socket unit is enabled or has run.

@@ -32,7 +32,7 @@ public static class SshPortCommands
             $"for f in /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf; do [ -f \"$f\" ] && [ \"$f\" != {DropIn} ] && sed -i 's/^[[:space:]]*[Pp][Oo][Rr][Tt][[:space:]]/# oec-cloudfw ssh-port: &/' \"$f\"; done; true",
             $"mkdir -p /etc/ssh/sshd_config.d && printf '%s' {ShellQuote.Quote(content)} > {DropIn} && chmod 644 {DropIn}",
             "sshd -t",
-            $"want=$(printf '%s\\n' {list} | sort -n | tr '\\n' ' '); got=$(sshd -T | sed -n 's/^port //p' | sort -n | tr '\\n' ' '); " +
+            $"want=$(printf '%s\\n' {list} | sort -n | tr '\\n' ' '); got=$({{ sshd -T 2>/dev/null || sshd -T -C user=root,host=localhost,addr=127.0.0.1,laddr=127.0.0.1,lport={ports[0].ToString(CultureInfo.InvariantCulture)}; }} | sed -n 's/^port //p' | sort -n | tr '\\n' ' '); " +
             "[ \"$got\" = \"$want\" ] || { echo \"sshd would listen on $got, not $want (a ListenAddress with a port, or an Include after the drop-in?)\" >&2; false; }",
         };
         if (facts.SocketPorts.Count > 0)

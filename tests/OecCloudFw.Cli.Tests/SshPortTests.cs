@@ -1,0 +1,136 @@
+using System.Text.Json;
+using OecCloudFw.Core;
+using OecCloudFw.Server.Shells;
+using OecCloudFw.Testing.Aws;
+using OecCloudFw.Testing.Servers;
+
+namespace OecCloudFw.Cli.Tests;
+
+/// <summary>
+/// <c>server ssh-port --to N</c> on real sshd, UFW and fail2ban with the fake EC2 (through the real SDK) as the cloud
+/// layer: the end state of every layer after a move, and the lockout scenarios (the new port blocked out of band, the
+/// key login refused on the new port) that end with every layer as it was and a new SSH connection on the old port.
+/// sshd here is not socket-activated (the test servers have no systemd): the ssh.socket override is checked as
+/// commands only (SshPortCommandsTests).
+/// </summary>
+public sealed class SshPortTests : IAsyncLifetime
+{
+    private FakeEc2 _ec2 = null!;
+
+    public async ValueTask InitializeAsync() => _ec2 = await FakeEc2.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _ec2.DisposeAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string[] Server(TestServer server) => ["--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts];
+
+    private string[] Aws(string group) => ["--aws-group", group, "--aws-region", "eu-west-1", "--aws-endpoint-url", _ec2.Url.ToString()];
+
+    private List<(int Port, bool Own)> WorldRules(string group) =>
+        _ec2.Ingress(group).Where(r => r.CidrIpv4 == "0.0.0.0/0").Select(r => (r.FromPort, r.Tags.TryGetValue("managed-by", out var by) && by == "oec-cloudfw")).Order().ToList();
+
+    private static Task<string> ListeningAsync(TestServer server) =>
+        server.ExecAsync("ss -Htlnp | grep sshd | awk '{n=split($4,a,\":\"); print a[n]}' | sort -nu | tr '\\n' ' '", Ct);
+
+    /// <summary>Both layers configured by apply (the cloud's 22 is the tool's), fail2ban's jail by harden, sshd through syslog.</summary>
+    private async Task<(TestServer Server, string Group)> ConfiguredAsync()
+    {
+        var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync(Fail2BanInServer.InstallScript, Ct);
+        await server.UseSyslogAsync(Ct);
+        var group = _ec2.CreateGroup();
+        var apply = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--no-probe"]);
+        Assert.True(apply.ExitCode is 0 or 1, apply.Error + apply.Output);
+        var harden = await CliHarness.RunAsync(["server", "harden", .. Server(server)]);
+        Assert.True(harden.ExitCode == 0, harden.Error + harden.Output);
+        return (server, group);
+    }
+
+    [Fact]
+    public async Task Move_OpensProvesThenCloses_InBothLayers_SomeoneElsesRuleLeftAlone()
+    {
+        var (server, group) = await ConfiguredAsync();
+        await using var _ = server;
+        var foreign = _ec2.AddIngress(group, "tcp", 22, 22, "198.18.77.0/24", "someone else's bastion");
+        Assert.Contains((22, true), WorldRules(group));
+
+        var dry = await CliHarness.RunAsync(["server", "ssh-port", .. Server(server), .. Aws(group), "--to", "2222", "--dry-run"]);
+        Assert.True(dry.ExitCode == 0, dry.Error + dry.Output);
+        Assert.Contains("Port 2222", dry.Output, StringComparison.Ordinal);
+        Assert.Equal("22 ", await ListeningAsync(server));
+
+        var move = await CliHarness.RunAsync(["server", "ssh-port", .. Server(server), .. Aws(group), "--to", "2222", "--output", "json"]);
+
+        // Exit 1: moved, but someone else's cloud rule still admits 22 (reported, never removed).
+        Assert.True(move.ExitCode == 1, move.Error + move.Output);
+        using var json = JsonDocument.Parse(move.Output);
+        Assert.Equal("moved", json.RootElement.GetProperty("outcome").GetString());
+        Assert.Contains("2222", json.RootElement.GetProperty("platformSettings").GetString(), StringComparison.Ordinal);
+        Assert.Contains(json.RootElement.GetProperty("leftOpen").EnumerateArray(), l => l.GetString()!.Contains("198.18.77.0/24", StringComparison.Ordinal));
+        // Cloud: the tool's 2222 is there, its 22 is gone, someone else's 22 stays.
+        Assert.Contains((2222, true), WorldRules(group));
+        Assert.DoesNotContain((22, true), WorldRules(group));
+        Assert.Contains(_ec2.Ingress(group), r => r.RuleId == foreign);
+        // Server: sshd listens on 2222 only, UFW admits 2222 and no longer 22, fail2ban's jail watches 2222.
+        Assert.Equal("2222 ", await ListeningAsync(server));
+        Assert.Equal("port 2222\n", await server.ExecAsync("sshd -T | grep '^port '", Ct));
+        var ufw = await server.ExecAsync("ufw status", Ct);
+        Assert.Contains("2222/tcp", ufw, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n22/tcp", ufw, StringComparison.Ordinal);
+        Assert.Contains("port = 2222\n", await server.ExecAsync("cat /etc/fail2ban/jail.d/zz-oec-cloudfw-sshd.local", Ct), StringComparison.Ordinal);
+        Assert.Contains("/var/log/auth.log", await server.ExecAsync("fail2ban-client status sshd", Ct), StringComparison.Ordinal);
+        // A new connection on 2222 works; 22 is refused.
+        await using (var shell = await SshShell.ConnectAsync(server.Ssh(port: 2222), Ct))
+        {
+            Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
+        }
+
+        await Assert.ThrowsAsync<LayerFailureException>(async () => await SshShell.ConnectAsync(server.Ssh(), Ct));
+    }
+
+    public static TheoryData<string> Lockouts => new()
+    {
+        // The new port dropped out of band (a provider firewall the tool does not see).
+        "iptables -t raw -I PREROUTING -p tcp --dport 2222 --syn -j DROP",
+        // The key login refused on the new port (sshd accepts the connection, then no login succeeds there).
+        "printf 'Match LocalPort 2222\\n    DenyUsers *\\n' >> /etc/ssh/sshd_config && kill -HUP \"$(cat /run/sshd.pid)\"",
+    };
+
+    /// <summary>Any failure before the last step restores every layer; the old port is never closed.</summary>
+    [Theory]
+    [MemberData(nameof(Lockouts))]
+    public async Task Lockout_NewPortNotProven_EveryLayerAsItWas_OldPortStillWorks(string breakIt)
+    {
+        var (server, group) = await ConfiguredAsync();
+        await using var _ = server;
+        await server.ExecAsync(breakIt, Ct);
+        const string State = "find /etc/ssh /etc/fail2ban /etc/ufw -type f | sort | xargs md5sum; ufw status; sshd -T -C user=root,host=h,addr=198.18.0.1,laddr=198.18.0.2,lport=22 | grep '^port '";
+        var before = await server.ExecAsync(State, Ct);
+        var cloud = WorldRules(group);
+
+        var move = await CliHarness.RunAsync(["server", "ssh-port", .. Server(server), .. Aws(group), "--to", "2222", "--confirm-timeout", "4", "--output", "json"]);
+
+        Assert.True(move.ExitCode == 4, move.Error + move.Output);
+        using var json = JsonDocument.Parse(move.Output);
+        Assert.Equal("restored", json.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal(before, await server.ExecAsync(State, Ct));
+        Assert.Equal("22 ", await ListeningAsync(server));
+        Assert.Equal(cloud, WorldRules(group));
+        await using var shell = await SshShell.ConnectAsync(server.Ssh(), Ct);
+        Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
+    }
+
+    [Fact]
+    public async Task BadInput_Exit2_BeforeAnythingIsRead()
+    {
+        var noPort = await CliHarness.RunAsync(["server", "ssh-port", "--host", "198.18.0.9"]);
+        var badPort = await CliHarness.RunAsync(["server", "ssh-port", "--host", "198.18.0.9", "--to", "70000"]);
+        var local = await CliHarness.RunAsync(["server", "ssh-port", "--local", "--to", "2222", "--dry-run"]);
+
+        Assert.Equal(2, noPort.ExitCode);
+        Assert.Contains("--to", noPort.Error, StringComparison.Ordinal);
+        Assert.Equal(2, badPort.ExitCode);
+        Assert.Equal(2, local.ExitCode);
+    }
+}
