@@ -61,15 +61,18 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
         ArgumentNullException.ThrowIfNull(state);
         var snapshot = (Snapshot)state.Snapshot;
         var nsg = snapshot.Changed;
-        bool Exactly(NsgRule r) => r.IsOwn && (only is null || only.Contains(r.Name)) && r.Protocol.Equals("Tcp", StringComparison.OrdinalIgnoreCase) &&
-                                   r.PortRanges.All(p => NsgRule.ParsePorts(p) == PortRange.Single(port));
+        var text = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The tool's own TCP rules that name the port: deleted when it is their only port, narrowed (the port taken out,
+        // the rule written again) when they carry others (one rule holds 22, 80 and 443).
+        bool Own(NsgRule r) => r.IsOwn && (only is null || only.Contains(r.Name)) && r.Protocol.Equals("Tcp", StringComparison.OrdinalIgnoreCase) && r.PortRanges.Contains(text);
         var admitting = nsg.Inbound.Where(r => !r.IsDefault && string.Equals(r.Access, "Allow", StringComparison.OrdinalIgnoreCase))
             .Select(r => (Rule: r, Core: r.ToCoreRules().Where(c => c.Protocol.Covers(Protocol.Tcp) && c.Ports.Contains(port)).ToList()))
             .Where(x => x.Core.Count > 0)
             .ToList();
-        var plan = new Plan(admitting.SelectMany(x => x.Core.Select(c => new Change(Exactly(x.Rule) ? ChangeKind.Remove : ChangeKind.Extra, c))));
-        var toDelete = admitting.Where(x => Exactly(x.Rule)).Select(x => x.Rule.Name).ToList();
-        return new CloudLayerPlan(Target, state.Digest, plan, toDelete.Select(n => $"delete {n} from {nsg.Name}").ToList(), new Native(nsg, [], toDelete));
+        var plan = new Plan(admitting.SelectMany(x => x.Core.Select(c => new Change(Own(x.Rule) && c.Ports == PortRange.Single(port) ? ChangeKind.Remove : ChangeKind.Extra, c))));
+        var own = admitting.Where(x => Own(x.Rule)).Select(x => x.Rule).ToList();
+        var writes = own.Select(r => r.PortRanges.Count == 1 ? $"delete {r.Name} from {nsg.Name}" : $"narrow {r.Name} in {nsg.Name}: ports {string.Join(",", r.PortRanges.Where(p => p != text))}").ToList();
+        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(nsg, [], own.Select(r => r.Name).ToList()) { ClosePort = port });
     }
 
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
@@ -86,6 +89,13 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
         ArgumentNullException.ThrowIfNull(plan);
         var native = (Native)plan.Native;
         var own = native.ToDelete.Where(n => n.StartsWith(NsgRule.OwnPrefix, StringComparison.Ordinal)).ToList();
+        if (native.ClosePort is { } port)
+        {
+            // One port out of the named rules: each is deleted or narrowed as it stands now (read again first).
+            var closed = await layer.CloseAsync(native.Nsg.Id, own, PortRange.Single(port), cancellationToken);
+            return new CloudApplyResult(Target, [], closed);
+        }
+
         await layer.DeleteAsync(native.Nsg, own, cancellationToken);
         return new CloudApplyResult(Target, [], own);
     }
@@ -99,5 +109,9 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
 
     private sealed record Snapshot(VmNetwork Network, NsgSnapshot Changed);
 
-    private sealed record Native(NsgSnapshot Nsg, IReadOnlyList<NewSecurityRule> NewRules, IReadOnlyList<string> ToDelete);
+    private sealed record Native(NsgSnapshot Nsg, IReadOnlyList<NewSecurityRule> NewRules, IReadOnlyList<string> ToDelete)
+    {
+        /// <summary>Set for a plan that takes one port out of <see cref="ToDelete"/>'s rules (<see cref="PlanClose"/>).</summary>
+        public int? ClosePort { get; init; }
+    }
 }

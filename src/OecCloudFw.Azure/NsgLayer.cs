@@ -172,6 +172,34 @@ public sealed class NsgLayer(INetworkApi api)
         }
     }
 
+    /// <summary>Takes one TCP port out of these rules of the tool's own: a rule left with no port is deleted, others written again without it.</summary>
+    /// <returns>The names of the rules deleted or narrowed.</returns>
+    public async Task<IReadOnlyList<string>> CloseAsync(string nsgId, IReadOnlyList<string> ownRules, PortRange port, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ownRules);
+        var nsg = await ReadAsync(nsgId, cancellationToken);
+        var text = port.From.ToString(CultureInfo.InvariantCulture);
+        var changed = new List<string>();
+        foreach (var rule in nsg.Inbound.Where(r => r.IsOwn && ownRules.Contains(r.Name) && r.PortRanges.Contains(text)))
+        {
+            var id = $"{nsg.Id}/securityRules/{rule.Name}";
+            var remaining = rule.PortRanges.Where(p => p != text).ToList();
+            if (remaining.Count == 0)
+            {
+                await Call(() => Unit(api.DeleteSecurityRuleAsync(id, cancellationToken)), $"security rule {rule.Name}", "Microsoft.Network/networkSecurityGroups/securityRules/delete");
+            }
+            else
+            {
+                var properties = Properties(new NewSecurityRule(rule.Name, rule.Priority, rule.Protocol, rule.SourcePrefixes, remaining, rule.Description ?? string.Empty));
+                await Call(() => Unit(api.PutSecurityRuleAsync(id, properties, cancellationToken)), $"security rule {rule.Name}", "Microsoft.Network/networkSecurityGroups/securityRules/write");
+            }
+
+            changed.Add(rule.Name);
+        }
+
+        return changed;
+    }
+
     /// <summary>Deletes or narrows the tool's own rules for these ports (and sources); other rules are left and reported.</summary>
     public async Task<NsgCloseResult> CloseAsync(string nsgId, IReadOnlyList<PortRange> ports, IReadOnlyList<Cidr> sources, Protocol protocol, bool dryRun, CancellationToken cancellationToken = default)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using OecCloudFw.Core;
 using OecCloudFw.Server.Shells;
 using OecCloudFw.Testing.Aws;
+using OecCloudFw.Testing.Azure;
 using OecCloudFw.Testing.Servers;
 
 namespace OecCloudFw.Cli.Tests;
@@ -87,6 +88,48 @@ public sealed class SshPortTests : IAsyncLifetime
         }
 
         await Assert.ThrowsAsync<LayerFailureException>(async () => await SshShell.ConnectAsync(server.Ssh(), Ct));
+    }
+
+    /// <summary>Azure and firewalld: the NSG rule that holds 22, 80 and 443 (the tool's) is narrowed to 80 and 443.</summary>
+    [Fact]
+    public async Task Move_Azure_Firewalld_TheOwnMultiPortRuleIsNarrowed_TheNewPortHasItsOwn()
+    {
+        await using var arm = await FakeArm.StartAsync();
+        var nsg = arm.AddNsg("web-rg", "web-nsg");
+        string[] azure = ["--azure-nsg", "web-nsg", "-g", "web-rg", "--subscription", FakeArm.Subscription, "--azure-endpoint", arm.Url.ToString()];
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.StartFirewalldAsync(Ct);
+        var apply = await CliHarness.RunAsync(null, arm.Connection(), ["apply", .. Server(server), .. azure, "--no-probe"]);
+        Assert.True(apply.ExitCode is 0 or 1, apply.Error + apply.Output);
+
+        var move = await CliHarness.RunAsync(null, arm.Connection(), ["server", "ssh-port", .. Server(server), .. azure, "--to", "2222"]);
+
+        Assert.True(move.ExitCode == 0, move.Error + move.Output);
+        Assert.Contains("platform settings: SSH port 2222", move.Output, StringComparison.Ordinal);
+        var rules = arm.Rules(nsg).Select(r => (Name: r["name"]!.GetValue<string>(), Ports: Ports(r))).ToList();
+        Assert.Equal(2, rules.Count);
+        Assert.Contains(rules, r => r.Name.StartsWith("oecfw-tcp-22_80_443", StringComparison.Ordinal) && r.Ports == "443,80");
+        Assert.Contains(rules, r => r.Name.StartsWith("oecfw-tcp-2222", StringComparison.Ordinal) && r.Ports == "2222");
+        var zone = await server.ExecAsync("firewall-cmd --list-ports; firewall-cmd --list-services", Ct);
+        Assert.Contains("2222/tcp", zone, StringComparison.Ordinal);
+        Assert.DoesNotContain(" 22/tcp", " " + zone, StringComparison.Ordinal);
+        Assert.DoesNotContain("ssh", zone, StringComparison.Ordinal);
+        Assert.Equal("2222 ", await ListeningAsync(server));
+        await using (var shell = await SshShell.ConnectAsync(server.Ssh(port: 2222), Ct))
+        {
+            Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
+        }
+
+        await Assert.ThrowsAsync<LayerFailureException>(async () => await SshShell.ConnectAsync(server.Ssh(), Ct));
+    }
+
+    private static string Ports(System.Text.Json.Nodes.JsonObject rule)
+    {
+        var properties = rule["properties"]!.AsObject();
+        var ports = properties["destinationPortRanges"] is System.Text.Json.Nodes.JsonArray many && many.Count > 0
+            ? many.Select(p => p!.GetValue<string>())
+            : [properties["destinationPortRange"]!.GetValue<string>()];
+        return string.Join(",", ports.Order(StringComparer.Ordinal));
     }
 
     public static TheoryData<string> Lockouts => new()
