@@ -132,6 +132,38 @@ public sealed class SshPortTests : IAsyncLifetime
         return string.Join(",", ports.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// A server whose firewall is iptables or native nftables keeps that frontend: the new port is added to it, the
+    /// tool's own rules for the old port are deleted and the ruleset saved as the frontend saves it (no UFW installed).
+    /// </summary>
+    [Theory]
+    [InlineData("iptables", "iptables-save; ip6tables-save", "cat /etc/iptables/rules.v4")]
+    [InlineData("nftables", "nft list ruleset", "cat /etc/nftables.conf")]
+    public async Task Move_OnIptablesOrNftables_TheFrontendKeepsTheJob(string backend, string live, string saved)
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var configure = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--backend", backend]);
+        Assert.True(configure.ExitCode == 0, configure.Error + configure.Output);
+
+        var move = await CliHarness.RunAsync(["server", "ssh-port", .. Server(server), "--to", "2222"]);
+
+        Assert.True(move.ExitCode == 0, move.Error + move.Output);
+        Assert.Equal("2222 ", await ListeningAsync(server));
+        foreach (var text in new[] { await server.ExecAsync(live, Ct), await server.ExecAsync(saved, Ct) })
+        {
+            Assert.Contains("dport 2222", text.Replace("--dport", "dport", StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.DoesNotContain("dport 22 ", text.Replace("--dport", "dport", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Status: inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        await using (var shell = await SshShell.ConnectAsync(server.Ssh(port: 2222), Ct))
+        {
+            Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
+        }
+
+        await Assert.ThrowsAsync<LayerFailureException>(async () => await SshShell.ConnectAsync(server.Ssh(), Ct));
+    }
+
     public static TheoryData<string> Lockouts => new()
     {
         // The new port dropped out of band (a provider firewall the tool does not see).

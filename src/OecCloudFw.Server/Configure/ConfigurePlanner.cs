@@ -50,6 +50,17 @@ public static class ConfigurePlanner
         return new ConfigurePlan(backend, install, commands, fallbacks) { Docker = docker };
     }
 
+    /// <summary>The frontend that filters now (UFW active, firewalld running, the tool's or anyone's nftables, iptables); null when none does.</summary>
+    public static string? Filtering(ServerFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return facts.UfwActive ? "ufw"
+            : facts.FirewalldRunning ? "firewalld"
+            : facts.NftActive && !facts.IptablesActive ? "nftables"
+            : facts.IptablesActive ? "iptables"
+            : null;
+    }
+
     /// <summary>The frontends to try, best first.</summary>
     public static IReadOnlyList<string> Order(ServerFacts facts)
     {

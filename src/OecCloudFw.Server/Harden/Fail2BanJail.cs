@@ -29,16 +29,9 @@ public static class Fail2BanJail
         _ => "iptables-multiport",
     };
 
-    /// <summary>The frontend that filters now: the one a ban must go through.</summary>
-    public static string ActiveFrontend(ServerFacts facts)
-    {
-        ArgumentNullException.ThrowIfNull(facts);
-        return facts.UfwActive ? "ufw"
-            : facts.FirewalldRunning ? "firewalld"
-            : facts.NftActive && !facts.IptablesActive ? "nftables"
-            : facts.Commands.Contains("iptables") ? "iptables"
-            : "nftables";
-    }
+    /// <summary>The frontend that filters now: the one a ban must go through (iptables when nothing filters yet, else nftables).</summary>
+    public static string ActiveFrontend(ServerFacts facts) =>
+        Configure.ConfigurePlanner.Filtering(facts) ?? (facts.Commands.Contains("iptables") ? "iptables" : "nftables");
 
     /// <summary>The jail file's text.</summary>
     public static string JailText(ServerFacts facts, string frontend, IReadOnlyList<Cidr> managementSources)

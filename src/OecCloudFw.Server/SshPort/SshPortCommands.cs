@@ -1,6 +1,7 @@
 using System.Globalization;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Rules;
+using OecCloudFw.Server.Backends;
 using OecCloudFw.Server.Facts;
 using OecCloudFw.Server.Shells;
 
@@ -17,6 +18,8 @@ public static class SshPortCommands
     public const string DropIn = "/etc/ssh/sshd_config.d/00-oec-cloudfw-port.conf";
 
     public const string SocketDropIn = "/etc/systemd/system/ssh.socket.d/oec-cloudfw-port.conf";
+
+    private static readonly string[] IptablesTools = ["iptables", "ip6tables"];
 
     /// <summary>sshd (and ssh.socket) listening on exactly <paramref name="ports"/>, and no longer on <paramref name="closed"/>.</summary>
     public static IReadOnlyList<string> Listen(ServerFacts facts, IReadOnlyList<int> ports, int? closed = null)
@@ -106,9 +109,43 @@ public static class SshPortCommands
                 return (commands, leftOpen);
             }
 
+            case "iptables":
+            {
+                // The tool's own INPUT rules for the port (its comments, exactly as iptables-save prints them: the
+                // pattern admits nothing else, so the line is safe to hand back to iptables), deleted, then saved as
+                // the frontend saves them.
+                var pattern = $"^-A INPUT( -s [0-9a-fA-F.:/]+)? -p tcp( -m tcp)? --dport {p} -m comment --comment (SSH|\"SSH from elsewhere\") -j (ACCEPT|DROP)$";
+                var commands = new List<string>();
+                foreach (var tool in IptablesTools.Where(facts.Commands.Contains))
+                {
+                    commands.Add($"{tool}-save | grep -E {ShellQuote.Quote(pattern)} | sed 's/^-A /-D /' | while IFS= read -r rule; do eval \"{tool} $rule\" || exit 1; done");
+                }
+
+                commands.Add(facts.Os.IsRhelLike
+                    ? "mkdir -p /etc/sysconfig && iptables-save > /etc/sysconfig/iptables && ip6tables-save > /etc/sysconfig/ip6tables"
+                    : "mkdir -p /etc/iptables && iptables-save > /etc/iptables/rules.v4 && ip6tables-save > /etc/iptables/rules.v6");
+                var foreign = new[] { facts.IptablesSave4, facts.IptablesSave6 }
+                    .SelectMany(save => (save ?? string.Empty).Split('\n'))
+                    .Where(l => l.StartsWith("-A INPUT ", StringComparison.Ordinal) && l.Contains($"--dport {p} ", StringComparison.Ordinal) &&
+                                !System.Text.RegularExpressions.Regex.IsMatch(l, pattern))
+                    .Select(l => $"iptables: {l} (not the tool's; left alone)")
+                    .ToList();
+                return (commands, foreign);
+            }
+
+            case "nftables":
+            {
+                // The tool's own rules in its table for the port, by handle, then the ruleset saved as the frontend saves it.
+                var table = NftablesBackend.Table;
+                return (
+                [
+                    $"nft -a list chain inet {table} input | sed -n 's/^.* tcp dport {p} accept comment \"[^\"]*\" # handle \\([0-9][0-9]*\\)$/\\1/p' | " +
+                    $"while read -r h; do nft delete rule inet {table} input handle \"$h\" || exit 1; done",
+                    "{ echo '#!/usr/sbin/nft -f'; echo 'flush ruleset'; nft list ruleset; } > /etc/nftables.conf",
+                ], []);
+            }
+
             default:
-                // iptables and nftables rules are not the tool's to match one by one here: sshd stops listening (the
-                // kernel refuses the port), and the rule is reported for the operator to remove.
                 return ([], [$"the {backend} rules that admit tcp/{p} stay (sshd no longer listens there, so the kernel refuses it): remove them with the frontend's own tools"]);
         }
     }

@@ -60,7 +60,8 @@ public sealed class SshPortMover(IServerShell shell, TimeProvider time)
 
         // Step 2's server change: the firewall as the policy wants it with N as an SSH port, sshd on both, the jail on both.
         var widened = WithSshPorts(facts, both, from);
-        var configure = ConfigurePlanner.Plan(widened, ServerPolicy.For(policy, widened));
+        // The frontend that filters now keeps the job (a server on iptables or nftables is not switched to UFW).
+        var configure = ConfigurePlanner.Plan(widened, ServerPolicy.For(policy, widened), ConfigurePlanner.Filtering(facts));
         var jail = Fail2BanRuns(facts) ? Fail2BanJail.Plan(widened, configure.Backend, managementSources) : [];
         IReadOnlyList<string> open = [.. configure.Install, .. configure.Commands, .. SshPortCommands.Listen(facts, both), .. jail];
 

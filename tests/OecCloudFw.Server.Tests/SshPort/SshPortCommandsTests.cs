@@ -59,11 +59,19 @@ public sealed class SshPortCommandsTests
     }
 
     [Fact]
-    public void Iptables_NothingRemoved_ReportedInstead()
+    public void Iptables_OnlyTheToolsOwnRulesForThePort_SomeoneElsesReported()
     {
-        var (commands, leftOpen) = SshPortCommands.Close(Facts([]), "iptables", 22);
+        var facts = Facts([]) with
+        {
+            Commands = new HashSet<string>(["iptables", "ip6tables"], StringComparer.Ordinal),
+            IptablesSave4 = "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -m comment --comment SSH -j ACCEPT\n-A INPUT -s 198.18.9.0/24 -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n",
+        };
 
-        Assert.Empty(commands);
-        Assert.Contains("tcp/22", Assert.Single(leftOpen), StringComparison.Ordinal);
+        var (commands, leftOpen) = SshPortCommands.Close(facts, "iptables", 22);
+
+        Assert.Equal(3, commands.Count);
+        Assert.StartsWith("iptables-save | grep -E '^-A INPUT( -s [0-9a-fA-F.:/]+)? -p tcp( -m tcp)? --dport 22 -m comment --comment (SSH|\"SSH from elsewhere\") -j (ACCEPT|DROP)$'", commands[0], StringComparison.Ordinal);
+        Assert.Contains("iptables-save > /etc/iptables/rules.v4", commands[2], StringComparison.Ordinal);
+        Assert.Contains("198.18.9.0/24", Assert.Single(leftOpen), StringComparison.Ordinal);
     }
 }
