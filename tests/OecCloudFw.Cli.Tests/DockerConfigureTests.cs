@@ -110,6 +110,78 @@ public sealed class DockerConfigureTests
     }
 
     /// <summary>
+    /// The nftables and firewalld frontends: Docker writes its chains with iptables whatever the frontend, so the chain
+    /// is loaded live and by a script docker.service runs after each start (a drop-in). The kernel follows the policy
+    /// after configure, after a Docker restart, and after what a reboot does to the kernel's rules (every table
+    /// flushed, the frontend's saved rules loaded again, then Docker started). The test servers have no systemd: the
+    /// drop-in's ExecStartPost is run the way systemd runs it (DockerInServer.RestartDaemonAsync).
+    /// </summary>
+    [Theory]
+    [InlineData("nftables", "nft flush ruleset && nft -f /etc/nftables.conf")]
+    [InlineData("firewalld", "nft flush ruleset && pkill -x firewalld; i=0; while pgrep -x firewalld >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; " +
+                             "setsid firewalld --nofork --nopid > /run/firewalld.log 2>&1 < /dev/null & i=0; until firewall-cmd --state >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 300 ] && exit 1; sleep 0.1; done")]
+    public async Task OtherFrontends_TheChainIsLoadedAndComesBackAfterADockerStart(string backend, string reboot)
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        if (backend == "firewalld")
+        {
+            await server.StartFirewalldAsync(Ct);
+        }
+
+        await using var docker = await DockerInServer.StartAsync(server, Ct);
+        await docker.PublishAsync(5432, Ct);
+        await docker.PublishAsync(443, Ct);
+        await using var client = await TestClient.AttachAsync(server, [Elsewhere], Ct);
+        string[] policy = ["--optional", "5432", "--source", server.ClientAddress + "/32"];
+
+        var configure = await CliHarness.RunAsync(["server", "configure", .. Server(server), .. policy, "--backend", backend]);
+
+        Assert.True(configure.ExitCode is 0 or 1, configure.Error + configure.Output);
+        async Task KernelFollowsThePolicyAsync(string when)
+        {
+            var syn = await client.SynAsync([Elsewhere], [443, 5432], TimeSpan.FromSeconds(1.5), Ct);
+            Assert.True(syn[(Elsewhere, 443)] == "open", $"{backend}, {when}: 443 from the internet is {syn[(Elsewhere, 443)]}");
+            Assert.True(syn[(Elsewhere, 5432)] == "filtered", $"{backend}, {when}: 5432 from the internet is {syn[(Elsewhere, 5432)]}");
+            Assert.True(await ConnectsFromHereAsync(server, 5432), $"{backend}, {when}: 5432 from the policy's source does not connect");
+        }
+
+        await KernelFollowsThePolicyAsync("after configure");
+        Assert.Contains("ExecStartPost=-/bin/sh /etc/oec-cloudfw/docker-user.sh", await server.ExecAsync("cat /etc/systemd/system/docker.service.d/oec-cloudfw.conf", Ct), StringComparison.Ordinal);
+        var audit = await CliHarness.RunAsync(["audit", .. Server(server), .. policy, "--output", "json", "--probe-timeout", "1", "--fail-on", "never"]);
+        using (var json = JsonDocument.Parse(audit.Output))
+        {
+            var ids = json.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("id").GetString()).ToList();
+            Assert.DoesNotContain("OECFW-DOCKER-BYPASS", ids);
+        }
+
+        await docker.RestartDaemonAsync(Ct);
+        await KernelFollowsThePolicyAsync("after Docker restarted");
+        await server.ExecAsync(reboot, Ct);
+        Assert.Equal(string.Empty, (await server.ExecAsync("iptables -S OECFW-DOCKER 2>/dev/null || true", Ct)).Trim());
+        await docker.RestartDaemonAsync(Ct);
+        await KernelFollowsThePolicyAsync("after a reboot's flush and Docker's start");
+        var second = await CliHarness.RunAsync(["server", "configure", .. Server(server), .. policy, "--backend", backend, "--output", "json"]);
+        AssertNoCommand(second);
+
+        if (backend == "firewalld")
+        {
+            // An operator's firewalld reload: Docker writes its chains again (DOCKER-USER empty, or jumped to last), and
+            // the kernel admits 5432 from the internet. The audit says so, and configure loads the chain again.
+            await server.ExecAsync("firewall-cmd --reload >/dev/null; a=; i=0; while [ $i -lt 40 ]; do b=$(iptables -S FORWARD); [ -n \"$a\" ] && [ \"$a\" = \"$b\" ] && printf '%s\\n' \"$b\" | grep -q -- '-j DOCKER-USER' && break; a=$b; i=$((i+1)); sleep 0.5; done", Ct);
+            Assert.Equal("open", (await client.SynAsync([Elsewhere], [5432], TimeSpan.FromSeconds(1.5), Ct))[(Elsewhere, 5432)]);
+            var stale = await CliHarness.RunAsync(["audit", .. Server(server), .. policy, "--output", "json", "--no-probe", "--fail-on", "never"]);
+            using (var json = JsonDocument.Parse(stale.Output))
+            {
+                Assert.Contains(json.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("id").GetString() == "OECFW-DOCKER-BYPASS");
+            }
+
+            var again = await CliHarness.RunAsync(["server", "configure", .. Server(server), .. policy, "--backend", backend]);
+            Assert.True(again.ExitCode is 0 or 1, again.Error + again.Output);
+            await KernelFollowsThePolicyAsync("after the reload and configure again");
+        }
+    }
+
+    /// <summary>
     /// A change on a Docker host that would cut SSH (the policy admits it only from an address that is not the
     /// operator's): the rollback restores the kernel's rules, DOCKER-USER and ufw's after.rules exactly, and a new SSH
     /// connection works.

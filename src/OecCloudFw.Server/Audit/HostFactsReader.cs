@@ -24,7 +24,7 @@ public static class HostFactsReader
             Fail2BanPorts = facts.Fail2Ban is null ? null : Fail2BanPorts(facts.Fail2Ban),
             CsfActive = facts.Csf is { Active: true },
             DockerHost = facts.Commands.Contains("docker") || (nat?.Chains.ContainsKey("DOCKER") ?? false),
-            DockerPublished = DockerPublished(nat, dockerUser, facts.Network)
+            DockerPublished = DockerPublished(nat, dockerUser, facts.Network, DockerUserFirst(facts.IptablesSave4))
                 .Select(d => (d.Port, d.ExposedByForwardPath, ServerLayerEvaluator.Evaluate(facts, Protocol.Tcp, d.Port, Cidr.AnyIPv4).Admitted, d.Evidence)).ToList(),
         };
     }
@@ -83,7 +83,8 @@ public static class HostFactsReader
     /// <param name="nat">nat's PREROUTING path (Docker's DOCKER chain).</param>
     /// <param name="dockerUser">filter's DOCKER-USER path.</param>
     /// <param name="network">The server's addresses and routes: which interface an internet packet arrives on (rules match -i).</param>
-    public static IReadOnlyList<(int Port, bool ExposedByForwardPath, string Evidence)> DockerPublished(ChainRuleSet? nat, ChainRuleSet? dockerUser, ServerNetwork? network = null)
+    /// <param name="order">Whether FORWARD reaches DOCKER-USER before anything that accepts a new forwarded packet (<see cref="DockerUserFirst"/>).</param>
+    public static IReadOnlyList<(int Port, bool ExposedByForwardPath, string Evidence)> DockerPublished(ChainRuleSet? nat, ChainRuleSet? dockerUser, ServerNetwork? network = null, (bool First, string Evidence)? order = null)
     {
         if (nat is null || !nat.Chains.TryGetValue("DOCKER", out var docker))
         {
@@ -99,13 +100,41 @@ public static class HostFactsReader
             {
                 // Forwarded packets never see INPUT; only DOCKER-USER (then Docker's own accept) decides.
                 // DOCKER-USER is a user chain: falling off its end returns to Docker's accept, as "policy ACCEPT" here.
-                var verdict = dockerUser is { BaseChains.Count: > 0 }
-                    ? dockerUser.Evaluate((network ?? ServerNetwork.Empty).Context(Protocol.Tcp, port, Cidr.AnyIPv4), AddressSet.Of(Cidr.AnyIPv4))
-                    : new ChainVerdict(true, "no DOCKER-USER chain");
+                // Only when FORWARD jumps to it before Docker's accept (a firewalld reload can leave the jump last).
+                var verdict = order is { First: false } late
+                    ? new ChainVerdict(true, late.Evidence)
+                    : dockerUser is { BaseChains.Count: > 0 }
+                        ? dockerUser.Evaluate((network ?? ServerNetwork.Empty).Context(Protocol.Tcp, port, Cidr.AnyIPv4), AddressSet.Of(Cidr.AnyIPv4))
+                        : new ChainVerdict(true, "no DOCKER-USER chain");
                 result.Add((port, verdict.Admitted, $"nat: {rule.Text}; DOCKER-USER: {verdict.Evidence}"));
             }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Whether filter's FORWARD reaches its jump to DOCKER-USER before a rule that would accept a new forwarded packet
+    /// (a jump to Docker's DOCKER chain, or an ACCEPT not limited to established connections). Docker puts the jump
+    /// first; a firewalld reload can leave it after Docker's accept, where DOCKER-USER filters nothing.
+    /// </summary>
+    public static (bool First, string Evidence) DockerUserFirst(string? iptablesSave)
+    {
+        var filter = (iptablesSave ?? string.Empty).Split("*filter", 2) is { Length: 2 } parts ? parts[1].Split("COMMIT", 2)[0] : string.Empty;
+        foreach (var line in filter.Split('\n', StringSplitOptions.TrimEntries).Where(l => l.StartsWith("-A FORWARD ", StringComparison.Ordinal)))
+        {
+            if (line.EndsWith(" -j DOCKER-USER", StringComparison.Ordinal))
+            {
+                return (true, "FORWARD jumps to DOCKER-USER first");
+            }
+
+            var established = line.Contains("--ctstate RELATED,ESTABLISHED", StringComparison.Ordinal) || line.Contains("--state RELATED,ESTABLISHED", StringComparison.Ordinal);
+            if (line.EndsWith(" -j DOCKER", StringComparison.Ordinal) || (line.EndsWith(" -j ACCEPT", StringComparison.Ordinal) && !established))
+            {
+                return (false, $"FORWARD reaches \"{line}\" before its jump to DOCKER-USER: DOCKER-USER does not filter the published ports");
+            }
+        }
+
+        return (true, "no FORWARD rule accepts before DOCKER-USER");
     }
 }

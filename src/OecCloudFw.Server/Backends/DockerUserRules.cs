@@ -14,7 +14,9 @@ namespace OecCloudFw.Server.Backends;
 /// original destination port (conntrack's ctorigdstport: no container address, so the rules hold across container
 /// restarts and address changes), and drops every other new connection. IPv4 and IPv6 (where Docker's IPv6 uses
 /// ip6tables). Kept in ufw's after.rules / after6.rules where UFW is the frontend, so ufw reload, a reboot and a Docker
-/// restart keep them; loaded live with iptables-restore otherwise (the iptables frontend saves them with its rules).
+/// restart keep them; with the iptables, nftables and firewalld frontends, loaded live by a script that Docker's unit
+/// also runs after every start (a drop-in), so a reboot and a Docker restart keep them (the iptables frontend saves them
+/// with its rules too).
 /// </summary>
 public static class DockerUserRules
 {
@@ -58,7 +60,7 @@ public static class DockerUserRules
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(policy);
-        if (mode == DockerMode.Leave || !facts.DockerRunning || backend is not ("ufw" or "iptables"))
+        if (mode == DockerMode.Leave || !facts.DockerRunning || backend is not ("ufw" or "iptables" or "nftables" or "firewalld"))
         {
             return ([], []);
         }
@@ -87,21 +89,61 @@ public static class DockerUserRules
             return (before, commands);
         }
 
-        if (!Loaded(facts.IptablesSave4, v4))
+        // iptables, nftables and firewalld frontends: Docker writes its chains with iptables whatever the frontend, and
+        // none of them keeps DOCKER-USER across a reboot. The chain's loader is a script Docker's unit runs after each
+        // start (a reboot, a Docker restart), written once; it is run now when the kernel does not have the chain.
+        var script = Script(v4, v6);
+        // The probe's sections come without their last newline.
+        if (facts.DockerUserPersisted.Script != script.TrimEnd('\n') || facts.DockerUserPersisted.DropIn != DropInText.TrimEnd('\n'))
         {
-            commands.Add(Live("iptables", v4));
+            commands.Add($"mkdir -p /etc/oec-cloudfw && printf '%s' {ShellQuote.Quote(script)} > {ScriptPath} && chmod 755 {ScriptPath}");
+            commands.Add($"mkdir -p {DropInDirectory} && printf '%s' {ShellQuote.Quote(DropInText)} > {DropInDirectory}/oec-cloudfw.conf && " +
+                         "{ [ ! -d /run/systemd/system ] || systemctl daemon-reload; }");
         }
 
-        if (!Loaded(facts.IptablesSave6, v6))
+        var loaded = Loaded(facts.IptablesSave4, v4, forwardFirst: true) && Loaded(facts.IptablesSave6, v6, forwardFirst: true);
+        if (!loaded)
         {
-            commands.Add(Live("ip6tables", v6));
+            if (backend == "firewalld")
+            {
+                // Docker answers a firewalld reload by writing its FORWARD rules again, a moment later (and with the
+                // jump to DOCKER-USER last): wait until they have settled, then load (which puts the jump first).
+                commands.Add("a=; i=0; while [ $i -lt 40 ]; do b=$(iptables -S FORWARD 2>/dev/null); " +
+                             "[ -n \"$a\" ] && [ \"$a\" = \"$b\" ] && printf '%s\\n' \"$b\" | grep -q -- '-j DOCKER-USER' && break; a=$b; i=$((i+1)); sleep 0.5; done");
+            }
+
+            commands.Add($"sh {ScriptPath}");
+        }
+
+        if (backend == "iptables" && (!loaded || commands.Count > 0))
+        {
+            // The iptables frontend saves its rules: with the chain in them.
+            commands.Add(facts.Os.IsRhelLike
+                ? "mkdir -p /etc/sysconfig && iptables-save > /etc/sysconfig/iptables && ip6tables-save > /etc/sysconfig/ip6tables"
+                : "mkdir -p /etc/iptables && iptables-save > /etc/iptables/rules.v4 && ip6tables-save > /etc/iptables/rules.v6");
         }
 
         return (before, commands);
     }
 
-    /// <summary>True when the chain holds exactly these rules and DOCKER-USER jumps to it first.</summary>
-    private static bool Loaded(string? save, IReadOnlyList<string> rules)
+    /// <summary>The loader Docker's unit runs after each start.</summary>
+    public const string ScriptPath = "/etc/oec-cloudfw/docker-user.sh";
+
+    /// <summary>Docker's unit drop-in directory.</summary>
+    public const string DropInDirectory = "/etc/systemd/system/docker.service.d";
+
+    /// <summary>The drop-in: after Docker starts (it makes DOCKER-USER), the loader fills it (a failure there never fails Docker's start).</summary>
+    public const string DropInText =
+        "# oec-cloudfw: Docker's published ports follow the policy (DOCKER-USER), loaded after each Docker start.\n" +
+        "[Service]\n" +
+        "ExecStartPost=-/bin/sh " + ScriptPath + "\n";
+
+    private static string Script(IReadOnlyList<string> v4, IReadOnlyList<string> v6) =>
+        "#!/bin/sh\n# oec-cloudfw: Docker's published ports follow the policy. Written by server configure; run by Docker's unit after each start.\n" +
+        Live("iptables", v4) + "\n" + "if command -v ip6tables >/dev/null 2>&1; then " + Live("ip6tables", v6) + "; fi\n";
+
+    /// <summary>True when the chain holds exactly these rules, DOCKER-USER jumps to it first (and FORWARD to DOCKER-USER first, when asked).</summary>
+    private static bool Loaded(string? save, IReadOnlyList<string> rules, bool forwardFirst = false)
     {
         if (save is null)
         {
@@ -112,7 +154,8 @@ public static class DockerUserRules
         var lines = filter.Split('\n', StringSplitOptions.TrimEntries);
         var chain = lines.Where(l => l.StartsWith($"-A {Chain} ", StringComparison.Ordinal)).ToList();
         var first = lines.FirstOrDefault(l => l.StartsWith("-A DOCKER-USER ", StringComparison.Ordinal));
-        return chain.SequenceEqual(rules, StringComparer.Ordinal) && first == $"-A DOCKER-USER -j {Chain}";
+        return chain.SequenceEqual(rules, StringComparer.Ordinal) && first == $"-A DOCKER-USER -j {Chain}" &&
+               (!forwardFirst || lines.FirstOrDefault(l => l.StartsWith("-A FORWARD ", StringComparison.Ordinal)) is null or "-A FORWARD -j DOCKER-USER");
     }
 
     /// <summary>after.rules' block: a filter section of its own, declaring DOCKER-USER (ufw starts before Docker at boot).</summary>
@@ -142,7 +185,9 @@ public static class DockerUserRules
     {
         var restore = $"*filter\n:{Chain} - [0:0]\n{string.Join('\n', rules)}\nCOMMIT\n";
         return $"{command} -N DOCKER-USER 2>/dev/null; printf '%s' {ShellQuote.Quote(restore)} | {command}-restore -n && " +
-               $"{{ {command} -D DOCKER-USER -j {Chain} 2>/dev/null; {command} -I DOCKER-USER 1 -j {Chain}; }}";
+               $"{{ {command} -D DOCKER-USER -j {Chain} 2>/dev/null; {command} -I DOCKER-USER 1 -j {Chain}; }}" +
+               // FORWARD reaches DOCKER-USER first, as Docker arranges it (a firewalld reload can leave the jump last).
+               $" && {{ [ \"$({command} -S FORWARD 2>/dev/null | sed -n 2p)\" = '-A FORWARD -j DOCKER-USER' ] || {{ {command} -D FORWARD -j DOCKER-USER 2>/dev/null; {command} -I FORWARD 1 -j DOCKER-USER; }}; }}";
     }
 
     /// <summary>A fixed line as a sed basic regular expression (its own text: no quote, no slash).</summary>

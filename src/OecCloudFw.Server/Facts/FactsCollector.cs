@@ -66,6 +66,7 @@ public static class FactsCollector
             IptablesSave4 = sections.Ok("iptables-save"),
             IptablesSave6 = sections.Ok("ip6tables-save"),
             UfwAfterRules = (sections.Ok("ufw-after-rules"), sections.Ok("ufw-after6-rules")),
+            DockerUserPersisted = (sections.Ok("docker-user-script"), sections.Ok("docker-user-dropin")),
             Iptables4 = sections.Ok("iptables-save") is { } s4 ? IptablesSaveParser.ParseInputPath(s4, sets) : null,
             Iptables6 = sections.Ok("ip6tables-save") is { } s6 ? IptablesSaveParser.ParseInputPath(s6, sets) : null,
             IptablesLegacy4 = variant != "legacy" && sections.Ok("iptables-legacy-save") is { } l4 ? IptablesSaveParser.ParseInputPath(l4, sets) : null,

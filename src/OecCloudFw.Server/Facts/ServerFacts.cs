@@ -49,6 +49,9 @@ public sealed record ServerFacts
     /// <summary>/etc/ufw/after.rules and after6.rules as read (null where absent).</summary>
     public (string? V4, string? V6) UfwAfterRules { get; init; }
 
+    /// <summary>/etc/oec-cloudfw/docker-user.sh and Docker's unit drop-in that runs it after each start, as read (null where absent).</summary>
+    public (string? Script, string? DropIn) DockerUserPersisted { get; init; }
+
     /// <summary>
     /// True when Docker's chains are loaded (Docker runs, or ran since boot): its published ports bypass INPUT through
     /// DOCKER-USER. Docker merely installed does not count: configure runs again once it runs (the audit flags the bypass).

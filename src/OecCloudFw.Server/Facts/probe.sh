@@ -103,6 +103,12 @@ if have fail2ban-client; then
 fi
 # Where sshd's failed logins can be read (fail2ban's jail needs one): a syslog file, or the systemd journal.
 section ssh-log sh -c 'for f in /var/log/auth.log /var/log/secure; do [ -f "$f" ] && echo "file $f"; done; [ -d /run/systemd/journal ] && echo journal; true'
+if have docker; then
+  # Where the rules for Docker's published ports are kept for the frontends other than UFW: the script Docker's unit
+  # runs after each start.
+  slurp /etc/oec-cloudfw/docker-user.sh; put docker-user-script $rc "$out"
+  slurp /etc/systemd/system/docker.service.d/oec-cloudfw.conf; put docker-user-dropin $rc "$out"
+fi
 if have docker && [ -S /var/run/docker.sock ]; then
   section docker sh -c 'docker ps --format "{{.Names}} {{.Image}} {{.Ports}}" 2>&1'
 fi

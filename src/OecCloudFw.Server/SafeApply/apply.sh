@@ -37,7 +37,7 @@ if command -v iptables-save >/dev/null 2>&1; then
   iptables-save 2>/dev/null | grep -v -e '^# Warning' -e "$f2b" > "$D/v4"; ip6tables-save 2>/dev/null | grep -v -e '^# Warning' -e "$f2b" > "$D/v6"
 fi
 : > "$D/absent"; : > "$D/present"
-for p in etc/ufw etc/default/ufw etc/firewalld etc/iptables etc/sysconfig/iptables etc/sysconfig/ip6tables etc/nftables.conf etc/csf etc/ssh/sshd_config etc/ssh/sshd_config.d etc/systemd/system/ssh.socket.d etc/fail2ban; do
+for p in etc/ufw etc/default/ufw etc/firewalld etc/iptables etc/sysconfig/iptables etc/sysconfig/ip6tables etc/nftables.conf etc/csf etc/ssh/sshd_config etc/ssh/sshd_config.d etc/systemd/system/ssh.socket.d etc/systemd/system/docker.service.d etc/oec-cloudfw etc/fail2ban; do
   if [ -e "/$p" ]; then echo "$p" >> "$D/present"; else echo "$p" >> "$D/absent"; fi
 done
 # The paths are the fixed list above: word splitting is what is wanted.
@@ -92,8 +92,9 @@ if command -v nft >/dev/null 2>&1; then
 fi
 # sshd reads its configuration again (a change to sshd_config.d is undone too); running sessions are not touched.
 [ -s /run/sshd.pid ] && kill -HUP "$(cat /run/sshd.pid)" 2>/dev/null
-# A socket-activated sshd listens where ssh.socket says: its override is undone too.
-if [ -e "$D/ssh-socket" ]; then systemctl daemon-reload; systemctl restart ssh.socket; fi
+# Unit drop-ins (Docker's, ssh.socket's) as they were; a socket-activated sshd listens where ssh.socket says again.
+if [ -d /run/systemd/system ]; then systemctl daemon-reload 2>/dev/null; fi
+if [ -e "$D/ssh-socket" ]; then systemctl restart ssh.socket; fi
 if [ -e "$D/firewalld-running" ]; then
   firewall-cmd --reload
 elif pgrep -x firewalld >/dev/null 2>&1; then

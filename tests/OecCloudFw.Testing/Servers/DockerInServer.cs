@@ -66,6 +66,13 @@ public sealed class DockerInServer : IAsyncDisposable
         i=0; until {{Docker}} version >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 300 ] && exit 1; sleep 0.1; done
         ids=$({{Docker}} ps -aq); [ -n "$ids" ] && {{Docker}} start $ids >/dev/null
         i=0; until iptables -t nat -S DOCKER 2>/dev/null | grep -q DNAT; do i=$((i+1)); [ $i -gt 100 ] && exit 1; sleep 0.1; done
+        # The test servers have no systemd: what docker.service's drop-ins run after each start (ExecStartPost) is run
+        # here the way systemd would, once the daemon answers (a leading '-' ignores its failure, as systemd does).
+        for f in /etc/systemd/system/docker.service.d/*.conf; do
+          [ -f "$f" ] || continue
+          sed -n 's/^ExecStartPost=-\{0,1\}//p' "$f" | while IFS= read -r command; do sh -c "$command"; done
+        done
+        true
         """, cancellationToken);
 
     public async ValueTask DisposeAsync()
