@@ -11,8 +11,7 @@ namespace OecCloudFw.Cli.Tests;
 /// <c>server ssh-port --to N</c> on real sshd, UFW and fail2ban with the fake EC2 (through the real SDK) as the cloud
 /// layer: the end state of every layer after a move, and the lockout scenarios (the new port blocked out of band, the
 /// key login refused on the new port) that end with every layer as it was and a new SSH connection on the old port.
-/// sshd here is not socket-activated (the test servers have no systemd): the ssh.socket override is checked as
-/// commands only (SshPortCommandsTests).
+/// Socket activation (ssh.socket) is simulated, since the test servers have no systemd (TestServer.UseSocketActivatedSshAsync).
 /// </summary>
 public sealed class SshPortTests : IAsyncLifetime
 {
@@ -162,6 +161,49 @@ public sealed class SshPortTests : IAsyncLifetime
         }
 
         await Assert.ThrowsAsync<LayerFailureException>(async () => await SshShell.ConnectAsync(server.Ssh(), Ct));
+    }
+
+    /// <summary>
+    /// A socket-activated sshd (Ubuntu 22.10+: ssh.socket holds the port, a Port line is ignored), simulated because
+    /// the test servers have no systemd (TestServer.UseSocketActivatedSshAsync): the move writes ssh.socket's
+    /// ListenStream override and restarts the socket; a new login on 2222 proves it. Then the lockout: 2222 dropped out
+    /// of band, and the socket listens on 22 alone again, its override gone.
+    /// </summary>
+    [Fact]
+    public async Task SocketActivatedSshd_TheListenStreamOverrideMovesIt_AndALockoutRestoresTheSocket()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.UseSocketActivatedSshAsync(Ct);
+        const string Socket = "systemctl show -p Listen ssh.socket";
+        Assert.Equal("Listen=[::]:22 (Stream)\n", await server.ExecAsync(Socket, Ct));
+
+        var move = await CliHarness.RunAsync(["server", "ssh-port", .. Server(server), "--to", "2222"]);
+
+        Assert.True(move.ExitCode == 0, move.Error + move.Output);
+        Assert.Equal("Listen=[::]:2222 (Stream)\n", await server.ExecAsync(Socket, Ct));
+        Assert.Contains("ListenStream=\nListenStream=2222\n", await server.ExecAsync("cat /etc/systemd/system/ssh.socket.d/oec-cloudfw-port.conf", Ct), StringComparison.Ordinal);
+        await using (var shell = await SshShell.ConnectAsync(server.Ssh(port: 2222), Ct))
+        {
+            Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
+        }
+
+        await Assert.ThrowsAsync<LayerFailureException>(async () => await SshShell.ConnectAsync(server.Ssh(), Ct));
+    }
+
+    [Fact]
+    public async Task SocketActivatedSshd_NewPortBlocked_TheSocketListensWhereItDidBefore()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.UseSocketActivatedSshAsync(Ct);
+        await server.ExecAsync("iptables -t raw -I PREROUTING -p tcp --dport 2222 --syn -j DROP", Ct);
+
+        var move = await CliHarness.RunAsync(["server", "ssh-port", .. Server(server), "--to", "2222", "--confirm-timeout", "4"]);
+
+        Assert.True(move.ExitCode == 4, move.Error + move.Output);
+        Assert.Equal("Listen=[::]:22 (Stream)\n", await server.ExecAsync("systemctl show -p Listen ssh.socket", Ct));
+        Assert.Equal(string.Empty, (await server.ExecAsync("ls /etc/systemd/system/ssh.socket.d/ 2>/dev/null || true", Ct)).Trim());
+        await using var shell = await SshShell.ConnectAsync(server.Ssh(), Ct);
+        Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
     }
 
     public static TheoryData<string> Lockouts => new()

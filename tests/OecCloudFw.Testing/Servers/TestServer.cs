@@ -127,6 +127,22 @@ public sealed class TestServer : IAsyncDisposable
         await RestartSshdAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// sshd socket-activated, as on Ubuntu 22.10+, simulated because the test servers have no systemd: the sshd daemon
+    /// stops; a listener (sshsocket.py) holds the SSH port and starts the real sshd in inetd mode for each connection;
+    /// a <c>systemctl</c> ahead of the real one on PATH answers for ssh.socket only (is-active, show -p Listen,
+    /// daemon-reload, restart), its ports read from ssh.socket.d's ListenStream lines; /run/systemd/system and the
+    /// sockets.target.wants link make the server look systemd-run to the tool.
+    /// </summary>
+    public Task UseSocketActivatedSshAsync(CancellationToken cancellationToken = default) => ExecAsync($"""
+        set -e
+        mkdir -p /usr/local/bin /run/systemd/system /etc/systemd/system/sockets.target.wants
+        sed 's|^SCRIPTS=.*|SCRIPTS={_scripts}|' {_scripts}/systemctl-sshsocket.sh > /usr/local/bin/systemctl && chmod 755 /usr/local/bin/systemctl
+        printf "[Socket]\\nListenStream=22\\n" > /etc/systemd/system/sockets.target.wants/ssh.socket
+        kill "$(cat /run/sshd.pid)"; i=0; while [ -e /run/sshd.pid ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+        /usr/local/bin/systemctl restart ssh.socket
+        """, cancellationToken);
+
     /// <summary>Restarts sshd after a config change (it re-reads sshd_config and its drop-ins).</summary>
     public Task RestartSshdAsync(CancellationToken cancellationToken = default) => ExecAsync($"""
         kill "$(cat /run/sshd.pid)"; i=0; while [ -e /run/sshd.pid ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
