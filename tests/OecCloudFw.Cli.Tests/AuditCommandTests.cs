@@ -27,8 +27,6 @@ public sealed class AuditCommandTests : IAsyncLifetime
         return (run.ExitCode, JsonDocument.Parse(run.Output));
     }
 
-    private string[] Aws(string group) => ["--aws-group", group, "--aws-region", "eu-west-1", "--aws-endpoint-url", _ec2.Url.ToString()];
-
     private static List<(string Id, string Severity, string Message)> Findings(JsonDocument json) =>
         json.RootElement.GetProperty("findings").EnumerateArray()
             .Select(f => (f.GetProperty("id").GetString()!, f.GetProperty("severity").GetString()!, f.GetProperty("message").GetString()!)).ToList();
@@ -86,7 +84,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
         _ec2.AddIngress(group, "tcp", 5432, 5432, "0.0.0.0/0", "someone opened the database");
         _ec2.ResetCounts();
 
-        var (_, before) = await AuditAsync(server, Aws(group));
+        var (_, before) = await AuditAsync(server, CliFlags.Aws(_ec2, group));
         var findings = Findings(before);
 
         Assert.Equal(1, _ec2.Reads);
@@ -98,7 +96,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
 
         await CliHarness.RunAsync("aws", "open", "--group", group, "--region", "eu-west-1", "--endpoint-url", _ec2.Url.ToString());
         _ec2.RemoveIngress(group, 5432);
-        var (_, after) = await AuditAsync(server, Aws(group));
+        var (_, after) = await AuditAsync(server, CliFlags.Aws(_ec2, group));
 
         Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-REQUIRED-BLOCKED");
         Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-SINGLE-LAYER" && f.Message.StartsWith("PostgreSQL", StringComparison.Ordinal));
@@ -119,7 +117,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
 
         _ec2.AddIngress(group, "tcp", 5432, 5432, "::/0");
 
-        var (exit, report) = await AuditAsync(server, ["--no-probe", "--fail-on", "critical", .. Aws(group)]);
+        var (exit, report) = await AuditAsync(server, ["--no-probe", "--fail-on", "critical", .. CliFlags.Aws(_ec2, group)]);
 
         var row = Port(report, 5432);
         Assert.False(row.GetProperty("cloud").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
@@ -143,7 +141,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
         _ec2.AddIngressFromGroup(group, "tcp", 80, 80, loadBalancer);
         _ec2.AddIngressFromGroup(group, "tcp", 443, 443, loadBalancer);
 
-        var (_, report) = await AuditAsync(server, ["--no-probe", "--ssh-source", "203.0.113.10/32", .. Aws(group)]);
+        var (_, report) = await AuditAsync(server, ["--no-probe", "--ssh-source", "203.0.113.10/32", .. CliFlags.Aws(_ec2, group)]);
 
         Assert.True(Port(report, 22).GetProperty("cloud").GetProperty("fromSources").GetProperty("admitted").GetBoolean());
         Assert.Contains(office, Port(report, 22).GetProperty("cloud").GetProperty("fromSources").GetProperty("evidence").GetString(), StringComparison.Ordinal);
@@ -154,7 +152,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
 
         // A management source inside the VPC may be a member of the referenced group: the tool says it cannot tell.
         _ec2.AddIngressFromGroup(group, "tcp", 22, 22, loadBalancer);
-        var (_, bastion) = await AuditAsync(server, ["--no-probe", "--ssh-source", "10.0.1.5/32", .. Aws(group)]);
+        var (_, bastion) = await AuditAsync(server, ["--no-probe", "--ssh-source", "10.0.1.5/32", .. CliFlags.Aws(_ec2, group)]);
         Assert.Equal("indeterminate", Port(bastion, 22).GetProperty("cloud").GetProperty("fromSources").GetProperty("verdict").GetString());
         Assert.Contains(Findings(bastion), f => f.Id == "OECFW-INDETERMINATE" && f.Message.Contains("SSH (22)", StringComparison.Ordinal));
         Assert.DoesNotContain(Findings(bastion), f => f.Id == "OECFW-REQUIRED-BLOCKED");
@@ -215,12 +213,12 @@ public sealed class AuditCommandTests : IAsyncLifetime
         var group = _ec2.CreateGroup();
         _ec2.AddIngress(group, "tcp", 22, 22, "0.0.0.0/0");
 
-        var (_, before) = await AuditAsync(server, ["--port", "2222", .. Aws(group)]);
+        var (_, before) = await AuditAsync(server, ["--port", "2222", .. CliFlags.Aws(_ec2, group)]);
 
         Assert.Contains(Findings(before), f => f.Id == "OECFW-SSH-PORT-MISMATCH" && f.Severity == "critical" && f.Message == "sshd listens on 2222, but only 22 is admitted: management connections to 2222 fail");
 
         _ec2.AddIngress(group, "tcp", 2222, 2222, "0.0.0.0/0");
-        var (_, after) = await AuditAsync(server, ["--port", "2222", .. Aws(group)]);
+        var (_, after) = await AuditAsync(server, ["--port", "2222", .. CliFlags.Aws(_ec2, group)]);
         Assert.DoesNotContain(Findings(after), f => f.Id == "OECFW-SSH-PORT-MISMATCH");
     }
 

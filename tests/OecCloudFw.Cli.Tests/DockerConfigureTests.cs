@@ -16,8 +16,6 @@ public sealed class DockerConfigureTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string[] Server(TestServer server) => ["--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts];
-
     private static async Task<bool> ConnectsFromHereAsync(TestServer server, int port)
     {
         using var tcp = new TcpClient();
@@ -32,6 +30,15 @@ public sealed class DockerConfigureTests
         {
             return false;
         }
+    }
+
+    /// <summary>The kernel's answer for the policy (443 from anywhere, 5432 from the operator only): 443 open and 5432 filtered from the internet, 5432 connecting from here.</summary>
+    private static async Task KernelAdmitsOnlyThePolicyAsync(TestServer server, TestClient client, string when)
+    {
+        var syn = await client.SynAsync([Elsewhere], [443, 5432], TimeSpan.FromSeconds(1.5), Ct);
+        Assert.True(syn[(Elsewhere, 443)] == "open", $"{when}: 443 from the internet is {syn[(Elsewhere, 443)]}");
+        Assert.True(syn[(Elsewhere, 5432)] == "filtered", $"{when}: 5432 from the internet is {syn[(Elsewhere, 5432)]}");
+        Assert.True(await ConnectsFromHereAsync(server, 5432), $"{when}: 5432 from the policy's source does not connect");
     }
 
     /// <summary>A configure's JSON that ran (or would run) no command.</summary>
@@ -54,24 +61,18 @@ public sealed class DockerConfigureTests
 
         // The policy: the guide's 22/80/443 from anywhere, PostgreSQL only from the operator's address.
         string[] policy = ["--optional", "5432", "--source", server.ClientAddress + "/32"];
-        var configure = await CliHarness.RunAsync(["server", "configure", .. Server(server), .. policy]);
+        var configure = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), .. policy]);
 
         Assert.True(configure.ExitCode is 0 or 1, configure.Error + configure.Output);
         Assert.Contains("OECFW-DOCKER", configure.Output, StringComparison.Ordinal);
-        async Task KernelFollowsThePolicyAsync(string when)
-        {
-            var syn = await client.SynAsync([Elsewhere], [443, 5432], TimeSpan.FromSeconds(1.5), Ct);
-            Assert.True(syn[(Elsewhere, 443)] == "open", $"{when}: 443 from the internet is {syn[(Elsewhere, 443)]}");
-            Assert.True(syn[(Elsewhere, 5432)] == "filtered", $"{when}: 5432 from the internet is {syn[(Elsewhere, 5432)]}");
-            Assert.True(await ConnectsFromHereAsync(server, 5432), $"{when}: 5432 from the policy's source does not connect");
-        }
+        Task KernelFollowsThePolicyAsync(string when) => KernelAdmitsOnlyThePolicyAsync(server, client, when);
 
         await KernelFollowsThePolicyAsync("after configure");
         Assert.Contains("-A DOCKER-USER -j OECFW-DOCKER", await server.ExecAsync("cat /etc/ufw/after.rules", Ct), StringComparison.Ordinal);
         Assert.Contains("-A DOCKER-USER -j OECFW-DOCKER", await server.ExecAsync("cat /etc/ufw/after6.rules", Ct), StringComparison.Ordinal);
 
         // The audit: no bypass, and its model agrees with the probe.
-        var audit = await CliHarness.RunAsync(["audit", .. Server(server), .. policy, "--output", "json", "--probe-timeout", "1", "--fail-on", "never"]);
+        var audit = await CliHarness.RunAsync(["audit", .. CliFlags.Server(server), .. policy, "--output", "json", "--probe-timeout", "1", "--fail-on", "never"]);
         using (var json = JsonDocument.Parse(audit.Output))
         {
             var ids = json.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("id").GetString()).ToList();
@@ -89,7 +90,7 @@ public sealed class DockerConfigureTests
         await KernelFollowsThePolicyAsync("after Docker restarted");
 
         // A second configure changes nothing.
-        AssertNoCommand(await CliHarness.RunAsync(["server", "configure", .. Server(server), .. policy, "--output", "json"]));
+        AssertNoCommand(await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), .. policy, "--output", "json"]));
     }
 
     [Fact]
@@ -100,8 +101,8 @@ public sealed class DockerConfigureTests
         await docker.PublishAsync(5432, Ct);
         await using var client = await TestClient.AttachAsync(server, [Elsewhere], Ct);
 
-        var configure = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--backend", "iptables"]);
-        var again = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--backend", "iptables", "--output", "json"]);
+        var configure = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), "--backend", "iptables"]);
+        var again = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), "--backend", "iptables", "--output", "json"]);
 
         Assert.True(configure.ExitCode is 0 or 1, configure.Error + configure.Output);
         Assert.Equal("filtered", (await client.SynAsync([Elsewhere], [5432], TimeSpan.FromSeconds(1.5), Ct))[(Elsewhere, 5432)]);
@@ -134,20 +135,14 @@ public sealed class DockerConfigureTests
         await using var client = await TestClient.AttachAsync(server, [Elsewhere], Ct);
         string[] policy = ["--optional", "5432", "--source", server.ClientAddress + "/32"];
 
-        var configure = await CliHarness.RunAsync(["server", "configure", .. Server(server), .. policy, "--backend", backend]);
+        var configure = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), .. policy, "--backend", backend]);
 
         Assert.True(configure.ExitCode is 0 or 1, configure.Error + configure.Output);
-        async Task KernelFollowsThePolicyAsync(string when)
-        {
-            var syn = await client.SynAsync([Elsewhere], [443, 5432], TimeSpan.FromSeconds(1.5), Ct);
-            Assert.True(syn[(Elsewhere, 443)] == "open", $"{backend}, {when}: 443 from the internet is {syn[(Elsewhere, 443)]}");
-            Assert.True(syn[(Elsewhere, 5432)] == "filtered", $"{backend}, {when}: 5432 from the internet is {syn[(Elsewhere, 5432)]}");
-            Assert.True(await ConnectsFromHereAsync(server, 5432), $"{backend}, {when}: 5432 from the policy's source does not connect");
-        }
+        Task KernelFollowsThePolicyAsync(string when) => KernelAdmitsOnlyThePolicyAsync(server, client, $"{backend}, {when}");
 
         await KernelFollowsThePolicyAsync("after configure");
         Assert.Contains("ExecStartPost=-/bin/sh /etc/oec-cloudfw/docker-user.sh", await server.ExecAsync("cat /etc/systemd/system/docker.service.d/oec-cloudfw.conf", Ct), StringComparison.Ordinal);
-        var audit = await CliHarness.RunAsync(["audit", .. Server(server), .. policy, "--output", "json", "--probe-timeout", "1", "--fail-on", "never"]);
+        var audit = await CliHarness.RunAsync(["audit", .. CliFlags.Server(server), .. policy, "--output", "json", "--probe-timeout", "1", "--fail-on", "never"]);
         using (var json = JsonDocument.Parse(audit.Output))
         {
             var ids = json.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("id").GetString()).ToList();
@@ -160,7 +155,7 @@ public sealed class DockerConfigureTests
         Assert.Equal(string.Empty, (await server.ExecAsync("iptables -S OECFW-DOCKER 2>/dev/null || true", Ct)).Trim());
         await docker.RestartDaemonAsync(Ct);
         await KernelFollowsThePolicyAsync("after a reboot's flush and Docker's start");
-        var second = await CliHarness.RunAsync(["server", "configure", .. Server(server), .. policy, "--backend", backend, "--output", "json"]);
+        var second = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), .. policy, "--backend", backend, "--output", "json"]);
         AssertNoCommand(second);
 
         if (backend == "firewalld")
@@ -169,13 +164,13 @@ public sealed class DockerConfigureTests
             // the kernel admits 5432 from the internet. The audit says so, and configure loads the chain again.
             await server.ExecAsync("firewall-cmd --reload >/dev/null; a=; i=0; while [ $i -lt 40 ]; do b=$(iptables -S FORWARD); [ -n \"$a\" ] && [ \"$a\" = \"$b\" ] && printf '%s\\n' \"$b\" | grep -q -- '-j DOCKER-USER' && break; a=$b; i=$((i+1)); sleep 0.5; done", Ct);
             Assert.Equal("open", (await client.SynAsync([Elsewhere], [5432], TimeSpan.FromSeconds(1.5), Ct))[(Elsewhere, 5432)]);
-            var stale = await CliHarness.RunAsync(["audit", .. Server(server), .. policy, "--output", "json", "--no-probe", "--fail-on", "never"]);
+            var stale = await CliHarness.RunAsync(["audit", .. CliFlags.Server(server), .. policy, "--output", "json", "--no-probe", "--fail-on", "never"]);
             using (var json = JsonDocument.Parse(stale.Output))
             {
                 Assert.Contains(json.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("id").GetString() == "OECFW-DOCKER-BYPASS");
             }
 
-            var again = await CliHarness.RunAsync(["server", "configure", .. Server(server), .. policy, "--backend", backend]);
+            var again = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), .. policy, "--backend", backend]);
             Assert.True(again.ExitCode is 0 or 1, again.Error + again.Output);
             await KernelFollowsThePolicyAsync("after the reload and configure again");
         }
@@ -196,7 +191,7 @@ public sealed class DockerConfigureTests
         const string State = "{ iptables-save; ip6tables-save; } | grep -v '^#' | sed 's/\\[[0-9]*:[0-9]*\\]//'; md5sum /etc/ufw/after.rules /etc/ufw/after6.rules; ufw status";
         var before = await server.ExecAsync(State, Ct);
 
-        var configure = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--ssh-source", "198.18.250.1/32", "--confirm-timeout", "4"]);
+        var configure = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), "--ssh-source", "198.18.250.1/32", "--confirm-timeout", "4"]);
 
         Assert.True(configure.ExitCode == 4, configure.Error + configure.Output);
         Assert.Equal(before, await server.ExecAsync(State, Ct));
@@ -211,9 +206,9 @@ public sealed class DockerConfigureTests
         await using var docker = await DockerInServer.StartAsync(server, Ct);
         await docker.PublishAsync(5432, Ct);
 
-        var leave = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--docker", "leave", "--dry-run", "--output", "json"]);
-        var policy = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--dry-run", "--output", "json"]);
-        var bad = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--docker", "ignore"]);
+        var leave = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), "--docker", "leave", "--dry-run", "--output", "json"]);
+        var policy = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), "--dry-run", "--output", "json"]);
+        var bad = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), "--docker", "ignore"]);
 
         Assert.DoesNotContain("OECFW-DOCKER", leave.Output, StringComparison.Ordinal);
         Assert.Contains("OECFW-DOCKER", policy.Output, StringComparison.Ordinal);

@@ -33,7 +33,9 @@ public sealed class NativeBinaryTests
         await using var server = await TestServer.StartAsync(Ct);
         const string Rules = "iptables-save | grep -v '^#'; ip6tables-save | grep -v '^#'; ufw status";
         var before = await server.ExecAsync(Rules, Ct);
-        var start = new ProcessStartInfo(binary, ["server", "configure", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts,
+        // As an operator's shell starts it: INT and TERM at their defaults, even when this test runs in a background job
+        // (which starts with INT ignored, and an ignored signal stays ignored across exec).
+        var start = new ProcessStartInfo("env", ["--default-signal=INT,TERM", binary, "server", "configure", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts,
             "--ssh-source", "198.18.250.1/32", "--confirm-timeout", "20"])
         {
             RedirectStandardOutput = true,

@@ -21,10 +21,6 @@ public sealed class PlanApplyTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string[] Server(TestServer server) => ["--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts];
-
-    private string[] Aws(string group) => ["--aws-group", group, "--aws-region", "eu-west-1", "--aws-endpoint-url", _ec2.Url.ToString()];
-
     private List<int> WorldPorts(string group) =>
         _ec2.Ingress(group).Where(r => r.Cidr == "0.0.0.0/0").Select(r => r.FromPort).Order().ToList();
 
@@ -36,7 +32,7 @@ public sealed class PlanApplyTests : IAsyncLifetime
         _ec2.AddIngress(group, "tcp", 8080, 8080, "0.0.0.0/0", "someone else's");
 
         _ec2.ResetCounts();
-        var plan = await CliHarness.RunAsync(["plan", .. Server(server), .. Aws(group), "--output", "json"]);
+        var plan = await CliHarness.RunAsync(["plan", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--output", "json"]);
 
         Assert.True(plan.ExitCode == 0, plan.Error + plan.Output);
         Assert.Equal((1, 0), (_ec2.Reads, _ec2.Mutations)); // one read of the cloud layer, nothing written
@@ -57,7 +53,7 @@ public sealed class PlanApplyTests : IAsyncLifetime
 
         _ec2.ResetCounts();
         var logins = server.AcceptedLogins;
-        var apply = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--no-probe", "--output", "json"]);
+        var apply = await CliHarness.RunAsync(["apply", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--no-probe", "--output", "json"]);
 
         Assert.True(apply.ExitCode == 0, apply.Error + apply.Output);
         // Two SSH logins: the one the whole apply (and the audit afterwards) runs over, and the new one that proves access.
@@ -75,7 +71,7 @@ public sealed class PlanApplyTests : IAsyncLifetime
         }
 
         _ec2.ResetCounts();
-        var again = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--no-probe", "--output", "json"]);
+        var again = await CliHarness.RunAsync(["apply", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--no-probe", "--output", "json"]);
 
         Assert.True(again.ExitCode == 0, again.Error + again.Output);
         Assert.Equal(0, _ec2.Mutations);
@@ -93,7 +89,7 @@ public sealed class PlanApplyTests : IAsyncLifetime
         var group = _ec2.CreateGroup();
         var file = Path.Combine(server.WorkDir, "plan.json");
         var stale = Path.Combine(server.WorkDir, "stale.json");
-        Assert.Equal(0, (await CliHarness.RunAsync(["plan", .. Server(server), .. Aws(group), "--out", stale])).ExitCode);
+        Assert.Equal(0, (await CliHarness.RunAsync(["plan", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--out", stale])).ExitCode);
 
         // Someone changes the cloud layer after the plan was reviewed: the plan is refused before any change.
         _ec2.AddIngress(group, "tcp", 5432, 5432, "0.0.0.0/0", "added after the review");
@@ -112,7 +108,7 @@ public sealed class PlanApplyTests : IAsyncLifetime
         }
 
         // The server moving out of band makes a plan stale too.
-        Assert.Equal(0, (await CliHarness.RunAsync(["plan", .. Server(server), .. Aws(group), "--out", file])).ExitCode);
+        Assert.Equal(0, (await CliHarness.RunAsync(["plan", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--out", file])).ExitCode);
         await server.ExecAsync("ufw allow 8443/tcp >/dev/null", Ct);
         var serverMoved = await CliHarness.RunAsync(["apply", "--plan", file]);
         Assert.Equal(5, serverMoved.ExitCode);
@@ -120,7 +116,7 @@ public sealed class PlanApplyTests : IAsyncLifetime
         await server.ExecAsync("ufw delete allow 8443/tcp >/dev/null", Ct);
 
         // A fresh plan, applied as saved: one extra read of the cloud layer to check its digest (and one for the audit after).
-        Assert.Equal(0, (await CliHarness.RunAsync(["plan", .. Server(server), .. Aws(group), "--out", file])).ExitCode);
+        Assert.Equal(0, (await CliHarness.RunAsync(["plan", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--out", file])).ExitCode);
         _ec2.ResetCounts();
         var applied = await CliHarness.RunAsync(["apply", "--plan", file, "--no-probe", "--output", "json"]);
 
@@ -153,7 +149,7 @@ public sealed class PlanApplyTests : IAsyncLifetime
         var group = _ec2.CreateGroup();
         var before = await server.ExecAsync("iptables-save | grep -v '^#'; ufw status", Ct);
 
-        var apply = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--ssh-source", "198.18.250.1/32", "--confirm-timeout", "4", "--output", "json"]);
+        var apply = await CliHarness.RunAsync(["apply", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--ssh-source", "198.18.250.1/32", "--confirm-timeout", "4", "--output", "json"]);
 
         Assert.True(apply.ExitCode == 4, apply.Error + apply.Output);
         using var json = JsonDocument.Parse(apply.Output);
@@ -182,13 +178,13 @@ public sealed class PlanApplyTests : IAsyncLifetime
         string[] azure = ["--azure-nsg", "web-nsg", "-g", "web-rg", "--subscription", FakeArm.Subscription, "--azure-endpoint", arm.Url.ToString()];
 
         arm.ResetCounts();
-        var plan = await CliHarness.RunAsync(null, arm.Connection(), ["plan", .. Server(server), .. azure]);
+        var plan = await CliHarness.RunAsync(null, arm.Connection(), ["plan", .. CliFlags.Server(server), .. azure]);
 
         Assert.True(plan.ExitCode == 0, plan.Error + plan.Output);
         Assert.Equal((1, 0), (arm.Reads, arm.Writes));
         Assert.Contains("will create oecfw-tcp-22_80_443", plan.Output, StringComparison.Ordinal);
 
-        var apply = await CliHarness.RunAsync(null, arm.Connection(), ["apply", .. Server(server), .. azure, "--no-probe", "--output", "json"]);
+        var apply = await CliHarness.RunAsync(null, arm.Connection(), ["apply", .. CliFlags.Server(server), .. azure, "--no-probe", "--output", "json"]);
 
         Assert.True(apply.ExitCode == 0, apply.Error + apply.Output);
         var rule = Assert.Single(arm.Rules(nsg));
@@ -196,7 +192,7 @@ public sealed class PlanApplyTests : IAsyncLifetime
         Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
 
         arm.ResetCounts();
-        var again = await CliHarness.RunAsync(null, arm.Connection(), ["apply", .. Server(server), .. azure, "--no-probe", "--output", "json"]);
+        var again = await CliHarness.RunAsync(null, arm.Connection(), ["apply", .. CliFlags.Server(server), .. azure, "--no-probe", "--output", "json"]);
 
         Assert.True(again.ExitCode == 0, again.Error + again.Output);
         Assert.Equal(0, arm.Writes);
@@ -215,9 +211,9 @@ public sealed class PlanApplyTests : IAsyncLifetime
         await server.UseSyslogAsync(Ct);
         var group = _ec2.CreateGroup();
 
-        var plan = await CliHarness.RunAsync(["plan", .. Server(server), .. Aws(group), "--harden"]);
-        var apply = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--harden", "--no-probe", "--output", "json"]);
-        var again = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--harden", "--no-probe", "--output", "json"]);
+        var plan = await CliHarness.RunAsync(["plan", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--harden"]);
+        var apply = await CliHarness.RunAsync(["apply", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--harden", "--no-probe", "--output", "json"]);
+        var again = await CliHarness.RunAsync(["apply", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--harden", "--no-probe", "--output", "json"]);
         var local = await CliHarness.RunAsync(["plan", "--local", "--harden"]);
 
         Assert.True(plan.ExitCode == 0, plan.Error + plan.Output);
@@ -282,9 +278,9 @@ public sealed class PlanApplyTests : IAsyncLifetime
         var group = _ec2.CreateGroup();
         _ec2.ResetCounts();
 
-        var noServer = await CliHarness.RunAsync(["plan", .. Aws(group)]);
-        var twoClouds = await CliHarness.RunAsync(["plan", "--host", "198.18.0.9", .. Aws(group), "--azure-nsg", "n", "-g", "rg"]);
-        var badBackend = await CliHarness.RunAsync(["apply", "--host", "198.18.0.9", .. Aws(group), "--backend", "pf"]);
+        var noServer = await CliHarness.RunAsync(["plan", .. CliFlags.Aws(_ec2, group)]);
+        var twoClouds = await CliHarness.RunAsync(["plan", "--host", "198.18.0.9", .. CliFlags.Aws(_ec2, group), "--azure-nsg", "n", "-g", "rg"]);
+        var badBackend = await CliHarness.RunAsync(["apply", "--host", "198.18.0.9", .. CliFlags.Aws(_ec2, group), "--backend", "pf"]);
         var notAPlan = await CliHarness.RunAsync(["apply", "--plan", "/etc/hostname"]);
 
         Assert.Equal([2, 2, 2, 2], new[] { noServer.ExitCode, twoClouds.ExitCode, badBackend.ExitCode, notAPlan.ExitCode });

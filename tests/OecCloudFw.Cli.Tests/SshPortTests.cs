@@ -23,10 +23,6 @@ public sealed class SshPortTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string[] Server(TestServer server) => ["--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts];
-
-    private string[] Aws(string group) => ["--aws-group", group, "--aws-region", "eu-west-1", "--aws-endpoint-url", _ec2.Url.ToString()];
-
     private List<(int Port, bool Own)> WorldRules(string group) =>
         _ec2.Ingress(group).Where(r => r.CidrIpv4 == "0.0.0.0/0").Select(r => (r.FromPort, r.Tags.TryGetValue("managed-by", out var by) && by == "oec-cloudfw")).Order().ToList();
 
@@ -40,9 +36,9 @@ public sealed class SshPortTests : IAsyncLifetime
         await server.ExecAsync(Fail2BanInServer.InstallScript, Ct);
         await server.UseSyslogAsync(Ct);
         var group = _ec2.CreateGroup();
-        var apply = await CliHarness.RunAsync(["apply", .. Server(server), .. Aws(group), "--no-probe"]);
+        var apply = await CliHarness.RunAsync(["apply", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--no-probe"]);
         Assert.True(apply.ExitCode is 0 or 1, apply.Error + apply.Output);
-        var harden = await CliHarness.RunAsync(["server", "harden", .. Server(server)]);
+        var harden = await CliHarness.RunAsync(["server", "harden", .. CliFlags.Server(server)]);
         Assert.True(harden.ExitCode == 0, harden.Error + harden.Output);
         return (server, group);
     }
@@ -55,12 +51,12 @@ public sealed class SshPortTests : IAsyncLifetime
         var foreign = _ec2.AddIngress(group, "tcp", 22, 22, "198.18.77.0/24", "someone else's bastion");
         Assert.Contains((22, true), WorldRules(group));
 
-        var dry = await CliHarness.RunAsync(["server", "ssh-port", .. Server(server), .. Aws(group), "--to", "2222", "--dry-run"]);
+        var dry = await CliHarness.RunAsync(["server", "ssh-port", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--to", "2222", "--dry-run"]);
         Assert.True(dry.ExitCode == 0, dry.Error + dry.Output);
         Assert.Contains("Port 2222", dry.Output, StringComparison.Ordinal);
         Assert.Equal("22 ", await ListeningAsync(server));
 
-        var move = await CliHarness.RunAsync(["server", "ssh-port", .. Server(server), .. Aws(group), "--to", "2222", "--output", "json"]);
+        var move = await CliHarness.RunAsync(["server", "ssh-port", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--to", "2222", "--output", "json"]);
 
         // Exit 1: moved, but someone else's cloud rule still admits 22 (reported, never removed).
         Assert.True(move.ExitCode == 1, move.Error + move.Output);
@@ -98,10 +94,10 @@ public sealed class SshPortTests : IAsyncLifetime
         string[] azure = ["--azure-nsg", "web-nsg", "-g", "web-rg", "--subscription", FakeArm.Subscription, "--azure-endpoint", arm.Url.ToString()];
         await using var server = await TestServer.StartAsync(Ct);
         await server.StartFirewalldAsync(Ct);
-        var apply = await CliHarness.RunAsync(null, arm.Connection(), ["apply", .. Server(server), .. azure, "--no-probe"]);
+        var apply = await CliHarness.RunAsync(null, arm.Connection(), ["apply", .. CliFlags.Server(server), .. azure, "--no-probe"]);
         Assert.True(apply.ExitCode is 0 or 1, apply.Error + apply.Output);
 
-        var move = await CliHarness.RunAsync(null, arm.Connection(), ["server", "ssh-port", .. Server(server), .. azure, "--to", "2222"]);
+        var move = await CliHarness.RunAsync(null, arm.Connection(), ["server", "ssh-port", .. CliFlags.Server(server), .. azure, "--to", "2222"]);
 
         Assert.True(move.ExitCode == 0, move.Error + move.Output);
         Assert.Contains("platform settings: SSH port 2222", move.Output, StringComparison.Ordinal);
@@ -141,10 +137,10 @@ public sealed class SshPortTests : IAsyncLifetime
     public async Task Move_OnIptablesOrNftables_TheFrontendKeepsTheJob(string backend, string live, string saved)
     {
         await using var server = await TestServer.StartAsync(Ct);
-        var configure = await CliHarness.RunAsync(["server", "configure", .. Server(server), "--backend", backend]);
+        var configure = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), "--backend", backend]);
         Assert.True(configure.ExitCode == 0, configure.Error + configure.Output);
 
-        var move = await CliHarness.RunAsync(["server", "ssh-port", .. Server(server), "--to", "2222"]);
+        var move = await CliHarness.RunAsync(["server", "ssh-port", .. CliFlags.Server(server), "--to", "2222"]);
 
         Assert.True(move.ExitCode == 0, move.Error + move.Output);
         Assert.Equal("2222 ", await ListeningAsync(server));
@@ -177,7 +173,7 @@ public sealed class SshPortTests : IAsyncLifetime
         const string Socket = "systemctl show -p Listen ssh.socket";
         Assert.Equal("Listen=[::]:22 (Stream)\n", await server.ExecAsync(Socket, Ct));
 
-        var move = await CliHarness.RunAsync(["server", "ssh-port", .. Server(server), "--to", "2222"]);
+        var move = await CliHarness.RunAsync(["server", "ssh-port", .. CliFlags.Server(server), "--to", "2222"]);
 
         Assert.True(move.ExitCode == 0, move.Error + move.Output);
         Assert.Equal("Listen=[::]:2222 (Stream)\n", await server.ExecAsync(Socket, Ct));
@@ -197,7 +193,7 @@ public sealed class SshPortTests : IAsyncLifetime
         await server.UseSocketActivatedSshAsync(Ct);
         await server.ExecAsync("iptables -t raw -I PREROUTING -p tcp --dport 2222 --syn -j DROP", Ct);
 
-        var move = await CliHarness.RunAsync(["server", "ssh-port", .. Server(server), "--to", "2222", "--confirm-timeout", "4"]);
+        var move = await CliHarness.RunAsync(["server", "ssh-port", .. CliFlags.Server(server), "--to", "2222", "--confirm-timeout", "4"]);
 
         Assert.True(move.ExitCode == 4, move.Error + move.Output);
         Assert.Equal("Listen=[::]:22 (Stream)\n", await server.ExecAsync("systemctl show -p Listen ssh.socket", Ct));
@@ -226,7 +222,7 @@ public sealed class SshPortTests : IAsyncLifetime
         var before = await server.ExecAsync(State, Ct);
         var cloud = WorldRules(group);
 
-        var move = await CliHarness.RunAsync(["server", "ssh-port", .. Server(server), .. Aws(group), "--to", "2222", "--confirm-timeout", "4", "--output", "json"]);
+        var move = await CliHarness.RunAsync(["server", "ssh-port", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--to", "2222", "--confirm-timeout", "4", "--output", "json"]);
 
         Assert.True(move.ExitCode == 4, move.Error + move.Output);
         using var json = JsonDocument.Parse(move.Output);
