@@ -234,6 +234,22 @@ public sealed class SshPortTests : IAsyncLifetime
         Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
     }
 
+    /// <summary>A port another service listens on is refused with exit 2, before anything changes.</summary>
+    [Fact]
+    public async Task PortInUse_Exit2_NothingChanged()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await TestClient.ListenAsync(server, [2222], Ct);
+        const string State = "ufw status; sshd -T | grep '^port '; ls /etc/ssh/sshd_config.d/";
+        var before = await server.ExecAsync(State, Ct);
+
+        var move = await CliHarness.RunAsync(["server", "ssh-port", .. CliFlags.Server(server), "--to", "2222"]);
+
+        Assert.True(move.ExitCode == 2, move.Error + move.Output);
+        Assert.Contains("port 2222 is in use", move.Error, StringComparison.Ordinal);
+        Assert.Equal(before, await server.ExecAsync(State, Ct));
+    }
+
     [Fact]
     public async Task BadInput_Exit2_BeforeAnythingIsRead()
     {
