@@ -167,7 +167,8 @@ public sealed class DockerConfigureTests
             var stale = await CliHarness.RunAsync(["audit", .. CliFlags.Server(server), .. policy, "--output", "json", "--no-probe", "--fail-on", "never"]);
             using (var json = JsonDocument.Parse(stale.Output))
             {
-                Assert.Contains(json.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("id").GetString() == "OECFW-DOCKER-BYPASS");
+                var bypass = json.RootElement.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("id").GetString() == "OECFW-DOCKER-BYPASS");
+                Assert.StartsWith($"oec-cloudfw server configure --host {server.Address}", bypass.GetProperty("fixes")[0].GetString(), StringComparison.Ordinal);
             }
 
             var again = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), .. policy, "--backend", backend]);

@@ -36,6 +36,14 @@ public sealed class ServerHardenTests
         Assert.Contains("would run: mkdir -p /etc/ssh/sshd_config.d", dry.Output, StringComparison.Ordinal);
         Assert.Contains("passwordauthentication yes", await SshdAsync(server), StringComparison.Ordinal);
 
+        // The audit's fix for it is this command.
+        var found = await CliHarness.RunAsync(["audit", .. Server(server), "--no-probe", "--output", "json", "--fail-on", "never"]);
+        using (var audit0 = System.Text.Json.JsonDocument.Parse(found.Output))
+        {
+            var password = audit0.RootElement.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("id").GetString() == "OECFW-SSH-PASSWORD");
+            Assert.Equal($"oec-cloudfw server harden --host {server.Address}", password.GetProperty("fixes")[0].GetString());
+        }
+
         var harden = await CliHarness.RunAsync(["server", "harden", .. Server(server), "--no-fail2ban"]);
 
         Assert.True(harden.ExitCode == 0, harden.Error + harden.Output);

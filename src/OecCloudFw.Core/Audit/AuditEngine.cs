@@ -202,7 +202,7 @@ public static class AuditEngine
             yield return new Finding(FindingIds.DockerBypass, published == PortCatalog.PostgreSql ? Severity.Critical : Severity.Warning,
                 $"{label} is published by Docker and reachable from the internet although {serverLayer.Name} refuses it: Docker's DNAT bypasses the INPUT chain, and DOCKER-USER does not filter it",
                 evidence,
-                [$"iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport {published} -j DROP (or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})", .. fixes(FixKind.CloudClose, published, [])]);
+                [.. fixes(FixKind.ServerDocker, published, []), $"iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport {published} -j DROP (or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})", .. fixes(FixKind.CloudClose, published, [])]);
         }
     }
 
@@ -294,13 +294,13 @@ public static class AuditEngine
         if (string.Equals(host.PasswordAuthentication, "yes", StringComparison.OrdinalIgnoreCase))
         {
             yield return new Finding(FindingIds.PasswordAuthentication, Severity.Warning, "sshd accepts passwords: use SSH keys instead",
-                "sshd -T: passwordauthentication yes", ["echo 'PasswordAuthentication no' > /etc/ssh/sshd_config.d/50-oec-cloudfw.conf && systemctl reload ssh"]);
+                "sshd -T: passwordauthentication yes", [.. fixes(FixKind.ServerHarden, PortCatalog.Ssh, []), "echo 'PasswordAuthentication no' > /etc/ssh/sshd_config.d/50-oec-cloudfw.conf && systemctl reload ssh"]);
         }
 
         if (string.Equals(host.PermitRootLogin, "yes", StringComparison.OrdinalIgnoreCase))
         {
             yield return new Finding(FindingIds.RootLogin, Severity.Warning, "sshd lets root log in with a password: disable root login (or allow keys only)",
-                "sshd -T: permitrootlogin yes", ["echo 'PermitRootLogin prohibit-password' > /etc/ssh/sshd_config.d/50-oec-cloudfw.conf && systemctl reload ssh"]);
+                "sshd -T: permitrootlogin yes", [.. fixes(FixKind.ServerHarden, PortCatalog.Ssh, []), "echo 'PermitRootLogin prohibit-password' > /etc/ssh/sshd_config.d/50-oec-cloudfw.conf && systemctl reload ssh"]);
         }
 
         var uncovered = host.SshPorts.Where(p => host.Fail2BanPorts is null || !host.Fail2BanPorts.Contains(p)).ToList();
@@ -313,7 +313,7 @@ public static class AuditEngine
                         ? "fail2ban is installed but no jail is running (is fail2ban-server running? systemctl status fail2ban): brute-force attempts on SSH are not blocked"
                         : $"no fail2ban jail covers the SSH port {string.Join(", ", uncovered)} actually in use",
                 host.Fail2BanPorts is null ? "fail2ban-client not found" : $"jails cover ports {string.Join(", ", host.Fail2BanPorts)}",
-                [$"apt-get install -y fail2ban && printf '[sshd]\\nenabled = true\\nport = {string.Join(",", host.SshPorts)}\\n' > /etc/fail2ban/jail.d/sshd.local && systemctl restart fail2ban"]);
+                [.. fixes(FixKind.ServerHarden, PortCatalog.Ssh, []), $"apt-get install -y fail2ban && printf '[sshd]\\nenabled = true\\nport = {string.Join(",", host.SshPorts)}\\n' > /etc/fail2ban/jail.d/sshd.local && systemctl restart fail2ban"]);
         }
 
         if (host.CsfActive && host.DockerHost)

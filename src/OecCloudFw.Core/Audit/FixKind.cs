@@ -26,4 +26,10 @@ public enum FixKind
 
     /// <summary>Let the outbound connection out through the server's firewall.</summary>
     ServerEgress,
+
+    /// <summary>SSH keys only, root by key only, fail2ban on the SSH port in use (server harden).</summary>
+    ServerHarden,
+
+    /// <summary>Make Docker's published ports follow the policy (DOCKER-USER, by configure).</summary>
+    ServerDocker,
 }

@@ -36,6 +36,9 @@ public static class ServerFixes
                 Backend.Iptables => [$"iptables -I INPUT -p tcp --dport {port} -j DROP && ip6tables -I INPUT -p tcp --dport {port} -j DROP"],
                 _ => [$"oec-cloudfw server configure {where}"],
             },
+            // harden proves a key login in a new SSH session: over --local it names the server instead.
+            FixKind.ServerHarden => [$"oec-cloudfw server harden {(where == "--local" ? "--host <this server>" : where)}"],
+            FixKind.ServerDocker => [$"oec-cloudfw server configure {where}{management}"],
             _ => [],
         };
     }

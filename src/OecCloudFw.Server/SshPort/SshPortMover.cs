@@ -79,11 +79,19 @@ public sealed class SshPortMover(IServerShell shell, TimeProvider time)
         {
             var (closeCommands, wouldStayOpen) = SshPortCommands.Close(facts, configure.Backend, from);
             var narrowed = WithSshPorts(facts, after, to);
-            steps.Add(new SshPortStep("cloud", $"open {to}", cloudOpen?.Writes ?? [], "planned"));
+            if (cloud is not null)
+            {
+                steps.Add(new SshPortStep("cloud", $"open {to}", cloudOpen!.Writes, "planned"));
+            }
+
             steps.Add(new SshPortStep("server", $"admit and listen on {string.Join(",", both)}; prove a new login on {to}", open, "planned"));
             steps.Add(new SshPortStep("server", $"listen on {string.Join(",", after)} only, stop admitting {from}; prove a new login on {to}",
                 [.. SshPortCommands.Listen(facts, after, from), .. closeCommands, .. Fail2BanRuns(facts) ? Fail2BanJail.Plan(narrowed, configure.Backend, managementSources) : []], "planned"));
-            steps.Add(new SshPortStep("cloud", $"close {from} (the tool's own rules)", cloudState is null ? [] : cloud!.PlanClose(cloudState, from).Writes, "planned"));
+            if (cloud is not null)
+            {
+                steps.Add(new SshPortStep("cloud", $"close {from} (the tool's own rules)", cloud.PlanClose(cloudState!, from).Writes, "planned"));
+            }
+
             return new SshPortMoveResult(from, to, SshPortMoveOutcome.DryRun, "dry run: nothing was changed", steps, null, wouldStayOpen);
         }
 
