@@ -118,9 +118,7 @@ public static class DockerUserRules
         if (backend == "iptables" && (!loaded || commands.Count > 0))
         {
             // The iptables frontend saves its rules: with the chain in them.
-            commands.Add(facts.Os.IsRhelLike
-                ? "mkdir -p /etc/sysconfig && iptables-save > /etc/sysconfig/iptables && ip6tables-save > /etc/sysconfig/ip6tables"
-                : "mkdir -p /etc/iptables && iptables-save > /etc/iptables/rules.v4 && ip6tables-save > /etc/iptables/rules.v6");
+            commands.Add(IptablesBackend.SaveCommand(facts));
         }
 
         return (before, commands);

@@ -65,12 +65,19 @@ public sealed class IptablesBackend : IFirewallBackend
 
         if (commands.Count > 0)
         {
-            commands.Add(facts.Os.IsRhelLike
-                ? "mkdir -p /etc/sysconfig && iptables-save > /etc/sysconfig/iptables && ip6tables-save > /etc/sysconfig/ip6tables"
-                : "mkdir -p /etc/iptables && iptables-save > /etc/iptables/rules.v4 && ip6tables-save > /etc/iptables/rules.v6");
+            commands.Add(SaveCommand(facts));
         }
 
         return commands;
+    }
+
+    /// <summary>Saves the rules where the distribution's boot loads them (netfilter-persistent; iptables-services on RHEL).</summary>
+    public static string SaveCommand(ServerFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return facts.Os.IsRhelLike
+            ? "mkdir -p /etc/sysconfig && iptables-save > /etc/sysconfig/iptables && ip6tables-save > /etc/sysconfig/ip6tables"
+            : "mkdir -p /etc/iptables && iptables-save > /etc/iptables/rules.v4 && ip6tables-save > /etc/iptables/rules.v6";
     }
 
     private static bool Filters(Core.Rules.Chains.ChainRuleSet set) =>

@@ -16,6 +16,9 @@ public sealed class NftablesBackend : IFirewallBackend
 {
     public const string Table = "oec_cloudfw";
 
+    /// <summary>Saves the whole ruleset where nftables.service loads it at boot.</summary>
+    public const string SaveCommand = "{ echo '#!/usr/sbin/nft -f'; echo 'flush ruleset'; nft list ruleset; } > /etc/nftables.conf";
+
     private const string OwnPrefix = "inet " + Table + " ";
 
     public string Name => "nftables";
@@ -76,7 +79,7 @@ public sealed class NftablesBackend : IFirewallBackend
             $"nft list chain inet {Table} input | grep -q 'iifname \"lo\" accept' || nft add rule inet {Table} input iifname lo accept",
             $"nft list chain inet {Table} input | grep -q 'icmpv6 type' || nft add rule inet {Table} input icmpv6 type '{{ nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert }}' accept",
             .. own,
-            "{ echo '#!/usr/sbin/nft -f'; echo 'flush ruleset'; nft list ruleset; } > /etc/nftables.conf",
+            SaveCommand,
         ];
     }
 

@@ -13,6 +13,9 @@ public static class SshHardening
 {
     public const string DropIn = "/etc/ssh/sshd_config.d/00-oec-cloudfw-harden.conf";
 
+    /// <summary>sshd reads its configuration again (SIGHUP to the daemon, else the unit's reload); sessions are kept.</summary>
+    public const string ReloadCommand = "if [ -s /run/sshd.pid ]; then kill -HUP \"$(cat /run/sshd.pid)\"; else systemctl reload ssh 2>/dev/null || systemctl reload sshd; fi";
+
     /// <summary>The commands (none when sshd already runs with these settings).</summary>
     public static IReadOnlyList<string> Plan(ServerFacts facts, RootLogin root)
     {
@@ -37,7 +40,7 @@ public static class SshHardening
             "sshd -t",
             $"t=$(sshd -T) && printf '%s\\n' \"$t\" | grep -qx 'passwordauthentication no' && printf '%s\\n' \"$t\" | grep -Eqx '(kbdinteractiveauthentication|challengeresponseauthentication) no' && " +
             $"printf '%s\\n' \"$t\" | grep -qx 'permitrootlogin {effectiveRoot}' || {{ echo 'the drop-in does not take effect: sshd_config must Include /etc/ssh/sshd_config.d/*.conf before its own settings' >&2; false; }}",
-            "if [ -s /run/sshd.pid ]; then kill -HUP \"$(cat /run/sshd.pid)\"; else systemctl reload ssh 2>/dev/null || systemctl reload sshd; fi; sleep 0.5",
+            ReloadCommand + "; sleep 0.5",
         ];
     }
 }

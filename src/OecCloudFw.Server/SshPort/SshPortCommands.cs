@@ -46,7 +46,7 @@ public static class SshPortCommands
         }
         else
         {
-            commands.Add("if [ -s /run/sshd.pid ]; then kill -HUP \"$(cat /run/sshd.pid)\"; else systemctl reload ssh 2>/dev/null || systemctl reload sshd; fi");
+            commands.Add(Harden.SshHardening.ReloadCommand);
         }
 
         // Listening on each port, and on no other, before the new connection is tried.
@@ -121,9 +121,7 @@ public static class SshPortCommands
                     commands.Add($"{tool}-save | grep -E {ShellQuote.Quote(pattern)} | sed 's/^-A /-D /' | while IFS= read -r rule; do eval \"{tool} $rule\" || exit 1; done");
                 }
 
-                commands.Add(facts.Os.IsRhelLike
-                    ? "mkdir -p /etc/sysconfig && iptables-save > /etc/sysconfig/iptables && ip6tables-save > /etc/sysconfig/ip6tables"
-                    : "mkdir -p /etc/iptables && iptables-save > /etc/iptables/rules.v4 && ip6tables-save > /etc/iptables/rules.v6");
+                commands.Add(IptablesBackend.SaveCommand(facts));
                 var foreign = new[] { facts.IptablesSave4, facts.IptablesSave6 }
                     .SelectMany(save => (save ?? string.Empty).Split('\n'))
                     .Where(l => l.StartsWith("-A INPUT ", StringComparison.Ordinal) && l.Contains($"--dport {p} ", StringComparison.Ordinal) &&
@@ -141,7 +139,7 @@ public static class SshPortCommands
                 [
                     $"nft -a list chain inet {table} input | sed -n 's/^.* tcp dport {p} accept comment \"[^\"]*\" # handle \\([0-9][0-9]*\\)$/\\1/p' | " +
                     $"while read -r h; do nft delete rule inet {table} input handle \"$h\" || exit 1; done",
-                    "{ echo '#!/usr/sbin/nft -f'; echo 'flush ruleset'; nft list ruleset; } > /etc/nftables.conf",
+                    NftablesBackend.SaveCommand,
                 ], []);
             }
 
