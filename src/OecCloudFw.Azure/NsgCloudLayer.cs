@@ -91,8 +91,8 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
         var own = native.ToDelete.Where(n => n.StartsWith(NsgRule.OwnPrefix, StringComparison.Ordinal)).ToList();
         if (native.ClosePort is { } port)
         {
-            // One port out of the named rules: each is deleted or narrowed as it stands now (read again first).
-            var closed = await layer.CloseAsync(native.Nsg.Id, own, PortRange.Single(port), cancellationToken);
+            // One port out of the named rules: each is deleted or narrowed as the plan read it.
+            var closed = await layer.CloseAsync(native.Nsg, own, PortRange.Single(port), cancellationToken);
             return new CloudApplyResult(Target, [], closed);
         }
 

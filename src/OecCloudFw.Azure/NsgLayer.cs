@@ -172,28 +172,17 @@ public sealed class NsgLayer(INetworkApi api)
         }
     }
 
-    /// <summary>Takes one TCP port out of these rules of the tool's own: a rule left with no port is deleted, others written again without it.</summary>
+    /// <summary>Takes one TCP port out of these rules of the tool's own, as just read: a rule left with no port is deleted, others written again without it.</summary>
     /// <returns>The names of the rules deleted or narrowed.</returns>
-    public async Task<IReadOnlyList<string>> CloseAsync(string nsgId, IReadOnlyList<string> ownRules, PortRange port, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> CloseAsync(NsgSnapshot nsg, IReadOnlyList<string> ownRules, PortRange port, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(nsg);
         ArgumentNullException.ThrowIfNull(ownRules);
-        var nsg = await ReadAsync(nsgId, cancellationToken);
         var text = port.From.ToString(CultureInfo.InvariantCulture);
         var changed = new List<string>();
         foreach (var rule in nsg.Inbound.Where(r => r.IsOwn && ownRules.Contains(r.Name) && r.PortRanges.Contains(text)))
         {
-            var id = $"{nsg.Id}/securityRules/{rule.Name}";
-            var remaining = rule.PortRanges.Where(p => p != text).ToList();
-            if (remaining.Count == 0)
-            {
-                await Call(() => Unit(api.DeleteSecurityRuleAsync(id, cancellationToken)), $"security rule {rule.Name}", "Microsoft.Network/networkSecurityGroups/securityRules/delete");
-            }
-            else
-            {
-                var properties = Properties(new NewSecurityRule(rule.Name, rule.Priority, rule.Protocol, rule.SourcePrefixes, remaining, rule.Description ?? string.Empty));
-                await Call(() => Unit(api.PutSecurityRuleAsync(id, properties, cancellationToken)), $"security rule {rule.Name}", "Microsoft.Network/networkSecurityGroups/securityRules/write");
-            }
-
+            await DeleteOrNarrowAsync(nsg, rule, rule.PortRanges.Where(p => p != text).ToList(), rule.SourcePrefixes, cancellationToken);
             changed.Add(rule.Name);
         }
 
@@ -222,26 +211,20 @@ public sealed class NsgLayer(INetworkApi api)
         {
             var remainingPorts = sources.Count == 0 ? rule.PortRanges.Where(p => !portTexts.Contains(p)).ToList() : rule.PortRanges.ToList();
             var remainingSources = sources.Count == 0 ? rule.SourcePrefixes.ToList() : rule.SourcePrefixes.Where(s => !sourceTexts.Contains(s)).ToList();
-            var id = $"{nsg.Id}/securityRules/{rule.Name}";
             updated.Remove(rule);
             if (remainingPorts.Count == 0 || remainingSources.Count == 0)
             {
                 deleted.Add(rule.Name);
-                if (!dryRun)
-                {
-                    await Call(() => Unit(api.DeleteSecurityRuleAsync(id, cancellationToken)), $"security rule {rule.Name}", "Microsoft.Network/networkSecurityGroups/securityRules/delete");
-                }
             }
             else
             {
                 narrowed.Add(rule.Name);
-                var replacement = rule with { PortRanges = remainingPorts, SourcePrefixes = remainingSources };
-                updated.Add(replacement);
-                if (!dryRun)
-                {
-                    var properties = Properties(new NewSecurityRule(rule.Name, rule.Priority, rule.Protocol, remainingSources, remainingPorts, rule.Description ?? string.Empty));
-                    await Call(() => Unit(api.PutSecurityRuleAsync(id, properties, cancellationToken)), $"security rule {rule.Name}", "Microsoft.Network/networkSecurityGroups/securityRules/write");
-                }
+                updated.Add(rule with { PortRanges = remainingPorts, SourcePrefixes = remainingSources });
+            }
+
+            if (!dryRun)
+            {
+                await DeleteOrNarrowAsync(nsg, rule, remainingPorts, remainingSources, cancellationToken);
             }
         }
 
@@ -250,6 +233,21 @@ public sealed class NsgLayer(INetworkApi api)
         var verdict = after.Evaluate(protocol, ports[0].From, probe);
         var foreign = matching.Where(r => !r.IsOwn).Concat(nsg.Inbound.Where(AlsoAdmits)).Distinct().ToList();
         return new NsgCloseResult(deleted, narrowed, foreign, verdict.Admitted, verdict.Evidence, !dryRun && (deleted.Count + narrowed.Count) > 0);
+    }
+
+    /// <summary>A rule of the tool's own with what remains of it: deleted when no port or source remains, else written again so.</summary>
+    private async Task DeleteOrNarrowAsync(NsgSnapshot nsg, NsgRule rule, List<string> remainingPorts, IReadOnlyList<string> remainingSources, CancellationToken cancellationToken)
+    {
+        var id = $"{nsg.Id}/securityRules/{rule.Name}";
+        if (remainingPorts.Count == 0 || remainingSources.Count == 0)
+        {
+            await Call(() => Unit(api.DeleteSecurityRuleAsync(id, cancellationToken)), $"security rule {rule.Name}", "Microsoft.Network/networkSecurityGroups/securityRules/delete");
+        }
+        else
+        {
+            var properties = Properties(new NewSecurityRule(rule.Name, rule.Priority, rule.Protocol, remainingSources, remainingPorts, rule.Description ?? string.Empty));
+            await Call(() => Unit(api.PutSecurityRuleAsync(id, properties, cancellationToken)), $"security rule {rule.Name}", "Microsoft.Network/networkSecurityGroups/securityRules/write");
+        }
     }
 
     /// <summary>Groups the missing rules into as few NSG rules as the semantics allow, each at a free priority below any shadowing Deny.</summary>

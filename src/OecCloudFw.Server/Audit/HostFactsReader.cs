@@ -120,8 +120,7 @@ public static class HostFactsReader
     /// </summary>
     public static (bool First, string Evidence) DockerUserFirst(string? iptablesSave)
     {
-        var filter = (iptablesSave ?? string.Empty).Split("*filter", 2) is { Length: 2 } parts ? parts[1].Split("COMMIT", 2)[0] : string.Empty;
-        foreach (var line in filter.Split('\n', StringSplitOptions.TrimEntries).Where(l => l.StartsWith("-A FORWARD ", StringComparison.Ordinal)))
+        foreach (var line in IptablesSaveParser.TableLines(iptablesSave, "filter").Where(l => l.StartsWith("-A FORWARD ", StringComparison.Ordinal)))
         {
             if (line.EndsWith(" -j DOCKER-USER", StringComparison.Ordinal))
             {

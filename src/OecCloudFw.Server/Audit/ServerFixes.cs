@@ -16,24 +16,24 @@ public static class ServerFixes
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(facts);
-        var frontend = Frontend(facts);
+        var frontend = Configure.ConfigurePlanner.Filtering(facts);
         var management = string.Concat(sources.Where(s => !s.IsInternet).Select(s => $" --ssh-source {s}"));
         return kind switch
         {
             FixKind.ServerOpen => [$"oec-cloudfw server configure {where}{management}"],
             FixKind.ServerEgress => frontend switch
             {
-                Backend.Ufw => [$"ufw allow out {port}/tcp"],
-                Backend.Firewalld => [$"firewall-cmd --permanent --direct --add-rule ipv4 filter OUTPUT 0 -p tcp --dport {port} -j ACCEPT && firewall-cmd --reload"],
-                Backend.Nftables => [$"nft insert rule inet filter output tcp dport {port} accept (in the table and output chain that drops it)"],
+                "ufw" => [$"ufw allow out {port}/tcp"],
+                "firewalld" => [$"firewall-cmd --permanent --direct --add-rule ipv4 filter OUTPUT 0 -p tcp --dport {port} -j ACCEPT && firewall-cmd --reload"],
+                "nftables" => [$"nft insert rule inet filter output tcp dport {port} accept (in the table and output chain that drops it)"],
                 _ => [$"iptables -I OUTPUT -p tcp --dport {port} -j ACCEPT && ip6tables -I OUTPUT -p tcp --dport {port} -j ACCEPT"],
             },
             FixKind.ServerRestrict => [$"oec-cloudfw server configure {where}{(management.Length > 0 ? management : " --ssh-source <management-ip>/32")}"],
             FixKind.ServerClose => frontend switch
             {
-                Backend.Ufw => [$"ufw deny {port}/tcp"],
-                Backend.Firewalld => [$"firewall-cmd --permanent --remove-port={port}/tcp && firewall-cmd --reload"],
-                Backend.Iptables => [$"iptables -I INPUT -p tcp --dport {port} -j DROP && ip6tables -I INPUT -p tcp --dport {port} -j DROP"],
+                "ufw" => [$"ufw deny {port}/tcp"],
+                "firewalld" => [$"firewall-cmd --permanent --remove-port={port}/tcp && firewall-cmd --reload"],
+                "iptables" => [$"iptables -I INPUT -p tcp --dport {port} -j DROP && ip6tables -I INPUT -p tcp --dport {port} -j DROP"],
                 _ => [$"oec-cloudfw server configure {where}"],
             },
             // harden proves a key login in a new SSH session: over --local it names the server instead.
@@ -41,17 +41,5 @@ public static class ServerFixes
             FixKind.ServerDocker => [$"oec-cloudfw server configure {where}{management}"],
             _ => [],
         };
-    }
-
-    private static Backend Frontend(ServerFacts facts) =>
-        facts.UfwActive ? Backend.Ufw : facts.FirewalldRunning ? Backend.Firewalld : facts.IptablesActive ? Backend.Iptables : facts.NftActive ? Backend.Nftables : Backend.None;
-
-    private enum Backend
-    {
-        None,
-        Ufw,
-        Firewalld,
-        Iptables,
-        Nftables,
     }
 }

@@ -140,7 +140,7 @@ public static class DockerUserRules
         "#!/bin/sh\n# oec-cloudfw: Docker's published ports follow the policy. Written by server configure; run by Docker's unit after each start.\n" +
         Live("iptables", v4) + "\n" + "if command -v ip6tables >/dev/null 2>&1; then " + Live("ip6tables", v6) + "; fi\n";
 
-    /// <summary>True when the chain holds exactly these rules, DOCKER-USER jumps to it first (and FORWARD to DOCKER-USER first, when asked).</summary>
+    /// <summary>True when the chain holds exactly these rules, DOCKER-USER jumps to it first (and FORWARD reaches DOCKER-USER before any accept, when asked).</summary>
     private static bool Loaded(string? save, IReadOnlyList<string> rules, bool forwardFirst = false)
     {
         if (save is null)
@@ -148,12 +148,12 @@ public static class DockerUserRules
             return false;
         }
 
-        var filter = save.Split("*filter", 2) is { Length: 2 } parts ? parts[1].Split("COMMIT", 2)[0] : string.Empty;
-        var lines = filter.Split('\n', StringSplitOptions.TrimEntries);
+        var lines = IptablesSaveParser.TableLines(save, "filter");
         var chain = lines.Where(l => l.StartsWith($"-A {Chain} ", StringComparison.Ordinal)).ToList();
         var first = lines.FirstOrDefault(l => l.StartsWith("-A DOCKER-USER ", StringComparison.Ordinal));
+        // FORWARD's order as the audit judges it: DOCKER-USER reached before anything accepts.
         return chain.SequenceEqual(rules, StringComparer.Ordinal) && first == $"-A DOCKER-USER -j {Chain}" &&
-               (!forwardFirst || lines.FirstOrDefault(l => l.StartsWith("-A FORWARD ", StringComparison.Ordinal)) is null or "-A FORWARD -j DOCKER-USER");
+               (!forwardFirst || Audit.HostFactsReader.DockerUserFirst(save).First);
     }
 
     /// <summary>after.rules' block: a filter section of its own, declaring DOCKER-USER (ufw starts before Docker at boot).</summary>

@@ -87,6 +87,13 @@ public static class IptablesSaveParser
         return new ChainRuleSet(chains, bases);
     }
 
+    /// <summary>The lines of one table (<c>*filter</c> to its COMMIT) of iptables-save's text, trimmed; none when it is not there.</summary>
+    public static IReadOnlyList<string> TableLines(string? text, string table)
+    {
+        var parts = (text ?? string.Empty).Split($"*{table}\n", 2);
+        return parts.Length == 2 ? parts[1].Split("\nCOMMIT", 2)[0].Split('\n', StringSplitOptions.TrimEntries) : [];
+    }
+
     /// <summary>Any table and base chain, e.g. ("nat", "PREROUTING") for Docker's DNAT rules.</summary>
     public static ChainRuleSet? ParseTable(string text, string table, string baseChain, IReadOnlyDictionary<string, IpSet>? sets = null)
     {

@@ -81,7 +81,7 @@ public static class Fail2BanJail
         ArgumentNullException.ThrowIfNull(facts);
         var text = JailText(facts, frontend, managementSources);
         var installed = facts.Commands.Contains("fail2ban-client");
-        if (installed && Running(facts) && (facts.Fail2Ban ?? string.Empty).Contains(text.Trim(), StringComparison.Ordinal))
+        if (Runs(facts) && (facts.Fail2Ban ?? string.Empty).Contains(text.Trim(), StringComparison.Ordinal))
         {
             return [];
         }
@@ -113,6 +113,10 @@ public static class Fail2BanJail
         return commands;
     }
 
-    private static bool Running(ServerFacts facts) =>
-        (facts.Fail2Ban ?? string.Empty).Contains("Jail list:", StringComparison.Ordinal);
+    /// <summary>fail2ban is installed and its server runs (its status lists jails).</summary>
+    public static bool Runs(ServerFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return facts.Commands.Contains("fail2ban-client") && (facts.Fail2Ban ?? string.Empty).Contains("Jail list:", StringComparison.Ordinal);
+    }
 }

@@ -62,7 +62,9 @@ public sealed class SshPortMover(IServerShell shell, TimeProvider time)
         var widened = WithSshPorts(facts, both, from);
         // The frontend that filters now keeps the job (a server on iptables or nftables is not switched to UFW).
         var configure = ConfigurePlanner.Plan(widened, ServerPolicy.For(policy, widened), ConfigurePlanner.Filtering(facts));
-        var jail = Fail2BanRuns(facts) ? Fail2BanJail.Plan(widened, configure.Backend, managementSources) : [];
+        // fail2ban's jail follows the ports where fail2ban runs (the facts as the step leaves them).
+        IReadOnlyList<string> Jail(ServerFacts read, ServerFacts shaped) => Fail2BanJail.Runs(read) ? Fail2BanJail.Plan(shaped, configure.Backend, managementSources) : [];
+        var jail = Jail(facts, widened);
         IReadOnlyList<string> open = [.. configure.Install, .. configure.Commands, .. SshPortCommands.Listen(facts, both), .. jail];
 
         var cloudOpenPolicy = new FirewallPolicy([new PortRequirement(PortRange.Single(to), Protocol.Tcp, sshSources, $"SSH (port {to}, oec-cloudfw ssh-port)", "SSH", true)], policy.Ipv6);
@@ -86,7 +88,7 @@ public sealed class SshPortMover(IServerShell shell, TimeProvider time)
 
             steps.Add(new SshPortStep("server", $"admit and listen on {string.Join(",", both)}; prove a new login on {to}", open, "planned"));
             steps.Add(new SshPortStep("server", $"listen on {string.Join(",", after)} only, stop admitting {from}; prove a new login on {to}",
-                [.. SshPortCommands.Listen(facts, after, from), .. closeCommands, .. Fail2BanRuns(facts) ? Fail2BanJail.Plan(narrowed, configure.Backend, managementSources) : []], "planned"));
+                [.. SshPortCommands.Listen(facts, after, from), .. closeCommands, .. Jail(facts, narrowed)], "planned"));
             if (cloud is not null)
             {
                 steps.Add(new SshPortStep("cloud", $"close {from} (the tool's own rules)", cloud.PlanClose(cloudState!, from).Writes, "planned"));
@@ -122,7 +124,7 @@ public sealed class SshPortMover(IServerShell shell, TimeProvider time)
         var now = await FactsCollector.CollectAsync(shell, cancellationToken);
         var (close, serverLeftOpen) = SshPortCommands.Close(now, configure.Backend, from);
         var moved = WithSshPorts(now, after, to);
-        IReadOnlyList<string> narrow = [.. SshPortCommands.Listen(now, after, from), .. close, .. Fail2BanRuns(now) ? Fail2BanJail.Plan(moved, configure.Backend, managementSources) : []];
+        IReadOnlyList<string> narrow = [.. SshPortCommands.Listen(now, after, from), .. close, .. Jail(now, moved)];
         var (second, secondDetail) = await new RollbackArmedApply(shell, time, provePort: to).ApplyAsync(narrow, confirmTimeout, null, cancellationToken);
         steps.Add(new SshPortStep("server", $"listen on {string.Join(",", after)} only, stop admitting {from}; prove a new login on {to}", narrow, Result(second)));
         if (second != ApplyOutcome.Confirmed)
@@ -149,9 +151,6 @@ public sealed class SshPortMover(IServerShell shell, TimeProvider time)
             $"Update the hosting platform's settings for this server: SSH port {to}",
             steps, result, leftOpen);
     }
-
-    private static bool Fail2BanRuns(ServerFacts facts) =>
-        facts.Commands.Contains("fail2ban-client") && (facts.Fail2Ban ?? string.Empty).Contains("Jail list:", StringComparison.Ordinal);
 
     /// <summary>The facts as the change will leave them: sshd (and ssh.socket) on these ports, this connection on <paramref name="connectionPort"/>.</summary>
     private static ServerFacts WithSshPorts(ServerFacts facts, IReadOnlyList<int> ports, int connectionPort) => facts with
