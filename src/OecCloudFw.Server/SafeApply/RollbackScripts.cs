@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace OecCloudFw.Server.SafeApply;
 
@@ -8,7 +9,7 @@ namespace OecCloudFw.Server.SafeApply;
 /// embedded, checked by shellcheck) that take their values as positional parameters: the token (hex), the timeouts
 /// (numbers) and the commands, each built from validated, quoted values.
 /// </summary>
-internal static class RollbackScripts
+internal static partial class RollbackScripts
 {
     public const string Root = "/var/lib/oec-cloudfw/rollback";
     public const int BusyExit = 75;
@@ -27,7 +28,47 @@ internal static class RollbackScripts
     {
         ArgumentNullException.ThrowIfNull(commands);
         return (ApplyScript.Value,
-            [token, timeoutSeconds.ToString(CultureInfo.InvariantCulture), ApplyBound(commands.Count).ToString(CultureInfo.InvariantCulture), .. commands]);
+            [token, timeoutSeconds.ToString(CultureInfo.InvariantCulture), ApplyBound(commands.Count).ToString(CultureInfo.InvariantCulture), .. Batched(commands)]);
+    }
+
+    /// <summary>
+    /// The commands as apply.sh runs them: each run of consecutive ufw rule commands (allow, deny, reject, limit,
+    /// prepend, delete, default) becomes one <c>oecfw_ufw</c> call, which runs them in one process of ufw's own frontend
+    /// (or, where that cannot load, one by one); everything else as it is. The same commands, in the same order.
+    /// </summary>
+    public static IReadOnlyList<string> Batched(IReadOnlyList<string> commands)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var batched = new List<string>();
+        var run = new List<string>();
+        void Flush()
+        {
+            if (run.Count > 1)
+            {
+                batched.Add("oecfw_ufw " + string.Join(' ', run.Select(Shells.ShellQuote.Quote)));
+            }
+            else
+            {
+                batched.AddRange(run);
+            }
+
+            run.Clear();
+        }
+
+        foreach (var command in commands)
+        {
+            if (UfwRuleCommand().IsMatch(command))
+            {
+                run.Add(command);
+                continue;
+            }
+
+            Flush();
+            batched.Add(command);
+        }
+
+        Flush();
+        return batched;
     }
 
     /// <summary>Cancels the rollback if it has not fired; prints which of the two happened: confirm.sh and its token.</summary>
@@ -40,4 +81,9 @@ internal static class RollbackScripts
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
+
+    // A ufw rule command as the backends write it: words of safe characters and single-quoted values, nothing a shell
+    // would treat as an operator, a substitution or a glob.
+    [GeneratedRegex(@"^ufw (?:prepend |delete )?(?:allow|deny|reject|limit|default (?:allow|deny|reject) (?:incoming|outgoing|routed))(?: (?:[A-Za-z0-9_./:,+=@-]|'[^']*'|\\')+)*$")]
+    private static partial Regex UfwRuleCommand();
 }

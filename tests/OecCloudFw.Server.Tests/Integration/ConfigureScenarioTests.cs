@@ -48,11 +48,14 @@ public sealed class ConfigureScenarioTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Configure_EnablesUfwIntoTheSameRulesetAsUfwEnable(bool enabledBeforeThenDisabled)
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public async Task Configure_EnablesUfwIntoTheSameRulesetAsUfwEnable(bool enabledBeforeThenDisabled, bool frontendLoads)
     {
-        // The tool enables UFW the way ufw.service does at boot (ufw-init start); `ufw enable` must give the same kernel rules.
+        // The tool runs its ufw rule commands in one process of ufw's own frontend and enables UFW the way ufw.service
+        // does at boot (ufw-init start); one `ufw` command per rule and `ufw enable` must give the same files and the
+        // same kernel rules. Where the frontend cannot be loaded in one process, the same commands run one by one.
         await using var reference = await TestServer.StartAsync(Ct);
         await using var server = await TestServer.StartAsync(Ct);
         if (enabledBeforeThenDisabled)
@@ -60,6 +63,22 @@ public sealed class ConfigureScenarioTests
             await reference.ExecAsync("ufw --force enable >/dev/null && ufw --force disable >/dev/null", Ct);
             await server.ExecAsync("ufw --force enable >/dev/null && ufw --force disable >/dev/null", Ct);
         }
+
+        // ufw run through an interpreter wrapper that logs each start (first on PATH, as ufw is found); with
+        // frontendLoads false it cannot load ufw's frontend from a script on stdin (as with another ufw version's API):
+        // the batch then exits 3 having changed nothing, and ufw itself still works.
+        const string Wrapper = """
+            mkdir -p /usr/local/bin /usr/local/sbin
+            cat > /usr/local/bin/python3-ufw <<'SH'
+            #!/bin/sh
+            echo "$*" >> /run/python3-ufw.log
+            [ -e /run/no-ufw-frontend ] && [ "$1" = - ] && { cat >/dev/null; exit 3; }
+            exec /usr/bin/python3 "$@"
+            SH
+            chmod +x /usr/local/bin/python3-ufw
+            sed '1s|.*|#! /usr/local/bin/python3-ufw|' /usr/sbin/ufw > /usr/local/sbin/ufw && chmod +x /usr/local/sbin/ufw
+            """;
+        await server.ExecAsync((frontendLoads ? string.Empty : "touch /run/no-ufw-frontend\n") + Wrapper, Ct);
 
         await reference.ExecAsync("ufw allow 22/tcp comment 'SSH' >/dev/null; ufw allow 80/tcp comment 'HTTP' >/dev/null; ufw allow 443/tcp comment 'HTTPS' >/dev/null; ufw --force enable >/dev/null", Ct);
         var result = await ConfigureAsync(server);
@@ -71,6 +90,15 @@ public sealed class ConfigureScenarioTests
         Assert.Contains("ufw-user-input -p tcp -m tcp --dport 443 -j ACCEPT", expected, StringComparison.Ordinal);
         Assert.Equal(expected, await server.ExecAsync(Rules, Ct));
         Assert.Equal(await reference.ExecAsync("ufw status verbose", Ct), await server.ExecAsync("ufw status verbose", Ct));
+        const string Files = "cat /etc/ufw/user.rules /etc/ufw/user6.rules /etc/ufw/ufw.conf";
+        Assert.Equal(await reference.ExecAsync(Files, Ct), await server.ExecAsync(Files, Ct));
+        var starts = (await server.ExecAsync("cat /run/python3-ufw.log", Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var batch = starts.Where(l => l.StartsWith("- ", StringComparison.Ordinal)).ToList();
+        var single = starts.Where(l => l.StartsWith("/usr/local/sbin/ufw allow", StringComparison.Ordinal)).ToList();
+        Assert.Equal("- /usr/local/sbin/ufw ufw allow 22/tcp comment 'SSH' ufw allow 80/tcp comment 'HTTP' ufw allow 443/tcp comment 'HTTPS'", Assert.Single(batch));
+        Assert.Equal(frontendLoads ? [] : ["/usr/local/sbin/ufw allow 22/tcp comment SSH", "/usr/local/sbin/ufw allow 80/tcp comment HTTP", "/usr/local/sbin/ufw allow 443/tcp comment HTTPS"], single);
+        var log = await server.ExecAsync("cat /var/lib/oec-cloudfw/rollback/*/restore.log 2>/dev/null; ls /var/lib/oec-cloudfw/rollback/*/failed 2>/dev/null; true", Ct);
+        Assert.Empty(log);
     }
 
     [Fact]

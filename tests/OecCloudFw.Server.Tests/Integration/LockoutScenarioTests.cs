@@ -83,6 +83,28 @@ public sealed class LockoutScenarioTests
     }
 
     [Fact]
+    public async Task UfwRuleFailsInsideItsBatch_TheFailingRuleIsNamed_AndUfwIsRestoredExactly()
+    {
+        // The ufw rule commands run in one process of ufw's frontend; the second one is refused by ufw itself.
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("ufw allow 8069/tcp comment 'Odoo' >/dev/null", Ct);
+        const string State = "md5sum /etc/ufw/* /etc/ufw/applications.d/* 2>/dev/null; grep ENABLED /etc/ufw/ufw.conf; iptables-save | grep -c ufw-user; true";
+        var before = await server.ExecAsync(State, Ct);
+        await using var shell = await SshShell.ConnectAsync(server.Ssh(), Ct);
+
+        var (outcome, detail) = await new RollbackArmedApply(shell, TimeProvider.System).ApplyAsync(
+            ["ufw allow 80/tcp comment 'HTTP'", "ufw allow 99999/tcp", "ufw allow 443/tcp", UfwBackendEnable], TimeSpan.FromSeconds(20), cancellationToken: Ct);
+
+        Assert.Equal(ApplyOutcome.FailedAndRestored, outcome);
+        Assert.StartsWith("command failed: ufw allow 99999/tcp", detail, StringComparison.Ordinal);
+        Assert.Equal(before, await server.ExecAsync(State, Ct));
+        Assert.DoesNotContain("80/tcp", await server.ExecAsync("ufw show added", Ct), StringComparison.Ordinal);
+        await AssertNewSshConnectionWorksAsync(server);
+    }
+
+    private static string UfwBackendEnable => Backends.UfwBackend.EnableCommand("/usr/lib/ufw/ufw-init");
+
+    [Fact]
     public async Task TwoChangesStartedTogether_OnlyOneIsArmed_TheOtherIsRefused()
     {
         await using var server = await TestServer.StartAsync(Ct);
