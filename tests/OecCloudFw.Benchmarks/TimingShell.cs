@@ -33,12 +33,12 @@ internal sealed class TimingShell(IServerShell inner) : IServerShell
         return ok;
     }
 
-    public async Task<bool> ProbeNewConnectionOnPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<ShellResult?> RunOnNewConnectionAsync(int? port, string script, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
-        var ok = await inner.ProbeNewConnectionOnPortAsync(port, timeout, cancellationToken);
-        Calls.Add(("new connection", watch.Elapsed));
-        return ok;
+        var result = await inner.RunOnNewConnectionAsync(port, script, arguments, timeout, cancellationToken);
+        Calls.Add(("new connection + confirm", watch.Elapsed));
+        return result;
     }
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();

@@ -74,12 +74,12 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, in
             return (ApplyOutcome.FailedAndRestored, $"{failed.Replace("OECFW-FAILED: ", "command failed: ", StringComparison.Ordinal)} {applied.Stderr.Trim()}".Trim());
         }
 
-        // Prove access with a new connection while the rollback is still armed.
+        // Prove access with a new connection while the rollback is still armed, and confirm over that very connection:
+        // the confirmation can only come from a connection made under the new rules.
         var probeTimeout = TimeSpan.FromSeconds(Math.Clamp(seconds / 2.0, 2, 15));
+        var (confirmScript, confirmArguments) = RollbackScripts.Confirm(token);
         var reading = alongside?.Invoke();
-        var reachable = provePort is { } port
-            ? await shell.ProbeNewConnectionOnPortAsync(port, probeTimeout, cancellationToken)
-            : await shell.ProbeNewConnectionAsync(probeTimeout, cancellationToken);
+        var confirm = await shell.RunOnNewConnectionAsync(provePort, confirmScript, confirmArguments, probeTimeout, cancellationToken);
         if (reading is not null)
         {
             try
@@ -92,10 +92,15 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, in
             }
         }
 
-        if (reachable)
+        if (confirm is not null)
         {
-            var (confirmScript, confirmArguments) = RollbackScripts.Confirm(token);
-            var confirm = await shell.RunScriptAsync(confirmScript, confirmArguments, cancellationToken);
+            if (!confirm.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal) &&
+                !confirm.Stdout.Contains(RollbackScripts.TooLateMarker, StringComparison.Ordinal))
+            {
+                // The new connection worked (access is proven) but the confirmation did not run there: confirm on this one.
+                confirm = await shell.RunScriptAsync(confirmScript, confirmArguments, cancellationToken);
+            }
+
             if (confirm.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal))
             {
                 return (ApplyOutcome.Confirmed, $"confirmed with a new connection; rollback {token} cancelled");
@@ -111,13 +116,19 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, in
             await Task.Delay(remaining, time, cancellationToken);
         }
 
-        var back = false;
-        for (var attempt = 0; attempt < 5 && !back; attempt++)
+        // Asked again over a new connection: a confirmation that went through while its answer was lost says so now.
+        ShellResult? again = null;
+        for (var attempt = 0; attempt < 5 && again is null; attempt++)
         {
-            back = await shell.ProbeNewConnectionAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            again = await shell.RunOnNewConnectionAsync(null, confirmScript, confirmArguments, TimeSpan.FromSeconds(5), cancellationToken);
         }
 
-        return back
+        if (again is not null && again.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal))
+        {
+            return (ApplyOutcome.Confirmed, $"confirmed with a new connection (on a second try); rollback {token} cancelled");
+        }
+
+        return again is not null
             ? (ApplyOutcome.RolledBack, "a new SSH connection failed after the change, so the armed rollback restored the previous rules; access is back")
             : (ApplyOutcome.RolledBack, "a new SSH connection failed after the change and access has not come back yet; the rollback was armed on the server: use the provider's console to check");
     }

@@ -32,17 +32,20 @@ mkdir -p "$D" && cd / || { rm -f "$R/lock"; exit 1; }
 # 1. Snapshot what the change can touch. A running fail2ban's chains and table are its own: a restore stops it first
 # and starts it again last, and it makes them again with its bans.
 if command -v fail2ban-client >/dev/null 2>&1 && timeout 10 fail2ban-client ping >/dev/null 2>&1; then touch "$D/f2b-running"; f2b='f2b-'; else f2b='^$'; fi
-if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet fail2ban 2>/dev/null; then touch "$D/f2b-enabled"; fi
+if command -v fail2ban-client >/dev/null 2>&1 && command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet fail2ban 2>/dev/null; then touch "$D/f2b-enabled"; fi
+# The two families' rules are saved side by side while the files are copied (the machine has more than one core; the
+# snapshot is on the path of every change).
 if command -v iptables-save >/dev/null 2>&1; then
-  iptables-save 2>/dev/null | grep -v -e '^# Warning' -e "$f2b" > "$D/v4"; ip6tables-save 2>/dev/null | grep -v -e '^# Warning' -e "$f2b" > "$D/v6"
+  iptables-save 2>/dev/null | grep -v -e '^# Warning' -e "$f2b" > "$D/v4" &
+  ip6tables-save 2>/dev/null | grep -v -e '^# Warning' -e "$f2b" > "$D/v6" &
 fi
-: > "$D/absent"; : > "$D/present"
+: > "$D/absent"; : > "$D/present"; present=""
 for p in etc/ufw etc/default/ufw etc/firewalld etc/iptables etc/sysconfig/iptables etc/sysconfig/ip6tables etc/nftables.conf etc/csf etc/ssh/sshd_config etc/ssh/sshd_config.d etc/systemd/system/ssh.socket.d etc/systemd/system/docker.service.d etc/oec-cloudfw etc/fail2ban; do
-  if [ -e "/$p" ]; then echo "$p" >> "$D/present"; else echo "$p" >> "$D/absent"; fi
+  if [ -e "/$p" ]; then echo "$p" >> "$D/present"; present="$present $p"; else echo "$p" >> "$D/absent"; fi
 done
-# The paths are the fixed list above: word splitting is what is wanted.
-# shellcheck disable=SC2046
-[ -s "$D/present" ] && tar -czf "$D/etc.tgz" -C / $(cat "$D/present") 2>/dev/null
+# The paths are the fixed list above: word splitting is what is wanted. Small text files: not compressed.
+# shellcheck disable=SC2086
+[ -n "$present" ] && tar -cf "$D/etc.tar" -C / $present 2>/dev/null
 # Native nftables tables, each on its own (iptables-nft's tables are restored by iptables-restore, firewalld's by its
 # reload).
 : > "$D/nft-tables"
@@ -53,7 +56,7 @@ if command -v nft >/dev/null 2>&1; then
     nft list table "$fam" "$name" > "$D/nft-$fam-$name" 2>/dev/null && echo "$fam $name" >> "$D/nft-tables"
   done
 fi
-if pgrep -x firewalld >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1; then touch "$D/firewalld-running"; fi
+if command -v firewall-cmd >/dev/null 2>&1 && pgrep -x firewalld >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1; then touch "$D/firewalld-running"; fi
 if command -v csf >/dev/null 2>&1 && [ ! -e /etc/csf/csf.disable ]; then touch "$D/csf-enabled"; fi
 if [ -d /run/systemd/system ] && systemctl is-active --quiet ssh.socket 2>/dev/null; then touch "$D/ssh-socket"; fi
 cat > "$D/restore.sh" <<'RESTORE'
@@ -68,7 +71,7 @@ fi
 [ -e "$D/csf-enabled" ] && [ -e /etc/csf/csf.disable ] && csf -e
 # Configuration exactly as it was: what the change created goes, what it changed comes back.
 while read -r p; do [ -n "$p" ] && rm -rf "/$p"; done < "$D/present"
-[ -s "$D/etc.tgz" ] && tar -xzpf "$D/etc.tgz" -C /
+[ -s "$D/etc.tar" ] && tar -xpf "$D/etc.tar" -C /
 while read -r p; do [ -n "$p" ] && rm -rf "/$p"; done < "$D/absent"
 family() {
   if grep -q '^\*' "$D/$2" 2>/dev/null; then "$1-restore" < "$D/$2"; return; fi
@@ -119,7 +122,8 @@ sh "$D/restore.sh" "$D" > "$D/restore.log" 2>&1
 echo restored > "$D/result"
 [ "\$(readlink $R/lock)" = owner-$TOKEN ] && rm -f $R/lock
 ROLLBACK
-# 2. Arm: a detached session, so the rollback survives this SSH session dying.
+# 2. Arm: a detached session, so the rollback survives this SSH session dying. The snapshot is complete first.
+wait
 date +%s > "$D/armed"
 setsid nohup sh "$D/rollback.sh" > /dev/null 2>&1 < /dev/null &
 echo $! > "$D/pid"

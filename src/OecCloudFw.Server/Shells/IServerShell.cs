@@ -21,6 +21,11 @@ public interface IServerShell : IAsyncDisposable
     /// <summary>Opens a NEW connection to the same address and port and runs a trivial command: proof that access survives.</summary>
     Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
 
-    /// <summary>The same proof on another port (an SSH port being moved to): a new connection, the same host key.</summary>
-    Task<bool> ProbeNewConnectionOnPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Opens a NEW connection (the same host key; <paramref name="port"/>, or the connection's own when null) and runs
+    /// <paramref name="script"/> there as <see cref="RunScriptAsync(string, IReadOnlyList{string}, CancellationToken)"/>
+    /// does: the proof that access survives and the work that needs that proof in one. Null when no new connection
+    /// could be made or its session failed.
+    /// </summary>
+    Task<ShellResult?> RunOnNewConnectionAsync(int? port, string script, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default);
 }

@@ -39,7 +39,9 @@ public sealed class LocalShell : IServerShell
     /// <summary>Locally there is no connection to lose; a firewall change cannot lock this process out.</summary>
     public Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => Task.FromResult(true);
 
-    public Task<bool> ProbeNewConnectionOnPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken = default) => Task.FromResult(true);
+    /// <summary>Locally the script runs as any other: there is no connection to make.</summary>
+    public async Task<ShellResult?> RunOnNewConnectionAsync(int? port, string script, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        await RunScriptAsync(script, arguments, cancellationToken);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

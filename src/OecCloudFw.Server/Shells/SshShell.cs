@@ -40,7 +40,53 @@ public sealed class SshShell : IServerShell
 
     public Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default) => RunScriptAsync(script, [], cancellationToken);
 
-    public async Task<ShellResult> RunScriptAsync(string script, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+    public Task<ShellResult> RunScriptAsync(string script, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
+        ExecAsync(_client, script, arguments, cancellationToken);
+
+    /// <summary>The user the tool logs in as.</summary>
+    public string User => _options.User;
+
+    /// <summary>True when this connection logs in with a key and no password: a new connection proves a key login.</summary>
+    public bool KeyOnly => _options.Password is null;
+
+    public async Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            using var client = await OpenNewAsync(_options.Port, timeout, cts.Token);
+            using var ssh = client.CreateCommand("true");
+            await ssh.ExecuteAsync(cts.Token);
+            return ssh.ExitStatus == 0;
+        }
+        catch (Exception ex) when (ex is LayerFailureException or SshException or SocketException or OperationCanceledException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<ShellResult?> RunOnNewConnectionAsync(int? port, string script, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            using var client = await OpenNewAsync(port ?? _options.Port, timeout, cts.Token);
+            return await ExecAsync(client, script, arguments, cts.Token);
+        }
+        catch (Exception ex) when (ex is LayerFailureException or SshException or SocketException or OperationCanceledException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A new connection that must meet the very host key the first one met (whatever --host-key-policy let that one accept).</summary>
+    private Task<SshClient> OpenNewAsync(int port, TimeSpan timeout, CancellationToken cancellationToken) =>
+        OpenAsync(_options with { Port = port, ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict, PinnedHostKey = _hostKey }, cancellationToken);
+
+    private async Task<ShellResult> ExecAsync(SshClient client, string script, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(arguments);
@@ -55,7 +101,7 @@ public sealed class SshShell : IServerShell
         ShellResult result;
         try
         {
-            using var ssh = _client.CreateCommand(command, Encoding.UTF8);
+            using var ssh = client.CreateCommand(command, Encoding.UTF8);
             var execution = ssh.ExecuteAsync(cancellationToken);
             using (var input = ssh.CreateInputStream())
             {
@@ -80,33 +126,6 @@ public sealed class SshShell : IServerShell
         }
 
         return result;
-    }
-
-    /// <summary>The user the tool logs in as.</summary>
-    public string User => _options.User;
-
-    /// <summary>True when this connection logs in with a key and no password: a new connection proves a key login.</summary>
-    public bool KeyOnly => _options.Password is null;
-
-    public Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        ProbeNewConnectionOnPortAsync(_options.Port, timeout, cancellationToken);
-
-    public async Task<bool> ProbeNewConnectionOnPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        try
-        {
-            // The new connection must meet the very host key the first one met (whatever --host-key-policy let that one accept).
-            using var client = await OpenAsync(_options with { Port = port, ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict, PinnedHostKey = _hostKey }, cts.Token);
-            using var ssh = client.CreateCommand("true");
-            await ssh.ExecuteAsync(cts.Token);
-            return ssh.ExitStatus == 0;
-        }
-        catch (Exception ex) when (ex is LayerFailureException or SshException or SocketException or OperationCanceledException or TimeoutException)
-        {
-            return false;
-        }
     }
 
     public ValueTask DisposeAsync()
