@@ -3,67 +3,97 @@ using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Planning;
 using OecCloudFw.Core.Policy;
+using OecCloudFw.Core.Rules;
 
 namespace OecCloudFw.Aws;
 
 /// <summary>
-/// One EC2 security group as a cloud layer: one read (its rules, prefix lists expanded), the Planner's plan, one
-/// authorize for what opens, revokes by rule id for what closes (only the tool's own), and the exact AWS CLI command
-/// that undoes an authorize.
+/// An instance's security groups (or the groups named) as one cloud layer. EC2 admits what ANY of an ENI's groups
+/// admits, so every group is read (one read each, side by side, and the subnets' network ACLs when the instance is
+/// known) and the verdict is their union, filtered by the ACLs; the plan counts a port admitted by any group as kept.
+/// Exactly one group is written: <paramref name="writeTo"/> gets one authorize for what opens; what closes is revoked
+/// by rule id in the group that holds it (only the tool's own). Undoing an authorize is the exact AWS CLI command.
 /// </summary>
-public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, SecurityGroupId group) : ICloudLayer
+/// <param name="layer">The EC2 calls.</param>
+/// <param name="groups">Every group the layer is made of (the write group among them).</param>
+/// <param name="writeTo">The group the tool adds its rules to.</param>
+/// <param name="subnets">The subnets whose network ACLs filter the traffic first (an instance's ENIs' subnets), or none.</param>
+public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyList<SecurityGroupId> groups, SecurityGroupId writeTo, IReadOnlyList<string> subnets) : ICloudLayer
 {
-    public string Target => $"aws {group} ({layer.Region})";
+    /// <summary>One group, written and read.</summary>
+    public SecurityGroupCloudLayer(SecurityGroupLayer layer, SecurityGroupId group)
+        : this(layer, [group], group, [])
+    {
+    }
+
+    private readonly IReadOnlyList<SecurityGroupId> _groups = groups.Contains(writeTo) ? groups : throw new ArgumentException($"{writeTo} is not one of the layer's groups", nameof(writeTo));
+
+    public string Target => _groups.Count == 1
+        ? $"aws {writeTo} ({layer.Region})"
+        : $"aws {string.Join('+', _groups)} ({layer.Region}; rules added to {writeTo})";
 
     public async Task<CloudLayerState> ReadAsync(CancellationToken cancellationToken = default)
     {
-        var snapshot = await layer.ReadAsync(group, cancellationToken);
-        var lines = snapshot.Rules.Select(r => $"{r.Id} {r} origin={r.Origin.ToString().ToLowerInvariant()} \"{r.Description}\"")
-            .Concat(snapshot.Peers.Select(p => $"{p.RuleId} {p}"))
+        var reads = _groups.Select(g => layer.ReadAsync(g, cancellationToken)).ToList();
+        var acls = subnets.Count == 0 ? Task.FromResult<IReadOnlyList<NetworkAclSnapshot>>([]) : layer.ReadNetworkAclsAsync(subnets, cancellationToken);
+        var snapshots = await Task.WhenAll(reads);
+        var aclSnapshots = await acls;
+        var prefix = _groups.Count == 1 ? (Func<SecurityGroupId, string>)(_ => string.Empty) : g => $"{g} ";
+        var lines = snapshots.SelectMany(s => s.Rules.Select(r => $"{prefix(s.GroupId)}{r.Id} {r} origin={r.Origin.ToString().ToLowerInvariant()} \"{r.Description}\"")
+                .Concat(s.Peers.Select(p => $"{prefix(s.GroupId)}{p.RuleId} {p}")))
+            .Concat(aclSnapshots.SelectMany(a => a.Entries.Select(e => $"{a.AclId} {a.SubnetId} {e}")))
             .Order(StringComparer.Ordinal)
             .ToList();
-        return new CloudLayerState(Target, lines, new SecurityGroupsView([snapshot]), snapshot);
+        return new CloudLayerState(Target, lines, new SecurityGroupsView(snapshots, aclSnapshots), new Snapshots(snapshots));
     }
 
     public CloudLayerPlan Plan(CloudLayerState state, FirewallPolicy policy, bool prune)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(policy);
-        var snapshot = (SecurityGroupSnapshot)state.Snapshot;
-        var plan = Planner.Build(policy.DesiredRules(), snapshot.Rules, prune);
-        layer.EnsureWithinQuota(snapshot, plan);
-        var writes = plan.ToAdd.Select(r => $"authorize {r.Protocol.ToName()}/{r.Ports} from {r.Source} (tagged oec-cloudfw)")
-            .Concat(plan.ToRemove.Select(r => $"revoke {r.Id} ({r})"))
+        var snapshots = (Snapshots)state.Snapshot;
+        var plan = Planner.Build(policy.DesiredRules(), snapshots.AllRules, prune);
+        layer.EnsureWithinQuota(snapshots.Of(writeTo), plan);
+        var writes = plan.ToAdd.Select(r => $"authorize {r.Protocol.ToName()}/{r.Ports} from {r.Source} in {writeTo} (tagged oec-cloudfw)")
+            .Concat(plan.ToRemove.Select(r => $"revoke {r.Id} ({r}) in {snapshots.Holding(r)}"))
             .ToList();
-        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(policy, prune));
+        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(policy, prune, snapshots));
     }
 
     public CloudLayerPlan PlanClose(CloudLayerState state, int port, IReadOnlyCollection<string>? only = null)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var snapshot = (SecurityGroupSnapshot)state.Snapshot;
-        var admitting = snapshot.Rules.Where(r => r.Action == Core.Rules.RuleAction.Allow && r.Protocol.Covers(Protocol.Tcp) && r.Ports.Contains(port)).ToList();
+        var snapshots = (Snapshots)state.Snapshot;
+        var admitting = snapshots.AllRules.Where(r => r.Action == RuleAction.Allow && r.Protocol.Covers(Protocol.Tcp) && r.Ports.Contains(port)).ToList();
         var plan = new Plan(admitting.Select(r => new Change(
-            r.Origin == Core.Rules.RuleOrigin.Tool && r.Ports == PortRange.Single(port) && r.Protocol == Protocol.Tcp && (only is null || only.Contains(r.Id ?? string.Empty))
+            r.Origin == RuleOrigin.Tool && r.Ports == PortRange.Single(port) && r.Protocol == Protocol.Tcp && (only is null || only.Contains(r.Id ?? string.Empty))
                 ? ChangeKind.Remove
                 : ChangeKind.Extra,
             r)));
-        var writes = plan.ToRemove.Select(r => $"revoke {r.Id} ({r})").ToList();
-        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(new FirewallPolicy([], false), false));
+        var writes = plan.ToRemove.Select(r => $"revoke {r.Id} ({r}) in {snapshots.Holding(r)}").ToList();
+        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(new FirewallPolicy([], false), false, snapshots));
     }
 
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var native = (Native)plan.Native;
-        var (created, _) = await layer.AuthorizeAsync(group, plan.Changes, now => Planner.Build(native.Policy.DesiredRules(), now.Rules, native.Prune), cancellationToken);
+        // Someone may add a rule meanwhile: the write group is read again, the other groups are as they were read.
+        var others = native.Read.Groups.Where(s => s.GroupId != writeTo).SelectMany(s => s.Rules).ToList();
+        var (created, _) = await layer.AuthorizeAsync(writeTo, plan.Changes, now => Planner.Build(native.Policy.DesiredRules(), [.. others, .. now.Rules], native.Prune), cancellationToken);
         return new CloudApplyResult(Target, created, []);
     }
 
     public async Task<CloudApplyResult> CloseAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var removed = await layer.RevokeOwnAsync(group, plan.Changes.ToRemove.ToList(), cancellationToken);
+        var native = (Native)plan.Native;
+        var removed = new List<string>();
+        foreach (var byGroup in plan.Changes.ToRemove.GroupBy(native.Read.Holding))
+        {
+            removed.AddRange(await layer.RevokeOwnAsync(byGroup.Key, byGroup.ToList(), cancellationToken));
+        }
+
         return new CloudApplyResult(Target, [], removed);
     }
 
@@ -72,9 +102,19 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, SecurityGr
         ArgumentNullException.ThrowIfNull(opened);
         return opened.Created.Count == 0
             ? []
-            : [string.Create(CultureInfo.InvariantCulture, $"aws ec2 revoke-security-group-ingress --group-id {group} --security-group-rule-ids {string.Join(' ', opened.Created)} --region {layer.Region}")];
+            : [string.Create(CultureInfo.InvariantCulture, $"aws ec2 revoke-security-group-ingress --group-id {writeTo} --security-group-rule-ids {string.Join(' ', opened.Created)} --region {layer.Region}")];
+    }
+
+    /// <summary>Every group as read: which one holds a rule (rule ids are unique across groups).</summary>
+    private sealed record Snapshots(IReadOnlyList<SecurityGroupSnapshot> Groups)
+    {
+        public IReadOnlyList<Rule> AllRules { get; } = [.. Groups.SelectMany(g => g.Rules)];
+
+        public SecurityGroupSnapshot Of(SecurityGroupId group) => Groups.First(g => g.GroupId == group);
+
+        public SecurityGroupId Holding(Rule rule) => Groups.First(g => g.Rules.Any(r => r.Id == rule.Id)).GroupId;
     }
 
     /// <summary>What a concurrent add makes the authorize plan again from.</summary>
-    private sealed record Native(FirewallPolicy Policy, bool Prune);
+    private sealed record Native(FirewallPolicy Policy, bool Prune, Snapshots Read);
 }

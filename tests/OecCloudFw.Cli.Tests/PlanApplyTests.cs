@@ -83,6 +83,71 @@ public sealed class PlanApplyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Aws_InstanceWithTwoGroupsAndANetworkAcl_EveryGroupRead_OneWritten_TheAuditIsTheUnionThroughTheAcl()
+    {
+        // EC2 admits what any of an ENI's groups admits: the web group (someone else's) admits 80 and 443 already, so only
+        // 22 is added, to the group named; the subnet's network ACL denies 443, which the audit must say.
+        await using var server = await TestServer.StartAsync(Ct);
+        var web = _ec2.CreateGroup();
+        _ec2.AddIngress(web, "tcp", 80, 80, "0.0.0.0/0", "someone else's");
+        _ec2.AddIngress(web, "tcp", 443, 443, "0.0.0.0/0", "someone else's");
+        var ops = _ec2.CreateGroup();
+        var (acl, subnet) = _ec2.CreateNetworkAcl();
+        _ec2.AddNetworkAclEntry(acl, 100, false, "6", 22, 22, "0.0.0.0/0", true);
+        _ec2.AddNetworkAclEntry(acl, 110, false, "6", 80, 80, "0.0.0.0/0", true);
+        _ec2.AddNetworkAclEntry(acl, 120, false, "6", 443, 443, "0.0.0.0/0", false);
+        _ec2.AddNetworkAclEntry(acl, 100, true, "-1", 0, 0, "0.0.0.0/0", true);
+        var instance = _ec2.CreateInstanceInSubnet(subnet, [web], [ops]);
+        string[] cloud = ["--aws-instance", instance, "--aws-group", ops, "--aws-region", "eu-west-1", "--aws-endpoint-url", _ec2.Url.ToString()];
+
+        _ec2.ResetCounts();
+        var plan = await CliHarness.RunAsync(["plan", .. CliFlags.Server(server), .. cloud, "--output", "json"]);
+
+        Assert.True(plan.ExitCode == 0, plan.Error + plan.Output);
+        Assert.Equal(0, _ec2.Mutations);
+        // The instance once, each group once, the subnet's ACL once.
+        Assert.Equal((1, 2, 1), (_ec2.Calls("DescribeInstances"), _ec2.Calls("DescribeSecurityGroupRules"), _ec2.Calls("DescribeNetworkAcls")));
+        using (var json = JsonDocument.Parse(plan.Output))
+        {
+            var changes = json.RootElement.GetProperty("cloud").GetProperty("changes").EnumerateArray()
+                .Where(c => c.GetProperty("rule").GetProperty("source").GetString() == "0.0.0.0/0")
+                .Select(c => (c.GetProperty("change").GetString(), c.GetProperty("rule").GetProperty("ports").GetString())).ToList();
+            Assert.Contains(("add", "22"), changes);
+            Assert.Contains(("keep", "80"), changes);
+            Assert.Contains(("keep", "443"), changes);
+            Assert.DoesNotContain(("add", "443"), changes);
+            Assert.DoesNotContain(("add", "80"), changes);
+        }
+
+        var apply = await CliHarness.RunAsync(["apply", .. CliFlags.Server(server), .. cloud, "--no-probe", "--fail-on", "never", "--output", "json"]);
+
+        Assert.True(apply.ExitCode == 0, apply.Error + apply.Output);
+        Assert.Equal([22], WorldPorts(ops));
+        Assert.Equal([80, 443], WorldPorts(web));
+        using (var json = JsonDocument.Parse(apply.Output))
+        {
+            var ports = json.RootElement.GetProperty("audit").GetProperty("ports").EnumerateArray().ToList();
+            JsonElement Internet(int port) => ports.Single(p => p.GetProperty("port").GetInt32() == port).GetProperty("cloud").GetProperty("fromInternetIpv4");
+            Assert.True(Internet(22).GetProperty("admitted").GetBoolean()); // the rule just added, through the ACL
+            Assert.True(Internet(80).GetProperty("admitted").GetBoolean()); // the other group's rule
+            Assert.False(Internet(443).GetProperty("admitted").GetBoolean()); // the other group admits it; the ACL does not
+            Assert.Contains(acl, Internet(443).GetProperty("evidence").GetString(), StringComparison.Ordinal);
+        }
+
+        _ec2.ResetCounts();
+        var again = await CliHarness.RunAsync(["apply", .. CliFlags.Server(server), .. cloud, "--no-probe", "--fail-on", "never", "--output", "json"]);
+        Assert.True(again.ExitCode == 0, again.Error + again.Output);
+        Assert.Equal(0, _ec2.Mutations);
+
+        // A group that is not the instance's: exit 2, nothing written.
+        var stranger = _ec2.CreateGroup();
+        var wrong = await CliHarness.RunAsync(["plan", .. CliFlags.Server(server), "--aws-instance", instance, "--aws-group", stranger, "--aws-region", "eu-west-1", "--aws-endpoint-url", _ec2.Url.ToString()]);
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains($"--aws-group {stranger} is not a group of instance {instance}", wrong.Error, StringComparison.Ordinal);
+        Assert.Equal(0, _ec2.Mutations);
+    }
+
+    [Fact]
     public async Task Aws_SavedPlan_AppliedExactly_AndRefusedWithExit5OnceALayerMoved()
     {
         await using var server = await TestServer.StartAsync(Ct);

@@ -43,11 +43,6 @@ internal static class CloudLayers
             return null;
         }
 
-        if (groups.Count > 1 || (groups.Count == 1 && cloud.AwsInstance is not null))
-        {
-            throw new InvalidInputException("plan and apply change one security group: pass one --aws-group (or --aws-instance for its first group)");
-        }
-
         if (cloud.AwsInstance is { } instance)
         {
             AwsIds.Instance(instance, "--aws-instance");
@@ -56,12 +51,29 @@ internal static class CloudLayers
         var (client, region) = new Ec2ClientFactory(context.Environment).Create(new Ec2ConnectionOptions { Region = cloud.AwsRegion, Profile = cloud.AwsProfile, EndpointUrl = cloud.AwsEndpointUrl });
         try
         {
+            // Every group of the instance (EC2 admits what any of them admits) and its subnets' network ACLs are read;
+            // the tool's rules go to one group: the first --aws-group, else the instance's first group.
             var layer = new SecurityGroupLayer(client, region);
-            var group = groups.Count == 1 ? groups[0]
-                : await layer.InstanceGroupsAsync(cloud.AwsInstance!, cancellationToken) is { Count: > 0 } instanceGroups
-                    ? instanceGroups[0]
-                    : throw new LayerFailureException($"instance {cloud.AwsInstance} has no security group");
-            return new CloudLayerHandle(new SecurityGroupCloudLayer(layer, group), client);
+            IReadOnlyList<string> subnets = [];
+            var all = groups.Distinct().ToList();
+            if (cloud.AwsInstance is not null)
+            {
+                var (instanceGroups, instanceSubnets) = await layer.InstanceNetworkAsync(cloud.AwsInstance, cancellationToken);
+                if (instanceGroups.Count == 0)
+                {
+                    throw new LayerFailureException($"instance {cloud.AwsInstance} has no security group");
+                }
+
+                if (all.FirstOrDefault(g => !instanceGroups.Contains(g)) is { } stranger)
+                {
+                    throw new InvalidInputException($"--aws-group {stranger} is not a group of instance {cloud.AwsInstance} ({string.Join(", ", instanceGroups)}): name one of them, or leave --aws-group out");
+                }
+
+                all = [.. all, .. instanceGroups.Where(g => !all.Contains(g))];
+                subnets = instanceSubnets;
+            }
+
+            return new CloudLayerHandle(new SecurityGroupCloudLayer(layer, all, all[0], subnets), client);
         }
         catch
         {
