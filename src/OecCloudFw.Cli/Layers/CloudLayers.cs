@@ -40,8 +40,13 @@ internal static class CloudLayers
         var groups = PolicyFlags.Split(cloud.AwsGroup).Select(SecurityGroupId.Parse).ToList();
         if (groups.Count == 0 && cloud.AwsInstance is null)
         {
-            return null;
+            return cloud.AwsSubnet is { Length: > 0 }
+                ? throw new InvalidInputException("--aws-subnet filters a security group's traffic: name the group too (--aws-group or --aws-instance)")
+                : null;
         }
+
+        var namedSubnets = PolicyFlags.Split(cloud.AwsSubnet).ToList();
+        namedSubnets.ForEach(s => AwsIds.Subnet(s, "--aws-subnet"));
 
         if (cloud.AwsInstance is { } instance)
         {
@@ -54,7 +59,7 @@ internal static class CloudLayers
             // Every group of the instance (EC2 admits what any of them admits) and its subnets' network ACLs are read;
             // the tool's rules go to one group: the first --aws-group, else the instance's first group.
             var layer = new SecurityGroupLayer(client, region);
-            IReadOnlyList<string> subnets = [];
+            var subnets = namedSubnets;
             var all = groups.Distinct().ToList();
             if (cloud.AwsInstance is not null)
             {
@@ -70,7 +75,7 @@ internal static class CloudLayers
                 }
 
                 all = [.. all, .. instanceGroups.Where(g => !all.Contains(g))];
-                subnets = instanceSubnets;
+                subnets = [.. subnets, .. instanceSubnets.Where(s => !subnets.Contains(s))];
             }
 
             return new CloudLayerHandle(new SecurityGroupCloudLayer(layer, all, all[0], subnets), client);
