@@ -1,4 +1,5 @@
 using System.Globalization;
+using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Planning;
@@ -44,7 +45,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
             .Concat(aclSnapshots.SelectMany(a => a.Entries.Select(e => $"{a.AclId} {a.SubnetId} {e}")))
             .Order(StringComparer.Ordinal)
             .ToList();
-        return new CloudLayerState(Target, lines, new SecurityGroupsView(snapshots, aclSnapshots), new Snapshots(snapshots));
+        return new CloudLayerState(Target, lines, new SecurityGroupsView(snapshots, aclSnapshots), new Snapshots(snapshots, aclSnapshots));
     }
 
     public CloudLayerPlan Plan(CloudLayerState state, FirewallPolicy policy, bool prune)
@@ -72,6 +73,20 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
             r)));
         var writes = plan.ToRemove.Select(r => $"revoke {r.Id} ({r}) in {snapshots.Holding(r)}").ToList();
         return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(new FirewallPolicy([], false), false, snapshots));
+    }
+
+    public ILayerView PlannedView(CloudLayerState state, CloudLayerPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(plan);
+        var read = (Snapshots)state.Snapshot;
+        var removed = plan.Changes.ToRemove.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var added = plan.Changes.ToAdd.Select((r, i) => r with { Origin = RuleOrigin.Tool, Id = $"planned-{i + 1}" }).ToList();
+        var planned = read.Groups.Select(g => g with
+        {
+            Rules = [.. g.Rules.Where(r => !removed.Contains(r.Id)), .. g.GroupId == writeTo ? added : []],
+        }).ToList();
+        return new SecurityGroupsView(planned, read.Acls);
     }
 
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
@@ -106,7 +121,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
     }
 
     /// <summary>Every group as read: which one holds a rule (rule ids are unique across groups).</summary>
-    private sealed record Snapshots(IReadOnlyList<SecurityGroupSnapshot> Groups)
+    private sealed record Snapshots(IReadOnlyList<SecurityGroupSnapshot> Groups, IReadOnlyList<NetworkAclSnapshot> Acls)
     {
         public IReadOnlyList<Rule> AllRules { get; } = [.. Groups.SelectMany(g => g.Rules)];
 

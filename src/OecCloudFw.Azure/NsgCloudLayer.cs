@@ -1,4 +1,5 @@
 using OecCloudFw.Core;
+using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Planning;
@@ -73,6 +74,28 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
         var own = admitting.Where(x => Own(x.Rule)).Select(x => x.Rule).ToList();
         var writes = own.Select(r => r.PortRanges.Count == 1 ? $"delete {r.Name} from {nsg.Name}" : $"narrow {r.Name} in {nsg.Name}: ports {string.Join(",", r.PortRanges.Where(p => p != text))}").ToList();
         return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(nsg, [], own.Select(r => r.Name).ToList()) { ClosePort = port });
+    }
+
+    public ILayerView PlannedView(CloudLayerState state, CloudLayerPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(plan);
+        var snapshot = (Snapshot)state.Snapshot;
+        var native = (Native)plan.Native;
+        var nsg = snapshot.Changed;
+        var text = native.ClosePort?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The rules the plan deletes go (or lose the one port a close narrows them by); the ones it creates come in at
+        // their priorities; the NSG is then evaluated with the others on the path, as ARM does.
+        var kept = nsg.Rules.Select(r => !native.ToDelete.Contains(r.Name) ? r
+                : text is null ? null
+                : r with { PortRanges = [.. r.PortRanges.Where(p => p != text)] })
+            .Where(r => r is not null && r.PortRanges.Count > 0)
+            .Select(r => r!);
+        var created = native.NewRules.Select(r => new NsgRule(r.Name, r.Priority, "Inbound", "Allow", r.Protocol, r.Sources, r.Ports, r.Description, false));
+        var planned = nsg with { Rules = [.. kept, .. created] };
+        // An NSG named next to a VM but not on its path changes nothing the VM sees.
+        var network = snapshot.Network.With(planned);
+        return new NsgNetworkView(network, state.View.Name + " (planned)");
     }
 
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)

@@ -117,6 +117,14 @@ public sealed class PlanApplyTests : IAsyncLifetime
             Assert.Contains(("keep", "443"), changes);
             Assert.DoesNotContain(("add", "443"), changes);
             Assert.DoesNotContain(("add", "80"), changes);
+            // The audit the plan predicts is the provider's: 22 added and let through by the ACL; 22 over IPv6 added too,
+            // but the ACL has no IPv6 entry (its closing deny decides); 443 kept in the other group, denied by the ACL.
+            var expected = json.RootElement.GetProperty("expected").GetProperty("ports").EnumerateArray().ToList();
+            JsonElement Cloud(int port) => expected.Single(p => p.GetProperty("port").GetInt32() == port).GetProperty("cloud");
+            Assert.True(Cloud(22).GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
+            Assert.False(Cloud(22).GetProperty("fromInternetIpv6").GetProperty("admitted").GetBoolean(), Cloud(22).ToString());
+            Assert.Contains(acl, Cloud(22).GetProperty("fromInternetIpv6").GetProperty("evidence").GetString(), StringComparison.Ordinal);
+            Assert.False(Cloud(443).GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
         }
 
         var apply = await CliHarness.RunAsync(["apply", .. CliFlags.Server(server), .. cloud, "--no-probe", "--fail-on", "never", "--output", "json"]);
@@ -262,6 +270,31 @@ public sealed class PlanApplyTests : IAsyncLifetime
         Assert.True(again.ExitCode == 0, again.Error + again.Output);
         Assert.Equal(0, arm.Writes);
         Assert.Single(arm.Rules(nsg));
+    }
+
+    [Fact]
+    public async Task Azure_PlanThroughAVm_TheExpectedAuditIsWhatArmWouldDo_TheSubnetNsgStillDecides()
+    {
+        // The plan creates the NIC NSG's rule for 22, 80 and 443; the subnet's NSG admits only 22 (its DenyAllInBound
+        // decides the rest): the audit the plan predicts must say so, as the one after apply does.
+        await using var arm = await FakeArm.StartAsync();
+        var nic = arm.AddNsg("web-rg", "vm1-nic-nsg");
+        var subnet = arm.AddNsg("web-rg", "subnet-nsg", FakeArm.RuleSpec("ssh", 100, "Allow", "Tcp", "*", "22"));
+        arm.AddVm("web-rg", "vm1", nic, subnet);
+        await using var server = await TestServer.StartAsync(Ct);
+        string[] azure = ["--azure-vm", "vm1", "-g", "web-rg", "--subscription", FakeArm.Subscription, "--azure-endpoint", arm.Url.ToString()];
+
+        var plan = await CliHarness.RunAsync(null, arm.Connection(), ["plan", .. CliFlags.Server(server), .. azure, "--output", "json"]);
+
+        Assert.True(plan.ExitCode == 0, plan.Error + plan.Output);
+        Assert.Equal(0, arm.Writes);
+        using var json = JsonDocument.Parse(plan.Output);
+        var expected = json.RootElement.GetProperty("expected").GetProperty("ports").EnumerateArray().ToList();
+        JsonElement Internet(int port) => expected.Single(p => p.GetProperty("port").GetInt32() == port).GetProperty("cloud").GetProperty("fromInternetIpv4");
+        Assert.True(Internet(22).GetProperty("admitted").GetBoolean(), Internet(22).ToString());
+        Assert.False(Internet(443).GetProperty("admitted").GetBoolean(), Internet(443).ToString());
+        Assert.Contains("subnet-nsg", Internet(443).GetProperty("evidence").GetString(), StringComparison.Ordinal);
+        Assert.Contains(json.RootElement.GetProperty("expected").GetProperty("findings").EnumerateArray(), f => f.GetProperty("id").GetString() == "OECFW-REQUIRED-BLOCKED");
     }
 
     /// <summary>apply --harden: the firewall, sshd's hardening and fail2ban's jail in one rollback-armed change, proven by a new key login.</summary>

@@ -43,7 +43,7 @@ public sealed class LayersCommands(CliContext context)
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
             var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
             var expected = AuditRunner.Evaluate(serverLayer.Target, (ServerFacts)state.Server.Facts,
-                state.Cloud is null || plan.Cloud is null ? null : new PlannedCloudView(state.Cloud.View, plan.Cloud.Changes),
+                cloudLayer is null || state.Cloud is null || plan.Cloud is null ? null : cloudLayer.Layer.PlannedView(state.Cloud, plan.Cloud),
                 ServerFirewallLayer.Planned(state.Server, plan.Server), wanted, "expected after apply (not probed; apply audits again)");
             var document = new PlanDocument(
                 SavedArguments(context.Arguments),

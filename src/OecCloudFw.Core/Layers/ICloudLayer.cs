@@ -1,3 +1,4 @@
+using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Policy;
 
 namespace OecCloudFw.Core.Layers;
@@ -27,6 +28,13 @@ public interface ICloudLayer
     /// <param name="port">The TCP port.</param>
     /// <param name="only">Only these of the tool's rules (ids an open created, to undo exactly that open); null for all of them.</param>
     CloudLayerPlan PlanClose(CloudLayerState state, int port, IReadOnlyCollection<string>? only = null);
+
+    /// <summary>
+    /// The layer as the plan would leave it, evaluated as the provider evaluates it (an added rule admits only what
+    /// the rest of the layer lets through: a subnet's network ACL or NSG, a Deny at a higher priority): what the plan's
+    /// expected audit reads.
+    /// </summary>
+    ILayerView PlannedView(CloudLayerState state, CloudLayerPlan plan);
 
     /// <summary>Writes what the plan adds (first, before the server layer changes). Idempotent: what is already there is not written again.</summary>
     Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default);
