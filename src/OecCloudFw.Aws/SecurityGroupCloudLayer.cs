@@ -95,8 +95,8 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         var native = (Native)plan.Native;
         // Someone may add a rule meanwhile: the write group is read again, the other groups are as they were read.
         var others = native.Read.Groups.Where(s => s.GroupId != writeTo).SelectMany(s => s.Rules).ToList();
-        var (created, _) = await layer.AuthorizeAsync(writeTo, plan.Changes, now => Planner.Build(native.Policy.DesiredRules(), [.. others, .. now.Rules], native.Prune), cancellationToken);
-        return new CloudApplyResult(Target, created, []);
+        var (created, carried) = await layer.AuthorizeAsync(writeTo, plan.Changes, now => Planner.Build(native.Policy.DesiredRules(), [.. others, .. now.Rules], native.Prune), cancellationToken);
+        return new CloudApplyResult(Target, created, []) { Carried = ReferenceEquals(carried, plan.Changes) ? null : carried };
     }
 
     public async Task<CloudApplyResult> CloseAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)

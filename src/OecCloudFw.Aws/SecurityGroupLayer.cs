@@ -279,24 +279,6 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
         return (groups, subnets);
     }
 
-    /// <summary>Brings the group's ingress to the policy; adds first, then (with prune) revokes the tool's own extras.</summary>
-    public async Task<OpenResult> OpenAsync(SecurityGroupId group, FirewallPolicy policy, bool prune, bool dryRun, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        var before = await ReadAsync(group, cancellationToken);
-        var plan = Planner.Build(policy.DesiredRules(), before.Rules, prune);
-        EnsureWithinQuota(before, plan);
-        if (dryRun || plan.IsNoOp)
-        {
-            return new OpenResult(before, plan, false, [], []);
-        }
-
-        var (created, final) = await AuthorizeAsync(group, plan, now => Planner.Build(policy.DesiredRules(), now.Rules, prune), cancellationToken);
-        plan = final;
-        var revoked = await RevokeOwnAsync(group, plan.ToRemove.ToList(), cancellationToken);
-        return new OpenResult(before, plan, true, created, revoked);
-    }
-
     /// <summary>
     /// Adds what the plan adds in one authorize call (every missing permission, tagged as the tool's own). When someone
     /// added one of these rules meanwhile, EC2 rejects the whole call: the group is read again and

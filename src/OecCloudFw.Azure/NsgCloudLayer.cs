@@ -16,6 +16,16 @@ namespace OecCloudFw.Azure;
 public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLayer
 {
     private string? _changed;
+    private IReadOnlyList<NewSecurityRule>? _written;
+
+    /// <summary>The NSG the plan changes (the NIC's, or the one named).</summary>
+    public static string ChangedNsg(CloudLayerPlan plan) => Native.Of(plan).Nsg.Name;
+
+    /// <summary>The rules the plan creates (names, priorities), as written once <see cref="OpenAsync"/> wrote them (a priority taken meanwhile moves).</summary>
+    public IReadOnlyList<NewSecurityRule> NewRules(CloudLayerPlan plan) => _written ?? Native.Of(plan).NewRules;
+
+    /// <summary>The names of the tool's own rules the plan deletes.</summary>
+    public static IReadOnlyList<string> ToDelete(CloudLayerPlan plan) => Native.Of(plan).ToDelete;
 
     public string Target => target.Vm is null
         ? $"azure nsg {target.Nsg} (rg {target.ResourceGroup})"
@@ -104,6 +114,7 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
         var native = (Native)plan.Native;
         _changed = native.Nsg.Name;
         var written = await layer.WriteAsync(native.Nsg, native.NewRules, cancellationToken);
+        _written = written;
         return new CloudApplyResult(Target, written.Select(r => r.Name).ToList(), []);
     }
 
@@ -136,5 +147,11 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
     {
         /// <summary>Set for a plan that takes one port out of <see cref="ToDelete"/>'s rules (<see cref="PlanClose"/>).</summary>
         public int? ClosePort { get; init; }
+
+        public static Native Of(CloudLayerPlan plan)
+        {
+            ArgumentNullException.ThrowIfNull(plan);
+            return (Native)plan.Native;
+        }
     }
 }

@@ -78,24 +78,6 @@ public sealed class NsgLayer(INetworkApi api)
         return new VmNetwork(nics, subnets) { Addresses = addresses, ApplicationSecurityGroups = asgs };
     }
 
-    /// <summary>Brings one NSG's inbound rules to the policy.</summary>
-    public async Task<NsgOpenResult> OpenAsync(string nsgId, FirewallPolicy policy, bool prune, bool dryRun, CancellationToken cancellationToken = default) =>
-        await OpenAsync(await ReadAsync(nsgId, cancellationToken), policy, prune, dryRun, cancellationToken);
-
-    /// <summary>Brings one NSG's inbound rules to the policy, from a snapshot read moments ago (no second read).</summary>
-    public async Task<NsgOpenResult> OpenAsync(NsgSnapshot nsg, FirewallPolicy policy, bool prune, bool dryRun, CancellationToken cancellationToken = default)
-    {
-        var (plan, newRules, toDelete) = PlanOpen(nsg, policy, prune);
-        if (dryRun || plan.IsNoOp)
-        {
-            return new NsgOpenResult(nsg, plan, newRules, toDelete, false);
-        }
-
-        var written = await WriteAsync(nsg, newRules, cancellationToken);
-        await DeleteAsync(nsg, toDelete, cancellationToken);
-        return new NsgOpenResult(nsg, plan, written, toDelete, true);
-    }
-
     /// <summary>
     /// The plan for one NSG (pure): add what the NSG does not admit yet (evaluated in priority order, defaults
     /// included), keep what it admits, report other allows as extra; with <paramref name="prune"/>, delete the tool's

@@ -1,5 +1,6 @@
 using OecCloudFw.Aws;
 using OecCloudFw.Core;
+using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Planning;
 using OecCloudFw.Core.Policy;
@@ -26,7 +27,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         var group = _fake.CreateGroup();
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var result = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, prune: false, dryRun: false, Ct);
+        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, prune: false, dryRun: false, Ct);
 
         Assert.True(result.Applied);
         Assert.Equal(1, _fake.Reads);
@@ -39,7 +40,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         Assert.Equal("Web traffic", ingress.Single(r => r.FromPort == 80).Description);
         Assert.Equal("Secure web traffic", ingress.Single(r => r.FromPort == 443).Description);
         Assert.All(ingress, r => Assert.Equal(OwnershipTag.Value, r.Tags[OwnershipTag.Key]));
-        Assert.Equal(3, result.CreatedRuleIds.Count);
+        Assert.Equal(3, result.Created.Count);
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.AddIngress(group, "tcp", 443, 443, "0.0.0.0/0");
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var result = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
 
         Assert.False(result.Applied);
         Assert.True(result.Plan.IsNoOp);
@@ -64,10 +65,10 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
     {
         var group = _fake.CreateGroup();
         var layer = Ec2TestClient.CreateLayer(_fake);
-        await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
         _fake.ResetCounts();
 
-        var second = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        var second = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
 
         Assert.True(second.Plan.IsNoOp);
         Assert.Equal(0, _fake.Mutations);
@@ -81,9 +82,9 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         var layer = Ec2TestClient.CreateLayer(_fake);
         var policy = PolicyBuilder.Build(new PolicyOptions { SshSources = ["100.68.0.18/18"] });
 
-        await layer.OpenAsync(SecurityGroupId.Parse(group), policy, false, false, Ct);
+        await OpenAsync(layer, SecurityGroupId.Parse(group), policy, false, false, Ct);
         _fake.ResetCounts();
-        var again = await layer.OpenAsync(SecurityGroupId.Parse(group), policy, false, false, Ct);
+        var again = await OpenAsync(layer, SecurityGroupId.Parse(group), policy, false, false, Ct);
 
         Assert.Contains(_fake.Ingress(group), r => r.FromPort == 22 && r.Cidr == "100.68.0.0/18");
         Assert.DoesNotContain(_fake.Ingress(group), r => r.FromPort == 22 && r.Cidr == "0.0.0.0/0");
@@ -98,7 +99,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         var layer = Ec2TestClient.CreateLayer(_fake);
         var policy = PolicyBuilder.Build(new PolicyOptions { Ipv6 = true });
 
-        await layer.OpenAsync(SecurityGroupId.Parse(group), policy, false, false, Ct);
+        await OpenAsync(layer, SecurityGroupId.Parse(group), policy, false, false, Ct);
 
         Assert.Equal(1, _fake.Mutations);
         Assert.Equal(6, _fake.Ingress(group).Count);
@@ -133,16 +134,16 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
             }
         };
 
-        var result = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
 
         Assert.True(result.Applied);
         Assert.Equal(2, _fake.Calls("AuthorizeSecurityGroupIngress"));
         Assert.Equal(3, _fake.Ingress(group).Count);
         Assert.Equal("added by someone else", _fake.Ingress(group).Single(r => r.FromPort == 80).Description);
         // The report says what this run added: 22 and 443; 80 is someone else's, kept.
-        Assert.Equal([22, 443], result.Plan.ToAdd.Select(r => r.Ports.From).Order());
-        Assert.Contains(result.Plan.Changes, c => c.Kind == ChangeKind.Keep && c.Rule.Ports.From == 80);
-        Assert.Equal(2, result.CreatedRuleIds.Count);
+        Assert.Equal([22, 443], result.Changes.ToAdd.Select(r => r.Ports.From).Order());
+        Assert.Contains(result.Changes.Changes, c => c.Kind == ChangeKind.Keep && c.Rule.Ports.From == 80);
+        Assert.Equal(2, result.Created.Count);
     }
 
     [Fact]
@@ -156,7 +157,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
 
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
 
         Assert.Contains("quota of 60", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, _fake.Mutations);
@@ -170,7 +171,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.RulesQuota = 2;
         var layer = Ec2TestClient.CreateLayer(_fake, quota: 100);
 
-        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
 
         Assert.Contains("RulesPerSecurityGroupLimitExceeded", ex.Message, StringComparison.Ordinal);
         Assert.Empty(_fake.Ingress(group));
@@ -199,7 +200,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
     {
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => layer.OpenAsync(SecurityGroupId.Parse("sg-0123456789abcdef0"), FirewallPolicy.Default, false, false, Ct));
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse("sg-0123456789abcdef0"), FirewallPolicy.Default, false, false, Ct));
 
         Assert.Equal("security group sg-0123456789abcdef0 not found in eu-west-1 (InvalidGroup.NotFound): check --region and the group id", ex.Message);
         Assert.Equal(0, _fake.Mutations);
@@ -212,7 +213,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.Inject("AuthorizeSecurityGroupIngress", Ec2Fault.Unauthorized);
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
 
         Assert.Contains("ec2:AuthorizeSecurityGroupIngress", ex.Message, StringComparison.Ordinal);
         Assert.Contains("UnauthorizedOperation", ex.Message, StringComparison.Ordinal);
@@ -227,7 +228,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.Inject("AuthorizeSecurityGroupIngress", Ec2Fault.Throttle, 2);
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var result = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
 
         Assert.True(result.Applied);
         Assert.Equal(3, _fake.Calls("AuthorizeSecurityGroupIngress"));
@@ -241,11 +242,11 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.Inject("AuthorizeSecurityGroupIngress", Ec2Fault.Throttle, 4);
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
         Assert.Contains("RequestLimitExceeded", ex.Message, StringComparison.Ordinal);
         Assert.Empty(_fake.Ingress(group));
 
-        var rerun = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        var rerun = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
         Assert.True(rerun.Applied);
         Assert.Equal(3, _fake.Ingress(group).Count);
     }
@@ -260,7 +261,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
 
         try
         {
-            await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+            await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
         }
         catch (LayerFailureException)
         {
@@ -268,7 +269,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2.5), Ct);
-        var rerun = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        var rerun = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
 
         Assert.True(rerun.Plan.IsNoOp);
         Assert.Equal(3, _fake.Ingress(group).Count);
@@ -280,9 +281,9 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         var group = _fake.CreateGroup();
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var result = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, false, dryRun: true, Ct);
+        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, dryRun: true, Ct);
 
-        Assert.Equal(3, result.Plan.ToAdd.Count());
+        Assert.Equal(3, result.Changes.ToAdd.Count());
         Assert.Equal(0, _fake.Mutations);
     }
 
@@ -295,9 +296,9 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.AddIngress(group, "tcp", 3306, 3306, "0.0.0.0/0", "someone's MySQL");
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var result = await layer.OpenAsync(SecurityGroupId.Parse(group), FirewallPolicy.Default, prune: true, dryRun: false, Ct);
+        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, prune: true, dryRun: false, Ct);
 
-        Assert.Single(result.RevokedRuleIds);
+        Assert.Single(result.Removed);
         Assert.DoesNotContain(_fake.Ingress(group), r => r.FromPort == 5432);
         Assert.Contains(_fake.Ingress(group), r => r.FromPort == 3306);
         Assert.Equal(["AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress"], _fake.CallLog.Where(a => !a.StartsWith("Describe", StringComparison.Ordinal)));
@@ -329,7 +330,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         var group = _fake.CreateGroup();
         var layer = Ec2TestClient.CreateLayer(_fake);
         var policy = PolicyBuilder.Build(new PolicyOptions { Optional = ["5432"], Sources = ["10.0.0.5/32", "10.0.0.6/32"] });
-        await layer.OpenAsync(SecurityGroupId.Parse(group), policy, false, false, Ct);
+        await OpenAsync(layer, SecurityGroupId.Parse(group), policy, false, false, Ct);
 
         await layer.CloseAsync(SecurityGroupId.Parse(group), [PortRange.Single(5432)], [Cidr.Parse("10.0.0.5/32")], Protocol.Tcp, false, Ct);
 
@@ -362,4 +363,8 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         // An every-port rule is a finding to remove, never what keeps a wanted port open: the plan adds 22/80/443 exactly.
         Assert.Equal(3, Planner.Build(FirewallPolicy.Default.DesiredRules(), snapshot.Rules).ToAdd.Count());
     }
+
+    /// <summary>aws open's one implementation (the cloud-layer seam) over one group.</summary>
+    private static Task<CloudOpenResult> OpenAsync(SecurityGroupLayer layer, SecurityGroupId group, FirewallPolicy policy, bool prune, bool dryRun, CancellationToken cancellationToken) =>
+        CloudOpen.RunAsync(new SecurityGroupCloudLayer(layer, group), policy, prune, dryRun, cancellationToken);
 }

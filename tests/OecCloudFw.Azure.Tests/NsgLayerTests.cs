@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OecCloudFw.Azure;
 using OecCloudFw.Core;
+using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Testing.Azure;
@@ -28,7 +29,7 @@ public sealed class NsgLayerTests : IAsyncLifetime
     {
         var nsg = _arm.AddNsg("rg1", "web-nsg");
 
-        var result = await Layer().OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct);
+        var result = await OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct);
 
         Assert.True(result.Applied);
         Assert.Equal(1, _arm.Reads);
@@ -46,7 +47,7 @@ public sealed class NsgLayerTests : IAsyncLifetime
     {
         var nsg = _arm.AddNsg("rg1", "web-nsg", RuleSpec("web", 300, "Allow", "Tcp", "Internet", "*"));
 
-        var result = await Layer().OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct);
+        var result = await OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct);
 
         Assert.True(result.Plan.IsNoOp);
         Assert.Equal(1, _arm.Reads);
@@ -59,7 +60,7 @@ public sealed class NsgLayerTests : IAsyncLifetime
         var nsg = _arm.AddNsg("rg1", "web-nsg");
         var policy = PolicyBuilder.Build(new PolicyOptions { SshSources = ["203.0.113.7/32", "198.51.100.0/24"], Ipv6 = true });
 
-        await Layer().OpenAsync(nsg, policy, false, false, Ct);
+        await OpenAsync(nsg, policy, false, false, Ct);
 
         var rules = _arm.Rules(nsg);
         Assert.Equal(2, rules.Count);
@@ -77,7 +78,7 @@ public sealed class NsgLayerTests : IAsyncLifetime
             RuleSpec("someone-allow", 100, "Allow", "Tcp", "10.0.0.0/8", "3306"),
             RuleSpec("block-web", 150, "Deny", "Tcp", "*", "443"));
 
-        await Layer().OpenAsync(nsg, PolicyBuilder.Build(new PolicyOptions { Ports = ["443"] }), false, false, Ct);
+        await OpenAsync(nsg, PolicyBuilder.Build(new PolicyOptions { Ports = ["443"] }), false, false, Ct);
         var after = await Layer().ReadAsync(nsg, Ct);
 
         var added = _arm.Rules(nsg).Single(r => r["name"]!.GetValue<string>().StartsWith("oecfw-", StringComparison.Ordinal));
@@ -90,7 +91,7 @@ public sealed class NsgLayerTests : IAsyncLifetime
     {
         var nsg = _arm.AddNsg("rg1", "web-nsg", RuleSpec("block-all", 100, "Deny", "*", "*", "*"));
 
-        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => Layer().OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct));
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct));
 
         Assert.Contains("no free priority", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, _arm.Writes);
@@ -110,7 +111,7 @@ public sealed class NsgLayerTests : IAsyncLifetime
             }
         };
 
-        await Layer().OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct);
+        await OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct);
 
         var ours = _arm.Rules(nsg).Single(r => r["name"]!.GetValue<string>().StartsWith("oecfw-", StringComparison.Ordinal));
         Assert.Equal("101", Prop(ours, "priority"));
@@ -124,7 +125,7 @@ public sealed class NsgLayerTests : IAsyncLifetime
         var nsg = _arm.AddNsg("rg1", "web-nsg");
         _arm.Inject("PUT", 429);
 
-        var result = await Layer().OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct);
+        var result = await OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct);
 
         Assert.True(result.Applied);
         Assert.Equal(1, _arm.Throttled);
@@ -138,7 +139,7 @@ public sealed class NsgLayerTests : IAsyncLifetime
         var nsg = _arm.AddNsg("rg1", "web-nsg");
         _arm.DeniedActions.Add("Microsoft.Network/networkSecurityGroups/securityRules/write");
 
-        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => Layer().OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct));
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct));
 
         Assert.Contains("AuthorizationFailed", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Microsoft.Network/networkSecurityGroups/securityRules/write", ex.Message, StringComparison.Ordinal);
@@ -188,9 +189,9 @@ public sealed class NsgLayerTests : IAsyncLifetime
             RuleSpec("oecfw-tcp-5432-200", 200, "Allow", "Tcp", "*", "5432"),
             RuleSpec("portal-mysql", 210, "Allow", "Tcp", "*", "3306"));
 
-        var result = await Layer().OpenAsync(nsg, FirewallPolicy.Default, prune: true, dryRun: false, Ct);
+        var result = await OpenAsync(nsg, FirewallPolicy.Default, prune: true, dryRun: false, Ct);
 
-        Assert.Equal(["oecfw-tcp-5432-200"], result.Deleted);
+        Assert.Equal(["oecfw-tcp-5432-200"], result.Removed);
         var names = _arm.Rules(nsg).Select(r => r["name"]!.GetValue<string>()).ToList();
         Assert.DoesNotContain("oecfw-tcp-5432-200", names);
         Assert.Contains("portal-mysql", names);
@@ -200,7 +201,7 @@ public sealed class NsgLayerTests : IAsyncLifetime
     public async Task Close_OwnPluralRule_NarrowedOrDeleted_ForeignLeft()
     {
         var nsg = _arm.AddNsg("rg1", "web-nsg");
-        await Layer().OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct);
+        await OpenAsync(nsg, FirewallPolicy.Default, false, false, Ct);
         _arm.AddRule(nsg, RuleSpec("portal-web", 300, "Allow", "Tcp", "*", "80"));
 
         var close80 = await Layer().CloseAsync(nsg, [PortRange.Single(80)], [], Protocol.Tcp, false, Ct);
@@ -238,5 +239,13 @@ public sealed class NsgLayerTests : IAsyncLifetime
         Assert.Throws<InvalidInputException>(() => AzureNames.ResourceGroup("rg."));
         Assert.Throws<InvalidInputException>(() => AzureNames.Subscription("not-a-guid"));
         Assert.Equal("web_nsg.1", AzureNames.Nsg("web_nsg.1"));
+    }
+
+    /// <summary>azure open's one implementation (the cloud-layer seam) over the NSG named by its id.</summary>
+    private Task<CloudOpenResult> OpenAsync(string nsgId, FirewallPolicy policy, bool prune, bool dryRun, CancellationToken cancellationToken)
+    {
+        var parts = nsgId.Split('/');
+        var target = new NsgTarget(Subscription, parts[Array.IndexOf(parts, "resourceGroups") + 1], parts[^1], null);
+        return CloudOpen.RunAsync(new NsgCloudLayer(Layer(), target), policy, prune, dryRun, cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using OecCloudFw.Aws;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Audit;
+using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Rules;
@@ -32,19 +33,20 @@ public sealed class AwsCommands(CliContext context)
 
             var (client, region) = new Ec2ClientFactory(context.Environment).Create(target.ToOptions());
             using var ec2 = client;
-            var result = await new SecurityGroupLayer(ec2, region, rulesQuota).OpenAsync(group, wanted, prune, dryRun, cancellationToken);
+            var result = await CloudOpen.RunAsync(new SecurityGroupCloudLayer(new SecurityGroupLayer(ec2, region, rulesQuota), group), wanted, prune, dryRun, cancellationToken);
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, new AwsOpenDocument(group.Value, region, dryRun, result.Plan.IsNoOp, result.Applied,
-                    result.Plan.Changes.Select(ChangeView.From).ToList(),
-                    result.CreatedRuleIds, result.RevokedRuleIds));
+                    result.Changes.Changes.Select(ChangeView.From).ToList(), result.Created, result.Removed));
             }
             else
             {
-                new HumanRenderer(context.Console).Plan($"{group} ({region})", result.Plan, dryRun, result.Applied);
+                var renderer = new HumanRenderer(context.Console);
+                renderer.Plan($"{group} ({region})", result.Changes, dryRun, result.Applied);
+                renderer.StillClosed(result.StillClosed);
             }
 
-            return ExitCodes.Ok;
+            return result.StillClosed.Count > 0 ? ExitCodes.Findings : ExitCodes.Ok;
         }, cancellationToken);
 
     [Command("close", Description = "Revoke this tool's rules for a port (by rule id). Refuses the SSH port without --force.")]

@@ -2,6 +2,7 @@ using OecCloudFw.Azure;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Audit;
+using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Rules;
@@ -24,43 +25,27 @@ public sealed class AzureCommands(CliContext context)
             var resolved = target.Resolve(context.Environment);
             var format = OutputFormats.Parse(output);
             var wanted = policy.Build();
-            var layer = Layer(target, resolved);
-            var network = resolved.Vm is null ? null : await layer.ReadVmAsync(resolved, cancellationToken);
-            var nsgId = resolved.NsgToChange(network, "--nsg");
-            // The NSG to change was read with the VM already (NIC or subnet): it is not read again.
-            var known = network?.Find(nsgId);
-            var result = known is not null ? await layer.OpenAsync(known, wanted, prune, dryRun, cancellationToken) : await layer.OpenAsync(nsgId, wanted, prune, dryRun, cancellationToken);
-
-            // Through a VM, a port is open only if the subnet's NSG admits it too: judged on the NSGs as they are now
-            // (the one just written is read again), not as they were before the write.
-            if (network is not null && result.Applied)
-            {
-                network = network.With(await layer.ReadAsync(nsgId, cancellationToken));
-            }
-
-            var blocked = network is null ? [] : network.BlockedBySubnet(wanted.DesiredRules())
-                .Select(x => $"{x.Rule.Protocol.ToName()}/{x.Rule.Ports} from {x.Rule.Source}: blocked by the subnet NSG {x.Nsg.Name}")
-                .Distinct()
-                .ToList();
+            var layer = new NsgCloudLayer(Layer(target, resolved), resolved);
+            var result = await CloudOpen.RunAsync(layer, wanted, prune, dryRun, cancellationToken);
+            var nsg = NsgCloudLayer.ChangedNsg(result.Plan);
+            var newRules = layer.NewRules(result.Plan);
+            var blocked = result.StillClosed.Select(s => s.ToString()).Distinct().ToList();
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new AzureOpenDocument(result.Nsg.Name, dryRun, result.Plan.IsNoOp, result.Applied,
-                    result.Plan.Changes.Select(ChangeView.From).ToList(),
-                    result.NewRules.Select(r => new AzureNewRuleView(r.Name, r.Priority, r.Protocol, r.Sources, r.Ports, r.Description)).ToList(), result.Deleted, blocked));
+                Json.Write(context.Output, new AzureOpenDocument(nsg, dryRun, result.Plan.IsNoOp, result.Applied,
+                    result.Changes.Changes.Select(ChangeView.From).ToList(),
+                    newRules.Select(r => new AzureNewRuleView(r.Name, r.Priority, r.Protocol, r.Sources, r.Ports, r.Description)).ToList(), NsgCloudLayer.ToDelete(result.Plan), blocked));
             }
             else
             {
                 var renderer = new HumanRenderer(context.Console);
-                renderer.Plan($"{result.Nsg.Name} ({resolved.ResourceGroup})", result.Plan, dryRun, result.Applied);
-                foreach (var rule in result.NewRules)
+                renderer.Plan($"{nsg} ({resolved.ResourceGroup})", result.Changes, dryRun, result.Applied);
+                foreach (var rule in newRules)
                 {
                     renderer.Line($"{(result.Applied ? "created" : "would create")} {rule.Name}: priority {rule.Priority}, {rule.Protocol} {string.Join(",", rule.Ports)} from {string.Join(",", rule.Sources)}");
                 }
 
-                foreach (var line in blocked)
-                {
-                    renderer.Line($"still closed: {line}");
-                }
+                renderer.StillClosed(result.StillClosed);
             }
 
             return blocked.Count > 0 ? ExitCodes.Findings : ExitCodes.Ok;

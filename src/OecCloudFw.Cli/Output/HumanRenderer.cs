@@ -40,6 +40,16 @@ public sealed class HumanRenderer(IAnsiConsole console)
         console.Write(table);
     }
 
+    /// <summary>Wanted rules the rest of the path still refuses (a subnet's network ACL or NSG, a Deny above): one line each.</summary>
+    public void StillClosed(IReadOnlyList<Core.Layers.StillClosed> stillClosed)
+    {
+        ArgumentNullException.ThrowIfNull(stillClosed);
+        foreach (var line in stillClosed.Select(s => s.ToString()).Distinct())
+        {
+            Line($"still closed: {line}");
+        }
+    }
+
     /// <summary>A plan across both layers: per layer what would be added, kept, left alone or removed, and the server's commands.</summary>
     public void LayersPlan(Documents.PlanDocument plan)
     {

@@ -1,3 +1,5 @@
+using OecCloudFw.Core.Planning;
+
 namespace OecCloudFw.Core.Layers;
 
 /// <summary>What one step of a cloud apply wrote.</summary>
@@ -7,4 +9,7 @@ namespace OecCloudFw.Core.Layers;
 public sealed record CloudApplyResult(string Target, IReadOnlyList<string> Created, IReadOnlyList<string> Removed)
 {
     public bool Changed => Created.Count > 0 || Removed.Count > 0;
+
+    /// <summary>The plan as carried out, when the adapter had to plan again (someone added a rule meanwhile); else null.</summary>
+    public Plan? Carried { get; init; }
 }
