@@ -61,16 +61,14 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(policy, prune, snapshots));
     }
 
-    public CloudLayerPlan PlanClose(CloudLayerState state, int port, IReadOnlyCollection<string>? only = null)
+    public CloudLayerPlan PlanClose(CloudLayerState state, CloseSelection selection)
     {
         ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(selection);
         var snapshots = (Snapshots)state.Snapshot;
-        var admitting = snapshots.AllRules.Where(r => r.Action == RuleAction.Allow && r.Protocol.Covers(Protocol.Tcp) && r.Ports.Contains(port)).ToList();
-        var plan = new Plan(admitting.Select(r => new Change(
-            r.Origin == RuleOrigin.Tool && r.Ports == PortRange.Single(port) && r.Protocol == Protocol.Tcp && (only is null || only.Contains(r.Id ?? string.Empty))
-                ? ChangeKind.Remove
-                : ChangeKind.Extra,
-            r)));
+        var plan = new Plan(snapshots.AllRules
+            .Where(r => r.Action == RuleAction.Allow && (selection.MatchesExactly(r) || selection.Overlaps(r)))
+            .Select(r => new Change(selection.Removes(r, r.Id ?? string.Empty) ? ChangeKind.Remove : ChangeKind.Extra, r)));
         var writes = plan.ToRemove.Select(r => $"revoke {r.Id} ({r}) in {snapshots.Holding(r)}").ToList();
         return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(new FirewallPolicy([], false), false, snapshots));
     }

@@ -313,41 +313,6 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
         return (created, plan);
     }
 
-    /// <summary>
-    /// Revokes the tool's own rules for exactly these ports (and sources, when given). Rules it did not create are left
-    /// and reported; so are broader rules that still admit the port.
-    /// </summary>
-    public async Task<CloseResult> CloseAsync(
-        SecurityGroupId group,
-        IReadOnlyList<PortRange> ports,
-        IReadOnlyList<Cidr> sources,
-        Protocol protocol,
-        bool dryRun,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(ports);
-        ArgumentNullException.ThrowIfNull(sources);
-        var before = await ReadAsync(group, cancellationToken);
-        bool SourceMatches(Rule r) => sources.Count == 0 || sources.Contains(r.Source);
-        var matching = before.Rules
-            .Where(r => r.Protocol == protocol && ports.Contains(r.Ports) && SourceMatches(r))
-            .ToList();
-        var own = matching.Where(r => r.Origin == RuleOrigin.Tool).ToList();
-        var foreign = matching.Where(r => r.Origin != RuleOrigin.Tool).ToList();
-        var still = before.Rules
-            .Where(r => !own.Contains(r) && r.Protocol.Covers(protocol) &&
-                        (r.Protocol == Protocol.All || ports.Any(p => p.Overlaps(r.Ports))) &&
-                        (sources.Count == 0 || sources.Any(s => s.Overlaps(r.Source))))
-            .ToList();
-        if (dryRun || own.Count == 0)
-        {
-            return new CloseResult(own, foreign, still, false);
-        }
-
-        await RevokeOwnAsync(group, own, cancellationToken);
-        return new CloseResult(own, foreign, still, true);
-    }
-
     /// <summary>Revokes those of these rules that are the tool's own, by rule id (rules it did not create are never revoked).</summary>
     public async Task<IReadOnlyList<string>> RevokeOwnAsync(SecurityGroupId group, IReadOnlyList<Rule> rules, CancellationToken cancellationToken = default)
     {

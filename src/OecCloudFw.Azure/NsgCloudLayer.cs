@@ -1,3 +1,4 @@
+using System.Globalization;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Layers;
@@ -13,7 +14,7 @@ namespace OecCloudFw.Azure;
 /// and its NSGs; new rules <c>oecfw-…</c> at free priorities above any shadowing Deny; only the tool's own rules are
 /// ever deleted; the exact <c>az</c> commands undo what was created.
 /// </summary>
-public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLayer
+public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFlag = "--azure-nsg") : ICloudLayer
 {
     private string? _changed;
     private IReadOnlyList<NewSecurityRule>? _written;
@@ -26,6 +27,9 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
 
     /// <summary>The names of the tool's own rules the plan deletes.</summary>
     public static IReadOnlyList<string> ToDelete(CloudLayerPlan plan) => Native.Of(plan).ToDelete;
+
+    /// <summary>The names of the tool's own rules a close narrows (the closed ports or sources taken out).</summary>
+    public static IReadOnlyList<string> Narrowed(CloudLayerPlan plan) => [.. Native.Of(plan).Narrowed.Select(r => r.Name)];
 
     public string Target => target.Vm is null
         ? $"azure nsg {target.Nsg} (rg {target.ResourceGroup})"
@@ -43,7 +47,7 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
         else
         {
             network = await layer.ReadVmAsync(target, cancellationToken);
-            var id = target.NsgToChange(network, "--azure-nsg");
+            var id = target.NsgToChange(network, nsgFlag);
             changed = network.Find(id) ?? await layer.ReadAsync(id, cancellationToken);
         }
 
@@ -67,23 +71,45 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
         return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(snapshot.Changed, newRules, toDelete));
     }
 
-    public CloudLayerPlan PlanClose(CloudLayerState state, int port, IReadOnlyCollection<string>? only = null)
+    public CloudLayerPlan PlanClose(CloudLayerState state, CloseSelection selection)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var snapshot = (Snapshot)state.Snapshot;
-        var nsg = snapshot.Changed;
-        var text = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // The tool's own TCP rules that name the port: deleted when it is their only port, narrowed (the port taken out,
-        // the rule written again) when they carry others (one rule holds 22, 80 and 443).
-        bool Own(NsgRule r) => r.IsOwn && (only is null || only.Contains(r.Name)) && r.Protocol.Equals("Tcp", StringComparison.OrdinalIgnoreCase) && r.PortRanges.Contains(text);
-        var admitting = nsg.Inbound.Where(r => !r.IsDefault && string.Equals(r.Access, "Allow", StringComparison.OrdinalIgnoreCase))
-            .Select(r => (Rule: r, Core: r.ToCoreRules().Where(c => c.Protocol.Covers(Protocol.Tcp) && c.Ports.Contains(port)).ToList()))
-            .Where(x => x.Core.Count > 0)
+        ArgumentNullException.ThrowIfNull(selection);
+        var nsg = ((Snapshot)state.Snapshot).Changed;
+        var portTexts = selection.Ports.Select(p => p.IsSingle ? p.From.ToString(CultureInfo.InvariantCulture) : $"{p.From}-{p.To}").ToHashSet(StringComparer.Ordinal);
+        var sourceTexts = selection.Sources.Select(NsgLayer.PrefixText).ToHashSet(StringComparer.Ordinal);
+        var protocol = selection.Protocol.ToName();
+        var allows = nsg.Inbound.Where(r => !r.IsDefault && string.Equals(r.Access, "Allow", StringComparison.OrdinalIgnoreCase)).ToList();
+        // The tool's own rules that name a closed port (and source) are taken apart: the closed ports (or sources) come
+        // out, the rule is deleted when nothing remains, else written again with the rest (one rule holds 22, 80, 443).
+        bool Matches(NsgRule r) => string.Equals(r.Protocol, protocol, StringComparison.OrdinalIgnoreCase) && r.PortRanges.Any(portTexts.Contains) &&
+                                   (selection.Sources.Count == 0 || r.SourcePrefixes.Any(sourceTexts.Contains));
+        var own = allows.Where(r => r.IsOwn && Matches(r) && (selection.Only is null || selection.Only.Contains(r.Name))).ToList();
+        var deleted = new List<string>();
+        var narrowed = new List<NsgRule>();
+        foreach (var rule in own)
+        {
+            var ports = selection.Sources.Count == 0 ? rule.PortRanges.Where(p => !portTexts.Contains(p)).ToList() : [.. rule.PortRanges];
+            var sources = selection.Sources.Count == 0 ? [.. rule.SourcePrefixes] : rule.SourcePrefixes.Where(p => !sourceTexts.Contains(p)).ToList();
+            if (ports.Count == 0 || sources.Count == 0)
+            {
+                deleted.Add(rule.Name);
+            }
+            else
+            {
+                narrowed.Add(rule with { PortRanges = ports, SourcePrefixes = sources });
+            }
+        }
+
+        // Anyone else's rule that admits some of it (protocol *, a range, a wider source) is named, never touched.
+        var changes = own.SelectMany(r => r.ToCoreRules().Where(selection.MatchesExactly).Select(c => new Change(ChangeKind.Remove, c)))
+            .Concat(allows.Where(r => !own.Contains(r) && (!r.IsOwn || Matches(r)))
+                .SelectMany(r => r.ToCoreRules().Where(c => selection.MatchesExactly(c) || selection.Overlaps(c)).Select(c => new Change(ChangeKind.Extra, c))))
             .ToList();
-        var plan = new Plan(admitting.SelectMany(x => x.Core.Select(c => new Change(Own(x.Rule) && c.Ports == PortRange.Single(port) ? ChangeKind.Remove : ChangeKind.Extra, c))));
-        var own = admitting.Where(x => Own(x.Rule)).Select(x => x.Rule).ToList();
-        var writes = own.Select(r => r.PortRanges.Count == 1 ? $"delete {r.Name} from {nsg.Name}" : $"narrow {r.Name} in {nsg.Name}: ports {string.Join(",", r.PortRanges.Where(p => p != text))}").ToList();
-        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(nsg, [], own.Select(r => r.Name).ToList()) { ClosePort = port });
+        var writes = deleted.Select(n => $"delete {n} from {nsg.Name}")
+            .Concat(narrowed.Select(r => $"narrow {r.Name} in {nsg.Name}: ports {string.Join(",", r.PortRanges)} from {string.Join(",", r.SourcePrefixes)}"))
+            .ToList();
+        return new CloudLayerPlan(Target, state.Digest, new Plan(changes), writes, new Native(nsg, [], deleted) { Narrowed = narrowed });
     }
 
     public ILayerView PlannedView(CloudLayerState state, CloudLayerPlan plan)
@@ -93,14 +119,10 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
         var snapshot = (Snapshot)state.Snapshot;
         var native = (Native)plan.Native;
         var nsg = snapshot.Changed;
-        var text = native.ClosePort?.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // The rules the plan deletes go (or lose the one port a close narrows them by); the ones it creates come in at
-        // their priorities; the NSG is then evaluated with the others on the path, as ARM does.
-        var kept = nsg.Rules.Select(r => !native.ToDelete.Contains(r.Name) ? r
-                : text is null ? null
-                : r with { PortRanges = [.. r.PortRanges.Where(p => p != text)] })
-            .Where(r => r is not null && r.PortRanges.Count > 0)
-            .Select(r => r!);
+        // The rules the plan deletes go, the ones it narrows come back narrowed, the ones it creates come in at their
+        // priorities; the NSG is then evaluated with the others on the path, as ARM does.
+        var replaced = native.Narrowed.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var kept = nsg.Rules.Where(r => !native.ToDelete.Contains(r.Name) && !replaced.Contains(r.Name)).Concat(native.Narrowed);
         var created = native.NewRules.Select(r => new NsgRule(r.Name, r.Priority, "Inbound", "Allow", r.Protocol, r.Sources, r.Ports, r.Description, false));
         var planned = nsg with { Rules = [.. kept, .. created] };
         // An NSG named next to a VM but not on its path changes nothing the VM sees.
@@ -123,15 +145,10 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
         ArgumentNullException.ThrowIfNull(plan);
         var native = (Native)plan.Native;
         var own = native.ToDelete.Where(n => n.StartsWith(NsgRule.OwnPrefix, StringComparison.Ordinal)).ToList();
-        if (native.ClosePort is { } port)
-        {
-            // One port out of the named rules: each is deleted or narrowed as the plan read it.
-            var closed = await layer.CloseAsync(native.Nsg, own, PortRange.Single(port), cancellationToken);
-            return new CloudApplyResult(Target, [], closed);
-        }
-
+        var narrowed = native.Narrowed.Where(r => r.IsOwn).ToList();
+        await layer.NarrowAsync(native.Nsg, narrowed, cancellationToken);
         await layer.DeleteAsync(native.Nsg, own, cancellationToken);
-        return new CloudApplyResult(Target, [], own);
+        return new CloudApplyResult(Target, [], [.. own, .. narrowed.Select(r => r.Name)]);
     }
 
     public IReadOnlyList<string> UndoCommands(CloudApplyResult opened)
@@ -145,8 +162,8 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target) : ICloudLaye
 
     private sealed record Native(NsgSnapshot Nsg, IReadOnlyList<NewSecurityRule> NewRules, IReadOnlyList<string> ToDelete)
     {
-        /// <summary>Set for a plan that takes one port out of <see cref="ToDelete"/>'s rules (<see cref="PlanClose"/>).</summary>
-        public int? ClosePort { get; init; }
+        /// <summary>The tool's rules a close narrows, as they are written again (<see cref="PlanClose"/>).</summary>
+        public IReadOnlyList<NsgRule> Narrowed { get; init; } = [];
 
         public static Native Of(CloudLayerPlan plan)
         {

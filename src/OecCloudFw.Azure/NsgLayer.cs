@@ -154,81 +154,15 @@ public sealed class NsgLayer(INetworkApi api)
         }
     }
 
-    /// <summary>Takes one TCP port out of these rules of the tool's own, as just read: a rule left with no port is deleted, others written again without it.</summary>
-    /// <returns>The names of the rules deleted or narrowed.</returns>
-    public async Task<IReadOnlyList<string>> CloseAsync(NsgSnapshot nsg, IReadOnlyList<string> ownRules, PortRange port, CancellationToken cancellationToken = default)
+    /// <summary>Writes these rules of the tool's own again as they are given (a close took ports or sources out of them).</summary>
+    public async Task NarrowAsync(NsgSnapshot nsg, IReadOnlyList<NsgRule> rules, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(nsg);
-        ArgumentNullException.ThrowIfNull(ownRules);
-        var text = port.From.ToString(CultureInfo.InvariantCulture);
-        var changed = new List<string>();
-        foreach (var rule in nsg.Inbound.Where(r => r.IsOwn && ownRules.Contains(r.Name) && r.PortRanges.Contains(text)))
+        ArgumentNullException.ThrowIfNull(rules);
+        foreach (var rule in rules)
         {
-            await DeleteOrNarrowAsync(nsg, rule, rule.PortRanges.Where(p => p != text).ToList(), rule.SourcePrefixes, cancellationToken);
-            changed.Add(rule.Name);
-        }
-
-        return changed;
-    }
-
-    /// <summary>Deletes or narrows the tool's own rules for these ports (and sources); other rules are left and reported.</summary>
-    public async Task<NsgCloseResult> CloseAsync(string nsgId, IReadOnlyList<PortRange> ports, IReadOnlyList<Cidr> sources, Protocol protocol, bool dryRun, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(ports);
-        ArgumentNullException.ThrowIfNull(sources);
-        var nsg = await ReadAsync(nsgId, cancellationToken);
-        var portTexts = ports.Select(p => p.IsSingle ? p.From.ToString(CultureInfo.InvariantCulture) : $"{p.From}-{p.To}").ToHashSet(StringComparer.Ordinal);
-        var sourceTexts = sources.Select(PrefixText).ToHashSet(StringComparer.Ordinal);
-        bool Matches(NsgRule r) => r.Inbound && !r.IsDefault && r.Access == "Allow" && string.Equals(r.Protocol, protocol.ToName(), StringComparison.OrdinalIgnoreCase) &&
-                                   r.PortRanges.Any(portTexts.Contains) && (sources.Count == 0 || r.SourcePrefixes.Any(sourceTexts.Contains));
-        var matching = nsg.Inbound.Where(Matches).ToList();
-        // Anyone else's rule that admits the port too (protocol *, a range, a wider source) is named, never touched.
-        bool AlsoAdmits(NsgRule r) => r.Inbound && !r.IsDefault && !r.IsOwn && string.Equals(r.Access, "Allow", StringComparison.OrdinalIgnoreCase) && r.CoversProtocol(protocol) &&
-                                      r.PortRanges.Select(NsgRule.ParsePorts).Any(range => ports.Any(p => p.Overlaps(range))) &&
-                                      (sources.Count == 0 || r.SourcePrefixes.SelectMany(NsgRule.ToCidrs).Any(c => sources.Any(c.Overlaps)));
-        var deleted = new List<string>();
-        var narrowed = new List<string>();
-        var updated = nsg.Rules.ToList();
-        foreach (var rule in matching.Where(r => r.IsOwn))
-        {
-            var remainingPorts = sources.Count == 0 ? rule.PortRanges.Where(p => !portTexts.Contains(p)).ToList() : rule.PortRanges.ToList();
-            var remainingSources = sources.Count == 0 ? rule.SourcePrefixes.ToList() : rule.SourcePrefixes.Where(s => !sourceTexts.Contains(s)).ToList();
-            updated.Remove(rule);
-            if (remainingPorts.Count == 0 || remainingSources.Count == 0)
-            {
-                deleted.Add(rule.Name);
-            }
-            else
-            {
-                narrowed.Add(rule.Name);
-                updated.Add(rule with { PortRanges = remainingPorts, SourcePrefixes = remainingSources });
-            }
-
-            if (!dryRun)
-            {
-                await DeleteOrNarrowAsync(nsg, rule, remainingPorts, remainingSources, cancellationToken);
-            }
-        }
-
-        var after = new NsgSnapshot(nsg.Id, nsg.Name, updated, nsg.NetworkInterfaces, nsg.Subnets).ToRuleSet();
-        var probe = sources.Count > 0 ? sources[0] : Cidr.AnyIPv4;
-        var verdict = after.Evaluate(protocol, ports[0].From, probe);
-        var foreign = matching.Where(r => !r.IsOwn).Concat(nsg.Inbound.Where(AlsoAdmits)).Distinct().ToList();
-        return new NsgCloseResult(deleted, narrowed, foreign, verdict.Admitted, verdict.Evidence, !dryRun && (deleted.Count + narrowed.Count) > 0);
-    }
-
-    /// <summary>A rule of the tool's own with what remains of it: deleted when no port or source remains, else written again so.</summary>
-    private async Task DeleteOrNarrowAsync(NsgSnapshot nsg, NsgRule rule, List<string> remainingPorts, IReadOnlyList<string> remainingSources, CancellationToken cancellationToken)
-    {
-        var id = $"{nsg.Id}/securityRules/{rule.Name}";
-        if (remainingPorts.Count == 0 || remainingSources.Count == 0)
-        {
-            await Call(() => Unit(api.DeleteSecurityRuleAsync(id, cancellationToken)), $"security rule {rule.Name}", "Microsoft.Network/networkSecurityGroups/securityRules/delete");
-        }
-        else
-        {
-            var properties = Properties(new NewSecurityRule(rule.Name, rule.Priority, rule.Protocol, remainingSources, remainingPorts, rule.Description ?? string.Empty));
-            await Call(() => Unit(api.PutSecurityRuleAsync(id, properties, cancellationToken)), $"security rule {rule.Name}", "Microsoft.Network/networkSecurityGroups/securityRules/write");
+            var properties = Properties(new NewSecurityRule(rule.Name, rule.Priority, rule.Protocol, rule.SourcePrefixes, rule.PortRanges, rule.Description ?? string.Empty));
+            await Call(() => Unit(api.PutSecurityRuleAsync($"{nsg.Id}/securityRules/{rule.Name}", properties, cancellationToken)), $"security rule {rule.Name}", "Microsoft.Network/networkSecurityGroups/securityRules/write");
         }
     }
 
@@ -347,7 +281,7 @@ public sealed class NsgLayer(INetworkApi api)
         return list.Select(PrefixText).Order(StringComparer.Ordinal).ToList();
     }
 
-    private static string PrefixText(Cidr cidr) => cidr.Equals(Cidr.AnyIPv6) ? "::/0" : cidr.ToString();
+    internal static string PrefixText(Cidr cidr) => cidr.Equals(Cidr.AnyIPv6) ? "::/0" : cidr.ToString();
 
     private static string Capitalize(Protocol protocol) => protocol switch
     {

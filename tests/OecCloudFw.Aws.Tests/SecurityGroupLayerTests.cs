@@ -314,9 +314,9 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.AddIngress(group, "tcp", 8000, 9000, "0.0.0.0/0", "wide");
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var result = await layer.CloseAsync(SecurityGroupId.Parse(group), [PortRange.Single(8069)], [], Protocol.Tcp, false, Ct);
+        var result = await CloseAsync(layer, SecurityGroupId.Parse(group), [PortRange.Single(8069)], [], Protocol.Tcp, false, Ct);
 
-        Assert.Equal(ownId, Assert.Single(result.Revoked).Id);
+        Assert.Equal(ownId, Assert.Single(result.Removed).Id);
         Assert.Single(result.LeftForeign);
         Assert.Equal(2, result.StillAdmittedBy.Count);
         Assert.DoesNotContain(_fake.Ingress(group), r => r.RuleId == ownId);
@@ -332,7 +332,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         var policy = PolicyBuilder.Build(new PolicyOptions { Optional = ["5432"], Sources = ["10.0.0.5/32", "10.0.0.6/32"] });
         await OpenAsync(layer, SecurityGroupId.Parse(group), policy, false, false, Ct);
 
-        await layer.CloseAsync(SecurityGroupId.Parse(group), [PortRange.Single(5432)], [Cidr.Parse("10.0.0.5/32")], Protocol.Tcp, false, Ct);
+        await CloseAsync(layer, SecurityGroupId.Parse(group), [PortRange.Single(5432)], [Cidr.Parse("10.0.0.5/32")], Protocol.Tcp, false, Ct);
 
         Assert.Equal(["10.0.0.6/32"], _fake.Ingress(group).Where(r => r.FromPort == 5432).Select(r => r.Cidr));
     }
@@ -367,4 +367,8 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
     /// <summary>aws open's one implementation (the cloud-layer seam) over one group.</summary>
     private static Task<CloudOpenResult> OpenAsync(SecurityGroupLayer layer, SecurityGroupId group, FirewallPolicy policy, bool prune, bool dryRun, CancellationToken cancellationToken) =>
         CloudOpen.RunAsync(new SecurityGroupCloudLayer(layer, group), policy, prune, dryRun, cancellationToken);
+
+    /// <summary>aws close's one implementation (the cloud-layer seam) over one group.</summary>
+    private static Task<CloudCloseResult> CloseAsync(SecurityGroupLayer layer, SecurityGroupId group, IReadOnlyList<PortRange> ports, IReadOnlyList<Cidr> sources, Protocol protocol, bool dryRun, CancellationToken cancellationToken) =>
+        CloudClose.RunAsync(new SecurityGroupCloudLayer(layer, group), new CloseSelection(ports, sources, protocol), dryRun, cancellationToken);
 }

@@ -64,11 +64,11 @@ public sealed class AwsCommands(CliContext context)
 
             var (client, region) = new Ec2ClientFactory(context.Environment).Create(target.ToOptions());
             using var ec2 = client;
-            var result = await new SecurityGroupLayer(ec2, region).CloseAsync(group, ports, sources, proto, dryRun, cancellationToken);
+            var result = await CloudClose.RunAsync(new SecurityGroupCloudLayer(new SecurityGroupLayer(ec2, region), group), new CloseSelection(ports, sources, proto), dryRun, cancellationToken);
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, new AwsCloseDocument(group.Value, region, dryRun,
-                    result.Revoked.Select(RuleView.From).ToList(), result.LeftForeign.Select(RuleView.From).ToList(),
+                    result.Removed.Select(RuleView.From).ToList(), result.LeftForeign.Select(RuleView.From).ToList(),
                     result.StillAdmittedBy.Select(RuleView.From).ToList()));
             }
             else
@@ -76,7 +76,7 @@ public sealed class AwsCommands(CliContext context)
                 RenderClose(group, region, result, dryRun);
             }
 
-            return result.StillAdmittedBy.Count > 0 ? ExitCodes.Findings : ExitCodes.Ok;
+            return result.StillOpen ? ExitCodes.Findings : ExitCodes.Ok;
         }, cancellationToken);
 
     [Command("show", Description = "List a security group's ingress rules with their purpose; flag internet-open ones. With --instance or --subnet, the subnet's network ACL too.")]
@@ -195,13 +195,13 @@ public sealed class AwsCommands(CliContext context)
     private static IReadOnlyList<string> Fixes(SecurityGroupId group, string region, Rule rule, CatalogPort? port) =>
         SecurityGroupFixes.ForRule(group, region, rule, port?.Port == PortCatalog.Ssh ? PortCatalog.Ssh : null, []);
 
-    private void RenderClose(SecurityGroupId group, string region, CloseResult result, bool dryRun)
+    private void RenderClose(SecurityGroupId group, string region, CloudCloseResult result, bool dryRun)
     {
         var renderer = new HumanRenderer(context.Console);
         var verb = dryRun ? "would revoke" : "revoked";
-        renderer.Line(result.Revoked.Count == 0
+        renderer.Line(result.Removed.Count == 0
             ? $"{group} ({region}): no rule of this tool matches; nothing was revoked."
-            : $"{group} ({region}): {verb} {string.Join(", ", result.Revoked.Select(r => $"{r.Id} ({r})"))}.");
+            : $"{group} ({region}): {verb} {string.Join(", ", result.Removed.Select(r => $"{r.Id} ({r})"))}.");
         foreach (var rule in result.LeftForeign)
         {
             renderer.Line($"left {rule.Id} ({rule}): not created by oec-cloudfw, so it is never revoked by it. To remove it yourself: " +

@@ -25,7 +25,7 @@ public sealed class AzureCommands(CliContext context)
             var resolved = target.Resolve(context.Environment);
             var format = OutputFormats.Parse(output);
             var wanted = policy.Build();
-            var layer = new NsgCloudLayer(Layer(target, resolved), resolved);
+            var layer = new NsgCloudLayer(Layer(target, resolved), resolved, "--nsg");
             var result = await CloudOpen.RunAsync(layer, wanted, prune, dryRun, cancellationToken);
             var nsg = NsgCloudLayer.ChangedNsg(result.Plan);
             var newRules = layer.NewRules(result.Plan);
@@ -64,35 +64,35 @@ public sealed class AzureCommands(CliContext context)
             var format = OutputFormats.Parse(output);
             var (ports, sources, proto) = close.Parse();
 
-            var layer = Layer(target, resolved);
-            var network = resolved.Vm is null ? null : await layer.ReadVmAsync(resolved, cancellationToken);
-            var nsgId = resolved.NsgToChange(network, "--nsg");
-            var result = await layer.CloseAsync(nsgId, ports, sources, proto, dryRun, cancellationToken);
-            var name = nsgId[(nsgId.LastIndexOf('/') + 1)..];
+            var result = await CloudClose.RunAsync(new NsgCloudLayer(Layer(target, resolved), resolved, "--nsg"), new CloseSelection(ports, sources, proto), dryRun, cancellationToken);
+            var name = NsgCloudLayer.ChangedNsg(result.Plan);
+            var (deleted, narrowed) = (NsgCloudLayer.ToDelete(result.Plan), NsgCloudLayer.Narrowed(result.Plan));
+            var foreign = result.StillAdmittedBy.Where(r => r.Origin != RuleOrigin.Tool).Select(r => r.Id?.Split(' ')[0] ?? "?").Distinct().ToList();
+            var evidence = string.Join("; ", result.StillAdmitted.Select(v => v.Evidence));
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new AzureCloseDocument(name, dryRun, result.Deleted, result.Narrowed, result.LeftForeign.Select(r => r.Name).ToList(), result.StillAdmitted, result.Evidence));
+                Json.Write(context.Output, new AzureCloseDocument(name, dryRun, deleted, narrowed, foreign, result.StillOpen, evidence));
             }
             else
             {
                 var renderer = new HumanRenderer(context.Console);
                 var verb = dryRun ? "would" : "did";
-                renderer.Line(result.Deleted.Count + result.Narrowed.Count == 0
+                renderer.Line(deleted.Count + narrowed.Count == 0
                     ? $"{name}: no rule of this tool matches; nothing was changed."
-                    : $"{name}: {verb} delete [{string.Join(", ", result.Deleted)}], {verb} narrow [{string.Join(", ", result.Narrowed)}].");
-                foreach (var rule in result.LeftForeign)
+                    : $"{name}: {verb} delete [{string.Join(", ", deleted)}], {verb} narrow [{string.Join(", ", narrowed)}].");
+                foreach (var rule in foreign)
                 {
-                    renderer.Line($"left {rule.Name} (priority {rule.Priority}): not created by oec-cloudfw, so it is never changed by it. To remove it yourself: " +
-                                  $"az network nsg rule delete -g {resolved.ResourceGroup} --nsg-name {name} -n {rule.Name}");
+                    renderer.Line($"left {rule}: not created by oec-cloudfw, so it is never changed by it. To remove it yourself: " +
+                                  $"az network nsg rule delete -g {resolved.ResourceGroup} --nsg-name {name} -n {rule}");
                 }
 
-                if (result.StillAdmitted)
+                if (result.StillOpen)
                 {
-                    renderer.Line($"the port is still admitted: {result.Evidence}");
+                    renderer.Line($"the port is still admitted: {(evidence.Length > 0 ? evidence : string.Join("; ", result.StillAdmittedBy.Select(r => r.Id)))}");
                 }
             }
 
-            return result.StillAdmitted ? ExitCodes.Findings : ExitCodes.Ok;
+            return result.StillOpen ? ExitCodes.Findings : ExitCodes.Ok;
         }, cancellationToken);
 
     [Command("show", Description = "List the NSG rules in priority order (defaults included) and flag what is open to the internet.")]

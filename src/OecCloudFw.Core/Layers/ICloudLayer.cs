@@ -21,13 +21,10 @@ public interface ICloudLayer
     CloudLayerPlan Plan(CloudLayerState state, FirewallPolicy policy, bool prune);
 
     /// <summary>
-    /// The plan that stops this layer admitting one TCP port (an SSH port being moved away): the tool's own allow rules
-    /// for exactly that port are removed; anyone else's rules that admit it are left alone and listed as extra.
+    /// The plan that takes <paramref name="selection"/> away: the tool's own rules that match it exactly are removed
+    /// (or narrowed, where one rule holds more); every other rule that admits some of it is left alone and listed as extra.
     /// </summary>
-    /// <param name="state">The layer as read.</param>
-    /// <param name="port">The TCP port.</param>
-    /// <param name="only">Only these of the tool's rules (ids an open created, to undo exactly that open); null for all of them.</param>
-    CloudLayerPlan PlanClose(CloudLayerState state, int port, IReadOnlyCollection<string>? only = null);
+    CloudLayerPlan PlanClose(CloudLayerState state, CloseSelection selection);
 
     /// <summary>
     /// The layer as the plan would leave it, evaluated as the provider evaluates it (an added rule admits only what

@@ -91,7 +91,7 @@ public sealed class SshPortMover(IServerShell shell, TimeProvider time)
                 [.. SshPortCommands.Listen(facts, after, from), .. closeCommands, .. Jail(facts, narrowed)], "planned"));
             if (cloud is not null)
             {
-                steps.Add(new SshPortStep("cloud", $"close {from} (the tool's own rules)", cloud.PlanClose(cloudState!, from).Writes, "planned"));
+                steps.Add(new SshPortStep("cloud", $"close {from} (the tool's own rules)", cloud.PlanClose(cloudState!, CloseSelection.TcpPort(from)).Writes, "planned"));
             }
 
             return new SshPortMoveResult(from, to, SshPortMoveOutcome.DryRun, "dry run: nothing was changed", steps, null, wouldStayOpen);
@@ -111,7 +111,7 @@ public sealed class SshPortMover(IServerShell shell, TimeProvider time)
         {
             if (cloud is not null && opened is { Created.Count: > 0 })
             {
-                var undo = cloud.PlanClose(await cloud.ReadAsync(cancellationToken), to, opened.Created);
+                var undo = cloud.PlanClose(await cloud.ReadAsync(cancellationToken), CloseSelection.TcpPort(to, opened.Created));
                 var undone = await cloud.CloseAsync(undo, cancellationToken);
                 steps.Add(new SshPortStep("cloud", $"undo: close {to}", undo.Writes, undone.Changed ? "undone" : "unchanged"));
             }
@@ -139,7 +139,7 @@ public sealed class SshPortMover(IServerShell shell, TimeProvider time)
         if (cloud is not null)
         {
             var state = await cloud.ReadAsync(cancellationToken);
-            var closePlan = cloud.PlanClose(state, from);
+            var closePlan = cloud.PlanClose(state, CloseSelection.TcpPort(from));
             var closed = await cloud.CloseAsync(closePlan, cancellationToken);
             steps.Add(new SshPortStep("cloud", $"close {from} (the tool's own rules)", closePlan.Writes, closed.Changed ? "applied" : "unchanged"));
             leftOpen.AddRange(closePlan.Changes.Extra.Select(r => $"{cloud.Target}: {r} (not created by oec-cloudfw; left alone)"));
