@@ -19,7 +19,7 @@ namespace OecCloudFw.Aws;
 /// <param name="groups">Every group the layer is made of (the write group among them).</param>
 /// <param name="writeTo">The group the tool adds its rules to.</param>
 /// <param name="subnets">The subnets whose network ACLs filter the traffic first (an instance's ENIs' subnets), or none.</param>
-public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyList<SecurityGroupId> groups, SecurityGroupId writeTo, IReadOnlyList<string> subnets) : ICloudLayer
+public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyList<SecurityGroupId> groups, SecurityGroupId? writeTo, IReadOnlyList<string> subnets) : ICloudLayer
 {
     /// <summary>One group, written and read.</summary>
     public SecurityGroupCloudLayer(SecurityGroupLayer layer, SecurityGroupId group)
@@ -27,11 +27,25 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
     {
     }
 
-    private readonly IReadOnlyList<SecurityGroupId> _groups = groups.Contains(writeTo) ? groups : throw new ArgumentException($"{writeTo} is not one of the layer's groups", nameof(writeTo));
+    private readonly IReadOnlyList<SecurityGroupId> _groups = writeTo is null || groups.Contains(writeTo) ? groups : throw new ArgumentException($"{writeTo} is not one of the layer's groups", nameof(writeTo));
 
-    public string Target => _groups.Count == 1
-        ? $"aws {writeTo} ({layer.Region})"
-        : $"aws {string.Join('+', _groups)} ({layer.Region}; rules added to {writeTo})";
+    /// <summary>The group the tool's rules go to; a layer of subnets only (shown, never changed) has none.</summary>
+    private SecurityGroupId WriteTo => writeTo ?? throw new InvalidOperationException("a layer of network ACLs only is read, never changed");
+
+    public string Target => _groups.Count switch
+    {
+        0 => $"aws {string.Join('+', subnets)} ({layer.Region})",
+        1 => $"aws {_groups[0]} ({layer.Region})",
+        _ => $"aws {string.Join('+', _groups)} ({layer.Region}; rules added to {writeTo})",
+    };
+
+    /// <summary>The groups and network ACLs as read: what <c>aws show</c> lists.</summary>
+    public static (IReadOnlyList<SecurityGroupSnapshot> Groups, IReadOnlyList<NetworkAclSnapshot> Acls) Read(CloudLayerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var read = (Snapshots)state.Snapshot;
+        return (read.Groups, read.Acls);
+    }
 
     public async Task<CloudLayerState> ReadAsync(CancellationToken cancellationToken = default)
     {
@@ -45,7 +59,9 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
             .Concat(aclSnapshots.SelectMany(a => a.Entries.Select(e => $"{a.AclId} {a.SubnetId} {e}")))
             .Order(StringComparer.Ordinal)
             .ToList();
-        return new CloudLayerState(Target, lines, new SecurityGroupsView(snapshots, aclSnapshots), new Snapshots(snapshots, aclSnapshots));
+        // No group named (subnets only): what the network ACLs alone let through.
+        ILayerView view = snapshots.Length == 0 ? new NetworkAclsView(aclSnapshots) : new SecurityGroupsView(snapshots, aclSnapshots);
+        return new CloudLayerState(Target, lines, view, new Snapshots(snapshots, aclSnapshots));
     }
 
     public CloudLayerPlan Plan(CloudLayerState state, FirewallPolicy policy, bool prune)
@@ -54,8 +70,8 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         ArgumentNullException.ThrowIfNull(policy);
         var snapshots = (Snapshots)state.Snapshot;
         var plan = Planner.Build(policy.DesiredRules(), snapshots.AllRules, prune);
-        layer.EnsureWithinQuota(snapshots.Of(writeTo), plan);
-        var writes = plan.ToAdd.Select(r => $"authorize {r.Protocol.ToName()}/{r.Ports} from {r.Source} in {writeTo} (tagged oec-cloudfw)")
+        layer.EnsureWithinQuota(snapshots.Of(WriteTo), plan);
+        var writes = plan.ToAdd.Select(r => $"authorize {r.Protocol.ToName()}/{r.Ports} from {r.Source} in {WriteTo} (tagged oec-cloudfw)")
             .Concat(plan.ToRemove.Select(r => $"revoke {r.Id} ({r}) in {snapshots.Holding(r)}"))
             .ToList();
         return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(policy, prune, snapshots));
@@ -82,9 +98,29 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         var added = plan.Changes.ToAdd.Select((r, i) => r with { Origin = RuleOrigin.Tool, Id = $"planned-{i + 1}" }).ToList();
         var planned = read.Groups.Select(g => g with
         {
-            Rules = [.. g.Rules.Where(r => !removed.Contains(r.Id)), .. g.GroupId == writeTo ? added : []],
+            Rules = [.. g.Rules.Where(r => !removed.Contains(r.Id)), .. g.GroupId == WriteTo ? added : []],
         }).ToList();
         return new SecurityGroupsView(planned, read.Acls);
+    }
+
+    public IReadOnlyList<Finding> Findings(CloudLayerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var read = (Snapshots)state.Snapshot;
+        var findings = read.Groups.SelectMany(g => ExposureCheck.Check(g.Rules, (rule, port) =>
+            SecurityGroupFixes.ForRule(g.GroupId, layer.Region, rule, port?.Port == PortCatalog.Ssh ? PortCatalog.Ssh : null, []))).ToList();
+        // A required port the subnet's network ACL refuses from the internet, with the entry that opens it.
+        foreach (var port in PortCatalog.All.Where(p => p.Required && read.Acls.Count > 0))
+        {
+            var verdict = state.View.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4);
+            if (verdict.Refused && read.Acls.Any(a => a.Inbound(Protocol.Tcp, port.Port, Cidr.AnyIPv4).Decision == Decision.Refused))
+            {
+                findings.Add(new Finding(FindingIds.RequiredBlocked, Severity.Critical, $"{port.Name} ({port.Port}) is blocked by the subnet's network ACL", verdict.Evidence,
+                    SecurityGroupFixes.Open(new SecurityGroupsView([], read.Acls), layer.Region, port.Port, [Cidr.AnyIPv4])));
+            }
+        }
+
+        return findings;
     }
 
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
@@ -92,8 +128,8 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         ArgumentNullException.ThrowIfNull(plan);
         var native = (Native)plan.Native;
         // Someone may add a rule meanwhile: the write group is read again, the other groups are as they were read.
-        var others = native.Read.Groups.Where(s => s.GroupId != writeTo).SelectMany(s => s.Rules).ToList();
-        var (created, carried) = await layer.AuthorizeAsync(writeTo, plan.Changes, now => Planner.Build(native.Policy.DesiredRules(), [.. others, .. now.Rules], native.Prune), cancellationToken);
+        var others = native.Read.Groups.Where(s => s.GroupId != WriteTo).SelectMany(s => s.Rules).ToList();
+        var (created, carried) = await layer.AuthorizeAsync(WriteTo, plan.Changes, now => Planner.Build(native.Policy.DesiredRules(), [.. others, .. now.Rules], native.Prune), cancellationToken);
         return new CloudApplyResult(Target, created, []) { Carried = ReferenceEquals(carried, plan.Changes) ? null : carried };
     }
 
@@ -115,7 +151,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         ArgumentNullException.ThrowIfNull(opened);
         return opened.Created.Count == 0
             ? []
-            : [string.Create(CultureInfo.InvariantCulture, $"aws ec2 revoke-security-group-ingress --group-id {writeTo} --security-group-rule-ids {string.Join(' ', opened.Created)} --region {layer.Region}")];
+            : [string.Create(CultureInfo.InvariantCulture, $"aws ec2 revoke-security-group-ingress --group-id {WriteTo} --security-group-rule-ids {string.Join(' ', opened.Created)} --region {layer.Region}")];
     }
 
     /// <summary>Every group as read: which one holds a rule (rule ids are unique across groups).</summary>

@@ -5,6 +5,7 @@ using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Planning;
 using OecCloudFw.Core.Policy;
+using OecCloudFw.Core.Rules;
 
 namespace OecCloudFw.Azure;
 
@@ -38,7 +39,7 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
     public async Task<CloudLayerState> ReadAsync(CancellationToken cancellationToken = default)
     {
         VmNetwork network;
-        NsgSnapshot changed;
+        NsgSnapshot? changed;
         if (target.Vm is null)
         {
             changed = await layer.ReadAsync(target.NsgId(target.Nsg!), cancellationToken);
@@ -46,18 +47,19 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         }
         else
         {
+            // A VM whose NIC has no NSG can be shown and audited; only a change needs an NSG to write to.
             network = await layer.ReadVmAsync(target, cancellationToken);
-            var id = target.NsgToChange(network, nsgFlag);
-            changed = network.Find(id) ?? await layer.ReadAsync(id, cancellationToken);
+            changed = target.Nsg is null && network.NicNsgs.Count == 0 ? null : network.Find(target.NsgToChange(network, nsgFlag)) ?? await layer.ReadAsync(target.NsgToChange(network, nsgFlag), cancellationToken);
         }
 
-        var lines = network.NicNsgs.Concat(network.SubnetNsgs).Append(changed).DistinctBy(n => n.Id, StringComparer.OrdinalIgnoreCase)
+        var lines = network.NicNsgs.Concat(network.SubnetNsgs).Concat(changed is null ? [] : [changed]).DistinctBy(n => n.Id, StringComparer.OrdinalIgnoreCase)
             .SelectMany(n => n.Rules.Where(r => !r.IsDefault).Select(r =>
                 $"{n.Name} {r.Name} {(r.Inbound ? "in" : "out")} {r.Priority} {r.Access} {r.Protocol} from {string.Join(",", r.SourcePrefixes)} to ports {string.Join(",", r.PortRanges)}"))
             .Order(StringComparer.Ordinal)
             .ToList();
-        var name = target.Vm is null ? $"azure nsg {changed.Name}" : $"azure vm {target.Vm} (NIC and subnet NSGs)";
-        return new CloudLayerState(Target, lines, new NsgNetworkView(network, name), new Snapshot(network, changed));
+        var name = target.Vm is null ? $"azure nsg {changed!.Name}" : $"azure vm {target.Vm} (NIC and subnet NSGs)";
+        return new CloudLayerState(Target, lines, new NsgNetworkView(network, name), new Snapshot(network, changed,
+            $"VM {target.Vm} has no NSG on its network interface: pass {nsgFlag} NAME to change another one (e.g. the subnet's)"));
     }
 
     public CloudLayerPlan Plan(CloudLayerState state, FirewallPolicy policy, bool prune)
@@ -130,6 +132,41 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         return new NsgNetworkView(network, state.View.Name + " (planned)");
     }
 
+    public IReadOnlyList<Finding> Findings(CloudLayerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var network = ((Snapshot)state.Snapshot).Network;
+        // A rule counts only where it is the one that decides: a Deny above it shadows it.
+        return network.NicNsgs.Concat(network.SubnetNsgs)
+            .SelectMany(n => ExposureCheck.Check(n.EffectiveAllows(), (rule, port) => Fixes(n.Name, rule, port)))
+            .ToList();
+    }
+
+    /// <summary>The NSGs as read, each with where it is attached (as named, NIC, subnet): what <c>azure show</c> lists.</summary>
+    public IReadOnlyList<(NsgSnapshot Nsg, string Attachment)> Nsgs(CloudLayerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var network = ((Snapshot)state.Snapshot).Network;
+        return target.Vm is null
+            ? [(network.NicNsgs[0], "as named")]
+            : [.. network.NicNsgs.Select(n => (n, "NIC")), .. network.SubnetNsgs.Select(n => (n, "subnet"))];
+    }
+
+    private List<string> Fixes(string nsg, Rule rule, CatalogPort? port)
+    {
+        var name = rule.Id?.Split(' ')[0] ?? "?";
+        var fixes = new List<string>();
+        if (port?.Port == PortCatalog.Ssh)
+        {
+            fixes.Add($"oec-cloudfw azure open -g {target.ResourceGroup} --nsg {nsg} --port 22 --ssh-source <management-ip>/32");
+        }
+
+        fixes.Add(rule.Origin == RuleOrigin.Tool
+            ? $"oec-cloudfw azure close -g {target.ResourceGroup} --nsg {nsg} --port {rule.Ports}{(port?.Port == PortCatalog.Ssh ? " --force" : string.Empty)}"
+            : $"az network nsg rule delete -g {target.ResourceGroup} --nsg-name {nsg} -n {name}");
+        return fixes;
+    }
+
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -158,7 +195,11 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         return opened.Created.Select(name => $"az network nsg rule delete --subscription {target.SubscriptionId} -g {target.ResourceGroup} --nsg-name {nsg} -n {name}").ToList();
     }
 
-    private sealed record Snapshot(VmNetwork Network, NsgSnapshot Changed);
+    private sealed record Snapshot(VmNetwork Network, NsgSnapshot? ToChange, string Missing)
+    {
+        /// <summary>The NSG a change writes to; a VM whose NIC has none needs one named.</summary>
+        public NsgSnapshot Changed => ToChange ?? throw new LayerFailureException(Missing);
+    }
 
     private sealed record Native(NsgSnapshot Nsg, IReadOnlyList<NewSecurityRule> NewRules, IReadOnlyList<string> ToDelete)
     {

@@ -107,38 +107,24 @@ public sealed class AwsCommands(CliContext context)
             var threshold = FailOn.Parse(failOn);
             var (client, region) = new Ec2ClientFactory(context.Environment).Create(target.ToOptions());
             using var ec2 = client;
-            var layer = new SecurityGroupLayer(ec2, region);
+            var sgLayer = new SecurityGroupLayer(ec2, region);
             if (instance is not null)
             {
-                var (instanceGroups, instanceSubnets) = await layer.InstanceNetworkAsync(instance, cancellationToken);
+                var (instanceGroups, instanceSubnets) = await sgLayer.InstanceNetworkAsync(instance, cancellationToken);
                 groups.AddRange(instanceGroups.Where(g => !groups.Contains(g)));
                 subnets.AddRange(instanceSubnets.Where(s => !subnets.Contains(s)));
             }
 
-            var snapshots = new List<SecurityGroupSnapshot>();
-            foreach (var group in groups)
-            {
-                snapshots.Add(await layer.ReadAsync(group, cancellationToken));
-            }
-
-            var acls = await layer.ReadNetworkAclsAsync(subnets, cancellationToken);
-            var findings = snapshots.SelectMany(s => ExposureCheck.Check(s.Rules, (rule, port) => Fixes(s.GroupId, region, rule, port))).ToList();
+            var layer = new SecurityGroupCloudLayer(sgLayer, groups, groups.FirstOrDefault(), subnets);
+            var state = await layer.ReadAsync(cancellationToken);
+            var (snapshots, acls) = SecurityGroupCloudLayer.Read(state);
+            var findings = layer.Findings(state);
             // Through the subnet's ACL (and the groups, when known): what the internet reaches of the guide's ports.
-            var view = new SecurityGroupsView(snapshots, acls);
-            var ports = new List<AwsPortView>();
-            if (acls.Count > 0)
+            var ports = acls.Count == 0 ? [] : PortCatalog.All.Select(port =>
             {
-                foreach (var port in PortCatalog.All)
-                {
-                    var verdict = snapshots.Count > 0 ? view.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4) : AclOnly(acls, port.Port);
-                    ports.Add(new AwsPortView(port.Port, port.Purpose, verdict.Decision.ToString().ToLowerInvariant(), verdict.Evidence));
-                    if (port.Required && verdict.Refused && acls.Any(a => a.Inbound(Protocol.Tcp, port.Port, Cidr.AnyIPv4).Decision == Core.Rules.Decision.Refused))
-                    {
-                        findings.Add(new Finding(FindingIds.RequiredBlocked, Severity.Critical, $"{port.Name} ({port.Port}) is blocked by the subnet's network ACL", verdict.Evidence,
-                            SecurityGroupFixes.Open(new SecurityGroupsView([], acls), region, port.Port, [Cidr.AnyIPv4])));
-                    }
-                }
-            }
+                var verdict = state.View.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4);
+                return new AwsPortView(port.Port, port.Purpose, verdict.Decision.ToString().ToLowerInvariant(), verdict.Evidence);
+            }).ToList();
 
             var title = string.Join("+", groups.Select(g => g.Value));
             if (format == OutputFormat.Json)
@@ -177,23 +163,6 @@ public sealed class AwsCommands(CliContext context)
 
             return FailOn.ExitCode(findings, threshold);
         }, cancellationToken);
-
-    private static LayerVerdict AclOnly(IReadOnlyList<NetworkAclSnapshot> acls, int port)
-    {
-        foreach (var acl in acls)
-        {
-            var (decision, evidence) = acl.Inbound(Protocol.Tcp, port, Cidr.AnyIPv4);
-            if (decision != Core.Rules.Decision.Admitted)
-            {
-                return new LayerVerdict(decision, evidence);
-            }
-        }
-
-        return new LayerVerdict(Core.Rules.Decision.Admitted, string.Join("; ", acls.Select(a => a.Inbound(Protocol.Tcp, port, Cidr.AnyIPv4).Evidence)));
-    }
-
-    private static IReadOnlyList<string> Fixes(SecurityGroupId group, string region, Rule rule, CatalogPort? port) =>
-        SecurityGroupFixes.ForRule(group, region, rule, port?.Port == PortCatalog.Ssh ? PortCatalog.Ssh : null, []);
 
     private void RenderClose(SecurityGroupId group, string region, CloudCloseResult result, bool dryRun)
     {

@@ -106,27 +106,14 @@ public sealed class AzureCommands(CliContext context)
             var resolved = target.Resolve(context.Environment);
             var format = OutputFormats.Parse(output);
             var threshold = FailOn.Parse(failOn);
-            var layer = Layer(target, resolved);
-            VmNetwork network;
-            List<(NsgSnapshot Nsg, string Attachment)> nsgs;
-            if (resolved.Vm is null)
-            {
-                var nsg = await layer.ReadAsync(resolved.NsgId(resolved.Nsg!), cancellationToken);
-                network = new VmNetwork([nsg], []);
-                nsgs = [(nsg, "as named")];
-            }
-            else
-            {
-                network = await layer.ReadVmAsync(resolved, cancellationToken);
-                nsgs = [.. network.NicNsgs.Select(n => (n, "NIC")), .. network.SubnetNsgs.Select(n => (n, "subnet"))];
-            }
-
-            // A rule counts only where it is the one that decides: a Deny above it shadows it.
-            var findings = nsgs.SelectMany(n => ExposureCheck.Check(n.Nsg.EffectiveAllows(), (rule, port) => Fixes(resolved, n.Nsg.Name, rule, port))).ToList();
+            var layer = new NsgCloudLayer(Layer(target, resolved), resolved, "--nsg");
+            var state = await layer.ReadAsync(cancellationToken);
+            var nsgs = layer.Nsgs(state);
+            var findings = layer.Findings(state);
             var ports = PortCatalog.All.Select(p =>
             {
-                var (decision, evidence) = network.Evaluate(Protocol.Tcp, p.Port, Cidr.AnyIPv4);
-                return new AzurePortView(p.Port, p.Purpose, decision == Core.Rules.Decision.Admitted, decision == Core.Rules.Decision.Indeterminate ? $"indeterminate: {evidence}" : evidence);
+                var verdict = state.View.Evaluate(Protocol.Tcp, p.Port, Cidr.AnyIPv4);
+                return new AzurePortView(p.Port, p.Purpose, verdict.Admitted, verdict.Indeterminate ? $"indeterminate: {verdict.Evidence}" : verdict.Evidence);
             }).ToList();
             if (format == OutputFormat.Json)
             {
@@ -151,19 +138,4 @@ public sealed class AzureCommands(CliContext context)
 
     private NsgLayer Layer(AzureTarget target, NsgTarget resolved) =>
         new(context.Azure.Connect(target.Endpoint, resolved.SubscriptionId, TimeProvider.System));
-
-    private static List<string> Fixes(NsgTarget target, string nsg, Rule rule, CatalogPort? port)
-    {
-        var name = rule.Id?.Split(' ')[0] ?? "?";
-        var fixes = new List<string>();
-        if (port?.Port == PortCatalog.Ssh)
-        {
-            fixes.Add($"oec-cloudfw azure open -g {target.ResourceGroup} --nsg {nsg} --port 22 --ssh-source <management-ip>/32");
-        }
-
-        fixes.Add(rule.Origin == RuleOrigin.Tool
-            ? $"oec-cloudfw azure close -g {target.ResourceGroup} --nsg {nsg} --port {rule.Ports}{(port?.Port == PortCatalog.Ssh ? " --force" : string.Empty)}"
-            : $"az network nsg rule delete -g {target.ResourceGroup} --nsg-name {nsg} -n {name}");
-        return fixes;
-    }
 }

@@ -33,6 +33,12 @@ public interface ICloudLayer
     /// </summary>
     ILayerView PlannedView(CloudLayerState state, CloudLayerPlan plan);
 
+    /// <summary>
+    /// What the layer as read exposes (a database or SSH open to the internet, a required port its filters block), each
+    /// finding with the exact commands that fix it: what <c>aws show</c> and <c>azure show</c> report.
+    /// </summary>
+    IReadOnlyList<Finding> Findings(CloudLayerState state);
+
     /// <summary>Writes what the plan adds (first, before the server layer changes). Idempotent: what is already there is not written again.</summary>
     Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default);
 
