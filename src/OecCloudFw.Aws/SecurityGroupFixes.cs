@@ -1,4 +1,5 @@
 using System.Globalization;
+using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Rules;
@@ -12,6 +13,20 @@ namespace OecCloudFw.Aws;
 public static class SecurityGroupFixes
 {
     private const string ManagementPlaceholder = "<management-ip>/32";
+
+    /// <summary>What the audit's fix of this kind is for the groups (and network ACLs) of <paramref name="view"/>: exact commands for the group or ACL that holds the rule, in its region.</summary>
+    public static IReadOnlyList<string> For(SecurityGroupsView view, string region, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(sources);
+        return kind switch
+        {
+            FixKind.CloudClose => RemoveInternet(view.Groups, region, port, [], restrict: false),
+            FixKind.CloudRestrict => RemoveInternet(view.Groups, region, port, sources, restrict: true),
+            FixKind.CloudEgress => Egress(view, region, port, sources[0]),
+            _ => Open(view, region, port, sources),
+        };
+    }
 
     /// <summary>
     /// A port the policy wants that the cloud does not admit from its sources: add it where the tool keeps its rules;

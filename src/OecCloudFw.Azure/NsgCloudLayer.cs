@@ -138,7 +138,7 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         var network = ((Snapshot)state.Snapshot).Network;
         // A rule counts only where it is the one that decides: a Deny above it shadows it.
         return network.NicNsgs.Concat(network.SubnetNsgs)
-            .SelectMany(n => ExposureCheck.Check(n.EffectiveAllows(), (rule, port) => Fixes(n.Name, rule, port)))
+            .SelectMany(n => ExposureCheck.Check(n.EffectiveAllows(), (rule, port) => NsgFixes.ForRule(target, n.Name, rule, port)))
             .ToList();
     }
 
@@ -150,21 +150,6 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         return target.Vm is null
             ? [(network.NicNsgs[0], "as named")]
             : [.. network.NicNsgs.Select(n => (n, "NIC")), .. network.SubnetNsgs.Select(n => (n, "subnet"))];
-    }
-
-    private List<string> Fixes(string nsg, Rule rule, CatalogPort? port)
-    {
-        var name = rule.Id?.Split(' ')[0] ?? "?";
-        var fixes = new List<string>();
-        if (port?.Port == PortCatalog.Ssh)
-        {
-            fixes.Add($"oec-cloudfw azure open -g {target.ResourceGroup} --nsg {nsg} --port 22 --ssh-source <management-ip>/32");
-        }
-
-        fixes.Add(rule.Origin == RuleOrigin.Tool
-            ? $"oec-cloudfw azure close -g {target.ResourceGroup} --nsg {nsg} --port {rule.Ports}{(port?.Port == PortCatalog.Ssh ? " --force" : string.Empty)}"
-            : $"az network nsg rule delete -g {target.ResourceGroup} --nsg-name {nsg} -n {name}");
-        return fixes;
     }
 
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)

@@ -173,40 +173,22 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
                     view = new SecurityGroupsView(snapshots, acls);
                     return view;
                 },
-                (kind, port, sources) => kind switch
-                {
-                    // Exact commands for the group (or ACL) that holds the rule, in its region.
-                    FixKind.CloudClose => SecurityGroupFixes.RemoveInternet(view.Groups, region, port, [], restrict: false),
-                    FixKind.CloudRestrict => SecurityGroupFixes.RemoveInternet(view.Groups, region, port, sources, restrict: true),
-                    FixKind.CloudEgress => SecurityGroupFixes.Egress(view, region, port, sources[0]),
-                    _ => SecurityGroupFixes.Open(view, region, port, sources),
-                });
+                (kind, port, sources) => SecurityGroupFixes.For(view, region, kind, port, sources));
         }
 
         if (azure)
         {
             var target = new AzureTarget(cloud.AzureNsg, cloud.ResourceGroup, cloud.AzureVm, cloud.Subscription, cloud.AzureEndpoint).Resolve(context.Environment, "azure-");
             var layer = cache.Client($"azure|{cloud.AzureEndpoint}|{target.SubscriptionId}", () => new NsgLayer(context.Azure.Connect(cloud.AzureEndpoint, target.SubscriptionId, TimeProvider.System)));
-            var which = target.Vm is not null ? $"--vm {target.Vm}" : $"--nsg {target.Nsg}";
             return new CloudPlan(
                 async () => target.Vm is not null
                     ? new NsgNetworkView(await cache.ReadAsync(target.VmId, () => layer.ReadVmAsync(target, cancellationToken)), $"azure vm {target.Vm} (NIC and subnet NSGs)")
                     : new NsgNetworkView(new VmNetwork([await cache.ReadAsync(target.NsgId(target.Nsg!), () => layer.ReadAsync(target.NsgId(target.Nsg!), cancellationToken))], []), $"azure nsg {target.Nsg}"),
-                (kind, port, sources) => kind == FixKind.CloudEgress
-                    ? [$"az network nsg rule create -g {target.ResourceGroup} --nsg-name {target.Nsg ?? "<the NIC's NSG>"} -n oecfw-out-tcp-{port} --priority <a free priority above the deny> --direction Outbound --access Allow --protocol Tcp --destination-address-prefixes {(sources[0].IsInternet ? "Internet" : sources[0].ToString())} --destination-port-ranges {port}"]
-                    : kind == FixKind.CloudClose
-                    ? [$"oec-cloudfw azure close -g {target.ResourceGroup} {which} --port {port}"]
-                    : kind == FixKind.CloudRestrict
-                    ? [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, sources.Any(s => !s.IsInternet) ? sources : [])}{(sources.Any(s => !s.IsInternet) ? string.Empty : " --ssh-source <management-ip>/32")} --prune"]
-                    : [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, sources)}"]);
+                (kind, port, sources) => NsgFixes.For(target, kind, port, sources));
         }
 
         return null;
     }
-
-    private static string SourceFlags(int port, IReadOnlyList<Cidr> sources) =>
-        sources.Count == 0 || sources.Any(s => s.IsInternet) ? string.Empty
-        : string.Concat(sources.Select(s => $" {(port == PortCatalog.Ssh ? "--ssh-source" : "--source")} {s}"));
 
     private static IReadOnlyList<string> Fixes(FixKind kind, int port, IReadOnlyList<Cidr> sources, SshConnectionOptions? ssh, ServerFacts facts, CloudPlan? cloud) =>
         kind is FixKind.CloudOpen or FixKind.CloudClose or FixKind.CloudRestrict or FixKind.CloudEgress

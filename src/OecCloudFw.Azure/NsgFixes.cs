@@ -1,0 +1,51 @@
+using OecCloudFw.Core.Audit;
+using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Policy;
+using OecCloudFw.Core.Rules;
+
+namespace OecCloudFw.Azure;
+
+/// <summary>The exact commands that fix a finding in an Azure NSG layer: the tool's own verbs where they do it, else <c>az</c>.</summary>
+public static class NsgFixes
+{
+    /// <summary>What the audit's fix of this kind is for the NSG (or the VM's NSGs) named by <paramref name="target"/>.</summary>
+    public static IReadOnlyList<string> For(NsgTarget target, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(sources);
+        var which = target.Vm is not null ? $"--vm {target.Vm}" : $"--nsg {target.Nsg}";
+        var named = sources.Any(s => !s.IsInternet);
+        return kind switch
+        {
+            FixKind.CloudEgress =>
+                [$"az network nsg rule create -g {target.ResourceGroup} --nsg-name {target.Nsg ?? "<the NIC's NSG>"} -n oecfw-out-tcp-{port} --priority <a free priority above the deny> --direction Outbound --access Allow --protocol Tcp --destination-address-prefixes {(sources[0].IsInternet ? "Internet" : sources[0].ToString())} --destination-port-ranges {port}"],
+            FixKind.CloudClose => [$"oec-cloudfw azure close -g {target.ResourceGroup} {which} --port {port}"],
+            FixKind.CloudRestrict =>
+                [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, named ? sources : [])}{(named ? string.Empty : " --ssh-source <management-ip>/32")} --prune"],
+            _ => [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, sources)}"],
+        };
+    }
+
+    /// <summary>What fixes one rule <c>azure show</c> flags: SSH narrowed to a management source first, then the rule closed (the tool's) or deleted (anyone else's, with az).</summary>
+    public static IReadOnlyList<string> ForRule(NsgTarget target, string nsg, Rule rule, CatalogPort? port)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(rule);
+        var name = rule.Id?.Split(' ')[0] ?? "?";
+        var fixes = new List<string>();
+        if (port?.Port == PortCatalog.Ssh)
+        {
+            fixes.Add($"oec-cloudfw azure open -g {target.ResourceGroup} --nsg {nsg} --port 22 --ssh-source <management-ip>/32");
+        }
+
+        fixes.Add(rule.Origin == RuleOrigin.Tool
+            ? $"oec-cloudfw azure close -g {target.ResourceGroup} --nsg {nsg} --port {rule.Ports}{(port?.Port == PortCatalog.Ssh ? " --force" : string.Empty)}"
+            : $"az network nsg rule delete -g {target.ResourceGroup} --nsg-name {nsg} -n {name}");
+        return fixes;
+    }
+
+    /// <summary>The policy's sources as the verbs take them (--ssh-source for SSH, --source otherwise); none for the internet.</summary>
+    private static string SourceFlags(int port, IReadOnlyList<Cidr> sources) =>
+        sources.Count == 0 || sources.Any(s => s.IsInternet) ? string.Empty
+        : string.Concat(sources.Select(s => $" {(port == PortCatalog.Ssh ? "--ssh-source" : "--source")} {s}"));
+}
