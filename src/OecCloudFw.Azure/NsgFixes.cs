@@ -8,13 +8,18 @@ namespace OecCloudFw.Azure;
 /// <summary>The exact commands that fix a finding in an Azure NSG layer: the tool's own verbs where they do it, else <c>az</c>.</summary>
 public static class NsgFixes
 {
-    /// <summary>What the audit's fix of this kind is for the NSG (or the VM's NSGs) named by <paramref name="target"/>.</summary>
-    public static IReadOnlyList<string> For(NsgTarget target, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    /// <summary>What the audit's fix of this kind is for the NSG (or the VM's NSGs) named by <paramref name="target"/>, as read in <paramref name="network"/>.</summary>
+    public static IReadOnlyList<string> For(NsgTarget target, VmNetwork? network, FixKind kind, int port, IReadOnlyList<Cidr> sources)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(sources);
         var which = target.Vm is not null ? $"--vm {target.Vm}" : $"--nsg {target.Nsg}";
         var named = sources.Any(s => !s.IsInternet);
+        if (kind == FixKind.CloudClose && network is not null && Close(target, network, port) is { Count: > 0 } exact)
+        {
+            return exact;
+        }
+
         return kind switch
         {
             FixKind.CloudEgress =>
@@ -24,6 +29,35 @@ public static class NsgFixes
                 [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, named ? sources : [])}{(named ? string.Empty : " --ssh-source <management-ip>/32")} --prune"],
             _ => [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, sources)}"],
         };
+    }
+
+    /// <summary>
+    /// The rules that admit the port from the internet, where they decide: the NIC's NSG first (a subnet's rules serve
+    /// every VM in it). The tool's own are closed by the tool; anyone else's are deleted with az, and one that admits
+    /// more than this port is deleted only after the tool has given the guide's ports their own rule.
+    /// </summary>
+    private static List<string> Close(NsgTarget target, VmNetwork network, int port)
+    {
+        var fixes = new List<string>();
+        var tier = network.NicNsgs.Count > 0 ? network.NicNsgs : network.SubnetNsgs;
+        foreach (var nsg in tier)
+        {
+            var admitting = nsg.EffectiveAllows().Where(r => r.Protocol.Covers(Protocol.Tcp) && r.Ports.Contains(port) && r.Source.IsInternet).ToList();
+            if (admitting.Any(r => r.Origin != RuleOrigin.Tool && r.Ports != PortRange.Single(port)))
+            {
+                fixes.Add($"oec-cloudfw azure open -g {target.ResourceGroup} --nsg {nsg.Name}");
+            }
+
+            foreach (var rule in admitting.DistinctBy(r => r.Id?.Split(' ')[0]))
+            {
+                var name = rule.Id?.Split(' ')[0] ?? "?";
+                fixes.Add(rule.Origin == RuleOrigin.Tool
+                    ? $"oec-cloudfw azure close -g {target.ResourceGroup} --nsg {nsg.Name} --port {port}{(port == PortCatalog.Ssh ? " --force" : string.Empty)}"
+                    : $"az network nsg rule delete -g {target.ResourceGroup} --nsg-name {nsg.Name} -n {name}");
+            }
+        }
+
+        return [.. fixes.Distinct()];
     }
 
     /// <summary>What fixes one rule <c>azure show</c> flags: SSH narrowed to a management source first, then the rule closed (the tool's) or deleted (anyone else's, with az).</summary>

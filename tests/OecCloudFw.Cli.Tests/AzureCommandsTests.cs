@@ -17,6 +17,42 @@ public sealed class AzureCommandsTests : IAsyncLifetime
         CliHarness.RunAsync(null, _arm.Connection(), [.. args, "--subscription", Subscription, "--endpoint", _arm.Url.ToString()]);
 
     [Fact]
+    public async Task Audit_DatabasesOpenToTheInternet_EachFixNamesTheRuleThatDecides_AndTheToolsOwnFixCloses()
+    {
+        // 5432 is open by someone else's rule; 6432 by the tool's own (an earlier open with --source anywhere).
+        await using var server = await OecCloudFw.Testing.Servers.TestServer.StartAsync(TestContext.Current.CancellationToken);
+        var nsg = _arm.AddNsg("rg1", "web-nsg", RuleSpec("db-open", 200, "Allow", "Tcp", "*", "5432"));
+        Assert.Equal(0, (await Run("azure", "open", "-g", "rg1", "--nsg", "web-nsg", "--port", "6432", "--source", "anywhere")).ExitCode);
+        string[] audit = ["audit", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts, "--output", "json", "--no-probe",
+            "--fail-on", "never", "--azure-nsg", "web-nsg", "-g", "rg1", "--subscription", Subscription, "--azure-endpoint", _arm.Url.ToString()];
+        List<string> Fixes(JsonDocument json, int port) => json.RootElement.GetProperty("findings").EnumerateArray()
+            .Where(f => f.GetProperty("id").GetString() == "OECFW-PORT-INTERNET" && f.GetProperty("message").GetString()!.Contains($"({port})", StringComparison.Ordinal))
+            .SelectMany(f => f.GetProperty("fixes").EnumerateArray().Select(x => x.GetString()!)).ToList();
+
+        var before = await CliHarness.RunAsync(null, _arm.Connection(), audit);
+
+        Assert.True(before.ExitCode == 0, before.Error);
+        using (var json = JsonDocument.Parse(before.Output))
+        {
+            Assert.Contains("az network nsg rule delete -g rg1 --nsg-name web-nsg -n db-open", Fixes(json, 5432));
+            Assert.Equal("oec-cloudfw azure close -g rg1 --nsg web-nsg --port 6432", Fixes(json, 6432)[0]); // then the server's own fix
+            Assert.DoesNotContain(Fixes(json, 5432), f => f.StartsWith("oec-cloudfw azure close", StringComparison.Ordinal)); // it would not touch db-open
+        }
+
+        // The tool's own fix, run as printed: the port is closed, someone else's rule is untouched.
+        var close = await Run([.. "oec-cloudfw azure close -g rg1 --nsg web-nsg --port 6432".Split(' ').Skip(1)]);
+        Assert.True(close.ExitCode == 0, close.Output + close.Error);
+        var after = await CliHarness.RunAsync(null, _arm.Connection(), audit);
+        using (var json = JsonDocument.Parse(after.Output))
+        {
+            Assert.Empty(Fixes(json, 6432));
+            Assert.NotEmpty(Fixes(json, 5432));
+        }
+
+        Assert.Contains(_arm.Rules(nsg), r => r["name"]!.GetValue<string>() == "db-open");
+    }
+
+    [Fact]
     public async Task Open_FreshNsg_CreatesOneOwnRuleOneReadOneWrite()
     {
         var nsg = _arm.AddNsg("rg1", "web-nsg");

@@ -180,11 +180,16 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         {
             var target = new AzureTarget(cloud.AzureNsg, cloud.ResourceGroup, cloud.AzureVm, cloud.Subscription, cloud.AzureEndpoint).Resolve(context.Environment, "azure-");
             var layer = cache.Client($"azure|{cloud.AzureEndpoint}|{target.SubscriptionId}", () => new NsgLayer(context.Azure.Connect(cloud.AzureEndpoint, target.SubscriptionId, TimeProvider.System)));
+            VmNetwork? network = null;
             return new CloudPlan(
-                async () => target.Vm is not null
-                    ? new NsgNetworkView(await cache.ReadAsync(target.VmId, () => layer.ReadVmAsync(target, cancellationToken)), $"azure vm {target.Vm} (NIC and subnet NSGs)")
-                    : new NsgNetworkView(new VmNetwork([await cache.ReadAsync(target.NsgId(target.Nsg!), () => layer.ReadAsync(target.NsgId(target.Nsg!), cancellationToken))], []), $"azure nsg {target.Nsg}"),
-                (kind, port, sources) => NsgFixes.For(target, kind, port, sources));
+                async () =>
+                {
+                    network = target.Vm is not null
+                        ? await cache.ReadAsync(target.VmId, () => layer.ReadVmAsync(target, cancellationToken))
+                        : new VmNetwork([await cache.ReadAsync(target.NsgId(target.Nsg!), () => layer.ReadAsync(target.NsgId(target.Nsg!), cancellationToken))], []);
+                    return new NsgNetworkView(network, target.Vm is not null ? $"azure vm {target.Vm} (NIC and subnet NSGs)" : $"azure nsg {target.Nsg}");
+                },
+                (kind, port, sources) => NsgFixes.For(target, network, kind, port, sources));
         }
 
         return null;
