@@ -54,7 +54,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         var facts = await factsTask;
         var cloudView = cloudPlan is null ? null : await cloudTask;
         var host = HostFactsReader.Read(facts);
-        var ports = Ports(policy, facts, host);
+        var ports = AuditedPorts.For(policy, facts, host);
         var probes = probe && ssh is not null
             ? await TcpProber.ProbeAsync(ssh.Host, ports.Select(p => p.Port), probeTimeout, cancellationToken)
             : new Dictionary<int, Reachability>();
@@ -100,7 +100,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
     {
         ArgumentNullException.ThrowIfNull(facts);
         var host = HostFactsReader.Read(facts);
-        return AuditEngine.Run(name, Ports(policy, facts, host), cloud, server, host, new Dictionary<int, Reachability>(), (_, _, _) => [], vantage, null, EgressNeed.ForGuide([]));
+        return AuditEngine.Run(name, AuditedPorts.For(policy, facts, host), cloud, server, host, new Dictionary<int, Reachability>(), (_, _, _) => [], vantage, null, EgressNeed.ForGuide([]));
     }
 
     /// <summary>On a cloud instance audited with --local and no cloud flag: its own instance, from the metadata service.</summary>
@@ -199,25 +199,4 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         kind is FixKind.CloudOpen or FixKind.CloudClose or FixKind.CloudRestrict or FixKind.CloudEgress
             ? cloud?.Fixes(kind, port, sources) ?? []
             : ServerFixes.For(kind, port, sources, ssh is null ? "--local" : $"--host {ssh.Host}", facts);
-
-    /// <summary>The policy's ports (SSH as detected on the server), the catalog's other ports, and Docker's published ones.</summary>
-    private static List<AuditPort> Ports(FirewallPolicy policy, ServerFacts facts, HostFacts host)
-    {
-        var ports = ServerPolicy.For(policy, facts).Requirements
-            .Where(r => r.Protocol == Protocol.Tcp)
-            .Select(r => new AuditPort(r.Ports.From, r.IsSsh ? "SSH" : PortCatalog.Find(r.Ports.From)?.Name ?? r.Comment, true, r.Sources,
-                r.IsSsh, r.IsSsh || r.Ports.From is PortCatalog.Http or PortCatalog.Https))
-            .ToList();
-        foreach (var entry in PortCatalog.All.Where(e => ports.All(p => p.Port != e.Port)))
-        {
-            ports.Add(new AuditPort(entry.Port, entry.Name, false, [], false, false));
-        }
-
-        foreach (var published in host.DockerPublished.Where(d => ports.All(p => p.Port != d.Port)))
-        {
-            ports.Add(new AuditPort(published.Port, "published by Docker", false, [], false, false));
-        }
-
-        return ports;
-    }
 }
