@@ -19,7 +19,8 @@ namespace OecCloudFw.Aws;
 /// <param name="groups">Every group the layer is made of (the write group among them).</param>
 /// <param name="writeTo">The group the tool adds its rules to.</param>
 /// <param name="subnets">The subnets whose network ACLs filter the traffic first (an instance's ENIs' subnets), or none.</param>
-public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyList<SecurityGroupId> groups, SecurityGroupId? writeTo, IReadOnlyList<string> subnets) : ICloudLayer
+/// <param name="cache">Where the reads go through (a fleet's audit reads each group once); none by default.</param>
+public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyList<SecurityGroupId> groups, SecurityGroupId? writeTo, IReadOnlyList<string> subnets, ILayerReadCache? cache = null) : ICloudLayer
 {
     /// <summary>One group, written and read.</summary>
     public SecurityGroupCloudLayer(SecurityGroupLayer layer, SecurityGroupId group)
@@ -49,9 +50,10 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
 
     public async Task<CloudLayerState> ReadAsync(CancellationToken cancellationToken = default)
     {
-        var reads = _groups.Select(g => layer.ReadAsync(g, cancellationToken)).ToList();
-        var acls = subnets.Count == 0 ? Task.FromResult<IReadOnlyList<NetworkAclSnapshot>>([]) : layer.ReadNetworkAclsAsync(subnets, cancellationToken);
-        var snapshots = await Task.WhenAll(reads);
+        var reads = cache ?? ILayerReadCache.None;
+        var groupReads = _groups.Select(g => reads.ReadAsync(g.Value, () => layer.ReadAsync(g, cancellationToken))).ToList();
+        var acls = subnets.Count == 0 ? Task.FromResult<IReadOnlyList<NetworkAclSnapshot>>([]) : reads.ReadAsync($"acl|{string.Join(",", subnets)}", () => layer.ReadNetworkAclsAsync(subnets, cancellationToken));
+        var snapshots = await Task.WhenAll(groupReads);
         var aclSnapshots = await acls;
         var prefix = _groups.Count == 1 ? (Func<SecurityGroupId, string>)(_ => string.Empty) : g => $"{g} ";
         var lines = snapshots.SelectMany(s => s.Rules.Select(r => $"{prefix(s.GroupId)}{r.Id} {r} origin={r.Origin.ToString().ToLowerInvariant()} \"{r.Description}\"")
@@ -121,6 +123,13 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         }
 
         return findings;
+    }
+
+    public IReadOnlyList<string> Fixes(CloudLayerState state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var read = (Snapshots)state.Snapshot;
+        return SecurityGroupFixes.For(state.View as SecurityGroupsView ?? new SecurityGroupsView(read.Groups, read.Acls), layer.Region, kind, port, sources);
     }
 
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)

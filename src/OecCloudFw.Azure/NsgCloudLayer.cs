@@ -15,9 +15,15 @@ namespace OecCloudFw.Azure;
 /// and its NSGs; new rules <c>oecfw-…</c> at free priorities above any shadowing Deny; only the tool's own rules are
 /// ever deleted; the exact <c>az</c> commands undo what was created.
 /// </summary>
-public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFlag = "--azure-nsg") : ICloudLayer
+/// <param name="layer">The ARM calls.</param>
+/// <param name="target">The NSG or the VM.</param>
+/// <param name="nsgFlag">How the calling command spells the flag that names the NSG to change.</param>
+/// <param name="cache">Where the reads go through (a fleet's audit reads each VM and NSG once); none by default.</param>
+public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFlag = "--azure-nsg", ILayerReadCache? cache = null) : ICloudLayer
 {
     private string? _changed;
+
+    private ILayerReadCache Reads => cache ?? ILayerReadCache.None;
     private IReadOnlyList<NewSecurityRule>? _written;
 
     /// <summary>The NSG the plan changes (the NIC's, or the one named).</summary>
@@ -42,13 +48,13 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         NsgSnapshot? changed;
         if (target.Vm is null)
         {
-            changed = await layer.ReadAsync(target.NsgId(target.Nsg!), cancellationToken);
+            changed = await Reads.ReadAsync(target.NsgId(target.Nsg!), () => layer.ReadAsync(target.NsgId(target.Nsg!), cancellationToken));
             network = new VmNetwork([changed], []);
         }
         else
         {
             // A VM whose NIC has no NSG can be shown and audited; only a change needs an NSG to write to.
-            network = await layer.ReadVmAsync(target, cancellationToken);
+            network = await Reads.ReadAsync(target.VmId, () => layer.ReadVmAsync(target, cancellationToken));
             changed = target.Nsg is null && network.NicNsgs.Count == 0 ? null : network.Find(target.NsgToChange(network, nsgFlag)) ?? await layer.ReadAsync(target.NsgToChange(network, nsgFlag), cancellationToken);
         }
 
@@ -150,6 +156,12 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         return target.Vm is null
             ? [(network.NicNsgs[0], "as named")]
             : [.. network.NicNsgs.Select(n => (n, "NIC")), .. network.SubnetNsgs.Select(n => (n, "subnet"))];
+    }
+
+    public IReadOnlyList<string> Fixes(CloudLayerState state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return NsgFixes.For(target, ((Snapshot)state.Snapshot).Network, kind, port, sources);
     }
 
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)

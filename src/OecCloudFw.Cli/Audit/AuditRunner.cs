@@ -1,8 +1,10 @@
 using OecCloudFw.Aws;
 using OecCloudFw.Azure;
 using OecCloudFw.Cli.Commands;
+using OecCloudFw.Cli.Layers;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Audit;
+using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Server.Audit;
@@ -18,12 +20,6 @@ namespace OecCloudFw.Cli.Audit;
 /// </summary>
 internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
 {
-    /// <summary>An EC2 client and its region, made once per run.</summary>
-    private sealed record Ec2Client(Amazon.EC2.IAmazonEC2 Client, string Region) : IDisposable
-    {
-        public void Dispose() => Client.Dispose();
-    }
-
     private sealed record CloudPlan(Func<Task<ILayerView>> Read, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> Fixes);
 
     /// <param name="server">The server, as the flags name it.</param>
@@ -148,51 +144,28 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
             throw new InvalidInputException("--aws-subnet needs --aws-group or --aws-instance: the network ACL is evaluated with the security groups");
         }
 
-        if (groups.Count > 0 || cloud.AwsInstance is not null)
+        if (groups.Count == 0 && cloud.AwsInstance is null && !azure)
         {
-            var options = new Ec2ConnectionOptions { Region = cloud.AwsRegion, Profile = cloud.AwsProfile, EndpointUrl = cloud.AwsEndpointUrl };
-            var key = $"aws|{options.Region}|{options.Profile}|{options.EndpointUrl}";
-            var (client, region) = cache.Client(key, () => new Ec2ClientFactory(context.Environment).Create(options) is var (c, r) ? new Ec2Client(c, r) : null!);
-            var layer = new SecurityGroupLayer(client, region);
-            SecurityGroupsView view = new([]);
-            return new CloudPlan(
-                async () =>
-                {
-                    // An instance brings every group on every ENI, and its subnets (their network ACLs); the union of
-                    // the groups' allows, then every ACL, is what admits a packet.
-                    if (cloud.AwsInstance is not null)
-                    {
-                        var network = await cache.ReadAsync($"{key}|{cloud.AwsInstance}", async () => (object)await layer.InstanceNetworkAsync(cloud.AwsInstance, cancellationToken));
-                        var (instanceGroups, instanceSubnets) = ((IReadOnlyList<SecurityGroupId> Groups, IReadOnlyList<string> Subnets))network;
-                        groups.AddRange(instanceGroups.Where(g => !groups.Contains(g)));
-                        subnets.AddRange(instanceSubnets.Where(s => !subnets.Contains(s)));
-                    }
-
-                    var snapshots = await Task.WhenAll(groups.Select(g => cache.ReadAsync($"{key}|{g}", () => layer.ReadAsync(g, cancellationToken))));
-                    var acls = subnets.Count == 0 ? [] : await cache.ReadAsync($"{key}|acl|{string.Join(",", subnets)}", () => layer.ReadNetworkAclsAsync(subnets, cancellationToken));
-                    view = new SecurityGroupsView(snapshots, acls);
-                    return view;
-                },
-                (kind, port, sources) => SecurityGroupFixes.For(view, region, kind, port, sources));
+            return null;
         }
 
         if (azure)
         {
-            var target = new AzureTarget(cloud.AzureNsg, cloud.ResourceGroup, cloud.AzureVm, cloud.Subscription, cloud.AzureEndpoint).Resolve(context.Environment, "azure-");
-            var layer = cache.Client($"azure|{cloud.AzureEndpoint}|{target.SubscriptionId}", () => new NsgLayer(context.Azure.Connect(cloud.AzureEndpoint, target.SubscriptionId, TimeProvider.System)));
-            VmNetwork? network = null;
-            return new CloudPlan(
-                async () =>
-                {
-                    network = target.Vm is not null
-                        ? await cache.ReadAsync(target.VmId, () => layer.ReadVmAsync(target, cancellationToken))
-                        : new VmNetwork([await cache.ReadAsync(target.NsgId(target.Nsg!), () => layer.ReadAsync(target.NsgId(target.Nsg!), cancellationToken))], []);
-                    return new NsgNetworkView(network, target.Vm is not null ? $"azure vm {target.Vm} (NIC and subnet NSGs)" : $"azure nsg {target.Nsg}");
-                },
-                (kind, port, sources) => NsgFixes.For(target, network, kind, port, sources));
+            // The names are checked before anything is read (as the audit's own flags).
+            _ = new AzureTarget(cloud.AzureNsg, cloud.ResourceGroup, cloud.AzureVm, cloud.Subscription, cloud.AzureEndpoint).Resolve(context.Environment, "azure-");
         }
 
-        return null;
+        // The cloud adapter behind the seam, its reads shared with the fleet's other servers through the run's cache.
+        // The handle owns no client here (the run's cache does), and the layer's fixes are pure: both outlive the read.
+        (ICloudLayer Layer, CloudLayerState State)? read = null;
+        return new CloudPlan(
+            async () =>
+            {
+                using var handle = await CloudLayers.CreateAsync(cloud, context, cache, cancellationToken);
+                read = (handle!.Layer, await handle.Layer.ReadAsync(cancellationToken));
+                return read.Value.State.View;
+            },
+            (kind, port, sources) => read is { } r ? r.Layer.Fixes(r.State, kind, port, sources) : []);
     }
 
     private static IReadOnlyList<string> Fixes(FixKind kind, int port, IReadOnlyList<Cidr> sources, SshConnectionOptions? ssh, ServerFacts facts, CloudPlan? cloud) =>

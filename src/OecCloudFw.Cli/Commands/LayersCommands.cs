@@ -37,7 +37,7 @@ public sealed class LayersCommands(CliContext context)
             var wanted = policy.Build();
             var docker = layers.Validate();
             var target = Target(server);
-            using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, cancellationToken);
+            using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
@@ -111,7 +111,7 @@ public sealed class LayersCommands(CliContext context)
             var docker = layers.Validate();
             var target = Target(server);
             var saved = verifyPlan is null ? null : SavedPlan.Load(verifyPlan);
-            using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, cancellationToken);
+            using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);

@@ -166,7 +166,7 @@ public sealed class ServerCommands(CliContext context)
 
             var wanted = policy.Build();
             target.Resolve(context.Environment);
-            using var cloudLayer = await Layers.CloudLayers.CreateAsync(cloud, context, cancellationToken);
+            using var cloudLayer = await Layers.CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             var result = await new Server.SshPort.SshPortMover(shell, TimeProvider.System)
                 .MoveAsync(to, wanted, cloudLayer?.Layer, dryRun, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);

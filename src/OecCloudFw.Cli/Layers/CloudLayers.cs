@@ -1,5 +1,6 @@
 using OecCloudFw.Aws;
 using OecCloudFw.Azure;
+using OecCloudFw.Cli.Audit;
 using OecCloudFw.Cli.Commands;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Layers;
@@ -12,10 +13,14 @@ namespace OecCloudFw.Cli.Layers;
 /// </summary>
 internal static class CloudLayers
 {
-    private static readonly IReadOnlyList<Func<AuditCloudFlags, CliContext, CancellationToken, Task<CloudLayerHandle?>>> Registrations = [AwsAsync, AzureAsync];
+    private static readonly IReadOnlyList<Func<AuditCloudFlags, CliContext, CloudReadCache?, CancellationToken, Task<CloudLayerHandle?>>> Registrations = [AwsAsync, AzureAsync];
 
     /// <summary>The cloud layer the flags name (validated before anything is read), or null when none is named.</summary>
-    public static async Task<CloudLayerHandle?> CreateAsync(AuditCloudFlags cloud, CliContext context, CancellationToken cancellationToken)
+    /// <param name="cloud">The flags.</param>
+    /// <param name="context">The environment, the Azure connector.</param>
+    /// <param name="cache">A run's clients and reads, shared by the servers of a fleet (the audit's); null: this layer's own.</param>
+    /// <param name="cancellationToken">Ctrl+C.</param>
+    public static async Task<CloudLayerHandle?> CreateAsync(AuditCloudFlags cloud, CliContext context, CloudReadCache? cache, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cloud);
         var named = new[] { cloud.AwsGroup is { Length: > 0 } || cloud.AwsInstance is not null, cloud.AzureNsg is not null || cloud.AzureVm is not null }.Count(x => x);
@@ -26,7 +31,7 @@ internal static class CloudLayers
 
         foreach (var registration in Registrations)
         {
-            if (await registration(cloud, context, cancellationToken) is { } handle)
+            if (await registration(cloud, context, cache, cancellationToken) is { } handle)
             {
                 return handle;
             }
@@ -35,7 +40,7 @@ internal static class CloudLayers
         return null;
     }
 
-    private static async Task<CloudLayerHandle?> AwsAsync(AuditCloudFlags cloud, CliContext context, CancellationToken cancellationToken)
+    private static async Task<CloudLayerHandle?> AwsAsync(AuditCloudFlags cloud, CliContext context, CloudReadCache? cache, CancellationToken cancellationToken)
     {
         var groups = PolicyFlags.Split(cloud.AwsGroup).Select(SecurityGroupId.Parse).ToList();
         if (groups.Count == 0 && cloud.AwsInstance is null)
@@ -53,7 +58,12 @@ internal static class CloudLayers
             AwsIds.Instance(instance, "--aws-instance");
         }
 
-        var (client, region) = new Ec2ClientFactory(context.Environment).Create(new Ec2ConnectionOptions { Region = cloud.AwsRegion, Profile = cloud.AwsProfile, EndpointUrl = cloud.AwsEndpointUrl });
+        var options = new Ec2ConnectionOptions { Region = cloud.AwsRegion, Profile = cloud.AwsProfile, EndpointUrl = cloud.AwsEndpointUrl };
+        var key = $"aws|{options.Region}|{options.Profile}|{options.EndpointUrl}";
+        var (client, region) = cache is null
+            ? new Ec2ClientFactory(context.Environment).Create(options)
+            : cache.Client(key, () => new Ec2Client(new Ec2ClientFactory(context.Environment).Create(options))).Value;
+        var reads = cache is null ? null : new PrefixedReadCache(cache, key);
         try
         {
             // Every group of the instance (EC2 admits what any of them admits) and its subnets' network ACLs are read;
@@ -63,7 +73,9 @@ internal static class CloudLayers
             var all = groups.Distinct().ToList();
             if (cloud.AwsInstance is not null)
             {
-                var (instanceGroups, instanceSubnets) = await layer.InstanceNetworkAsync(cloud.AwsInstance, cancellationToken);
+                var (instanceGroups, instanceSubnets) = reads is null
+                    ? await layer.InstanceNetworkAsync(cloud.AwsInstance, cancellationToken)
+                    : (await reads.ReadAsync(cloud.AwsInstance, async () => new InstanceNetwork(await layer.InstanceNetworkAsync(cloud.AwsInstance, cancellationToken)))).Value;
                 if (instanceGroups.Count == 0)
                 {
                     throw new LayerFailureException($"instance {cloud.AwsInstance} has no security group");
@@ -78,16 +90,20 @@ internal static class CloudLayers
                 subnets = [.. subnets, .. instanceSubnets.Where(s => !subnets.Contains(s))];
             }
 
-            return new CloudLayerHandle(new SecurityGroupCloudLayer(layer, all, all[0], subnets), client);
+            return new CloudLayerHandle(new SecurityGroupCloudLayer(layer, all, all[0], subnets, reads), cache is null ? client : null);
         }
         catch
         {
-            client.Dispose();
+            if (cache is null)
+            {
+                client.Dispose();
+            }
+
             throw;
         }
     }
 
-    private static Task<CloudLayerHandle?> AzureAsync(AuditCloudFlags cloud, CliContext context, CancellationToken cancellationToken)
+    private static Task<CloudLayerHandle?> AzureAsync(AuditCloudFlags cloud, CliContext context, CloudReadCache? cache, CancellationToken cancellationToken)
     {
         if (cloud.AzureNsg is null && cloud.AzureVm is null)
         {
@@ -95,8 +111,26 @@ internal static class CloudLayers
         }
 
         var target = new AzureTarget(cloud.AzureNsg, cloud.ResourceGroup, cloud.AzureVm, cloud.Subscription, cloud.AzureEndpoint).Resolve(context.Environment, "azure-");
-        var layer = new NsgLayer(context.Azure.Connect(cloud.AzureEndpoint, target.SubscriptionId, TimeProvider.System));
-        return Task.FromResult<CloudLayerHandle?>(new CloudLayerHandle(new NsgCloudLayer(layer, target), null));
+        var key = $"azure|{cloud.AzureEndpoint}|{target.SubscriptionId}";
+        NsgLayer Connect() => new(context.Azure.Connect(cloud.AzureEndpoint, target.SubscriptionId, TimeProvider.System));
+        var layer = cache is null ? Connect() : cache.Client(key, Connect);
+        return Task.FromResult<CloudLayerHandle?>(new CloudLayerHandle(new NsgCloudLayer(layer, target, "--azure-nsg", cache is null ? null : new PrefixedReadCache(cache, key)), null));
+    }
+
+    /// <summary>An EC2 client and its region, made once per run when a cache holds it.</summary>
+    private sealed record Ec2Client((Amazon.EC2.IAmazonEC2 Client, string Region) Value) : IDisposable
+    {
+        public void Dispose() => Value.Client.Dispose();
+    }
+
+    /// <summary>An instance's groups and subnets, as the run's cache holds them.</summary>
+    private sealed record InstanceNetwork((IReadOnlyList<SecurityGroupId> Groups, IReadOnlyList<string> Subnets) Value);
+
+    /// <summary>One cloud account's reads in the run's cache: keys under the account's own prefix.</summary>
+    private sealed class PrefixedReadCache(CloudReadCache cache, string prefix) : ILayerReadCache
+    {
+        public Task<T> ReadAsync<T>(string key, Func<Task<T>> read)
+            where T : class => cache.ReadAsync($"{prefix}|{key}", read);
     }
 }
 

@@ -1,4 +1,5 @@
 using OecCloudFw.Core.Audit;
+using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Policy;
 
 namespace OecCloudFw.Core.Layers;
@@ -38,6 +39,9 @@ public interface ICloudLayer
     /// finding with the exact commands that fix it: what <c>aws show</c> and <c>azure show</c> report.
     /// </summary>
     IReadOnlyList<Finding> Findings(CloudLayerState state);
+
+    /// <summary>The exact commands that fix an audit finding of this kind for this port in the layer as read (the group or NSG that holds the rule).</summary>
+    IReadOnlyList<string> Fixes(CloudLayerState state, FixKind kind, int port, IReadOnlyList<Cidr> sources);
 
     /// <summary>Writes what the plan adds (first, before the server layer changes). Idempotent: what is already there is not written again.</summary>
     Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default);
