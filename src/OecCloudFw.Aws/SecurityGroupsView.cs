@@ -28,6 +28,9 @@ public sealed class SecurityGroupsView(IReadOnlyList<SecurityGroupSnapshot> grou
 
     public bool Filters => true;
 
+    public IReadOnlyList<LayerComponent> Components => [.. NetworkAcls.Select(a => new LayerComponent("network-acl", a.AclId, a.SubnetId,
+        a.Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber).Select(e => e.ToString()).ToList()))];
+
     public LayerVerdict Evaluate(Protocol protocol, int port, Cidr source)
     {
         ArgumentNullException.ThrowIfNull(source);

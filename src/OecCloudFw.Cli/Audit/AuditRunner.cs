@@ -60,13 +60,9 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         var vantageSource = ssh is not null && probe && facts.Connection is { } connection && Cidr.TryParse(connection.ClientAddress, out var client) ? client : null;
         var report = AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, facts, cloudPlan), vantage, vantageSource,
             egress ?? EgressNeed.ForGuide([]));
-        if (cloudView is SecurityGroupsView { NetworkAcls.Count: > 0 } aws)
+        if (cloudView is { Components.Count: > 0 })
         {
-            report = report with
-            {
-                CloudComponents = aws.NetworkAcls.Select(a => new LayerComponent("network-acl", a.AclId, a.SubnetId,
-                    a.Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber).Select(e => e.ToString()).ToList())).ToList(),
-            };
+            report = report with { CloudComponents = cloudView.Components };
         }
 
         if (ssh is null || !probe)

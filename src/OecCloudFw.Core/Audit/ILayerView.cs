@@ -20,6 +20,9 @@ public interface ILayerView
     /// were not read.
     /// </summary>
     LayerVerdict EvaluateEgress(Protocol protocol, int port, Cidr destination);
+
+    /// <summary>The filters in front of the layer's own rules that the report lists with their entries (an AWS subnet's network ACL); none by default.</summary>
+    IReadOnlyList<LayerComponent> Components => [];
 }
 
 /// <summary>A layer's answer for one packet: admitted, refused, or indeterminate (the evidence names the rule the tool does not model).</summary>
