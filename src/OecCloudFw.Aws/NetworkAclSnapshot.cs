@@ -1,3 +1,4 @@
+using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Rules;
 
@@ -14,6 +15,12 @@ public sealed record NetworkAclSnapshot(string AclId, string SubnetId, IReadOnly
 
     /// <summary>Linux's ephemeral ports (net.ipv4.ip_local_port_range): replies to the server's own connections come back to them.</summary>
     public static readonly PortRange ServerEphemeralPorts = new(32768, 60999);
+
+    /// <summary>The entries as listed (inbound first, by rule number), one line each.</summary>
+    public IReadOnlyList<string> EntryLines => [.. Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber).Select(e => e.ToString())];
+
+    /// <summary>The ACL as a report component: where it is attached and its entries.</summary>
+    public LayerComponent ToComponent() => new("network-acl", AclId, SubnetId, EntryLines);
 
     /// <summary>An inbound connection to <paramref name="port"/> from <paramref name="source"/>: the packets in, the replies out.</summary>
     public (Decision Decision, string Evidence) Inbound(Protocol protocol, int port, Cidr source) =>

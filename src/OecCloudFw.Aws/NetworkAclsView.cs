@@ -14,8 +14,7 @@ public sealed class NetworkAclsView(IReadOnlyList<NetworkAclSnapshot> acls) : IL
 
     public bool Filters => acls.Count > 0;
 
-    public IReadOnlyList<LayerComponent> Components => [.. acls.Select(a => new LayerComponent("network-acl", a.AclId, a.SubnetId,
-        a.Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber).Select(e => e.ToString()).ToList()))];
+    public IReadOnlyList<LayerComponent> Components => [.. acls.Select(a => a.ToComponent())];
 
     public LayerVerdict Evaluate(Protocol protocol, int port, Cidr source) => Through(acl => acl.Inbound(protocol, port, source));
 

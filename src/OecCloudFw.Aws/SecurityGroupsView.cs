@@ -28,8 +28,7 @@ public sealed class SecurityGroupsView(IReadOnlyList<SecurityGroupSnapshot> grou
 
     public bool Filters => true;
 
-    public IReadOnlyList<LayerComponent> Components => [.. NetworkAcls.Select(a => new LayerComponent("network-acl", a.AclId, a.SubnetId,
-        a.Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber).Select(e => e.ToString()).ToList()))];
+    public IReadOnlyList<LayerComponent> Components => [.. NetworkAcls.Select(a => a.ToComponent())];
 
     public LayerVerdict Evaluate(Protocol protocol, int port, Cidr source)
     {

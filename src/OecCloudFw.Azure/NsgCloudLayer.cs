@@ -22,8 +22,6 @@ namespace OecCloudFw.Azure;
 public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFlag = "--azure-nsg", ILayerReadCache? cache = null) : ICloudLayer
 {
     private string? _changed;
-
-    private ILayerReadCache Reads => cache ?? ILayerReadCache.None;
     private IReadOnlyList<NewSecurityRule>? _written;
 
     /// <summary>The NSG the plan changes (the NIC's, or the one named).</summary>
@@ -37,6 +35,8 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
 
     /// <summary>The names of the tool's own rules a close narrows (the closed ports or sources taken out).</summary>
     public static IReadOnlyList<string> Narrowed(CloudLayerPlan plan) => [.. Native.Of(plan).Narrowed.Select(r => r.Name)];
+
+    private ILayerReadCache Reads => cache ?? ILayerReadCache.None;
 
     public string Target => target.Vm is null
         ? $"azure nsg {target.Nsg} (rg {target.ResourceGroup})"
@@ -55,7 +55,8 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         {
             // A VM whose NIC has no NSG can be shown and audited; only a change needs an NSG to write to.
             network = await Reads.ReadAsync(target.VmId, () => layer.ReadVmAsync(target, cancellationToken));
-            changed = target.Nsg is null && network.NicNsgs.Count == 0 ? null : network.Find(target.NsgToChange(network, nsgFlag)) ?? await layer.ReadAsync(target.NsgToChange(network, nsgFlag), cancellationToken);
+            var id = target.Nsg is null && network.NicNsgs.Count == 0 ? null : target.NsgToChange(network, nsgFlag);
+            changed = id is null ? null : network.Find(id) ?? await Reads.ReadAsync(id, () => layer.ReadAsync(id, cancellationToken));
         }
 
         var lines = network.NicNsgs.Concat(network.SubnetNsgs).Concat(changed is null ? [] : [changed]).DistinctBy(n => n.Id, StringComparer.OrdinalIgnoreCase)

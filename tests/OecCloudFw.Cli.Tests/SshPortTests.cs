@@ -77,12 +77,7 @@ public sealed class SshPortTests : IAsyncLifetime
         Assert.Contains("port = 2222\n", await server.ExecAsync("cat /etc/fail2ban/jail.d/zz-oec-cloudfw-sshd.local", Ct), StringComparison.Ordinal);
         Assert.Contains("/var/log/auth.log", await server.ExecAsync("fail2ban-client status sshd", Ct), StringComparison.Ordinal);
         // A new connection on 2222 works; 22 is refused.
-        await using (var shell = await SshShell.ConnectAsync(server.Ssh(port: 2222), Ct))
-        {
-            Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
-        }
-
-        await Assert.ThrowsAsync<LayerFailureException>(async () => await SshShell.ConnectAsync(server.Ssh(), Ct));
+        await AssertSshOnlyOn2222Async(server);
     }
 
     /// <summary>Azure and firewalld: the NSG rule that holds 22, 80 and 443 (the tool's) is narrowed to 80 and 443.</summary>
@@ -110,12 +105,7 @@ public sealed class SshPortTests : IAsyncLifetime
         Assert.DoesNotContain(" 22/tcp", " " + zone, StringComparison.Ordinal);
         Assert.DoesNotContain("ssh", zone, StringComparison.Ordinal);
         Assert.Equal("2222 ", await ListeningAsync(server));
-        await using (var shell = await SshShell.ConnectAsync(server.Ssh(port: 2222), Ct))
-        {
-            Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
-        }
-
-        await Assert.ThrowsAsync<LayerFailureException>(async () => await SshShell.ConnectAsync(server.Ssh(), Ct));
+        await AssertSshOnlyOn2222Async(server);
     }
 
     private static string Ports(System.Text.Json.Nodes.JsonObject rule)
@@ -151,12 +141,7 @@ public sealed class SshPortTests : IAsyncLifetime
         }
 
         Assert.Contains("Status: inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
-        await using (var shell = await SshShell.ConnectAsync(server.Ssh(port: 2222), Ct))
-        {
-            Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
-        }
-
-        await Assert.ThrowsAsync<LayerFailureException>(async () => await SshShell.ConnectAsync(server.Ssh(), Ct));
+        await AssertSshOnlyOn2222Async(server);
     }
 
     /// <summary>
@@ -178,12 +163,7 @@ public sealed class SshPortTests : IAsyncLifetime
         Assert.True(move.ExitCode == 0, move.Error + move.Output);
         Assert.Equal("Listen=[::]:2222 (Stream)\n", await server.ExecAsync(Socket, Ct));
         Assert.Contains("ListenStream=\nListenStream=2222\n", await server.ExecAsync("cat /etc/systemd/system/ssh.socket.d/oec-cloudfw-port.conf", Ct), StringComparison.Ordinal);
-        await using (var shell = await SshShell.ConnectAsync(server.Ssh(port: 2222), Ct))
-        {
-            Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
-        }
-
-        await Assert.ThrowsAsync<LayerFailureException>(async () => await SshShell.ConnectAsync(server.Ssh(), Ct));
+        await AssertSshOnlyOn2222Async(server);
     }
 
     [Fact]
@@ -261,5 +241,16 @@ public sealed class SshPortTests : IAsyncLifetime
         Assert.Contains("--to", noPort.Error, StringComparison.Ordinal);
         Assert.Equal(2, badPort.ExitCode);
         Assert.Equal(2, local.ExitCode);
+    }
+
+    /// <summary>A new login on 2222 works; 22 no longer answers.</summary>
+    private static async Task AssertSshOnlyOn2222Async(TestServer server)
+    {
+        await using (var shell = await SshShell.ConnectAsync(server.Ssh(port: 2222), Ct))
+        {
+            Assert.Equal(0, (await shell.RunScriptAsync("true", Ct)).ExitCode);
+        }
+
+        await Assert.ThrowsAsync<LayerFailureException>(async () => await SshShell.ConnectAsync(server.Ssh(), Ct));
     }
 }

@@ -120,35 +120,9 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
 
     private CloudPlan? PlanCloud(AuditCloudFlags cloud, CancellationToken cancellationToken)
     {
-        var groups = PolicyFlags.Split(cloud.AwsGroup).Select(SecurityGroupId.Parse).ToList();
-        var azure = cloud.AzureNsg is not null || cloud.AzureVm is not null;
-        if ((groups.Count > 0 || cloud.AwsInstance is not null) && azure)
-        {
-            throw new InvalidInputException("audit one cloud layer at a time: either --aws-group or --azure-nsg/--azure-vm");
-        }
-
-        if (cloud.AwsInstance is { } instance)
-        {
-            AwsIds.Instance(instance, "--aws-instance");
-        }
-
-        var subnets = PolicyFlags.Split(cloud.AwsSubnet).ToList();
-        subnets.ForEach(s => AwsIds.Subnet(s, "--aws-subnet"));
-
-        if (subnets.Count > 0 && groups.Count == 0 && cloud.AwsInstance is null)
-        {
-            throw new InvalidInputException("--aws-subnet needs --aws-group or --aws-instance: the network ACL is evaluated with the security groups");
-        }
-
-        if (groups.Count == 0 && cloud.AwsInstance is null && !azure)
+        if (!CloudLayers.Validate(cloud, context))
         {
             return null;
-        }
-
-        if (azure)
-        {
-            // The names are checked before anything is read (as the audit's own flags).
-            _ = new AzureTarget(cloud.AzureNsg, cloud.ResourceGroup, cloud.AzureVm, cloud.Subscription, cloud.AzureEndpoint).Resolve(context.Environment, "azure-");
         }
 
         // The cloud adapter behind the seam, its reads shared with the fleet's other servers through the run's cache.

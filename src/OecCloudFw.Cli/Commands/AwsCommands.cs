@@ -132,7 +132,7 @@ public sealed class AwsCommands(CliContext context)
                 Json.Write(context.Output, new AwsShowDocument(title, region, snapshots.SelectMany(s => s.Rules).Select(RuleView.From).ToList(),
                     snapshots.SelectMany(s => s.ReferenceRules).ToList(), findings.Select(FindingView.From).ToList())
                 {
-                    NetworkAcls = acls.Select(a => new AwsNetworkAclView(a.AclId, a.SubnetId, a.Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber).Select(e => e.ToString()).ToList())).ToList(),
+                    NetworkAcls = acls.Select(a => new AwsNetworkAclView(a.AclId, a.SubnetId, a.EntryLines)).ToList(),
                     Ports = ports,
                 });
             }
@@ -147,7 +147,7 @@ public sealed class AwsCommands(CliContext context)
                 foreach (var acl in acls)
                 {
                     renderer.Line($"network ACL {acl.AclId} ({acl.SubnetId}):");
-                    foreach (var entry in acl.Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber))
+                    foreach (var entry in acl.EntryLines)
                     {
                         renderer.Line($"  {entry}");
                     }

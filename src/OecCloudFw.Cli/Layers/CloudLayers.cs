@@ -22,11 +22,9 @@ internal static class CloudLayers
     /// <param name="cancellationToken">Ctrl+C.</param>
     public static async Task<CloudLayerHandle?> CreateAsync(AuditCloudFlags cloud, CliContext context, CloudReadCache? cache, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(cloud);
-        var named = new[] { cloud.AwsGroup is { Length: > 0 } || cloud.AwsInstance is not null, cloud.AzureNsg is not null || cloud.AzureVm is not null }.Count(x => x);
-        if (named > 1)
+        if (!Validate(cloud, context))
         {
-            throw new InvalidInputException("one cloud layer at a time: either --aws-group/--aws-instance or --azure-nsg/--azure-vm");
+            return null;
         }
 
         foreach (var registration in Registrations)
@@ -40,24 +38,50 @@ internal static class CloudLayers
         return null;
     }
 
-    private static async Task<CloudLayerHandle?> AwsAsync(AuditCloudFlags cloud, CliContext context, CloudReadCache? cache, CancellationToken cancellationToken)
+    /// <summary>Checks the cloud flags before anything is read (bad input is exit 2); true when they name a cloud layer.</summary>
+    public static bool Validate(AuditCloudFlags cloud, CliContext context)
     {
-        var groups = PolicyFlags.Split(cloud.AwsGroup).Select(SecurityGroupId.Parse).ToList();
-        if (groups.Count == 0 && cloud.AwsInstance is null)
+        ArgumentNullException.ThrowIfNull(cloud);
+        ArgumentNullException.ThrowIfNull(context);
+        var aws = PolicyFlags.Split(cloud.AwsGroup).Select(SecurityGroupId.Parse).Any() || cloud.AwsInstance is not null;
+        var azure = cloud.AzureNsg is not null || cloud.AzureVm is not null;
+        if (aws && azure)
         {
-            return cloud.AwsSubnet is { Length: > 0 }
-                ? throw new InvalidInputException("--aws-subnet filters a security group's traffic: name the group too (--aws-group or --aws-instance)")
-                : null;
+            throw new InvalidInputException("one cloud layer at a time: either --aws-group/--aws-instance or --azure-nsg/--azure-vm");
         }
-
-        var namedSubnets = PolicyFlags.Split(cloud.AwsSubnet).ToList();
-        namedSubnets.ForEach(s => AwsIds.Subnet(s, "--aws-subnet"));
 
         if (cloud.AwsInstance is { } instance)
         {
             AwsIds.Instance(instance, "--aws-instance");
         }
 
+        var subnets = PolicyFlags.Split(cloud.AwsSubnet).ToList();
+        subnets.ForEach(s => AwsIds.Subnet(s, "--aws-subnet"));
+        if (subnets.Count > 0 && !aws)
+        {
+            throw new InvalidInputException("--aws-subnet needs --aws-group or --aws-instance: the network ACL is evaluated with the security groups");
+        }
+
+        if (azure)
+        {
+            _ = AzureTargetOf(cloud, context);
+        }
+
+        return aws || azure;
+    }
+
+    private static NsgTarget AzureTargetOf(AuditCloudFlags cloud, CliContext context) =>
+        new AzureTarget(cloud.AzureNsg, cloud.ResourceGroup, cloud.AzureVm, cloud.Subscription, cloud.AzureEndpoint).Resolve(context.Environment, "azure-");
+
+    private static async Task<CloudLayerHandle?> AwsAsync(AuditCloudFlags cloud, CliContext context, CloudReadCache? cache, CancellationToken cancellationToken)
+    {
+        var groups = PolicyFlags.Split(cloud.AwsGroup).Select(SecurityGroupId.Parse).ToList();
+        if (groups.Count == 0 && cloud.AwsInstance is null)
+        {
+            return null;
+        }
+
+        var namedSubnets = PolicyFlags.Split(cloud.AwsSubnet).ToList();
         var options = new Ec2ConnectionOptions { Region = cloud.AwsRegion, Profile = cloud.AwsProfile, EndpointUrl = cloud.AwsEndpointUrl };
         var key = $"aws|{options.Region}|{options.Profile}|{options.EndpointUrl}";
         var (client, region) = cache is null
@@ -110,7 +134,7 @@ internal static class CloudLayers
             return Task.FromResult<CloudLayerHandle?>(null);
         }
 
-        var target = new AzureTarget(cloud.AzureNsg, cloud.ResourceGroup, cloud.AzureVm, cloud.Subscription, cloud.AzureEndpoint).Resolve(context.Environment, "azure-");
+        var target = AzureTargetOf(cloud, context);
         var key = $"azure|{cloud.AzureEndpoint}|{target.SubscriptionId}";
         NsgLayer Connect() => new(context.Azure.Connect(cloud.AzureEndpoint, target.SubscriptionId, TimeProvider.System));
         var layer = cache is null ? Connect() : cache.Client(key, Connect);

@@ -92,20 +92,13 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, in
             }
         }
 
-        if (confirm is not null)
+        if (confirm is not null && confirm.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal))
         {
-            if (!confirm.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal) &&
-                !confirm.Stdout.Contains(RollbackScripts.TooLateMarker, StringComparison.Ordinal))
-            {
-                // The new connection worked (access is proven) but the confirmation did not run there: confirm on this one.
-                confirm = await shell.RunScriptAsync(confirmScript, confirmArguments, cancellationToken);
-            }
+            return (ApplyOutcome.Confirmed, $"confirmed with a new connection; rollback {token} cancelled");
+        }
 
-            if (confirm.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal))
-            {
-                return (ApplyOutcome.Confirmed, $"confirmed with a new connection; rollback {token} cancelled");
-            }
-
+        if (confirm is not null && confirm.Stdout.Contains(RollbackScripts.TooLateMarker, StringComparison.Ordinal))
+        {
             return (ApplyOutcome.RolledBack, "the confirmation came after the rollback fired: the previous rules were restored; re-run with a longer --confirm-timeout");
         }
 

@@ -49,22 +49,8 @@ public sealed class SshShell : IServerShell
     /// <summary>True when this connection logs in with a key and no password: a new connection proves a key login.</summary>
     public bool KeyOnly => _options.Password is null;
 
-    public async Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        try
-        {
-            using var client = await OpenNewAsync(_options.Port, timeout, cts.Token);
-            using var ssh = client.CreateCommand("true");
-            await ssh.ExecuteAsync(cts.Token);
-            return ssh.ExitStatus == 0;
-        }
-        catch (Exception ex) when (ex is LayerFailureException or SshException or SocketException or OperationCanceledException or TimeoutException)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        await RunOnNewConnectionAsync(null, "true", [], timeout, cancellationToken) is { ExitCode: 0 };
 
     public async Task<ShellResult?> RunOnNewConnectionAsync(int? port, string script, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
