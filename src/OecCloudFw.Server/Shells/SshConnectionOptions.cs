@@ -24,5 +24,17 @@ public sealed record SshConnectionOptions
     /// <summary>When set, exactly this host key is trusted (a second connection of the same run); known_hosts is not consulted.</summary>
     public IReadOnlyList<byte>? PinnedHostKey { get; init; }
 
+    /// <summary>
+    /// Hosts to jump through, outermost first (ProxyJump, --jump), each fully resolved as a connection of its own (its
+    /// user, port, keys, known_hosts). Empty: a direct connection (or <see cref="ProxyCommand"/>).
+    /// </summary>
+    public IReadOnlyList<SshConnectionOptions> JumpHosts { get; init; } = [];
+
+    /// <summary>
+    /// A command whose standard input and output are the transport (ssh_config ProxyCommand, its %h/%p/%r tokens already
+    /// expanded); run with <c>/bin/sh -c</c> as OpenSSH runs it. Excludes <see cref="JumpHosts"/>.
+    /// </summary>
+    public string? ProxyCommand { get; init; }
+
     public string Target => $"{User}@{Host}:{Port}";
 }
