@@ -36,6 +36,19 @@ public sealed class EvaluationTests
     }
 
     [Fact]
+    public void UnknownMatchInsideAChain_WhoseJumpIsItselfUnknown_StaysIndeterminate()
+    {
+        // Found by the egress oracle (seed 504053): the chain's own pending ACCEPT was dropped on the way back, so the
+        // policy's DROP was reported definite although the kernel accepted through the chain.
+        var verdict = Iptables(
+            ":INPUT DROP [0:0]\n:u1 - [0:0]\n-A INPUT -p tcp -m statistic --mode random --probability 0.5 -j u1\n" +
+            "-A u1 -p tcp -m statistic --mode nth --every 2 -j ACCEPT\n-A u1 -p tcp -j RETURN", 443);
+
+        Assert.Equal(Decision.Indeterminate, verdict.Decision);
+        Assert.Contains("--every 2", verdict.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnionOfDenies_CoveringEverySource_RefusesTheInternet()
     {
         var verdict = Iptables(":INPUT ACCEPT [0:0]\n-A INPUT -s 0.0.0.0/1 -j DROP\n-A INPUT -s 128.0.0.0/1 -j DROP", 80);

@@ -203,7 +203,24 @@ public sealed class ChainRuleSet
                 var back = Walk(target, [flow with { Pending = null, PendingRule = null }], depth + 1);
                 var decided = _done.GetRange(before, _done.Count - before);
                 _done.RemoveRange(before, _done.Count - before);
-                next.AddRange(back.Select(b => b with { Pending = flow.Pending, PendingRule = flow.PendingRule }));
+                foreach (var b in back)
+                {
+                    // A flow back from the chain may carry a fate of its own (an unknown match inside the chain): it
+                    // goes on with whichever fate is pending; where the chain's and the caller's differ, indeterminate.
+                    if (b.Pending is null)
+                    {
+                        next.Add(b with { Pending = flow.Pending, PendingRule = flow.PendingRule });
+                    }
+                    else if (flow.Pending is null || flow.Pending == b.Pending)
+                    {
+                        next.Add(b);
+                    }
+                    else
+                    {
+                        _done.Add(new VerdictPiece(b.Region, Decision.Indeterminate, b.PendingRule!));
+                    }
+                }
+
                 foreach (var piece in decided)
                 {
                     if (piece.Decision == Decision.Indeterminate || (flow.Pending is { } p && p != piece.Decision))
