@@ -29,4 +29,28 @@ public sealed class KnownHostsTests
             Directory.Delete(home, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task AcceptNew_AnotherProcessAddingTheSameHostsUnderTheLockFile_OneLinePerHost()
+    {
+        var home = Directory.CreateTempSubdirectory("oecfw-kh-").FullName;
+        try
+        {
+            var path = Path.Combine(home, "known_hosts");
+            var keys = Enumerable.Range(1, 40).Select(i => (Host: $"198.18.8.{i}", Key: Convert.ToBase64String(RandomNumberGenerator.GetBytes(51)))).ToList();
+            // The other process follows the same protocol with flock(1): the lock file, then check, then append.
+            var script = string.Concat(keys.Select(k =>
+                $"flock {path}.lock sh -c 'grep -q \"^{k.Host} \" {path} 2>/dev/null || echo \"{k.Host} ssh-ed25519 {k.Key}\" >> {path}'\n"));
+            var other = OecCloudFw.Testing.Servers.TestServer.Run("sh", ["-c", script], TestContext.Current.CancellationToken);
+            var ours = Task.WhenAll(keys.Select(k => Task.Run(() => new KnownHosts(path).AddIfUnknown(k.Host, 22, "ssh-ed25519", Convert.FromBase64String(k.Key)), TestContext.Current.CancellationToken)));
+            await Task.WhenAll(other, ours);
+
+            var lines = await File.ReadAllLinesAsync(path, TestContext.Current.CancellationToken);
+            Assert.Equal(keys.Select(k => $"{k.Host} ssh-ed25519 {k.Key}").Order(), lines.Order());
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
 }

@@ -128,6 +128,49 @@ public sealed class SshAuthTests
     }
 
     [Fact]
+    public async Task IdentitiesOnly_AgentKeysNotNamedAreNotOffered()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var agent = await TestAgent.StartAsync(Ct);
+        var authorized = await AuthorizedKeyAsync(server, "ed25519", Passphrase);
+        var other = Path.Combine(server.WorkDir, "other");
+        await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", Passphrase, "-f", other], Ct);
+        await agent.AddAsync(authorized, Passphrase, Ct);
+        await agent.AddAsync(other, Passphrase, Ct);
+        var options = server.Ssh() with { IdentityFiles = [other], IdentityAgent = agent.Socket };
+
+        await using (var all = await SshShell.ConnectAsync(options, Ct))
+        {
+            Assert.Equal("0", (await all.RunScriptAsync("id -u", Ct)).Stdout.Trim());
+        }
+
+        var only = await Assert.ThrowsAsync<LayerFailureException>(() => SshShell.ConnectAsync(options with { IdentitiesOnly = true }, Ct));
+
+        Assert.Contains("refused the login", only.Message, StringComparison.Ordinal);
+        Assert.Equal(1, server.AcceptedLogins);
+    }
+
+    [Fact]
+    public async Task CertificateHeldByTheAgent_OfferedAsItIs()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var agent = await TestAgent.StartAsync(Ct);
+        var ca = Path.Combine(server.WorkDir, "ca");
+        await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", ca], Ct);
+        await server.ExecAsync($"cp {ca}.pub /etc/ssh/ca.pub && printf 'TrustedUserCAKeys /etc/ssh/ca.pub\\n' > /etc/ssh/sshd_config.d/10-ca.conf", Ct);
+        await server.RestartSshdAsync(Ct);
+        var key = Path.Combine(server.WorkDir, "certified");
+        await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", Passphrase, "-f", key], Ct);
+        await TestServer.Run("ssh-keygen", ["-q", "-s", ca, "-I", "test", "-n", "root", "-V", "+1h", key + ".pub"], Ct);
+        await agent.AddAsync(key, Passphrase, Ct); // ssh-add loads KEY-cert.pub with it
+
+        await using var shell = await SshShell.ConnectAsync(server.Ssh() with { IdentityFiles = [], IdentityAgent = agent.Socket }, Ct);
+
+        Assert.Equal("0", (await shell.RunScriptAsync("id -u", Ct)).Stdout.Trim());
+        Assert.Contains(await AcceptedAsync(server), l => l.Contains("ED25519-CERT", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task JumpHostsOrProxyCommand_RefusedClearlyNeverConnectedDirectly()
     {
         await using var server = await TestServer.StartAsync(Ct);
