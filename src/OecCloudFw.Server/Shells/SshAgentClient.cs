@@ -34,20 +34,29 @@ internal sealed class SshAgentClient(string socketPath)
     public IReadOnlyList<Identity> ListIdentities()
     {
         var answer = Exchange([RequestIdentities]);
-        var reader = new SshWire(answer);
-        if (reader.ReadByte() != IdentitiesAnswer)
+        try
         {
-            throw new LayerFailureException($"the ssh-agent at {socketPath} refused to list its keys");
-        }
+            var reader = new SshWire(answer);
+            if (reader.ReadByte() != IdentitiesAnswer)
+            {
+                throw new LayerFailureException($"the ssh-agent at {socketPath} refused to list its keys");
+            }
 
-        var count = reader.ReadUInt32();
-        var identities = new List<Identity>();
-        for (var i = 0; i < count; i++)
+            var count = reader.ReadUInt32();
+            var identities = new List<Identity>();
+            for (var i = 0; i < count; i++)
+            {
+                var identity = new Identity(reader.ReadBytes(), reader.ReadString());
+                _ = identity.KeyType; // a blob that does not even name its type is a malformed answer
+                identities.Add(identity);
+            }
+
+            return identities;
+        }
+        catch (FormatException ex)
         {
-            identities.Add(new Identity(reader.ReadBytes(), reader.ReadString()));
+            throw new LayerFailureException($"the ssh-agent at {socketPath} sent a malformed list of keys", ex);
         }
-
-        return identities;
     }
 
     /// <summary>The SSH signature blob (string algorithm, string signature) the agent makes over <paramref name="data"/>.</summary>

@@ -30,6 +30,11 @@ internal sealed class SshCredentials : IDisposable
             credentials.Build(options);
             return credentials;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            credentials.Dispose();
+            throw new InvalidInputException($"cannot read a key file for {options.Target} ({ex.Message}): check its permissions", ex);
+        }
         catch
         {
             credentials.Dispose();
@@ -58,11 +63,21 @@ internal sealed class SshCredentials : IDisposable
 
     private void Build(SshConnectionOptions options)
     {
-        var files = options.IdentityFiles.Where(File.Exists).Select(path =>
+        List<(string Path, byte[]? Blob, List<string> Certificates)> files;
+        try
         {
-            var blob = SshKeys.PublicBlob(path);
-            return (Path: path, Blob: blob, Certificates: SshKeys.CertificatesFor(path, blob, options.CertificateFiles).ToList());
-        }).ToList();
+            files = options.IdentityFiles.Where(File.Exists).Select(path =>
+            {
+                // IdentityFile may name a public key (the agent holds the private one): matched by its key.
+                var blob = SshKeys.IsPublicKeyFile(path) ? SshKeys.ReadPublicFile(path) : SshKeys.PublicBlob(path);
+                return (Path: path, Blob: blob, Certificates: SshKeys.CertificatesFor(path, blob, options.CertificateFiles).ToList());
+            }).ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            throw new InvalidInputException($"cannot read the identity files {string.Join(", ", options.IdentityFiles)} ({ex.Message}): check their permissions", ex);
+        }
+
         var viaAgent = new HashSet<string>(StringComparer.Ordinal);
         var agentKeys = 0;
         if (options.IdentityAgent is { } socket)
@@ -105,6 +120,19 @@ internal sealed class SshCredentials : IDisposable
 
         foreach (var (path, blob, certificates) in files.Where(f => !viaAgent.Contains(f.Path)))
         {
+            if (SshKeys.IsPublicKeyFile(path))
+            {
+                var beside = path.EndsWith(".pub", StringComparison.Ordinal) ? path[..^4] : null;
+                if (beside is null || !File.Exists(beside))
+                {
+                    throw new InvalidInputException(
+                        $"the identity file {path} is a public key, no ssh-agent holds its private key{(options.IdentityAgent is null ? " (no agent: SSH_AUTH_SOCK is not set)" : string.Empty)}, and no private key is beside it: load the key into the agent or name the private key");
+                }
+
+                _keys.Add(Load(beside, blob, certificates.FirstOrDefault(), options));
+                continue;
+            }
+
             _keys.Add(Load(path, blob, certificates.FirstOrDefault(), options));
         }
 

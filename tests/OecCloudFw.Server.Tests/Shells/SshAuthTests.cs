@@ -151,6 +151,27 @@ public sealed class SshAuthTests
     }
 
     [Fact]
+    public async Task IdentityFileNamingAPublicKey_AgentHoldsIt_LogsIn_NoAgentIsBadInput()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var agent = await TestAgent.StartAsync(Ct);
+        var key = await AuthorizedKeyAsync(server, "ed25519", Passphrase);
+        await agent.AddAsync(key, Passphrase, Ct);
+        var publicOnly = Path.Combine(server.WorkDir, "only.pub");
+        File.Copy(key + ".pub", publicOnly);
+        var options = server.Ssh() with { IdentityFiles = [publicOnly], IdentitiesOnly = true };
+
+        await using (var shell = await SshShell.ConnectAsync(options with { IdentityAgent = agent.Socket }, Ct))
+        {
+            Assert.Equal("0", (await shell.RunScriptAsync("id -u", Ct)).Stdout.Trim());
+        }
+
+        var ex = await Assert.ThrowsAsync<InvalidInputException>(() => SshShell.ConnectAsync(options, Ct));
+
+        Assert.Contains($"{publicOnly} is a public key", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CertificateHeldByTheAgent_OfferedAsItIs()
     {
         await using var server = await TestServer.StartAsync(Ct);
