@@ -212,6 +212,12 @@ public sealed class SshShell : IServerShell
             client.Dispose();
             throw new LayerFailureException(refusal, ex);
         }
+        catch (Exception ex) when (ex is InvalidInputException or LayerFailureException)
+        {
+            // From the authentication itself: an encrypted key with no passphrase, a wrong one, an agent that refused.
+            client.Dispose();
+            throw;
+        }
         catch (SshAuthenticationException ex)
         {
             client.Dispose();
