@@ -109,7 +109,7 @@ internal sealed class SshCredentials : IDisposable
                     // The file's certificate, signed by the agent's copy of its key.
                     foreach (var certificate in file.Certificates.Select(SshKeys.ReadPublicFile).OfType<byte[]>())
                     {
-                        _keys.Add(AgentKey.Source(certificate, agent));
+                        _keys.Add(AgentKey.Source(certificate, agent, signWith: identity.Blob));
                     }
                 }
 

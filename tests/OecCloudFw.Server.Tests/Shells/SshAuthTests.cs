@@ -192,6 +192,26 @@ public sealed class SshAuthTests
     }
 
     [Fact]
+    public async Task CertificateFileBesideAnEncryptedKeyTheAgentHolds_SignedByTheAgent()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var agent = await TestAgent.StartAsync(Ct);
+        var ca = Path.Combine(server.WorkDir, "ca");
+        await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", ca], Ct);
+        await server.ExecAsync($"cp {ca}.pub /etc/ssh/ca.pub && printf 'TrustedUserCAKeys /etc/ssh/ca.pub\\n' > /etc/ssh/sshd_config.d/10-ca.conf", Ct);
+        await server.RestartSshdAsync(Ct);
+        var key = Path.Combine(server.WorkDir, "certified");
+        await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", Passphrase, "-f", key], Ct);
+        await agent.AddAsync(key, Passphrase, Ct); // the plain key only: the certificate is made afterwards
+        await TestServer.Run("ssh-keygen", ["-q", "-s", ca, "-I", "test", "-n", "root", "-V", "+1h", key + ".pub"], Ct);
+
+        await using var shell = await SshShell.ConnectAsync(server.Ssh() with { IdentityFiles = [key], IdentityAgent = agent.Socket }, Ct);
+
+        Assert.Equal("0", (await shell.RunScriptAsync("id -u", Ct)).Stdout.Trim());
+        Assert.Contains(await AcceptedAsync(server), l => l.Contains("ED25519-CERT", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task JumpHostsOrProxyCommand_RefusedClearlyNeverConnectedDirectly()
     {
         await using var server = await TestServer.StartAsync(Ct);
