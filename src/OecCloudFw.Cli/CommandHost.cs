@@ -66,11 +66,33 @@ internal static class CommandHost
 
         command.SetAction(async (result, cancellationToken) =>
         {
+            WarnDeprecated(command, result, context.Error);
             var values = binders.Select(b => b is null ? (object?)cancellationToken : b(result)).ToArray();
             var instance = Activator.CreateInstance(owner, context)!;
             return await (Task<int>)method.Invoke(instance, values)!;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Old names kept working for one meaning only: the option's name, and the alias that now prints a warning. --port
+    /// was the SSH port of the server verbs but is a firewall port in aws/azure/policy; the SSH port is --ssh-port.
+    /// </summary>
+    private static readonly Dictionary<string, string> DeprecatedAliases = new(StringComparer.Ordinal)
+    {
+        ["--ssh-port"] = "--port",
+    };
+
+    /// <summary>A one-line warning on stderr for each deprecated alias the command line used.</summary>
+    private static void WarnDeprecated(Command command, ParseResult result, TextWriter error)
+    {
+        foreach (var option in command.Options)
+        {
+            if (DeprecatedAliases.TryGetValue(option.Name, out var alias) && result.GetResult(option) is { IdentifierToken.Value: var used } && used == alias)
+            {
+                error.WriteLine($"warning: {alias} is deprecated here; use {option.Name} (the SSH port)");
+            }
+        }
     }
 
     /// <summary>Adds the option a parameter declares and returns how to read its value (its default when absent).</summary>

@@ -79,7 +79,7 @@ public sealed class ServerCommandsTests
     {
         { "host with shell characters", ["server", "configure", "--host", "a;reboot"] },
         { "no host", ["server", "configure"] },
-        { "bad port", ["server", "preflight", "--host", "198.19.250.2", "--port", "0"] },
+        { "bad port", ["server", "preflight", "--host", "198.19.250.2", "--ssh-port", "0"] },
         { "bad user", ["server", "preflight", "--host", "198.19.250.2", "--user", "root;id"] },
         { "missing identity", ["server", "preflight", "--host", "198.19.250.2", "--identity", "/nonexistent/key"] },
         { "bad host key policy", ["server", "preflight", "--host", "198.19.250.2", "--host-key-policy", "trust-me"] },

@@ -71,17 +71,68 @@ public sealed class KnownHosts(string path)
         return sameType ? Match.Changed : Match.Unknown;
     }
 
-    /// <summary>Appends the key as ssh's accept-new does (plain host pattern).</summary>
-    public void Add(string host, int port, string keyType, byte[] key)
+    /// <summary>Appends the key as ssh's accept-new does (plain host pattern), unless it is there already.</summary>
+    public void Add(string host, int port, string keyType, byte[] key) => AddIfUnknown(host, port, keyType, key);
+
+    /// <summary>
+    /// accept-new, safe when many connections (a fleet audited in parallel, or several processes) add keys at once:
+    /// under a process-wide lock and an exclusive lock file beside known_hosts, the file is checked again and the line
+    /// appended only if the host is still unknown. Returns the verdict under the lock (Unknown: it was added).
+    /// </summary>
+    public Match AddIfUnknown(string host, int port, string keyType, byte[] key)
     {
-        var directory = System.IO.Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(directory))
+        ArgumentNullException.ThrowIfNull(key);
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory) && !OperatingSystem.IsWindows())
+        {
+            // As ssh makes ~/.ssh: private to the user.
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        else
         {
             Directory.CreateDirectory(directory);
         }
 
-        var needsNewline = File.Exists(path) && new FileInfo(path).Length > 0 && !File.ReadAllText(path).EndsWith('\n');
-        File.AppendAllText(path, $"{(needsNewline ? "\n" : string.Empty)}{HostPattern(host, port)} {keyType} {Convert.ToBase64String(key)}\n");
+        lock (s_lock)
+        {
+            using var fileLock = AcquireFileLock(path + ".lock");
+            var verdict = Check(host, port, keyType, key);
+            if (verdict != Match.Unknown)
+            {
+                return verdict;
+            }
+
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            var needsNewline = stream.Length > 0 && !File.ReadAllText(path).EndsWith('\n');
+            var line = Encoding.UTF8.GetBytes($"{(needsNewline ? "\n" : string.Empty)}{HostPattern(host, port)} {keyType} {Convert.ToBase64String(key)}\n");
+            stream.Write(line); // one write: a reader never sees half a line
+            return Match.Unknown;
+        }
+    }
+
+    private static readonly Lock s_lock = new();
+
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>An exclusive lock file (flock through FileShare.None) that other processes of the tool respect.</summary>
+    private static FileStream AcquireFileLock(string lockPath)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < LockWait)
+            {
+                Thread.Sleep(5);
+            }
+            catch (IOException ex)
+            {
+                throw new Core.LayerFailureException($"{lockPath} stayed locked for {LockWait.TotalSeconds:0} s: another run is adding to known_hosts; remove the file if none is", ex);
+            }
+        }
     }
 
     private static bool HostsMatch(string field, string pattern)

@@ -12,6 +12,21 @@ public sealed record SshConnectionOptions
     /// <summary>Private key files to try, in order.</summary>
     public IReadOnlyList<string> IdentityFiles { get; init; } = [];
 
+    /// <summary>OpenSSH certificates (CertificateFile), matched to the identity files by their key; KEY-cert.pub beside a key is found without this.</summary>
+    public IReadOnlyList<string> CertificateFiles { get; init; } = [];
+
+    /// <summary>IdentitiesOnly: of the agent's keys, only those of <see cref="IdentityFiles"/> are offered.</summary>
+    public bool IdentitiesOnly { get; init; }
+
+    /// <summary>The ssh-agent socket (SSH_AUTH_SOCK or IdentityAgent); null: no agent.</summary>
+    public string? IdentityAgent { get; init; }
+
+    /// <summary>The passphrase of encrypted identity files the agent does not hold (from --passphrase-env).</summary>
+    public string? Passphrase { get; init; }
+
+    /// <summary>Asks for a key's passphrase (on a terminal, without echo); null when nobody can be asked.</summary>
+    public Func<string, string?>? PassphrasePrompt { get; init; }
+
     /// <summary>A password (from --password-env), when keys are not used.</summary>
     public string? Password { get; init; }
 

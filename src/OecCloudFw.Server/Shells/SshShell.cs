@@ -12,13 +12,15 @@ public sealed class SshShell : IServerShell
     private readonly SshConnectionOptions _options;
     private readonly SshClient _client;
     private readonly byte[] _hostKey;
+    private readonly SshCredentials _credentials;
     private int _execs;
 
-    private SshShell(SshConnectionOptions options, SshClient client, byte[] hostKey)
+    private SshShell(SshConnectionOptions options, SshClient client, byte[] hostKey, SshCredentials credentials)
     {
         _options = options;
         _client = client;
         _hostKey = hostKey;
+        _credentials = credentials;
     }
 
     public string Target => _options.Target;
@@ -34,8 +36,17 @@ public sealed class SshShell : IServerShell
     {
         ArgumentNullException.ThrowIfNull(options);
         byte[] seen = [];
-        var client = await OpenAsync(options, cancellationToken, key => seen = key);
-        return new SshShell(options, client, seen);
+        var credentials = SshCredentials.For(options);
+        try
+        {
+            var client = await OpenAsync(options, credentials, cancellationToken, key => seen = key);
+            return new SshShell(options, client, seen, credentials);
+        }
+        catch
+        {
+            credentials.Dispose();
+            throw;
+        }
     }
 
     public Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default) => RunScriptAsync(script, [], cancellationToken);
@@ -70,7 +81,7 @@ public sealed class SshShell : IServerShell
 
     /// <summary>A new connection that must meet the very host key the first one met (whatever --host-key-policy let that one accept).</summary>
     private Task<SshClient> OpenNewAsync(int port, TimeSpan timeout, CancellationToken cancellationToken) =>
-        OpenAsync(_options with { Port = port, ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict, PinnedHostKey = _hostKey }, cancellationToken);
+        OpenAsync(_options with { Port = port, ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict, PinnedHostKey = _hostKey }, _credentials, cancellationToken);
 
     private async Task<ShellResult> ExecAsync(SshClient client, string script, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
@@ -117,29 +128,28 @@ public sealed class SshShell : IServerShell
     public ValueTask DisposeAsync()
     {
         _client.Dispose();
+        _credentials.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<SshClient> OpenAsync(SshConnectionOptions options, CancellationToken cancellationToken, Action<byte[]>? keySeen = null)
+    private static async Task<SshClient> OpenAsync(SshConnectionOptions options, SshCredentials credentials, CancellationToken cancellationToken, Action<byte[]>? keySeen = null)
     {
-        var methods = new List<AuthenticationMethod>();
-        var keys = options.IdentityFiles.Where(File.Exists).Select(path => new PrivateKeyFile(path)).ToArray();
-        if (keys.Length > 0)
+        if (credentials.IsEmpty)
         {
-            methods.Add(new PrivateKeyAuthenticationMethod(options.User, keys));
+            throw new InvalidInputException(
+                $"no way to log in to {options.Target}: no key in an ssh-agent (SSH_AUTH_SOCK), no identity file: pass --identity KEY " +
+                "(or IdentityFile in ~/.ssh/config), load a key with ssh-add, or pass --password-env VAR");
         }
 
-        if (options.Password is not null)
+        if (options.JumpHosts.Count > 0 || options.ProxyCommand is not null)
         {
-            methods.Add(new PasswordAuthenticationMethod(options.User, options.Password));
+            // Never connect directly when the config says the server is reached through another host.
+            throw new LayerFailureException(
+                $"{options.Target} is reached through {(options.ProxyCommand is not null ? "ProxyCommand " + options.ProxyCommand : "ProxyJump " + string.Join(",", options.JumpHosts.Select(j => j.Target)))}, " +
+                "which this build cannot do yet: connect from a host that reaches the server directly");
         }
 
-        if (methods.Count == 0)
-        {
-            throw new InvalidInputException($"no way to log in to {options.Target}: pass --identity KEY (or IdentityFile in ~/.ssh/config) or --password-env VAR");
-        }
-
-        var info = new ConnectionInfo(options.Host, options.Port, options.User, [.. methods]) { Timeout = options.ConnectTimeout };
+        var info = new ConnectionInfo(options.Host, options.Port, options.User, credentials.Methods(options.User)) { Timeout = options.ConnectTimeout };
         var client = new SshClient(info);
         string? refusal = null;
         client.HostKeyReceived += (_, e) =>
@@ -171,8 +181,10 @@ public sealed class SshShell : IServerShell
                 default:
                     if (options.HostKeyPolicy == HostKeyPolicy.AcceptNew)
                     {
-                        knownHosts.Add(options.Host, options.Port, e.HostKeyName, e.HostKey);
-                        e.CanTrust = true;
+                        // Checked again under the lock: a parallel connection may have added this host meanwhile.
+                        var added = knownHosts.AddIfUnknown(options.Host, options.Port, e.HostKeyName, e.HostKey);
+                        e.CanTrust = added is KnownHosts.Match.Unknown or KnownHosts.Match.Known;
+                        refusal = e.CanTrust ? null : $"the host key of {KnownHosts.HostPattern(options.Host, options.Port)} ({e.HostKeyName} SHA256:{e.FingerPrintSHA256}) differs from the one just added to {options.KnownHostsPath}";
                     }
                     else if (options.HostKeyPolicy == HostKeyPolicy.Off)
                     {
@@ -200,10 +212,16 @@ public sealed class SshShell : IServerShell
             client.Dispose();
             throw new LayerFailureException(refusal, ex);
         }
+        catch (Exception ex) when (ex is InvalidInputException or LayerFailureException)
+        {
+            // From the authentication itself: an encrypted key with no passphrase, a wrong one, an agent that refused.
+            client.Dispose();
+            throw;
+        }
         catch (SshAuthenticationException ex)
         {
             client.Dispose();
-            throw new LayerFailureException($"{options.Target} refused the login ({ex.Message}): check --user, --identity or the password", ex);
+            throw new LayerFailureException($"{options.Target} refused the login ({ex.Message}; offered {credentials.Summary}): check --user, --identity, the agent's keys or the password", ex);
         }
         catch (Exception ex) when (ex is SocketException or SshConnectionException or SshOperationTimeoutException or TimeoutException)
         {

@@ -106,14 +106,15 @@ public sealed class SshShellTests
             """);
         try
         {
-            var resolved = SshConfig.Resolve("web-1", path);
-            var none = SshConfig.Resolve("db", path);
+            var resolved = SshConfig.Resolve("web-1", path, "/home/op");
+            var none = SshConfig.Resolve("db", path, "/home/op");
 
             Assert.Equal("198.19.200.2", resolved.HostName);
             Assert.Equal(2222, resolved.Port);
             Assert.Equal("deploy", resolved.User);
-            Assert.EndsWith(".ssh/web_key", resolved.IdentityFile, StringComparison.Ordinal);
-            Assert.Null(none.HostName);
+            Assert.Equal(["/home/op/.ssh/web_key", "/home/op/.ssh/id_default"], resolved.IdentityFiles);
+            Assert.False(resolved.DefaultIdentityFiles);
+            Assert.Equal("db", none.HostName);
             Assert.Equal("root", none.User);
         }
         finally
