@@ -120,7 +120,7 @@ public sealed class SshShell : IServerShell
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<SshClient> OpenAsync(SshConnectionOptions options, CancellationToken cancellationToken, Action<byte[]>? keySeen = null)
+    private static async Task<SshClient> OpenAsync(SshConnectionOptions options, CancellationToken cancellationToken, Action<byte[]>? keySeen = null, SshTransport? path = null)
     {
         var methods = new List<AuthenticationMethod>();
         var keys = options.IdentityFiles.Where(File.Exists).Select(path => new PrivateKeyFile(path)).ToArray();
@@ -139,8 +139,10 @@ public sealed class SshShell : IServerShell
             throw new InvalidInputException($"no way to log in to {options.Target}: pass --identity KEY (or IdentityFile in ~/.ssh/config) or --password-env VAR");
         }
 
-        var info = new ConnectionInfo(options.Host, options.Port, options.User, [.. methods]) { Timeout = options.ConnectTimeout };
-        var client = new SshClient(info);
+        // The operator's path (direct, jump hosts, ProxyCommand): the host key below is still checked against options.Host/Port.
+        var transport = path ?? await SshTransport.OpenAsync(options, (hop, via, ct) => OpenAsync(hop, ct, null, via), cancellationToken);
+        var info = new ConnectionInfo(transport.Host, transport.Port, options.User, [.. methods]) { Timeout = options.ConnectTimeout };
+        var client = new TransportedSshClient(info, transport);
         string? refusal = null;
         client.HostKeyReceived += (_, e) =>
         {
@@ -195,6 +197,11 @@ public sealed class SshShell : IServerShell
             Interlocked.Increment(ref s_connections);
             return client;
         }
+        catch (OperationCanceledException)
+        {
+            client.Dispose();
+            throw;
+        }
         catch (Exception ex) when (refusal is not null)
         {
             client.Dispose();
@@ -207,8 +214,9 @@ public sealed class SshShell : IServerShell
         }
         catch (Exception ex) when (ex is SocketException or SshConnectionException or SshOperationTimeoutException or TimeoutException)
         {
+            var via = transport.Explain();
             client.Dispose();
-            throw new LayerFailureException($"cannot reach {options.Host}:{options.Port} over SSH ({ex.Message}): check the address, the port, and the cloud and server firewalls", ex);
+            throw new LayerFailureException($"cannot reach {options.Host}:{options.Port} over SSH{via} ({ex.Message}): check the address, the port, and the cloud and server firewalls", ex);
         }
     }
 }
