@@ -71,8 +71,24 @@ public sealed class KnownHosts(string path)
         return sameType ? Match.Changed : Match.Unknown;
     }
 
-    /// <summary>Appends the key as ssh's accept-new does (plain host pattern).</summary>
+    private static readonly Lock s_append = new();
+
+    /// <summary>
+    /// Appends the key as ssh's accept-new does (plain host pattern), once: connections of one run (a fleet's servers
+    /// behind the same bastion) may meet the same new key at once.
+    /// </summary>
     public void Add(string host, int port, string keyType, byte[] key)
+    {
+        lock (s_append)
+        {
+            if (Check(host, port, keyType, key) != Match.Known)
+            {
+                Append(host, port, keyType, key);
+            }
+        }
+    }
+
+    private void Append(string host, int port, string keyType, byte[] key)
     {
         var directory = System.IO.Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(directory))
