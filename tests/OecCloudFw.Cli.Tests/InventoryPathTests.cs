@@ -97,6 +97,35 @@ public sealed partial class InventoryPathTests
         }
     }
 
+    [Fact]
+    public async Task Apply_AnInventoryEntryBehindABastion_TheLockoutProofGoesThroughTheBastion()
+    {
+        await using var bastion = await TestServer.StartAsync(Ct);
+        await using var target = await TestServer.StartAsync(Ct);
+        var link = await BastionLink.CreateAsync(bastion, target, cancellationToken: Ct);
+        await BastionLink.AuthorizeAsync(target, bastion.ClientKey + ".pub", Ct);
+        await File.AppendAllTextAsync(bastion.KnownHosts, link.FarKnownHostsLine + "\n", Ct);
+        var inventory = Path.Combine(bastion.WorkDir, "fleet.yaml");
+        await File.WriteAllTextAsync(inventory, $"""
+            defaults:
+              identity: {bastion.ClientKey}
+              known_hosts: {bastion.KnownHosts}
+            servers:
+              - host: {link.FarAddress}
+                jump: {bastion.Address}
+            """, Ct);
+
+        var apply = await CliHarness.RunAsync("apply", "--inventory", inventory, "--server", link.FarAddress, "--no-probe", "--confirm-timeout", "20", "--output", "json");
+
+        Assert.True(apply.ExitCode == 0, apply.Error + apply.Output);
+        Assert.Contains("Status: active", await target.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        // The first connection and the proof's new one (at least), each through the bastion.
+        var logins = BastionLink.AcceptedFrom(target);
+        Assert.True(logins.Count >= 2, string.Join(", ", logins));
+        Assert.All(logins, from => Assert.Equal(link.NearAddress, from));
+        Assert.Equal(logins.Count, BastionLink.AcceptedFrom(bastion).Count);
+    }
+
     [Theory]
     [InlineData("jump: root@bastion:99999", "jump 'root@bastion:99999' is not [user@]host[:port]")]
     [InlineData("jump: 'root@bastion;reboot'", "jump 'root@bastion;reboot' is not [user@]host[:port]")]
