@@ -70,7 +70,10 @@ public sealed class SshShell : IServerShell
 
     /// <summary>A new connection that must meet the very host key the first one met (whatever --host-key-policy let that one accept).</summary>
     private Task<SshClient> OpenNewAsync(int port, TimeSpan timeout, CancellationToken cancellationToken) =>
-        OpenAsync(_options with { Port = port, ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict, PinnedHostKey = _hostKey }, cancellationToken);
+        port != _options.Port && _options.ProxyCommand is not null
+            // The ProxyCommand's %p was expanded to the first port: it would prove the old port, not this one.
+            ? throw new LayerFailureException($"a login on port {port} cannot be proven through a ProxyCommand made for port {_options.Port}")
+            : OpenAsync(_options with { Port = port, ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict, PinnedHostKey = _hostKey }, cancellationToken);
 
     private async Task<ShellResult> ExecAsync(SshClient client, string script, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {

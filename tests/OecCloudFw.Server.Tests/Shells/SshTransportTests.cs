@@ -133,6 +133,8 @@ public sealed class SshTransportTests
         {
             Assert.Equal("ok", (await shell.RunScriptAsync("echo ok", Ct)).Stdout.Trim());
             Assert.True(await shell.ProbeNewConnectionAsync(TimeSpan.FromSeconds(10), Ct));
+            // A proof on another port (ssh-port) cannot go through a command made for port 22: not proven, never "proven" on 22.
+            Assert.Null(await shell.RunOnNewConnectionAsync(2222, "true", [], TimeSpan.FromSeconds(5), Ct));
         }
 
         Assert.Equal([link.NearAddress, link.NearAddress], BastionLink.AcceptedFrom(target));
