@@ -95,6 +95,11 @@ public sealed partial class Inventory
     {
         ArgumentNullException.ThrowIfNull(ssh);
         var jumps = Jumps(server);
+        if (jumps.Count > 0 && ssh.IdentityFiles.Count == 0)
+        {
+            throw new InvalidInputException("jump: a hop logs in with the entry's identity, and it has none (give identity: KEY)");
+        }
+
         return jumps.Count == 0 ? ssh : ssh with
         {
             // Each hop the simple way: user, host and port from the jump string; the entry's keys, known_hosts and policy.

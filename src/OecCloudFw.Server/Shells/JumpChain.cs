@@ -33,6 +33,12 @@ internal static class JumpChain
                 {
                     throw new LayerFailureException($"jump host {hop.Target}: {ex.Message}", ex);
                 }
+                catch (InvalidInputException)
+                {
+                    // Refused before a client took the path over (no way to log in to the hop): close it here.
+                    path.Dispose();
+                    throw;
+                }
 
                 owned.Add(previous);
                 previousHop = hop;
