@@ -193,55 +193,75 @@ public sealed partial class ExamplesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FleetInventory_AuditsEveryServerInParallel()
+    public async Task FleetInventory_AsShipped_AuditsEveryServerInParallel_OneBehindABastion()
     {
-        var example = Yaml("fleet.yaml");
-        var entries = ((List<object>)example["servers"]).Cast<Dictionary<object, object>>().ToList();
-        Assert.Equal(3, entries.Count);
+        // The shipped file itself: its defaults (~/.ssh/id_ed25519, ~/.ssh/known_hosts, the policy next to it) as they
+        // are, under a temp HOME holding that key and known_hosts; only its example addresses and cloud ids are replaced
+        // by test servers and the fakes' ids.
+        var shipped = await File.ReadAllTextAsync(Path.Combine(Examples, "fleet.yaml"), Ct);
+        var entries = ((List<object>)Yaml("fleet.yaml")["servers"]).Cast<Dictionary<object, object>>().ToList();
+        Assert.Equal(4, entries.Count);
         await using var arm = await FakeArm.StartAsync();
         await using var aws = await ConfiguredServerAsync();
         await using var instanceServer = await ConfiguredServerAsync();
         await using var azure = await ConfiguredServerAsync();
+        await using var bastion = await TestServer.StartAsync(Ct);
+        await using var behind = await TestServer.StartAsync(Ct);
+        var link = await BastionLink.CreateAsync(bastion, behind, cancellationToken: Ct);
         var group = _ec2.CreateGroup();
         var instance = _ec2.CreateInstance([group]);
         var nsg = arm.AddNsg("web-rg", "web-3-nsg");
         arm.AddVm("web-rg", "web-3", nsg, null);
+        // One key for the fleet (the example's defaults name one), and the example's port 2222 and bastion user.
+        foreach (var server in new[] { instanceServer, azure, bastion, behind })
+        {
+            await BastionLink.AuthorizeAsync(server, aws.ClientKey + ".pub", Ct);
+        }
 
-        // The example's structure, with its servers replaced by test servers (and the fakes as their clouds).
-        var servers = new[] { aws, instanceServer, azure };
-        var inventory = $"""
-            defaults:
-              user: {((Dictionary<object, object>)example["defaults"])["user"]}
-              aws_region: {((Dictionary<object, object>)example["defaults"])["aws_region"]}
-              aws_endpoint_url: {_ec2.Url}
-              azure_endpoint: {arm.Url}
-            servers:
-              - host: {aws.Address}
-                identity: {aws.ClientKey}
-                known_hosts: {aws.KnownHosts}
-                aws_groups: [{group}]
-              - host: {instanceServer.Address}
-                identity: {instanceServer.ClientKey}
-                known_hosts: {instanceServer.KnownHosts}
-                aws_instance: {instance}
-              - host: {azure.Address}
-                identity: {azure.ClientKey}
-                known_hosts: {azure.KnownHosts}
-                azure_vm: {entries[2]["azure_vm"]}
-                resource_group: {entries[2]["resource_group"]}
-                subscription: {entries[2]["subscription"]}
-            """;
-        var path = Path.Combine(aws.WorkDir, "fleet.yaml");
-        await File.WriteAllTextAsync(path, inventory, Ct);
+        // Only 2222: that entry's audit succeeds only if the example's port is the one used.
+        await instanceServer.ExecAsync("ufw allow 2222/tcp >/dev/null && printf 'Port 2222\\n' > /etc/ssh/sshd_config.d/20-ports.conf", Ct);
+        await instanceServer.RestartSshdAsync(Ct);
+        await bastion.AddUserAsync("admin", sudo: false, Ct);
 
-        var run = await CliHarness.RunAsync(null, arm.Connection(), "audit", "--inventory", path, "--parallel", "3", "--output", "json", "--no-probe", "--fail-on", "never");
+        var home = Directory.CreateTempSubdirectory("oecfw-home-").FullName;
+        var folder = Directory.CreateTempSubdirectory("oecfw-fleet-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(home, ".ssh"));
+            File.Copy(aws.ClientKey, Path.Combine(home, ".ssh", "id_ed25519"));
+            var knownHosts = string.Concat(new[] { aws, instanceServer, azure, bastion }.Select(s => File.ReadAllText(s.KnownHosts))) + link.FarKnownHostsLine + "\n";
+            await File.WriteAllTextAsync(Path.Combine(home, ".ssh", "known_hosts"), knownHosts, Ct);
+            File.Copy(Path.Combine(Examples, "oec-cloudfw.yaml"), Path.Combine(folder, "oec-cloudfw.yaml"));
+            var inventory = shipped
+                .Replace("203.0.113.20", aws.Address, StringComparison.Ordinal)
+                .Replace("203.0.113.21", instanceServer.Address, StringComparison.Ordinal)
+                .Replace("web-3.example.net", azure.Address, StringComparison.Ordinal)
+                .Replace("10.0.2.15", link.FarAddress, StringComparison.Ordinal)
+                .Replace("admin@bastion.example.net:22", $"admin@{bastion.Address}:22", StringComparison.Ordinal)
+                .Replace("sg-0123456789abcdef0", group, StringComparison.Ordinal)
+                .Replace("i-0123456789abcdef0", instance, StringComparison.Ordinal)
+                .Replace("defaults:\n", $"defaults:\n  aws_endpoint_url: {_ec2.Url}\n  azure_endpoint: {arm.Url}\n", StringComparison.Ordinal);
+            var path = Path.Combine(folder, "fleet.yaml");
+            await File.WriteAllTextAsync(path, inventory, Ct);
 
-        Assert.True(run.ExitCode == 0, run.Error);
-        using var json = JsonDocument.Parse(run.Output);
-        var audited = json.RootElement.GetProperty("servers").EnumerateArray().ToList();
-        Assert.Equal(servers.Select(s => s.Address).Order(), audited.Select(s => s.GetProperty("server").GetString()!).Order());
-        Assert.Contains(audited, s => s.GetProperty("cloudLayer").GetString() == "azure vm web-3 (NIC and subnet NSGs)");
-        Assert.Empty(json.RootElement.GetProperty("errors").EnumerateArray());
+            var run = await CliHarness.RunAsync(new Dictionary<string, string> { ["HOME"] = home }, arm.Connection(),
+                "audit", "--inventory", path, "--parallel", "4", "--output", "json", "--no-probe", "--fail-on", "never");
+
+            Assert.True(run.ExitCode == 0, run.Error + run.Output);
+            using var json = JsonDocument.Parse(run.Output);
+            Assert.Empty(json.RootElement.GetProperty("errors").EnumerateArray());
+            var audited = json.RootElement.GetProperty("servers").EnumerateArray().ToList();
+            Assert.Equal(new[] { aws.Address, instanceServer.Address, azure.Address, link.FarAddress }.Order(), audited.Select(s => s.GetProperty("server").GetString()!).Order());
+            Assert.Contains(audited, s => s.GetProperty("cloudLayer").GetString() == "azure vm web-3 (NIC and subnet NSGs)");
+            // The example's policy (next to the inventory) was the one audited against: its optional 8072 is wanted.
+            Assert.All(audited, s => Assert.Contains(s.GetProperty("ports").EnumerateArray(), p => p.GetProperty("port").GetInt32() == 8072 && p.GetProperty("wanted").GetBoolean()));
+            Assert.Equal([link.NearAddress], BastionLink.AcceptedFrom(behind));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [GeneratedRegex("\"([^\"]*)\"|\\S+")]

@@ -20,6 +20,9 @@ namespace OecCloudFw.Cli.Audit;
 /// </summary>
 internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
 {
+    /// <summary>Adds the path to the server the flags cannot say (an inventory entry's <c>jump:</c>) to its resolved connection.</summary>
+    public Func<SshConnectionOptions, SshConnectionOptions>? Route { get; init; }
+
     private sealed record CloudPlan(Func<Task<ILayerView>> Read, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> Fixes);
 
     /// <param name="server">The server, as the flags name it.</param>
@@ -36,6 +39,15 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         // Everything is validated before anything is read.
         var target = server.Host is null && !server.Local ? server with { Local = true } : server;
         var ssh = target.Resolve(context.Environment);
+        if (ssh is not null && Route is not null)
+        {
+            ssh = Route(ssh);
+        }
+
+        // A server reached through a jump host or a ProxyCommand is not where this machine's probes would go (its address
+        // may exist only behind the bastion): it is not probed from here, and the report says why.
+        var routed = ssh is { JumpHosts.Count: > 0 } or { ProxyCommand: not null };
+        probe = probe && !routed;
         if (ssh is null && cloud is { AwsGroup: null or [], AwsInstance: null, AzureNsg: null, AzureVm: null })
         {
             cloud = await DiscoverAsync(cloud, cancellationToken);
@@ -55,7 +67,9 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
             ? await TcpProber.ProbeAsync(ssh.Host, ports.Select(p => p.Port), probeTimeout, cancellationToken)
             : new Dictionary<int, Reachability>();
         var serverView = new ServerLayerView(facts);
-        var vantage = ssh is null ? "local: the server audited itself (no network probe)" : probe ? $"probes from {Environment.MachineName} to {ssh.Host}" : "not probed (--no-probe)";
+        var vantage = ssh is null ? "local: the server audited itself (no network probe)"
+            : routed ? $"not probed: {ssh.Host} is reached through {(ssh.JumpHosts.Count > 0 ? "jump host " + ssh.JumpHosts[^1].Target : "a ProxyCommand")}, not from {Environment.MachineName}"
+            : probe ? $"probes from {Environment.MachineName} to {ssh.Host}" : "not probed (--no-probe)";
         // The self-check compares the model with the probe for the address the server sees this machine as.
         var vantageSource = ssh is not null && probe && facts.Connection is { } connection && Cidr.TryParse(connection.ClientAddress, out var client) ? client : null;
         var report = AuditEngine.Run(name, ports, cloudView, serverView, host, probes, (kind, port, sources) => Fixes(kind, port, sources, ssh, facts, cloudPlan), vantage, vantageSource,

@@ -1,46 +1,163 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using OecCloudFw.Cli.Commands;
 using OecCloudFw.Core;
+using OecCloudFw.Server.Shells;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
 namespace OecCloudFw.Cli.Audit;
 
-/// <summary>A fleet inventory (<c>fleet.yaml</c>): defaults, then one entry per server with its cloud layer. See examples/fleet.yaml.</summary>
-public sealed class Inventory
+/// <summary>
+/// A fleet inventory (<c>fleet.yaml</c>): defaults, then one entry per server with its cloud layer. See examples/fleet.yaml.
+/// Paths in it (policy, known_hosts, identity) may start with <c>~/</c> (HOME) and are otherwise relative to the
+/// inventory's own folder; <c>jump:</c> names the hosts to jump through (<c>user@host:port</c>, comma-separated, outermost first).
+/// </summary>
+public sealed partial class Inventory
 {
+    private string _file = "fleet.yaml";
+
     public Entry Defaults { get; set; } = new();
 
     public List<Entry> Servers { get; set; } = [];
 
-    public static Inventory Load(string path)
+    public static Inventory Load(string path, IEnvironment environment)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(environment);
         if (!File.Exists(path))
         {
             throw new InvalidInputException($"inventory '{path}' not found");
         }
 
+        Inventory inventory;
         try
         {
-            var inventory = new StaticDeserializerBuilder(new InventoryYamlContext()).WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
+            inventory = new StaticDeserializerBuilder(new InventoryYamlContext()).WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
                 .Deserialize<Inventory?>(File.ReadAllText(path)) ?? new Inventory();
-            if (inventory.Servers.Count == 0)
-            {
-                throw new InvalidInputException($"inventory '{path}' lists no servers");
-            }
-
-            if (inventory.Servers.FirstOrDefault(s => string.IsNullOrWhiteSpace(s.Host)) is not null)
-            {
-                throw new InvalidInputException($"inventory '{path}': every server needs a host");
-            }
-
-            return inventory;
         }
         catch (YamlException ex)
         {
             throw new InvalidInputException($"inventory '{path}': line {ex.Start.Line}: {ex.InnerException?.Message ?? ex.Message}", ex);
         }
+
+        inventory._file = path;
+        if (inventory.Servers.Count == 0)
+        {
+            throw new InvalidInputException($"inventory '{path}' lists no servers");
+        }
+
+        var missing = inventory.Servers.FindIndex(s => string.IsNullOrWhiteSpace(s.Host));
+        if (missing >= 0)
+        {
+            throw new InvalidInputException($"inventory '{path}': server {(missing + 1).ToString(CultureInfo.InvariantCulture)} has no host: every server needs one");
+        }
+
+        // Paths are the inventory's: ~/ from HOME, anything relative from the inventory's folder (not the current one).
+        var home = environment.Variable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        foreach (var entry in inventory.Servers.Prepend(inventory.Defaults))
+        {
+            entry.Policy = InventoryPath(entry.Policy, home, folder);
+            entry.KnownHosts = InventoryPath(entry.KnownHosts, home, folder);
+            entry.Identity = InventoryPath(entry.Identity, home, folder);
+        }
+
+        foreach (var entry in inventory.Servers)
+        {
+            _ = inventory.Jumps(entry);
+        }
+
+        return inventory;
     }
+
+    /// <summary>"inventory 'fleet.yaml', server 3 (web-3)": where an error is.</summary>
+    public string Where(Entry server) =>
+        $"inventory '{_file}', server {(Servers.IndexOf(server) + 1).ToString(CultureInfo.InvariantCulture)} ({server?.Host})";
+
+    /// <summary>The server's SSH connection as the audit will open it (its jump hosts included); errors name the inventory and the entry.</summary>
+    public SshConnectionOptions? Resolve(Entry server, IEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        try
+        {
+            return Target(server).Resolve(environment) is { } ssh ? Route(server, ssh) : null;
+        }
+        catch (InvalidInputException ex)
+        {
+            throw new InvalidInputException($"{Where(server)}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The resolved connection of one server with its <c>jump:</c> hosts (none: as resolved).</summary>
+    public SshConnectionOptions Route(Entry server, SshConnectionOptions ssh)
+    {
+        ArgumentNullException.ThrowIfNull(ssh);
+        var jumps = Jumps(server);
+        if (jumps.Count > 0 && ssh.IdentityFiles.Count == 0)
+        {
+            throw new InvalidInputException("jump: a hop logs in with the entry's identity, and it has none (give identity: KEY)");
+        }
+
+        return jumps.Count == 0 ? ssh : ssh with
+        {
+            // Each hop the simple way: user, host and port from the jump string; the entry's keys, known_hosts and policy.
+            JumpHosts = jumps.Select(j => new SshConnectionOptions
+            {
+                Host = j.Host,
+                Port = j.Port,
+                User = j.User ?? ssh.User,
+                IdentityFiles = ssh.IdentityFiles,
+                KnownHostsPath = ssh.KnownHostsPath,
+                HostKeyPolicy = ssh.HostKeyPolicy,
+                ConnectTimeout = ssh.ConnectTimeout,
+            }).ToList(),
+        };
+    }
+
+    /// <summary>The entry's (else the defaults') <c>jump:</c> chain, outermost first, checked.</summary>
+    private List<(string? User, string Host, int Port)> Jumps(Entry server)
+    {
+        var jump = server.Jump ?? Defaults.Jump;
+        var hops = new List<(string?, string, int)>();
+        if (string.IsNullOrWhiteSpace(jump) || jump.Trim() == "none")
+        {
+            return hops;
+        }
+
+        foreach (var hop in jump.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var match = JumpPattern().Match(hop);
+            var port = match.Success && match.Groups[3].Success ? int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : 22;
+            if (!match.Success || port is < 1 or > 65535)
+            {
+                throw new InvalidInputException($"{Where(server)}: jump '{hop}' is not [user@]host[:port] (hops separated by commas, outermost first)");
+            }
+
+            hops.Add((match.Groups[1].Success ? match.Groups[1].Value : null, match.Groups[2].Value.Trim('[', ']'), port));
+        }
+
+        return hops;
+    }
+
+    private static string? InventoryPath(string? path, string home, string folder)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return path;
+        }
+
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
+        {
+            return Path.Join(home, path[1..]);
+        }
+
+        return Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(folder, path));
+    }
+
+    [GeneratedRegex(@"^(?:([a-z_][a-z0-9_.-]{0,31})@)?([A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex JumpPattern();
 
     /// <summary>The connection of one server, defaults filled in.</summary>
     public ServerTarget Target(Entry server) => new(
@@ -85,6 +202,9 @@ public sealed class Inventory
         public string? HostKeyPolicy { get; set; }
 
         public string? Policy { get; set; }
+
+        /// <summary>Hosts to jump through: <c>user@host:port</c>, comma-separated, outermost first (<c>none</c>: no jump, overriding the defaults').</summary>
+        public string? Jump { get; set; }
 
         public List<string>? AwsGroups { get; set; }
 

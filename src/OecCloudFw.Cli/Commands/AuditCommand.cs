@@ -48,7 +48,7 @@ public sealed class AuditCommand(CliContext context)
             var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
             if (inventory is not null)
             {
-                return await FleetAsync(Inventory.Load(inventory), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, cancellationToken);
+                return await FleetAsync(Inventory.Load(inventory, context.Environment), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, cancellationToken);
             }
 
             using var cache = new Audit.CloudReadCache();
@@ -84,7 +84,7 @@ public sealed class AuditCommand(CliContext context)
             Policy: (s.Policy ?? inventory.Defaults.Policy) is { } file ? (policy with { Policy = file }).Build() : policy.Build())).ToList();
         foreach (var job in jobs)
         {
-            job.Target.Resolve(context.Environment);
+            inventory.Resolve(job.Entry, context.Environment);
         }
 
         using var gate = new SemaphoreSlim(parallel);
@@ -95,7 +95,8 @@ public sealed class AuditCommand(CliContext context)
             await gate.WaitAsync(cancellationToken);
             try
             {
-                results[i] = (await new AuditRunner(context, cache).RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout, egress, cancellationToken: cancellationToken), null);
+                var entry = jobs[i].Entry;
+                results[i] = (await new AuditRunner(context, cache) { Route = ssh => inventory.Route(entry, ssh) }.RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout, egress, cancellationToken: cancellationToken), null);
             }
             catch (LayerFailureException ex)
             {

@@ -33,12 +33,12 @@ public sealed class LayersCommands(CliContext context)
         CommandRunner.RunAsync(context, async () =>
         {
             var format = OutputFormats.Parse(output);
-            (server, cloud, policy) = inventory.Select(server, cloud, policy);
+            (server, cloud, policy) = inventory.Select(server, cloud, policy, context.Environment);
             var wanted = policy.Build();
             var docker = layers.Validate();
             var target = Target(server);
             using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
-            await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
+            await using var shell = await inventory.ConnectAsync(target, context.Environment, cancellationToken);
             var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
             var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
@@ -106,13 +106,13 @@ public sealed class LayersCommands(CliContext context)
                 return await ApplySavedAsync(planFile, cancellationToken);
             }
 
-            (server, cloud, policy) = inventory.Select(server, cloud, policy);
+            (server, cloud, policy) = inventory.Select(server, cloud, policy, context.Environment);
             var wanted = policy.Build();
             var docker = layers.Validate();
             var target = Target(server);
             var saved = verifyPlan is null ? null : SavedPlan.Load(verifyPlan);
             using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
-            await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
+            await using var shell = await inventory.ConnectAsync(target, context.Environment, cancellationToken);
             var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
             var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
@@ -129,7 +129,7 @@ public sealed class LayersCommands(CliContext context)
             // The audit reads both layers again; the server over the connection already open.
             using var cache = new CloudReadCache();
             var audit = result.Outcome is LayersApplyOutcome.Applied or LayersApplyOutcome.CloudCloseFailed
-                ? await new AuditRunner(context, cache).RunAsync(target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(2), null, shell, cancellationToken)
+                ? await new AuditRunner(context, cache) { Route = inventory.Route(context.Environment) }.RunAsync(target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(2), null, shell, cancellationToken)
                 : null;
             return await ReportAsync(format, PlanDigest(plan), result, audit, threshold);
         }, cancellationToken);

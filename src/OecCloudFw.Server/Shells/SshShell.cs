@@ -81,7 +81,10 @@ public sealed class SshShell : IServerShell
 
     /// <summary>A new connection that must meet the very host key the first one met (whatever --host-key-policy let that one accept).</summary>
     private Task<SshClient> OpenNewAsync(int port, TimeSpan timeout, CancellationToken cancellationToken) =>
-        OpenAsync(_options with { Port = port, ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict, PinnedHostKey = _hostKey }, _credentials, cancellationToken);
+        port != _options.Port && _options.ProxyCommand is not null
+            // The ProxyCommand's %p was expanded to the first port: it would prove the old port, not this one.
+            ? throw new LayerFailureException($"a login on port {port} cannot be proven through a ProxyCommand made for port {_options.Port}")
+            : OpenAsync(_options with { Port = port, ConnectTimeout = timeout, HostKeyPolicy = HostKeyPolicy.Strict, PinnedHostKey = _hostKey }, _credentials, cancellationToken);
 
     private async Task<ShellResult> ExecAsync(SshClient client, string script, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
@@ -132,7 +135,13 @@ public sealed class SshShell : IServerShell
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<SshClient> OpenAsync(SshConnectionOptions options, SshCredentials credentials, CancellationToken cancellationToken, Action<byte[]>? keySeen = null)
+    private static async Task<SshClient> OpenHopAsync(SshConnectionOptions hop, SshTransport via, CancellationToken cancellationToken)
+    {
+        using var credentials = SshCredentials.For(hop);
+        return await OpenAsync(hop, credentials, cancellationToken, null, via);
+    }
+
+    private static async Task<SshClient> OpenAsync(SshConnectionOptions options, SshCredentials credentials, CancellationToken cancellationToken, Action<byte[]>? keySeen = null, SshTransport? path = null)
     {
         if (credentials.IsEmpty)
         {
@@ -141,16 +150,11 @@ public sealed class SshShell : IServerShell
                 "(or IdentityFile in ~/.ssh/config), load a key with ssh-add, or pass --password-env VAR");
         }
 
-        if (options.JumpHosts.Count > 0 || options.ProxyCommand is not null)
-        {
-            // Never connect directly when the config says the server is reached through another host.
-            throw new LayerFailureException(
-                $"{options.Target} is reached through {(options.ProxyCommand is not null ? "ProxyCommand " + options.ProxyCommand : "ProxyJump " + string.Join(",", options.JumpHosts.Select(j => j.Target)))}, " +
-                "which this build cannot do yet: connect from a host that reaches the server directly");
-        }
-
-        var info = new ConnectionInfo(options.Host, options.Port, options.User, credentials.Methods(options.User)) { Timeout = options.ConnectTimeout };
-        var client = new SshClient(info);
+        // The operator's path (direct, jump hosts, ProxyCommand): the host key below is still checked against options.Host/Port.
+        // Each hop logs in with its own credentials (its agent keys, its files), needed only while it logs in.
+        var transport = path ?? await SshTransport.OpenAsync(options, OpenHopAsync, cancellationToken);
+        var info = new ConnectionInfo(transport.Host, transport.Port, options.User, credentials.Methods(options.User)) { Timeout = options.ConnectTimeout };
+        var client = new TransportedSshClient(info, transport);
         string? refusal = null;
         client.HostKeyReceived += (_, e) =>
         {
@@ -207,6 +211,11 @@ public sealed class SshShell : IServerShell
             Interlocked.Increment(ref s_connections);
             return client;
         }
+        catch (OperationCanceledException)
+        {
+            client.Dispose();
+            throw;
+        }
         catch (Exception ex) when (refusal is not null)
         {
             client.Dispose();
@@ -225,8 +234,9 @@ public sealed class SshShell : IServerShell
         }
         catch (Exception ex) when (ex is SocketException or SshConnectionException or SshOperationTimeoutException or TimeoutException)
         {
+            var via = transport.Explain();
             client.Dispose();
-            throw new LayerFailureException($"cannot reach {options.Host}:{options.Port} over SSH ({ex.Message}): check the address, the port, and the cloud and server firewalls", ex);
+            throw new LayerFailureException($"cannot reach {options.Host}:{options.Port} over SSH{via} ({ex.Message}): check the address, the port, and the cloud and server firewalls", ex);
         }
     }
 }
