@@ -70,7 +70,7 @@ public sealed class ServerConfigurator(IServerShell shell, TimeProvider time)
 
         // The facts are read again on the existing connection while the new connection is being tried.
         ServerFacts? afterFacts = null;
-        var (outcome, detail) = await new RollbackArmedApply(shell, time).ApplyAsync([.. plan.Commands, .. then ?? []], confirmTimeout,
+        var (outcome, detail) = await new RollbackArmedApply(shell, time, ruleset: new RulesetProof([.. serverPolicy.Ssh])).ApplyAsync([.. plan.Commands, .. then ?? []], confirmTimeout,
             async () => afterFacts = await FactsCollector.CollectAsync(shell, cancellationToken), cancellationToken);
         return (plan, outcome, detail, afterFacts);
     }
