@@ -15,6 +15,9 @@ public sealed class LockoutProofTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Console output as one line (the table renderer wraps long lines at the console's width).</summary>
+    private static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s*\n\s*", " ");
+
     private static string ExamplePolicy => Path.Combine(RepositoryRoot.Path, "examples", "oec-cloudfw.yaml");
 
     /// <summary>
@@ -89,15 +92,15 @@ public sealed class LockoutProofTests
         var apply = await CliHarness.RunAsync(["apply", .. CliFlags.Server(server), "--policy", ExamplePolicy, "--confirm-timeout", "120", "--no-probe"]);
         watch.Stop();
 
-        Assert.Contains(fix, preflight.Output, StringComparison.Ordinal);
+        Assert.Contains(fix, Flat(preflight.Output), StringComparison.Ordinal);
         Assert.Equal(0, dryRun.ExitCode);
-        Assert.Contains(fix, dryRun.Output, StringComparison.Ordinal);
+        Assert.Contains(fix, Flat(dryRun.Output), StringComparison.Ordinal);
         Assert.Equal(0, plan.ExitCode);
-        Assert.Contains(fix, plan.Output + plan.Error, StringComparison.Ordinal);
+        Assert.Contains(fix, Flat(plan.Output + plan.Error), StringComparison.Ordinal);
         Assert.True(configure.ExitCode == 4, configure.Error + configure.Output);
-        Assert.Contains(fix, configure.Error, StringComparison.Ordinal);
+        Assert.Contains(fix, Flat(configure.Error), StringComparison.Ordinal);
         Assert.True(apply.ExitCode == 4, apply.Error + apply.Output);
-        Assert.Contains(fix, apply.Error, StringComparison.Ordinal);
+        Assert.Contains(fix, Flat(apply.Error), StringComparison.Ordinal);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(120), $"took {watch.Elapsed}: a confirm timeout was waited out");
         Assert.Equal(before, await server.ExecAsync(Rules, Ct));
     }
@@ -130,16 +133,18 @@ public sealed class LockoutProofTests
         }
 
         Assert.Contains("policy: as applied on ", audit.Error, StringComparison.Ordinal);
-        Assert.Contains("policy: as applied on ", table.Output, StringComparison.Ordinal);
-        Assert.Contains($"--ssh-source {mine}", table.Output, StringComparison.Ordinal);
+        Assert.Contains("policy: as applied on ", Flat(table.Output), StringComparison.Ordinal);
+        Assert.Contains($"--ssh-source {mine}", Flat(table.Output), StringComparison.Ordinal);
         Assert.Equal(0, show.ExitCode);
-        Assert.Contains("policy: as applied on ", show.Output, StringComparison.Ordinal);
-        Assert.Contains(mine, show.Output, StringComparison.Ordinal);
+        Assert.Contains("policy: as applied on ", Flat(show.Output), StringComparison.Ordinal);
+        Assert.Contains(mine, Flat(show.Output), StringComparison.Ordinal);
         Assert.DoesNotContain("policy: as applied", overridden.Error, StringComparison.Ordinal);
 
-        // A change that cuts SSH (the risk allowed) is rolled back: the record it wrote goes back to the previous one.
+        // A change that cuts SSH (the risk allowed; the firewall reset first, so that nothing else admits the operator)
+        // is rolled back: the record it wrote goes back to the previous one.
         const string Record = "md5sum /etc/oec-cloudfw/applied-policy.yaml";
         var recorded = await server.ExecAsync(Record, Ct);
+        await server.ExecAsync("ufw --force reset >/dev/null", Ct);
         var cut = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), "--ssh-source", "198.18.250.1/32", "--allow-lockout-risk", "--confirm-timeout", "4"]);
 
         Assert.True(cut.ExitCode == 4, cut.Error + cut.Output);

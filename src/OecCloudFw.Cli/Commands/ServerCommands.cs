@@ -182,6 +182,7 @@ public sealed class ServerCommands(CliContext context)
         [Option("to", Description = "The new SSH port (1-65535).")] int to = 0,
         [Option("dry-run", Description = "Print every step, change nothing.")] bool dryRun = false,
         [Option("confirm-timeout", Description = "Seconds after which the server restores each step's previous state unless a new SSH connection on the new port has confirmed it.")] int confirmTimeout = 60,
+        [Option("allow-lockout-risk", Description = "Go on (warned) when the new port would not definitely admit your own address; by default that is refused with exit 4 before anything changes.")] bool allowLockoutRisk = false,
         [Option("output", Description = "table or json.")] string output = "table",
         CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
@@ -202,7 +203,7 @@ public sealed class ServerCommands(CliContext context)
             using var cloudLayer = await Layers.CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             var result = await new Server.SshPort.SshPortMover(shell, TimeProvider.System)
-                .MoveAsync(to, wanted, cloudLayer?.Layer, dryRun, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
+                .MoveAsync(to, wanted, cloudLayer?.Layer, dryRun, TimeSpan.FromSeconds(confirmTimeout), allowLockoutRisk, cancellationToken);
             var outcome = result.Outcome switch
             {
                 Server.SshPort.SshPortMoveOutcome.Moved => "moved",

@@ -40,8 +40,7 @@ public static class LockoutCheck
             if (verdict.Decision != Decision.Admitted)
             {
                 var host = address.Family == IpFamily.IPv4 ? $"{address.Network}/32" : $"{address.Network}/128";
-                return $"your address {address.Network} is not among the SSH sources: {planned.Name} would {(verdict.Decision == Decision.Refused ? "refuse" : "not definitely admit")} " +
-                       $"SSH on port {port} from it ({verdict.Evidence}): add --ssh-source {host}, or pass {AllowFlag}";
+                return $"your address {address.Network} is not among the SSH sources ({planned.Name}, SSH on port {port}: {verdict.Evidence}): add --ssh-source {host}, or pass {AllowFlag}";
             }
         }
 
