@@ -35,7 +35,7 @@ internal static class RememberedPolicy
         words.AddRange((flags.Optional ?? []).Select(o => $"--optional {o}"));
         words.AddRange((flags.SshSource ?? []).Select(s => $"--ssh-source {s}"));
         words.AddRange((flags.Source ?? []).Select(s => $"--source {s}"));
-        return words.Count == 0 ? "the defaults (no --policy, no policy flag)" : string.Join(' ', words);
+        return words.Count == 0 ? "the defaults" : string.Join(' ', words);
     }
 
     /// <summary>The record's text: the policy file with a header saying when, by which version and from what.</summary>
