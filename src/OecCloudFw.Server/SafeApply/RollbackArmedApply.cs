@@ -167,7 +167,14 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, in
 
         if (alongside is not null)
         {
-            await alongside();
+            try
+            {
+                await alongside();
+            }
+            catch (LayerFailureException)
+            {
+                // Only a read: the caller reads again if it has nothing.
+            }
         }
 
         var (confirmScript, confirmArguments) = RollbackScripts.Confirm(token);
