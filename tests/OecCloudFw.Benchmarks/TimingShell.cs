@@ -10,6 +10,8 @@ internal sealed class TimingShell(IServerShell inner) : IServerShell
 
     public string Target => inner.Target;
 
+    public bool CanOpenNewConnection => inner.CanOpenNewConnection;
+
     public int Execs => inner.Execs;
 
     public Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default) => RunScriptAsync(script, [], cancellationToken);

@@ -177,6 +177,9 @@ public sealed partial class ExamplesTests : IAsyncLifetime
         using var applied = JsonDocument.Parse(await server.ExecAsync("cat /var/log/oec-cloudfw-apply.json", Ct));
         Assert.Equal("oec-cloudfw/apply/v1", applied.RootElement.GetProperty("schema").GetString());
         Assert.Equal("applied", applied.RootElement.GetProperty("outcome").GetString());
+        // --local makes no connection and claims none: the change was proven by evaluating the applied ruleset.
+        Assert.StartsWith("proven by evaluating the applied ruleset: SSH admitted on port 22 from 0.0.0.0/0, ::/0", applied.RootElement.GetProperty("serverDetail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("# by: oec-cloudfw ", await server.ExecAsync("cat /etc/oec-cloudfw/applied-policy.yaml", Ct), StringComparison.Ordinal);
         Assert.Equal("oec-cloudfw/audit/v1", applied.RootElement.GetProperty("audit").GetProperty("schema").GetString());
         Assert.NotEqual("critical", applied.RootElement.GetProperty("audit").GetProperty("worst").GetString());
         // What ran was the native executable, not a .NET assembly: an ELF file that needs only libc and libm.

@@ -36,7 +36,7 @@ public sealed class NativeBinaryTests
         // As an operator's shell starts it: INT and TERM at their defaults, even when this test runs in a background job
         // (which starts with INT ignored, and an ignored signal stays ignored across exec).
         var start = new ProcessStartInfo("env", ["--default-signal=INT,TERM", binary, "server", "configure", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts,
-            "--ssh-source", "198.18.250.1/32", "--confirm-timeout", "20"])
+            "--ssh-source", "198.18.250.1/32", "--allow-lockout-risk", "--confirm-timeout", "20"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -222,7 +222,7 @@ public sealed class PlanApplyTests : IAsyncLifetime
         var group = _ec2.CreateGroup();
         var before = await server.ExecAsync("iptables-save | grep -v '^#'; ufw status", Ct);
 
-        var apply = await CliHarness.RunAsync(["apply", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--ssh-source", "198.18.250.1/32", "--confirm-timeout", "4", "--output", "json"]);
+        var apply = await CliHarness.RunAsync(["apply", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--ssh-source", "198.18.250.1/32", "--allow-lockout-risk", "--confirm-timeout", "4", "--output", "json"]);
 
         Assert.True(apply.ExitCode == 4, apply.Error + apply.Output);
         using var json = JsonDocument.Parse(apply.Output);

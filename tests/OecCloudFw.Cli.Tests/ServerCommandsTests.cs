@@ -29,11 +29,14 @@ public sealed class ServerCommandsTests
         }
 
         Assert.Equal(0, configure.ExitCode);
-        Assert.Contains("confirmed with a new connection", configure.Output, StringComparison.Ordinal);
+        Assert.Contains($"proven with a new connection over root@{server.Address}:22", configure.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("evaluating the applied ruleset", configure.Output, StringComparison.Ordinal);
         Assert.Contains("Preflight after configure:", configure.Output, StringComparison.Ordinal);
         Assert.Contains("Passed", configure.Output, StringComparison.Ordinal);
         Assert.Equal(0, after.ExitCode);
-        Assert.StartsWith("Passed", after.Output, StringComparison.Ordinal);
+        // Held to the policy configure applied (recorded on the server), and saying so first.
+        Assert.StartsWith("policy: as applied on ", after.Output, StringComparison.Ordinal);
+        Assert.Contains(after.Output.Split('\n'), l => l.StartsWith("Passed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -49,14 +52,32 @@ public sealed class ServerCommandsTests
     }
 
     [Fact]
-    public async Task Configure_CutsSsh_ExitFourAndAccessIsBack()
+    public async Task Configure_CutsSsh_RefusedBeforeAnyChange_ThenWithTheRiskAllowed_ExitFourAndAccessIsBack()
     {
         await using var server = await TestServer.StartAsync(Ct);
+        var before = await server.ExecAsync("iptables-save | grep -v '^#'; ufw status", Ct);
 
-        var run = await CliHarness.RunAsync(["server", "configure", .. Target(server, "--ssh-source", "203.0.113.1/32", "--confirm-timeout", "4")]);
+        var dryRun = await CliHarness.RunAsync(["server", "configure", .. Target(server, "--ssh-source", "203.0.113.1/32", "--dry-run")]);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var refused = await CliHarness.RunAsync(["server", "configure", .. Target(server, "--ssh-source", "203.0.113.1/32", "--confirm-timeout", "30")]);
+        watch.Stop();
+
+        // Named before anything changes: the address, the flag that fixes it, the flag that overrides it.
+        Assert.Equal(0, dryRun.ExitCode);
+        Assert.Contains($"your address {server.ClientAddress} is not among the SSH sources", dryRun.Output, StringComparison.Ordinal);
+        Assert.Contains($"--ssh-source {server.ClientAddress}/32", dryRun.Output, StringComparison.Ordinal);
+        Assert.Equal(4, refused.ExitCode);
+        Assert.Contains($"your address {server.ClientAddress} is not among the SSH sources", refused.Error, StringComparison.Ordinal);
+        Assert.Contains($"add --ssh-source {server.ClientAddress}/32, or pass --allow-lockout-risk", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was changed", refused.Error, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"refused after {watch.Elapsed}: it waited for a confirm timeout");
+        Assert.Equal(before, await server.ExecAsync("iptables-save | grep -v '^#'; ufw status", Ct));
+
+        var run = await CliHarness.RunAsync(["server", "configure", .. Target(server, "--ssh-source", "203.0.113.1/32", "--allow-lockout-risk", "--confirm-timeout", "4")]);
         var after = await CliHarness.RunAsync(["server", "preflight", .. Target(server)]);
 
         Assert.Equal(4, run.ExitCode);
+        Assert.Contains("warning:", run.Error, StringComparison.Ordinal);
         Assert.Contains("previous rules", run.Output, StringComparison.Ordinal);
         Assert.Equal(1, after.ExitCode);
     }

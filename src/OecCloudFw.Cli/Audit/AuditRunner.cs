@@ -23,6 +23,9 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
     /// <summary>Adds the path to the server the flags cannot say (an inventory entry's <c>jump:</c>) to its resolved connection.</summary>
     public Func<SshConnectionOptions, SshConnectionOptions>? Route { get; init; }
 
+    /// <summary>Set by <see cref="RunAsync"/> when the audit held the server to the policy recorded there ("policy: as applied on …").</summary>
+    public string? PolicyNote { get; private set; }
+
     private sealed record CloudPlan(Func<Task<ILayerView>> Read, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> Fixes);
 
     /// <param name="server">The server, as the flags name it.</param>
@@ -33,8 +36,9 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
     /// <param name="egress">The outbound needs (default: the guide's).</param>
     /// <param name="connected">A connection to that server already open (apply's): the facts are read over it, not a new one.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
+    /// <param name="remembered">The policy recorded on the server, used instead of <paramref name="policy"/> when it gives one (no policy given): <see cref="PolicyNote"/> says so.</param>
     public async Task<AuditReport> RunAsync(ServerTarget server, AuditCloudFlags cloud, FirewallPolicy policy, bool probe, TimeSpan probeTimeout, IReadOnlyList<EgressNeed>? egress = null,
-        IServerShell? connected = null, CancellationToken cancellationToken = default)
+        IServerShell? connected = null, Func<ServerFacts, (FirewallPolicy Policy, string Note)?>? remembered = null, CancellationToken cancellationToken = default)
     {
         // Everything is validated before anything is read.
         var target = server.Host is null && !server.Local ? server with { Local = true } : server;
@@ -61,6 +65,12 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         await Task.WhenAll(factsTask, cloudTask);
         var facts = await factsTask;
         var cloudView = cloudPlan is null ? null : await cloudTask;
+        if (remembered?.Invoke(facts) is { } chosen)
+        {
+            policy = chosen.Policy;
+            PolicyNote = chosen.Note;
+        }
+
         var host = HostFactsReader.Read(facts);
         var ports = AuditedPorts.For(policy, facts, host);
         var probes = probe && ssh is not null

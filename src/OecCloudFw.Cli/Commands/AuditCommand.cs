@@ -52,7 +52,14 @@ public sealed class AuditCommand(CliContext context)
             }
 
             using var cache = new Audit.CloudReadCache();
-            var report = await new AuditRunner(context, cache).RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress, cancellationToken: cancellationToken);
+            var runner = new AuditRunner(context, cache);
+            var report = await runner.RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress, cancellationToken: cancellationToken,
+                remembered: facts => RememberedPolicy.Choose(policy, facts, server.Host ?? "this machine"));
+            if (runner.PolicyNote is { } note && format != "table")
+            {
+                await context.Error.WriteLineAsync(note);
+            }
+
             switch (format)
             {
                 case "json":
@@ -64,6 +71,11 @@ public sealed class AuditCommand(CliContext context)
                     break;
                 default:
                     var renderer = new HumanRenderer(context.Console);
+                    if (runner.PolicyNote is { } remembered)
+                    {
+                        renderer.Line(remembered);
+                    }
+
                     renderer.Audit(report);
                     renderer.Findings(report.Findings);
                     break;

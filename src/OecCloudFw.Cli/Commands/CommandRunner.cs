@@ -22,6 +22,11 @@ public static class CommandRunner
             await context.Error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.BadInput;
         }
+        catch (Core.Layers.LockoutRiskException ex)
+        {
+            await context.Error.WriteLineAsync($"error: {ex.Message}; nothing was changed");
+            return ExitCodes.RolledBack;
+        }
         catch (LayerFailureException ex)
         {
             await context.Error.WriteLineAsync($"error: {ex.Message}");

@@ -18,7 +18,7 @@ namespace OecCloudFw.Cli.Commands;
 /// </summary>
 public sealed class LayersCommands(CliContext context)
 {
-    private static readonly string[] ApplyOwnFlags = ["--plan", "--confirm-timeout", "--fail-on", "--output", "--no-probe"];
+    private static readonly string[] ApplyOwnFlags = ["--plan", "--confirm-timeout", "--fail-on", "--output", "--no-probe", "--allow-lockout-risk"];
 
     [Command("plan", Description = "Show what apply would change in the cloud layer and on the server, and the audit the result would give; change nothing. --out saves it for apply --plan.")]
     public Task<int> Plan(
@@ -41,10 +41,23 @@ public sealed class LayersCommands(CliContext context)
             await using var shell = await inventory.ConnectAsync(target, context.Environment, cancellationToken);
             var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
+            var note = Remembered(ref wanted, ref serverLayer, policy, state, shell, layers, docker);
+            if (note is not null)
+            {
+                await context.Error.WriteLineAsync(note);
+            }
+
             var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
-            var expected = AuditRunner.Evaluate(serverLayer.Target, (ServerFacts)state.Server.Facts,
-                cloudLayer is null || state.Cloud is null || plan.Cloud is null ? null : cloudLayer.Layer.PlannedView(state.Cloud, plan.Cloud),
+            var plannedCloud = cloudLayer is null || state.Cloud is null || plan.Cloud is null ? null : cloudLayer.Layer.PlannedView(state.Cloud, plan.Cloud);
+            var expected = AuditRunner.Evaluate(serverLayer.Target, (ServerFacts)state.Server.Facts, plannedCloud,
                 ServerFirewallLayer.Planned(state.Server, plan.Server), wanted, "expected after apply (not probed; apply audits again)");
+            var risks = LockoutRisks(state, plan, plannedCloud);
+            foreach (var risk in risks)
+            {
+                // A warning, not a refusal: apply refuses it unless --allow-lockout-risk.
+                await context.Error.WriteLineAsync($"warning: {risk}; apply refuses this unless you pass --allow-lockout-risk");
+            }
+
             var document = new PlanDocument(
                 SavedArguments(context.Arguments),
                 plan.IsNoOp,
@@ -65,6 +78,11 @@ public sealed class LayersCommands(CliContext context)
             else
             {
                 var renderer = new HumanRenderer(context.Console);
+                foreach (var risk in risks)
+                {
+                    renderer.Line($"warning: {risk}");
+                }
+
                 renderer.LayersPlan(document);
                 renderer.Line("Expected audit after apply:");
                 renderer.Audit(expected);
@@ -89,6 +107,7 @@ public sealed class LayersCommands(CliContext context)
         [Option("confirm-timeout", Description = "Seconds after which the server restores the previous rules unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
         [Option("fail-on", Description = "Exit 1 when the audit afterwards has a finding this severe: critical (default), warning, info, never.")] string failOn = "critical",
         [Option("no-probe", Description = "Do not probe the ports over the network in the audit afterwards.")] bool noProbe = false,
+        [Option("allow-lockout-risk", Description = "Go on (warned) when the change would not definitely admit your own address to SSH; by default that is refused with exit 4 before anything changes. The armed rollback remains.")] bool allowLockoutRisk = false,
         [Option("output", Description = "table or json.")] string output = "table",
         [Option("verify-plan", Hidden = true)] string? verifyPlan = null,
         CancellationToken cancellationToken = default) =>
@@ -115,6 +134,11 @@ public sealed class LayersCommands(CliContext context)
             await using var shell = await inventory.ConnectAsync(target, context.Environment, cancellationToken);
             var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
+            if (Remembered(ref wanted, ref serverLayer, policy, state, shell, layers, docker) is { } note)
+            {
+                await context.Error.WriteLineAsync(note);
+            }
+
             var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
             if (saved is not null)
             {
@@ -125,11 +149,23 @@ public sealed class LayersCommands(CliContext context)
                 }
             }
 
+            // The operator's own SSH access after the change, named before anything changes.
+            var risks = LockoutRisks(state, plan, cloudLayer is null || state.Cloud is null || plan.Cloud is null ? null : cloudLayer.Layer.PlannedView(state.Cloud, plan.Cloud));
+            if (risks.Count > 0 && !allowLockoutRisk)
+            {
+                throw new LockoutRiskException(string.Join("; ", risks));
+            }
+
+            foreach (var risk in risks)
+            {
+                await context.Error.WriteLineAsync($"warning: {risk}; going on (--allow-lockout-risk): the armed rollback remains");
+            }
+
             var result = await BothLayers.ApplyAsync(cloudLayer?.Layer, serverLayer, plan, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
             // The audit reads both layers again; the server over the connection already open.
             using var cache = new CloudReadCache();
             var audit = result.Outcome is LayersApplyOutcome.Applied or LayersApplyOutcome.CloudCloseFailed
-                ? await new AuditRunner(context, cache) { Route = inventory.Route(context.Environment) }.RunAsync(target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(2), null, shell, cancellationToken)
+                ? await new AuditRunner(context, cache) { Route = inventory.Route(context.Environment) }.RunAsync(target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(2), null, shell, cancellationToken: cancellationToken)
                 : null;
             return await ReportAsync(format, PlanDigest(plan), result, audit, threshold);
         }, cancellationToken);
@@ -221,6 +257,43 @@ public sealed class LayersCommands(CliContext context)
             LayersApplyOutcome.CloudOpenFailed or LayersApplyOutcome.ServerFailed or LayersApplyOutcome.CloudCloseFailed => ExitCodes.LayerFailure,
             _ => FailOn.ExitCode(audit?.Findings ?? [], threshold),
         };
+    }
+
+    /// <summary>
+    /// The policy: without --policy or a policy flag, the one recorded on the server (its note returned); else the one
+    /// given, which the server layer records when it applies it.
+    /// </summary>
+    private static string? Remembered(ref Core.Policy.FirewallPolicy wanted, ref ServerFirewallLayer serverLayer, ServerPolicyFlags policy, LayersState state,
+        Server.Shells.IServerShell shell, LayersFlags layers, Server.Backends.DockerMode docker)
+    {
+        var chosen = RememberedPolicy.Choose(policy, (ServerFacts)state.Server.Facts, shell.Target);
+        wanted = chosen?.Policy ?? wanted;
+        serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden,
+            chosen is null ? RememberedPolicy.Record(wanted, policy, TimeProvider.System) : null);
+        return chosen?.Note;
+    }
+
+    /// <summary>
+    /// Where the operator's own address (the server's view of this SSH session; locally, the session the tool runs in)
+    /// would not be definitely admitted to SSH after the plan: the server layer as planned, and the cloud layer's
+    /// planned view when there is one.
+    /// </summary>
+    private static List<string> LockoutRisks(LayersState state, LayersPlan plan, Core.Audit.ILayerView? plannedCloud)
+    {
+        var risks = new List<string>();
+        if (plan.Server.LockoutRisk is { } server)
+        {
+            risks.Add($"{plan.Server.Target}: {server}");
+        }
+
+        var facts = (ServerFacts)state.Server.Facts;
+        if (plannedCloud is not null && plan.Cloud is { IsNoOp: false } && LockoutCheck.Operator(facts) is { } address &&
+            LockoutCheck.Risk(plannedCloud, facts.SshPorts, address) is { } cloud)
+        {
+            risks.Add($"{plan.Cloud.Target}: {cloud}");
+        }
+
+        return risks;
     }
 
     private static string Outcome(LayersApplyOutcome outcome) => outcome switch

@@ -22,14 +22,26 @@ public sealed class ServerCommands(CliContext context)
             var wanted = policy.Build();
             target.Resolve(context.Environment);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
-            var report = await new ServerConfigurator(shell, TimeProvider.System).PreflightAsync(wanted, cancellationToken);
+            var report = await new ServerConfigurator(shell, TimeProvider.System) { Remembered = facts => RememberedPolicy.Choose(policy, facts, shell.Target) }
+                .PreflightAsync(wanted, cancellationToken);
             if (format == OutputFormat.Json)
             {
+                if (report.PolicyNote is { } note)
+                {
+                    await context.Error.WriteLineAsync(note);
+                }
+
                 Json.Write(context.Output, ServerDocuments.Preflight(report));
             }
             else
             {
-                new HumanRenderer(context.Console).Preflight(report);
+                var renderer = new HumanRenderer(context.Console);
+                if (report.PolicyNote is { } note)
+                {
+                    renderer.Line(note);
+                }
+
+                renderer.Preflight(report);
             }
 
             return ExitFor(report.Status);
@@ -43,6 +55,7 @@ public sealed class ServerCommands(CliContext context)
         [Option("confirm-timeout", Description = "Seconds after which the server restores the previous rules unless a new SSH connection has confirmed the change.")] int confirmTimeout = 60,
         [Option("backend", Description = "Force a frontend: ufw, firewalld, iptables or nftables (default: the guide's order).")] string? backend = null,
         [Option("docker", Description = "Docker's published ports (which bypass INPUT): policy (default: DOCKER-USER admits only the policy's ports from their sources) or leave.")] string docker = "policy",
+        [Option("allow-lockout-risk", Description = "Go on (warned) when the change would not definitely admit your own address to SSH; by default that is refused with exit 4 before anything changes. The armed rollback remains.")] bool allowLockoutRisk = false,
         [Option("output", Description = "table or json.")] string output = "table",
         CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
@@ -63,8 +76,18 @@ public sealed class ServerCommands(CliContext context)
 
             target.Resolve(context.Environment);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
-            var result = await new ServerConfigurator(shell, TimeProvider.System)
-                .ConfigureAsync(wanted, dryRun, TimeSpan.FromSeconds(confirmTimeout), backend, dockerMode, cancellationToken);
+            // The policy applied is recorded on the server (in the armed change); with no policy given, the one recorded there is used.
+            var result = await new ServerConfigurator(shell, TimeProvider.System, RememberedPolicy.Record(wanted, policy, TimeProvider.System))
+                {
+                    Remembered = facts => RememberedPolicy.Choose(policy, facts, shell.Target),
+                }
+                .ConfigureAsync(wanted, dryRun, TimeSpan.FromSeconds(confirmTimeout), backend, dockerMode, allowLockoutRisk, cancellationToken);
+            if (result.LockoutRisk is { } risk)
+            {
+                // In JSON the preflight's reasons carry it too ("lockout risk: …").
+                await context.Error.WriteLineAsync($"warning: {shell.Target}: {risk}{(dryRun ? "; the real run is refused unless you pass --allow-lockout-risk" : "; going on (--allow-lockout-risk): the armed rollback remains")}");
+            }
+
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, ServerDocuments.Configure(result));
@@ -72,6 +95,16 @@ public sealed class ServerCommands(CliContext context)
             else
             {
                 var renderer = new HumanRenderer(context.Console);
+                if (result.Before.PolicyNote is { } note)
+                {
+                    renderer.Line(note);
+                }
+
+                if (result.LockoutRisk is { } lockout)
+                {
+                    renderer.Line($"warning: {lockout}");
+                }
+
                 renderer.Configure(result);
                 if (result.After is { } after && !result.DryRun)
                 {
@@ -149,6 +182,7 @@ public sealed class ServerCommands(CliContext context)
         [Option("to", Description = "The new SSH port (1-65535).")] int to = 0,
         [Option("dry-run", Description = "Print every step, change nothing.")] bool dryRun = false,
         [Option("confirm-timeout", Description = "Seconds after which the server restores each step's previous state unless a new SSH connection on the new port has confirmed it.")] int confirmTimeout = 60,
+        [Option("allow-lockout-risk", Description = "Go on (warned) when the new port would not definitely admit your own address; by default that is refused with exit 4 before anything changes.")] bool allowLockoutRisk = false,
         [Option("output", Description = "table or json.")] string output = "table",
         CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
@@ -169,7 +203,7 @@ public sealed class ServerCommands(CliContext context)
             using var cloudLayer = await Layers.CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             var result = await new Server.SshPort.SshPortMover(shell, TimeProvider.System)
-                .MoveAsync(to, wanted, cloudLayer?.Layer, dryRun, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
+                .MoveAsync(to, wanted, cloudLayer?.Layer, dryRun, TimeSpan.FromSeconds(confirmTimeout), allowLockoutRisk, cancellationToken);
             var outcome = result.Outcome switch
             {
                 Server.SshPort.SshPortMoveOutcome.Moved => "moved",

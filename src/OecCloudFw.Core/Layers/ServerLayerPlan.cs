@@ -9,5 +9,8 @@ namespace OecCloudFw.Core.Layers;
 /// <param name="Native">The adapter's own plan.</param>
 public sealed record ServerLayerPlan(string Target, string Digest, string Backend, IReadOnlyList<string> Install, IReadOnlyList<string> Commands, object Native)
 {
+    /// <summary>Set when the change would not definitely admit the operator's own address to SSH: the risk and the flag that fixes it.</summary>
+    public string? LockoutRisk { get; init; }
+
     public bool IsNoOp => Install.Count == 0 && Commands.Count == 0;
 }

@@ -13,7 +13,8 @@ public static class PolicyBuilder
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        var file = options.PolicyFile is null ? new PolicyFile() : PolicyFile.Load(options.PolicyFile);
+        var file = options.PolicyText is not null ? PolicyFile.Parse(options.PolicyText, options.PolicyTextName)
+            : options.PolicyFile is null ? new PolicyFile() : PolicyFile.Load(options.PolicyFile);
         var ipv6 = options.Ipv6 ?? file.Ipv6 ?? false;
         var anywhere = ipv6 ? new[] { Cidr.AnyIPv4, Cidr.AnyIPv6 } : [Cidr.AnyIPv4];
 

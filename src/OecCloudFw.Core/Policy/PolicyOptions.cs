@@ -6,6 +6,12 @@ public sealed record PolicyOptions
     /// <summary>A policy file (<c>oec-cloudfw.yaml</c>); flags override it.</summary>
     public string? PolicyFile { get; init; }
 
+    /// <summary>A policy file's text read from elsewhere (the policy remembered on a server), instead of <see cref="PolicyFile"/>.</summary>
+    public string? PolicyText { get; init; }
+
+    /// <summary>What <see cref="PolicyText"/> is called in messages (its path and where it was read).</summary>
+    public string PolicyTextName { get; init; } = "policy";
+
     /// <summary><c>--ssh-source</c>: restrict SSH to these management sources.</summary>
     public IReadOnlyList<string> SshSources { get; init; } = [];
 

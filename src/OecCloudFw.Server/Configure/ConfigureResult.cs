@@ -10,4 +10,8 @@ public sealed record ConfigureResult(
     ApplyOutcome? Outcome,
     string Detail,
     PreflightReport Before,
-    PreflightReport? After);
+    PreflightReport? After)
+{
+    /// <summary>Set when the change would not definitely admit the operator's own address to SSH (a dry run, or --allow-lockout-risk).</summary>
+    public string? LockoutRisk { get; init; }
+}

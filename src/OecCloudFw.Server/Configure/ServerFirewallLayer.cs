@@ -12,7 +12,13 @@ namespace OecCloudFw.Server.Configure;
 /// The server's own firewall behind the layer seam: the facts in one exec, the configure planner's exact commands, and
 /// the rollback-armed apply (arm, apply, prove with a new connection, confirm; or the server restores).
 /// </summary>
-public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, string? backend = null, DockerMode docker = DockerMode.Policy, bool harden = false) : IServerLayer
+/// <param name="shell">The server.</param>
+/// <param name="time">The clock.</param>
+/// <param name="backend">A forced frontend, or null for the guide's order.</param>
+/// <param name="docker">Docker's published ports.</param>
+/// <param name="harden">sshd hardening and fail2ban's jail in the same armed change.</param>
+/// <param name="remember">The policy file to record on the server as the applied policy; null records nothing.</param>
+public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, string? backend = null, DockerMode docker = DockerMode.Policy, bool harden = false, string? remember = null) : IServerLayer
 {
     public string Target => shell.Target;
 
@@ -39,24 +45,28 @@ public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, s
             ? [.. Harden.SshHardening.Plan(facts, Harden.RootLogin.ProhibitPassword),
                .. Harden.Fail2BanJail.Plan(facts, plan.Backend, serverPolicy.Ssh.SelectMany(r => r.Sources).Where(c => !c.IsInternet).Distinct().ToList())]
             : [];
-        return new ServerLayerPlan(Target, state.Digest, plan.Backend, plan.Install, [.. plan.Commands, .. hardening], new Native(facts, serverPolicy, plan, hardening));
+        return new ServerLayerPlan(Target, state.Digest, plan.Backend, plan.Install, [.. plan.Commands, .. hardening], new Native(facts, serverPolicy, plan, hardening))
+        {
+            LockoutRisk = LockoutCheck.Risk(facts, serverPolicy, !plan.IsNoOp),
+        };
     }
 
     public async Task<ServerApplyResult> ApplyAsync(ServerLayerPlan plan, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        var native = (Native)plan.Native;
         if (plan.IsNoOp)
         {
-            return new ServerApplyResult(ServerApplyOutcome.Unchanged, "already right: no change made");
+            var recorded = await new ServerConfigurator(shell, time, remember).RememberUnchangedAsync(native.Facts, cancellationToken);
+            return new ServerApplyResult(ServerApplyOutcome.Unchanged, "already right: no change made" + recorded);
         }
 
-        var native = (Native)plan.Native;
         if (native.Hardening.Count > 0)
         {
             await Harden.KeyLogin.ProveAsync(shell, cancellationToken);
         }
 
-        var (_, outcome, detail, _) = await new ServerConfigurator(shell, time).ApplyAsync(native.Facts, native.Policy, native.Plan, confirmTimeout, native.Hardening, cancellationToken);
+        var (_, outcome, detail, _) = await new ServerConfigurator(shell, time, remember).ApplyAsync(native.Facts, native.Policy, native.Plan, confirmTimeout, native.Hardening, cancellationToken);
         return new ServerApplyResult(
             outcome switch
             {

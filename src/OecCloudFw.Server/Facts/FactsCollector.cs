@@ -84,6 +84,7 @@ public static class FactsCollector
             Network = ServerNetwork.Parse(sections.Ok("addresses"), sections.Ok("routes4"), sections.Ok("routes6")),
             FirewalldInKernelRuleset = firewalldRunning && NftRulesetParser.HasTable(nft, "firewalld"),
             Sshd = SshdSettings.Parse(sections.Ok("sshd-t")),
+            AppliedPolicy = AppliedPolicy.Parse(sections.Text("applied-policy")),
             SocketPorts = SshdSettings.ParseSocketPorts(sections.Ok("ssh-socket")),
             Listening = ListeningSocket.Parse(sections.Ok("listening")),
             Fail2Ban = sections.Text("fail2ban"),

@@ -79,6 +79,9 @@ public sealed record ServerFacts
     /// <summary>True when firewalld keeps its rules in the kernel's nftables (its own table), evaluated as the kernel runs them.</summary>
     public bool FirewalldInKernelRuleset { get; init; }
 
+    /// <summary>The policy configure or apply last applied here (/etc/oec-cloudfw/applied-policy.yaml); null when none was recorded.</summary>
+    public AppliedPolicy? AppliedPolicy { get; init; }
+
     public required SshdSettings Sshd { get; init; }
 
     public IReadOnlyList<int> SocketPorts { get; init; } = [];

@@ -112,4 +112,8 @@ fi
 if have docker && [ -S /var/run/docker.sock ]; then
   section docker sh -c 'docker ps --format "{{.Names}} {{.Image}} {{.Ports}}" 2>&1'
 fi
+# The policy configure/apply last applied here (a policy file with a comment header), if any.
+if [ -e /etc/oec-cloudfw/applied-policy.yaml ]; then
+  slurp /etc/oec-cloudfw/applied-policy.yaml; put applied-policy $rc "$out"
+fi
 printf '=====OECFW end rc=0=====\n'

@@ -30,6 +30,12 @@ public static class PreflightCheck
                 : $"{(port.IsSsh ? "SSH port" : "port")} {port.Ports} ({port.Comment}) is not admitted from {blocked.Source}: {blocked.Verdict.Evidence}");
         }
 
+        // The operator's own address after what configure would do: a warning here, a refusal in configure.
+        if (Configure.LockoutCheck.Risk(facts, policy, configureActions.Count > 0) is { } risk)
+        {
+            reasons.Add("lockout risk: " + risk);
+        }
+
         if (active == "none")
         {
             reasons.Add("no compatible firewall is active (UFW, firewalld, or filtering iptables/nftables rules)");

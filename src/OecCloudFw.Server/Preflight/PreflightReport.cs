@@ -11,4 +11,8 @@ public sealed record PreflightReport(
     CsfState? Csf,
     IReadOnlyList<PortCheck> Ports,
     IReadOnlyList<string> Reasons,
-    IReadOnlyList<string> ConfigureActions);
+    IReadOnlyList<string> ConfigureActions)
+{
+    /// <summary>Set when the policy is the one recorded on the server ("policy: as applied on … by oec-cloudfw …").</summary>
+    public string? PolicyNote { get; init; }
+}

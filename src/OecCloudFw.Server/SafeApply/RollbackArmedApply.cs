@@ -6,12 +6,15 @@ namespace OecCloudFw.Server.SafeApply;
 
 /// <summary>
 /// Applies firewall commands the way iptables-apply or a commit-confirmed does: snapshot, arm a rollback on the
-/// server, apply, prove access with a NEW connection, and only then cancel the rollback.
+/// server, apply, prove access, and only then cancel the rollback. Over SSH the proof is a NEW connection (which
+/// confirms); on this machine (--local), where no connection can be made, it is the applied ruleset read back and
+/// evaluated (<see cref="RulesetProof"/>): proven, it is confirmed; not proven, the rollback fires at once.
 /// </summary>
 /// <param name="shell">The connection the change is made over.</param>
 /// <param name="time">The clock.</param>
 /// <param name="provePort">The SSH port the new connection proves (an SSH port being moved to); null for the connection's own.</param>
-public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, int? provePort = null)
+/// <param name="ruleset">What the applied ruleset must admit, for a shell that cannot open a new connection (--local).</param>
+public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, int? provePort = null, RulesetProof? ruleset = null)
 {
     /// <param name="commands">The changes, in order.</param>
     /// <param name="confirmTimeout">How long after the apply the server waits for the confirmation before it restores.</param>
@@ -20,6 +23,12 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, in
     public async Task<(ApplyOutcome Outcome, string Detail)> ApplyAsync(IReadOnlyList<string> commands, TimeSpan confirmTimeout, Func<Task>? alongside = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commands);
+        if (!shell.CanOpenNewConnection && ruleset is null)
+        {
+            // A change that nothing could prove is never made.
+            throw new InvalidOperationException($"{shell.Target} cannot open a new connection and no ruleset proof was given");
+        }
+
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var seconds = (int)Math.Ceiling(confirmTimeout.TotalSeconds);
         ShellResult applied;
@@ -74,6 +83,11 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, in
             return (ApplyOutcome.FailedAndRestored, $"{failed.Replace("OECFW-FAILED: ", "command failed: ", StringComparison.Ordinal)} {applied.Stderr.Trim()}".Trim());
         }
 
+        if (!shell.CanOpenNewConnection)
+        {
+            return await ProveByRulesetAsync(token, alongside, cancellationToken);
+        }
+
         // Prove access with a new connection while the rollback is still armed, and confirm over that very connection:
         // the confirmation can only come from a connection made under the new rules.
         var probeTimeout = TimeSpan.FromSeconds(Math.Clamp(seconds / 2.0, 2, 15));
@@ -94,7 +108,7 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, in
 
         if (confirm is not null && confirm.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal))
         {
-            return (ApplyOutcome.Confirmed, $"confirmed with a new connection; rollback {token} cancelled");
+            return (ApplyOutcome.Confirmed, $"proven with a new connection over {shell.Target}{(provePort is { } p ? $" (port {p})" : string.Empty)}; rollback {token} cancelled");
         }
 
         if (confirm is not null && confirm.Stdout.Contains(RollbackScripts.TooLateMarker, StringComparison.Ordinal))
@@ -118,11 +132,55 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, in
 
         if (again is not null && again.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal))
         {
-            return (ApplyOutcome.Confirmed, $"confirmed with a new connection (on a second try); rollback {token} cancelled");
+            return (ApplyOutcome.Confirmed, $"proven with a new connection over {shell.Target} (on a second try); rollback {token} cancelled");
         }
 
         return again is not null
             ? (ApplyOutcome.RolledBack, "a new SSH connection failed after the change, so the armed rollback restored the previous rules; access is back")
             : (ApplyOutcome.RolledBack, "a new SSH connection failed after the change and access has not come back yet; the rollback was armed on the server: use the provider's console to check");
+    }
+
+    /// <summary>
+    /// --local: no connection can be made, so nothing is claimed about one. The live ruleset is read back (the same
+    /// probe) and evaluated; only a definite admit of every SSH source confirms. Otherwise the rollback fires now.
+    /// </summary>
+    private async Task<(ApplyOutcome Outcome, string Detail)> ProveByRulesetAsync(string token, Func<Task>? alongside, CancellationToken cancellationToken)
+    {
+        (bool Proven, string Detail) proof;
+        try
+        {
+            proof = ruleset!.Check(await Facts.FactsCollector.CollectAsync(shell, cancellationToken));
+        }
+        catch (LayerFailureException ex)
+        {
+            proof = (false, $"the applied ruleset could not be read back ({ex.Message})");
+        }
+
+        if (!proof.Proven)
+        {
+            var (restoreScript, restoreArguments) = RollbackScripts.RestoreNow(token);
+            var restored = await shell.RunScriptAsync(restoreScript, restoreArguments, cancellationToken);
+            return restored.Stdout.Contains(RollbackScripts.RestoredMarker, StringComparison.Ordinal) || restored.Stdout.Contains(RollbackScripts.TooLateMarker, StringComparison.Ordinal)
+                ? (ApplyOutcome.RolledBack, $"{proof.Detail}; so the armed rollback {token} restored the previous rules at once")
+                : (ApplyOutcome.RolledBack, $"{proof.Detail}; restoring at once failed ({restored.Stdout.Trim()} {restored.Stderr.Trim()}), the armed rollback {token} restores the previous rules when it fires");
+        }
+
+        if (alongside is not null)
+        {
+            try
+            {
+                await alongside();
+            }
+            catch (LayerFailureException)
+            {
+                // Only a read: the caller reads again if it has nothing.
+            }
+        }
+
+        var (confirmScript, confirmArguments) = RollbackScripts.Confirm(token);
+        var confirm = await shell.RunScriptAsync(confirmScript, confirmArguments, cancellationToken);
+        return confirm.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal)
+            ? (ApplyOutcome.Confirmed, $"{proof.Detail}; rollback {token} cancelled")
+            : (ApplyOutcome.RolledBack, "the confirmation came after the rollback fired: the previous rules were restored; re-run with a longer --confirm-timeout");
     }
 }

@@ -16,9 +16,11 @@ internal static partial class RollbackScripts
     public const string AppliedMarker = "OECFW-APPLIED";
     public const string ConfirmedMarker = "OECFW-CONFIRMED";
     public const string TooLateMarker = "OECFW-TOO-LATE";
+    public const string RestoredMarker = "OECFW-RESTORED";
 
     private static readonly Lazy<string> ApplyScript = new(() => Resource("apply.sh"));
     private static readonly Lazy<string> ConfirmScript = new(() => Resource("confirm.sh"));
+    private static readonly Lazy<string> RestoreNowScript = new(() => Resource("restore-now.sh"));
 
     /// <summary>How long the apply may take before the rollback stops waiting for it: 30 s and 5 s a command, at most 300 s.</summary>
     public static int ApplyBound(int commands) => Math.Min(300, 30 + (5 * commands));
@@ -73,6 +75,9 @@ internal static partial class RollbackScripts
 
     /// <summary>Cancels the rollback if it has not fired; prints which of the two happened: confirm.sh and its token.</summary>
     public static (string Script, IReadOnlyList<string> Arguments) Confirm(string token) => (ConfirmScript.Value, [token]);
+
+    /// <summary>Fires the armed rollback at once (a change found not to keep SSH admitted): restore-now.sh and its token.</summary>
+    public static (string Script, IReadOnlyList<string> Arguments) RestoreNow(string token) => (RestoreNowScript.Value, [token]);
 
     private static string Resource(string name)
     {

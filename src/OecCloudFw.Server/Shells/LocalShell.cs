@@ -9,6 +9,9 @@ public sealed class LocalShell : IServerShell
 
     public string Target => "local";
 
+    /// <summary>Locally there is no connection to make: nothing may claim one was made.</summary>
+    public bool CanOpenNewConnection => false;
+
     public int Execs => _execs;
 
     public Task<ShellResult> RunScriptAsync(string script, CancellationToken cancellationToken = default) => RunScriptAsync(script, [], cancellationToken);
@@ -36,12 +39,13 @@ public sealed class LocalShell : IServerShell
         return new ShellResult(process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Locally there is no connection to lose; a firewall change cannot lock this process out.</summary>
-    public Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => Task.FromResult(true);
+    /// <summary>No new connection can be made locally (<see cref="CanOpenNewConnection"/> is false): asking is a bug.</summary>
+    public Task<bool> ProbeNewConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("no new connection can be made locally: prove the change by evaluating the applied ruleset");
 
-    /// <summary>Locally the script runs as any other: there is no connection to make.</summary>
-    public async Task<ShellResult?> RunOnNewConnectionAsync(int? port, string script, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        await RunScriptAsync(script, arguments, cancellationToken);
+    /// <summary>No new connection can be made locally (<see cref="CanOpenNewConnection"/> is false): asking is a bug.</summary>
+    public Task<ShellResult?> RunOnNewConnectionAsync(int? port, string script, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("no new connection can be made locally: prove the change by evaluating the applied ruleset");
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -25,6 +25,8 @@ public sealed class SshShell : IServerShell
 
     public string Target => _options.Target;
 
+    public bool CanOpenNewConnection => true;
+
     public int Execs => _execs;
 
     /// <summary>Connections opened by this process, for the call budget.</summary>

@@ -22,7 +22,14 @@ namespace OecCloudFw.Server.SshPort;
 /// </summary>
 public sealed class SshPortMover(IServerShell shell, TimeProvider time)
 {
-    public async Task<SshPortMoveResult> MoveAsync(int to, FirewallPolicy policy, ICloudLayer? cloud, bool dryRun, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
+    /// <param name="to">The new SSH port.</param>
+    /// <param name="policy">The policy (its SSH sources are the new port's).</param>
+    /// <param name="cloud">The cloud layer, if any.</param>
+    /// <param name="dryRun">Print every step, change nothing.</param>
+    /// <param name="confirmTimeout">How long the server waits for each step's proof before it restores.</param>
+    /// <param name="allowLockoutRisk">Go on (warned in the detail) when the new port would not definitely admit the operator's own address; otherwise refused before anything changes.</param>
+    /// <param name="cancellationToken">Stops the command.</param>
+    public async Task<SshPortMoveResult> MoveAsync(int to, FirewallPolicy policy, ICloudLayer? cloud, bool dryRun, TimeSpan confirmTimeout, bool allowLockoutRisk = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
         if (to is < 1 or > 65535)
@@ -65,6 +72,14 @@ public sealed class SshPortMover(IServerShell shell, TimeProvider time)
         // fail2ban's jail follows the ports where fail2ban runs (the facts as the step leaves them).
         IReadOnlyList<string> Jail(ServerFacts read, ServerFacts shaped) => Fail2BanJail.Runs(read) ? Fail2BanJail.Plan(shaped, configure.Backend, managementSources) : [];
         var jail = Jail(facts, widened);
+        // The operator must reach N from where they are: named before anything changes.
+        var onNewPort = ServerPolicy.For(policy, widened);
+        var risk = LockoutCheck.Risk(widened, onNewPort with { Requirements = [.. onNewPort.Requirements.Where(r => !r.IsSsh || r.Ports.From == to)] }, changes: true);
+        if (risk is not null && !dryRun && !allowLockoutRisk)
+        {
+            throw new LockoutRiskException($"{shell.Target}: {risk}");
+        }
+
         IReadOnlyList<string> open = [.. configure.Install, .. configure.Commands, .. SshPortCommands.Listen(facts, both), .. jail];
 
         var cloudOpenPolicy = new FirewallPolicy([new PortRequirement(PortRange.Single(to), Protocol.Tcp, sshSources, $"SSH (port {to}, oec-cloudfw ssh-port)", "SSH", true)], policy.Ipv6);
@@ -94,7 +109,7 @@ public sealed class SshPortMover(IServerShell shell, TimeProvider time)
                 steps.Add(new SshPortStep("cloud", $"close {from} (the tool's own rules)", cloud.PlanClose(cloudState!, CloseSelection.TcpPort(from)).Writes, "planned"));
             }
 
-            return new SshPortMoveResult(from, to, SshPortMoveOutcome.DryRun, "dry run: nothing was changed", steps, null, wouldStayOpen);
+            return new SshPortMoveResult(from, to, SshPortMoveOutcome.DryRun, "dry run: nothing was changed" + (risk is null ? string.Empty : $"; warning: {risk}"), steps, null, wouldStayOpen);
         }
 
         // 1. The cloud layer opens N.

@@ -182,7 +182,7 @@ public sealed class ConfigureScenarioTests
         await using var server = await TestServer.StartAsync(Ct);
         var policy = Policy(new PolicyOptions { SshSources = ["203.0.113.1/32"] });
 
-        var result = await ConfigureAsync(server, policy, confirmSeconds: 4);
+        var result = await ConfigureAsync(server, policy, confirmSeconds: 4, allowLockoutRisk: true);
 
         Assert.Equal(ApplyOutcome.RolledBack, result.Outcome);
         Assert.Contains("restored", result.Detail, StringComparison.Ordinal);

@@ -40,7 +40,7 @@ public sealed class CsfScenarioTests
         await using var server = await TestServer.StartAsync(Ct);
         await CsfInServer.InstallAsync(server, Ct);
 
-        var result = await ConfigureAsync(server, Policy(new PolicyOptions { SshSources = ["198.18.250.1/32"] }), confirmSeconds: 5);
+        var result = await ConfigureAsync(server, Policy(new PolicyOptions { SshSources = ["198.18.250.1/32"] }), confirmSeconds: 5, allowLockoutRisk: true);
 
         Assert.Equal(ApplyOutcome.RolledBack, result.Outcome);
         Assert.Equal("gone", (await server.ExecAsync("test -e /etc/csf/csf.disable || echo gone", Ct)).Trim());

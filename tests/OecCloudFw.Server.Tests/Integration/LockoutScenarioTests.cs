@@ -43,7 +43,7 @@ public sealed class LockoutScenarioTests
         const string Tree = "find /etc/firewalld -type f | sort | xargs md5sum";
         var before = await server.ExecAsync(Tree, Ct);
 
-        var result = await ConfigureAsync(server, Policy(new PolicyOptions { SshSources = ["198.18.250.1/32"] }), confirmSeconds: 4);
+        var result = await ConfigureAsync(server, Policy(new PolicyOptions { SshSources = ["198.18.250.1/32"] }), confirmSeconds: 4, allowLockoutRisk: true);
 
         Assert.Equal(ApplyOutcome.RolledBack, result.Outcome);
         Assert.Contains("access is back", result.Detail, StringComparison.Ordinal);
@@ -75,7 +75,7 @@ public sealed class LockoutScenarioTests
         await using var server = await TestServer.StartAsync(Ct);
         Assert.Empty((await server.ExecAsync("nft list tables", Ct)).Trim());
 
-        var result = await ConfigureAsync(server, Policy(new PolicyOptions { SshSources = ["198.18.250.1/32"] }), confirmSeconds: 4, backend: "iptables");
+        var result = await ConfigureAsync(server, Policy(new PolicyOptions { SshSources = ["198.18.250.1/32"] }), confirmSeconds: 4, allowLockoutRisk: true, backend: "iptables");
 
         Assert.Equal(ApplyOutcome.RolledBack, result.Outcome);
         Assert.Empty((await server.ExecAsync("nft list tables", Ct)).Trim());
@@ -202,7 +202,7 @@ public sealed class LockoutScenarioTests
         var before = await server.ExecAsync("nft list ruleset", Ct);
 
         // SSH restricted to an address that is not the operator's: the tool's table would cut SSH, so it rolls back.
-        var cut = await ConfigureAsync(server, Policy(new PolicyOptions { SshSources = ["198.18.250.1/32"] }), confirmSeconds: 4, backend: "nftables");
+        var cut = await ConfigureAsync(server, Policy(new PolicyOptions { SshSources = ["198.18.250.1/32"] }), confirmSeconds: 4, allowLockoutRisk: true, backend: "nftables");
         Assert.Equal(ApplyOutcome.RolledBack, cut.Outcome);
         Assert.Equal(before, await server.ExecAsync("nft list ruleset", Ct));
 

@@ -17,10 +17,10 @@ internal static class ServerScenario
         return await new ServerConfigurator(shell, TimeProvider.System).PreflightAsync(policy ?? FirewallPolicy.Default, Ct);
     }
 
-    public static async Task<ConfigureResult> ConfigureAsync(TestServer server, FirewallPolicy? policy = null, bool dryRun = false, int confirmSeconds = 20, int port = 22, string? backend = null)
+    public static async Task<ConfigureResult> ConfigureAsync(TestServer server, FirewallPolicy? policy = null, bool dryRun = false, int confirmSeconds = 20, int port = 22, string? backend = null, bool allowLockoutRisk = false)
     {
         await using var shell = await SshShell.ConnectAsync(server.Ssh(port: port), Ct);
-        return await new ServerConfigurator(shell, TimeProvider.System).ConfigureAsync(policy ?? FirewallPolicy.Default, dryRun, TimeSpan.FromSeconds(confirmSeconds), backend, Ct);
+        return await new ServerConfigurator(shell, TimeProvider.System).ConfigureAsync(policy ?? FirewallPolicy.Default, dryRun, TimeSpan.FromSeconds(confirmSeconds), backend, Backends.DockerMode.Policy, allowLockoutRisk, Ct);
     }
 
     public static FirewallPolicy Policy(PolicyOptions options) => PolicyBuilder.Build(options);
