@@ -132,6 +132,70 @@ public sealed class ServerTargetTests : IDisposable
         Assert.Equal(3, server.AcceptedLogins);
     }
 
+    [Fact]
+    public async Task ProxyJumpFromAnIncludedFile_ConfigureAndAudit_GoThroughTheBastion_TheProofToo()
+    {
+        // The operator's ~/.ssh/config includes a file that says web-behind is reached through the bastion; the server
+        // listens only on its link to the bastion. Every login it accepts, the lockout proof's included, comes from there.
+        await using var bastion = await TestServer.StartAsync(Ct);
+        await using var target = await TestServer.StartAsync(Ct);
+        var link = await BastionLink.CreateAsync(bastion, target, cancellationToken: Ct);
+        var known = Path.Combine(_home, "known_hosts");
+        await File.WriteAllTextAsync(known, $"{File.ReadAllLines(bastion.KnownHosts)[0]}\n{link.FarKnownHostsLine}\n", Ct);
+        Directory.CreateDirectory(Path.Combine(_home, ".ssh", "conf.d"));
+        await File.WriteAllTextAsync(Path.Combine(_home, ".ssh", "config"), $"Include {_home}/.ssh/conf.d/*.conf\n", Ct);
+        await File.WriteAllTextAsync(Path.Combine(_home, ".ssh", "conf.d", "fleet.conf"), $"""
+            Host bastion
+              HostName {bastion.Address}
+              User root
+              IdentityFile {bastion.ClientKey}
+              UserKnownHostsFile {known}
+            Host web-behind
+              HostName {link.FarAddress}
+              User root
+              ProxyJump bastion
+              IdentityFile {target.ClientKey}
+              UserKnownHostsFile {known}
+            """, Ct);
+
+        var configure = await CliHarness.RunAsync(Env(), ["server", "configure", "--host", "web-behind", "--output", "json"]);
+        var audit = await CliHarness.RunAsync(Env(), ["audit", "--host", "web-behind", "--output", "json"]);
+
+        Assert.True(configure.ExitCode == 0, configure.Error + configure.Output);
+        Assert.Contains($"proven with a new connection over root@{link.FarAddress}:22", configure.Output, StringComparison.Ordinal);
+        Assert.True(audit.ExitCode is 0 or 1, audit.Error + audit.Output);
+        var logins = BastionLink.AcceptedFrom(target);
+        Assert.True(logins.Count >= 3, string.Join(", ", logins));
+        Assert.All(logins, from => Assert.Equal(link.NearAddress, from));
+        Assert.Equal(logins.Count, BastionLink.AcceptedFrom(bastion).Count);
+    }
+
+    [Fact]
+    public async Task ProxyCommandFromTheConfig_IsTheTransport_OfTheFirstConnectionAndTheProof()
+    {
+        await using var bastion = await TestServer.StartAsync(Ct);
+        await using var target = await TestServer.StartAsync(Ct);
+        var link = await BastionLink.CreateAsync(bastion, target, cancellationToken: Ct);
+        var known = Path.Combine(_home, "known_hosts");
+        await File.WriteAllTextAsync(known, $"{File.ReadAllLines(bastion.KnownHosts)[0]}\n{link.FarKnownHostsLine}\n", Ct);
+        var config = WriteConfig($"""
+            Host web-behind
+              HostName {link.FarAddress}
+              User root
+              IdentityFile {target.ClientKey}
+              UserKnownHostsFile {known}
+              ProxyCommand ssh -F /dev/null -i {bastion.ClientKey} -o UserKnownHostsFile={known} -o BatchMode=yes -W %h:%p root@{bastion.Address}
+            """);
+
+        var configure = await CliHarness.RunAsync(Env(), ["server", "configure", "--host", "web-behind", "--ssh-config", config, "--output", "json"]);
+
+        Assert.True(configure.ExitCode == 0, configure.Error + configure.Output);
+        Assert.Contains("proven with a new connection", configure.Output, StringComparison.Ordinal);
+        var logins = BastionLink.AcceptedFrom(target);
+        Assert.True(logins.Count >= 2, string.Join(", ", logins));
+        Assert.All(logins, from => Assert.Equal(link.NearAddress, from));
+    }
+
     private SshConnectionOptions Resolve(ServerTarget target) =>
         target.Resolve(new Environment(Env()), SshConfigResolver.ForMachine(_home, System.Environment.GetEnvironmentVariable("PATH")))!;
 
