@@ -20,10 +20,12 @@ public sealed class Inventory
             throw new InvalidInputException($"inventory '{path}' not found");
         }
 
+        var text = File.ReadAllText(path);
+        InventoryShape.Check(text, path);
         try
         {
             var inventory = new StaticDeserializerBuilder(new InventoryYamlContext()).WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
-                .Deserialize<Inventory?>(File.ReadAllText(path)) ?? new Inventory();
+                .Deserialize<Inventory?>(text) ?? new Inventory();
             if (inventory.Servers.Count == 0)
             {
                 throw new InvalidInputException($"inventory '{path}' lists no servers");

@@ -21,6 +21,6 @@ public sealed record PolicyOptions
     /// <summary><c>--ssh-port</c>: the SSH port(s), when not 22 (the server layer detects it itself).</summary>
     public IReadOnlyList<string> SshPorts { get; init; } = [];
 
-    /// <summary><c>--ipv6</c>: also open internet rules to ::/0. Null means "as the file says".</summary>
+    /// <summary><c>--ipv6</c> (true) or <c>--ipv4-only</c> (false): internet rules to ::/0 too. Null means "as the file says", and the file's default is true (IPv4 and IPv6, for every verb).</summary>
     public bool? Ipv6 { get; init; }
 }
