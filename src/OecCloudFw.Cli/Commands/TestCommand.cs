@@ -46,7 +46,17 @@ public sealed class TestCommand(CliContext context)
             if (ssh is null || checks[0].Ok)
             {
                 await using var shell = await server.ConnectAsync(context.Environment, cancellationToken);
-                checks.AddRange(await ConnectivityTester.FromServerAsync(shell, mail, span, cancellationToken));
+                try
+                {
+                    checks.AddRange(await ConnectivityTester.FromServerAsync(shell, mail, span, cancellationToken));
+                }
+                catch (LayerFailureException ex)
+                {
+                    // The server's checks could not run (no root: sudo wants a password): each is reported as not run,
+                    // with why, never as blocked or stopped.
+                    var what = ConnectivityTester.OutboundHosts.Select(h => $"{h}:443").Concat(mail.SelectMany(h => ConnectivityTester.MailPorts.Select(p => $"{h}:{p}"))).Append("sshd").Append("traefik");
+                    checks.AddRange(what.Select(w => new ConnectivityCheck("server", w, false, "not run", ex.Message)));
+                }
             }
 
             if (format == OutputFormat.Json)

@@ -131,6 +131,27 @@ public static class PolicyBuilder
             requirements.Add(new PortRequirement(range, protocol.Value, SourcesOf(extra.Sources, $"{extra.Path}.sources", fromFile: true), description, description));
         }
 
+        foreach (var text in options.ExtraPorts)
+        {
+            if (!PortRange.TryParse(text, out var range, out var error))
+            {
+                errors.Add($"--extra-port: {error}");
+                continue;
+            }
+
+            if (PortCatalog.Within(range.From, range.To).FirstOrDefault() is { } known)
+            {
+                errors.Add(known.Required
+                    ? $"--extra-port {text}: {known.Name} ({known.Port}) is already in the policy"
+                    : $"--extra-port {text}: {known.Name} ({known.Port}) is a catalog port: open it with --optional {known.Port} (and --source)");
+                continue;
+            }
+
+            var description = $"oec-cloudfw tcp/{range}";
+            requirements.RemoveAll(r => r.Protocol == Protocol.Tcp && r.Ports == range);
+            requirements.Add(new PortRequirement(range, Protocol.Tcp, SourcesOf(options.Sources, "--source"), description, description));
+        }
+
         var only = new List<PortRange>();
         foreach (var text in options.Ports)
         {

@@ -15,6 +15,9 @@ public sealed record PolicyOptions
     /// <summary><c>--source</c>: sources for optional and extra ports (default: anywhere).</summary>
     public IReadOnlyList<string> Sources { get; init; } = [];
 
+    /// <summary><c>--extra-port</c>: ports outside the catalog the policy also opens (the flag form of the file's <c>extra:</c>), from <see cref="Sources"/>; the audit checks them.</summary>
+    public IReadOnlyList<string> ExtraPorts { get; init; } = [];
+
     /// <summary><c>--port</c>: act on these ports only; a port the policy does not name is added.</summary>
     public IReadOnlyList<string> Ports { get; init; } = [];
 
