@@ -11,8 +11,8 @@ public sealed record PolicyFlags(
     [Option("source", Description = "Source CIDR for optional and extra ports (repeatable; default anywhere).")] string[]? Source = null,
     [Option("ssh-port", Description = "SSH port(s) when not 22.")] string[]? SshPort = null,
     [Option("extra-port", Description = "A port outside the catalog the policy also opens, from --source (repeatable; the file's extra:); the audit checks it too.")] string[]? ExtraPort = null,
-    [Option("ipv6", Description = "Internet rules for IPv6 (::/0) as well as IPv4: the default of every verb, said explicitly.")] bool Ipv6 = false,
-    [Option("ipv4-only", Description = "Internet rules for IPv4 (0.0.0.0/0) only, no ::/0 (the policy file's ipv6: false).")] bool Ipv4Only = false) : ICommandParameterSet
+    [Option("ipv6", Description = "Cloud rules for the internet to ::/0 as well as 0.0.0.0/0: the default of every verb, said explicitly.")] bool Ipv6 = false,
+    [Option("ipv4-only", Description = "Cloud rules for the internet to 0.0.0.0/0 only, no ::/0 (the policy file's ipv6: false); a server's firewall covers both families either way.")] bool Ipv4Only = false) : ICommandParameterSet
 {
     public FirewallPolicy Build() => Build(Policy, Port, Optional, SshSource, Source, SshPort, Families(Ipv6, Ipv4Only), ExtraPort);
 

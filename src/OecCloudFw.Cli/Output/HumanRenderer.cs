@@ -187,7 +187,7 @@ public sealed class HumanRenderer(IAnsiConsole console)
                 Markup.Escape(requirement.Description), Markup.Escape(purpose ?? string.Empty));
         }
 
-        Line($"Policy: {"port rule".ToQuantity(policy.Requirements.Count)}{(policy.Ipv6 ? ", IPv4 and IPv6 (the default of every verb; --ipv4-only or ipv6: false in the file for IPv4 only)" : ", IPv4 only (--ipv4-only or ipv6: false; without them every verb adds ::/0)")}");
+        Line($"Policy: {"port rule".ToQuantity(policy.Requirements.Count)}{(policy.Ipv6 ? ", IPv4 and IPv6 (the default of every verb: cloud rules for the internet to 0.0.0.0/0 and ::/0; --ipv4-only or ipv6: false for IPv4 only)" : ", IPv4 only in the cloud layer (--ipv4-only or ipv6: false; without them every verb adds ::/0)")}");
         console.Write(table);
     }
 
