@@ -169,4 +169,32 @@ public sealed class OperatorInputOutputTests
         Assert.False(AddsIpv6(open4), open4.Output);
         Assert.Empty(ec2.Ingress(group));
     }
+
+    /// <summary>
+    /// The tool as a user without root or passwordless sudo (nobody, through setpriv): --local says "run it with sudo"
+    /// (exit 3, nothing run), and test reports the server's checks as not run, with why, never as blocked or stopped.
+    /// </summary>
+    [Fact]
+    public async Task Local_AsNonRootWithoutSudo_RunItWithSudoAndChecksNotRun()
+    {
+        var tool = Path.Combine(AppContext.BaseDirectory, "oec-cloudfw.dll");
+        Task<(int ExitCode, string Stdout, string Stderr)> AsNobody(params string[] args) =>
+            TestServer.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "DOTNET_NOLOGO=1", "dotnet", tool, .. args], Ct, check: false);
+
+        var preflight = await AsNobody("server", "preflight", "--local");
+        var test = await AsNobody("test", "--local", "--output", "json");
+
+        Assert.True(preflight.ExitCode == 3, $"exit {preflight.ExitCode}: {preflight.Stderr}");
+        Assert.Contains("--local needs root: run it with sudo", preflight.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("probe did not finish", preflight.Stderr, StringComparison.Ordinal);
+        Assert.True(test.ExitCode == 1, $"exit {test.ExitCode}: {test.Stderr}");
+        using var json = JsonDocument.Parse(test.Stdout);
+        var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToList();
+        Assert.Contains(checks, c => c.GetProperty("what").GetString() == "sshd");
+        Assert.All(checks, c =>
+        {
+            Assert.Equal("not run", c.GetProperty("result").GetString());
+            Assert.Contains("run it with sudo", c.GetProperty("diagnosis").GetString(), StringComparison.Ordinal);
+        });
+    }
 }

@@ -66,13 +66,20 @@ public sealed class TestCommand(CliContext context)
             }
             else
             {
-                var table = new Table().AddColumns("From", "Test", "Result", "Diagnosis");
+                var table = new Table().AddColumns("From", "Test", "Result");
                 foreach (var check in checks)
                 {
-                    table.AddRow(check.From, Markup.Escape(check.What), check.Ok ? $"[green]{Markup.Escape(check.Result)}[/]" : $"[red]{Markup.Escape(check.Result)}[/]", Markup.Escape(check.Diagnosis ?? string.Empty));
+                    table.AddRow(check.From, Markup.Escape(check.What), check.Ok ? $"[green]{Markup.Escape(check.Result)}[/]" : $"[red]{Markup.Escape(check.Result)}[/]");
                 }
 
                 context.Console.Write(table);
+
+                // The diagnoses name commands to run: each on its own line, whole, never wrapped in a table cell.
+                var renderer = new HumanRenderer(context.Console);
+                foreach (var check in checks.Where(c => c.Diagnosis is not null))
+                {
+                    renderer.Line($"{check.From} {check.What}: {check.Diagnosis}");
+                }
             }
 
             return checks.All(c => c.Ok) ? ExitCodes.Ok : ExitCodes.Findings;

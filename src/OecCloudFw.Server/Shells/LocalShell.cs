@@ -40,8 +40,15 @@ public sealed class LocalShell : IServerShell
         using var process = started ?? throw new InvalidOperationException("cannot start /bin/sh");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.StandardInput.WriteAsync(script.AsMemory(), cancellationToken);
-        process.StandardInput.Close();
+        try
+        {
+            await process.StandardInput.WriteAsync(script.AsMemory(), cancellationToken);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The process ended before reading the script (sudo -n refusing): its exit code and stderr say why, below.
+        }
         await process.WaitForExitAsync(cancellationToken);
         var result = new ShellResult(process.ExitCode, await stdout, await stderr);
         if (!Environment.IsPrivilegedProcess && result.ExitCode != 0 && result.Stderr.StartsWith("sudo:", StringComparison.Ordinal))
