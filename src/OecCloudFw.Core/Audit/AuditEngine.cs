@@ -165,11 +165,11 @@ public static class AuditEngine
                     $"SSH ({port.Port}) is open to the whole internet {through}: restrict it to the management IPs", evidence,
                     [.. fixes(FixKind.CloudRestrict, port.Port, port.Sources), .. fixes(FixKind.ServerRestrict, port.Port, port.Sources)]);
             }
-            else if (entry.Port != PortCatalog.Http && entry.Port != PortCatalog.Https && !row.Listening && row.Probe != Reachability.Open)
+            else if (entry.Port != PortCatalog.Http && entry.Port != PortCatalog.Https && !row.Listening && row.Probe is Reachability.Closed or Reachability.Filtered)
             {
                 // The firewalls read admit it, but nothing listens and the probe did not connect: nothing is exposed
                 // today; a service started on the port would be. Said as seen, and not critical.
-                var probe = row.Probe == Reachability.NotProbed ? "not probed" : $"the probe found it {row.Probe.ToString().ToLowerInvariant()}";
+                var probe = $"the probe found it {row.Probe.ToString().ToLowerInvariant()}";
                 yield return new Finding(FindingIds.PortOpenToInternet, Severity.Warning,
                     $"{entry.Name} ({port.Port}) is admitted from the internet {through}, but nothing listens on it ({probe}): nothing is exposed now; a service started on it would be: close the port or restrict it to specific IPs",
                     $"{evidence}; ss -Htln shows no listener on port {port.Port}; {probe}", [.. fixes(FixKind.CloudClose, port.Port, []), .. fixes(FixKind.ServerClose, port.Port, [])]);
@@ -177,7 +177,11 @@ public static class AuditEngine
             else if (entry.Port != PortCatalog.Http && entry.Port != PortCatalog.Https)
             {
                 yield return new Finding(FindingIds.PortOpenToInternet, severity,
-                    $"{entry.Name} ({port.Port}) is open to the internet {through}{(entry.Port == PortCatalog.PostgreSql ? ": your database is exposed; restrict it or use an SSH tunnel" : ": restrict it to specific IPs")}",
+                    $"{entry.Name} ({port.Port}) is open to the internet {through}" +
+                    (row.Listening ? string.Empty : ", though nothing listens on it now (not probed)") +
+                    (entry.Port != PortCatalog.PostgreSql ? ": restrict it to specific IPs"
+                        : row.Listening ? ": your database is exposed; restrict it or use an SSH tunnel"
+                        : ": a database started on it would be exposed; restrict it or use an SSH tunnel"),
                     evidence, [.. fixes(FixKind.CloudClose, port.Port, []), .. fixes(FixKind.ServerClose, port.Port, [])]);
             }
         }

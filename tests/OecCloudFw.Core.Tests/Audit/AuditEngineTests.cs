@@ -39,7 +39,7 @@ public sealed class AuditEngineTests
 
     [Theory]
     [InlineData(Reachability.Closed, "the probe found it closed")]
-    [InlineData(Reachability.NotProbed, "not probed")]
+    [InlineData(Reachability.Filtered, "the probe found it filtered")]
     public void Run_DatabaseAdmittedNothingListeningProbeNotOpen_WarningThatSaysWhatWasSeen(Reachability probe, string seen)
     {
         var report = Run(null, new Layer("ufw", filters: true), new HashSet<int> { 22 }, probe);
@@ -50,6 +50,16 @@ public sealed class AuditEngineTests
         Assert.Contains("admitted from the internet by ufw (cloud layer not examined), but nothing listens on it", finding.Message, StringComparison.Ordinal);
         Assert.Contains(seen, finding.Evidence, StringComparison.Ordinal);
         Assert.DoesNotContain(report.Findings, f => f.Severity == Severity.Critical);
+    }
+
+    [Fact]
+    public void Run_DatabaseAdmittedNothingListeningNotProbed_StaysCriticalWithoutClaimingItIsExposedNow()
+    {
+        var report = Run(null, new Layer("ufw", filters: true), new HashSet<int> { 22 }, Reachability.NotProbed);
+
+        var finding = Assert.Single(report.Findings, f => f.Id == FindingIds.PortOpenToInternet);
+        Assert.Equal(Severity.Critical, finding.Severity);
+        Assert.Equal("PostgreSQL (5432) is open to the internet by ufw (cloud layer not examined), though nothing listens on it now (not probed): a database started on it would be exposed; restrict it or use an SSH tunnel", finding.Message);
     }
 
     /// <summary>A layer that admits every TCP port from anywhere (or filters nothing).</summary>
