@@ -20,12 +20,11 @@ public sealed class Inventory
             throw new InvalidInputException($"inventory '{path}' not found");
         }
 
-        var text = File.ReadAllText(path);
-        InventoryShape.Check(text, path);
+        InventoryShape.Check(File.ReadAllText(path), path);
         try
         {
             var inventory = new StaticDeserializerBuilder(new InventoryYamlContext()).WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
-                .Deserialize<Inventory?>(text) ?? new Inventory();
+                .Deserialize<Inventory?>(File.ReadAllText(path)) ?? new Inventory();
             if (inventory.Servers.Count == 0)
             {
                 throw new InvalidInputException($"inventory '{path}' lists no servers");

@@ -11,7 +11,7 @@ internal static class InventoryShape
     private static readonly (string Key, YamlShape Shape)[] EntryKeys =
     [
         ("host", YamlShape.Value), ("port", YamlShape.Value), ("user", YamlShape.Value), ("identity", YamlShape.Value),
-        ("password_env", YamlShape.Value), ("known_hosts", YamlShape.Value), ("host_key_policy", YamlShape.Value), ("policy", YamlShape.Value),
+        ("password_env", YamlShape.Value), ("known_hosts", YamlShape.Value), ("host_key_policy", YamlShape.Value), ("policy", YamlShape.Value), ("jump", YamlShape.Value),
         ("aws_groups", YamlShape.Values), ("aws_subnets", YamlShape.Values), ("aws_instance", YamlShape.Value), ("aws_region", YamlShape.Value),
         ("aws_profile", YamlShape.Value), ("aws_endpoint_url", YamlShape.Value), ("azure_nsg", YamlShape.Value), ("azure_vm", YamlShape.Value),
         ("resource_group", YamlShape.Value), ("subscription", YamlShape.Value), ("azure_endpoint", YamlShape.Value),
