@@ -8,6 +8,7 @@ public sealed class CliContext
 {
     public CliContext(TextWriter output, TextWriter error, IEnvironment environment, bool interactive = false)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         Output = output;
         Error = error;
         Environment = environment;
@@ -21,7 +22,11 @@ public sealed class CliContext
         });
         if (!interactive)
         {
-            Console.Profile.Width = 200;
+            // Piped: tables are laid out for COLUMNS when it is set (200 otherwise); plain lines, commands among them,
+            // are never wrapped (HumanRenderer.Line).
+            Console.Profile.Width = int.TryParse(environment.Variable("COLUMNS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var columns) && columns >= 20
+                ? columns
+                : 200;
         }
     }
 

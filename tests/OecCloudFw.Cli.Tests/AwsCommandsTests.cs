@@ -23,11 +23,11 @@ public sealed class AwsCommandsTests : IAsyncLifetime
         var run = await CliHarness.RunAsync(["aws", "open", .. Target(group)]);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("added 3 rules", run.Output, StringComparison.Ordinal);
+        Assert.Contains("added 6 rules", run.Output, StringComparison.Ordinal); // IPv4 and IPv6, the default
         Assert.Contains("OEC.sh management", run.Output, StringComparison.Ordinal);
         Assert.Equal(1, _fake.Reads);
         Assert.Equal(1, _fake.Mutations);
-        Assert.Equal([22, 80, 443], _fake.Ingress(group).Select(r => r.FromPort).Order());
+        Assert.Equal([22, 22, 80, 80, 443, 443], _fake.Ingress(group).Select(r => r.FromPort).Order());
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class AwsCommandsTests : IAsyncLifetime
         var run = await CliHarness.RunAsync(env, "aws", "open", "--group", group, "--port", "443");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal([443], _fake.Ingress(group).Select(r => r.FromPort));
+        Assert.Equal([443, 443], _fake.Ingress(group).Select(r => r.FromPort));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class AwsCommandsTests : IAsyncLifetime
         var run = await CliHarness.RunAsync(["aws", "open", .. Target(group, "--dry-run", "--optional", "5432", "--source", "10.0.0.5/32")]);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("would add 4 rules", run.Output, StringComparison.Ordinal);
+        Assert.Contains("would add 7 rules", run.Output, StringComparison.Ordinal);
         Assert.Empty(_fake.Ingress(group));
         Assert.Equal(0, _fake.Mutations);
     }

@@ -37,7 +37,7 @@ public sealed class AwsConvergenceTests : IAsyncLifetime
         var run = await CliHarness.RunAsync(["aws", "open", .. Target(group, "--ssh-source", "203.0.113.10/32", "--prune")]);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal([(22, "203.0.113.10/32"), (80, "0.0.0.0/0"), (443, "0.0.0.0/0")], Ingress(group));
+        Assert.Equal([(22, "203.0.113.10/32"), (80, "0.0.0.0/0"), (80, "::/0"), (443, "0.0.0.0/0"), (443, "::/0")], Ingress(group));
         Assert.Equal(1, _fake.Calls("DescribeSecurityGroupRules"));
         Assert.Equal(1, _fake.Calls("AuthorizeSecurityGroupIngress"));
         Assert.Equal(1, _fake.Calls("RevokeSecurityGroupIngress"));
@@ -238,7 +238,7 @@ public sealed class AwsConvergenceTests : IAsyncLifetime
             await RunFixAsync(fix);
         }
 
-        Assert.Equal([(22, "0.0.0.0/0"), (80, "0.0.0.0/0"), (443, "0.0.0.0/0")], Ingress(group));
+        Assert.Equal([(22, "0.0.0.0/0"), (22, "::/0"), (80, "0.0.0.0/0"), (80, "::/0"), (443, "0.0.0.0/0"), (443, "::/0")], Ingress(group));
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public sealed class AzureCommandsTests : IAsyncLifetime
         var run = await Run("azure", "open", "-g", "rg1", "--nsg", "web-nsg");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("created oecfw-tcp-22_80_443-100: priority 100, Tcp 22,80,443 from 0.0.0.0/0", run.Output, StringComparison.Ordinal);
+        Assert.Contains("created oecfw-tcp-22_80_443-100: priority 100, Tcp 22,80,443 from *", run.Output, StringComparison.Ordinal); // IPv4 and IPv6, the default
         Assert.Equal((1, 1), (_arm.Reads, _arm.Writes));
         Assert.Single(_arm.Rules(nsg));
     }

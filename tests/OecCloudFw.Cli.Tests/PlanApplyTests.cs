@@ -186,6 +186,11 @@ public sealed class PlanApplyTests : IAsyncLifetime
         var serverMoved = await CliHarness.RunAsync(["apply", "--plan", file]);
         Assert.Equal(5, serverMoved.ExitCode);
         Assert.Contains(server.Address, serverMoved.Error, StringComparison.Ordinal);
+        // What moved, in rule lines and at most a screenful: not the whole ruleset (nft -j's one line) twice.
+        var moved = serverMoved.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(moved.Length < 50, serverMoved.Output);
+        Assert.True(serverMoved.Output.Length < 12_000, $"{serverMoved.Output.Length} characters");
+        Assert.Contains(moved, l => l.StartsWith("  + ", StringComparison.Ordinal) && l.Contains("--dport 8443", StringComparison.Ordinal));
         await server.ExecAsync("ufw delete allow 8443/tcp >/dev/null", Ct);
 
         // A fresh plan, applied as saved: one extra read of the cloud layer to check its digest (and one for the audit after).

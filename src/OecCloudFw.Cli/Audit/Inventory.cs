@@ -31,6 +31,7 @@ public sealed partial class Inventory
             throw new InvalidInputException($"inventory '{path}' not found");
         }
 
+        InventoryShape.Check(File.ReadAllText(path), path);
         Inventory inventory;
         try
         {

@@ -208,14 +208,9 @@ public sealed class LayersCommands(CliContext context)
             foreach (var layer in drift)
             {
                 renderer.Line($"{layer.Target} moved since the plan was made ({layer.PlannedDigest[..15]}… now {layer.LiveDigest[..15]}…):");
-                foreach (var line in layer.Gone)
+                foreach (var line in layer.Summary())
                 {
-                    renderer.Line($"  - {line}");
-                }
-
-                foreach (var line in layer.New)
-                {
-                    renderer.Line($"  + {line}");
+                    renderer.Line($"  {line}");
                 }
             }
         }

@@ -46,7 +46,17 @@ public sealed class TestCommand(CliContext context)
             if (ssh is null || checks[0].Ok)
             {
                 await using var shell = await server.ConnectAsync(context.Environment, cancellationToken);
-                checks.AddRange(await ConnectivityTester.FromServerAsync(shell, mail, span, cancellationToken));
+                try
+                {
+                    checks.AddRange(await ConnectivityTester.FromServerAsync(shell, mail, span, cancellationToken));
+                }
+                catch (LayerFailureException ex)
+                {
+                    // The server's checks could not run (no root: sudo wants a password): each is reported as not run,
+                    // with why, never as blocked or stopped.
+                    var what = ConnectivityTester.OutboundHosts.Select(h => $"{h}:443").Concat(mail.SelectMany(h => ConnectivityTester.MailPorts.Select(p => $"{h}:{p}"))).Append("sshd").Append("traefik");
+                    checks.AddRange(what.Select(w => new ConnectivityCheck("server", w, false, "not run", ex.Message)));
+                }
             }
 
             if (format == OutputFormat.Json)
@@ -56,13 +66,20 @@ public sealed class TestCommand(CliContext context)
             }
             else
             {
-                var table = new Table().AddColumns("From", "Test", "Result", "Diagnosis");
+                var table = new Table().AddColumns("From", "Test", "Result");
                 foreach (var check in checks)
                 {
-                    table.AddRow(check.From, Markup.Escape(check.What), check.Ok ? $"[green]{Markup.Escape(check.Result)}[/]" : $"[red]{Markup.Escape(check.Result)}[/]", Markup.Escape(check.Diagnosis ?? string.Empty));
+                    table.AddRow(check.From, Markup.Escape(check.What), check.Ok ? $"[green]{Markup.Escape(check.Result)}[/]" : $"[red]{Markup.Escape(check.Result)}[/]");
                 }
 
                 context.Console.Write(table);
+
+                // The diagnoses name commands to run: each on its own line, whole, never wrapped in a table cell.
+                var renderer = new HumanRenderer(context.Console);
+                foreach (var check in checks.Where(c => c.Diagnosis is not null))
+                {
+                    renderer.Line($"{check.From} {check.What}: {check.Diagnosis}");
+                }
             }
 
             return checks.All(c => c.Ok) ? ExitCodes.Ok : ExitCodes.Findings;

@@ -21,7 +21,7 @@ public sealed class HumanRenderer(IAnsiConsole console)
             : dryRun
                 ? $"{target}: dry run, would add {"rule".ToQuantity(adds)}{(removes > 0 ? $" and remove {"rule".ToQuantity(removes)}" : string.Empty)}; nothing was changed."
                 : $"{target}: added {"rule".ToQuantity(adds)}{(removes > 0 ? $", removed {"rule".ToQuantity(removes)}" : string.Empty)}{(applied ? string.Empty : " (not applied)")}.";
-        console.MarkupLine(Markup.Escape(headline));
+        Line(headline);
         var table = new Table().AddColumns("Change", "Protocol", "Ports", "Source", "Description", "Rule");
         foreach (var change in plan.Changes)
         {
@@ -54,10 +54,10 @@ public sealed class HumanRenderer(IAnsiConsole console)
     public void LayersPlan(Documents.PlanDocument plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        console.MarkupLine(Markup.Escape(plan.NoChange ? "Plan: both layers already match the policy; apply would change nothing." : "Plan (nothing was changed):"));
+        Line(plan.NoChange ? "Plan: both layers already match the policy; apply would change nothing." : "Plan (nothing was changed):");
         if (plan.Cloud is { } cloud)
         {
-            console.MarkupLine(Markup.Escape($"cloud layer {cloud.Target} (state {cloud.Digest[..19]}…)"));
+            Line($"cloud layer {cloud.Target} (state {cloud.Digest[..19]}…)");
             var table = new Table().AddColumns("Change", "Protocol", "Ports", "Source", "Rule");
             foreach (var change in cloud.Changes)
             {
@@ -74,20 +74,20 @@ public sealed class HumanRenderer(IAnsiConsole console)
             console.Write(table);
             foreach (var write in cloud.Writes)
             {
-                console.MarkupLine(Markup.Escape($"  will {write}"));
+                Line($"  will {write}");
             }
         }
 
         var server = plan.Server;
-        console.MarkupLine(Markup.Escape($"server {server.Target}: {server.Backend} (state {server.Digest[..19]}…){(server.Install.Count + server.Commands.Count == 0 ? ": no change" : string.Empty)}"));
+        Line($"server {server.Target}: {server.Backend} (state {server.Digest[..19]}…){(server.Install.Count + server.Commands.Count == 0 ? ": no change" : string.Empty)}");
         foreach (var command in server.Install)
         {
-            console.MarkupLine(Markup.Escape($"  install: {command}"));
+            Line($"  install: {command}");
         }
 
         foreach (var command in server.Commands)
         {
-            console.MarkupLine(Markup.Escape($"  rollback-armed: {command}"));
+            Line($"  rollback-armed: {command}");
         }
     }
 
@@ -97,41 +97,41 @@ public sealed class HumanRenderer(IAnsiConsole console)
         ArgumentNullException.ThrowIfNull(result);
         if (result.Opened is { } opened)
         {
-            console.MarkupLine(Markup.Escape($"cloud layer {opened.Target}: {(opened.Created.Count == 0 ? "nothing to open" : $"created {string.Join(", ", opened.Created)}")}"));
+            Line($"cloud layer {opened.Target}: {(opened.Created.Count == 0 ? "nothing to open" : $"created {string.Join(", ", opened.Created)}")}");
         }
 
         if (result.Server is { } server)
         {
-            console.MarkupLine(Markup.Escape($"server: {server.Outcome.ToString().Humanize(LetterCasing.LowerCase)}: {server.Detail}"));
+            Line($"server: {server.Outcome.ToString().Humanize(LetterCasing.LowerCase)}: {server.Detail}");
         }
 
         if (result.Closed is { } closed)
         {
-            console.MarkupLine(Markup.Escape($"cloud layer {closed.Target}: removed {string.Join(", ", closed.Removed)}"));
+            Line($"cloud layer {closed.Target}: removed {string.Join(", ", closed.Removed)}");
         }
 
         if (result.Failure is not null)
         {
-            console.MarkupLine(Markup.Escape($"{result.FailedLayer} failed: {result.Failure}"));
+            Line($"{result.FailedLayer} failed: {result.Failure}");
         }
 
         if (result.Undo.Count > 0)
         {
-            console.MarkupLine(Markup.Escape("The cloud layer's change was applied and stays; to undo it:"));
+            Line("The cloud layer's change was applied and stays; to undo it:");
             foreach (var command in result.Undo)
             {
-                console.MarkupLine(Markup.Escape($"  {command}"));
+                Line($"  {command}");
             }
         }
 
-        console.MarkupLine(Markup.Escape(result.Outcome == Core.Layers.LayersApplyOutcome.Applied ? "Applied." : $"Not finished: {result.Outcome.ToString().Humanize(LetterCasing.LowerCase)}."));
+        Line(result.Outcome == Core.Layers.LayersApplyOutcome.Applied ? "Applied." : $"Not finished: {result.Outcome.ToString().Humanize(LetterCasing.LowerCase)}.");
     }
 
     public void Rules(string title, IEnumerable<Rule> rules, IEnumerable<string> references)
     {
         ArgumentNullException.ThrowIfNull(rules);
         var list = rules.ToList();
-        console.MarkupLine(Markup.Escape($"{title}: {"ingress rule".ToQuantity(list.Count)}"));
+        Line($"{title}: {"ingress rule".ToQuantity(list.Count)}");
         var table = new Table().AddColumns("Rule", "Protocol", "Ports", "Source", "Description", "Purpose", "Managed");
         foreach (var rule in list)
         {
@@ -144,7 +144,7 @@ public sealed class HumanRenderer(IAnsiConsole console)
         console.Write(table);
         foreach (var reference in references)
         {
-            console.MarkupLine(Markup.Escape($"  also: {reference}"));
+            Line($"  also: {reference}");
         }
     }
 
@@ -157,7 +157,7 @@ public sealed class HumanRenderer(IAnsiConsole console)
             return;
         }
 
-        console.MarkupLine(Markup.Escape($"{"finding".ToQuantity(findings.Count)}:"));
+        Line($"{"finding".ToQuantity(findings.Count)}:");
         foreach (var finding in findings)
         {
             var color = finding.Severity switch
@@ -167,10 +167,10 @@ public sealed class HumanRenderer(IAnsiConsole console)
                 _ => "blue",
             };
             console.MarkupLine($"[{color}]{finding.Severity.ToString().ToUpperInvariant()}[/] {Markup.Escape(finding.Id)}: {Markup.Escape(finding.Message)}");
-            console.MarkupLine(Markup.Escape($"    evidence: {finding.Evidence}"));
+            Line($"    evidence: {finding.Evidence}");
             foreach (var fix in finding.Fixes)
             {
-                console.MarkupLine(Markup.Escape($"    fix: {fix}"));
+                Line($"    fix: {fix}");
             }
         }
     }
@@ -187,7 +187,7 @@ public sealed class HumanRenderer(IAnsiConsole console)
                 Markup.Escape(requirement.Description), Markup.Escape(purpose ?? string.Empty));
         }
 
-        console.MarkupLine(Markup.Escape($"Policy: {"port rule".ToQuantity(policy.Requirements.Count)}{(policy.Ipv6 ? ", IPv4 and IPv6" : ", IPv4 only (--ipv6 adds ::/0)")}"));
+        Line($"Policy: {"port rule".ToQuantity(policy.Requirements.Count)}{(policy.Ipv6 ? ", IPv4 and IPv6 (the default of every verb: cloud rules for the internet to 0.0.0.0/0 and ::/0; --ipv4-only or ipv6: false for IPv4 only)" : ", IPv4 only in the cloud layer (--ipv4-only or ipv6: false; without them every verb adds ::/0)")}");
         console.Write(table);
     }
 
@@ -233,7 +233,7 @@ public sealed class HumanRenderer(IAnsiConsole console)
         console.Write(table);
         foreach (var reason in report.Reasons)
         {
-            console.MarkupLine(Markup.Escape($"  - {reason}"));
+            Line($"  - {reason}");
         }
 
         if (report.Status != Server.Preflight.PreflightStatus.Passed && report.ConfigureActions.Count > 0)
@@ -241,7 +241,7 @@ public sealed class HumanRenderer(IAnsiConsole console)
             console.MarkupLine("configure would run:");
             foreach (var action in report.ConfigureActions)
             {
-                console.MarkupLine(Markup.Escape($"  {action}"));
+                Line($"  {action}");
             }
         }
     }
@@ -250,13 +250,13 @@ public sealed class HumanRenderer(IAnsiConsole console)
     {
         ArgumentNullException.ThrowIfNull(result);
         var commands = result.Plan.AllCommands.ToList();
-        console.MarkupLine(Markup.Escape($"{result.Before.Target}: {result.Plan.Backend}: {result.Detail}"));
+        Line($"{result.Before.Target}: {result.Plan.Backend}: {result.Detail}");
         if (commands.Count > 0)
         {
-            console.MarkupLine(Markup.Escape(result.DryRun ? "commands it would run:" : $"{"command".ToQuantity(commands.Count)}:"));
+            Line(result.DryRun ? "commands it would run:" : $"{"command".ToQuantity(commands.Count)}:");
             foreach (var command in commands)
             {
-                console.MarkupLine(Markup.Escape($"  {command}"));
+                Line($"  {command}");
             }
         }
     }
@@ -264,7 +264,7 @@ public sealed class HumanRenderer(IAnsiConsole console)
     public void NsgRules(string title, IEnumerable<OecCloudFw.Azure.NsgRule> rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        console.MarkupLine(Markup.Escape(title));
+        Line(title);
         var table = new Table().AddColumns("Priority", "Name", "Access", "Protocol", "Sources", "Ports", "Purpose", "Managed");
         foreach (var rule in rules)
         {
@@ -280,7 +280,7 @@ public sealed class HumanRenderer(IAnsiConsole console)
     public void Audit(OecCloudFw.Core.Audit.AuditReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        console.MarkupLine(Markup.Escape($"{report.Server}: cloud layer {report.CloudLayer ?? "none given"}, server layer {report.ServerLayer}; {report.Vantage}"));
+        Line($"{report.Server}: cloud layer {report.CloudLayer ?? "not examined (no cloud flags given)"}, server layer {report.ServerLayer}; {report.Vantage}");
         static string Mark(OecCloudFw.Core.Audit.LayerVerdict? v) => v is null ? "-" : v.Indeterminate ? "[yellow]indeterminate[/]" : v.Admitted ? "[green]open[/]" : "[grey]closed[/]";
         var table = new Table().AddColumns("Port", "What", "Policy", "Cloud IPv4", "Cloud IPv6", "Cloud (policy sources)", "Server IPv4", "Server IPv6", "Listening", "Probe");
         foreach (var row in report.Ports)
@@ -294,7 +294,7 @@ public sealed class HumanRenderer(IAnsiConsole console)
         console.Write(table);
         foreach (var egress in report.Egress)
         {
-            console.MarkupLine(Markup.Escape($"outbound tcp/{egress.Need.Port} to {(egress.Need.Destination.IsInternet ? "the internet" : egress.Need.Destination.ToString())}: cloud {(egress.Cloud is null ? "-" : egress.Cloud.Decision.ToString().ToLowerInvariant())}, server {egress.Server.Decision.ToString().ToLowerInvariant()}"));
+            Line($"outbound tcp/{egress.Need.Port} to {(egress.Need.Destination.IsInternet ? "the internet" : egress.Need.Destination.ToString())}: cloud {(egress.Cloud is null ? "-" : egress.Cloud.Decision.ToString().ToLowerInvariant())}, server {egress.Server.Decision.ToString().ToLowerInvariant()}");
         }
 
         foreach (var (what, ok, result) in report.Web)
@@ -320,15 +320,23 @@ public sealed class HumanRenderer(IAnsiConsole console)
         console.Write(table);
         foreach (var (server, error) in errors)
         {
-            console.MarkupLine(Markup.Escape($"{server}: not audited: {error}"));
+            Line($"{server}: not audited: {error}");
         }
 
         foreach (var report in reports.Where(r => r.Findings.Count > 0))
         {
-            console.MarkupLine(Markup.Escape($"{report.Server}:"));
+            Line($"{report.Server}:");
             Findings(report.Findings);
         }
     }
 
-    public void Line(string text) => console.MarkupLine(Markup.Escape(text));
+    /// <summary>
+    /// A plain line, written as is: never wrapped or cut at the console's width, so a command in it (a fix, an undo, a
+    /// server command) can be copied whole whatever the terminal's or the pipe's width.
+    /// </summary>
+    public void Line(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        console.Profile.Out.Writer.WriteLine(text);
+    }
 }

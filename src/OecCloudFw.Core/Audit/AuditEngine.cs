@@ -60,7 +60,7 @@ public static class AuditEngine
             findings.AddRange(PortFindings(server, cloud, serverLayer, row, host, fixes));
         }
 
-        findings.AddRange(HostFindings(server, rows, serverLayer, host, fixes));
+        findings.AddRange(HostFindings(server, rows, cloud, serverLayer, host, fixes));
         var egressRows = new List<EgressAssessment>();
         foreach (var need in egress ?? [])
         {
@@ -157,16 +157,31 @@ public static class AuditEngine
             var (cloudOpen, serverOpen) = row.FromInternet(openFamily);
             var evidence = (cloudOpen is { } cv ? $"{cv.Evidence}; {serverOpen.Evidence}" : serverOpen.Evidence) +
                            (row.OpenToInternetV4 && row.OpenToInternetV6 ? " (IPv4 and IPv6)" : $" ({openFamily} only)");
+            // Only what was read is claimed: without a cloud layer, the server's firewall is all the audit saw.
+            var through = cloud is null ? $"by {serverLayer.Name} (cloud layer not examined)" : "through every layer";
             if (port.IsSsh || entry.Port == PortCatalog.Ssh)
             {
                 yield return new Finding(FindingIds.SshOpenToInternet, Severity.Warning,
-                    $"SSH ({port.Port}) is open to the whole internet through every layer: restrict it to the management IPs", evidence,
+                    $"SSH ({port.Port}) is open to the whole internet {through}: restrict it to the management IPs", evidence,
                     [.. fixes(FixKind.CloudRestrict, port.Port, port.Sources), .. fixes(FixKind.ServerRestrict, port.Port, port.Sources)]);
+            }
+            else if (entry.Port != PortCatalog.Http && entry.Port != PortCatalog.Https && !row.Listening && row.Probe is Reachability.Closed or Reachability.Filtered)
+            {
+                // The firewalls read admit it, but nothing listens and the probe did not connect: nothing is exposed
+                // today; a service started on the port would be. Said as seen, and not critical.
+                var probe = $"the probe found it {row.Probe.ToString().ToLowerInvariant()}";
+                yield return new Finding(FindingIds.PortOpenToInternet, Severity.Warning,
+                    $"{entry.Name} ({port.Port}) is admitted from the internet {through}, but nothing listens on it ({probe}): nothing is exposed now; a service started on it would be: close the port or restrict it to specific IPs",
+                    $"{evidence}; ss -Htln shows no listener on port {port.Port}; {probe}", [.. fixes(FixKind.CloudClose, port.Port, []), .. fixes(FixKind.ServerClose, port.Port, [])]);
             }
             else if (entry.Port != PortCatalog.Http && entry.Port != PortCatalog.Https)
             {
                 yield return new Finding(FindingIds.PortOpenToInternet, severity,
-                    $"{entry.Name} ({port.Port}) is open to the internet through every layer{(entry.Port == PortCatalog.PostgreSql ? ": your database is exposed; restrict it or use an SSH tunnel" : ": restrict it to specific IPs")}",
+                    $"{entry.Name} ({port.Port}) is open to the internet {through}" +
+                    (row.Listening ? string.Empty : ", though nothing listens on it now (not probed)") +
+                    (entry.Port != PortCatalog.PostgreSql ? ": restrict it to specific IPs"
+                        : row.Listening ? ": your database is exposed; restrict it or use an SSH tunnel"
+                        : ": a database started on it would be exposed; restrict it or use an SSH tunnel"),
                     evidence, [.. fixes(FixKind.CloudClose, port.Port, []), .. fixes(FixKind.ServerClose, port.Port, [])]);
             }
         }
@@ -269,11 +284,14 @@ public static class AuditEngine
                 : $"{label} is blocked by {layer}",
             evidence, fixes);
 
-    private static IEnumerable<Finding> HostFindings(string server, List<PortAssessment> rows, ILayerView serverLayer, HostFacts host, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
+    private static IEnumerable<Finding> HostFindings(string server, List<PortAssessment> rows, ILayerView? cloud, ILayerView serverLayer, HostFacts host, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
     {
         if (!serverLayer.Filters)
         {
-            yield return new Finding(FindingIds.NoFirewall, Severity.Warning, $"no firewall is active on {server}: the cloud layer is the only defense",
+            yield return new Finding(FindingIds.NoFirewall, Severity.Warning,
+                cloud is null
+                    ? $"no firewall is active on {server}, and the cloud layer was not examined (cloud layer not examined: give its flags to read it)"
+                    : $"no firewall is active on {server}: {cloud.Name} is the only defense",
                 "no UFW, firewalld, iptables or nftables rule filters input", fixes(FixKind.ServerOpen, PortCatalog.Ssh, []));
         }
 

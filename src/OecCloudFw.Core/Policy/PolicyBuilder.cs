@@ -15,10 +15,13 @@ public static class PolicyBuilder
         var errors = new List<string>();
         var file = options.PolicyText is not null ? PolicyFile.Parse(options.PolicyText, options.PolicyTextName)
             : options.PolicyFile is null ? new PolicyFile() : PolicyFile.Load(options.PolicyFile);
-        var ipv6 = options.Ipv6 ?? file.Ipv6 ?? false;
+        // One default for every verb, cloud and server alike: internet rules for IPv4 and IPv6 (::/0); the file's
+        // "ipv6: false" or --ipv4-only keeps them to IPv4.
+        var ipv6 = options.Ipv6 ?? file.Ipv6 ?? true;
         var anywhere = ipv6 ? new[] { Cidr.AnyIPv4, Cidr.AnyIPv6 } : [Cidr.AnyIPv4];
 
-        IReadOnlyList<Cidr> SourcesOf(IReadOnlyList<string>? texts, string what)
+        // A value from the file is blamed on the file and its line ("oec-cloudfw.yaml:12: ssh.sources[1]"), a flag on the flag.
+        IReadOnlyList<Cidr> SourcesOf(IReadOnlyList<string>? texts, string what, bool fromFile = false)
         {
             if (texts is null || texts.Count == 0)
             {
@@ -26,8 +29,9 @@ public static class PolicyBuilder
             }
 
             var result = new List<Cidr>();
-            foreach (var text in texts)
+            for (var i = 0; i < texts.Count; i++)
             {
+                var text = texts[i];
                 if (text.Trim() is "anywhere" or "internet" or "*")
                 {
                     result.AddRange(anywhere);
@@ -38,7 +42,7 @@ public static class PolicyBuilder
                 }
                 else
                 {
-                    errors.Add($"{what}: {error}");
+                    errors.Add($"{(fromFile ? file.At($"{what}[{i}]") : what)}: {error}");
                 }
             }
 
@@ -47,34 +51,36 @@ public static class PolicyBuilder
 
         var requirements = new List<PortRequirement>();
         var sshPortTexts = options.SshPorts.Count > 0 ? options.SshPorts : (IReadOnlyList<string>?)file.Ssh?.Ports ?? ["22"];
-        var sshSources = SourcesOf(options.SshSources.Count > 0 ? options.SshSources : file.Ssh?.Sources, "--ssh-source");
+        var sshSources = options.SshSources.Count > 0 ? SourcesOf(options.SshSources, "--ssh-source") : SourcesOf(file.Ssh?.Sources, "ssh.sources", fromFile: true);
+        var sshPortsFromFile = options.SshPorts.Count == 0 && file.Ssh?.Ports is not null;
         var ssh = PortCatalog.Find(PortCatalog.Ssh)!;
-        foreach (var text in sshPortTexts)
+        for (var i = 0; i < sshPortTexts.Count; i++)
         {
+            var text = sshPortTexts[i];
             if (PortRange.TryParse(text, out var range, out var error) && range.IsSingle)
             {
                 requirements.Add(new PortRequirement(range, Protocol.Tcp, sshSources, ssh.CloudDescription, ssh.ServerComment, IsSsh: true));
             }
             else
             {
-                errors.Add($"--ssh-port: {(error.Length > 0 ? error : $"'{text}' must be a single port")}");
+                errors.Add($"{(sshPortsFromFile ? file.At($"ssh.ports[{i}]") : "--ssh-port")}: {(error.Length > 0 ? error : $"'{text}' must be a single port")}");
             }
         }
 
-        var webSources = SourcesOf(file.WebSources, "web_sources");
+        var webSources = SourcesOf(file.WebSources, "web_sources", fromFile: true);
         foreach (var web in PortCatalog.Required.Where(p => p.Port != PortCatalog.Ssh))
         {
             requirements.Add(new PortRequirement(PortRange.Single(web.Port), Protocol.Tcp, webSources, web.CloudDescription, web.ServerComment));
         }
 
-        void AddOptional(string text, IReadOnlyList<string>? sources, string what)
+        void AddOptional(string text, IReadOnlyList<string>? sources, string what, PolicyFile.PortSection? section = null)
         {
             var trimmed = text.Trim();
             if (!int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var port) ||
                 PortCatalog.Find(port) is not { Required: false } entry)
             {
                 var known = string.Join(", ", PortCatalog.Optional.Select(p => p.Port));
-                errors.Add($"{what}: '{text}' is not an optional port of the catalog ({known}); use --port for other ports");
+                errors.Add($"{(section is null ? what : file.At($"{section.Path}.port"))}: '{text}' is not an optional port of the catalog ({known}); use --port (or extra: in the file) for other ports");
                 return;
             }
 
@@ -82,18 +88,19 @@ public static class PolicyBuilder
             // operator says "anywhere" to mean it.
             if (port is PortCatalog.PostgreSql or 6432 or 6433 && (sources is null || sources.Count == 0))
             {
-                errors.Add($"{what} {port}: {entry.Name} would be open to the whole internet: name the sources that need it " +
+                errors.Add($"{(section is null ? what : file.At($"{section.Path}.port"))} {port}: {entry.Name} would be open to the whole internet: name the sources that need it " +
                            $"({(what == "--optional" ? "--source 203.0.113.10/32" : "sources: [203.0.113.10/32]")}), or {(what == "--optional" ? "--source anywhere" : "sources: [anywhere]")} to mean it");
                 return;
             }
 
             requirements.RemoveAll(r => r.Ports == PortRange.Single(port));
-            requirements.Add(new PortRequirement(PortRange.Single(port), Protocol.Tcp, SourcesOf(sources, what == "--optional" ? "--source" : what), entry.CloudDescription, entry.ServerComment));
+            requirements.Add(new PortRequirement(PortRange.Single(port), Protocol.Tcp,
+                section is null ? SourcesOf(sources, "--source") : SourcesOf(sources, $"{section.Path}.sources", fromFile: true), entry.CloudDescription, entry.ServerComment));
         }
 
         foreach (var optional in file.Optional ?? [])
         {
-            AddOptional(optional.Port ?? string.Empty, optional.Sources, "optional");
+            AddOptional(optional.Port ?? string.Empty, optional.Sources, "optional", optional);
         }
 
         foreach (var optional in options.Optional)
@@ -105,24 +112,45 @@ public static class PolicyBuilder
         {
             if (!PortRange.TryParse(extra.Port, out var range, out var error))
             {
-                errors.Add($"extra: {error}");
+                errors.Add($"{file.At(extra.Port is null ? extra.Path : $"{extra.Path}.port")}: {(extra.Port is null ? "a port is needed (port: 9100 or port: 9100-9101)" : error)}");
                 continue;
             }
 
             if (!ProtocolNames.TryParse(extra.Protocol ?? "tcp", out var protocol) || protocol == Protocol.All)
             {
-                errors.Add($"extra: '{extra.Protocol}' is not a protocol: use tcp or udp");
+                errors.Add($"{file.At($"{extra.Path}.protocol")}: '{extra.Protocol}' is not a protocol: use tcp or udp");
                 continue;
             }
 
             var description = extra.Description ?? $"oec-cloudfw {protocol.Value.ToName()}/{range}";
-            if (RuleText.Check(description, "extra.description") is { } bad)
+            if (RuleText.Check(description, file.At($"{extra.Path}.description")) is { } bad)
             {
                 errors.Add(bad);
                 continue;
             }
 
-            requirements.Add(new PortRequirement(range, protocol.Value, SourcesOf(extra.Sources, "extra"), description, description));
+            requirements.Add(new PortRequirement(range, protocol.Value, SourcesOf(extra.Sources, $"{extra.Path}.sources", fromFile: true), description, description));
+        }
+
+        foreach (var text in options.ExtraPorts)
+        {
+            if (!PortRange.TryParse(text, out var range, out var error))
+            {
+                errors.Add($"--extra-port: {error}");
+                continue;
+            }
+
+            if (PortCatalog.Within(range.From, range.To).FirstOrDefault() is { } known)
+            {
+                errors.Add(known.Required
+                    ? $"--extra-port {text}: {known.Name} ({known.Port}) is already in the policy"
+                    : $"--extra-port {text}: {known.Name} ({known.Port}) is a catalog port: open it with --optional {known.Port} (and --source)");
+                continue;
+            }
+
+            var description = $"oec-cloudfw tcp/{range}";
+            requirements.RemoveAll(r => r.Protocol == Protocol.Tcp && r.Ports == range);
+            requirements.Add(new PortRequirement(range, Protocol.Tcp, SourcesOf(options.Sources, "--source"), description, description));
         }
 
         var only = new List<PortRange>();

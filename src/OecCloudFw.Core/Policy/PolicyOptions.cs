@@ -21,12 +21,15 @@ public sealed record PolicyOptions
     /// <summary><c>--source</c>: sources for optional and extra ports (default: anywhere).</summary>
     public IReadOnlyList<string> Sources { get; init; } = [];
 
+    /// <summary><c>--extra-port</c>: ports outside the catalog the policy also opens (the flag form of the file's <c>extra:</c>), from <see cref="Sources"/>; the audit checks them.</summary>
+    public IReadOnlyList<string> ExtraPorts { get; init; } = [];
+
     /// <summary><c>--port</c>: act on these ports only; a port the policy does not name is added.</summary>
     public IReadOnlyList<string> Ports { get; init; } = [];
 
     /// <summary><c>--ssh-port</c>: the SSH port(s), when not 22 (the server layer detects it itself).</summary>
     public IReadOnlyList<string> SshPorts { get; init; } = [];
 
-    /// <summary><c>--ipv6</c>: also open internet rules to ::/0. Null means "as the file says".</summary>
+    /// <summary><c>--ipv6</c> (true) or <c>--ipv4-only</c> (false): internet rules to ::/0 too. Null means "as the file says", and the file's default is true (IPv4 and IPv6, for every verb).</summary>
     public bool? Ipv6 { get; init; }
 }

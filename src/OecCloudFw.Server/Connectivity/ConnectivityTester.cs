@@ -55,6 +55,7 @@ public static class ConnectivityTester
             checks.Add(new ConnectivityCheck("server", $"{targetHost}:{port}", outcome == "connected", outcome, outcome switch
             {
                 "connected" => null,
+                "not run" => "the check did not run on the server: its output has no line for it",
                 "dns" => $"{targetHost} does not resolve on the server: check /etc/resolv.conf and outbound DNS (53)",
                 "refused" => $"{targetHost}:{port} refused the connection: something on the path rejects it (a proxy, or a REJECT rule in OUTPUT)",
                 _ => port == 443
@@ -63,10 +64,13 @@ public static class ConnectivityTester
             }));
         }
 
-        checks.Add(new ConnectivityCheck("server", "sshd", lines.Contains("sshd running"), lines.Contains("sshd running") ? "running" : "stopped",
-            lines.Contains("sshd running") ? null : "sshd is not running: sudo systemctl start sshd"));
-        checks.Add(new ConnectivityCheck("server", "traefik", lines.Contains("traefik running"), lines.Contains("traefik running") ? "running" : "not running",
-            lines.Contains("traefik running") ? null : "the Traefik container is not running (docker ps | grep traefik): HTTP/HTTPS will time out or be refused"));
+        // Only what the script said is reported: a check with no line did not run, and is not "stopped".
+        checks.Add(lines.Contains("sshd running") ? new ConnectivityCheck("server", "sshd", true, "running", null)
+            : lines.Contains("sshd stopped") ? new ConnectivityCheck("server", "sshd", false, "stopped", "sshd is not running: sudo systemctl start sshd")
+            : new ConnectivityCheck("server", "sshd", false, "not run", "the check did not run on the server: its output has no line for it"));
+        checks.Add(lines.Contains("traefik running") ? new ConnectivityCheck("server", "traefik", true, "running", null)
+            : lines.Contains("traefik not running") ? new ConnectivityCheck("server", "traefik", false, "not running", "the Traefik container is not running (docker ps | grep traefik): HTTP/HTTPS will time out or be refused")
+            : new ConnectivityCheck("server", "traefik", false, "not run", "the check did not run on the server: its output has no line for it"));
         return checks;
     }
 

@@ -28,7 +28,7 @@ public static partial class FirewallStateLines
             }
 
             var body = name == "nft" ? NftCounters().Replace(text, string.Empty) : text;
-            foreach (var raw in body.Split('\n'))
+            foreach (var raw in name == "nft" ? NftObjects(body) : body.Split('\n'))
             {
                 var line = SaveCounters().Replace(raw.TrimEnd(), "[0:0]");
                 if (line.Length == 0 || line.StartsWith('#') || Dynamic().IsMatch(line))
@@ -41,6 +41,27 @@ public static partial class FirewallStateLines
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// <c>nft -j list ruleset</c> is one line of JSON: split into its objects (a table, a chain, a rule each), so a moved
+    /// rule is one line that moved, not the whole ruleset. Text that is not that JSON is kept as its lines.
+    /// </summary>
+    private static IEnumerable<string> NftObjects(string json)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            if (document.RootElement.TryGetProperty("nftables", out var objects) && objects.ValueKind == System.Text.Json.JsonValueKind.Array)
+            {
+                return objects.EnumerateArray().Where(o => !o.TryGetProperty("metainfo", out _)).Select(o => o.GetRawText()).ToList();
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return json.Split('\n');
     }
 
     [GeneratedRegex(@"\[\d+:\d+\]")]

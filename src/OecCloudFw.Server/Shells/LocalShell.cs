@@ -30,13 +30,38 @@ public sealed class LocalShell : IServerShell
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
         start.Environment["OECFW_SSH_CONNECTION"] = Environment.GetEnvironmentVariable("SSH_CONNECTION") ?? string.Empty;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start /bin/sh");
+        Process? started;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception ex) when (!Environment.IsPrivilegedProcess)
+        {
+            throw new Core.LayerFailureException($"--local needs root and sudo is not installed here ({ex.Message}): run it as root", ex);
+        }
+
+        using var process = started ?? throw new InvalidOperationException("cannot start /bin/sh");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.StandardInput.WriteAsync(script.AsMemory(), cancellationToken);
-        process.StandardInput.Close();
+        try
+        {
+            await process.StandardInput.WriteAsync(script.AsMemory(), cancellationToken);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The process ended before reading the script (sudo -n refusing): its exit code and stderr say why, below.
+        }
         await process.WaitForExitAsync(cancellationToken);
-        return new ShellResult(process.ExitCode, await stdout, await stderr);
+        var result = new ShellResult(process.ExitCode, await stdout, await stderr);
+        if (!Environment.IsPrivilegedProcess && result.ExitCode != 0 && result.Stderr.StartsWith("sudo:", StringComparison.Ordinal))
+        {
+            // sudo -n refused (a password is required, or the user may not use sudo): nothing ran.
+            throw new Core.LayerFailureException(
+                $"--local needs root: run it with sudo (sudo oec-cloudfw …), or give {Environment.UserName} NOPASSWD sudo; nothing was run ({result.Stderr.Trim()})");
+        }
+
+        return result;
     }
 
     /// <summary>No new connection can be made locally (<see cref="CanOpenNewConnection"/> is false): asking is a bug.</summary>

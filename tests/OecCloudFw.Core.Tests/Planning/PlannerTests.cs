@@ -7,13 +7,16 @@ namespace OecCloudFw.Core.Tests.Planning;
 
 public sealed class PlannerTests
 {
+    /// <summary>The default policy with internet rules for IPv4 only (the default has ::/0 too).</summary>
+    private static readonly FirewallPolicy Ipv4Only = PolicyBuilder.Build(new PolicyOptions { Ipv6 = false });
+
     private static Rule Tcp(int port, string source, RuleOrigin origin = RuleOrigin.Foreign) =>
         new(Protocol.Tcp, PortRange.Single(port), Cidr.Parse(source), RuleAction.Allow, null, origin, $"r{port}");
 
     [Fact]
     public void Build_EmptyLayer_AddsEverything()
     {
-        var plan = Planner.Build(FirewallPolicy.Default.DesiredRules(), []);
+        var plan = Planner.Build(Ipv4Only.DesiredRules(), []);
 
         Assert.Equal(3, plan.ToAdd.Count());
         Assert.False(plan.IsNoOp);
@@ -24,7 +27,7 @@ public sealed class PlannerTests
     {
         var web = new Rule(Protocol.Tcp, new PortRange(80, 443), Cidr.AnyIPv4, RuleAction.Allow, null, RuleOrigin.Foreign, "web");
 
-        var plan = Planner.Build(FirewallPolicy.Default.DesiredRules().Where(r => r.Ports.From != 22), [web]);
+        var plan = Planner.Build(Ipv4Only.DesiredRules().Where(r => r.Ports.From != 22), [web]);
 
         Assert.True(plan.IsNoOp);
         Assert.All(plan.Changes.Where(c => c.Kind == ChangeKind.Keep), c => Assert.Same(web, c.CoveredBy));
@@ -35,7 +38,7 @@ public sealed class PlannerTests
     {
         var wide = new Rule(Protocol.All, PortRange.All, Cidr.AnyIPv4);
 
-        var plan = Planner.Build(FirewallPolicy.Default.DesiredRules(), [wide]);
+        var plan = Planner.Build(Ipv4Only.DesiredRules(), [wide]);
 
         Assert.Equal([22, 80, 443], plan.ToAdd.Select(r => r.Ports.From).Order());
         Assert.Equal([wide], plan.Extra);
@@ -74,8 +77,8 @@ public sealed class PlannerTests
     {
         var current = new[] { Tcp(22, "0.0.0.0/0"), Tcp(80, "0.0.0.0/0"), Tcp(443, "0.0.0.0/0"), Tcp(5432, "0.0.0.0/0", RuleOrigin.Tool), Tcp(3306, "0.0.0.0/0") };
 
-        var keep = Planner.Build(FirewallPolicy.Default.DesiredRules(), current);
-        var prune = Planner.Build(FirewallPolicy.Default.DesiredRules(), current, prune: true);
+        var keep = Planner.Build(Ipv4Only.DesiredRules(), current);
+        var prune = Planner.Build(Ipv4Only.DesiredRules(), current, prune: true);
 
         Assert.True(keep.IsNoOp);
         Assert.Equal([5432, 3306], keep.Extra.Select(r => r.Ports.From));
@@ -88,7 +91,7 @@ public sealed class PlannerTests
     {
         var deny = new Rule(Protocol.Tcp, PortRange.Single(22), Cidr.AnyIPv4, RuleAction.Deny);
 
-        var plan = Planner.Build(FirewallPolicy.Default.DesiredRules(), [deny]);
+        var plan = Planner.Build(Ipv4Only.DesiredRules(), [deny]);
 
         Assert.Contains(plan.ToAdd, r => r.Ports.From == 22);
     }

@@ -14,7 +14,7 @@ public sealed class PolicyBuilderTests
         var policy = PolicyBuilder.Build(new PolicyOptions());
 
         Assert.Equal(
-            "22 0.0.0.0/0 OEC.sh management; 80 0.0.0.0/0 Web traffic; 443 0.0.0.0/0 Secure web traffic",
+            "22 0.0.0.0/0 OEC.sh management; 22 ::/0 OEC.sh management; 80 0.0.0.0/0 Web traffic; 80 ::/0 Web traffic; 443 0.0.0.0/0 Secure web traffic; 443 ::/0 Secure web traffic",
             Describe(policy));
         Assert.Equal(22, Assert.Single(policy.Ssh).Ports.From);
     }
@@ -44,7 +44,7 @@ public sealed class PolicyBuilderTests
     {
         var policy = PolicyBuilder.Build(new PolicyOptions { Ports = ["443", "9100"], Sources = ["192.0.2.0/24"] });
 
-        Assert.Equal("443 0.0.0.0/0 Secure web traffic; 9100 192.0.2.0/24 oec-cloudfw tcp/9100", Describe(policy));
+        Assert.Equal("443 0.0.0.0/0 Secure web traffic; 443 ::/0 Secure web traffic; 9100 192.0.2.0/24 oec-cloudfw tcp/9100", Describe(policy));
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public sealed class PolicyBuilderTests
 
     [Theory]
     [InlineData("version: 2\n", "version 2 is not supported")]
-    [InlineData("ssh: [oops\n", "line")]
-    [InlineData("colour: blue\n", "line")]
+    [InlineData("ssh: [oops\n", "oec-cloudfw.yaml:2: While parsing a flow sequence")]
+    [InlineData("colour: blue\n", "oec-cloudfw.yaml:1: unknown key 'colour'")]
     public void PolicyFile_Malformed_ClearError(string yaml, string expected)
     {
         var ex = Assert.Throws<InvalidInputException>(() => PolicyFile.Parse(yaml, "oec-cloudfw.yaml"));
