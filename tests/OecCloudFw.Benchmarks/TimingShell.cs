@@ -10,6 +10,8 @@ internal sealed class TimingShell(IServerShell inner) : IServerShell
 
     public string Target => inner.Target;
 
+    public string Route => inner.Route;
+
     public bool CanOpenNewConnection => inner.CanOpenNewConnection;
 
     public int Execs => inner.Execs;

@@ -162,7 +162,7 @@ public sealed class ServerTargetTests : IDisposable
         var audit = await CliHarness.RunAsync(Env(), ["audit", "--host", "web-behind", "--output", "json"]);
 
         Assert.True(configure.ExitCode == 0, configure.Error + configure.Output);
-        Assert.Contains($"proven with a new connection over root@{link.FarAddress}:22", configure.Output, StringComparison.Ordinal);
+        Assert.StartsWith($"proven with a new connection over root@{link.FarAddress}:22 through jump host root@{bastion.Address}:22;", Detail(configure), StringComparison.Ordinal);
         Assert.True(audit.ExitCode is 0 or 1, audit.Error + audit.Output);
         var logins = BastionLink.AcceptedFrom(target);
         Assert.True(logins.Count >= 3, string.Join(", ", logins));
@@ -190,11 +190,14 @@ public sealed class ServerTargetTests : IDisposable
         var configure = await CliHarness.RunAsync(Env(), ["server", "configure", "--host", "web-behind", "--ssh-config", config, "--output", "json"]);
 
         Assert.True(configure.ExitCode == 0, configure.Error + configure.Output);
-        Assert.Contains("proven with a new connection", configure.Output, StringComparison.Ordinal);
+        Assert.StartsWith($"proven with a new connection over root@{link.FarAddress}:22 through ProxyCommand 'ssh -F /dev/null -i {bastion.ClientKey}", Detail(configure), StringComparison.Ordinal);
         var logins = BastionLink.AcceptedFrom(target);
         Assert.True(logins.Count >= 2, string.Join(", ", logins));
         Assert.All(logins, from => Assert.Equal(link.NearAddress, from));
     }
+
+    private static string Detail(CliRun run) =>
+        System.Text.Json.JsonDocument.Parse(run.Output).RootElement.GetProperty("detail").GetString() ?? string.Empty;
 
     private SshConnectionOptions Resolve(ServerTarget target) =>
         target.Resolve(new Environment(Env()), SshConfigResolver.ForMachine(_home, System.Environment.GetEnvironmentVariable("PATH")))!;

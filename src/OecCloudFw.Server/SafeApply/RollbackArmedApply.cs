@@ -108,7 +108,7 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, in
 
         if (confirm is not null && confirm.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal))
         {
-            return (ApplyOutcome.Confirmed, $"proven with a new connection over {shell.Target}{(provePort is { } p ? $" (port {p})" : string.Empty)}; rollback {token} cancelled");
+            return (ApplyOutcome.Confirmed, $"proven with a new connection over {shell.Target}{shell.Route}{(provePort is { } p ? $" (port {p})" : string.Empty)}; rollback {token} cancelled");
         }
 
         if (confirm is not null && confirm.Stdout.Contains(RollbackScripts.TooLateMarker, StringComparison.Ordinal))
@@ -132,7 +132,7 @@ public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, in
 
         if (again is not null && again.Stdout.Contains(RollbackScripts.ConfirmedMarker, StringComparison.Ordinal))
         {
-            return (ApplyOutcome.Confirmed, $"proven with a new connection over {shell.Target} (on a second try); rollback {token} cancelled");
+            return (ApplyOutcome.Confirmed, $"proven with a new connection over {shell.Target}{shell.Route} (on a second try); rollback {token} cancelled");
         }
 
         return again is not null

@@ -6,6 +6,9 @@ public interface IServerShell : IAsyncDisposable
     /// <summary>Where the script runs, for messages: <c>root@host:22</c> or <c>local</c>.</summary>
     string Target { get; }
 
+    /// <summary>The way a new connection goes, for what a proof claims: " through jump host root@b:22"; empty when direct.</summary>
+    string Route { get; }
+
     /// <summary>
     /// Whether this shell can open a NEW connection to the server (over SSH: yes). A shell that cannot (this machine,
     /// --local) must not be asked to: a change made through it is proven by evaluating the applied ruleset instead.

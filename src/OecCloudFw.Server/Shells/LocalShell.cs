@@ -9,6 +9,8 @@ public sealed class LocalShell : IServerShell
 
     public string Target => "local";
 
+    public string Route => string.Empty;
+
     /// <summary>Locally there is no connection to make: nothing may claim one was made.</summary>
     public bool CanOpenNewConnection => false;
 

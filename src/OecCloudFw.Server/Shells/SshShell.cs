@@ -25,6 +25,11 @@ public sealed class SshShell : IServerShell
 
     public string Target => _options.Target;
 
+    public string Route =>
+        _options.JumpHosts.Count > 0 ? $" through jump host{(_options.JumpHosts.Count > 1 ? "s" : string.Empty)} {string.Join(", ", _options.JumpHosts.Select(j => j.Target))}"
+        : !string.IsNullOrWhiteSpace(_options.ProxyCommand) ? $" through ProxyCommand '{_options.ProxyCommand}'"
+        : string.Empty;
+
     public bool CanOpenNewConnection => true;
 
     public int Execs => _execs;
