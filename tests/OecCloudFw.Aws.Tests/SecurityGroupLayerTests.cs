@@ -19,6 +19,9 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>The guide's ports for IPv4 only (ipv6: false): these tests are about reads, writes and retries, not families.</summary>
+    private static readonly FirewallPolicy Ipv4Policy = PolicyBuilder.Build(new PolicyOptions { Ipv6 = false });
+
     private static string Key(FakeSecurityGroupRule r) => $"{r.IpProtocol}/{r.FromPort}-{r.ToPort} {r.Cidr}";
 
     [Fact]
@@ -33,14 +36,15 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         Assert.Equal(1, _fake.Reads);
         Assert.Equal(1, _fake.Calls("AuthorizeSecurityGroupIngress"));
         var ingress = _fake.Ingress(group);
+        // The default is both families (one default for every verb): 0.0.0.0/0 and ::/0, still one call.
         Assert.Equal(
-            ["tcp/22-22 0.0.0.0/0", "tcp/443-443 0.0.0.0/0", "tcp/80-80 0.0.0.0/0"],
+            ["tcp/22-22 0.0.0.0/0", "tcp/22-22 ::/0", "tcp/443-443 0.0.0.0/0", "tcp/443-443 ::/0", "tcp/80-80 0.0.0.0/0", "tcp/80-80 ::/0"],
             ingress.Select(Key).Order(StringComparer.Ordinal));
-        Assert.Equal("OEC.sh management", ingress.Single(r => r.FromPort == 22).Description);
-        Assert.Equal("Web traffic", ingress.Single(r => r.FromPort == 80).Description);
-        Assert.Equal("Secure web traffic", ingress.Single(r => r.FromPort == 443).Description);
+        Assert.All(ingress.Where(r => r.FromPort == 22), r => Assert.Equal("OEC.sh management", r.Description));
+        Assert.All(ingress.Where(r => r.FromPort == 80), r => Assert.Equal("Web traffic", r.Description));
+        Assert.All(ingress.Where(r => r.FromPort == 443), r => Assert.Equal("Secure web traffic", r.Description));
         Assert.All(ingress, r => Assert.Equal(OwnershipTag.Value, r.Tags[OwnershipTag.Key]));
-        Assert.Equal(3, result.Created.Count);
+        Assert.Equal(6, result.Created.Count);
     }
 
     [Fact]
@@ -52,7 +56,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.AddIngress(group, "tcp", 443, 443, "0.0.0.0/0");
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, false, Ct);
 
         Assert.False(result.Applied);
         Assert.True(result.Plan.IsNoOp);
@@ -65,10 +69,10 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
     {
         var group = _fake.CreateGroup();
         var layer = Ec2TestClient.CreateLayer(_fake);
-        await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        await OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, false, Ct);
         _fake.ResetCounts();
 
-        var second = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        var second = await OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, false, Ct);
 
         Assert.True(second.Plan.IsNoOp);
         Assert.Equal(0, _fake.Mutations);
@@ -134,7 +138,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
             }
         };
 
-        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, false, Ct);
 
         Assert.True(result.Applied);
         Assert.Equal(2, _fake.Calls("AuthorizeSecurityGroupIngress"));
@@ -157,7 +161,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
 
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, false, Ct));
 
         Assert.Contains("quota of 60", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, _fake.Mutations);
@@ -171,7 +175,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.RulesQuota = 2;
         var layer = Ec2TestClient.CreateLayer(_fake, quota: 100);
 
-        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, false, Ct));
 
         Assert.Contains("RulesPerSecurityGroupLimitExceeded", ex.Message, StringComparison.Ordinal);
         Assert.Empty(_fake.Ingress(group));
@@ -200,7 +204,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
     {
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse("sg-0123456789abcdef0"), FirewallPolicy.Default, false, false, Ct));
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse("sg-0123456789abcdef0"), Ipv4Policy, false, false, Ct));
 
         Assert.Equal("security group sg-0123456789abcdef0 not found in eu-west-1 (InvalidGroup.NotFound): check --region and the group id", ex.Message);
         Assert.Equal(0, _fake.Mutations);
@@ -213,7 +217,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.Inject("AuthorizeSecurityGroupIngress", Ec2Fault.Unauthorized);
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, false, Ct));
 
         Assert.Contains("ec2:AuthorizeSecurityGroupIngress", ex.Message, StringComparison.Ordinal);
         Assert.Contains("UnauthorizedOperation", ex.Message, StringComparison.Ordinal);
@@ -228,7 +232,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.Inject("AuthorizeSecurityGroupIngress", Ec2Fault.Throttle, 2);
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, false, Ct);
 
         Assert.True(result.Applied);
         Assert.Equal(3, _fake.Calls("AuthorizeSecurityGroupIngress"));
@@ -242,11 +246,11 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.Inject("AuthorizeSecurityGroupIngress", Ec2Fault.Throttle, 4);
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct));
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, false, Ct));
         Assert.Contains("RequestLimitExceeded", ex.Message, StringComparison.Ordinal);
         Assert.Empty(_fake.Ingress(group));
 
-        var rerun = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        var rerun = await OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, false, Ct);
         Assert.True(rerun.Applied);
         Assert.Equal(3, _fake.Ingress(group).Count);
     }
@@ -261,7 +265,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
 
         try
         {
-            await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+            await OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, false, Ct);
         }
         catch (LayerFailureException)
         {
@@ -269,7 +273,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2.5), Ct);
-        var rerun = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, false, Ct);
+        var rerun = await OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, false, Ct);
 
         Assert.True(rerun.Plan.IsNoOp);
         Assert.Equal(3, _fake.Ingress(group).Count);
@@ -281,7 +285,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         var group = _fake.CreateGroup();
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, false, dryRun: true, Ct);
+        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, false, dryRun: true, Ct);
 
         Assert.Equal(3, result.Changes.ToAdd.Count());
         Assert.Equal(0, _fake.Mutations);
@@ -296,7 +300,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         _fake.AddIngress(group, "tcp", 3306, 3306, "0.0.0.0/0", "someone's MySQL");
         var layer = Ec2TestClient.CreateLayer(_fake);
 
-        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), FirewallPolicy.Default, prune: true, dryRun: false, Ct);
+        var result = await OpenAsync(layer, SecurityGroupId.Parse(group), Ipv4Policy, prune: true, dryRun: false, Ct);
 
         Assert.Single(result.Removed);
         Assert.DoesNotContain(_fake.Ingress(group), r => r.FromPort == 5432);
@@ -361,7 +365,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
         Assert.Contains(snapshot.Rules, r => r.Protocol == Protocol.Tcp && r.Ports.IsAll && r.Family == IpFamily.IPv6);
         Assert.True(snapshot.ToRuleSet().Evaluate(Protocol.Tcp, 5432, Cidr.AnyIPv4).Admitted);
         // An every-port rule is a finding to remove, never what keeps a wanted port open: the plan adds 22/80/443 exactly.
-        Assert.Equal(3, Planner.Build(FirewallPolicy.Default.DesiredRules(), snapshot.Rules).ToAdd.Count());
+        Assert.Equal(3, Planner.Build(Ipv4Policy.DesiredRules(), snapshot.Rules).ToAdd.Count());
     }
 
     /// <summary>aws open's one implementation (the cloud-layer seam) over one group.</summary>

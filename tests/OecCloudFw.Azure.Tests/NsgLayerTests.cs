@@ -38,7 +38,8 @@ public sealed class NsgLayerTests : IAsyncLifetime
         var rule = Assert.Single(_arm.Rules(nsg));
         Assert.Equal("oecfw-tcp-22_80_443-100", rule["name"]!.GetValue<string>());
         Assert.Equal("[\"22\",\"80\",\"443\"]", Prop(rule, "destinationPortRanges"));
-        Assert.Equal("\"0.0.0.0/0\"", Prop(rule, "sourceAddressPrefix"));
+        // The default is both families: one rule from * (Azure's any source, IPv4 and IPv6).
+        Assert.Equal("\"*\"", Prop(rule, "sourceAddressPrefix"));
         Assert.Equal("\"OEC.sh management; Web traffic; Secure web traffic\"", Prop(rule, "description"));
     }
 

@@ -140,6 +140,20 @@ public sealed class LockoutProofTests
         Assert.Contains(mine, Flat(show.Output), StringComparison.Ordinal);
         Assert.DoesNotContain("policy: as applied", overridden.Error, StringComparison.Ordinal);
 
+        // A fleet entry given no policy is held to the record too, and says so for that server.
+        var inventory = Path.Combine(server.WorkDir, "fleet.yaml");
+        await File.WriteAllTextAsync(inventory, $"servers:\n  - host: {server.Address}\n    identity: {server.ClientKey}\n    known_hosts: {server.KnownHosts}\n", Ct);
+        var fleet = await CliHarness.RunAsync(["audit", "--inventory", inventory, "--output", "json", "--no-probe", "--fail-on", "never"]);
+
+        Assert.True(fleet.ExitCode == 0, fleet.Error + fleet.Output);
+        Assert.Contains($"{server.Address}: policy: as applied on ", fleet.Error, StringComparison.Ordinal);
+        using (var json = JsonDocument.Parse(fleet.Output))
+        {
+            var ids = json.RootElement.GetProperty("servers")[0].GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("id").GetString()).ToList();
+            Assert.DoesNotContain("OECFW-REQUIRED-BLOCKED", ids);
+            Assert.DoesNotContain("OECFW-SSH-INTERNET", ids);
+        }
+
         // A change that cuts SSH (the risk allowed; the firewall reset first, so that nothing else admits the operator)
         // is rolled back: the record it wrote goes back to the previous one.
         const string Record = "md5sum /etc/oec-cloudfw/applied-policy.yaml";
@@ -155,6 +169,6 @@ public sealed class LockoutProofTests
         var malformed = await CliHarness.RunAsync(["audit", .. CliFlags.Server(server), "--no-probe"]);
 
         Assert.Equal(2, malformed.ExitCode);
-        Assert.Contains($"/etc/oec-cloudfw/applied-policy.yaml on {server.Address}: line ", malformed.Error, StringComparison.Ordinal);
+        Assert.Matches($@"^error: {System.Text.RegularExpressions.Regex.Escape(server.Address)}:/etc/oec-cloudfw/applied-policy\.yaml:[34]: ", malformed.Error);
     }
 }

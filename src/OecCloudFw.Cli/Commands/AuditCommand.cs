@@ -108,7 +108,16 @@ public sealed class AuditCommand(CliContext context)
             try
             {
                 var entry = jobs[i].Entry;
-                results[i] = (await new AuditRunner(context, cache) { Route = ssh => inventory.Route(entry, ssh) }.RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout, egress, cancellationToken: cancellationToken), null);
+                var runner = new AuditRunner(context, cache) { Route = ssh => inventory.Route(entry, ssh) };
+                // An entry given no policy (by the inventory or a flag) is held to the one last applied on it, as a single audit is.
+                Func<Server.Facts.ServerFacts, (Core.Policy.FirewallPolicy Policy, string Note)?>? remembered = (entry.Policy ?? inventory.Defaults.Policy) is null
+                    ? facts => RememberedPolicy.Choose(policy, facts, entry.Host!)
+                    : null;
+                results[i] = (await runner.RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout, egress, cancellationToken: cancellationToken, remembered: remembered), null);
+                if (runner.PolicyNote is { } note)
+                {
+                    await context.Error.WriteLineAsync($"{entry.Host}: {note}");
+                }
             }
             catch (LayerFailureException ex)
             {

@@ -19,7 +19,8 @@ internal static class RememberedPolicy
     public static bool Given(ServerPolicyFlags flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        return flags.Policy is not null || flags.Optional is { Length: > 0 } || flags.SshSource is { Length: > 0 } || flags.Source is { Length: > 0 };
+        return flags.Policy is not null || flags.Optional is { Length: > 0 } || flags.SshSource is { Length: > 0 } || flags.Source is { Length: > 0 } ||
+               flags.ExtraPort is { Length: > 0 } || flags.Ipv4Only;
     }
 
     /// <summary>The flags (and file) the policy came from, as the record's header says it.</summary>
@@ -35,6 +36,12 @@ internal static class RememberedPolicy
         words.AddRange((flags.Optional ?? []).Select(o => $"--optional {o}"));
         words.AddRange((flags.SshSource ?? []).Select(s => $"--ssh-source {s}"));
         words.AddRange((flags.Source ?? []).Select(s => $"--source {s}"));
+        words.AddRange((flags.ExtraPort ?? []).Select(p => $"--extra-port {p}"));
+        if (flags.Ipv4Only)
+        {
+            words.Add("--ipv4-only");
+        }
+
         return words.Count == 0 ? "the defaults" : string.Join(' ', words);
     }
 
@@ -55,7 +62,8 @@ internal static class RememberedPolicy
     public static FirewallPolicy Parse(AppliedPolicy applied, string where)
     {
         ArgumentNullException.ThrowIfNull(applied);
-        var name = $"{AppliedPolicy.Path} on {where}";
+        // scp's way of naming a file on a server, so that the parser's ":LINE:" reads as the file's line.
+        var name = where is "local" or "this machine" ? AppliedPolicy.Path : $"{where}:{AppliedPolicy.Path}";
         try
         {
             return PolicyBuilder.Build(new PolicyOptions { PolicyText = applied.Text, PolicyTextName = name });

@@ -54,8 +54,9 @@ public sealed class PolicyFileWriterTests
     public void Build_AMalformedRememberedPolicy_NamesItAndTheLine()
     {
         var ex = Assert.Throws<InvalidInputException>(() =>
-            PolicyBuilder.Build(new PolicyOptions { PolicyText = "version: 1\nssh:\n  ports: [22\n", PolicyTextName = "/etc/oec-cloudfw/applied-policy.yaml on root@h:22" }));
+            PolicyBuilder.Build(new PolicyOptions { PolicyText = "version: 1\nssh:\n  ports: [22\n", PolicyTextName = "root@h:22:/etc/oec-cloudfw/applied-policy.yaml" }));
 
-        Assert.StartsWith("/etc/oec-cloudfw/applied-policy.yaml on root@h:22: line ", ex.Message, StringComparison.Ordinal);
+        Assert.Matches(@"^root@h:22:/etc/oec-cloudfw/applied-policy\.yaml:[34]: ", ex.Message);
+        Assert.Contains("'['", ex.Message, StringComparison.Ordinal);
     }
 }
