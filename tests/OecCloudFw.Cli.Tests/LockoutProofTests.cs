@@ -74,6 +74,28 @@ public sealed class LockoutProofTests
     }
 
     /// <summary>
+    /// The way operators run it: a real SSH login (OpenSSH's client) as a user with sudo, then <c>sudo oec-cloudfw …
+    /// --local</c>. sudo's env_reset drops SSH_CONNECTION; the tool finds the session in its parent processes, so a
+    /// policy that excludes the operator is still refused before any change, naming the operator's address.
+    /// </summary>
+    [Fact]
+    public async Task ConfigureLocal_UnderSudo_InARealSshLogin_StillKnowsTheOperatorsAddress()
+    {
+        var binary = await NativeBinary.PathAsync(Ct);
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.AddUserAsync("ops", sudo: true, Ct);
+        var before = await server.ExecAsync(Rules, Ct);
+
+        var refused = await TestServer.Run("ssh",
+            ["-F", "/dev/null", "-i", server.ClientKey, "-o", $"UserKnownHostsFile={server.KnownHosts}", "-o", "BatchMode=yes", $"ops@{server.Address}",
+             $"sudo {binary} server configure --local --ssh-source 198.18.250.1/32 --confirm-timeout 120"], Ct, check: false);
+
+        Assert.True(refused.ExitCode == 4, refused.Stdout + refused.Stderr);
+        Assert.Contains($"your address {server.ClientAddress} is not among the SSH sources", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, await server.ExecAsync(Rules, Ct));
+    }
+
+    /// <summary>
     /// Over SSH, the example policy (SSH only from documentation addresses) names the operator's address and the flag
     /// in preflight, the dry run and plan; the real configure and apply refuse before any change, without waiting.
     /// </summary>

@@ -40,6 +40,8 @@ public sealed record RulesetProof(IReadOnlyList<ServerRequirement> Ssh)
         }
 
         return (true, $"proven by evaluating the applied ruleset: SSH admitted on port {string.Join(", ", ports)} from {string.Join(", ", sources)}" +
-                      (session is null ? string.Empty : $" (this SSH session's address {session} included)"));
+                      (session is null
+                          ? " (no SSH session's address was checked: the tool runs in none it can tell, no SSH_CONNECTION here or in a parent process)"
+                          : $" (this SSH session's address {session} included)"));
     }
 }

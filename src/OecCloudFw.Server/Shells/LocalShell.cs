@@ -24,14 +24,17 @@ public sealed class LocalShell : IServerShell
         ArgumentNullException.ThrowIfNull(arguments);
         Interlocked.Increment(ref _execs);
         string[] tail = arguments.Count == 0 ? [] : ["--", .. arguments];
+        // The SSH session this runs in (the lockout check and the local proof keep its client admitted). Through sudo as a
+        // command word, since sudo's env_reset would drop it from the environment; validated, never read as shell syntax.
+        var session = LocalSession.Connection();
         var start = Environment.IsPrivilegedProcess
             ? new ProcessStartInfo("/bin/sh", ["-s", .. tail])
-            : new ProcessStartInfo("sudo", ["-n", "/bin/sh", "-s", .. tail]);
+            : new ProcessStartInfo("sudo", ["-n", "env", $"OECFW_SSH_CONNECTION={session}", "/bin/sh", "-s", .. tail]);
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
-        start.Environment["OECFW_SSH_CONNECTION"] = Environment.GetEnvironmentVariable("SSH_CONNECTION") ?? string.Empty;
+        start.Environment["OECFW_SSH_CONNECTION"] = session;
         Process? started;
         try
         {
