@@ -196,6 +196,18 @@ public sealed class ServerTargetTests : IDisposable
         Assert.All(logins, from => Assert.Equal(link.NearAddress, from));
     }
 
+    [Fact]
+    public async Task SshPort_ThroughAProxyCommand_RefusedBeforeAnyConnection()
+    {
+        // The ProxyCommand's %p is the current port: a login on the new one could never be proven through it.
+        var config = WriteConfig("Host web-behind\n  HostName 198.18.5.5\n  ProxyCommand ssh -W %h:%p root@198.18.5.1\n");
+
+        var run = await CliHarness.RunAsync(Env(), ["server", "ssh-port", "--host", "web-behind", "--ssh-config", config, "--to", "2222"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("ssh-port cannot prove a login on port 2222 through the ProxyCommand 'ssh -W 198.18.5.5:22 root@198.18.5.1'", run.Error, StringComparison.Ordinal);
+    }
+
     private static string Detail(CliRun run) =>
         System.Text.Json.JsonDocument.Parse(run.Output).RootElement.GetProperty("detail").GetString() ?? string.Empty;
 

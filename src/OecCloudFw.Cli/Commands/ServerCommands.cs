@@ -199,7 +199,15 @@ public sealed class ServerCommands(CliContext context)
             }
 
             var wanted = policy.Build();
-            target.Resolve(context.Environment);
+            if (target.Resolve(context.Environment) is { ProxyCommand: { } proxy } && !dryRun)
+            {
+                // Its %p was expanded to the current port: a login on the new port could never be proven through it, so
+                // the move would always roll back. Said before anything changes.
+                throw new InvalidInputException(
+                    $"ssh-port cannot prove a login on port {to} through the ProxyCommand '{proxy}' (it names the current port): " +
+                    "move the port over a direct connection or --jump, then update the ProxyCommand");
+            }
+
             using var cloudLayer = await Layers.CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             var result = await new Server.SshPort.SshPortMover(shell, TimeProvider.System)
