@@ -208,6 +208,19 @@ public sealed class ServerTargetTests : IDisposable
         Assert.Contains("ssh-port cannot prove a login on port 2222 through the ProxyCommand 'ssh -W 198.18.5.5:22 root@198.18.5.1'", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MalformedCertificateBesideTheKey_IsBadInputNamingIt_NeverExit70()
+    {
+        var key = Path.Combine(_home, "op_key");
+        await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", key], Ct);
+        await File.WriteAllTextAsync(key + "-cert.pub", "ssh-ed25519-cert-v01@openssh.com AAAAnotakey op\n", Ct);
+
+        var run = await CliHarness.RunAsync(Env(), ["audit", "--host", "198.18.5.5", "--identity", key, "--no-probe"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith($"error: the key {key} ", run.Error, StringComparison.Ordinal);
+    }
+
     private static string Detail(CliRun run) =>
         System.Text.Json.JsonDocument.Parse(run.Output).RootElement.GetProperty("detail").GetString() ?? string.Empty;
 

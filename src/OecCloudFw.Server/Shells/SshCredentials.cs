@@ -35,6 +35,12 @@ internal sealed class SshCredentials : IDisposable
             credentials.Dispose();
             throw new InvalidInputException($"cannot read a key file for {options.Target} ({ex.Message}): check its permissions", ex);
         }
+        catch (FormatException ex)
+        {
+            // A .pub or -cert.pub whose contents are not an SSH key (truncated, edited): the operator's file, not a bug.
+            credentials.Dispose();
+            throw new InvalidInputException($"a key or certificate file for {options.Target} is malformed ({ex.Message}): check the .pub and -cert.pub files beside the key, and CertificateFile", ex);
+        }
         catch
         {
             credentials.Dispose();

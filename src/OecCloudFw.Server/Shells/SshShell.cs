@@ -228,6 +228,12 @@ public sealed class SshShell : IServerShell
             client.Dispose();
             throw new LayerFailureException(refusal, ex);
         }
+        catch (FormatException ex)
+        {
+            // The agent answered with malformed SSH data while signing.
+            client.Dispose();
+            throw new LayerFailureException($"logging in to {options.Target}: the ssh-agent's answer was malformed ({ex.Message}): check the agent (SSH_AUTH_SOCK, IdentityAgent)", ex);
+        }
         catch (Exception ex) when (ex is InvalidInputException or LayerFailureException)
         {
             // From the authentication itself: an encrypted key with no passphrase, a wrong one, an agent that refused.
