@@ -96,11 +96,6 @@ public sealed partial class Inventory
     {
         ArgumentNullException.ThrowIfNull(ssh);
         var jumps = Jumps(server);
-        if (jumps.Count > 0 && ssh.IdentityFiles.Count == 0)
-        {
-            throw new InvalidInputException("jump: a hop logs in with the entry's identity, and it has none (give identity: KEY)");
-        }
-
         return jumps.Count == 0 ? ssh : ssh with
         {
             // Each hop the simple way: user, host and port from the jump string; the entry's keys, known_hosts and policy.
@@ -109,7 +104,13 @@ public sealed partial class Inventory
                 Host = j.Host,
                 Port = j.Port,
                 User = j.User ?? ssh.User,
+                // The entry's way of logging in: its key files (and their certificates), its agent, its passphrase.
                 IdentityFiles = ssh.IdentityFiles,
+                CertificateFiles = ssh.CertificateFiles,
+                IdentitiesOnly = ssh.IdentitiesOnly,
+                IdentityAgent = ssh.IdentityAgent,
+                Passphrase = ssh.Passphrase,
+                PassphrasePrompt = ssh.PassphrasePrompt,
                 KnownHostsPath = ssh.KnownHostsPath,
                 HostKeyPolicy = ssh.HostKeyPolicy,
                 ConnectTimeout = ssh.ConnectTimeout,
