@@ -162,6 +162,23 @@ public sealed class LockoutProofTests
         Assert.Contains(mine, Flat(show.Output), StringComparison.Ordinal);
         Assert.DoesNotContain("policy: as applied", overridden.Error, StringComparison.Ordinal);
 
+        // A flag without --policy shapes the record as it shapes a policy file: the SSH restriction stays.
+        var optional = await CliHarness.RunAsync(["server", "configure", .. CliFlags.Server(server), "--optional", "8072", "--dry-run", "--output", "json"]);
+        var afterOptional = await CliHarness.RunAsync(["audit", .. CliFlags.Server(server), "--optional", "8072", "--output", "json", "--no-probe", "--fail-on", "never"]);
+
+        Assert.True(optional.ExitCode is 0 or 1, optional.Error + optional.Output);
+        Assert.Contains($"with --optional 8072 on top", afterOptional.Error, StringComparison.Ordinal);
+        using (var json = JsonDocument.Parse(afterOptional.Output))
+        {
+            var ids = json.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("id").GetString()).ToList();
+            Assert.DoesNotContain("OECFW-SSH-INTERNET", ids);
+            // SSH is held to the recorded sources: nothing about port 22 (8072 is wanted and not open yet: a dry run).
+            var ssh = json.RootElement.GetProperty("findings").EnumerateArray()
+                .Where(f => f.GetProperty("id").GetString() == "OECFW-REQUIRED-BLOCKED" && f.GetProperty("message").GetString()!.Contains("22", StringComparison.Ordinal))
+                .Select(f => f.GetProperty("message").GetString()).ToList();
+            Assert.Empty(ssh);
+        }
+
         // A fleet entry given no policy is held to the record too, and says so for that server.
         var inventory = Path.Combine(server.WorkDir, "fleet.yaml");
         await File.WriteAllTextAsync(inventory, $"servers:\n  - host: {server.Address}\n    identity: {server.ClientKey}\n    known_hosts: {server.KnownHosts}\n", Ct);

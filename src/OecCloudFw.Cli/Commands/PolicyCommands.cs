@@ -31,7 +31,8 @@ public sealed class PolicyCommands(CliContext context)
                 await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
                 var facts = await Server.Facts.FactsCollector.CollectAsync(shell, cancellationToken);
                 var given = policy.Policy is not null || policy.Port is { Length: > 0 } || policy.Optional is { Length: > 0 } || policy.SshSource is { Length: > 0 } ||
-                            policy.Source is { Length: > 0 } || policy.SshPort is { Length: > 0 } || policy.Ipv6;
+                            policy.Source is { Length: > 0 } || policy.SshPort is { Length: > 0 } || policy.ExtraPort is { Length: > 0 } ||
+                            policy.Ipv6 || policy.Ipv4Only;
                 string note;
                 if (given)
                 {

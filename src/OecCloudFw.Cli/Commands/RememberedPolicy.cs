@@ -81,8 +81,30 @@ internal static class RememberedPolicy
     public static (FirewallPolicy Policy, string Note)? Choose(ServerPolicyFlags flags, ServerFacts facts, string where)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        return Given(flags) || facts.AppliedPolicy is not { } applied
-            ? null
-            : (Parse(applied, where), $"policy: {applied.Summary}");
+        ArgumentNullException.ThrowIfNull(flags);
+        if (flags.Policy is not null || facts.AppliedPolicy is not { } applied)
+        {
+            return null;
+        }
+
+        if (!Given(flags))
+        {
+            return (Parse(applied, where), $"policy: {applied.Summary}");
+        }
+
+        // Flags without --policy shape the recorded policy as they shape a policy file: "--optional 8072" after
+        // "--ssh-source M/32" keeps SSH restricted, instead of falling back to the defaults and reopening it.
+        Parse(applied, where);
+        var policy = PolicyBuilder.Build(new PolicyOptions
+        {
+            PolicyText = applied.Text,
+            PolicyTextName = where is "local" or "this machine" ? AppliedPolicy.Path : $"{where}:{AppliedPolicy.Path}",
+            Optional = PolicyFlags.Split(flags.Optional),
+            SshSources = PolicyFlags.Split(flags.SshSource),
+            Sources = PolicyFlags.Split(flags.Source),
+            ExtraPorts = PolicyFlags.Split(flags.ExtraPort),
+            Ipv6 = PolicyFlags.Families(flags.Ipv6, flags.Ipv4Only),
+        });
+        return (policy, $"policy: {applied.Summary}, with {Origin(flags)} on top");
     }
 }
