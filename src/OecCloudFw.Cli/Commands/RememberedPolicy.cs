@@ -30,7 +30,8 @@ internal static class RememberedPolicy
         var words = new List<string>();
         if (flags.Policy is not null)
         {
-            words.Add($"--policy {Path.GetFullPath(flags.Policy)}");
+            // Only printable characters: the words go into a comment line of the record.
+            words.Add($"--policy {new string(Path.GetFullPath(flags.Policy).Select(c => char.IsControl(c) ? '?' : c).ToArray())}");
         }
 
         words.AddRange((flags.Optional ?? []).Select(o => $"--optional {o}"));

@@ -264,8 +264,28 @@ public sealed partial record ServerTarget(
 
     private static bool CanPrompt() => !Console.IsInputRedirected && !Console.IsErrorRedirected;
 
-    /// <summary>Asks for a key's passphrase on the terminal, without echo.</summary>
+    private static readonly Lock s_prompt = new();
+    private static readonly Dictionary<string, string> s_entered = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Asks for a key's passphrase on the terminal, without echo: one prompt at a time (a fleet connects in parallel),
+    /// and once per key in a run (every server and every hop that uses the key, the lockout proof's connection too).
+    /// </summary>
     private static string? PromptPassphrase(string key)
+    {
+        lock (s_prompt)
+        {
+            if (!s_entered.TryGetValue(key, out var entered))
+            {
+                entered = ReadPassphrase(key);
+                s_entered[key] = entered;
+            }
+
+            return entered;
+        }
+    }
+
+    private static string ReadPassphrase(string key)
     {
         Console.Error.Write($"Enter passphrase for key '{key}': ");
         var passphrase = new StringBuilder();
