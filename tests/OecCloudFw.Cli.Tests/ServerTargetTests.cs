@@ -140,8 +140,7 @@ public sealed class ServerTargetTests : IDisposable
         await using var bastion = await TestServer.StartAsync(Ct);
         await using var target = await TestServer.StartAsync(Ct);
         var link = await BastionLink.CreateAsync(bastion, target, cancellationToken: Ct);
-        var known = Path.Combine(_home, "known_hosts");
-        await File.WriteAllTextAsync(known, $"{File.ReadAllLines(bastion.KnownHosts)[0]}\n{link.FarKnownHostsLine}\n", Ct);
+        var known = await KnownHostsAsync(bastion, link);
         Directory.CreateDirectory(Path.Combine(_home, ".ssh", "conf.d"));
         await File.WriteAllTextAsync(Path.Combine(_home, ".ssh", "config"), $"Include {_home}/.ssh/conf.d/*.conf\n", Ct);
         await File.WriteAllTextAsync(Path.Combine(_home, ".ssh", "conf.d", "fleet.conf"), $"""
@@ -176,8 +175,7 @@ public sealed class ServerTargetTests : IDisposable
         await using var bastion = await TestServer.StartAsync(Ct);
         await using var target = await TestServer.StartAsync(Ct);
         var link = await BastionLink.CreateAsync(bastion, target, cancellationToken: Ct);
-        var known = Path.Combine(_home, "known_hosts");
-        await File.WriteAllTextAsync(known, $"{File.ReadAllLines(bastion.KnownHosts)[0]}\n{link.FarKnownHostsLine}\n", Ct);
+        var known = await KnownHostsAsync(bastion, link);
         var config = WriteConfig($"""
             Host web-behind
               HostName {link.FarAddress}
@@ -219,6 +217,14 @@ public sealed class ServerTargetTests : IDisposable
 
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith($"error: the key {key} ", run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A known_hosts in the temporary HOME holding the bastion's key and the server's under its link address.</summary>
+    private async Task<string> KnownHostsAsync(TestServer bastion, BastionLink link)
+    {
+        var known = Path.Combine(_home, "known_hosts");
+        await File.WriteAllTextAsync(known, $"{File.ReadAllLines(bastion.KnownHosts)[0]}\n{link.FarKnownHostsLine}\n", Ct);
+        return known;
     }
 
     private static string Detail(CliRun run) =>

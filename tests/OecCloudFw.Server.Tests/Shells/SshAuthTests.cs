@@ -101,10 +101,7 @@ public sealed class SshAuthTests
     public async Task UserCertificate_BesideTheKeyAndViaCertificateFile_LogsInWithoutAuthorizedKeys()
     {
         await using var server = await TestServer.StartAsync(Ct);
-        var ca = Path.Combine(server.WorkDir, "ca");
-        await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", ca], Ct);
-        await server.ExecAsync($"cp {ca}.pub /etc/ssh/ca.pub && printf 'TrustedUserCAKeys /etc/ssh/ca.pub\\n' > /etc/ssh/sshd_config.d/10-ca.conf", Ct);
-        await server.RestartSshdAsync(Ct);
+        var ca = await TrustUserCaAsync(server);
         var key = Path.Combine(server.WorkDir, "certified");
         await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", key], Ct);
         await TestServer.Run("ssh-keygen", ["-q", "-s", ca, "-I", "test", "-n", "root", "-V", "+1h", key + ".pub"], Ct);
@@ -176,10 +173,7 @@ public sealed class SshAuthTests
     {
         await using var server = await TestServer.StartAsync(Ct);
         await using var agent = await TestAgent.StartAsync(Ct);
-        var ca = Path.Combine(server.WorkDir, "ca");
-        await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", ca], Ct);
-        await server.ExecAsync($"cp {ca}.pub /etc/ssh/ca.pub && printf 'TrustedUserCAKeys /etc/ssh/ca.pub\\n' > /etc/ssh/sshd_config.d/10-ca.conf", Ct);
-        await server.RestartSshdAsync(Ct);
+        var ca = await TrustUserCaAsync(server);
         var key = Path.Combine(server.WorkDir, "certified");
         await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", Passphrase, "-f", key], Ct);
         await TestServer.Run("ssh-keygen", ["-q", "-s", ca, "-I", "test", "-n", "root", "-V", "+1h", key + ".pub"], Ct);
@@ -196,10 +190,7 @@ public sealed class SshAuthTests
     {
         await using var server = await TestServer.StartAsync(Ct);
         await using var agent = await TestAgent.StartAsync(Ct);
-        var ca = Path.Combine(server.WorkDir, "ca");
-        await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", ca], Ct);
-        await server.ExecAsync($"cp {ca}.pub /etc/ssh/ca.pub && printf 'TrustedUserCAKeys /etc/ssh/ca.pub\\n' > /etc/ssh/sshd_config.d/10-ca.conf", Ct);
-        await server.RestartSshdAsync(Ct);
+        var ca = await TrustUserCaAsync(server);
         var key = Path.Combine(server.WorkDir, "certified");
         await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", Passphrase, "-f", key], Ct);
         await agent.AddAsync(key, Passphrase, Ct); // the plain key only: the certificate is made afterwards
@@ -225,6 +216,16 @@ public sealed class SshAuthTests
         Assert.StartsWith("jump host root@198.18.0.1:22", viaJump.Message, StringComparison.Ordinal);
         Assert.Contains("no route to the bastion", viaCommand.Message, StringComparison.Ordinal);
         Assert.Equal(0, server.AcceptedLogins);
+    }
+
+    /// <summary>A test CA whose user certificates the server's sshd trusts (TrustedUserCAKeys); its private key's path.</summary>
+    private static async Task<string> TrustUserCaAsync(TestServer server)
+    {
+        var ca = Path.Combine(server.WorkDir, "ca");
+        await TestServer.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", ca], Ct);
+        await server.ExecAsync($"cp {ca}.pub /etc/ssh/ca.pub && printf 'TrustedUserCAKeys /etc/ssh/ca.pub\\n' > /etc/ssh/sshd_config.d/10-ca.conf", Ct);
+        await server.RestartSshdAsync(Ct);
+        return ca;
     }
 
     /// <summary>A new key pair whose public key root on the server accepts.</summary>
