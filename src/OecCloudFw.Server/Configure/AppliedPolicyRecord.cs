@@ -8,7 +8,7 @@ namespace OecCloudFw.Server.Configure;
 /// temporary file, made root-owned 0644, then renamed over the old one. It runs as the armed change's last command, so
 /// the rollback's snapshot (which covers /etc/oec-cloudfw) restores the previous file, or its absence.
 /// </summary>
-public static class AppliedPolicyRecord
+internal static class AppliedPolicyRecord
 {
     /// <summary>The command that writes <paramref name="text"/>: one quoted value, no shell syntax from it.</summary>
     public static string Command(string text)
