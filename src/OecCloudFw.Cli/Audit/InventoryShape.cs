@@ -20,5 +20,5 @@ internal static class InventoryShape
     private static readonly YamlShape Shape = YamlShape.Map(("defaults", YamlShape.Map(EntryKeys)), ("servers", YamlShape.ListOf(YamlShape.Map(EntryKeys))));
 
     /// <summary>Throws an <see cref="Core.InvalidInputException"/> naming file:line for each mistake.</summary>
-    public static void Check(string yaml, string path) => Shape.Check(YamlReader.Read(yaml, path), path);
+    public static void Check(string yaml, string path) => Shape.Check(yaml, path);
 }

@@ -7,7 +7,7 @@ namespace OecCloudFw.Core.Yaml;
 /// Reads an operator's YAML file into <see cref="YamlNode"/>s with their lines. A syntax error and a repeated key are
 /// <see cref="InvalidInputException"/>s naming the file and the line (a repeated key never silently wins).
 /// </summary>
-public static class YamlReader
+internal static class YamlReader
 {
     /// <summary>The file's first document; an empty file is an empty mapping.</summary>
     public static YamlNode Read(string text, string name)

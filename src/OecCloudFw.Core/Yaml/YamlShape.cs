@@ -17,8 +17,10 @@ public abstract record YamlShape
 
     public static YamlShape Map(params (string Key, YamlShape Shape)[] keys) => new MapShape(keys);
 
-    /// <summary>Checks a file's root against this shape; the mistakes, each "file:line: …", as one <see cref="InvalidInputException"/>.</summary>
-    public void Check(YamlNode root, string name)
+    /// <summary>Reads <paramref name="text"/> and checks it against this shape; the mistakes, each "file:line: …", as one <see cref="InvalidInputException"/>.</summary>
+    public void Check(string text, string name) => Check(YamlReader.Read(text, name), name);
+
+    internal void Check(YamlNode root, string name)
     {
         ArgumentNullException.ThrowIfNull(root);
         var errors = new List<string>();
