@@ -73,6 +73,7 @@ public static class AuditEngine
             findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Id, StringComparer.Ordinal).ToList())
         {
             Egress = egressRows,
+            CloudAssumptions = cloud?.Assumptions ?? [],
         };
     }
 
@@ -183,6 +184,22 @@ public static class AuditEngine
                         : row.Listening ? ": your database is exposed; restrict it or use an SSH tunnel"
                         : ": a database started on it would be exposed; restrict it or use an SSH tunnel"),
                     evidence, [.. fixes(FixKind.CloudClose, port.Port, []), .. fixes(FixKind.ServerClose, port.Port, [])]);
+            }
+        }
+
+        // Not reachable from the internet (no public address), but the filters would admit it: said, at a lower severity.
+        if (cloud is not null && !row.OpenToInternet && PortCatalog.Find(port.Port) is { } catalogued && (catalogued.InternetExposure is not null || port.IsSsh || catalogued.Port == PortCatalog.Ssh))
+        {
+            foreach (var family in new[] { IpFamily.IPv4, IpFamily.IPv6 })
+            {
+                var (cloudVerdict, serverVerdict) = row.FromInternet(family);
+                if (cloudVerdict is { Refused: true, Latent: { Admitted: true } latent } && !serverVerdict.Refused && !port.Sources.Any(s => s.IsInternet && s.Family == family))
+                {
+                    yield return new Finding(FindingIds.LatentExposure, catalogued.InternetExposure == Severity.Critical ? Severity.Warning : Severity.Info,
+                        $"{label} is not reachable from the internet over {family} now ({cloudVerdict.Evidence}), but {cloud.Name} would admit it from the whole internet were the instance given a public {family} address: latent exposure, restrict it",
+                        $"{latent.Evidence}; {serverVerdict.Evidence}", [.. fixes(FixKind.CloudClose, port.Port, [])]);
+                    break;
+                }
             }
         }
 

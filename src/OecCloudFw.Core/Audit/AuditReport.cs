@@ -12,5 +12,8 @@ public sealed record AuditReport(string Server, string? CloudLayer, string Serve
     /// <summary>Parts of the cloud layer beyond its rules that decide verdicts (AWS network ACLs), for the report.</summary>
     public IReadOnlyList<LayerComponent> CloudComponents { get; init; } = [];
 
+    /// <summary>What the cloud layer's verdicts assume without having read it.</summary>
+    public IReadOnlyList<string> CloudAssumptions { get; init; } = [];
+
     public Severity? Worst => Findings.Count == 0 ? null : Findings.Max(f => f.Severity);
 }

@@ -56,4 +56,10 @@ public static class FindingIds
 
     /// <summary>An outbound connection the server needs (443/80 to the internet, mail ports) is blocked by a layer.</summary>
     public const string EgressBlocked = "OECFW-EGRESS-BLOCKED";
+
+    /// <summary>A port the cloud layer's filters would admit from the internet, but the instance has no public address (latent exposure).</summary>
+    public const string LatentExposure = "OECFW-PORT-LATENT";
+
+    /// <summary>A database or SSH port admitted from an Azure service tag: every Azure customer's addresses (other tenants).</summary>
+    public const string OtherTenants = "OECFW-OTHER-TENANTS";
 }

@@ -23,6 +23,9 @@ public interface ILayerView
 
     /// <summary>The filters in front of the layer's own rules that the report lists with their entries (an AWS subnet's network ACL); none by default.</summary>
     IReadOnlyList<LayerComponent> Components => [];
+
+    /// <summary>What the layer's verdicts assume without having read it (a route to an internet gateway, a load balancer in front), said in reports.</summary>
+    IReadOnlyList<string> Assumptions => [];
 }
 
 /// <summary>A layer's answer for one packet: admitted, refused, or indeterminate (the evidence names the rule the tool does not model).</summary>
@@ -39,6 +42,12 @@ public sealed record LayerVerdict(Decision Decision, string Evidence)
     /// must not push the port open to the world.
     /// </summary>
     public string? ThroughPeer { get; init; }
+
+    /// <summary>
+    /// Set when the packet is refused only because the internet cannot reach the instance (no public address): what its
+    /// filters would do were it reachable (latent exposure, reported at a lower severity).
+    /// </summary>
+    public LayerVerdict? Latent { get; init; }
 
     public bool Admitted => Decision == Decision.Admitted;
 

@@ -55,7 +55,9 @@ public sealed record ChainRule
             }
         }
 
+        // Source matches narrow the sources: certainly (yes) or perhaps (maybe: an unread set, a service tag).
         var selected = sources;
+        var maybe = AddressSet.Empty(sources.Family);
         for (var i = 0; i < matches.Count && sourceMatches > 0; i++)
         {
             var match = matches[i];
@@ -64,25 +66,34 @@ public sealed record ChainRule
                 continue;
             }
 
-            if (match.Narrow(selected) is { } narrowed)
+            var all = maybe.IsEmpty ? selected : selected.Union(maybe);
+            if (match.Partition(all) is { } part)
             {
-                selected = narrowed;
+                maybe = part.Maybe.IsEmpty && maybe.IsEmpty
+                    ? maybe
+                    : maybe.Intersect(part.Yes.Union(part.Maybe)).Union(selected.Intersect(part.Maybe));
+                selected = selected.Intersect(part.Yes);
+                if (!maybe.IsEmpty)
+                {
+                    why ??= match.Condition;
+                }
             }
             else
             {
-                unknown = true;
+                maybe = all;
+                selected = AddressSet.Empty(sources.Family);
                 why ??= match.Condition;
             }
 
-            if (selected.IsEmpty)
+            if (selected.IsEmpty && maybe.IsEmpty)
             {
                 break;
             }
         }
 
         return unknown
-            ? new RuleSplit(AddressSet.Empty(sources.Family), selected, condition, why ?? "a match the tool does not model")
-            : new RuleSplit(selected, AddressSet.Empty(sources.Family), condition, null);
+            ? new RuleSplit(AddressSet.Empty(sources.Family), maybe.IsEmpty ? selected : selected.Union(maybe), condition, why ?? "a match the tool does not model")
+            : new RuleSplit(selected, maybe, condition, maybe.IsEmpty ? null : why ?? "a match the tool does not model");
     }
 }
 

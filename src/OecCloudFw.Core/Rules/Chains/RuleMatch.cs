@@ -14,6 +14,16 @@ public abstract class RuleMatch
     /// <summary>The match's sub-set of <paramref name="sources"/>; null when it cannot be known (an unreadable set).</summary>
     public virtual AddressSet? Narrow(AddressSet sources) => sources;
 
+    /// <summary>
+    /// The sources the match certainly holds for and those it may hold for (a service tag, a group's members: whose
+    /// addresses are not known); null when it is unknown for every source. By default what <see cref="Narrow"/> says.
+    /// </summary>
+    public virtual (AddressSet Yes, AddressSet Maybe)? Partition(AddressSet sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        return Narrow(sources) is { } narrowed ? (narrowed, AddressSet.Empty(sources.Family)) : null;
+    }
+
     /// <summary>True for matches that narrow the sources (and so are applied through <see cref="Narrow"/>).</summary>
     public virtual bool OnSource => false;
 

@@ -14,6 +14,20 @@ public sealed class SourceMatch(AddressSet? v4, AddressSet? v6, bool negated, st
 
     public override string? Condition => unknownWhy;
 
+    public override (AddressSet Yes, AddressSet Maybe)? Partition(AddressSet sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var set = Set(sources.Family);
+        if (set is null)
+        {
+            return null;
+        }
+
+        var maybe = sources.Intersect(Maybe(sources.Family));
+        var yes = negated ? sources.Except(set).Except(maybe) : sources.Intersect(set);
+        return (yes, maybe);
+    }
+
     public static SourceMatch Of(IReadOnlyList<Cidr> cidrs, bool negated)
     {
         ArgumentNullException.ThrowIfNull(cidrs);
@@ -30,6 +44,28 @@ public sealed class SourceMatch(AddressSet? v4, AddressSet? v6, bool negated, st
     }
 
     public static SourceMatch Unreadable(string why, bool negated) => new(null, null, negated, why);
+
+    /// <summary>
+    /// A source whose members are known only in part: certainly <paramref name="yes"/>, perhaps <paramref name="maybe"/>
+    /// (a service tag's or a security group's addresses, which are not read), never the rest.
+    /// </summary>
+    public static SourceMatch Partly(IReadOnlyList<Cidr> yes, IReadOnlyList<Cidr> maybe, string why)
+    {
+        ArgumentNullException.ThrowIfNull(yes);
+        ArgumentNullException.ThrowIfNull(maybe);
+        return new SourceMatch(AddressSet.Of(IpFamily.IPv4, yes), AddressSet.Of(IpFamily.IPv6, yes), false, why)
+        {
+            MaybeV4 = AddressSet.Of(IpFamily.IPv4, maybe).Except(AddressSet.Of(IpFamily.IPv4, yes)),
+            MaybeV6 = AddressSet.Of(IpFamily.IPv6, maybe).Except(AddressSet.Of(IpFamily.IPv6, yes)),
+        };
+    }
+
+    private AddressSet? MaybeV4 { get; init; }
+
+    private AddressSet? MaybeV6 { get; init; }
+
+    /// <summary>The addresses the match may or may not hold (unknown membership); empty when it is exact.</summary>
+    public AddressSet Maybe(IpFamily family) => (family == IpFamily.IPv4 ? MaybeV4 : MaybeV6) ?? AddressSet.Empty(family);
 
     public AddressSet? Set(IpFamily family) => family == IpFamily.IPv4 ? v4 : v6;
 
