@@ -1,20 +1,19 @@
 using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Rules;
+using OecCloudFw.Core.Rules.Chains;
+using OecCloudFw.Core.Rules.Paths;
 
 namespace OecCloudFw.Aws;
 
 /// <summary>
 /// A subnet's network ACL: stateless, so a connection needs its packets admitted one way and its replies the other.
-/// Entries are evaluated by rule number, the first match decides, and what no entry matches is denied.
+/// Entries are evaluated by rule number, the first match decides, and what no entry matches is denied: compiled to the
+/// one engine as a stateless <see cref="PathStage"/>.
 /// </summary>
 public sealed record NetworkAclSnapshot(string AclId, string SubnetId, IReadOnlyList<NetworkAclEntry> Entries)
 {
-    /// <summary>The ports a client may connect from (any OS, NAT gateways): replies go back to them.</summary>
-    public static readonly PortRange ClientPorts = new(1024, 65535);
-
-    /// <summary>Linux's ephemeral ports (net.ipv4.ip_local_port_range): replies to the server's own connections come back to them.</summary>
-    public static readonly PortRange ServerEphemeralPorts = new(32768, 60999);
+    private PathStage? _stage;
 
     /// <summary>The entries as listed (inbound first, by rule number), one line each.</summary>
     public IReadOnlyList<string> EntryLines => [.. Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber).Select(e => e.ToString())];
@@ -22,94 +21,38 @@ public sealed record NetworkAclSnapshot(string AclId, string SubnetId, IReadOnly
     /// <summary>The ACL as a report component: where it is attached and its entries.</summary>
     public LayerComponent ToComponent() => new("network-acl", AclId, SubnetId, EntryLines);
 
-    /// <summary>An inbound connection to <paramref name="port"/> from <paramref name="source"/>: the packets in, the replies out.</summary>
-    public (Decision Decision, string Evidence) Inbound(Protocol protocol, int port, Cidr source) =>
-        Both(Decide(false, protocol, PortRange.Single(port), source), Decide(true, protocol, ClientPorts, source), "replies");
-
-    /// <summary>An outbound connection to <paramref name="destination"/>:<paramref name="port"/>: the packets out, the replies in.</summary>
-    public (Decision Decision, string Evidence) Outbound(Protocol protocol, int port, Cidr destination) =>
-        Both(Decide(true, protocol, PortRange.Single(port), destination), Decide(false, protocol, ServerEphemeralPorts, destination), "replies");
+    /// <summary>The ACL as the engine evaluates it: its inbound and outbound entries, each direction a chain, stateless.</summary>
+    public PathStage Stage => _stage ??= new PathStage($"network ACL {AclId} ({SubnetId})", Direction(false), Direction(true), Stateless: true);
 
     /// <summary>
-    /// What the entries of one direction do with packets to <paramref name="ports"/> (a whole range: all admitted,
-    /// all refused, or some of each, which is indeterminate) from or to every address of <paramref name="peer"/>.
+    /// What the entries of one direction do with packets to any port of <paramref name="ports"/> from (or to) every
+    /// address of <paramref name="peer"/>: admitted or refused when the same for all of them, else indeterminate.
     /// </summary>
-    public (Decision Decision, string Evidence) Decide(bool egress, Protocol protocol, PortRange ports, Cidr peer)
+    public Decision Decide(bool egress, Protocol protocol, PortRange ports, Cidr peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        var remaining = new List<PortRange> { ports };
-        var allowedBy = new List<NetworkAclEntry>();
-        var deniedBy = new List<NetworkAclEntry>();
-        foreach (var entry in Entries.Where(e => e.Egress == egress).OrderBy(e => e.RuleNumber))
+        var chain = egress ? Stage.Outbound! : Stage.Inbound;
+        var rules = new ChainRuleSet(new Dictionary<string, Chain>(StringComparer.Ordinal) { [chain.Name] = chain }, [chain.Name]);
+        var cuts = new SortedSet<int> { ports.From };
+        foreach (var range in Entries.Where(e => e.Egress == egress).Select(e => e.Ports))
         {
-            if (remaining.Count == 0)
+            foreach (var cut in new[] { range.From, range.To + 1 })
             {
-                break;
+                if (cut > ports.From && cut <= ports.To)
+                {
+                    cuts.Add(cut);
+                }
             }
-
-            var protocolMatches = entry.Protocol is { } p && p.Covers(protocol);
-            if (!protocolMatches || entry.Peer.Family != peer.Family || !entry.Peer.Contains(peer))
-            {
-                continue;
-            }
-
-            var hit = remaining.Where(r => r.Overlaps(entry.Ports)).ToList();
-            if (hit.Count == 0)
-            {
-                continue;
-            }
-
-            (entry.Allow ? allowedBy : deniedBy).Add(entry);
-            remaining = remaining.SelectMany(r => Subtract(r, entry.Ports)).ToList();
         }
 
-        var direction = egress ? "outbound" : "inbound";
-        if (remaining.Count > 0)
-        {
-            deniedBy.Add(new NetworkAclEntry(32767, egress, Protocol.All, PortRange.All, peer.Family == IpFamily.IPv4 ? Cidr.AnyIPv4 : Cidr.AnyIPv6, false));
-        }
-
-        return (allowedBy.Count, deniedBy.Count) switch
-        {
-            (> 0, 0) => (Decision.Admitted, $"network ACL {AclId} ({SubnetId}): {allowedBy[0]}"),
-            (0, _) => (Decision.Refused, $"network ACL {AclId} ({SubnetId}): {deniedBy[0]}"),
-            _ => (Decision.Indeterminate, $"network ACL {AclId} ({SubnetId}): {direction} {protocol.ToName()}/{ports} is allowed by {allowedBy[0]} but denied by {deniedBy[0]}: it depends on the port the other end uses"),
-        };
+        var decisions = cuts.SelectMany(port => rules.EvaluatePieces(PacketContext.For(protocol, port, peer.Family), AddressSet.Of(peer)).Select(p => p.Decision)).Distinct().ToList();
+        return decisions.Count == 1 ? decisions[0] : Decision.Indeterminate;
     }
 
-    private static (Decision Decision, string Evidence) Both((Decision Decision, string Evidence) first, (Decision Decision, string Evidence) replies, string what)
-    {
-        if (first.Decision == Decision.Refused)
-        {
-            return first;
-        }
-
-        if (replies.Decision == Decision.Refused)
-        {
-            return (Decision.Refused, $"the {what} are denied (network ACLs are stateless): {replies.Evidence}");
-        }
-
-        return first.Decision == Decision.Indeterminate ? first
-            : replies.Decision == Decision.Indeterminate ? (Decision.Indeterminate, $"the {what}: {replies.Evidence}")
-            : (Decision.Admitted, $"{first.Evidence}; {what}: {replies.Evidence}");
-    }
-
-    private static IEnumerable<PortRange> Subtract(PortRange range, PortRange cut)
-    {
-        if (!range.Overlaps(cut))
-        {
-            yield return range;
-            yield break;
-        }
-
-        if (range.From < cut.From)
-        {
-            yield return new PortRange(range.From, cut.From - 1);
-        }
-
-        if (range.To > cut.To)
-        {
-            yield return new PortRange(cut.To + 1, range.To);
-        }
-    }
+    private Chain Direction(bool egress) =>
+        new($"network ACL {AclId} ({SubnetId}) {(egress ? "outbound" : "inbound")}", ChainTarget.Drop,
+        [
+            .. Entries.Where(e => e.Egress == egress).OrderBy(e => e.RuleNumber).Select(e => Ec2RuleCompiler.Entry(e, AclId, SubnetId)),
+            Ec2RuleCompiler.Otherwise(false, $"network ACL {AclId} ({SubnetId}): no {(egress ? "outbound" : "inbound")} entry matches: denied"),
+        ]);
 }

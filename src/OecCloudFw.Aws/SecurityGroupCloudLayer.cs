@@ -20,7 +20,8 @@ namespace OecCloudFw.Aws;
 /// <param name="writeTo">The group the tool adds its rules to.</param>
 /// <param name="subnets">The subnets whose network ACLs filter the traffic first (an instance's ENIs' subnets), or none.</param>
 /// <param name="cache">Where the reads go through (a fleet's audit reads each group once); none by default.</param>
-public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyList<SecurityGroupId> groups, SecurityGroupId? writeTo, IReadOnlyList<string> subnets, ILayerReadCache? cache = null) : ICloudLayer
+/// <param name="network">The instance's ENIs (each its own path: its subnet's ACL, its groups, its public addresses), when an instance was named.</param>
+public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyList<SecurityGroupId> groups, SecurityGroupId? writeTo, IReadOnlyList<string> subnets, ILayerReadCache? cache = null, Ec2InstanceNetwork? network = null) : ICloudLayer
 {
     /// <summary>One group, written and read.</summary>
     public SecurityGroupCloudLayer(SecurityGroupLayer layer, SecurityGroupId group)
@@ -61,8 +62,8 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
             .Concat(aclSnapshots.SelectMany(a => a.Entries.Select(e => $"{a.AclId} {a.SubnetId} {e}")))
             .Order(StringComparer.Ordinal)
             .ToList();
-        // No group named (subnets only): what the network ACLs alone let through.
-        ILayerView view = snapshots.Length == 0 ? new NetworkAclsView(aclSnapshots) : new SecurityGroupsView(snapshots, aclSnapshots);
+        // Per ENI when the instance is known; no group named (subnets only): what the network ACLs alone let through.
+        ILayerView view = new SecurityGroupsView(snapshots, aclSnapshots, network);
         return new CloudLayerState(Target, lines, view, new Snapshots(snapshots, aclSnapshots));
     }
 
@@ -101,21 +102,30 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         var planned = read.Groups.Select(g => g with
         {
             Rules = [.. g.Rules.Where(r => !removed.Contains(r.Id)), .. g.GroupId == WriteTo ? added : []],
+            Compiled = [.. g.IngressRules.Where(r => !removed.Contains(r.RuleId)), .. g.GroupId == WriteTo ? added.Select(r => Ec2RuleCompiler.Rule(r, g.GroupId)) : []],
         }).ToList();
-        return new SecurityGroupsView(planned, read.Acls);
+        return new SecurityGroupsView(planned, read.Acls, network);
     }
 
     public IReadOnlyList<Finding> Findings(CloudLayerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         var read = (Snapshots)state.Snapshot;
-        var findings = read.Groups.SelectMany(g => ExposureCheck.Check(g.Rules, (rule, port) =>
-            SecurityGroupFixes.ForRule(g.GroupId, layer.Region, rule, port?.Port == PortCatalog.Ssh ? PortCatalog.Ssh : null, []))).ToList();
+        // Exposure as EC2 evaluates it (every ENI's path, sources as sets): split prefixes that cover the internet are
+        // open, a port no public address reaches is latent.
+        var everyPort = read.Groups.SelectMany(g => g.Rules
+            .Where(r => r.Source.IsInternet && (r.Protocol == Protocol.All || (r.Protocol == Protocol.Tcp && r.Ports.IsAll)))
+            .Select(r => (
+                Title: $"every {(r.Protocol == Protocol.All ? "port and protocol" : "TCP port")} is open to the internet ({r.Source}), the database included",
+                Rule: r.ToString(),
+                Fixes: SecurityGroupFixes.ForRule(g.GroupId, layer.Region, r, null, []))));
+        var findings = ExposureCheck.Check(state.View, everyPort, port =>
+            SecurityGroupFixes.RemoveInternet(read.Groups, layer.Region, port.Port, [], restrict: port.Port == PortCatalog.Ssh)).ToList();
         // A required port the subnet's network ACL refuses from the internet, with the entry that opens it.
         foreach (var port in PortCatalog.All.Where(p => p.Required && read.Acls.Count > 0))
         {
             var verdict = state.View.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4);
-            if (verdict.Refused && read.Acls.Any(a => a.Inbound(Protocol.Tcp, port.Port, Cidr.AnyIPv4).Decision == Decision.Refused))
+            if (verdict.Refused && read.Acls.Any(a => new SecurityGroupsView([], [a]).Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4).Refused))
             {
                 findings.Add(new Finding(FindingIds.RequiredBlocked, Severity.Critical, $"{port.Name} ({port.Port}) is blocked by the subnet's network ACL", verdict.Evidence,
                     SecurityGroupFixes.Open(new SecurityGroupsView([], read.Acls), layer.Region, port.Port, [Cidr.AnyIPv4])));
@@ -129,7 +139,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
     {
         ArgumentNullException.ThrowIfNull(state);
         var read = (Snapshots)state.Snapshot;
-        return SecurityGroupFixes.For(state.View as SecurityGroupsView ?? new SecurityGroupsView(read.Groups, read.Acls), layer.Region, kind, port, sources);
+        return SecurityGroupFixes.For(state.View as SecurityGroupsView ?? new SecurityGroupsView(read.Groups, read.Acls, network), layer.Region, kind, port, sources);
     }
 
     public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)

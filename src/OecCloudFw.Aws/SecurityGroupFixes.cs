@@ -3,6 +3,7 @@ using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Rules;
+using OecCloudFw.Core.Rules.Paths;
 
 namespace OecCloudFw.Aws;
 
@@ -52,10 +53,11 @@ public static class SecurityGroupFixes
 
         foreach (var acl in view.NetworkAcls)
         {
-            foreach (var source in sources.Where(s => acl.Inbound(Protocol.Tcp, port, s).Decision == Core.Rules.Decision.Refused))
+            var alone = new SecurityGroupsView([], [acl]);
+            foreach (var source in sources.Where(s => alone.Evaluate(Protocol.Tcp, port, s).Refused))
             {
                 fixes.AddRange(AclEntries(acl, region, egress: false, PortRange.Single(port), source));
-                fixes.AddRange(AclEntries(acl, region, egress: true, NetworkAclSnapshot.ClientPorts, source));
+                fixes.AddRange(AclEntries(acl, region, egress: true, PathSet.ClientPorts, source));
             }
         }
 
@@ -74,10 +76,10 @@ public static class SecurityGroupFixes
             fixes.Add($"aws ec2 authorize-security-group-egress --group-id {view.Groups[0].GroupId} --ip-permissions IpProtocol=tcp,FromPort={port},ToPort={port},{range} --region {region}");
         }
 
-        foreach (var acl in view.NetworkAcls.Where(a => a.Outbound(Protocol.Tcp, port, destination).Decision == Core.Rules.Decision.Refused))
+        foreach (var acl in view.NetworkAcls.Where(a => new SecurityGroupsView([], [a]).EvaluateEgress(Protocol.Tcp, port, destination).Refused))
         {
             fixes.AddRange(AclEntries(acl, region, egress: true, PortRange.Single(port), destination));
-            fixes.AddRange(AclEntries(acl, region, egress: false, NetworkAclSnapshot.ServerEphemeralPorts, destination));
+            fixes.AddRange(AclEntries(acl, region, egress: false, PathSet.ServerEphemeralPorts, destination));
         }
 
         return fixes.Distinct(StringComparer.Ordinal).ToList();
@@ -86,7 +88,7 @@ public static class SecurityGroupFixes
     /// <summary>An allow entry ahead of whatever denies these packets now, at the highest free rule number below it.</summary>
     private static IEnumerable<string> AclEntries(NetworkAclSnapshot acl, string region, bool egress, PortRange ports, Cidr peer)
     {
-        var (decision, _) = acl.Decide(egress, Protocol.Tcp, ports, peer);
+        var decision = acl.Decide(egress, Protocol.Tcp, ports, peer);
         if (decision != Core.Rules.Decision.Refused)
         {
             yield break;
@@ -114,7 +116,10 @@ public static class SecurityGroupFixes
         var fixes = new List<string>();
         foreach (var group in groups)
         {
-            foreach (var rule in group.Rules.Where(r => r.Protocol.Covers(Protocol.Tcp) && r.Ports.Contains(port) && r.Source.IsInternet))
+            // Every rule that admits the port from the internet: one from 0.0.0.0/0, or wide public prefixes that together
+            // cover it (a /8 or wider; a management host's /32 is not one of them).
+            foreach (var rule in group.Rules.Where(r => r.Protocol.Covers(Protocol.Tcp) && r.Ports.Contains(port) && !r.Source.IsPrivate &&
+                                                        r.Source.PrefixLength <= (r.Source.Family == IpFamily.IPv4 ? 8 : 16)))
             {
                 fixes.AddRange(ForRule(group.GroupId, region, rule, restrict ? port : null, keep));
             }

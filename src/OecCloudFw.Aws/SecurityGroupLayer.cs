@@ -114,7 +114,15 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
             }
         }
 
-        return new SecurityGroupSnapshot(group, region, normalized, peers) { Egress = egress, UnreadEgress = unreadEgress };
+        IReadOnlyList<Cidr>? Entries(string id) => lists.TryGetValue(id, out var list) ? list.Entries : null;
+        string Unread(string id) => lists.TryGetValue(id, out var list) ? list.Unread ?? "not read" : "not read";
+        return new SecurityGroupSnapshot(group, region, normalized, peers)
+        {
+            Egress = egress,
+            UnreadEgress = unreadEgress,
+            Compiled = [.. ingress.Select(r => Ec2RuleCompiler.Rule(r, group, Entries, Unread)).OfType<CompiledRule>()],
+            CompiledEgress = [.. rules.Where(r => r.IsEgress == true).Select(r => Ec2RuleCompiler.Rule(r, group, Entries, Unread)).OfType<CompiledRule>()],
+        };
     }
 
     /// <summary>The network ACLs of these subnets (DescribeNetworkAcls, one call, every page).</summary>
@@ -159,7 +167,13 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
         var ports = protocol is Protocol.Tcp or Protocol.Udp && entry.PortRange is { From: { } from, To: { } to }
             ? new PortRange(Math.Max(from, PortRange.MinPort), Math.Min(to, PortRange.MaxPort))
             : PortRange.All;
-        return new NetworkAclEntry(entry.RuleNumber ?? 32767, entry.Egress == true, protocol, ports, peer, entry.RuleAction == Amazon.EC2.RuleAction.Allow);
+        var icmp = entry.Protocol is "1" or "58";
+        return new NetworkAclEntry(entry.RuleNumber ?? 32767, entry.Egress == true, protocol, ports, peer, entry.RuleAction == Amazon.EC2.RuleAction.Allow)
+        {
+            RawProtocol = entry.Protocol ?? "-1",
+            RawFrom = icmp ? entry.IcmpTypeCode?.Type : entry.PortRange?.From,
+            RawTo = icmp ? entry.IcmpTypeCode?.Code : entry.PortRange?.To,
+        };
     }
 
     /// <summary>
@@ -246,8 +260,8 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
     public async Task<IReadOnlyList<SecurityGroupId>> InstanceGroupsAsync(string instanceId, CancellationToken cancellationToken = default) =>
         (await InstanceNetworkAsync(instanceId, cancellationToken)).Groups;
 
-    /// <summary>Every security group on every ENI of an instance, and the ENIs' subnets (DescribeInstances, one call).</summary>
-    public async Task<(IReadOnlyList<SecurityGroupId> Groups, IReadOnlyList<string> Subnets)> InstanceNetworkAsync(string instanceId, CancellationToken cancellationToken = default)
+    /// <summary>An instance's ENIs: each one's subnet, security groups and public addresses (DescribeInstances, one call).</summary>
+    public async Task<Ec2InstanceNetwork> InstanceNetworkAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         AwsIds.Instance(instanceId, "instance");
 
@@ -262,21 +276,9 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
             throw new LayerFailureException($"instance {instanceId} not found in {region} ({inner.ErrorCode}): check --aws-region and the instance id", inner);
         }
 
-        var instances = (response.Reservations ?? []).SelectMany(r => r.Instances ?? []).ToList();
-        var groups = instances
-            .SelectMany(i => i.NetworkInterfaces ?? [])
-            .SelectMany(n => n.Groups ?? [])
-            .Select(g => g.GroupId)
-            .Distinct(StringComparer.Ordinal)
-            .Select(SecurityGroupId.Parse)
-            .ToList();
-        var subnets = instances
-            .SelectMany(i => (i.NetworkInterfaces ?? []).OrderBy(n => n.Attachment?.DeviceIndex ?? 0).Select(n => n.SubnetId).Prepend(i.SubnetId))
-            .OfType<string>()
-            .Where(s => s.Length > 0)
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
-        return (groups, subnets);
+        var instance = (response.Reservations ?? []).SelectMany(r => r.Instances ?? []).FirstOrDefault()
+                       ?? throw new LayerFailureException($"instance {instanceId} not found in {region}: check --aws-region and the instance id");
+        return Ec2InstanceNetwork.From(instance);
     }
 
     /// <summary>

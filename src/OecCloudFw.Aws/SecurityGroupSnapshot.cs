@@ -1,5 +1,6 @@
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Rules;
+using OecCloudFw.Core.Rules.Chains;
 
 namespace OecCloudFw.Aws;
 
@@ -25,6 +26,34 @@ public sealed record SecurityGroupSnapshot(
 
     /// <summary>Egress rules whose destination is a prefix list that could not be read.</summary>
     public IReadOnlyList<PeerRule> UnreadEgress { get; init; } = [];
+
+    /// <summary>The ingress rules as the engine evaluates them, compiled from what EC2 returned; null: from <see cref="Rules"/> and <see cref="Peers"/>.</summary>
+    public IReadOnlyList<CompiledRule>? Compiled { get; init; }
+
+    /// <summary>The egress rules as the engine evaluates them; null: from <see cref="Egress"/> and <see cref="UnreadEgress"/>.</summary>
+    public IReadOnlyList<CompiledRule>? CompiledEgress { get; init; }
+
+    /// <summary>The ingress rules for the engine.</summary>
+    public IReadOnlyList<CompiledRule> IngressRules => Compiled ?? [.. Rules.Select(r => Ec2RuleCompiler.Rule(r with { Id = r.Id }, GroupId)), .. Peers.Where(p => p.Kind != PeerKind.PrefixList).Select(p => FromPeer(p, "from"))];
+
+    /// <summary>The egress rules for the engine.</summary>
+    public IReadOnlyList<CompiledRule> EgressRules => CompiledEgress ?? [.. Egress.Select(r => Ec2RuleCompiler.Rule(r, GroupId)), .. UnreadEgress.Select(p => FromPeer(p, "to"))];
+
+    private CompiledRule FromPeer(PeerRule peer, string direction)
+    {
+        var protocol = peer.Protocol switch
+        {
+            Protocol.Tcp => "tcp",
+            Protocol.Udp => "udp",
+            Protocol.Icmp => "icmp",
+            _ => "-1",
+        };
+        var matches = Ec2RuleCompiler.ProtocolAndPorts(protocol, peer.Ports.IsAll ? -1 : peer.Ports.From, peer.Ports.IsAll ? -1 : peer.Ports.To);
+        matches.Add(peer.Kind == PeerKind.SecurityGroup
+            ? SourceMatch.Partly([], Cidr.Private, $"whether the address is a member of {peer.Peer} is not known (the group's members' private addresses are not read)")
+            : SourceMatch.Unreadable($"prefix list {peer.Peer} could not be read ({peer.Detail}): whether it holds the address is not known", false));
+        return new CompiledRule(peer.RuleId, new ChainRule { Matches = matches, Target = ChainTarget.Accept, Text = $"{GroupId}/{peer.RuleId}: allow {protocol}/{peer.Ports} {direction} {(peer.Kind == PeerKind.SecurityGroup ? "members of " : "prefix list ")}{peer.Peer}" });
+    }
 
     /// <summary>The rules whose source is not a CIDR, as text.</summary>
     public IReadOnlyList<string> ReferenceRules => Peers.Select(p => p.ToString()).ToList();

@@ -1,126 +1,73 @@
 using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Net;
-using OecCloudFw.Core.Rules;
+using OecCloudFw.Core.Rules.Chains;
+using OecCloudFw.Core.Rules.Paths;
 
 namespace OecCloudFw.Aws;
 
 /// <summary>
-/// Every security group on an ENI as one audit layer: a union of allows, over an implicit deny. CIDR rules and the
-/// entries of readable prefix lists decide; a rule from another group's members never admits the internet, and may
-/// admit a private management address (indeterminate: membership is not known); a prefix list that could not be read
-/// makes the verdict indeterminate. With the subnets' network ACLs, a packet must pass those too, and so must its
-/// replies (ACLs are stateless).
+/// The security groups (and the subnets' network ACLs) of an instance as one audit layer, evaluated by the one engine
+/// on each ENI's path (<see cref="Ec2Paths"/>): what the internet reaches through any ENI that has a public address.
+/// A rule from another group's members never admits the internet: a port admitted only that way is refused directly,
+/// and said to be reached through that group (a load balancer, a bastion).
 /// </summary>
-public sealed class SecurityGroupsView(IReadOnlyList<SecurityGroupSnapshot> groups, IReadOnlyList<NetworkAclSnapshot>? networkAcls = null) : ILayerView
+public sealed class SecurityGroupsView : ILayerView
 {
-    private readonly RuleSet _rules = new(groups.SelectMany(g => g.Rules.Select(r => r with { Id = $"{g.GroupId}/{r.Id}" })), RuleAction.Deny);
+    private readonly IReadOnlyList<SecurityGroupSnapshot> _groups;
+    private readonly PathView _view;
 
-    private readonly RuleSet _egress = new(groups.SelectMany(g => g.Egress.Select(r => r with { Id = $"{g.GroupId}/{r.Id}" })), RuleAction.Deny);
+    public SecurityGroupsView(IReadOnlyList<SecurityGroupSnapshot> groups, IReadOnlyList<NetworkAclSnapshot>? networkAcls = null, Ec2InstanceNetwork? network = null)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        _groups = groups;
+        NetworkAcls = networkAcls ?? [];
+        Network = network;
+        var name = "aws " + (groups.Count == 0 ? string.Join("+", NetworkAcls.Select(a => a.SubnetId).Distinct(StringComparer.Ordinal)) : string.Join("+", groups.Select(g => g.GroupId.Value))) +
+                   (groups.Count > 0 && NetworkAcls.Count > 0 ? " + " + string.Join("+", NetworkAcls.Select(a => a.AclId).Distinct(StringComparer.Ordinal)) : string.Empty);
+        _view = new PathView(name, Ec2Paths.Build(network, groups, NetworkAcls), [.. NetworkAcls.Select(a => a.ToComponent())]);
+    }
 
-    public string Name => "aws " + string.Join("+", groups.Select(g => g.GroupId.Value)) +
-                          (networkAcls is { Count: > 0 } acls ? " + " + string.Join("+", acls.Select(a => a.AclId).Distinct(StringComparer.Ordinal)) : string.Empty);
+    public string Name => _view.Name;
 
     /// <summary>The groups as read.</summary>
-    public IReadOnlyList<SecurityGroupSnapshot> Groups => groups;
+    public IReadOnlyList<SecurityGroupSnapshot> Groups => _groups;
 
-    /// <summary>The subnets' network ACLs, when the subnets are known (an instance was given).</summary>
-    public IReadOnlyList<NetworkAclSnapshot> NetworkAcls => networkAcls ?? [];
+    /// <summary>The subnets' network ACLs, when the subnets are known (an instance or a subnet was given).</summary>
+    public IReadOnlyList<NetworkAclSnapshot> NetworkAcls { get; }
+
+    /// <summary>The instance's ENIs, when an instance was named.</summary>
+    public Ec2InstanceNetwork? Network { get; }
+
+    /// <summary>The paths the verdicts come from.</summary>
+    public PathSet Paths => _view.Paths;
 
     public bool Filters => true;
 
-    public IReadOnlyList<LayerComponent> Components => [.. NetworkAcls.Select(a => a.ToComponent())];
+    public IReadOnlyList<LayerComponent> Components => _view.Components;
+
+    public IReadOnlyList<string> Assumptions => _view.Assumptions;
+
+    /// <summary>What happens to a new inbound packet from each part of <paramref name="sources"/>.</summary>
+    public IReadOnlyList<VerdictPiece> Pieces(Protocol protocol, int port, AddressSet sources) => _view.Pieces(protocol, port, sources);
 
     public LayerVerdict Evaluate(Protocol protocol, int port, Cidr source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var groupVerdict = EvaluateGroups(protocol, port, source);
-        return WithAcls(groupVerdict, acl => acl.Inbound(protocol, port, source));
+        var verdict = _view.Evaluate(protocol, port, source);
+        if (!verdict.Refused || source.IsPrivate)
+        {
+            return verdict;
+        }
+
+        var members = _groups.SelectMany(g => g.Peers.Where(p => p.Kind == PeerKind.SecurityGroup && p.Matches(protocol, port)).Select(p => (Group: g.GroupId, Peer: p))).ToList();
+        return members.Count == 0
+            ? verdict
+            : verdict with
+            {
+                Evidence = $"{verdict.Evidence}; {string.Join("; ", members.Select(m => $"{m.Group}/{m.Peer}"))} admits only that group's members (a load balancer, a bastion), never {source} directly",
+                ThroughPeer = string.Join(", ", members.Select(m => m.Peer.Peer).Distinct(StringComparer.Ordinal)),
+            };
     }
 
-    public LayerVerdict EvaluateEgress(Protocol protocol, int port, Cidr destination)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        var verdict = _egress.Evaluate(protocol, port, destination);
-        LayerVerdict groupVerdict;
-        if (verdict.Admitted && verdict.DecidedBy is { } rule)
-        {
-            groupVerdict = new LayerVerdict(Decision.Admitted, $"egress {rule.Id}: {rule.Protocol.ToName()}/{rule.Ports} to {rule.Source}");
-        }
-        else if (groups.SelectMany(g => g.UnreadEgress.Select(p => (Group: g.GroupId, Peer: p))).FirstOrDefault(p => p.Peer.Matches(protocol, port)) is { Peer: not null } unread)
-        {
-            groupVerdict = new LayerVerdict(Decision.Indeterminate, $"egress {unread.Group}/{unread.Peer}: whether the list holds {destination} is not known");
-        }
-        else
-        {
-            groupVerdict = new LayerVerdict(Decision.Refused,
-                $"no egress rule of {string.Join(", ", groups.Select(g => g.GroupId.Value))} allows {protocol.ToName()}/{port} to {destination} (the default 'all traffic to 0.0.0.0/0' egress rule is gone)");
-        }
-
-        return WithAcls(groupVerdict, acl => acl.Outbound(protocol, port, destination));
-    }
-
-    /// <summary>The groups' verdict, then every subnet ACL's: a certain refusal anywhere refuses.</summary>
-    private LayerVerdict WithAcls(LayerVerdict groupVerdict, Func<NetworkAclSnapshot, (Decision Decision, string Evidence)> acl)
-    {
-        if (groupVerdict.Refused || networkAcls is not { Count: > 0 })
-        {
-            return groupVerdict;
-        }
-
-        var results = networkAcls.Select(acl).ToList();
-        if (results.FirstOrDefault(r => r.Decision == Decision.Refused) is { Evidence: not null } refused)
-        {
-            return new LayerVerdict(Decision.Refused, refused.Evidence);
-        }
-
-        if (groupVerdict.Indeterminate)
-        {
-            return groupVerdict;
-        }
-
-        if (results.FirstOrDefault(r => r.Decision == Decision.Indeterminate) is { Evidence: not null } unsure)
-        {
-            return new LayerVerdict(Decision.Indeterminate, unsure.Evidence);
-        }
-
-        return groupVerdict with { Evidence = $"{groupVerdict.Evidence}; {string.Join("; ", results.Select(r => r.Evidence))}" };
-    }
-
-    private LayerVerdict EvaluateGroups(Protocol protocol, int port, Cidr source)
-    {
-        var verdict = _rules.Evaluate(protocol, port, source);
-        if (verdict.Admitted && verdict.DecidedBy is { } rule)
-        {
-            return new LayerVerdict(Decision.Admitted, $"{rule.Id}: {rule}{(rule.Description?.StartsWith("via prefix list", StringComparison.Ordinal) == true ? $" ({rule.Description})" : string.Empty)}");
-        }
-
-        var peers = groups.SelectMany(g => g.Peers.Where(p => p.Matches(protocol, port)).Select(p => (Group: g.GroupId, Peer: p))).ToList();
-        var unread = peers.FirstOrDefault(p => p.Peer.Kind == PeerKind.UnreadPrefixList);
-        if (unread.Peer is not null)
-        {
-            return new LayerVerdict(Decision.Indeterminate,
-                $"{unread.Group}/{unread.Peer}: whether the list holds {source} is not known");
-        }
-
-        var members = peers.Where(p => p.Peer.Kind == PeerKind.SecurityGroup).ToList();
-        if (members.Count > 0 && source.IsPrivate)
-        {
-            var first = members[0];
-            return new LayerVerdict(Decision.Indeterminate,
-                $"{first.Group}/{first.Peer}: whether {source} is a member of {first.Peer.Peer} is not known");
-        }
-
-        var refused = $"no rule of {string.Join(", ", groups.Select(g => g.GroupId.Value))} admits it from {source}";
-        if (members.Count == 0)
-        {
-            return new LayerVerdict(Decision.Refused, refused);
-        }
-
-        var through = string.Join(", ", members.Select(m => m.Peer.Peer).Distinct(StringComparer.Ordinal));
-        return new LayerVerdict(Decision.Refused,
-            $"{refused}; {string.Join("; ", members.Select(m => $"{m.Group}/{m.Peer}"))} admits only that group's members (a load balancer, a bastion), never {source} directly")
-        {
-            ThroughPeer = through,
-        };
-    }
+    public LayerVerdict EvaluateEgress(Protocol protocol, int port, Cidr destination) => _view.EvaluateEgress(protocol, port, destination);
 }

@@ -108,19 +108,20 @@ public sealed class AwsCommands(CliContext context)
             var (client, region) = new Ec2ClientFactory(context.Environment).Create(target.ToOptions());
             using var ec2 = client;
             var sgLayer = new SecurityGroupLayer(ec2, region);
+            Ec2InstanceNetwork? network = null;
             if (instance is not null)
             {
-                var (instanceGroups, instanceSubnets) = await sgLayer.InstanceNetworkAsync(instance, cancellationToken);
-                groups.AddRange(instanceGroups.Where(g => !groups.Contains(g)));
-                subnets.AddRange(instanceSubnets.Where(s => !subnets.Contains(s)));
+                network = await sgLayer.InstanceNetworkAsync(instance, cancellationToken);
+                groups.AddRange(network.Groups.Where(g => !groups.Contains(g)));
+                subnets.AddRange(network.Subnets.Where(s => !subnets.Contains(s)));
             }
 
-            var layer = new SecurityGroupCloudLayer(sgLayer, groups, groups.FirstOrDefault(), subnets);
+            var layer = new SecurityGroupCloudLayer(sgLayer, groups, groups.FirstOrDefault(), subnets, network: network);
             var state = await layer.ReadAsync(cancellationToken);
             var (snapshots, acls) = SecurityGroupCloudLayer.Read(state);
             var findings = layer.Findings(state);
-            // Through the subnet's ACL (and the groups, when known): what the internet reaches of the guide's ports.
-            var ports = acls.Count == 0 ? [] : PortCatalog.All.Select(port =>
+            // Through each ENI's path (its public address, its subnet's ACL, its groups): what the internet reaches of the guide's ports.
+            var ports = PortCatalog.All.Select(port =>
             {
                 var verdict = state.View.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4);
                 return new AwsPortView(port.Port, port.Purpose, verdict.Decision.ToString().ToLowerInvariant(), verdict.Evidence);
@@ -156,6 +157,11 @@ public sealed class AwsCommands(CliContext context)
                 if (ports.Count > 0)
                 {
                     renderer.Line("From the internet: " + string.Join(", ", ports.Select(p => $"{p.Port} {p.Verdict}")));
+                }
+
+                foreach (var assumption in state.View.Assumptions)
+                {
+                    renderer.Line($"assumed (not read): {assumption}");
                 }
 
                 renderer.Findings(findings.OrderByDescending(f => f.Severity).ToList());

@@ -95,11 +95,13 @@ internal static class CloudLayers
             var layer = new SecurityGroupLayer(client, region);
             var subnets = namedSubnets;
             var all = groups.Distinct().ToList();
+            Ec2InstanceNetwork? network = null;
             if (cloud.AwsInstance is not null)
             {
-                var (instanceGroups, instanceSubnets) = reads is null
+                network = reads is null
                     ? await layer.InstanceNetworkAsync(cloud.AwsInstance, cancellationToken)
                     : (await reads.ReadAsync(cloud.AwsInstance, async () => new InstanceNetwork(await layer.InstanceNetworkAsync(cloud.AwsInstance, cancellationToken)))).Value;
+                var (instanceGroups, instanceSubnets) = (network.Groups, network.Subnets);
                 if (instanceGroups.Count == 0)
                 {
                     throw new LayerFailureException($"instance {cloud.AwsInstance} has no security group");
@@ -114,7 +116,7 @@ internal static class CloudLayers
                 subnets = [.. subnets, .. instanceSubnets.Where(s => !subnets.Contains(s))];
             }
 
-            return new CloudLayerHandle(new SecurityGroupCloudLayer(layer, all, all[0], subnets, reads), cache is null ? client : null);
+            return new CloudLayerHandle(new SecurityGroupCloudLayer(layer, all, all[0], subnets, reads, network), cache is null ? client : null);
         }
         catch
         {
@@ -148,7 +150,7 @@ internal static class CloudLayers
     }
 
     /// <summary>An instance's groups and subnets, as the run's cache holds them.</summary>
-    private sealed record InstanceNetwork((IReadOnlyList<SecurityGroupId> Groups, IReadOnlyList<string> Subnets) Value);
+    private sealed record InstanceNetwork(Ec2InstanceNetwork Value);
 
     /// <summary>One cloud account's reads in the run's cache: keys under the account's own prefix.</summary>
     private sealed class PrefixedReadCache(CloudReadCache cache, string prefix) : ILayerReadCache

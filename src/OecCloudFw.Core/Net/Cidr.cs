@@ -45,6 +45,9 @@ public sealed class Cidr : IEquatable<Cidr>
     /// </summary>
     public bool IsPrivate => PrivateRanges.Any(r => r.Contains(this));
 
+    /// <summary>The private ranges (RFC 1918, RFC 6598, IPv6 unique local): where a cloud network's own addresses live.</summary>
+    public static IReadOnlyList<Cidr> Private => PrivateRanges;
+
     private static readonly Cidr[] PrivateRanges =
         [Parse("10.0.0.0/8"), Parse("172.16.0.0/12"), Parse("192.168.0.0/16"), Parse("100.64.0.0/10"), Parse("fc00::/7")];
 

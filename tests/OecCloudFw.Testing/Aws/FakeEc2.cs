@@ -25,7 +25,7 @@ public sealed class FakeEc2 : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Ec2Fault>> _faults = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _log = new();
-    private readonly Dictionary<string, List<List<string>>> _instances = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<FakeEni>> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakePrefixList> _prefixLists = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakeNetworkAcl> _acls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _instanceSubnets = new(StringComparer.Ordinal);
@@ -90,16 +90,29 @@ public sealed class FakeEc2 : IAsyncDisposable
         return id;
     }
 
-    /// <summary>An instance whose ENIs carry these security groups (one list per ENI).</summary>
+    /// <summary>An instance whose ENIs carry these security groups (one list per ENI), each with an auto-assigned public IPv4 and an IPv6 address.</summary>
     public string CreateInstance(params string[][] groupsPerEni) => CreateInstanceInSubnet(null, groupsPerEni);
 
-    /// <summary>An instance in a subnet (its ENIs too), whose ENIs carry these security groups.</summary>
-    public string CreateInstanceInSubnet(string? subnetId, params string[][] groupsPerEni)
+    /// <summary>An instance in a subnet (its ENIs too), whose ENIs carry these security groups (each with a public IPv4 and an IPv6 address).</summary>
+    public string CreateInstanceInSubnet(string? subnetId, params string[][] groupsPerEni) =>
+        CreateInstanceWith(subnetId, [.. groupsPerEni.Select((g, n) => new FakeEni(g) { PublicIp = $"203.0.113.{_instances.Count % 200 + 10 + n}", Ipv6 = $"2001:db8::{_instances.Count + 1:x}:{n + 1}" })]);
+
+    /// <summary>The ENIs of an instance as created (their ids), primary first.</summary>
+    public IReadOnlyList<FakeEni> Interfaces(string instanceId)
+    {
+        lock (_gate)
+        {
+            return [.. _instances[instanceId]];
+        }
+    }
+
+    /// <summary>An instance with exactly these ENIs (their subnets, groups, public addresses), primary first.</summary>
+    public string CreateInstanceWith(string? subnetId, params FakeEni[] enis)
     {
         var id = "i-" + Hex(17);
         lock (_gate)
         {
-            _instances[id] = groupsPerEni.Select(g => g.ToList()).ToList();
+            _instances[id] = [.. enis.Select(e => e with { Id = e.Id ?? "eni-" + Hex(17) })];
             if (subnetId is not null)
             {
                 _instanceSubnets[id] = subnetId;
@@ -418,12 +431,18 @@ public sealed class FakeEc2 : IAsyncDisposable
                 new XElement(X("instanceId"), id),
                 _instanceSubnets.TryGetValue(id, out var instanceSubnet) ? new XElement(X("subnetId"), instanceSubnet) : null,
                 new XElement(X("instanceState"), new XElement(X("code"), 16), new XElement(X("name"), "running")),
-                new XElement(X("networkInterfaceSet"), _instances[id].Select((groups, n) => new XElement(X("item"),
-                    new XElement(X("networkInterfaceId"), $"eni-{Hex(17)}"),
-                    _instanceSubnets.TryGetValue(id, out var eniSubnet) ? new XElement(X("subnetId"), eniSubnet) : null,
+                _instances[id].FirstOrDefault()?.PublicIp is { } primaryIp ? new XElement(X("ipAddress"), primaryIp) : null,
+                new XElement(X("networkInterfaceSet"), _instances[id].Select((eni, n) => new XElement(X("item"),
+                    new XElement(X("networkInterfaceId"), eni.Id),
+                    (eni.SubnetId ?? _instanceSubnets.GetValueOrDefault(id)) is { } eniSubnet ? new XElement(X("subnetId"), eniSubnet) : null,
+                    new XElement(X("privateIpAddress"), $"10.0.{n}.{10 + n}"),
+                    eni.PublicIp is { } ip
+                        ? new XElement(X("association"), new XElement(X("publicIp"), ip), new XElement(X("publicDnsName"), string.Empty), new XElement(X("ipOwnerId"), eni.ElasticIp ? AccountId : "amazon"))
+                        : null,
+                    eni.Ipv6 is { } v6 ? new XElement(X("ipv6AddressesSet"), new XElement(X("item"), new XElement(X("ipv6Address"), v6), new XElement(X("isPrimaryIpv6"), "false"))) : null,
                     new XElement(X("attachment"), new XElement(X("deviceIndex"), n)),
-                    Groups(groups)))),
-                Groups(_instances[id].SelectMany(g => g).Distinct())))));
+                    Groups(eni.Groups)))),
+                Groups(_instances[id].SelectMany(e => e.Groups).Distinct())))));
         return (new XElement(X("x"), new XElement(X("reservationSet"), items)), null);
     }
 

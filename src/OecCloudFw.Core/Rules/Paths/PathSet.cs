@@ -141,7 +141,7 @@ public sealed class PathSet
 
     /// <summary>Refused replies say so: the packet itself got in.</summary>
     private static List<VerdictPiece> Word(IReadOnlyList<VerdictPiece> pieces, PathStage stage) =>
-        pieces.Select(p => p.Decision == Decision.Refused ? p with { Evidence = $"the replies are refused ({stage.Name} is stateless): {p.Evidence}" } : p).ToList();
+        pieces.Select(p => p.Decision == Decision.Refused ? p with { Evidence = $"the replies are denied ({stage.Name} is stateless): {p.Evidence}" } : p).ToList();
 
     /// <summary>The parts of <paramref name="ports"/> no port match of the rules cuts: each decided alike throughout.</summary>
     private static List<PortRange> Segments(Chain rules, PortRange ports)
