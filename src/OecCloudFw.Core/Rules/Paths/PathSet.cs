@@ -51,7 +51,7 @@ public sealed class PathSet
 
         var packet = PacketContext.For(protocol, port, sources.Family);
         var perPath = Paths.Select(path => Tag(path, Through(path, packet, sources, reach))).ToList();
-        return perPath.Count == 1 ? perPath[0] : PieceOverlay.Combine(sources, perPath, Any);
+        return perPath.Count == 1 ? PieceOverlay.Merge(perPath[0]) : PieceOverlay.Combine(sources, perPath, Any);
     }
 
     /// <summary>A new outbound connection from the instance to <paramref name="port"/> on each part of <paramref name="destinations"/> (through its primary interface).</summary>
@@ -76,7 +76,7 @@ public sealed class PathSet
             }
         }
 
-        return pieces;
+        return PieceOverlay.Merge(pieces);
     }
 
     private IReadOnlyList<VerdictPiece> Through(PacketPath path, PacketContext packet, AddressSet sources, bool reach)
