@@ -292,6 +292,11 @@ public sealed class HumanRenderer(IAnsiConsole console)
         }
 
         console.Write(table);
+        foreach (var assumption in report.CloudAssumptions)
+        {
+            Line($"cloud layer assumed (not read): {assumption}");
+        }
+
         foreach (var egress in report.Egress)
         {
             Line($"outbound tcp/{egress.Need.Port} to {(egress.Need.Destination.IsInternet ? "the internet" : egress.Need.Destination.ToString())}: cloud {(egress.Cloud is null ? "-" : egress.Cloud.Decision.ToString().ToLowerInvariant())}, server {egress.Server.Decision.ToString().ToLowerInvariant()}");
