@@ -54,8 +54,17 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
                 () => ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [group.Value] }, cancellationToken));
         }
 
-        var ingress = rules.Where(r => r.IsEgress != true).ToList();
         var lists = await PrefixListsAsync(group, rules.Select(r => r.PrefixListId).OfType<string>(), cancellationToken);
+        return Snapshot(group, region, rules, lists);
+    }
+
+    /// <summary>
+    /// The group's rules as DescribeSecurityGroupRules returned them, normalized (pure): CIDR rules, the entries of
+    /// readable prefix lists, group references and unread lists kept as peers, and every rule compiled for the engine.
+    /// </summary>
+    internal static SecurityGroupSnapshot Snapshot(SecurityGroupId group, string region, IReadOnlyList<SecurityGroupRule> rules, IReadOnlyDictionary<string, PrefixListContents> lists)
+    {
+        var ingress = rules.Where(r => r.IsEgress != true).ToList();
         var egress = new List<Rule>();
         var unreadEgress = new List<PeerRule>();
         foreach (var rule in rules.Where(r => r.IsEgress == true))
@@ -140,19 +149,24 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
         {
             var request = new DescribeNetworkAclsRequest { Filters = [new Filter("association.subnet-id", subnetIds.ToList())], NextToken = token };
             var page = await Ec2Errors.Call("DescribeNetworkAcls", string.Join(",", subnetIds), region, () => ec2.DescribeNetworkAclsAsync(request, cancellationToken));
-            foreach (var acl in page.NetworkAcls ?? [])
-            {
-                var entries = (acl.Entries ?? []).Select(ToEntry).OfType<NetworkAclEntry>().ToList();
-                foreach (var subnet in (acl.Associations ?? []).Select(a => a.SubnetId).Where(subnetIds.Contains))
-                {
-                    result.Add(new NetworkAclSnapshot(acl.NetworkAclId, subnet, entries));
-                }
-            }
-
+            result.AddRange(AclSnapshots(page.NetworkAcls ?? [], subnetIds));
             token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
         }
         while (token is not null);
         return result;
+    }
+
+    /// <summary>The ACLs as DescribeNetworkAcls returned them, one snapshot per associated subnet asked for (pure).</summary>
+    internal static IEnumerable<NetworkAclSnapshot> AclSnapshots(IEnumerable<NetworkAcl> acls, IReadOnlyList<string> subnetIds)
+    {
+        foreach (var acl in acls)
+        {
+            var entries = (acl.Entries ?? []).Select(ToEntry).OfType<NetworkAclEntry>().ToList();
+            foreach (var subnet in (acl.Associations ?? []).Select(a => a.SubnetId).Where(subnetIds.Contains))
+            {
+                yield return new NetworkAclSnapshot(acl.NetworkAclId, subnet, entries);
+            }
+        }
     }
 
     private static NetworkAclEntry? ToEntry(Amazon.EC2.Model.NetworkAclEntry entry)
@@ -421,5 +435,5 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
     }
 
     /// <summary>A prefix list as read: entries null when they could not be read (<paramref name="Unread"/> says why).</summary>
-    private sealed record PrefixListContents(string Name, IpFamily? Family, int MaxEntries, IReadOnlyList<Cidr>? Entries, string? Unread);
+    internal sealed record PrefixListContents(string Name, IpFamily? Family, int MaxEntries, IReadOnlyList<Cidr>? Entries, string? Unread);
 }
