@@ -56,6 +56,10 @@ public static class AzureDifferential
         for (var i = 0; i < 3; i++)
         {
             var protocol = rng.Next(20) switch { < 9 => "tcp", < 15 => "udp", _ => "icmp" };
+            if (protocol == "icmp" && queries.Contains(("icmp", 0)))
+            {
+                protocol = "tcp"; // one icmp query is enough: its port is not used
+            }
             queries.Add((protocol, protocol == "icmp" ? 0 : pool[rng.Next(pool.Length)]));
         }
         return queries;
@@ -99,6 +103,18 @@ public static class AzureDifferential
             cidrs.AddRange(OracleAddress.PrivateV4);
         }
         var found = new HashSet<UInt128>();
+        var kept = new HashSet<UInt128>();
+        foreach (var cidr in ipv6 ? [OracleAddress.PrivateV6] : OracleAddress.PrivateV4)
+        {
+            kept.Add(cidr.First.Value);
+            kept.Add(cidr.Last.Value);
+            kept.Add(cidr.First.Value - 1);
+            kept.Add(cidr.Last.Value + 1);
+        }
+        foreach (var s in ipv6 ? SpecialV6 : SpecialV4)
+        {
+            kept.Add(OracleAddress.Parse(s).Value);
+        }
         var max = ipv6 ? UInt128.MaxValue : uint.MaxValue;
         foreach (var cidr in cidrs)
         {
@@ -113,16 +129,16 @@ public static class AzureDifferential
                 found.Add(cidr.Last.Value + 1);
             }
         }
-        foreach (var s in ipv6 ? SpecialV6 : SpecialV4)
-        {
-            found.Add(OracleAddress.Parse(s).Value);
-        }
+        found.ExceptWith(kept);
         var rng = new Random(unchecked((c.Seed * 17) + (ipv6 ? 3 : 1)));
+        var room = AddressCap - 4 - kept.Count;
         var ordered = found.OrderBy(v => v).ToList();
-        if (ordered.Count > AddressCap - 4)
+        if (ordered.Count > room)
         {
-            ordered = [.. ordered.OrderBy(_ => rng.Next()).Take(AddressCap - 4).OrderBy(v => v)];
+            // Over the cap: a seeded subset of the CIDR boundaries; private-range and special addresses always stay.
+            ordered = [.. ordered.OrderBy(_ => rng.Next()).Take(room)];
         }
+        ordered = [.. ordered.Concat(kept).OrderBy(v => v)];
         for (var i = 0; i < 4; i++)
         {
             UInt128 v = ipv6 ? new UInt128((ulong)rng.NextInt64(), (ulong)rng.NextInt64()) : (uint)rng.NextInt64(0, 1L << 32);

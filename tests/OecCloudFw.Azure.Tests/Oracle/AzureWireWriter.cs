@@ -223,6 +223,9 @@ public static class AzureWireWriter
         };
     }
 
+    private static bool Listable(string value) =>
+        value.Trim() != "*" && (OracleCidr.TryParse(value.Trim(), out _) || char.IsDigit(value.Trim()[0]));
+
     private static JsonObject Rule(AzureCase c, AzureNsg nsg, AzureRule r, string collection, string refGroup)
     {
         var p = new JsonObject
@@ -233,7 +236,8 @@ public static class AzureWireWriter
         };
         void Field(string singular, string plural, IReadOnlyList<string> values)
         {
-            if (values.Count == 1 && !r.Plural)
+            // A tag, "*" or "Any" stays in the singular field (ARM takes at most one tag, and not in a list).
+            if (values.Count == 1 && (!r.Plural || !Listable(values[0])))
             {
                 p[singular] = values[0];
                 if (c.EmptyPluralArrays)
