@@ -309,6 +309,26 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Open_Prune_RevokeRefusedAfterTheAuthorize_SaysWhatWasCreated_AndHowToUndoIt()
+    {
+        var group = _fake.CreateGroup();
+        var own = new Dictionary<string, string> { [OwnershipTag.Key] = OwnershipTag.Value };
+        _fake.AddIngress(group, "tcp", 22, 22, "0.0.0.0/0", "OEC.sh management", own);
+        _fake.Inject("RevokeSecurityGroupIngress", Ec2Fault.Unauthorized);
+        var layer = Ec2TestClient.CreateLayer(_fake);
+        var policy = PolicyBuilder.Build(new PolicyOptions { Ipv6 = false, SshSources = ["203.0.113.9/32"] });
+
+        var failure = await Assert.ThrowsAsync<Core.LayerFailureException>(() => OpenAsync(layer, SecurityGroupId.Parse(group), policy, prune: true, dryRun: false, Ct));
+
+        var created = _fake.Ingress(group).Single(r => r.FromPort == 22 && r.CidrIpv4 == "203.0.113.9/32").RuleId;
+        Assert.Contains("UnauthorizedOperation", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"already done before that: created {created}", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"aws ec2 revoke-security-group-ingress --group-id {group} --security-group-rule-ids {created}", failure.Message, StringComparison.Ordinal);
+        // The broad rule is still there (the revoke was refused), and so is the narrow one: nothing is lost.
+        Assert.Contains(_fake.Ingress(group), r => r.FromPort == 22 && r.CidrIpv4 == "0.0.0.0/0");
+    }
+
+    [Fact]
     public async Task Close_OwnRule_RevokedByIdForeignLeft()
     {
         var group = _fake.CreateGroup();

@@ -25,7 +25,16 @@ public static class CloudOpen
 
         if (!dryRun && plan.Closes)
         {
-            closed = await layer.CloseAsync(plan, cancellationToken);
+            try
+            {
+                closed = await layer.CloseAsync(plan, cancellationToken);
+            }
+            catch (LayerFailureException ex) when (opened is { Created.Count: > 0 })
+            {
+                // A partial change is said as it is: what was created stays (it is what the policy wants), with its undo.
+                throw new LayerFailureException(
+                    $"{ex.Message}; already done before that: created {string.Join(", ", opened.Created)} in {layer.Target} (kept: the policy wants it; to undo: {string.Join("; ", layer.UndoCommands(opened))})", ex);
+            }
         }
 
         var planned = layer.PlannedView(state, plan);
