@@ -15,6 +15,12 @@ public sealed record NetworkAclSnapshot(string AclId, string SubnetId, IReadOnly
 {
     private PathStage? _stage;
 
+    /// <summary>Why the subnet's ACL could not be read (the identity may not call DescribeNetworkAcls); null when it was read.</summary>
+    public string? Unread { get; init; }
+
+    /// <summary>A subnet whose ACL could not be read: every verdict through it is indeterminate, with the reason.</summary>
+    public static NetworkAclSnapshot Unreadable(string subnetId, string why) => new("(unread)", subnetId, []) { Unread = why };
+
     /// <summary>The entries as listed (inbound first, by rule number), one line each.</summary>
     public IReadOnlyList<string> EntryLines => [.. Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber).Select(e => e.ToString())];
 
@@ -22,7 +28,9 @@ public sealed record NetworkAclSnapshot(string AclId, string SubnetId, IReadOnly
     public LayerComponent ToComponent() => new("network-acl", AclId, SubnetId, EntryLines);
 
     /// <summary>The ACL as the engine evaluates it: its inbound and outbound entries, each direction a chain, stateless.</summary>
-    public PathStage Stage => _stage ??= new PathStage($"network ACL {AclId} ({SubnetId})", Direction(false), Direction(true), Stateless: true);
+    public PathStage Stage => _stage ??= Unread is { } why
+        ? new PathStage($"the network ACL of {SubnetId}", UnreadChain(why, false), UnreadChain(why, true), Stateless: false)
+        : new PathStage($"network ACL {AclId} ({SubnetId})", Direction(false), Direction(true), Stateless: true);
 
     /// <summary>
     /// What the entries of one direction do with packets to any port of <paramref name="ports"/> from (or to) every
@@ -48,6 +56,13 @@ public sealed record NetworkAclSnapshot(string AclId, string SubnetId, IReadOnly
         var decisions = cuts.SelectMany(port => rules.EvaluatePieces(PacketContext.For(protocol, port, peer.Family), AddressSet.Of(peer)).Select(p => p.Decision)).Distinct().ToList();
         return decisions.Count == 1 ? decisions[0] : Decision.Indeterminate;
     }
+
+    private Chain UnreadChain(string why, bool egress) =>
+        new($"the network ACL of {SubnetId} {(egress ? "outbound" : "inbound")}", ChainTarget.Drop,
+        [
+            new ChainRule { Matches = [FixedMatch.Unknown(why)], Target = ChainTarget.Drop, Text = $"the network ACL of {SubnetId} could not be read ({why})" },
+            Ec2RuleCompiler.Otherwise(true, $"the network ACL of {SubnetId} could not be read ({why})"),
+        ]);
 
     private Chain Direction(bool egress) =>
         new($"network ACL {AclId} ({SubnetId}) {(egress ? "outbound" : "inbound")}", ChainTarget.Drop,

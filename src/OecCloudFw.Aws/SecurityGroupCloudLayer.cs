@@ -53,7 +53,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
     {
         var reads = cache ?? ILayerReadCache.None;
         var groupReads = _groups.Select(g => reads.ReadAsync(g.Value, () => layer.ReadAsync(g, cancellationToken))).ToList();
-        var acls = subnets.Count == 0 ? Task.FromResult<IReadOnlyList<NetworkAclSnapshot>>([]) : reads.ReadAsync($"acl|{string.Join(",", subnets)}", () => layer.ReadNetworkAclsAsync(subnets, cancellationToken));
+        var acls = subnets.Count == 0 ? Task.FromResult<IReadOnlyList<NetworkAclSnapshot>>([]) : reads.ReadAsync($"acl|{string.Join(",", subnets)}", () => AclsOrUnreadAsync(cancellationToken));
         var snapshots = await Task.WhenAll(groupReads);
         var aclSnapshots = await acls;
         var prefix = _groups.Count == 1 ? (Func<SecurityGroupId, string>)(_ => string.Empty) : g => $"{g} ";
@@ -65,6 +65,19 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         // Per ENI when the instance is known; no group named (subnets only): what the network ACLs alone let through.
         ILayerView view = new SecurityGroupsView(snapshots, aclSnapshots, network);
         return new CloudLayerState(Target, lines, view, new Snapshots(snapshots, aclSnapshots));
+    }
+
+    /// <summary>The subnets' ACLs; where the identity may not read them, each subnet's ACL is unread (its verdicts indeterminate, the reason said).</summary>
+    private async Task<IReadOnlyList<NetworkAclSnapshot>> AclsOrUnreadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await layer.ReadNetworkAclsAsync(subnets, cancellationToken);
+        }
+        catch (Core.LayerFailureException ex) when (ex.InnerException is Amazon.EC2.AmazonEC2Exception { ErrorCode: "UnauthorizedOperation" or "AccessDenied" } denied)
+        {
+            return [.. subnets.Select(s => NetworkAclSnapshot.Unreadable(s, $"DescribeNetworkAcls: {denied.ErrorCode}"))];
+        }
     }
 
     public CloudLayerPlan Plan(CloudLayerState state, FirewallPolicy policy, bool prune)

@@ -136,6 +136,25 @@ public sealed class InstancePathTests
         Assert.Equal(bastion, view.Evaluate(Protocol.Tcp, 22, Cidr.AnyIPv4).ThroughPeer);
     }
 
+    [Fact]
+    public async Task AnAclTheIdentityMayNotRead_MakesTheVerdictIndeterminate_WithTheReason()
+    {
+        await using var fake = await FakeEc2.StartAsync();
+        var group = fake.CreateGroup();
+        fake.AddIngress(group, "tcp", 22, 22, "0.0.0.0/0");
+        var (_, subnet) = fake.CreateNetworkAcl();
+        var instance = fake.CreateInstanceInSubnet(subnet, [group]);
+        fake.Inject("DescribeNetworkAcls", Ec2Fault.Unauthorized);
+
+        var (_, state) = await ReadAsync(fake, instance);
+
+        var ssh = state.View.Evaluate(Protocol.Tcp, 22, Cidr.AnyIPv4);
+        Assert.True(ssh.Indeterminate, ssh.Evidence);
+        Assert.Contains($"the network ACL of {subnet} could not be read (DescribeNetworkAcls: UnauthorizedOperation)", ssh.Evidence, StringComparison.Ordinal);
+        // What the groups refuse stays refused: the unread ACL cannot open it.
+        Assert.True(state.View.Evaluate(Protocol.Tcp, 5432, Cidr.AnyIPv4).Refused);
+    }
+
     private static async Task<(SecurityGroupCloudLayer Layer, Core.Layers.CloudLayerState State)> ReadAsync(FakeEc2 fake, string instance)
     {
         var layer = Ec2TestClient.CreateLayer(fake);
