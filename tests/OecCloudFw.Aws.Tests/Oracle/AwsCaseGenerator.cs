@@ -40,7 +40,7 @@ public static class AwsCaseGenerator
                 _v6Anchors.Add(V6Anchor());
             }
 
-            _budget = _rng.Next(12, 41);
+            _budget = _rng.Next(10, 35);
             var vpc = "vpc-" + Hex(17);
 
             // Interfaces, subnets, groups.
@@ -85,7 +85,7 @@ public static class AwsCaseGenerator
             };
 
             var input = new AwsWireInput(instance, rules, acls, prefixLists);
-            var queries = Enumerable.Range(0, 3).Select(_ => Query()).ToList();
+            var queries = Enumerable.Range(0, 3).Select(_ => Query(rules)).ToList();
             return new AwsCase(seed, input, queries, Samples(input, false), Samples(input, true));
         }
 
@@ -100,7 +100,7 @@ public static class AwsCaseGenerator
             InstanceNetworkInterfaceAssociation? association = null;
 
             // An auto-assigned public IPv4 only exists on device 0 (IpOwnerId "amazon"); an Elastic IP on any device.
-            var kind = device == 0 ? Pick("none", "auto", "eip") : Pick("none", "none", "eip");
+            var kind = device == 0 ? Pick("none", "auto", "auto", "eip", "eip") : Pick("none", "none", "eip");
             if (kind != "none")
             {
                 var ip = $"{Pick(3, 18, 34, 44, 52, 54)}.{_rng.Next(0, 256)}.{_rng.Next(0, 256)}.{_rng.Next(1, 255)}";
@@ -112,7 +112,7 @@ public static class AwsCaseGenerator
                 };
             }
 
-            var ipv6 = Chance(45)
+            var ipv6 = Chance(55)
                 ? Enumerable.Range(0, _rng.Next(1, 3))
                     .Select(n => new InstanceIpv6Address
                     {
@@ -190,8 +190,9 @@ public static class AwsCaseGenerator
             foreach (var egress in new[] { false, true })
             {
                 var used = new HashSet<int>();
-                if (decoy || Chance(35))
+                if (decoy || (Chance(35) && _budget > 0))
                 {
+                    _budget -= decoy ? 0 : 2;
                     entries.Add(Entry(egress, Number(used, 100), "-1", true, "0.0.0.0/0", null, null));
                     entries.Add(Entry(egress, Number(used, 101), "-1", true, "::/0", null, null));
                 }
@@ -199,6 +200,22 @@ public static class AwsCaseGenerator
                 for (var n = decoy ? 0 : _rng.Next(1, egress ? 5 : 6); n > 0 && _budget > 0; n--)
                 {
                     entries.AddRange(egress ? OutboundEntries(used) : InboundEntries(used));
+                }
+
+                // Often a broad allow late in the table, so that the entries before it carve exceptions out of it.
+                if (!decoy && Chance(75) && _budget > 0)
+                {
+                    _budget -= 2;
+                    var late = _rng.Next(20_000, 32_700);
+                    if (Chance(80))
+                    {
+                        entries.Add(Entry(egress, Number(used, late), "-1", true, Pick("0.0.0.0/0", "0.0.0.0/0", "0.0.0.0/1", "128.0.0.0/1"), null, null));
+                    }
+
+                    if (Chance(70))
+                    {
+                        entries.Add(Entry(egress, Number(used, late + 1), "-1", true, Pick("::/0", "::/0", "::/1", "8000::/1"), null, null));
+                    }
                 }
 
                 // The '*' rules, as DescribeNetworkAcls shows them: 32767, all protocols, deny, both families.
@@ -230,12 +247,13 @@ public static class AwsCaseGenerator
             var protocol = Pick("-1", "6", "6", "6", "17", "17", "1", "58", "50");
             var v6 = protocol switch { "1" => false, "58" => true, _ => Chance(40) };
             var ports = protocol is "6" or "17" ? InboundPorts() : ((int, int)?)null;
-            if (Chance(20))
+            var tiling = Tiling(v6);
+            if (Chance(20) && tiling.Count <= _budget)
             {
                 // A tiling: every piece of a split prefix, actions at random, consecutive rule numbers.
                 var start = _rng.Next(1, 32000);
                 var allow = Chance(50);
-                foreach (var piece in Tiling(v6))
+                foreach (var piece in tiling)
                 {
                     _budget--;
                     allow = Chance(70) ? allow : !allow;
@@ -392,6 +410,23 @@ public static class AwsCaseGenerator
 
             var family = protocol switch { "icmp" or "1" => false, "icmpv6" or "58" => true, _ => Chance(40) };
             var kind = _rng.Next(100);
+            if (kind < 35)
+            {
+                // A broad rule: all ports (or all protocols) from a large part of the internet.
+                var broad = family ? Pick("::/0", "::/0", "::/1", "8000::/1") : Pick("0.0.0.0/0", "0.0.0.0/0", "0.0.0.0/1", "128.0.0.0/1");
+                if (Chance(50))
+                {
+                    (protocol, from, to) = ("-1", -1, -1);
+                }
+                else if (protocol is "tcp" or "udp" or "6" or "17")
+                {
+                    (from, to) = Chance(50) ? (0, 65535) : (from, to);
+                }
+
+                return (protocol, from, to, family ? null : broad, family ? broad : null, null, null);
+            }
+
+            kind = _rng.Next(100);
             if (kind < 20)
             {
                 var referenced = Chance(60) ? Pick([.. groups]) : "sg-" + Hex(17);
@@ -431,15 +466,25 @@ public static class AwsCaseGenerator
 
         // ---- queries and samples ----------------------------------------------------------------------------------
 
-        private AwsQuery Query()
+        private AwsQuery Query(List<SecurityGroupRule> rules)
         {
+            var ported = rules.Where(r => r.IsEgress != true && r.IpProtocol is "tcp" or "udp" or "6" or "17").ToList();
+            if (ported.Count > 0 && Chance(45))
+            {
+                // Aim at a group rule: its first or last port, or one inside.
+                var rule = Pick([.. ported]);
+                var from = rule.FromPort ?? 0;
+                var to = rule.ToPort ?? 65535;
+                return new AwsQuery(rule.IpProtocol is "tcp" or "6" ? "tcp" : "udp", Pick(from, to, _rng.Next(from, to + 1)));
+            }
+
             var protocol = Pick("tcp", "tcp", "tcp", "udp", "udp", "icmp");
             if (protocol == "icmp")
             {
                 return new AwsQuery("icmp", 0);
             }
 
-            var port = _portBoundaries.Count > 0 && Chance(60) ? Pick([.. _portBoundaries]) : Pick(WellKnownPorts);
+            var port = _portBoundaries.Count > 0 && Chance(70) ? Pick([.. _portBoundaries]) : Pick(WellKnownPorts);
             return new AwsQuery(protocol, port);
         }
 
