@@ -84,6 +84,35 @@ public sealed class AwsOracleDocumentedExamplesTests
         Assert.Equal(OracleDecision.Admitted, Ask(denyLater, "tcp", 443, Client));
     }
 
+    [Theory]
+    [InlineData(1024, 65535, OracleDecision.Admitted)]       // every client port
+    [InlineData(1025, 65535, OracleDecision.Indeterminate)]  // not a client on port 1024 (ELB, NAT gateway: 1024-65535)
+    [InlineData(1024, 65534, OracleDecision.Indeterminate)]  // not a client on port 65535
+    [InlineData(0, 1023, OracleDecision.Refused)]            // no client port at all
+    [InlineData(0, 65535, OracleDecision.Admitted)]
+    [InlineData(49152, 65535, OracleDecision.Indeterminate)] // Windows Server 2008 and later only
+    public void Ephemeral_ports_the_reply_must_leave_for_every_client_port_1024_65535(int from, int to, OracleDecision expected)
+    {
+        // nacl-ephemeral-ports.html: the client chooses its port; clients use ranges from 1024 up to 65535.
+        Assert.Equal(expected, Ask(CustomAcl(Out(120, "6", true, "0.0.0.0/0", from, to)), "tcp", 443, Client));
+        Assert.Equal(expected, Ask(CustomAcl(Out(120, "6", false, "0.0.0.0/0", 1, 1023), Out(130, "6", true, "0.0.0.0/0", from, to)), "tcp", 443, Client));
+    }
+
+    [Theory]
+    [InlineData(1024)]
+    [InlineData(65535)]
+    [InlineData(32768)]
+    public void Ephemeral_ports_a_single_denied_client_port_makes_the_reply_port_dependent(int denied)
+    {
+        var input = CustomAcl(Out(100, "6", false, "0.0.0.0/0", denied, denied), Out(110, "6", true, "0.0.0.0/0", 1024, 65535));
+        Assert.Equal(OracleDecision.Indeterminate, Ask(input, "tcp", 443, Client));
+        var otherDestination = CustomAcl(Out(100, "6", false, "203.0.113.0/24", denied, denied), Out(110, "6", true, "0.0.0.0/0", 1024, 65535));
+        Assert.Equal(OracleDecision.Admitted, Ask(otherDestination, "tcp", 443, Client));
+        Assert.Equal(OracleDecision.Indeterminate, Ask(otherDestination, "tcp", 443, "203.0.113.255"));
+        var udpDeny = CustomAcl(Out(100, "17", false, "0.0.0.0/0", denied, denied), Out(110, "6", true, "0.0.0.0/0", 1024, 65535));
+        Assert.Equal(OracleDecision.Admitted, Ask(udpDeny, "tcp", 443, Client)); // a UDP entry never matches the TCP reply
+    }
+
     [Fact]
     public void Default_acl_allows_all_traffic_of_both_families()
     {
@@ -237,6 +266,42 @@ public sealed class AwsOracleDocumentedExamplesTests
         Assert.Equal(OracleDecision.Admitted, Ask(noPublic, "tcp", 80, "100.64.0.1"));
         Assert.Equal(OracleDecision.Admitted, Ask(noPublic, "tcp", 80, "fc00::1"));
         Assert.Equal(OracleDecision.Refused, Ask(noPublic, "tcp", 80, "100.128.0.0")); // just past 100.64.0.0/10
+    }
+
+    [Theory]
+    [InlineData("10.0.0.0", true)]
+    [InlineData("10.255.255.255", true)]
+    [InlineData("9.255.255.255", false)]
+    [InlineData("11.0.0.0", false)]
+    [InlineData("172.16.0.0", true)]
+    [InlineData("172.31.255.255", true)]
+    [InlineData("172.15.255.255", false)]
+    [InlineData("172.32.0.0", false)]
+    [InlineData("192.168.0.0", true)]
+    [InlineData("192.168.255.255", true)]
+    [InlineData("192.167.255.255", false)]
+    [InlineData("192.169.0.0", false)]
+    [InlineData("100.64.0.0", true)]
+    [InlineData("100.127.255.255", true)]
+    [InlineData("100.63.255.255", false)]
+    [InlineData("100.128.0.0", false)]
+    [InlineData("fc00::", true)]
+    [InlineData("fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", true)]
+    [InlineData("fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", false)]
+    [InlineData("fe00::", false)]
+    [InlineData("::ffff:10.0.0.1", false)] // IPv4-mapped: an IPv6 address, and not in fc00::/7
+    [InlineData("127.0.0.1", false)]
+    [InlineData("169.254.169.254", false)]
+    public void The_private_ranges_of_the_contract_and_their_boundaries(string source, bool isPrivate)
+    {
+        // Private sources arrive from inside the VPC (no public address needed); a referenced group may hold them.
+        var input = new AwsWireBuilder().DefaultAcl("s").Group("sg-a", FromGroup("-1", -1, -1, "sg-peer"))
+            .Group("sg-b", FromCidr("-1", -1, -1, "0.0.0.0/0"), FromCidr("-1", -1, -1, "::/0"))
+            .Interface("s", null, false, null, "sg-a").Interface("s", null, false, null, "sg-b").Build();
+        Assert.Equal(isPrivate ? OracleDecision.Admitted : OracleDecision.Refused, Ask(input, "udp", 53, source));
+        var referencedOnly = new AwsWireBuilder().DefaultAcl("s").Group("sg-a", FromGroup("-1", -1, -1, "sg-peer"))
+            .Interface("s", "3.3.3.3", true, "2600:1f18::1", "sg-a").Build();
+        Assert.Equal(isPrivate ? OracleDecision.Indeterminate : OracleDecision.Refused, Ask(referencedOnly, "udp", 53, source));
     }
 
     [Fact]
