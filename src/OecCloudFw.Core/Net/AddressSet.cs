@@ -80,7 +80,15 @@ public sealed class AddressSet : IEquatable<AddressSet>
     public bool Contains(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var n = ToNumber(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+        // An IPv4-mapped IPv6 address (::ffff:a.b.c.d, as dual-stack sockets show IPv4 peers) is that IPv4 address to an
+        // IPv4 set, and an IPv6 address like any other to an IPv6 set.
+        var family = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork || (address.IsIPv4MappedToIPv6 && Family == IpFamily.IPv4) ? IpFamily.IPv4 : IpFamily.IPv6;
+        if (family != Family)
+        {
+            return false;
+        }
+
+        var n = ToNumber(family == IpFamily.IPv4 && address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
         return _ranges.Any(r => r.Lo <= n && n <= r.Hi);
     }
 
