@@ -139,7 +139,10 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         var planned = nsg with { Rules = [.. kept, .. created] };
         // An NSG named next to a VM but not on its path changes nothing the VM sees.
         var network = snapshot.Network.With(planned);
-        return View(network, state.View.Name + " (planned)");
+        // What the plan changes is the filters: judged as if the internet reached every NIC (whether it does, its public
+        // IPs, is what show and the audit say; no open or close changes it).
+        var paths = NsgPaths.Compile(network).Paths;
+        return new PathView(state.View.Name + " (planned)", new PathSet([.. paths.Paths.Select(p => p with { Reach = null })]));
     }
 
     public IReadOnlyList<Finding> Findings(CloudLayerState state)

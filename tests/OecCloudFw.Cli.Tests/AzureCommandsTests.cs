@@ -92,8 +92,8 @@ public sealed class AzureCommandsTests : IAsyncLifetime
         Assert.Single(_arm.Rules(nic));
         Assert.Single(_arm.Rules(subnet));
         // Judged with the rules just written: the subnet's NSG admits 22 only, its DenyAllInBound decides 80 and 443.
-        Assert.Contains("still closed: tcp/443 from 0.0.0.0/0: subnet NSG subnet-nsg: DenyAllInBound", run.Output, StringComparison.Ordinal);
-        Assert.Contains("still closed: tcp/80 from 0.0.0.0/0: subnet NSG subnet-nsg: DenyAllInBound", run.Output, StringComparison.Ordinal);
+        Assert.Contains("still closed: tcp/443 from 0.0.0.0/0: nic vm1-nic: subnet NSG subnet-nsg: DenyAllInBound", run.Output, StringComparison.Ordinal);
+        Assert.Contains("still closed: tcp/80 from 0.0.0.0/0: nic vm1-nic: subnet NSG subnet-nsg: DenyAllInBound", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("still closed: tcp/22", run.Output, StringComparison.Ordinal);
     }
 
@@ -111,8 +111,8 @@ public sealed class AzureCommandsTests : IAsyncLifetime
         Assert.Single(_arm.Rules(subnet));
         using var json = JsonDocument.Parse(run.Output);
         Assert.Empty(json.RootElement.GetProperty("stillBlocked").EnumerateArray());
-        // VM, NIC, subnet, the two NSGs once each: 5 reads. The verdict is the subnet NSG with the rules written into it.
-        Assert.Equal(5, _arm.Reads);
+        // VM, NIC, its public IP, subnet, the two NSGs once each: 6 reads. The verdict is the subnet NSG with the rules written into it.
+        Assert.Equal(6, _arm.Reads);
     }
 
     [Fact]
