@@ -208,6 +208,14 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         return opened.Created.Select(name => $"az network nsg rule delete --subscription {target.SubscriptionId} -g {target.ResourceGroup} --nsg-name {nsg} -n {name}").ToList();
     }
 
+    /// <summary>
+    /// The target's compiled paths through the real read path (<see cref="ReadAsync"/>): a VM's (<c>target.Vm</c> set:
+    /// its NICs, public IPs, subnet and NIC NSGs) or one NSG's read alone. For the differential test against an
+    /// independent evaluator.
+    /// </summary>
+    internal static async Task<PathView> ReadViewAsync(INetworkApi api, NsgTarget target, CancellationToken cancellationToken = default) =>
+        (PathView)(await new NsgCloudLayer(new NsgLayer(api), target).ReadAsync(cancellationToken)).View;
+
     /// <summary>The NSGs on the target's paths, compiled to the one engine.</summary>
     internal static PathView View(VmNetwork network, string name) => new(name, NsgPaths.Compile(network).Paths);
 

@@ -339,6 +339,23 @@ public sealed class NsgPathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadViewAsync_VmOrNsgAlone_ThePathsAsRead()
+    {
+        var nsg = _arm.AddNsg("rg1", "web-nsg", RuleSpec("web", 100, "Allow", "Tcp", "*", "443"));
+        _arm.AddVm("rg1", "vm1", nsg, null, publicIpSku: null);
+        var api = _arm.Connection().Connect(_arm.Url.ToString(), Subscription, TimeProvider.System);
+
+        var vm = await NsgCloudLayer.ReadViewAsync(api, new NsgTarget(Subscription, "rg1", null, "vm1"), Ct);
+        var alone = await NsgCloudLayer.ReadViewAsync(api, new NsgTarget(Subscription, "rg1", "web-nsg", null), Ct);
+
+        Assert.Equal(["nic vm1-nic"], vm.Paths.Paths.Select(p => p.Name));
+        Assert.NotNull(vm.Paths.Paths[0].Reach);
+        Assert.True(vm.Evaluate(Protocol.Tcp, 443, Cidr.AnyIPv4).Refused);
+        Assert.Null(Assert.Single(alone.Paths.Paths).Reach);
+        Assert.True(alone.Evaluate(Protocol.Tcp, 443, Cidr.AnyIPv4).Admitted);
+    }
+
+    [Fact]
     public async Task OpenPlan_TwoRulesSplittingTheSources_Admitted_NothingToAdd()
     {
         var nsg = _arm.AddNsg("rg1", "web-nsg",
