@@ -339,6 +339,20 @@ public sealed class NsgPathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryPortFromAnywhere_OneAllPortsFinding_NotOnePerPort()
+    {
+        var nsg = _arm.AddNsg("rg1", "web-nsg", RuleSpec("everything", 100, "Allow", "*", "*", "*"));
+        _arm.AddVm("rg1", "vm1", nsg, null);
+        var layer = Vm();
+
+        var findings = layer.Findings(await layer.ReadAsync(Ct));
+
+        var all = Assert.Single(findings);
+        Assert.Equal(FindingIds.AllPortsOpenToInternet, all.Id);
+        Assert.Contains("az network nsg rule delete -g rg1 --nsg-name web-nsg -n everything", all.Fixes);
+    }
+
+    [Fact]
     public async Task ReadViewAsync_VmOrNsgAlone_ThePathsAsRead()
     {
         var nsg = _arm.AddNsg("rg1", "web-nsg", RuleSpec("web", 100, "Allow", "Tcp", "*", "443"));
