@@ -26,7 +26,7 @@ public sealed class AzureConnection(TokenCredential? credential = null, HttpPipe
             options.Environment = new ArmEnvironment(uri, uri.GetLeftPart(UriPartial.Authority));
         }
 
-        foreach (var type in new[] { "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/networkSecurityGroups/securityRules", "Microsoft.Network/networkInterfaces", "Microsoft.Network/virtualNetworks/subnets" })
+        foreach (var type in new[] { "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/networkSecurityGroups/securityRules", "Microsoft.Network/networkInterfaces", "Microsoft.Network/virtualNetworks/subnets", "Microsoft.Network/publicIPAddresses" })
         {
             options.SetApiVersion(new ResourceType(type), ArmRestNetworkApi.NetworkApiVersion);
         }

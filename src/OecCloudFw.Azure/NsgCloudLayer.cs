@@ -6,6 +6,7 @@ using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Planning;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Rules;
+using OecCloudFw.Core.Rules.Paths;
 
 namespace OecCloudFw.Azure;
 
@@ -49,7 +50,7 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         if (target.Vm is null)
         {
             changed = await Reads.ReadAsync(target.NsgId(target.Nsg!), () => layer.ReadAsync(target.NsgId(target.Nsg!), cancellationToken));
-            network = new VmNetwork([changed], []);
+            network = VmNetwork.Alone(changed);
         }
         else
         {
@@ -65,7 +66,7 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
             .Order(StringComparer.Ordinal)
             .ToList();
         var name = target.Vm is null ? $"azure nsg {changed!.Name}" : $"azure vm {target.Vm} (NIC and subnet NSGs)";
-        return new CloudLayerState(Target, lines, new NsgNetworkView(network, name), new Snapshot(network, changed,
+        return new CloudLayerState(Target, lines, View(network, name), new Snapshot(network, changed,
             $"VM {target.Vm} has no NSG on its network interface: pass {nsgFlag} NAME to change another one (e.g. the subnet's)"));
     }
 
@@ -73,11 +74,13 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
     {
         ArgumentNullException.ThrowIfNull(state);
         var snapshot = (Snapshot)state.Snapshot;
-        var (plan, newRules, toDelete) = NsgLayer.PlanOpen(snapshot.Changed, policy, prune);
-        var writes = newRules.Select(r => $"create {r.Name} in {snapshot.Changed.Name}: priority {r.Priority}, {r.Protocol} {string.Join(",", r.Ports)} from {string.Join(",", r.Sources)}")
-            .Concat(toDelete.Select(n => $"delete {n} from {snapshot.Changed.Name}"))
+        var open = NsgLayer.PlanOpen(snapshot.Changed, policy, prune, snapshot.Network.NicOf(snapshot.Changed));
+        // The new rules are created first, then the tool's own rules narrowed or deleted: nothing wanted closes meanwhile.
+        var writes = open.NewRules.Select(r => $"create {r.Name} in {snapshot.Changed.Name}: priority {r.Priority}, {r.Protocol} {string.Join(",", r.Ports)} from {string.Join(",", r.Sources)}")
+            .Concat(open.Narrowed.Select(r => $"narrow {r.Name} in {snapshot.Changed.Name}: ports {string.Join(",", r.PortRanges)} from {string.Join(",", r.SourcePrefixes)}"))
+            .Concat(open.ToDelete.Select(n => $"delete {n} from {snapshot.Changed.Name}"))
             .ToList();
-        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(snapshot.Changed, newRules, toDelete));
+        return new CloudLayerPlan(Target, state.Digest, open.Plan, writes, new Native(snapshot.Changed, open.NewRules, open.ToDelete) { Narrowed = open.Narrowed });
     }
 
     public CloudLayerPlan PlanClose(CloudLayerState state, CloseSelection selection)
@@ -136,17 +139,19 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         var planned = nsg with { Rules = [.. kept, .. created] };
         // An NSG named next to a VM but not on its path changes nothing the VM sees.
         var network = snapshot.Network.With(planned);
-        return new NsgNetworkView(network, state.View.Name + " (planned)");
+        // What the plan changes is the filters: judged as if the internet reached every NIC (whether it does, its public
+        // IPs, is what show and the audit say; no open or close changes it).
+        var paths = NsgPaths.Compile(network).Paths;
+        return new PathView(state.View.Name + " (planned)", new PathSet([.. paths.Paths.Select(p => p with { Reach = null })]));
     }
 
     public IReadOnlyList<Finding> Findings(CloudLayerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         var network = ((Snapshot)state.Snapshot).Network;
-        // A rule counts only where it is the one that decides: a Deny above it shadows it.
-        return network.NicNsgs.Concat(network.SubnetNsgs)
-            .SelectMany(n => ExposureCheck.Check(n.EffectiveAllows(), (rule, port) => NsgFixes.ForRule(target, n.Name, rule, port)))
-            .ToList();
+        // The verdicts of the ports table and the audit: a rule counts only where it decides for this VM's path.
+        var (paths, chains) = NsgPaths.Compile(network);
+        return NsgExposure.Check(paths, chains, (nsg, rule, port) => NsgFixes.ForRule(target, nsg.Name, rule, port));
     }
 
     /// <summary>The NSGs as read, each with where it is attached (as named, NIC, subnet): what <c>azure show</c> lists.</summary>
@@ -181,8 +186,18 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         var native = (Native)plan.Native;
         var own = native.ToDelete.Where(n => n.StartsWith(NsgRule.OwnPrefix, StringComparison.Ordinal)).ToList();
         var narrowed = native.Narrowed.Where(r => r.IsOwn).ToList();
-        await layer.NarrowAsync(native.Nsg, narrowed, cancellationToken);
-        await layer.DeleteAsync(native.Nsg, own, cancellationToken);
+        try
+        {
+            await layer.NarrowAsync(native.Nsg, narrowed, cancellationToken);
+            await layer.DeleteAsync(native.Nsg, own, cancellationToken);
+        }
+        catch (LayerFailureException ex) when (_written is { Count: > 0 } created)
+        {
+            // The open half is done: say what it created, and how to undo it, with the failure.
+            var undo = UndoCommands(new CloudApplyResult(Target, created.Select(r => r.Name).ToList(), []));
+            throw new LayerFailureException(
+                $"{ex.Message}. Before this failure {native.Nsg.Name} was changed: created {string.Join(", ", created.Select(r => r.Name))}; the tool's rules it was to narrow or delete ({string.Join(", ", [.. narrowed.Select(r => r.Name), .. own])}) are unchanged. To undo the creation: {string.Join("; ", undo)}", ex);
+        }
         return new CloudApplyResult(Target, [], [.. own, .. narrowed.Select(r => r.Name)]);
     }
 
@@ -192,6 +207,17 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         var nsg = _changed ?? target.Nsg;
         return opened.Created.Select(name => $"az network nsg rule delete --subscription {target.SubscriptionId} -g {target.ResourceGroup} --nsg-name {nsg} -n {name}").ToList();
     }
+
+    /// <summary>
+    /// The target's compiled paths through the real read path (<see cref="ReadAsync"/>): a VM's (<c>target.Vm</c> set:
+    /// its NICs, public IPs, subnet and NIC NSGs) or one NSG's read alone. For the differential test against an
+    /// independent evaluator.
+    /// </summary>
+    internal static async Task<PathView> ReadViewAsync(INetworkApi api, NsgTarget target, CancellationToken cancellationToken = default) =>
+        (PathView)(await new NsgCloudLayer(new NsgLayer(api), target).ReadAsync(cancellationToken)).View;
+
+    /// <summary>The NSGs on the target's paths, compiled to the one engine.</summary>
+    internal static PathView View(VmNetwork network, string name) => new(name, NsgPaths.Compile(network).Paths);
 
     private sealed record Snapshot(VmNetwork Network, NsgSnapshot? ToChange, string Missing)
     {

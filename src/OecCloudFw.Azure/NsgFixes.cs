@@ -1,3 +1,4 @@
+using System.Globalization;
 using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Policy;
@@ -39,21 +40,22 @@ public static class NsgFixes
     private static List<string> Close(NsgTarget target, VmNetwork network, int port)
     {
         var fixes = new List<string>();
-        var tier = network.NicNsgs.Count > 0 ? network.NicNsgs : network.SubnetNsgs;
-        foreach (var nsg in tier)
+        var (paths, chains) = NsgPaths.Compile(network);
+        var admitting = new[] { IpFamily.IPv4, IpFamily.IPv6 }.SelectMany(f => NsgExposure.Admitting(paths, chains, Protocol.Tcp, port, f, reach: false)).ToList();
+        var nicTier = admitting.Where(a => !a.Chain.Label.StartsWith("subnet", StringComparison.Ordinal)).ToList();
+        foreach (var group in (nicTier.Count > 0 ? nicTier : admitting).GroupBy(a => a.Chain.Nsg.Name, StringComparer.Ordinal))
         {
-            var admitting = nsg.EffectiveAllows().Where(r => r.Protocol.Covers(Protocol.Tcp) && r.Ports.Contains(port) && r.Source.IsInternet).ToList();
-            if (admitting.Any(r => r.Origin != RuleOrigin.Tool && r.Ports != PortRange.Single(port)))
+            var rules = group.Select(a => a.Rule).DistinctBy(r => r.Name).ToList();
+            if (rules.Any(r => !r.IsOwn && !r.PortRanges.SequenceEqual([port.ToString(CultureInfo.InvariantCulture)])))
             {
-                fixes.Add($"oec-cloudfw azure open -g {target.ResourceGroup} --nsg {nsg.Name}");
+                fixes.Add($"oec-cloudfw azure open -g {target.ResourceGroup} --nsg {group.Key}");
             }
 
-            foreach (var rule in admitting.DistinctBy(r => r.Id?.Split(' ')[0]))
+            foreach (var rule in rules)
             {
-                var name = rule.Id?.Split(' ')[0] ?? "?";
-                fixes.Add(rule.Origin == RuleOrigin.Tool
-                    ? $"oec-cloudfw azure close -g {target.ResourceGroup} --nsg {nsg.Name} --port {port}{(port == PortCatalog.Ssh ? " --force" : string.Empty)}"
-                    : $"az network nsg rule delete -g {target.ResourceGroup} --nsg-name {nsg.Name} -n {name}");
+                fixes.Add(rule.IsOwn
+                    ? $"oec-cloudfw azure close -g {target.ResourceGroup} --nsg {group.Key} --port {port}{(port == PortCatalog.Ssh ? " --force" : string.Empty)}"
+                    : $"az network nsg rule delete -g {target.ResourceGroup} --nsg-name {group.Key} -n {rule.Name}");
             }
         }
 

@@ -5,6 +5,7 @@ using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Planning;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Rules;
+using OecCloudFw.Core.Rules.Chains;
 
 namespace OecCloudFw.Azure;
 
@@ -29,93 +30,183 @@ public sealed class NsgLayer(INetworkApi api)
         return new NsgSnapshot(json["id"]?.GetValue<string>() ?? nsgId, json["name"]?.GetValue<string>() ?? Name(nsgId), rules, Ids(p?["networkInterfaces"]), Ids(p?["subnets"]));
     }
 
-    /// <summary>The NSGs of a VM: each NIC's, and each NIC subnet's.</summary>
+    /// <summary>The NSGs of a VM and the rest of its NICs' paths: each NIC's NSG, its subnet's NSG, its addresses, application security groups and public IPs.</summary>
     public async Task<VmNetwork> ReadVmAsync(NsgTarget target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         var vm = await Call(() => api.GetAsync(target.VmId, cancellationToken), $"virtual machine {target.Vm}", "Microsoft.Compute/virtualMachines/read");
         var nicIds = (vm["properties"]?["networkProfile"]?["networkInterfaces"] as JsonArray ?? []).Select(n => n?["id"]?.GetValue<string>()).OfType<string>().ToList();
-        var nicNsgs = new List<string>();
-        var subnetIds = new List<string>();
-        var addresses = new List<Cidr>();
-        var asgs = new List<string>();
+        var nics = new List<VmNic>();
+        var subnetNsgIds = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var nicId in nicIds)
         {
             var nic = await Call(() => api.GetAsync(nicId, cancellationToken), $"network interface {Name(nicId)}", "Microsoft.Network/networkInterfaces/read");
-            if (nic["properties"]?["networkSecurityGroup"]?["id"]?.GetValue<string>() is { } nsg)
-            {
-                nicNsgs.Add(nsg);
-            }
-
             var configurations = (nic["properties"]?["ipConfigurations"] as JsonArray ?? []).Select(c => c?["properties"]).OfType<JsonNode>().ToList();
-            subnetIds.AddRange(configurations.Select(c => c["subnet"]?["id"]?.GetValue<string>()).OfType<string>());
-            addresses.AddRange(configurations.Select(c => c["privateIPAddress"]?.GetValue<string>()).Select(a => Cidr.TryParse(a, out var cidr) ? cidr : null).OfType<Cidr>());
-            asgs.AddRange(configurations.SelectMany(c => c["applicationSecurityGroups"] as JsonArray ?? []).Select(a => a?["id"]?.GetValue<string>()).OfType<string>());
-        }
-
-        var subnetNsgs = new List<string>();
-        foreach (var subnetId in subnetIds.Distinct(StringComparer.OrdinalIgnoreCase))
-        {
-            var subnet = await Call(() => api.GetAsync(subnetId, cancellationToken), $"subnet {Name(subnetId)}", "Microsoft.Network/virtualNetworks/subnets/read");
-            if (subnet["properties"]?["networkSecurityGroup"]?["id"]?.GetValue<string>() is { } nsg)
+            // Every IP configuration of a NIC is in one subnet.
+            var subnetId = configurations.Select(c => c["subnet"]?["id"]?.GetValue<string>()).OfType<string>().FirstOrDefault();
+            if (subnetId is not null && !subnetNsgIds.ContainsKey(subnetId))
             {
-                subnetNsgs.Add(nsg);
+                var subnet = await Call(() => api.GetAsync(subnetId, cancellationToken), $"subnet {Name(subnetId)}", "Microsoft.Network/virtualNetworks/subnets/read");
+                subnetNsgIds[subnetId] = subnet["properties"]?["networkSecurityGroup"]?["id"]?.GetValue<string>();
             }
+
+            var publicIps = new List<PublicIp>();
+            foreach (var ipId in configurations.Select(c => c["publicIPAddress"]?["id"]?.GetValue<string>()).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                publicIps.Add(await ReadPublicIpAsync(ipId, cancellationToken));
+            }
+
+            nics.Add(new VmNic(
+                nic["name"]?.GetValue<string>() ?? Name(nicId),
+                configurations.Select(c => c["privateIPAddress"]?.GetValue<string>()).Select(a => Cidr.TryParse(a, out var cidr) ? cidr : null).OfType<Cidr>().ToList(),
+                configurations.SelectMany(c => c["applicationSecurityGroups"] as JsonArray ?? []).Select(a => a?["id"]?.GetValue<string>()).OfType<string>().ToList(),
+                publicIps,
+                nic["properties"]?["networkSecurityGroup"]?["id"]?.GetValue<string>(),
+                subnetId is null ? null : subnetNsgIds[subnetId]));
         }
 
-        var nics = new List<NsgSnapshot>();
-        foreach (var id in nicNsgs.Distinct(StringComparer.OrdinalIgnoreCase))
+        var read = new List<NsgSnapshot>();
+        async Task<NsgSnapshot> Once(string id)
         {
-            nics.Add(await ReadAsync(id, cancellationToken));
+            if (read.FirstOrDefault(n => string.Equals(n.Id, id, StringComparison.OrdinalIgnoreCase)) is { } known)
+            {
+                return known;
+            }
+
+            var nsg = await ReadAsync(id, cancellationToken);
+            read.Add(nsg);
+            return nsg;
         }
 
-        var subnets = new List<NsgSnapshot>();
-        foreach (var id in subnetNsgs.Distinct(StringComparer.OrdinalIgnoreCase))
+        var nicNsgs = new List<NsgSnapshot>();
+        foreach (var id in nics.Select(n => n.NsgId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            subnets.Add(nics.FirstOrDefault(n => string.Equals(n.Id, id, StringComparison.OrdinalIgnoreCase)) ?? await ReadAsync(id, cancellationToken));
+            nicNsgs.Add(await Once(id));
         }
 
-        return new VmNetwork(nics, subnets) { Addresses = addresses, ApplicationSecurityGroups = asgs };
+        var subnetNsgs = new List<NsgSnapshot>();
+        foreach (var id in nics.Select(n => n.SubnetNsgId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            subnetNsgs.Add(await Once(id));
+        }
+
+        return new VmNetwork(nicNsgs, subnetNsgs) { Nics = nics };
+    }
+
+    /// <summary>A public IP address resource: its SKU, address and family; one that cannot be read (permissions) says why.</summary>
+    private async Task<PublicIp> ReadPublicIpAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var ip = await Call(() => api.GetAsync(id, cancellationToken), $"public IP address {Name(id)}", "Microsoft.Network/publicIPAddresses/read");
+            var version = ip["properties"]?["publicIPAddressVersion"]?.GetValue<string>();
+            return new PublicIp(
+                ip["name"]?.GetValue<string>() ?? Name(id),
+                ip["sku"]?["name"]?.GetValue<string>() ?? "Standard",
+                ip["properties"]?["ipAddress"]?.GetValue<string>(),
+                string.Equals(version, "IPv6", StringComparison.OrdinalIgnoreCase) ? IpFamily.IPv6 : IpFamily.IPv4);
+        }
+        catch (LayerFailureException ex)
+        {
+            return new PublicIp(Name(id), "unknown", null, IpFamily.IPv4) { Unreadable = ex.Message };
+        }
     }
 
     /// <summary>
-    /// The plan for one NSG (pure): add what the NSG does not admit yet (evaluated in priority order, defaults
-    /// included), keep what it admits, report other allows as extra; with <paramref name="prune"/>, delete the tool's
-    /// own extras. Returns the rules it would create (names, priorities) and the names it would delete.
+    /// The plan for one NSG (pure): add what the NSG does not admit yet (its rules compiled to the one engine, defaults
+    /// included, over the whole of each wanted source: two rules splitting a source admit it, split Denies refuse it),
+    /// keep what it admits, report other allows as extra. With <paramref name="prune"/>, the tool's own rules are cut to
+    /// what the policy wants: a rule that admits more (SSH from anywhere in the tool's combined 22/80/443 rule, when SSH
+    /// is wanted only from a management address) is narrowed to the rest, or deleted when nothing wanted remains; what
+    /// that takes away is added back in a rule of its own, created before anything is narrowed or deleted.
     /// </summary>
-    public static (Plan Plan, IReadOnlyList<NewSecurityRule> NewRules, IReadOnlyList<string> ToDelete) PlanOpen(NsgSnapshot nsg, FirewallPolicy policy, bool prune)
+    /// <param name="nsg">The NSG as read.</param>
+    /// <param name="policy">What should be admitted.</param>
+    /// <param name="prune">Also cut the tool's own rules to the policy.</param>
+    /// <param name="nic">The NIC the NSG filters (for rules aimed at an address or application security group); null when no VM was read.</param>
+    public static OpenPlan PlanOpen(NsgSnapshot nsg, FirewallPolicy policy, bool prune, VmNic? nic = null)
     {
         ArgumentNullException.ThrowIfNull(nsg);
         ArgumentNullException.ThrowIfNull(policy);
-        var rules = nsg.ToRuleSet();
         var desired = policy.DesiredRules();
-        bool Admitted(Rule r) => rules.Evaluate(r.Protocol, r.Ports.From, r.Source).Admitted && rules.Evaluate(r.Protocol, r.Ports.To, r.Source).Admitted;
-        var changes = desired.Select(r => Admitted(r)
-            ? new Change(ChangeKind.Keep, r, rules.Evaluate(r.Protocol, r.Ports.From, r.Source).DecidedBy)
-            : new Change(ChangeKind.Add, r)).ToList();
-        var deciding = changes.Where(c => c.CoveredBy?.Id is not null).Select(c => c.CoveredBy!.Id).ToHashSet(StringComparer.Ordinal);
         var toDelete = new List<string>();
-        foreach (var rule in nsg.Inbound.Where(r => !r.IsDefault && r.Access == "Allow"))
+        var narrowed = new List<NsgRule>();
+        var changes = new List<Change>();
+        if (prune)
         {
-            // A rule that decides a wanted port stays; any other is extra, and removed only if it is ours and --prune.
-            var core = rule.ToCoreRules().ToList();
-            if (core.Count == 0 || core.Any(c => deciding.Contains(c.Id!)))
+            foreach (var rule in nsg.Inbound.Where(r => r.IsOwn && string.Equals(r.Access, "Allow", StringComparison.OrdinalIgnoreCase)))
             {
-                continue;
-            }
+                bool Wanted(string ports, string source) =>
+                    NsgRule.ToCidrs(source).All(c => desired.Any(d => d.Action == RuleAction.Allow && Same(rule.Protocol, d.Protocol) && d.Ports.Contains(NsgRule.ParsePorts(ports)) && d.Source.Contains(c)))
+                    && NsgRule.ToCidrs(source).Any();
+                var keptPorts = rule.PortRanges.Where(p => rule.SourcePrefixes.All(s => Wanted(p, s))).ToList();
+                var keptSources = rule.SourcePrefixes.Where(s => rule.PortRanges.All(p => Wanted(p, s))).ToList();
+                if (keptPorts.Count == rule.PortRanges.Count)
+                {
+                    continue;
+                }
 
-            var remove = prune && rule.IsOwn;
-            if (remove)
+                var cut = keptPorts.Count > 0 ? rule with { PortRanges = keptPorts } : keptSources.Count > 0 ? rule with { SourcePrefixes = keptSources } : null;
+                if (cut is null)
+                {
+                    toDelete.Add(rule.Name);
+                }
+                else
+                {
+                    narrowed.Add(cut);
+                }
+
+                var kept = cut?.ToCoreRules().ToHashSet() ?? [];
+                changes.AddRange(rule.ToCoreRules().Where(c => !kept.Contains(c)).Select(c => new Change(ChangeKind.Remove, c)));
+            }
+        }
+
+        var replaced = narrowed.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var after = nsg with { Rules = [.. nsg.Rules.Where(r => !toDelete.Contains(r.Name) && !replaced.Contains(r.Name)), .. narrowed] };
+        var chain = new NsgChain($"NSG {nsg.Name}", after, true, nic);
+        var deciding = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var wanted in desired)
+        {
+            // "From anywhere" means from the internet: the public addresses (the Internet tag); the virtual network's own
+            // sources are VirtualNetwork's (AllowVnetInBound), not the policy's concern.
+            var sources = wanted.Source.IsInternet ? NsgAddresses.Public(wanted.Source.Family) : AddressSet.Of(wanted.Source);
+            var pieces = new[] { wanted.Ports.From, wanted.Ports.To }.Distinct()
+                .SelectMany(port => (wanted.Protocol == Protocol.All ? [Protocol.Tcp, Protocol.Udp] : new[] { wanted.Protocol }).SelectMany(p => chain.Evaluate(p, port, sources)))
+                .ToList();
+            var rules = pieces.Select(p => chain.RuleOf(p.Evidence)).ToList();
+            if (pieces.All(p => p.Decision == Decision.Admitted))
             {
-                toDelete.Add(rule.Name);
+                deciding.UnionWith(rules.OfType<NsgRule>().Select(r => r.Name));
+                changes.Add(new Change(ChangeKind.Keep, wanted, rules.OfType<NsgRule>().SelectMany(r => r.ToCoreRules()).FirstOrDefault()));
             }
+            else
+            {
+                changes.Add(new Change(ChangeKind.Add, wanted));
+            }
+        }
 
-            changes.Add(new Change(remove ? ChangeKind.Remove : ChangeKind.Extra, core[0]));
+        foreach (var rule in after.Inbound.Where(r => !r.IsDefault && string.Equals(r.Access, "Allow", StringComparison.OrdinalIgnoreCase) && !deciding.Contains(r.Name)))
+        {
+            // A rule that decides a wanted port stays; any other is extra, and removed only if it is ours and --prune
+            // (which the cut above already did).
+            if (rule.ToCoreRules().FirstOrDefault() is { } core)
+            {
+                changes.Add(new Change(ChangeKind.Extra, core));
+            }
         }
 
         var plan = new Plan(changes);
-        return (plan, Layout(nsg, plan.ToAdd.ToList()), toDelete);
+        return new OpenPlan(plan, Layout(nsg, plan.ToAdd.ToList()), toDelete, narrowed);
     }
+
+    private static bool Same(string nsgProtocol, Protocol protocol) => nsgProtocol.ToLowerInvariant() switch
+    {
+        "tcp" => protocol == Protocol.Tcp,
+        "udp" => protocol == Protocol.Udp,
+        "icmp" => protocol == Protocol.Icmp,
+        "*" or "any" => protocol == Protocol.All,
+        _ => false,
+    };
 
     /// <summary>
     /// Creates these rules (a priority taken meanwhile moves to the next free one). If one fails, the ones it created

@@ -49,7 +49,7 @@ public sealed class ContractTests : IAsyncLifetime
         _arm.PutResource(body);
 
         var nsg = await Layer().ReadAsync(body["id"]!.GetValue<string>(), Ct);
-        var network = new VmNetwork([nsg], []);
+        var network = NsgCloudLayer.View(VmNetwork.Alone(nsg), "nsg");
 
         Assert.Equal(7, nsg.Rules.Count);
         Assert.Equal(6, nsg.Rules.Count(r => r.IsDefault));
@@ -61,7 +61,7 @@ public sealed class ContractTests : IAsyncLifetime
         Assert.Contains("DenyAllInBound", ssh.Evidence, StringComparison.Ordinal);
         var https = network.EvaluateEgress(Protocol.Tcp, 443, Cidr.AnyIPv4);
         Assert.Equal(Decision.Admitted, https.Decision);
-        Assert.Contains("AllowInternetOutBound", nsg.Decide(false, Protocol.Tcp, 443, Cidr.AnyIPv4).Evidence, StringComparison.Ordinal);
+        Assert.Contains("AllowInternetOutBound", https.Evidence, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,14 +113,15 @@ public sealed class ContractTests : IAsyncLifetime
                         ["privateIPAddress"] = "10.0.0.4",
                         ["subnet"] = new JsonObject { ["id"] = $"{rg}/Microsoft.Network/virtualNetworks/vnet/subnets/default" },
                         ["applicationSecurityGroups"] = new JsonArray(new JsonObject { ["id"] = Asg("asg-web") }),
+                        ["publicIPAddress"] = new JsonObject { ["id"] = $"{rg}/Microsoft.Network/publicIPAddresses/vm1-nic-ip1" },
                     },
                 }),
             },
         };
         _arm.PutResource(body);
 
-        var network = await Layer().ReadVmAsync(new NsgTarget(Subscription, "rg1", null, "vm1"), Ct);
-        var alone = new VmNetwork([await Layer().ReadAsync(nsgId, Ct)], []);
+        var network = NsgCloudLayer.View(await Layer().ReadVmAsync(new NsgTarget(Subscription, "rg1", null, "vm1"), Ct), "vm1");
+        var alone = NsgCloudLayer.View(VmNetwork.Alone(await Layer().ReadAsync(nsgId, Ct)), "asg-nsg");
 
         Assert.Equal(Decision.Admitted, network.Evaluate(Protocol.Tcp, 8069, Cidr.AnyIPv4).Decision);
         Assert.Equal(Decision.Refused, network.Evaluate(Protocol.Tcp, 5432, Cidr.AnyIPv4).Decision);
@@ -166,9 +167,21 @@ public sealed class ContractTests : IAsyncLifetime
         Assert.Equal(nsgId, _arm.AddNsg("rg1", "nsg", Rule("to-prefix", 100, "172.20.2.20/32", "8069"), Rule("to-other-vm", 110, "172.20.3.5/32", "5432"),
             Rule("to-primary", 120, "172.20.2.4", "443")));
 
-        var network = await Layer().ReadVmAsync(new NsgTarget(Subscription, "rg1", null, "vm1"), Ct);
+        _arm.PutResource(new JsonObject
+        {
+            // Shaped as Microsoft's published PublicIPAddressGet example: a Standard IPv4 address.
+            ["name"] = "test-ip",
+            ["id"] = $"{rg}/Microsoft.Network/publicIPAddresses/test-ip",
+            ["type"] = "Microsoft.Network/publicIPAddresses",
+            ["sku"] = new JsonObject { ["name"] = "Standard", ["tier"] = "Regional" },
+            ["properties"] = new JsonObject { ["publicIPAddressVersion"] = "IPv4", ["publicIPAllocationMethod"] = "Static", ["ipAddress"] = "40.85.154.247" },
+        });
 
-        Assert.Equal(["172.20.2.4/32", "172.20.2.16/28"], network.Addresses!.Select(a => a.ToString()));
+        var read = await Layer().ReadVmAsync(new NsgTarget(Subscription, "rg1", null, "vm1"), Ct);
+        var network = NsgCloudLayer.View(read, "vm1");
+
+        Assert.Equal(["172.20.2.4/32", "172.20.2.16/28"], read.Nics![0].Addresses.Select(a => a.ToString()));
+        Assert.Equal("test-ip (Standard, 40.85.154.247)", read.Nics[0].PublicIps.Single().ToString());
         Assert.Equal(Decision.Admitted, network.Evaluate(Protocol.Tcp, 8069, Cidr.AnyIPv4).Decision);
         Assert.Equal(Decision.Admitted, network.Evaluate(Protocol.Tcp, 443, Cidr.AnyIPv4).Decision);
         Assert.Equal(Decision.Refused, network.Evaluate(Protocol.Tcp, 5432, Cidr.AnyIPv4).Decision);

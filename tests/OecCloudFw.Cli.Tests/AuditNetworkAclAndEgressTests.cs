@@ -171,6 +171,27 @@ public sealed class AuditNetworkAclAndEgressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AzureVmWithoutPublicIp_DatabaseTheNsgAdmits_NotReachable_LatentNotCritical()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var arm = await FakeArm.StartAsync();
+        var nsg = arm.AddNsg("rg1", "web-nsg", RuleSpec("db-anywhere", 100, "Allow", "Tcp", "*", "5432"));
+        arm.AddVm("rg1", "vm1", nsg, null, publicIpSku: null);
+
+        var run = await CliHarness.RunAsync(null, arm.Connection(), ["audit", "--host", server.Address, "--identity", server.ClientKey, "--known-hosts", server.KnownHosts,
+            "--output", "json", "--no-probe", "--fail-on", "never", "--azure-vm", "vm1", "-g", "rg1", "--subscription", Subscription, "--azure-endpoint", arm.Url.ToString()]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var report = JsonDocument.Parse(run.Output);
+
+        var cloud = Port(report, 5432).GetProperty("cloud").GetProperty("fromInternetIpv4");
+        Assert.Equal("refused", cloud.GetProperty("verdict").GetString());
+        Assert.Contains("nic vm1-nic has no public IPv4 address: not reachable from the internet", cloud.GetProperty("evidence").GetString()!, StringComparison.Ordinal);
+        Assert.DoesNotContain(Findings(report, "OECFW-PORT-INTERNET"), f => f.GetProperty("message").GetString()!.Contains("(5432)", StringComparison.Ordinal));
+        var latent = Assert.Single(Findings(report, "OECFW-PORT-LATENT"), f => f.GetProperty("message").GetString()!.Contains("5432", StringComparison.Ordinal));
+        Assert.Equal("warning", latent.GetProperty("severity").GetString());
+    }
+
+    [Fact]
     public async Task NsgDenyingHttpsOutbound_IsBlocked_AndANsgRuleForAnotherDestinationIsNotThisVms()
     {
         await using var server = await TestServer.StartAsync(Ct);

@@ -92,8 +92,8 @@ public sealed class AzureCommandsTests : IAsyncLifetime
         Assert.Single(_arm.Rules(nic));
         Assert.Single(_arm.Rules(subnet));
         // Judged with the rules just written: the subnet's NSG admits 22 only, its DenyAllInBound decides 80 and 443.
-        Assert.Contains("still closed: tcp/443 from 0.0.0.0/0: subnet NSG subnet-nsg: DenyAllInBound", run.Output, StringComparison.Ordinal);
-        Assert.Contains("still closed: tcp/80 from 0.0.0.0/0: subnet NSG subnet-nsg: DenyAllInBound", run.Output, StringComparison.Ordinal);
+        Assert.Contains("still closed: tcp/443 from 0.0.0.0/0: nic vm1-nic: subnet NSG subnet-nsg: DenyAllInBound", run.Output, StringComparison.Ordinal);
+        Assert.Contains("still closed: tcp/80 from 0.0.0.0/0: nic vm1-nic: subnet NSG subnet-nsg: DenyAllInBound", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("still closed: tcp/22", run.Output, StringComparison.Ordinal);
     }
 
@@ -111,8 +111,8 @@ public sealed class AzureCommandsTests : IAsyncLifetime
         Assert.Single(_arm.Rules(subnet));
         using var json = JsonDocument.Parse(run.Output);
         Assert.Empty(json.RootElement.GetProperty("stillBlocked").EnumerateArray());
-        // VM, NIC, subnet, the two NSGs once each: 5 reads. The verdict is the subnet NSG with the rules written into it.
-        Assert.Equal(5, _arm.Reads);
+        // VM, NIC, its public IP, subnet, the two NSGs once each: 6 reads. The verdict is the subnet NSG with the rules written into it.
+        Assert.Equal(6, _arm.Reads);
     }
 
     [Fact]
@@ -212,8 +212,127 @@ public sealed class AzureCommandsTests : IAsyncLifetime
         Assert.DoesNotContain("PgBouncer (primary) (6432) is open", run.Output, StringComparison.Ordinal);
         Assert.Contains("DenyAllInBound", run.Output, StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(json.Output);
-        Assert.Contains(doc.RootElement.GetProperty("ports").EnumerateArray(), p => p.GetProperty("port").GetInt32() == 5432 && p.GetProperty("openToInternet").GetBoolean());
+        Assert.Contains(doc.RootElement.GetProperty("ports").EnumerateArray(), p => p.GetProperty("port").GetInt32() == 5432 && p.GetProperty("openToInternet").GetBoolean() && p.GetProperty("verdict").GetString() == "open");
         Assert.Contains(doc.RootElement.GetProperty("ports").EnumerateArray(), p => p.GetProperty("port").GetInt32() == 6432 && !p.GetProperty("openToInternet").GetBoolean());
+    }
+
+    private static System.Text.Json.Nodes.JsonObject ToAsg(string name, int priority, string port, string asg)
+    {
+        var rule = RuleSpec(name, priority, "Allow", "Tcp", "*", port);
+        rule["properties"]!["destinationAddressPrefix"] = null;
+        rule["properties"]!["destinationApplicationSecurityGroups"] = new System.Text.Json.Nodes.JsonArray(
+            new System.Text.Json.Nodes.JsonObject { ["id"] = $"/subscriptions/{Subscription}/resourceGroups/rg1/providers/Microsoft.Network/applicationSecurityGroups/{asg}" });
+        return rule;
+    }
+
+    [Fact]
+    public async Task Show_NsgAlone_RulesForAnAsgOrOneAddress_IndeterminateNeverClosed_AndNoFinding()
+    {
+        var toAddress = RuleSpec("one-vm", 110, "Allow", "Tcp", "*", "6432");
+        toAddress["properties"]!["destinationAddressPrefix"] = "10.0.0.99/32";
+        _arm.AddNsg("rg1", "db-nsg", ToAsg("db-asg", 100, "5432", "asg-db"), toAddress);
+
+        var table = await Run("azure", "show", "-g", "rg1", "--nsg", "db-nsg");
+        var json = await Run("azure", "show", "-g", "rg1", "--nsg", "db-nsg", "--output", "json");
+
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("5432 indeterminate", table.Output, StringComparison.Ordinal);
+        Assert.Contains("6432 indeterminate", table.Output, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(json.Output);
+        foreach (var port in new[] { 5432, 6432 })
+        {
+            var view = Assert.Single(doc.RootElement.GetProperty("ports").EnumerateArray(), p => p.GetProperty("port").GetInt32() == port);
+            // Neither true nor false: null, which the documents leave out.
+            Assert.True(!view.TryGetProperty("openToInternet", out var open) || open.ValueKind == JsonValueKind.Null);
+            Assert.Equal("indeterminate", view.GetProperty("verdict").GetString());
+            Assert.Contains("which VMs it targets is not known", view.GetProperty("evidence").GetString()!, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(doc.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("id").GetString() == "OECFW-PORT-INTERNET");
+        Assert.Contains(doc.RootElement.GetProperty("assumptions").EnumerateArray(), a => a.GetString()!.Contains("no VM was read", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Show_Vm_RuleForAnotherAsg_NoFindingNoFix_TheTableAgrees_ItsOwnAsgIsCritical()
+    {
+        var nsg = _arm.AddNsg("rg1", "web-nsg", ToAsg("db-asg", 100, "5432", "asg-db"), ToAsg("web-asg", 110, "6432", "asg-web"));
+        _arm.AddVm("rg1", "vm1", null, null, publicIpSku: null);
+        _arm.AddNic("rg1", "vm1", "vm1-nic2", nsg, "default", null, "10.0.0.5", [("Standard", "IPv4")], ["asg-web"]);
+
+        var json = await Run("azure", "show", "-g", "rg1", "--vm", "vm1", "--output", "json");
+
+        Assert.True(json.ExitCode == 0, json.Error);
+        using var doc = JsonDocument.Parse(json.Output);
+        var ports = doc.RootElement.GetProperty("ports").EnumerateArray().ToDictionary(p => p.GetProperty("port").GetInt32(), p => p.GetProperty("verdict").GetString());
+        Assert.Equal("closed", ports[5432]);
+        Assert.Equal("open", ports[6432]);
+        var findings = doc.RootElement.GetProperty("findings").EnumerateArray().ToList();
+        Assert.DoesNotContain(findings, f => f.GetProperty("message").GetString()!.Contains("(5432)", StringComparison.Ordinal));
+        Assert.DoesNotContain(findings, f => f.GetProperty("fixes").EnumerateArray().Any(x => x.GetString()!.Contains("-n db-asg", StringComparison.Ordinal)));
+        Assert.Contains(findings, f => f.GetProperty("message").GetString()!.Contains("(6432) is open to the internet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Show_Vm_StandardPublicIpAndNoNsg_EveryPortClosedWithTheReason()
+    {
+        _arm.AddVm("rg1", "vm1", null, null);
+
+        var run = await Run("azure", "show", "-g", "rg1", "--vm", "vm1", "--output", "json", "--fail-on", "info");
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        using var doc = JsonDocument.Parse(run.Output);
+        Assert.All(doc.RootElement.GetProperty("ports").EnumerateArray(), p =>
+        {
+            Assert.Equal("closed", p.GetProperty("verdict").GetString());
+            Assert.Contains("is closed to inbound unless an NSG admits it (secure by default)", p.GetProperty("evidence").GetString()!, StringComparison.Ordinal);
+        });
+        Assert.Empty(doc.RootElement.GetProperty("findings").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Show_DatabaseFromAzureCloud_OtherTenantsFinding_NotClosed()
+    {
+        _arm.AddNsg("rg1", "db-nsg", RuleSpec("from-azure", 100, "Allow", "Tcp", "AzureCloud", "5432"));
+
+        var run = await Run("azure", "show", "-g", "rg1", "--nsg", "db-nsg", "--fail-on", "critical");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("CRITICAL OECFW-OTHER-TENANTS: PostgreSQL (5432) is admitted from service tag AzureCloud", run.Output, StringComparison.Ordinal);
+        Assert.Contains("5432 indeterminate", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_SshSourcePrune_AfterTheOwnCombinedRule_Converges_ASecondRunWritesNothing()
+    {
+        var nsg = _arm.AddNsg("rg1", "web-nsg");
+        Assert.Equal(0, (await Run("azure", "open", "-g", "rg1", "--nsg", "web-nsg")).ExitCode);
+
+        var prune = await Run("azure", "open", "-g", "rg1", "--nsg", "web-nsg", "--ssh-source", "198.51.100.7/32", "--prune");
+        _arm.ResetCounts();
+        var again = await Run("azure", "open", "-g", "rg1", "--nsg", "web-nsg", "--ssh-source", "198.51.100.7/32", "--prune", "--output", "json");
+
+        Assert.True(prune.ExitCode == 0, prune.Output + prune.Error);
+        var rules = _arm.Rules(nsg).Select(r => (Ports: r["properties"]!["destinationPortRanges"] is System.Text.Json.Nodes.JsonArray { Count: > 0 } many ? many.ToJsonString() : r["properties"]!["destinationPortRange"]!.ToJsonString(),
+            Source: r["properties"]!["sourceAddressPrefix"]!.ToJsonString())).OrderBy(r => r.Ports, StringComparer.Ordinal).ToList();
+        Assert.Equal([("\"22\"", "\"198.51.100.7/32\""), ("[\"80\",\"443\"]", "\"*\"")], rules);
+        Assert.True(again.ExitCode == 0, again.Output + again.Error);
+        using var doc = JsonDocument.Parse(again.Output);
+        Assert.True(doc.RootElement.GetProperty("compliant").GetBoolean());
+        Assert.Equal(0, _arm.Writes);
+    }
+
+    [Fact]
+    public async Task Open_Prune_DeleteRefused_Exit3_SaysWhatWasCreatedAndTheUndo()
+    {
+        var nsg = _arm.AddNsg("rg1", "web-nsg", RuleSpec("oecfw-tcp-5432-200", 200, "Allow", "Tcp", "*", "5432"));
+        _arm.DeniedActions.Add("Microsoft.Network/networkSecurityGroups/securityRules/delete");
+
+        var run = await Run("azure", "open", "-g", "rg1", "--nsg", "web-nsg", "--prune");
+
+        Assert.Equal(3, run.ExitCode);
+        var created = Assert.Single(_arm.Rules(nsg), r => r["name"]!.GetValue<string>() != "oecfw-tcp-5432-200")["name"]!.GetValue<string>();
+        Assert.Contains($"created {created}", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"az network nsg rule delete --subscription {Subscription} -g rg1 --nsg-name web-nsg -n {created}", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -159,7 +159,7 @@ public sealed class NativeBinaryTests
             Assert.True(show.ExitCode == 0, show.Stdout + show.Stderr);
             CliHarness.ValidateAgainstSchema(show.Stdout, ["azure", "show"]);
             using var json = JsonDocument.Parse(show.Stdout);
-            Assert.Equal("oec-cloudfw/azure-show/v1", json.RootElement.GetProperty("schema").GetString());
+            Assert.Equal("oec-cloudfw/azure-show/v2", json.RootElement.GetProperty("schema").GetString());
             Assert.Contains("ssh", show.Stdout, StringComparison.Ordinal);
             Assert.Equal("token-from-az-cli", arm.LastBearerToken);
             Assert.Contains("account get-access-token --output json --resource", await File.ReadAllTextAsync(Path.Combine(dir, "az.calls"), Ct), StringComparison.Ordinal);

@@ -113,13 +113,14 @@ public sealed class AzureCommands(CliContext context)
             var ports = PortCatalog.All.Select(p =>
             {
                 var verdict = state.View.Evaluate(Protocol.Tcp, p.Port, Cidr.AnyIPv4);
-                return new AzurePortView(p.Port, p.Purpose, verdict.Admitted, verdict.Indeterminate ? $"indeterminate: {verdict.Evidence}" : verdict.Evidence);
+                return new AzurePortView(p.Port, p.Purpose, verdict.Indeterminate ? null : verdict.Admitted,
+                    verdict.Admitted ? "open" : verdict.Indeterminate ? "indeterminate" : "closed", verdict.Indeterminate ? $"indeterminate: {verdict.Evidence}" : verdict.Evidence);
             }).ToList();
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, new AzureShowDocument(
                     nsgs.Select(n => new AzureNsgView(n.Nsg.Name, n.Attachment, n.Nsg.Inbound.Select(r => new AzureRuleView(r.Name, r.Priority, r.Access, r.Protocol, r.SourcePrefixes, r.PortRanges, r.Description, r.IsDefault, r.IsOwn)).ToList())).ToList(),
-                    ports, findings.Select(FindingView.From).ToList()));
+                    ports, findings.Select(FindingView.From).ToList(), state.View.Assumptions));
             }
             else
             {
@@ -129,7 +130,12 @@ public sealed class AzureCommands(CliContext context)
                     renderer.NsgRules($"{nsg.Name} ({attachment})", nsg.Inbound);
                 }
 
-                renderer.Line("From the internet: " + string.Join(", ", ports.Select(p => $"{p.Port} {(p.OpenToInternet ? "open" : "closed")}")));
+                renderer.Line("From the internet: " + string.Join(", ", ports.Select(p => $"{p.Port} {p.Verdict}")));
+                foreach (var assumption in state.View.Assumptions)
+                {
+                    renderer.Line($"assumed: {assumption}");
+                }
+
                 renderer.Findings(findings);
             }
 

@@ -15,10 +15,14 @@ public sealed record AzureCloseDocument(string Nsg, bool DryRun, IReadOnlyList<s
     public string Schema { get; } = "oec-cloudfw/azure-close/v1";
 }
 
-/// <summary>JSON of <c>azure show</c> (schema oec-cloudfw/azure-show/v1).</summary>
-public sealed record AzureShowDocument(IReadOnlyList<AzureNsgView> Nsgs, IReadOnlyList<AzurePortView> Ports, IReadOnlyList<FindingView> Findings)
+/// <summary>JSON of <c>azure show</c> (schema oec-cloudfw/azure-show/v2).</summary>
+/// <param name="Nsgs">The NSGs with their rules.</param>
+/// <param name="Ports">The catalog's ports from the internet.</param>
+/// <param name="Findings">What is flagged (the same verdicts as the ports).</param>
+/// <param name="Assumptions">What the verdicts assume without reading it (a load balancer in front, what a service tag holds).</param>
+public sealed record AzureShowDocument(IReadOnlyList<AzureNsgView> Nsgs, IReadOnlyList<AzurePortView> Ports, IReadOnlyList<FindingView> Findings, IReadOnlyList<string> Assumptions)
 {
-    public string Schema { get; } = "oec-cloudfw/azure-show/v1";
+    public string Schema { get; } = "oec-cloudfw/azure-show/v2";
 }
 
 /// <summary>One NSG and its rules (defaults included), in priority order.</summary>
@@ -27,5 +31,9 @@ public sealed record AzureNsgView(string Name, string Attachment, IReadOnlyList<
 /// <summary>One security rule as shown.</summary>
 public sealed record AzureRuleView(string Name, int Priority, string Access, string Protocol, IReadOnlyList<string> Sources, IReadOnlyList<string> Ports, string? Description, bool Default, bool ManagedByTool);
 
-/// <summary>The effective verdict for a catalog port from the internet, through every NSG in front of the target.</summary>
-public sealed record AzurePortView(int Port, string Purpose, bool OpenToInternet, string Evidence);
+/// <summary>
+/// The effective verdict for a catalog port from the internet, through every path into the target (its NICs' public IPs,
+/// subnet and NIC NSGs): <c>verdict</c> is open, closed or indeterminate; <c>openToInternet</c> is null when indeterminate
+/// (an NSG read alone whose rule targets an address or application security group, a service tag).
+/// </summary>
+public sealed record AzurePortView(int Port, string Purpose, bool? OpenToInternet, string Verdict, string Evidence);

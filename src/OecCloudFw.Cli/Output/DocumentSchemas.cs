@@ -19,7 +19,7 @@ public static class DocumentSchemas
         ("aws-show/v1", typeof(AwsShowDocument)),
         ("azure-open/v1", typeof(AzureOpenDocument)),
         ("azure-close/v1", typeof(AzureCloseDocument)),
-        ("azure-show/v1", typeof(AzureShowDocument)),
+        ("azure-show/v2", typeof(AzureShowDocument)),
         ("server-preflight/v1", typeof(PreflightDocument)),
         ("server-configure/v1", typeof(ConfigureDocument)),
         ("server-harden/v1", typeof(HardenDocument)),

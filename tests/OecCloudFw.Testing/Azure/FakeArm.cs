@@ -11,7 +11,8 @@ namespace OecCloudFw.Testing.Azure;
 /// <summary>
 /// An in-process Azure Resource Manager endpoint over TLS on loopback that speaks ARM JSON: the real shapes of
 /// networkSecurityGroups (defaultSecurityRules, provisioningState, networkInterfaces, subnets) and securityRules,
-/// virtualMachines, networkInterfaces and subnets; long-running PUT/DELETE (201/202 with Azure-AsyncOperation or
+/// virtualMachines, networkInterfaces (with application security groups on their IP configurations), subnets and
+/// publicIPAddresses (SKU, version); long-running PUT/DELETE (201/202 with Azure-AsyncOperation or
 /// Location, then Succeeded); ARM error bodies (SecurityRuleConflict, AuthorizationFailed, ResourceNotFound,
 /// ResourceGroupNotFound); throttling with Retry-After. It keeps state and counts calls.
 /// </summary>
@@ -143,11 +144,12 @@ public sealed class FakeArm : IAsyncDisposable
         return id;
     }
 
-    /// <summary>A VM with one NIC in a subnet; either may have an NSG.</summary>
-    public void AddVm(string group, string vm, string? nicNsgId, string? subnetNsgId)
+    /// <summary>
+    /// A VM with one NIC in a subnet; either may have an NSG. The NIC has a public IPv4 address of this SKU ("Standard",
+    /// "Basic"), or none when <paramref name="publicIpSku"/> is null.
+    /// </summary>
+    public void AddVm(string group, string vm, string? nicNsgId, string? subnetNsgId, string? publicIpSku = "Standard")
     {
-        var nicId = Id(group, "Microsoft.Network/networkInterfaces", vm + "-nic");
-        var subnetId = Id(group, "Microsoft.Network/virtualNetworks", "vnet/subnets/default");
         lock (_gate)
         {
             _groups.Add(group);
@@ -160,28 +162,79 @@ public sealed class FakeArm : IAsyncDisposable
                 ["properties"] = new JsonObject
                 {
                     ["provisioningState"] = "Succeeded",
-                    ["networkProfile"] = new JsonObject { ["networkInterfaces"] = new JsonArray(new JsonObject { ["id"] = nicId }) },
+                    ["networkProfile"] = new JsonObject { ["networkInterfaces"] = new JsonArray() },
                 },
             };
+        }
+
+        AddNic(group, vm, vm + "-nic", nicNsgId, "default", subnetNsgId, "10.0.0.4", publicIpSku is null ? [] : [(publicIpSku, "IPv4")]);
+    }
+
+    /// <summary>
+    /// Another NIC on a VM: in its subnet (of the one virtual network "vnet"; the subnet's NSG is set as given), with its
+    /// private address, its public IP addresses (SKU, version "IPv4"/"IPv6") and the application security groups its IP
+    /// configuration joins (by name).
+    /// </summary>
+    public string AddNic(string group, string vm, string nic, string? nicNsgId, string subnet, string? subnetNsgId, string privateIp,
+        IReadOnlyList<(string Sku, string Version)> publicIps, IReadOnlyList<string>? asgs = null)
+    {
+        ArgumentNullException.ThrowIfNull(publicIps);
+        var nicId = Id(group, "Microsoft.Network/networkInterfaces", nic);
+        var subnetId = Id(group, "Microsoft.Network/virtualNetworks", "vnet/subnets/" + subnet);
+        lock (_gate)
+        {
+            _groups.Add(group);
+            ((JsonArray)_resources[Id(group, "Microsoft.Compute/virtualMachines", vm)]["properties"]!["networkProfile"]!["networkInterfaces"]!).Add(new JsonObject { ["id"] = nicId });
+            var configurations = new JsonArray();
+            for (var i = 0; i < Math.Max(1, publicIps.Count); i++)
+            {
+                var properties = new JsonObject { ["privateIPAddress"] = privateIp, ["subnet"] = new JsonObject { ["id"] = subnetId } };
+                if (i < publicIps.Count)
+                {
+                    var (sku, version) = publicIps[i];
+                    var ipName = $"{nic}-ip{i + 1}";
+                    var ipId = Id(group, "Microsoft.Network/publicIPAddresses", ipName);
+                    _resources[ipId] = new JsonObject
+                    {
+                        ["name"] = ipName,
+                        ["id"] = ipId,
+                        ["type"] = "Microsoft.Network/publicIPAddresses",
+                        ["location"] = "westeurope",
+                        ["sku"] = new JsonObject { ["name"] = sku, ["tier"] = "Regional" },
+                        ["properties"] = new JsonObject
+                        {
+                            ["provisioningState"] = "Succeeded",
+                            ["publicIPAddressVersion"] = version,
+                            ["publicIPAllocationMethod"] = "Static",
+                            ["ipAddress"] = version == "IPv6" ? $"2001:db8::{i + 1}" : $"203.0.113.{10 + i}",
+                        },
+                    };
+                    properties["publicIPAddress"] = new JsonObject { ["id"] = ipId };
+                }
+
+                if (asgs is { Count: > 0 })
+                {
+                    properties["applicationSecurityGroups"] = new JsonArray([.. asgs.Select(a => (JsonNode)new JsonObject { ["id"] = Id(group, "Microsoft.Network/applicationSecurityGroups", a) })]);
+                }
+
+                configurations.Add(new JsonObject { ["name"] = $"ipconfig{i + 1}", ["properties"] = properties });
+            }
+
             _resources[nicId] = new JsonObject
             {
-                ["name"] = vm + "-nic",
+                ["name"] = nic,
                 ["id"] = nicId,
                 ["type"] = "Microsoft.Network/networkInterfaces",
                 ["properties"] = new JsonObject
                 {
                     ["provisioningState"] = "Succeeded",
                     ["networkSecurityGroup"] = nicNsgId is null ? null : new JsonObject { ["id"] = nicNsgId },
-                    ["ipConfigurations"] = new JsonArray(new JsonObject
-                    {
-                        ["name"] = "ipconfig1",
-                        ["properties"] = new JsonObject { ["privateIPAddress"] = "10.0.0.4", ["subnet"] = new JsonObject { ["id"] = subnetId } },
-                    }),
+                    ["ipConfigurations"] = configurations,
                 },
             };
             _resources[subnetId] = new JsonObject
             {
-                ["name"] = "default",
+                ["name"] = subnet,
                 ["id"] = subnetId,
                 ["type"] = "Microsoft.Network/virtualNetworks/subnets",
                 ["properties"] = new JsonObject
@@ -192,6 +245,8 @@ public sealed class FakeArm : IAsyncDisposable
                 },
             };
         }
+
+        return nicId;
     }
 
     /// <summary>Adds a rule as someone else would (portal, Terraform).</summary>
@@ -536,6 +591,7 @@ public sealed class FakeArm : IAsyncDisposable
             : path.Contains("virtualMachines", StringComparison.OrdinalIgnoreCase) ? "Microsoft.Compute/virtualMachines"
             : path.Contains("networkInterfaces", StringComparison.OrdinalIgnoreCase) ? "Microsoft.Network/networkInterfaces"
             : path.Contains("subnets", StringComparison.OrdinalIgnoreCase) ? "Microsoft.Network/virtualNetworks/subnets"
+            : path.Contains("publicIPAddresses", StringComparison.OrdinalIgnoreCase) ? "Microsoft.Network/publicIPAddresses"
             : "Microsoft.Network/networkSecurityGroups";
         action = $"{type}/{verb}";
         return DeniedActions.Contains(action);
