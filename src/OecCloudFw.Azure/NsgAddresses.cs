@@ -105,8 +105,13 @@ internal static class NsgAddresses
             return FixedMatch.Unknown($"which VMs it targets is not known ({string.Join(", ", prefixes)}, no VM read)");
         }
 
-        var cidrs = prefixes.Select(p => Cidr.TryParse(p, out var c) ? c : null).OfType<Cidr>();
-        return cidrs.Any(c => nic.Addresses.Any(c.Overlaps)) ? null : FixedMatch.No;
+        // The packet goes to the NIC's private address of its own family: an IPv4 prefix never holds an IPv6 packet.
+        var cidrs = prefixes.Select(p => Cidr.TryParse(p, out var c) ? c : null).OfType<Cidr>().ToList();
+        bool Holds(IpFamily family) => cidrs.Any(c => c.Family == family && nic.Addresses.Any(a => a.Family == family && c.Overlaps(a)));
+        var (v4, v6) = (Holds(IpFamily.IPv4), Holds(IpFamily.IPv6));
+        return v4 && v6 ? null
+            : !v4 && !v6 ? FixedMatch.No
+            : new FamilyMatch(v4 ? Ternary.True : Ternary.False, v6 ? Ternary.True : Ternary.False);
     }
 
     public static string Last(string id) => id[(id.LastIndexOf('/') + 1)..];

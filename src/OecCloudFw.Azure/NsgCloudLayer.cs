@@ -186,18 +186,9 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         var native = (Native)plan.Native;
         var own = native.ToDelete.Where(n => n.StartsWith(NsgRule.OwnPrefix, StringComparison.Ordinal)).ToList();
         var narrowed = native.Narrowed.Where(r => r.IsOwn).ToList();
-        try
-        {
-            await layer.NarrowAsync(native.Nsg, narrowed, cancellationToken);
-            await layer.DeleteAsync(native.Nsg, own, cancellationToken);
-        }
-        catch (LayerFailureException ex) when (_written is { Count: > 0 } created)
-        {
-            // The open half is done: say what it created, and how to undo it, with the failure.
-            var undo = UndoCommands(new CloudApplyResult(Target, created.Select(r => r.Name).ToList(), []));
-            throw new LayerFailureException(
-                $"{ex.Message}. Before this failure {native.Nsg.Name} was changed: created {string.Join(", ", created.Select(r => r.Name))}; the tool's rules it was to narrow or delete ({string.Join(", ", [.. narrowed.Select(r => r.Name), .. own])}) are unchanged. To undo the creation: {string.Join("; ", undo)}", ex);
-        }
+        // A refusal here after the open half created rules is said with what was created and its undo (CloudOpen).
+        await layer.NarrowAsync(native.Nsg, narrowed, cancellationToken);
+        await layer.DeleteAsync(native.Nsg, own, cancellationToken);
         return new CloudApplyResult(Target, [], [.. own, .. narrowed.Select(r => r.Name)]);
     }
 
