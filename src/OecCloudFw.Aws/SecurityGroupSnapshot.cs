@@ -65,7 +65,4 @@ public sealed record SecurityGroupSnapshot(
     public int CountFor(IpFamily family) =>
         Rules.Count(r => r.Family == family && !Peers.Any(p => p.RuleId == r.Id)) +
         Peers.Where(p => p.Family is null || p.Family == family).Sum(p => p.QuotaWeight);
-
-    /// <summary>The layer's rule set: a union of allows over an implicit deny.</summary>
-    public RuleSet ToRuleSet() => new(Rules, RuleAction.Deny);
 }

@@ -383,7 +383,7 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
 
         Assert.Contains(snapshot.Rules, r => r.Protocol == Protocol.All && r.Ports.IsAll && r.Source.IsInternet && r.Origin == RuleOrigin.Foreign);
         Assert.Contains(snapshot.Rules, r => r.Protocol == Protocol.Tcp && r.Ports.IsAll && r.Family == IpFamily.IPv6);
-        Assert.True(snapshot.ToRuleSet().Evaluate(Protocol.Tcp, 5432, Cidr.AnyIPv4).Admitted);
+        Assert.True(new SecurityGroupsView([snapshot]).Evaluate(Protocol.Tcp, 5432, Cidr.AnyIPv4).Admitted);
         // An every-port rule is a finding to remove, never what keeps a wanted port open: the plan adds 22/80/443 exactly.
         Assert.Equal(3, Planner.Build(Ipv4Policy.DesiredRules(), snapshot.Rules).ToAdd.Count());
     }
