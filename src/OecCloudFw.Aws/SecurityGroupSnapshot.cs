@@ -28,16 +28,16 @@ public sealed record SecurityGroupSnapshot(
     public IReadOnlyList<PeerRule> UnreadEgress { get; init; } = [];
 
     /// <summary>The ingress rules as the engine evaluates them, compiled from what EC2 returned; null: from <see cref="Rules"/> and <see cref="Peers"/>.</summary>
-    public IReadOnlyList<CompiledRule>? Compiled { get; init; }
+    internal IReadOnlyList<CompiledRule>? Compiled { get; init; }
 
     /// <summary>The egress rules as the engine evaluates them; null: from <see cref="Egress"/> and <see cref="UnreadEgress"/>.</summary>
-    public IReadOnlyList<CompiledRule>? CompiledEgress { get; init; }
+    internal IReadOnlyList<CompiledRule>? CompiledEgress { get; init; }
 
     /// <summary>The ingress rules for the engine.</summary>
-    public IReadOnlyList<CompiledRule> IngressRules => Compiled ?? [.. Rules.Select(r => Ec2RuleCompiler.Rule(r with { Id = r.Id }, GroupId)), .. Peers.Where(p => p.Kind != PeerKind.PrefixList).Select(p => FromPeer(p, "from"))];
+    internal IReadOnlyList<CompiledRule> IngressRules => Compiled ?? [.. Rules.Select(r => Ec2RuleCompiler.Rule(r, GroupId)), .. Peers.Where(p => p.Kind != PeerKind.PrefixList).Select(p => FromPeer(p, "from"))];
 
     /// <summary>The egress rules for the engine.</summary>
-    public IReadOnlyList<CompiledRule> EgressRules => CompiledEgress ?? [.. Egress.Select(r => Ec2RuleCompiler.Rule(r, GroupId)), .. UnreadEgress.Select(p => FromPeer(p, "to"))];
+    internal IReadOnlyList<CompiledRule> EgressRules => CompiledEgress ?? [.. Egress.Select(r => Ec2RuleCompiler.Rule(r, GroupId)), .. UnreadEgress.Select(p => FromPeer(p, "to"))];
 
     private CompiledRule FromPeer(PeerRule peer, string direction)
     {
