@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net;
 using OecCloudFw.Aws.Tests.Oracle;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Rules;
-using OecCloudFw.Core.Rules.Chains;
 
 namespace OecCloudFw.Aws.Tests;
 
@@ -20,22 +18,16 @@ public sealed class AwsCloudDifferentialTests(ITestOutputHelper output)
     [Fact]
     public void Product_AgreesWithTheOracle_OnTenThousandGeneratedAccounts()
     {
-        var seed = Seed();
-        var cases = int.TryParse(Environment.GetEnvironmentVariable("OECFW_CLOUD_DIFF_CASES"), NumberStyles.None, CultureInfo.InvariantCulture, out var forced) ? forced : Cases;
+        var seed = Testing.CloudDifferentialRun.Seed();
+        var cases = Testing.CloudDifferentialRun.Cases(Cases);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var report = AwsDifferential.Run(seed, cases, Product);
-        var summary = $"aws cloud: seed {seed}, {report.Cases} generated accounts, {report.Queries} queries, {report.Addresses} addresses compared: " +
-                      $"{report.Definite} definite by the oracle, {report.Disagreements} disagreements, {report.ProductIndeterminate} indeterminate by the product where the oracle is definite; {started.Elapsed.TotalSeconds:F1} s";
+        var summary = Testing.CloudDifferentialRun.Summary("aws cloud", seed, "generated accounts", report.Cases, report.Queries, report.Addresses, report.Definite, report.Disagreements, report.ProductIndeterminate, started.Elapsed);
         output.WriteLine(summary);
         Testing.DifferentialFigures.Write("aws-cloud", summary);
         Assert.True(report.Cases >= Math.Min(cases, Cases));
         Assert.True(report.Disagreements == 0, summary + "\n" + string.Join("\n\n", report.FirstDisagreements));
     }
-
-    internal static int Seed() =>
-        int.TryParse(Environment.GetEnvironmentVariable("OECFW_CLOUD_DIFF_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed)
-            ? seed
-            : (int)(DateTime.UtcNow.Ticks % 1_000_000);
 
     /// <summary>What the product says, through the same code the tool runs on what EC2 returns.</summary>
     internal static Func<IPAddress, OracleDecision> Product(AwsWireInput input, string protocol, int port, bool ipv6)
@@ -55,22 +47,13 @@ public sealed class AwsCloudDifferentialTests(ITestOutputHelper output)
         var acls = SecurityGroupLayer.AclSnapshots(input.Acls, network.Subnets).ToList();
         var view = new SecurityGroupsView(groups, acls, network);
         var family = ipv6 ? IpFamily.IPv6 : IpFamily.IPv4;
-        var (packetProtocol, packetPort) = protocol switch
+        var (packetProtocol, packetPort) = Testing.CloudDifferentialRun.Packet(protocol, port, family);
+        var decide = Testing.CloudDifferentialRun.Lookup(view.Pieces(packetProtocol, packetPort, AddressSet.All(family)));
+        return address => decide(address) switch
         {
-            "tcp" => (Protocol.Tcp, port),
-            "udp" => (Protocol.Udp, port),
-            _ => (Protocol.Icmp, IcmpTypeMatch.EchoRequest(family)),
-        };
-        var pieces = view.Pieces(packetProtocol, packetPort, AddressSet.All(family));
-        return address =>
-        {
-            var piece = pieces.FirstOrDefault(p => p.Region.Contains(address)) ?? throw new InvalidOperationException($"no piece holds {address}");
-            return piece.Decision switch
-            {
-                Decision.Admitted => OracleDecision.Admitted,
-                Decision.Refused => OracleDecision.Refused,
-                _ => OracleDecision.Indeterminate,
-            };
+            Decision.Admitted => OracleDecision.Admitted,
+            Decision.Refused => OracleDecision.Refused,
+            _ => OracleDecision.Indeterminate,
         };
     }
 }

@@ -1,10 +1,8 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using OecCloudFw.Azure.Tests.Oracle;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Rules;
-using OecCloudFw.Core.Rules.Chains;
 using OecCloudFw.Core.Rules.Paths;
 
 namespace OecCloudFw.Azure.Tests;
@@ -22,14 +20,11 @@ public sealed class AzureCloudDifferentialTests(ITestOutputHelper output)
     [Fact]
     public void Product_AgreesWithTheOracle_OnTenThousandGeneratedVmsAndNsgs()
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("OECFW_CLOUD_DIFF_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)
-            ? s
-            : (int)(DateTime.UtcNow.Ticks % 1_000_000);
-        var cases = int.TryParse(Environment.GetEnvironmentVariable("OECFW_CLOUD_DIFF_CASES"), NumberStyles.None, CultureInfo.InvariantCulture, out var forced) ? forced : Cases;
+        var seed = Testing.CloudDifferentialRun.Seed();
+        var cases = Testing.CloudDifferentialRun.Cases(Cases);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var report = AzureDifferential.Run(seed, cases, Product);
-        var summary = $"azure cloud: seed {seed}, {report.Cases} generated VMs and NSGs, {report.Queries} queries, {report.Addresses} addresses compared: " +
-                      $"{report.Definite} definite by the oracle, {report.Disagreements} disagreements, {report.ProductIndeterminate} indeterminate by the product where the oracle is definite; {started.Elapsed.TotalSeconds:F1} s";
+        var summary = Testing.CloudDifferentialRun.Summary("azure cloud", seed, "generated VMs and NSGs", report.Cases, report.Queries, report.Addresses, report.Definite, report.Disagreements, report.ProductIndeterminate, started.Elapsed);
         output.WriteLine(summary);
         Testing.DifferentialFigures.Write("azure-cloud", summary);
         Assert.True(report.Cases >= Math.Min(cases, Cases));
@@ -53,22 +48,13 @@ public sealed class AzureCloudDifferentialTests(ITestOutputHelper output)
         var target = input.VmJson is null ? new NsgTarget(subscription, group, parts[^1], null) : new NsgTarget(subscription, group, null, parts[^1]);
         var view = NsgCloudLayer.ReadViewAsync(api, target, CancellationToken.None).GetAwaiter().GetResult();
         var family = ipv6 ? IpFamily.IPv6 : IpFamily.IPv4;
-        var (packetProtocol, packetPort) = protocol switch
+        var (packetProtocol, packetPort) = Testing.CloudDifferentialRun.Packet(protocol, port, family);
+        var decide = Testing.CloudDifferentialRun.Lookup(view.Pieces(packetProtocol, packetPort, AddressSet.All(family)));
+        return address => decide(address) switch
         {
-            "tcp" => (Protocol.Tcp, port),
-            "udp" => (Protocol.Udp, port),
-            _ => (Protocol.Icmp, IcmpTypeMatch.EchoRequest(family)),
-        };
-        var pieces = view.Pieces(packetProtocol, packetPort, AddressSet.All(family));
-        return address =>
-        {
-            var piece = pieces.FirstOrDefault(p => p.Region.Contains(address)) ?? throw new InvalidOperationException($"no piece holds {address}");
-            return piece.Decision switch
-            {
-                Decision.Admitted => OracleDecision.Admitted,
-                Decision.Refused => OracleDecision.Refused,
-                _ => OracleDecision.Indeterminate,
-            };
+            Decision.Admitted => OracleDecision.Admitted,
+            Decision.Refused => OracleDecision.Refused,
+            _ => OracleDecision.Indeterminate,
         };
     }
 

@@ -36,9 +36,10 @@ public sealed record VerdictPiece(AddressSet Region, Decision Decision, string E
 
     /// <summary>
     /// A packet passes two filters in a row only if both admit it: refused anywhere is refused; admitted by the first
-    /// goes on to the second; indeterminate stays so unless the second refuses.
+    /// goes on to the second; indeterminate stays so unless the second refuses. What both admit is said by
+    /// <paramref name="admittedBy"/> (the first's evidence, the second's): the first's alone by default.
     /// </summary>
-    public static IReadOnlyList<VerdictPiece> Then(IReadOnlyList<VerdictPiece> first, Func<AddressSet, IReadOnlyList<VerdictPiece>> next)
+    public static IReadOnlyList<VerdictPiece> Then(IReadOnlyList<VerdictPiece> first, Func<AddressSet, IReadOnlyList<VerdictPiece>> next, Func<string, string, string>? admittedBy = null)
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(next);
@@ -54,7 +55,7 @@ public sealed record VerdictPiece(AddressSet Region, Decision Decision, string E
             foreach (var after in next(piece.Region))
             {
                 result.Add(piece.Decision == Decision.Admitted || after.Decision == Decision.Refused
-                    ? after with { Evidence = after.Decision == Decision.Admitted ? piece.Evidence : after.Evidence, Condition = after.Condition ?? piece.Condition }
+                    ? after with { Evidence = after.Decision == Decision.Admitted ? admittedBy?.Invoke(piece.Evidence, after.Evidence) ?? piece.Evidence : after.Evidence, Condition = after.Condition ?? piece.Condition }
                     : piece with { Region = after.Region });
             }
         }

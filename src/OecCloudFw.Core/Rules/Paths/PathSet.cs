@@ -162,35 +162,9 @@ public sealed class PathSet
         return Enumerable.Range(0, list.Count - 1).Select(i => new PortRange(list[i], list[i + 1] - 1)).ToList();
     }
 
-    /// <summary>
-    /// A packet passes two filters in a row only if both admit it (<see cref="VerdictPiece.Then"/>); what both admit
-    /// names both reasons.
-    /// </summary>
-    private static List<VerdictPiece> AndThen(IReadOnlyList<VerdictPiece> first, Func<AddressSet, IReadOnlyList<VerdictPiece>> next)
-    {
-        var result = new List<VerdictPiece>();
-        foreach (var piece in first)
-        {
-            if (piece.Decision == Decision.Refused || piece.Region.IsEmpty)
-            {
-                result.Add(piece);
-                continue;
-            }
-
-            foreach (var after in next(piece.Region))
-            {
-                result.Add(after.Decision switch
-                {
-                    Decision.Refused => after,
-                    _ when piece.Decision == Decision.Indeterminate => piece with { Region = after.Region },
-                    Decision.Admitted => after with { Evidence = $"{piece.Evidence}; {after.Evidence}", Condition = after.Condition ?? piece.Condition },
-                    _ => after,
-                });
-            }
-        }
-
-        return result;
-    }
+    /// <summary>A packet passes two filters in a row only if both admit it; what both admit names both reasons.</summary>
+    private static IReadOnlyList<VerdictPiece> AndThen(IReadOnlyList<VerdictPiece> first, Func<AddressSet, IReadOnlyList<VerdictPiece>> next) =>
+        VerdictPiece.Then(first, next, (a, b) => $"{a}; {b}");
 
     private static IEnumerable<RuleMatch> Flatten(RuleMatch match) => match is AllOf all ? all.Parts.SelectMany(Flatten) : [match];
 
