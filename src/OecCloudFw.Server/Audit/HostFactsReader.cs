@@ -25,7 +25,7 @@ public static class HostFactsReader
             CsfActive = facts.Csf is { Active: true },
             DockerHost = facts.Commands.Contains("docker") || (nat?.Chains.ContainsKey("DOCKER") ?? false),
             DockerPublished = DockerPublished(nat, dockerUser, facts.Network, DockerUserFirst(facts.IptablesSave4))
-                .Select(d => (d.Port, d.ExposedByForwardPath, ServerLayerEvaluator.Evaluate(facts, Protocol.Tcp, d.Port, Cidr.AnyIPv4).Admitted, d.Evidence)).ToList(),
+                .Select(d => (d.Port, d.ExposedByForwardPath, ServerLayerEvaluator.EvaluateInputOnly(facts, Protocol.Tcp, d.Port, Cidr.AnyIPv4).Admitted, d.Evidence)).ToList(),
         };
     }
 

@@ -38,8 +38,44 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
 
     private readonly List<RuleMatch> _matches = [];
     private string? _module;
+    private (int Index, bool Negate)? _recent;
+    private string? _recentSeconds;
+    private int _recentHits;
+    private string _recentName = "DEFAULT";
 
-    public IReadOnlyList<RuleMatch> Result => _matches;
+    public IReadOnlyList<RuleMatch> Result
+    {
+        get
+        {
+            if (_recent is { } recent)
+            {
+                _matches[recent.Index] = Recent(recent.Negate);
+                _recent = null;
+            }
+
+            return _matches;
+        }
+    }
+
+    /// <summary>
+    /// <c>-m recent --update/--rcheck --hitcount N</c> (ufw limit's form): a source's first new connection has at most
+    /// one hit in the list (its own, when a --set rule ran first), so with N ≥ 2 the match fails for it and holds after
+    /// N connections: admitted, but rate-limited. Without a hit count, whether the source is already listed is not known.
+    /// </summary>
+    private FixedMatch Recent(bool negate)
+    {
+        if (_recentHits < 2)
+        {
+            return FixedMatch.Unknown($"-m recent: whether the source is in the list {_recentName} is not modelled");
+        }
+
+        var condition = $"rate-limited: -m recent matches from a source's {Ordinal(_recentHits)} new connection{(_recentSeconds is null ? string.Empty : $" in {_recentSeconds} s")}";
+        return negate ? FixedMatch.Conditional(condition) : FixedMatch.HoldsLater(condition);
+    }
+
+    private static string Ordinal(int n) => n.ToString(CultureInfo.InvariantCulture) + (n % 100 is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
+
+    private static TrackedOnlyMatch Tracked(RuleMatch match) => new(match, Ternary.Unknown);
 
     /// <summary>Reads the option at <paramref name="i"/> (and its arguments); returns the index of its last token.</summary>
     public int Consume(List<string> tokens, int i, bool negate)
@@ -151,24 +187,29 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
                 Next();
                 break;
             case "--state" or "--ctstate":
-                var states = Next().Split(',');
-                _matches.Add(states.Contains("NEW") != negate ? FixedMatch.Yes : FixedMatch.No);
+                _matches.Add(new ConntrackStateMatch(Next().Split(','), negate));
                 break;
+            // The other conntrack options look at the connection: an untracked packet has none (what the rule then
+            // does depends on its --ctstate too), so they are unknown for it.
             case "--ctstatus":
                 var statuses = Next().Split(',');
-                _matches.Add(statuses.Contains("NONE") != negate ? FixedMatch.Yes : FixedMatch.No);
+                _matches.Add(Tracked(statuses.Contains("NONE") != negate ? FixedMatch.Yes : FixedMatch.No));
                 break;
             case "--ctproto":
-                _matches.Add(new ProtocolMatch([Next()], negate));
+                _matches.Add(Tracked(new ProtocolMatch([Next()], negate)));
                 break;
             case "--ctdir":
-                _matches.Add((Next() == "ORIGINAL") != negate ? FixedMatch.Yes : FixedMatch.No);
+                _matches.Add(Tracked((Next() == "ORIGINAL") != negate ? FixedMatch.Yes : FixedMatch.No));
                 break;
-            case "--ctorigdstport" or "--ctreplsrcport":
-                _matches.Add(new PortMatch(Ports(Next()), negate));
+            case "--ctorigdstport":
+                // The port the packet arrived with, before nat PREROUTING (REDIRECT, DNAT) translated it.
+                _matches.Add(Tracked(new PortMatch(Ports(Next()), negate, PortField.OriginalDestination)));
+                break;
+            case "--ctreplsrcport":
+                _matches.Add(Tracked(new PortMatch(Ports(Next()), negate)));
                 break;
             case "--ctorigsrcport" or "--ctrepldstport":
-                _matches.Add(new PortMatch(Ports(Next()), negate, PortField.Source));
+                _matches.Add(Tracked(new PortMatch(Ports(Next()), negate, PortField.Source)));
                 break;
             case "--ctorigsrc" or "--ctrepldst":
                 _matches.Add(SourceMatch.Of(Addresses(Next()), negate));
@@ -202,11 +243,14 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
                 _matches.Add(FixedMatch.Conditional($"rate-limited to {Next()} per source"));
                 break;
             case "--hashlimit-above":
-                _matches.Add(new FixedMatch(negate ? Ternary.True : Ternary.False, $"refused above {Next()} per source"));
+                var over = Next();
+                _matches.Add(negate ? FixedMatch.Conditional($"rate-limited to {over} per source") : FixedMatch.HoldsLater($"rate-limited: matches above {over} per source"));
                 break;
             case "--connlimit-above":
                 var above = Number(Next());
-                _matches.Add(new FixedMatch((above < 1) != negate ? Ternary.True : Ternary.False, $"refused above {above} connections"));
+                _matches.Add(above < 1 || negate
+                    ? new FixedMatch((above < 1) != negate ? Ternary.True : Ternary.False, $"limited to {above} connections")
+                    : FixedMatch.HoldsLater($"limited: matches above {above} connections"));
                 break;
             case "--connlimit-upto":
                 var upto = Number(Next());
@@ -215,8 +259,18 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
             case "--set" when _module == "recent":
                 break;
             case "--rcheck" or "--update" or "--remove" when _module == "recent":
-                // A source not seen before is not in the list: the match fails for it, and holds once it has connected often.
-                _matches.Add(new FixedMatch(negate ? Ternary.True : Ternary.False, "refused after repeated connections (-m recent)"));
+                // Decided once the module's options are all read (--hitcount, --seconds, --name come after).
+                _recent = (_matches.Count, negate);
+                _matches.Add(FixedMatch.No);
+                break;
+            case "--seconds" when _module == "recent":
+                _recentSeconds = Next();
+                break;
+            case "--hitcount" when _module == "recent":
+                _recentHits = Number(Next());
+                break;
+            case "--name" when _module == "recent":
+                _recentName = Next();
                 break;
             case "--pkt-type":
                 _matches.Add((Next() == "unicast") != negate ? FixedMatch.Yes : FixedMatch.No);

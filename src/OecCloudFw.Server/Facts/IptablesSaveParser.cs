@@ -84,7 +84,63 @@ public static class IptablesSaveParser
             bases.Add(filterBase);
         }
 
-        return new ChainRuleSet(chains, bases);
+        // raw and mangle PREROUTING run before nat PREROUTING: they see the packet as it arrived.
+        return new ChainRuleSet(chains, bases) { BeforeTranslation = egress ? 0 : bases.Count(b => b.EndsWith(" PREROUTING", StringComparison.Ordinal)) };
+    }
+
+    /// <summary>
+    /// nat PREROUTING read for what it does to a packet to this host: a REDIRECT or DNAT rule that matches ends the
+    /// walk as "refused" (the translation, recorded in <paramref name="targets"/> by the rule's text), ACCEPT and the
+    /// policy as "admitted" (not translated). Chains are named "<paramref name="prefix"/>nat NAME". Null when nat
+    /// PREROUTING has no rule.
+    /// </summary>
+    public static ChainRuleSet? ParseTranslation(string text, Dictionary<string, NatTarget> targets, IReadOnlyDictionary<string, IpSet>? sets = null, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (!text.Contains("*nat", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return View(ParseTables(text, sets, "nat", RuleView.Nat, targets), "nat", prefix);
+    }
+
+    /// <summary>
+    /// raw PREROUTING read for which packets it exempts from connection tracking: <c>-j CT --notrack</c> and
+    /// <c>-j NOTRACK</c> end the walk as "refused" (untracked), ACCEPT, DROP and the policy as "admitted" (tracked).
+    /// Null when no rule there untracks.
+    /// </summary>
+    public static ChainRuleSet? ParseUntracking(string text, IReadOnlyDictionary<string, IpSet>? sets = null, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Contains("--notrack", StringComparison.Ordinal) && !text.Contains("-j NOTRACK", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return View(ParseTables(text, sets, "raw", RuleView.Notrack), "raw", prefix);
+    }
+
+    private static ChainRuleSet? View(Dictionary<string, Dictionary<string, Chain>> tables, string table, string prefix)
+    {
+        if (!tables.TryGetValue(table, out var chains) || !chains.TryGetValue("PREROUTING", out var pre) || pre.Rules.Count == 0)
+        {
+            return null;
+        }
+
+        var named = prefix + table + " ";
+        var renamed = chains.Values.ToDictionary(c => named + c.Name,
+            c => new Chain(named + c.Name, c.Policy, c.Rules.Select(r => r.Chain is null ? r : r with { Chain = named + r.Chain }).ToList()), StringComparer.Ordinal);
+        return new ChainRuleSet(renamed, [named + "PREROUTING"]);
+    }
+
+    /// <summary>How a table's targets are read: as a filter, or for what they do before the filter.</summary>
+    private enum RuleView
+    {
+        Filter,
+        Nat,
+        Notrack,
     }
 
     /// <summary>The lines of one table (<c>*filter</c> to its COMMIT) of iptables-save's text, trimmed; none when it is not there.</summary>
@@ -107,7 +163,8 @@ public static class IptablesSaveParser
         return new ChainRuleSet(chains, chains.ContainsKey(baseChain) ? [baseChain] : []);
     }
 
-    private static Dictionary<string, Dictionary<string, Chain>> ParseTables(string text, IReadOnlyDictionary<string, IpSet>? sets, string? only = null, bool egress = false)
+    private static Dictionary<string, Dictionary<string, Chain>> ParseTables(string text, IReadOnlyDictionary<string, IpSet>? sets, string? only = null,
+        RuleView view = RuleView.Filter, Dictionary<string, NatTarget>? targets = null, bool egress = false)
     {
         var result = new Dictionary<string, Dictionary<string, Chain>>(StringComparer.Ordinal);
         string? table = null;
@@ -155,7 +212,7 @@ public static class IptablesSaveParser
                     chains[chain] = entry;
                 }
 
-                entry.Rules.Add(ParseRule(tokens, line, chains, sets, family, egress));
+                entry.Rules.Add(ParseRule(tokens, line, chains, sets, family, egress, view, targets));
             }
         }
 
@@ -169,7 +226,7 @@ public static class IptablesSaveParser
     }
 
     private static ChainRule ParseRule(List<string> tokens, string text, Dictionary<string, (ChainTarget? Policy, List<ChainRule> Rules)> chains,
-        IReadOnlyDictionary<string, IpSet>? sets, IpFamily family, bool egress)
+        IReadOnlyDictionary<string, IpSet>? sets, IpFamily family, bool egress, RuleView view = RuleView.Filter, Dictionary<string, NatTarget>? targets = null)
     {
         var matches = new IptablesMatchParser(sets, family, egress);
         var target = ChainTarget.Continue;
@@ -187,7 +244,7 @@ public static class IptablesSaveParser
             if (token is "-j" or "--jump" or "-g" or "--goto")
             {
                 var name = i + 1 < tokens.Count ? tokens[i + 1] : string.Empty;
-                (target, chain) = name switch
+                (target, chain) = view != RuleView.Filter && !chains.ContainsKey(name) ? (ViewTarget(view, name, tokens, i + 2, text, targets), null) : name switch
                 {
                     "ACCEPT" => (ChainTarget.Accept, (string?)null),
                     "DROP" or "TARPIT" => (ChainTarget.Drop, null),
@@ -207,6 +264,41 @@ public static class IptablesSaveParser
         }
 
         return new ChainRule { Matches = matches.Result, Target = target, Chain = chain, Text = text };
+    }
+
+    /// <summary>A target as the nat or the untracking view reads it (see <see cref="ParseTranslation"/>, <see cref="ParseUntracking"/>).</summary>
+    private static ChainTarget ViewTarget(RuleView view, string name, List<string> tokens, int options, string text, Dictionary<string, NatTarget>? targets)
+    {
+        if (view == RuleView.Nat)
+        {
+            switch (name)
+            {
+                case "DNAT" or "REDIRECT":
+                    if (targets is not null)
+                    {
+                        targets[text] = NatTarget.FromIptables(name, tokens, options, text);
+                    }
+
+                    return ChainTarget.Drop;
+                case "ACCEPT":
+                    return ChainTarget.Accept;
+                case "RETURN":
+                    return ChainTarget.Return;
+                case "NETMAP" or "TPROXY":
+                    return ChainTarget.Unknown;
+                default:
+                    return NonTerminating.Contains(name) ? ChainTarget.Continue : ChainTarget.Unknown;
+            }
+        }
+
+        return name switch
+        {
+            "NOTRACK" => ChainTarget.Drop,
+            "CT" when tokens.Skip(options).Contains("--notrack") => ChainTarget.Drop,
+            "ACCEPT" or "DROP" or "REJECT" => ChainTarget.Accept,
+            "RETURN" => ChainTarget.Return,
+            _ => NonTerminating.Contains(name) ? ChainTarget.Continue : ChainTarget.Unknown,
+        };
     }
 
     /// <summary>Splits an iptables-save line into words, honouring double quotes (comments).</summary>

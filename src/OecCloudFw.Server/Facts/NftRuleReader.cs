@@ -10,7 +10,8 @@ namespace OecCloudFw.Server.Facts;
 /// inbound connection (or, with egress, of a new outbound one: the remote end is then the destination address and the
 /// interface the outgoing one). A verdict map gives one rule per element.
 /// </summary>
-internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string table, IReadOnlyDictionary<string, NftSet> sets, bool egress = false)
+internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string table, IReadOnlyDictionary<string, NftSet> sets, bool egress = false,
+    NftView view = NftView.Filter, Dictionary<string, NatTarget>? targets = null)
 {
     private static readonly HashSet<string> PortProtocols = ["tcp", "udp", "sctp", "dccp", "udplite"];
     private static readonly HashSet<string> OtherProtocols = ["icmp", "icmpv6", "igmp", "esp", "ah", "comp", "gre", "ipcomp"];
@@ -76,10 +77,28 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
                     }
 
                     yield break;
+                case "redirect" or "dnat" when view == NftView.Nat:
+                    var translation = Translation(property.Name, value);
+                    if (translation.Family is { } only && only != (family == IpFamily.IPv4 ? "ip" : "ip6"))
+                    {
+                        // "dnat ip to" in an inet table carries an implicit "meta nfproto ipv4".
+                        matches.Add(FixedMatch.No);
+                    }
+
+                    if (targets is not null)
+                    {
+                        targets[_text] = translation.Target;
+                    }
+
+                    yield return new ChainRule { Matches = [.. matches], Target = ChainTarget.Drop, Text = _text };
+                    yield break;
+                case "notrack" when view == NftView.Notrack:
+                    yield return new ChainRule { Matches = [.. matches], Target = ChainTarget.Drop, Text = _text };
+                    yield break;
                 case "limit":
                     var inverted = value.TryGetProperty("inv", out var inv) && inv.ValueKind == JsonValueKind.True;
                     var rate = $"{(value.TryGetProperty("rate", out var r) ? r.ToString() : "?")}/{(value.TryGetProperty("per", out var per) ? per.GetString() : "?")}";
-                    matches.Add(inverted ? new FixedMatch(Ternary.False, $"refused over {rate}") : FixedMatch.Conditional($"rate-limited to {rate}"));
+                    matches.Add(inverted ? FixedMatch.HoldsLater($"rate-limited: matches over {rate}") : FixedMatch.Conditional($"rate-limited to {rate}"));
                     break;
                 case "queue":
                 case "fwd":
@@ -101,7 +120,52 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
     }
 
     private ChainRule Rule(List<RuleMatch> matches, ChainTarget target, string? chain = null) =>
-        new() { Matches = [.. matches], Target = target, Chain = chain, Text = _text };
+        new() { Matches = [.. matches], Target = View(target), Chain = chain, Text = _text };
+
+    /// <summary>
+    /// A verdict as the view reads it: in the untracking view a drop or reject ends the walk like accept (the packet is
+    /// tracked, the filter drops it); in the nat view a drop is not modelled.
+    /// </summary>
+    private ChainTarget View(ChainTarget target) => (view, target) switch
+    {
+        (NftView.Notrack, ChainTarget.Drop or ChainTarget.Reject) => ChainTarget.Accept,
+        (NftView.Nat, ChainTarget.Drop or ChainTarget.Reject) => ChainTarget.Unknown,
+        _ => target,
+    };
+
+    /// <summary>A redirect or dnat statement: where it sends the packet, and the address family it is limited to.</summary>
+    private (NatTarget Target, string? Family) Translation(string kind, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return (new NatTarget(_text, null, null), null);
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return (new NatTarget(_text, null, null, $"{kind} to a value the tool does not model"), null);
+        }
+
+        var only = value.TryGetProperty("family", out var f) ? f.GetString() : null;
+        int? port = null;
+        if (value.TryGetProperty("port", out var p))
+        {
+            if (p.ValueKind != JsonValueKind.Number || p.GetInt32() is < 1 or > 65535)
+            {
+                return (new NatTarget(_text, null, null, $"{kind} to ports the tool does not model"), only);
+            }
+
+            port = p.GetInt32();
+        }
+
+        IPAddress? address = null;
+        if (value.TryGetProperty("addr", out var a) && (a.ValueKind != JsonValueKind.String || !IPAddress.TryParse(a.GetString(), out address)))
+        {
+            return (new NatTarget(_text, null, null, $"{kind} to addresses the tool does not model"), only);
+        }
+
+        return (new NatTarget(_text, address, port), only);
+    }
 
     private (ChainTarget Target, string? Chain) Verdict(JsonElement verdict)
     {
@@ -269,15 +333,18 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
         var words = Strings(right) ?? [];
         return key switch
         {
-            "state" => words.Contains("new") != negated ? FixedMatch.Yes : FixedMatch.No,
-            // The first packet of a connection has no status yet: not DNAT-ed, not seen a reply, not confirmed.
-            "status" => negated ? FixedMatch.Yes : FixedMatch.No,
-            "direction" => words.Contains("original") != negated ? FixedMatch.Yes : FixedMatch.No,
+            "state" => new ConntrackStateMatch(words, negated),
+            // The first packet of a connection has no status yet but dnat (when nat PREROUTING translated it): not seen
+            // a reply, not confirmed. An untracked packet has no connection: the expression breaks, the rule does not match.
+            "status" => Tracked(words.Contains("dnat") ? new TranslatedMatch(negated) : negated ? FixedMatch.Yes : FixedMatch.No),
+            "direction" => Tracked(words.Contains("original") != negated ? FixedMatch.Yes : FixedMatch.No),
             "proto-dst" when !ct.TryGetProperty("dir", out var dir) || dir.GetString() == "original" =>
-                Ports(right) is { } ports ? new PortMatch(ports, negated) : FixedMatch.Unknown(Why(right)),
+                Ports(right) is { } ports ? Tracked(new PortMatch(ports, negated, PortField.OriginalDestination)) : FixedMatch.Unknown(Why(right)),
             _ => FixedMatch.Unknown($"ct {key} is not modelled"),
         };
     }
+
+    private static TrackedOnlyMatch Tracked(RuleMatch match) => new(match, Ternary.False);
 
     private static RuleMatch Fib(JsonElement fib, JsonElement right, bool negated)
     {
@@ -463,4 +530,12 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
     private static AddressSet V4(AddressSet set) => set.Family == IpFamily.IPv4 ? set : AddressSet.Empty(IpFamily.IPv4);
 
     private static AddressSet V6(AddressSet set) => set.Family == IpFamily.IPv6 ? set : AddressSet.Empty(IpFamily.IPv6);
+}
+
+/// <summary>How a ruleset's chains are read: as filters, for nat PREROUTING's translations, or for what raw untracks.</summary>
+internal enum NftView
+{
+    Filter,
+    Nat,
+    Notrack,
 }

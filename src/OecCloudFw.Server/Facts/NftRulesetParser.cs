@@ -21,7 +21,23 @@ public static class NftRulesetParser
     /// <summary>The output path: base chains of type filter or route on the output hook, then filter on postrouting, read for egress.</summary>
     public static ChainRuleSet? ParseOutput(string? json, IpFamily family, Func<string, string, bool>? skipTable = null) => Parse(json, family, skipTable, egress: true);
 
-    private static ChainRuleSet? Parse(string? json, IpFamily family, Func<string, string, bool>? skipTable, bool egress)
+    /// <summary>
+    /// The chains of type nat on the prerouting hook (firewalld's forward-ports among them), by priority, read for what
+    /// they do to a packet to this host: a matching <c>redirect</c> or <c>dnat</c> ends the walk as "refused" (the
+    /// translation, recorded in <paramref name="targets"/> by the rule's text), accept and the policy as "admitted".
+    /// </summary>
+    public static ChainRuleSet? ParseTranslation(string? json, IpFamily family, Dictionary<string, NatTarget> targets, Func<string, string, bool>? skipTable = null) =>
+        Parse(json, family, skipTable, egress: false, NftView.Nat, targets);
+
+    /// <summary>
+    /// The prerouting chains that run before conntrack (priority below -200, "raw"), read for which packets they exempt
+    /// from tracking: <c>notrack</c> ends the walk as "refused" (untracked), accept and drop as "admitted" (tracked).
+    /// </summary>
+    public static ChainRuleSet? ParseUntracking(string? json, IpFamily family, Func<string, string, bool>? skipTable = null) =>
+        json is null || !json.Contains("\"notrack\"", StringComparison.Ordinal) ? null : Parse(json, family, skipTable, egress: false, NftView.Notrack);
+
+    private static ChainRuleSet? Parse(string? json, IpFamily family, Func<string, string, bool>? skipTable, bool egress, NftView view = NftView.Filter,
+        Dictionary<string, NatTarget>? targets = null)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
@@ -57,12 +73,19 @@ public static class NftRulesetParser
                 var key = Key(chain, chain.GetProperty("name").GetString()!);
                 ChainTarget? policy = null;
                 var (first, second) = egress ? ("output", "postrouting") : ("prerouting", "input");
-                if (chain.TryGetProperty("hook", out var hook) && (hook.GetString() == first || hook.GetString() == second) &&
-                    chain.TryGetProperty("type", out var type) && (type.GetString() == "filter" || (egress && type.GetString() == "route" && hook.GetString() == "output")))
+                var priority = chain.TryGetProperty("prio", out var prio) && prio.ValueKind == JsonValueKind.Number ? prio.GetInt32() : 0;
+                var isBase = chain.TryGetProperty("hook", out var hook) && chain.TryGetProperty("type", out var type) && view switch
+                {
+                    NftView.Nat => type.GetString() == "nat" && hook.GetString() == "prerouting",
+                    // Conntrack attaches at priority -200: a notrack after that is too late.
+                    NftView.Notrack => type.GetString() == "filter" && hook.GetString() == "prerouting" && priority < -200,
+                    _ => (hook.GetString() == first || hook.GetString() == second) &&
+                         (type.GetString() == "filter" || (egress && type.GetString() == "route" && hook.GetString() == "output")),
+                };
+                if (isBase)
                 {
                     policy = chain.TryGetProperty("policy", out var p) && p.GetString() == "drop" ? ChainTarget.Drop : ChainTarget.Accept;
-                    bases.Add((key, hook.GetString() == first ? 0 : 1,
-                        chain.TryGetProperty("prio", out var prio) && prio.ValueKind == JsonValueKind.Number ? prio.GetInt32() : 0));
+                    bases.Add((key, hook.GetString() == first ? 0 : 1, priority));
                 }
 
                 chains[key] = (policy, []);
@@ -73,7 +96,7 @@ public static class NftRulesetParser
                 if (chains.TryGetValue(key, out var entry))
                 {
                     var table = $"{rule.GetProperty("family").GetString()} {rule.GetProperty("table").GetString()} ";
-                    entry.Rules.AddRange(new NftRuleReader(rule, family, table, sets, egress).Read());
+                    entry.Rules.AddRange(new NftRuleReader(rule, family, table, sets, egress, view, targets).Read());
                 }
             }
         }
@@ -83,9 +106,13 @@ public static class NftRulesetParser
             return null;
         }
 
+        // Prerouting chains up to dstnat's priority (-100) run before nat PREROUTING: they see the packet as it arrived.
         return new ChainRuleSet(
             chains.ToDictionary(c => c.Key, c => new Chain(c.Key, c.Value.Policy, c.Value.Rules), StringComparer.Ordinal),
-            bases.OrderBy(b => b.Hook).ThenBy(b => b.Priority).Select(b => b.Key).ToList());
+            bases.OrderBy(b => b.Hook).ThenBy(b => b.Priority).Select(b => b.Key).ToList())
+        {
+            BeforeTranslation = egress || view != NftView.Filter ? 0 : bases.Count(b => b.Hook == 0 && b.Priority <= -100),
+        };
     }
 
     /// <summary>True when the ruleset holds the table firewalld (nftables backend) keeps its rules in.</summary>

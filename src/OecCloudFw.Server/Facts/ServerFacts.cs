@@ -60,6 +60,14 @@ public sealed record ServerFacts
         (IptablesSave4?.Contains(":DOCKER-USER ", StringComparison.Ordinal) ?? false) ||
         (IptablesSave4?.Contains(":DOCKER ", StringComparison.Ordinal) ?? false);
 
+    /// <summary>
+    /// What raw and nat PREROUTING do before the filter, per family (NOTRACK; REDIRECT, DNAT, firewalld's forward-ports);
+    /// null when neither untracks nor translates anything.
+    /// </summary>
+    public Prerouting? Prerouting4 { get; init; }
+
+    public Prerouting? Prerouting6 { get; init; }
+
     /// <summary>Native nftables input chains per family (iptables-nft's and firewalld's tables excluded).</summary>
     public ChainRuleSet? Nft4 { get; init; }
 

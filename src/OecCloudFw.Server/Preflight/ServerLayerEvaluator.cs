@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Rules;
 using OecCloudFw.Core.Rules.Chains;
@@ -13,12 +15,94 @@ namespace OecCloudFw.Server.Preflight;
 /// </summary>
 public static class ServerLayerEvaluator
 {
-    public static ServerVerdict Evaluate(ServerFacts facts, Protocol protocol, int port, Cidr source)
+    public static ServerVerdict Evaluate(ServerFacts facts, Protocol protocol, int port, Cidr source) => Evaluate(facts, protocol, port, source, prerouting: true);
+
+    /// <summary>
+    /// The input path's verdict for the port as it is, nat PREROUTING and raw's NOTRACK aside: what INPUT says of a port
+    /// Docker DNATs past it (OECFW-DOCKER-BYPASS compares the two).
+    /// </summary>
+    public static ServerVerdict EvaluateInputOnly(ServerFacts facts, Protocol protocol, int port, Cidr source) => Evaluate(facts, protocol, port, source, prerouting: false);
+
+    private static ServerVerdict Evaluate(ServerFacts facts, Protocol protocol, int port, Cidr source, bool prerouting)
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(source);
-        var path = new PacketPath(facts.Network.Context(protocol, port, source), source, string.Empty);
+        var context = facts.Network.Context(protocol, port, source);
         var v4 = source.Family == IpFamily.IPv4;
+        if (!prerouting || (v4 ? facts.Prerouting4 : facts.Prerouting6) is not { } before)
+        {
+            var path = new PacketPath(context, AddressSet.Of(source), string.Empty);
+            Input(path, facts, context, source, v4);
+            return path.Verdict("no firewall filters input");
+        }
+
+        // Before the filter: raw may untrack the packet, nat PREROUTING may translate it. Each part of the sources goes
+        // through the input path as the filter then sees it.
+        var pieces = new List<VerdictPiece>();
+        var components = new List<string>();
+        foreach (var pre in before.Evaluate(context, AddressSet.Of(source)))
+        {
+            if (pre.Unknown)
+            {
+                pieces.Add(new VerdictPiece(pre.Region, Decision.Indeterminate, pre.Evidence!));
+                continue;
+            }
+
+            var (packet, said) = pre switch
+            {
+                { Untracked: true } => (context with { Untracked = true }, pre.Evidence),
+                { Translation: { Unmodelled: { } why } target } => (null, $"nat PREROUTING: {why} is not modelled ({target.Rule})"),
+                { Translation: { } target } => Translated(facts, context, target),
+                _ => (context, null),
+            };
+            if (packet is null)
+            {
+                pieces.Add(new VerdictPiece(pre.Region, Decision.Indeterminate, said!));
+                continue;
+            }
+
+            var path = new PacketPath(packet, pre.Region, string.Empty);
+            Input(path, facts, packet, source, v4);
+            components.AddRange(path.Components.Where(c => !components.Contains(c)));
+            pieces.AddRange(path.Pieces("no firewall filters input").Select(p => said is null ? p : p with { Evidence = $"{said}; then {p.Evidence}" }));
+        }
+
+        var verdict = VerdictPiece.Summarize(pieces);
+        return new ServerVerdict(verdict.Decision, verdict.FullEvidence, components);
+    }
+
+    /// <summary>
+    /// The packet as the filter sees it once nat PREROUTING translated it; null (with why) when it is not for this host
+    /// or not known to be: a DNAT to another host is the forward path, which INPUT does not decide.
+    /// </summary>
+    private static (PacketContext? Packet, string Said) Translated(ServerFacts facts, PacketContext context, NatTarget target)
+    {
+        var said = $"port {context.Port.ToString(CultureInfo.InvariantCulture)} {target.Describe(context.Port)} by nat PREROUTING ({target.Rule})";
+        if (target.Address is { } address)
+        {
+            if (IPAddress.IsLoopback(address))
+            {
+                return (null, $"{said}: to loopback, delivered only with route_localnet, which is not read");
+            }
+
+            if (!facts.Network.Known)
+            {
+                return (null, $"{said}: whether that is this host's address was not read");
+            }
+
+            if (!facts.Network.Addresses.Any(a => a.Address.Equals(address)))
+            {
+                return (null, $"{said}: forwarded to another host, so the forward path decides, not INPUT");
+            }
+        }
+
+        var destination = target.Address is { } local ? AddressSet.Of(Cidr.Parse(local.ToString())) : context.Destination;
+        return (context with { Port = target.Port ?? context.Port, Destination = destination, Original = context }, said);
+    }
+
+    /// <summary>The input path: iptables' chains (ufw's), iptables-legacy's next to them, native nftables', firewalld's zones.</summary>
+    private static void Input(PacketPath path, ServerFacts facts, PacketContext packet, Cidr source, bool v4)
+    {
         path.Through(facts.UfwActive ? "ufw" : "iptables", v4 ? facts.Iptables4 : facts.Iptables6);
         path.Through("iptables-legacy", v4 ? facts.IptablesLegacy4 : facts.IptablesLegacy6);
         path.Through(facts.FirewalldInKernelRuleset ? "nftables (firewalld's included)" : "nftables", v4 ? facts.Nft4 : facts.Nft6);
@@ -29,11 +113,9 @@ public static class ServerLayerEvaluator
             var zone = facts.FirewalldZones.FirstOrDefault(z => z.Sources.Any(s => Cidr.TryParse(s, out var c) && c.Contains(source)))
                        ?? facts.FirewalldZones.FirstOrDefault(z => z.Name == facts.FirewalldDefaultZone)
                        ?? (facts.FirewalldZones.Count > 0 ? facts.FirewalldZones[0] : null);
-            var (admitted, evidence) = zone?.Admits(protocol, port, source, facts.FirewalldServicePorts) ?? (true, string.Empty);
+            var (admitted, evidence) = zone?.Admits(packet.Protocol, packet.Port, source, facts.FirewalldServicePorts) ?? (true, string.Empty);
             path.Then("firewalld", zone is null ? null : region => [new VerdictPiece(region, admitted ? Decision.Admitted : Decision.Refused, $"firewalld: {evidence}")]);
         }
-
-        return path.Verdict("no firewall filters input");
     }
 
     /// <summary>
@@ -45,7 +127,7 @@ public static class ServerLayerEvaluator
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(destination);
-        var path = new PacketPath(facts.Network.Context(protocol, port, destination) with { ReversePathRoutable = null }, destination, " output");
+        var path = new PacketPath(facts.Network.Context(protocol, port, destination) with { ReversePathRoutable = null }, AddressSet.Of(destination), " output");
         var v4 = destination.Family == IpFamily.IPv4;
         var output = facts.Output.Value;
         path.Through(facts.UfwActive ? "ufw" : "iptables", v4 ? output.Iptables4 : output.Iptables6);
@@ -58,10 +140,12 @@ public static class ServerLayerEvaluator
     /// The packet's way through the server's filters, one after another: a packet from (or to) a class of addresses
     /// passes only where every filter admits it; the pieces keep which addresses got which verdict, and why.
     /// </summary>
-    private sealed class PacketPath(PacketContext packet, Cidr peer, string direction)
+    private sealed class PacketPath(PacketContext packet, AddressSet start, string direction)
     {
         private readonly List<string> _components = [];
         private IReadOnlyList<VerdictPiece>? _pieces;
+
+        public IReadOnlyList<string> Components => _components;
 
         public void Through(string name, ChainRuleSet? set)
         {
@@ -77,9 +161,12 @@ public static class ServerLayerEvaluator
             _components.Add(name);
             if (run is not null)
             {
-                _pieces = _pieces is null ? run(AddressSet.Of(peer)) : VerdictPiece.Then(_pieces, run);
+                _pieces = _pieces is null ? run(start) : VerdictPiece.Then(_pieces, run);
             }
         }
+
+        /// <summary>What each part of the sources met; everything admitted with <paramref name="unfiltered"/> when no filter decided.</summary>
+        public IReadOnlyList<VerdictPiece> Pieces(string unfiltered) => _pieces ?? [new VerdictPiece(start, Decision.Admitted, unfiltered)];
 
         public ServerVerdict Verdict(string unfiltered)
         {

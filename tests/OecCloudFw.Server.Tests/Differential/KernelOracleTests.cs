@@ -83,7 +83,7 @@ internal static class Iptables
         var rules6 = generator.Iptables(v6: true);
         var sets = generator.IpsetScript();
         var script = $"""
-            for t in {v4} {v6}; do $t -P INPUT ACCEPT; $t -F; $t -X; done
+            for t in {v4} {v6}; do $t -P INPUT ACCEPT; $t -F; $t -X; for x in nat raw; do $t -t $x -F; $t -t $x -X; done; done
             ipset destroy 2>/dev/null
             {sets}
             {v4}-restore <<'R4'

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
+using OecCloudFw.Testing.Servers;
 
 namespace OecCloudFw.Server.Tests.Differential;
 
 /// <summary>
 /// Random rulesets for the kernel-oracle test, in each frontend's own language: iptables-restore input (with ipsets),
 /// native nft scripts, ufw commands and firewall-cmd commands. They mix interfaces, sets, ICMP-only rules, conntrack
-/// states, ranges, negations, jumps, gotos, returns, verdict maps, denies and accepts in random order. Everything is
+/// states, ranges, negations, jumps, gotos, returns, verdict maps, denies and accepts in random order, and before the
+/// filter REDIRECT/DNAT to the server (nat PREROUTING, nft redirect/dnat, firewalld forward-ports) and NOTRACK. Everything is
 /// derived from one seed, so a failing case replays.
 /// </summary>
 internal sealed class RulesetGenerator(int seed)
@@ -103,7 +105,44 @@ internal sealed class RulesetGenerator(int seed)
         }
 
         sb.AppendLine("COMMIT");
+        Prerouting(sb, v6);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Sometimes what happens before the filter: a REDIRECT or a DNAT to the server's own address in nat PREROUTING (the
+    /// filter then sees the translated port), a NOTRACK in raw PREROUTING (the state is then UNTRACKED, not NEW).
+    /// </summary>
+    private void Prerouting(StringBuilder sb, bool v6)
+    {
+        if (Chance(0.35))
+        {
+            sb.AppendLine("*nat");
+            sb.AppendLine(":PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]");
+            for (var i = _random.Next(1, 3); i > 0; i--)
+            {
+                var to = Pick(Ports).ToString(CultureInfo.InvariantCulture);
+                var source = Chance(0.3) ? $" -s {Pick(v6 ? Cidrs6 : Cidrs4)}" : string.Empty;
+                var target = _random.Next(3) switch
+                {
+                    0 => $"DNAT --to-destination {(v6 ? $"[{TestClient.ServerAddress6}]" : TestClient.ServerAddress4)}:{to}",
+                    1 when Chance(0.5) => "ACCEPT",
+                    _ => $"REDIRECT --to-ports {to}",
+                };
+                sb.AppendLine(CultureInfo.InvariantCulture, $"-A PREROUTING -p tcp{source} -m tcp --dport {Pick(Ports)} -j {target}");
+            }
+
+            sb.AppendLine("COMMIT");
+        }
+
+        if (Chance(0.3))
+        {
+            sb.AppendLine("*raw");
+            sb.AppendLine(":PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]");
+            var source = Chance(0.3) ? $" -s {Pick(v6 ? Cidrs6 : Cidrs4)}" : string.Empty;
+            sb.AppendLine(CultureInfo.InvariantCulture, $"-A PREROUTING -p tcp{source} -m tcp --dport {PortText(multiportAllowed: false)} -j {Pick(new[] { "CT --notrack", "NOTRACK" })}");
+            sb.AppendLine("COMMIT");
+        }
     }
 
     private string IptablesMatches(bool v6)
@@ -213,6 +252,26 @@ internal sealed class RulesetGenerator(int seed)
             // A second base chain: a packet must pass both.
             sb.AppendLine("table ip t2 {\n  chain in2 {\n    type filter hook input priority 10; policy accept;\n    ct state established,related accept");
             sb.AppendLine(CultureInfo.InvariantCulture, $"    {NftRule(Pick(new[] { "drop", "accept", "reject" }), v4Only: true)}\n  }}\n}}");
+        }
+
+        if (Chance(0.3))
+        {
+            // nat PREROUTING: the filter sees the translated port.
+            sb.AppendLine("table inet t4 {\n  chain nat { type nat hook prerouting priority dstnat; policy accept;");
+            for (var i = _random.Next(1, 3); i > 0; i--)
+            {
+                var source = Chance(0.3) ? Pick(new[] { "ip saddr 198.18.10.0/24 ", "ip6 saddr 2001:2:0:10::/64 " }) : string.Empty;
+                var translation = !source.StartsWith("ip6", StringComparison.Ordinal) && Chance(0.25) ? $"dnat ip to {TestClient.ServerAddress4}:" : "redirect to :";
+                sb.AppendLine(CultureInfo.InvariantCulture, $"    {source}tcp dport {Pick(Ports)} {translation}{Pick(Ports)}");
+            }
+
+            sb.AppendLine("  }\n}");
+        }
+
+        if (Chance(0.25))
+        {
+            // raw's notrack: the state is then untracked, not new.
+            sb.AppendLine(CultureInfo.InvariantCulture, $"table inet t5 {{\n  chain raw {{ type filter hook prerouting priority raw; policy accept;\n    tcp dport {Pick(new[] { "80", "{ 443, 5432 }", "5000-9000" })} notrack\n  }}\n}}");
         }
 
         if (Chance(0.3))
@@ -341,6 +400,7 @@ internal sealed class RulesetGenerator(int seed)
                 4 => $"--zone={Pick(new[] { "trusted", "drop", "block" })} --add-source={Pick(new[] { "198.18.130.9", "198.18.10.0/24", "2001:2:0:20::9" })}",
                 5 => $"--zone={Pick(new[] { "trusted", "internal", "drop" })} --add-interface={Pick(new[] { "eth1", "wg0" })}",
                 6 => $"--zone=public --add-rich-rule='rule family=\"ipv4\" source address=\"{Pick(new[] { "198.18.10.77", "198.18.77.1" })}\" drop'",
+                7 when Chance(0.5) => $"--zone=public --add-forward-port=port={port}:proto=tcp:toport={Pick(Ports)}",
                 _ => $"--zone=public --add-port={Pick(new[] { "5000-9000", "1-1024" })}/tcp",
             };
 

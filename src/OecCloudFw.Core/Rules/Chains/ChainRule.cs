@@ -27,6 +27,7 @@ public sealed record ChainRule
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(sources);
         var unknown = false;
+        string? later = null;
         string? condition = null;
         string? why = null;
         // Indexed loops: this runs for every rule of every evaluation (an interface enumerator would allocate each time).
@@ -43,6 +44,10 @@ public sealed record ChainRule
 
             switch (match.Evaluate(packet))
             {
+                case Ternary.False when match.Later is { } after:
+                    // Not for this connection, but for a later one from the same source: the rule still counts.
+                    later ??= after;
+                    break;
                 case Ternary.False:
                     return new RuleSplit(AddressSet.Empty(sources.Family), AddressSet.Empty(sources.Family), null, null);
                 case Ternary.Unknown:
@@ -91,11 +96,25 @@ public sealed record ChainRule
             }
         }
 
+        if (later is not null)
+        {
+            var none = AddressSet.Empty(sources.Family);
+            return new RuleSplit(none, none, null, null) { Later = maybe.IsEmpty ? selected : selected.Union(maybe), LaterWhy = later };
+        }
+
         return unknown
             ? new RuleSplit(AddressSet.Empty(sources.Family), maybe.IsEmpty ? selected : selected.Union(maybe), condition, why ?? "a match the tool does not model")
             : new RuleSplit(selected, maybe, condition, maybe.IsEmpty ? null : why ?? "a match the tool does not model");
     }
 }
 
-/// <summary>The sources a rule matches for certain, those it may match, the condition of a match and why it may.</summary>
-public readonly record struct RuleSplit(AddressSet Yes, AddressSet Unknown, string? Condition, string? UnknownWhy);
+/// <summary>
+/// The sources a rule matches for certain, those it may match, the condition of a match and why it may; and the
+/// sources it matches only for later connections (<see cref="RuleMatch.Later"/>), with what to say.
+/// </summary>
+public readonly record struct RuleSplit(AddressSet Yes, AddressSet Unknown, string? Condition, string? UnknownWhy)
+{
+    public AddressSet? Later { get; init; }
+
+    public string? LaterWhy { get; init; }
+}

@@ -27,6 +27,12 @@ public sealed class ChainRuleSet
     /// <summary>The base chains on the packet's way in, in the order the kernel runs them.</summary>
     public IReadOnlyList<string> BaseChains { get; }
 
+    /// <summary>
+    /// How many of <see cref="BaseChains"/> run before nat PREROUTING (raw and mangle PREROUTING, nft prerouting chains
+    /// of priority up to dstnat): they see the packet as it arrived (<see cref="PacketContext.Original"/>).
+    /// </summary>
+    public int BeforeTranslation { get; init; }
+
     /// <summary>The total number of rules, for benchmarks and messages.</summary>
     public int RuleCount => Chains.Values.Sum(c => c.Rules.Count);
 
@@ -46,14 +52,14 @@ public sealed class ChainRuleSet
         ArgumentNullException.ThrowIfNull(sources);
         IReadOnlyList<VerdictPiece> pieces = [new VerdictPiece(sources, Decision.Admitted, "no input chain: everything is admitted")];
         var first = true;
-        foreach (var name in BaseChains)
+        for (var b = 0; b < BaseChains.Count; b++)
         {
-            if (!Chains.TryGetValue(name, out var chain))
+            if (!Chains.TryGetValue(BaseChains[b], out var chain))
             {
                 continue;
             }
 
-            var run = new Run(this, packet);
+            var run = new Run(this, b < BeforeTranslation && packet.Original is { } original ? original : packet);
             pieces = first ? run.Base(chain, sources) : VerdictPiece.Then(pieces, region => run.Base(chain, region));
             first = false;
         }
@@ -105,6 +111,26 @@ public sealed class ChainRuleSet
                     var split = rule.Split(packet, flow.Region);
                     if (split.Yes.IsEmpty && split.Unknown.IsEmpty)
                     {
+                        if (split.Later is { IsEmpty: false } later && flow.Condition is null && rule.Target is not (ChainTarget.Accept or ChainTarget.Continue or ChainTarget.Return))
+                        {
+                            // A rule that refuses (or jumps) only for a later connection: what passes it now is admitted
+                            // only under that condition (ufw limit, -m recent --update --hitcount).
+                            next ??= flows.Take(f).ToList();
+                            var now = flow.Region.Except(later);
+                            if (!now.IsEmpty)
+                            {
+                                next.Add(flow with { Region = now });
+                            }
+
+                            var limited = flow.Region.Intersect(later);
+                            if (!limited.IsEmpty)
+                            {
+                                next.Add(flow with { Region = limited, Condition = $"{split.LaterWhy} ({rule.Text})" });
+                            }
+
+                            continue;
+                        }
+
                         next?.Add(flow);
                         continue;
                     }

@@ -26,6 +26,15 @@ public sealed record PacketContext
     /// <summary>Whether the server routes replies to the sources back through <see cref="Ingress"/>; null when unknown.</summary>
     public bool? ReversePathRoutable { get; init; }
 
+    /// <summary>
+    /// The packet as it arrived, when nat PREROUTING translated its destination (REDIRECT, DNAT to this host): the
+    /// chains before the translation and conntrack's "original" matches see that one; null when not translated.
+    /// </summary>
+    public PacketContext? Original { get; init; }
+
+    /// <summary>True when the raw table exempted the packet from connection tracking (NOTRACK): its state is UNTRACKED, not NEW.</summary>
+    public bool Untracked { get; init; }
+
     /// <summary>A packet with nothing known but protocol, port and family.</summary>
     public static PacketContext For(Protocol protocol, int port, IpFamily family) => new() { Protocol = protocol, Port = port, Family = family };
 }

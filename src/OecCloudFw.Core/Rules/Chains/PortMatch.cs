@@ -27,12 +27,13 @@ public sealed class PortMatch(IReadOnlyList<PortRange> ranges, bool negated, Por
         }
 
         Ternary result;
-        if (portField == PortField.Destination)
+        if (portField is PortField.Destination or PortField.OriginalDestination)
         {
             result = Ternary.False;
+            var port = portField == PortField.OriginalDestination && packet.Original is { } original ? original.Port : packet.Port;
             for (var i = 0; i < ranges.Count; i++)
             {
-                if (ranges[i].Contains(packet.Port))
+                if (ranges[i].Contains(port))
                 {
                     result = Ternary.True;
                     break;
@@ -62,4 +63,7 @@ public enum PortField
 
     /// <summary>multiport's <c>--ports</c>: source or destination.</summary>
     Either,
+
+    /// <summary>The destination port the packet arrived with, before nat PREROUTING translated it (<c>--ctorigdstport</c>).</summary>
+    OriginalDestination,
 }

@@ -1,0 +1,21 @@
+namespace OecCloudFw.Core.Rules.Chains;
+
+/// <summary>
+/// A match on conntrack's state (<c>--ctstate</c>, <c>--state</c>, nft <c>ct state</c>): a new connection's first packet
+/// is NEW, and also DNAT when nat PREROUTING translated it; a packet the raw table exempted (NOTRACK) is UNTRACKED only.
+/// </summary>
+public sealed class ConntrackStateMatch(IReadOnlyCollection<string> states, bool negated) : RuleMatch
+{
+    private readonly bool _new = Has(states, "NEW");
+    private readonly bool _dnat = Has(states, "DNAT");
+    private readonly bool _untracked = Has(states, "UNTRACKED");
+
+    public override Ternary Evaluate(PacketContext packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        var holds = packet.Untracked ? _untracked : _new || (_dnat && packet.Original is not null);
+        return holds != negated ? Ternary.True : Ternary.False;
+    }
+
+    private static bool Has(IReadOnlyCollection<string> states, string state) => states.Any(s => string.Equals(s.Trim(), state, StringComparison.OrdinalIgnoreCase));
+}
