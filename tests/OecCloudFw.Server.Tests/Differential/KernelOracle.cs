@@ -47,7 +47,7 @@ internal static class KernelOracle
             await prepare(server);
         }
 
-        int checks = 0, definite = 0, indeterminate = 0, refusedByFrontend = 0, loaded = 0;
+        int checks = 0, definite = 0, indeterminate = 0, refusedByFrontend = 0, loaded = 0, translating = 0, untracking = 0;
         int preflightPassed = 0, preflightFailed = 0, preflightWarning = 0;
         var disagreements = new List<string>();
         var unnamed = new List<string>();
@@ -64,6 +64,8 @@ internal static class KernelOracle
             }
 
             loaded++;
+            translating += Translates(ruleset) ? 1 : 0;
+            untracking += ruleset.Contains("notrack", StringComparison.OrdinalIgnoreCase) ? 1 : 0;
             var facts = FactsCollector.Parse(ProbeSections.Parse(await server.ExecAsync(FactsCollector.ProbeScript, cancellationToken)));
             var kernel = await client.SynAsync(sources, RulesetGenerator.Ports, FirstTimeout, cancellationToken);
             var suspicious = new List<(string Source, int Port, ServerVerdict Tool)>();
@@ -138,7 +140,7 @@ internal static class KernelOracle
         }
 
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"{flavour}: seed {seed}, {loaded} rulesets ({refusedByFrontend} refused by the frontend), {checks} SYN checks: {definite} definite verdicts, {disagreements.Count} disagreements with the kernel, {indeterminate} indeterminate ({unnamed.Count} without a named rule); preflight: {preflightPassed} passed, {preflightFailed} failed, {preflightWarning} warnings, none contradicted by the kernel; {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+            $"{flavour}: seed {seed}, {loaded} rulesets ({refusedByFrontend} refused by the frontend; {translating} with nat PREROUTING, {untracking} with NOTRACK), {checks} SYN checks: {definite} definite verdicts, {disagreements.Count} disagreements with the kernel, {indeterminate} indeterminate ({unnamed.Count} without a named rule); preflight: {preflightPassed} passed, {preflightFailed} failed, {preflightWarning} warnings, none contradicted by the kernel; {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
         Report(flavour, summary + string.Concat(indeterminateSamples.Take(3).Select(e => $"\n  indeterminate, e.g.: {e}")));
         var failures = new StringBuilder();
         foreach (var line in disagreements.Take(5).Concat(unnamed.Take(5)))
@@ -172,6 +174,12 @@ internal static class KernelOracle
 
         return new ServerPolicy(requirements);
     }
+
+    /// <summary>Whether the ruleset's text translates a destination before the filter (REDIRECT, DNAT, forward-port).</summary>
+    private static bool Translates(string ruleset) =>
+        ruleset.Contains("REDIRECT", StringComparison.Ordinal) || ruleset.Contains("-j DNAT", StringComparison.Ordinal) ||
+        ruleset.Contains("redirect to", StringComparison.Ordinal) || ruleset.Contains("dnat ip to", StringComparison.Ordinal) ||
+        ruleset.Contains("forward-port", StringComparison.Ordinal);
 
     private static void Report(string flavour, string summary)
     {
