@@ -38,6 +38,14 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       { apt-get update -qq && (cd artifacts/fail2ban/debs && apt-get download fail2ban python3-pyinotify >/dev/null 2>&1); }
     for d in artifacts/fail2ban/debs/*.deb; do dpkg -x "$d" artifacts/fail2ban/root; done
   fi
+  # The real rsyslog (with the three libraries Debian's base system lacks), unpacked for the test servers: sshd's log as
+  # Debian and Ubuntu write it (RFC 3339 time, host name, tag), which fail2ban's stock filter reads; never installed here.
+  if [ ! -x artifacts/rsyslog/root/usr/sbin/rsyslogd ]; then
+    mkdir -p artifacts/rsyslog/debs
+    (cd artifacts/rsyslog/debs && apt-get download rsyslog libestr0 libfastjson4 liblognorm5 >/dev/null 2>&1) ||
+      { apt-get update -qq && (cd artifacts/rsyslog/debs && apt-get download rsyslog libestr0 libfastjson4 liblognorm5 >/dev/null 2>&1); }
+    for d in artifacts/rsyslog/debs/*.deb; do dpkg -x "$d" artifacts/rsyslog/root; done
+  fi
 fi
 # The official SARIF 2.1.0 schema the audit's SARIF is validated against (shipped in an npm package).
 if [ ! -s artifacts/sarif-schema/sarif-2.1.0-rtm.5.json ] && command -v npm >/dev/null 2>&1; then
@@ -82,7 +90,7 @@ if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
 fi
 # The scripts the tool runs on servers (the probe, the rollback-armed apply and its confirmation) pass shellcheck as
 # POSIX sh with no warning: one more test.
-if command -v shellcheck >/dev/null 2>&1 && shellcheck -s sh -S warning src/OecCloudFw.Server/Facts/probe.sh src/OecCloudFw.Server/SafeApply/*.sh; then
+if command -v shellcheck >/dev/null 2>&1 && shellcheck -s sh -S warning src/OecCloudFw.Server/Facts/probe.sh src/OecCloudFw.Server/SafeApply/*.sh src/OecCloudFw.Server/Harden/*.sh; then
   passed=$(( ${passed:-0} + 1 ))
 else
   echo "shellcheck: the server-side scripts have warnings (or shellcheck is missing)"

@@ -60,7 +60,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         var cloudPlan = PlanCloud(cloud, cancellationToken);
         var name = ssh?.Host ?? Environment.MachineName;
 
-        var factsTask = connected is null ? ReadFactsAsync(ssh, cancellationToken) : FactsCollector.CollectAsync(connected, cancellationToken);
+        var factsTask = connected is null ? ReadFactsAsync(ssh, cancellationToken) : ReadFactsAsync(connected, cancellationToken);
         var cloudTask = cloudPlan?.Read() ?? Task.FromResult<ILayerView>(null!);
         await Task.WhenAll(factsTask, cloudTask);
         var facts = await factsTask;
@@ -139,7 +139,14 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
     private static async Task<ServerFacts> ReadFactsAsync(SshConnectionOptions? ssh, CancellationToken cancellationToken)
     {
         await using IServerShell shell = ssh is null ? new LocalShell() : await SshShell.ConnectAsync(ssh, cancellationToken);
-        return await FactsCollector.CollectAsync(shell, cancellationToken);
+        return await ReadFactsAsync(shell, cancellationToken);
+    }
+
+    /// <summary>The probe, then (where an sshd jail runs) fail2ban's filter on the server's recent sshd failures, over the same shell.</summary>
+    private static async Task<ServerFacts> ReadFactsAsync(IServerShell shell, CancellationToken cancellationToken)
+    {
+        var facts = await FactsCollector.CollectAsync(shell, cancellationToken);
+        return facts with { Fail2BanFilter = await Server.Harden.Fail2BanFilter.CheckAsync(shell, facts, cancellationToken) };
     }
 
     private CloudPlan? PlanCloud(AuditCloudFlags cloud, CancellationToken cancellationToken)

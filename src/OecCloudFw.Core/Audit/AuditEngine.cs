@@ -350,6 +350,14 @@ public static class AuditEngine
                 host.Fail2BanPorts is null ? "fail2ban-client not found" : $"jails cover ports {string.Join(", ", host.Fail2BanPorts)}",
                 [.. fixes(FixKind.ServerHarden, PortCatalog.Ssh, []), $"apt-get install -y fail2ban && printf '[sshd]\\nenabled = true\\nport = {string.Join(",", host.SshPorts)}\\n' > /etc/fail2ban/jail.d/sshd.local && systemctl restart fail2ban"]);
         }
+        else if (host.SshPorts.Count > 0 && host.Fail2BanFilterMisses is { } misses)
+        {
+            // A jail on the right port whose filter never matches sshd's lines bans nobody (OpenSSH 9.8+ logs as sshd-session).
+            yield return new Finding(FindingIds.NoFail2Ban, Severity.Info,
+                "fail2ban is installed but its filter matches none of this server's sshd failures: brute-force attempts on SSH are not blocked",
+                misses,
+                [.. fixes(FixKind.ServerHarden, PortCatalog.Ssh, []), "printf '[DEFAULT]\\n_daemon = sshd(?:-session)?\\n\\n[Init]\\njournalmatch = _SYSTEMD_UNIT=sshd.service + _SYSTEMD_UNIT=ssh.service + _COMM=sshd + _COMM=sshd-session\\n' > /etc/fail2ban/filter.d/sshd.local && systemctl restart fail2ban"]);
+        }
 
         if (host.CsfActive && host.DockerHost)
         {

@@ -14,6 +14,12 @@ public sealed record HostFacts
     /// <summary>Ports covered by an enabled fail2ban jail; null when fail2ban is not installed.</summary>
     public IReadOnlyList<int>? Fail2BanPorts { get; init; }
 
+    /// <summary>
+    /// Set when the jail's filter, run by fail2ban-regex on the server's recent sshd failure lines, matched none of them:
+    /// what was tried, in words. Null when it matched, or when there was nothing to try it on.
+    /// </summary>
+    public string? Fail2BanFilterMisses { get; init; }
+
     public bool CsfActive { get; init; }
 
     public bool DockerHost { get; init; }

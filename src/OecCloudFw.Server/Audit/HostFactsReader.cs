@@ -22,6 +22,7 @@ public static class HostFactsReader
             PasswordAuthentication = facts.Sshd.PasswordAuthentication,
             PermitRootLogin = facts.Sshd.PermitRootLogin,
             Fail2BanPorts = facts.Fail2Ban is null ? null : Fail2BanPorts(facts.Fail2Ban),
+            Fail2BanFilterMisses = facts.Fail2BanFilter is { Misses: true } f2b ? f2b.Describe() : null,
             CsfActive = facts.Csf is { Active: true },
             DockerHost = facts.Commands.Contains("docker") || (nat?.Chains.ContainsKey("DOCKER") ?? false),
             DockerPublished = DockerPublished(nat, dockerUser, facts.Network, DockerUserFirst(facts.IptablesSave4))

@@ -98,6 +98,12 @@ public sealed record ServerFacts
 
     public string? Fail2Ban { get; init; }
 
+    /// <summary>
+    /// What fail2ban-regex said of the sshd jail's filter on this server's own recent sshd failure lines (read by the
+    /// audit, over the same shell, when a jail runs); null when not read.
+    /// </summary>
+    public Fail2BanFilterProof? Fail2BanFilter { get; init; }
+
     /// <summary>Where sshd's log can be read (for fail2ban's jail).</summary>
     public SshLogSource SshLog { get; init; } = SshLogSource.None;
 

@@ -13,8 +13,9 @@ namespace OecCloudFw.Server.Harden;
 /// ports sshd really listens on, the log it can really read (<c>backend = systemd</c> where there is no auth.log, which
 /// is why the stock jail does not start on Debian 12), the ban action of the firewall that filters (a ban lands where
 /// the packets are decided), and <c>ignoreip</c> holding the operator's own address and the management sources;
-/// checked with <c>fail2ban-client -t</c>, (re)started, then proven: the jail runs and its ignore list holds the
-/// operator's address.
+/// its filter proven on a failed login of the server's own sshd with fail2ban-regex (the sshd-session override added
+/// when it misses, see <see cref="Fail2BanFilter"/>), checked with <c>fail2ban-client -t</c>, (re)started, then proven:
+/// the jail runs and its ignore list holds the operator's address.
 /// </summary>
 public static class Fail2BanJail
 {
@@ -75,13 +76,17 @@ public static class Fail2BanJail
         return list.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The commands: none when the jail already runs with this exact file.</summary>
-    public static IReadOnlyList<string> Plan(ServerFacts facts, string frontend, IReadOnlyList<Cidr> managementSources)
+    /// <summary>The commands: none when the jail already runs with this exact file (unless <paramref name="force"/>).</summary>
+    /// <param name="facts">The server as read.</param>
+    /// <param name="frontend">The frontend whose ban action is used.</param>
+    /// <param name="managementSources">Never banned.</param>
+    /// <param name="force">Plan it even when the jail runs as planned (its filter was found to miss sshd's lines).</param>
+    public static IReadOnlyList<string> Plan(ServerFacts facts, string frontend, IReadOnlyList<Cidr> managementSources, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(facts);
         var text = JailText(facts, frontend, managementSources);
         var installed = facts.Commands.Contains("fail2ban-client");
-        if (Runs(facts) && (facts.Fail2Ban ?? string.Empty).Contains(text.Trim(), StringComparison.Ordinal))
+        if (!force && Runs(facts) && (facts.Fail2Ban ?? string.Empty).Contains(text.Trim(), StringComparison.Ordinal))
         {
             return [];
         }
@@ -102,6 +107,9 @@ public static class Fail2BanJail
 
         var ignore = IgnoreList(facts, managementSources);
         commands.Add($"mkdir -p /etc/fail2ban/jail.d /run/fail2ban && printf '%s' {ShellQuote.Quote(text)} > {JailFile} && chmod 644 {JailFile}");
+        // Before anything starts: the jail's filter matches a failed login of this server's own sshd (or the change fails
+        // and is restored, with the reason).
+        commands.AddRange(Fail2BanFilter.ProveCommands(facts));
         commands.Add("fail2ban-client -t >/dev/null");
         commands.Add(
             "if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then systemctl enable fail2ban >/dev/null 2>&1; systemctl restart fail2ban; " +

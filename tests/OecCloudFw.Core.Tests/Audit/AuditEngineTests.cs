@@ -29,6 +29,24 @@ public sealed class AuditEngineTests
         Assert.Contains(report.Findings, f => f.Id == FindingIds.PortOpenToInternet && f.Severity == Severity.Critical && f.Message.Contains("by ufw (cloud layer not examined)", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("fail2ban-regex: the sshd jail's filter sshd matched 0 of 3 sshd failure line(s) in /var/log/auth.log", true)]
+    [InlineData(null, false)]
+    public void Run_JailOnTheSshPortWhoseFilterMissesSshdsLines_SaysItBansNobody(string? misses, bool finding)
+    {
+        var report = AuditEngine.Run("srv", Ports, null, new Layer("ufw", filters: true),
+            new HostFacts { SshPorts = [22], ListeningPublic = new HashSet<int> { 22 }, Fail2BanPorts = [22], Fail2BanFilterMisses = misses },
+            new Dictionary<int, Reachability>(), (_, _, _) => ["fix"], "probes from here");
+
+        var found = report.Findings.Where(f => f.Id == FindingIds.NoFail2Ban).ToList();
+        Assert.Equal(finding ? 1 : 0, found.Count);
+        if (finding)
+        {
+            Assert.Equal("fail2ban is installed but its filter matches none of this server's sshd failures: brute-force attempts on SSH are not blocked", found[0].Message);
+            Assert.Equal(misses, found[0].Evidence);
+        }
+    }
+
     [Fact]
     public void Run_WithCloudLayer_EveryLayerIsSaid()
     {
