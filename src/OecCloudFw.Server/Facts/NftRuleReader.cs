@@ -389,13 +389,12 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
         return FixedMatch.Unknown("a masked match the tool does not model");
     }
 
-    private static FixedMatch TcpFlags(JsonElement? mask, JsonElement right, bool negated)
+    private static TcpFlagsMatch TcpFlags(JsonElement? mask, JsonElement right, bool negated)
     {
         var value = FlagWords(right);
         var examined = mask is { } m ? FlagWords(m) : ["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"];
-        // The first packet of a TCP connection carries SYN alone.
-        var holds = mask is null ? value.Contains("syn") : examined.All(f => value.Contains(f) == (f == "syn"));
-        return holds != negated ? FixedMatch.Yes : FixedMatch.No;
+        // The first packet of a TCP connection carries SYN alone, the handshake's last ACK alone.
+        return TcpFlagsMatch.For(flag => mask is null ? value.Contains(flag) : examined.All(f => value.Contains(f) == (f == flag)), negated);
     }
 
     private static HashSet<string> FlagWords(JsonElement e) => e.ValueKind switch

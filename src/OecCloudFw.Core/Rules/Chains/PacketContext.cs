@@ -35,6 +35,12 @@ public sealed record PacketContext
     /// <summary>True when the raw table exempted the packet from connection tracking (NOTRACK): its state is UNTRACKED, not NEW.</summary>
     public bool Untracked { get; init; }
 
+    /// <summary>
+    /// True for the TCP handshake's last packet (ACK alone) rather than the SYN: walked for an untracked connection, whose
+    /// later packets no ESTABLISHED rule lets in.
+    /// </summary>
+    public bool HandshakeAck { get; init; }
+
     /// <summary>A packet with nothing known but protocol, port and family.</summary>
     public static PacketContext For(Protocol protocol, int port, IpFamily family) => new() { Protocol = protocol, Port = port, Family = family };
 }
