@@ -58,7 +58,19 @@ public sealed record ServerFacts
     /// </summary>
     public bool DockerRunning =>
         (IptablesSave4?.Contains(":DOCKER-USER ", StringComparison.Ordinal) ?? false) ||
-        (IptablesSave4?.Contains(":DOCKER ", StringComparison.Ordinal) ?? false);
+        (IptablesSave4?.Contains(":DOCKER ", StringComparison.Ordinal) ?? false) ||
+        DockerFirewall.TablesPresent;
+
+    /// <summary>Docker's firewall backend, its nftables tables' published ports and its accept mark (Docker 29's nftables backend).</summary>
+    public DockerFirewall DockerFirewall { get; init; } = DockerFirewall.None;
+
+    /// <summary>
+    /// The forward path per family (what a packet DNAT-ed to a container meets: iptables FORWARD, nft prerouting and
+    /// forward chains); null when not read.
+    /// </summary>
+    public ForwardPath? Forward4 { get; init; }
+
+    public ForwardPath? Forward6 { get; init; }
 
     /// <summary>
     /// What raw and nat PREROUTING do before the filter, per family (NOTRACK; REDIRECT, DNAT, firewalld's forward-ports);
