@@ -19,6 +19,9 @@ public sealed record DockerFirewall(string? Driver, bool TablesPresent, IReadOnl
 {
     public static DockerFirewall None { get; } = new(null, false, [], null);
 
+    /// <summary>The tool's own table for this backend (inet oecfw-docker) as loaded: its rule count and its first rule's comment; null when absent.</summary>
+    public (int Rules, string? Comment)? OwnTable { get; init; }
+
     /// <summary>Docker's table (both families): filter-FORWARD on the forward hook at priority filter (0), nat at dstnat and srcnat, raw-PREROUTING.</summary>
     public const string Table = "docker-bridges";
 
@@ -30,7 +33,8 @@ public sealed record DockerFirewall(string? Driver, bool TablesPresent, IReadOnl
     {
         var published = new List<(int, IpFamily, string)>();
         var present = false;
-        if (!string.IsNullOrWhiteSpace(nftJson) && nftJson.Contains(Table, StringComparison.Ordinal))
+        (int Rules, string? Comment)? own = null;
+        if (!string.IsNullOrWhiteSpace(nftJson) && (nftJson.Contains(Table, StringComparison.Ordinal) || nftJson.Contains(Backends.DockerNftRules.Table, StringComparison.Ordinal)))
         {
             try
             {
@@ -42,6 +46,16 @@ public sealed record DockerFirewall(string? Driver, bool TablesPresent, IReadOnl
                         if (item.TryGetProperty("table", out var table) && table.ValueKind == JsonValueKind.Object && table.GetProperty("name").GetString() == Table)
                         {
                             present = true;
+                        }
+                        else if (table.ValueKind == JsonValueKind.Object && table.GetProperty("name").GetString() == Backends.DockerNftRules.Table && table.GetProperty("family").GetString() == "inet")
+                        {
+                            own ??= (0, null);
+                        }
+                        else if (item.TryGetProperty("rule", out var mine) && mine.GetProperty("table").GetString() == Backends.DockerNftRules.Table && mine.GetProperty("family").GetString() == "inet")
+                        {
+                            own = own is { } o
+                                ? (o.Rules + 1, o.Rules == 0 && mine.TryGetProperty("comment", out var c) ? c.GetString() : o.Comment)
+                                : (1, mine.TryGetProperty("comment", out var first) ? first.GetString() : null);
                         }
                         else if (item.TryGetProperty("rule", out var rule) && rule.GetProperty("table").GetString() == Table &&
                                  rule.GetProperty("chain").GetString() == "nat-prerouting-and-output" && PublishedPort(rule) is { } port)
@@ -58,7 +72,7 @@ public sealed record DockerFirewall(string? Driver, bool TablesPresent, IReadOnl
             }
         }
 
-        return new DockerFirewall(string.IsNullOrWhiteSpace(driver) ? null : driver.Trim(), present, published, AcceptFwMarkOf(daemonJson));
+        return new DockerFirewall(string.IsNullOrWhiteSpace(driver) ? null : driver.Trim(), present, published, AcceptFwMarkOf(daemonJson)) { OwnTable = own };
     }
 
     /// <summary>The TCP port a DNAT rule of Docker's publishes (<c>tcp dport 8080 … dnat to 172.17.0.2:80</c>); null for anything else.</summary>

@@ -28,9 +28,15 @@ public sealed class ForwardPath(IReadOnlyList<(string Name, ChainRuleSet Set)> i
         // Arriving from the wire a packet has mark 0, unless something sets one that is not followed here.
         var start = otherMarks || marks.Values.Any(m => !m.Known || !m.Accepts || nft is null || !nft.BaseChains.Contains(m.Chain)) ? (uint?)null : 0u;
         var pieces = new List<(VerdictPiece Piece, uint? Mark)> { (new VerdictPiece(sources, Decision.Admitted, "no filter on the forward path"), start) };
-        if (forwarding is false)
+        var setting = packet.Family == IpFamily.IPv4 ? "net.ipv4.ip_forward" : "net.ipv6.conf.all.forwarding";
+        if (forwarding is not { } on)
         {
-            return [new VerdictPiece(sources, Decision.Refused, $"the kernel does not forward {(packet.Family == IpFamily.IPv4 ? "IPv4 (net.ipv4.ip_forward = 0)" : "IPv6 (net.ipv6.conf.all.forwarding = 0)")}")];
+            return [new VerdictPiece(sources, Decision.Indeterminate, $"whether the kernel forwards ({setting}) was not read")];
+        }
+
+        if (!on)
+        {
+            return [new VerdictPiece(sources, Decision.Refused, $"the kernel does not forward ({setting} = 0)")];
         }
 
         var first = true;

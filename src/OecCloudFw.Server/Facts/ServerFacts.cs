@@ -64,6 +64,9 @@ public sealed record ServerFacts
     /// <summary>Docker's firewall backend, its nftables tables' published ports and its accept mark (Docker 29's nftables backend).</summary>
     public DockerFirewall DockerFirewall { get; init; } = DockerFirewall.None;
 
+    /// <summary>/etc/oec-cloudfw/docker-nft.nft (the tool's table for Docker's nftables backend) as read; null where absent.</summary>
+    public string? DockerNftFile { get; init; }
+
     /// <summary>
     /// The forward path per family (what a packet DNAT-ed to a container meets: iptables FORWARD, nft prerouting and
     /// forward chains); null when not read.

@@ -113,6 +113,7 @@ if have docker; then
   slurp /etc/systemd/system/docker.service.d/oec-cloudfw.conf; put docker-user-dropin $rc "$out"
   # bridge-accept-fwmark: the mark Docker's nftables rules accept (the Docker fix marks what the policy admits with it).
   slurp /etc/docker/daemon.json; put docker-daemon-json $rc "$out"
+  slurp /etc/oec-cloudfw/docker-nft.nft; put docker-nft-file $rc "$out"
 fi
 if have docker && [ -S /var/run/docker.sock ]; then
   section docker sh -c 'docker ps --format "{{.Names}} {{.Image}} {{.Ports}}" 2>&1'

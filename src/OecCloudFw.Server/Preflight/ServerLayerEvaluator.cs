@@ -125,7 +125,7 @@ public static class ServerLayerEvaluator
             .OrderByDescending(r => r.Destination.PrefixLength).ToList();
         var egress = route.Count == 0 ? null : route.Where(r => r.Destination.PrefixLength == route[0].Destination.PrefixLength).Select(r => r.Interface).Distinct().ToList();
         var packet = context with { Port = target.Port ?? context.Port, Destination = AddressSet.Of(destination), Original = context, Egress = egress };
-        var said = $"port {context.Port.ToString(CultureInfo.InvariantCulture)} {target.Describe(context.Port)} by nat PREROUTING ({target.Rule}), forwarded{(egress is null ? string.Empty : $" out of {string.Join(", ", egress)}")}";
+        var said = $"port {context.Port.ToString(CultureInfo.InvariantCulture)} {target.Describe(context.Port)} by nat PREROUTING ({target.Rule}): forwarded to another host{(egress is null ? string.Empty : $" out of {string.Join(", ", egress)}")}";
         return forward.Evaluate(packet, region).Select(p => p with { Evidence = $"{said}; then {p.Evidence}" }).ToList();
     }
 

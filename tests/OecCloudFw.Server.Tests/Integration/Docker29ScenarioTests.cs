@@ -1,5 +1,9 @@
+using System.Text.RegularExpressions;
 using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Rules;
+using OecCloudFw.Server.Backends;
+using OecCloudFw.Server.SafeApply;
 using OecCloudFw.Server.Audit;
 using OecCloudFw.Server.Facts;
 using OecCloudFw.Server.Preflight;
@@ -122,11 +126,81 @@ public sealed class Docker29ScenarioTests
         Assert.Equal("open", kernel[(Source4, 8080)]);
         // Docker's ALLOW FW MARK rule accepted the marked packet (its counter), the port rule the other.
         var counters = await server.ExecAsync("nft list chain ip docker-bridges filter-forward-in__br-dummy", Ct);
-        Assert.Contains("counter packets 1 bytes 60 accept comment \"ALLOW FW MARK\"", counters, StringComparison.Ordinal);
+        Assert.Matches(@"counter packets 1 bytes \d+ accept comment ""ALLOW FW MARK""", counters);
         var marked = ServerLayerEvaluator.Evaluate(facts, Protocol.Tcp, 8080, Cidr.Parse(Source4));
         var unmarked = ServerLayerEvaluator.Evaluate(facts, Protocol.Tcp, 8080, Cidr.Parse(Other4));
         Assert.NotEqual(Rule(marked.Evidence), Rule(unmarked.Evidence));
 
         static string Rule(string evidence) => evidence[evidence.LastIndexOf("filter-forward-in__br-dummy handle", StringComparison.Ordinal)..];
+    }
+
+    /// <summary>The policy: the guide's ports, and 8080 (Docker's published port) from <see cref="Source4"/> and <see cref="Source6"/> only.</summary>
+    private static FirewallPolicy PublishedFromOneSource => Policy(new PolicyOptions { ExtraPorts = ["8080"], Sources = [Source4 + "/32", Source6 + "/128"] });
+
+    /// <summary>The tool against the kernel for every (source, port), on facts read now.</summary>
+    private static async Task<ServerFacts> AgreeAsync(TestServer server, TestClient client, string when)
+    {
+        var facts = FactsCollector.Parse(ProbeSections.Parse(await server.ExecAsync(FactsCollector.ProbeScript, Ct)));
+        var kernel = await client.SynAsync(Sources, [Docker29InServer.Published], Timeout, Ct);
+        foreach (var source in Sources)
+        {
+            var tool = ServerLayerEvaluator.Evaluate(facts, Protocol.Tcp, Docker29InServer.Published, Cidr.Parse(source));
+            Assert.True(tool.Decision != Decision.Indeterminate && tool.Admitted == (kernel[(source, Docker29InServer.Published)] == "open"),
+                $"{when}: from {source}: the kernel said {kernel[(source, Docker29InServer.Published)]}, the tool {tool.Decision}: {tool.Evidence}");
+        }
+
+        Assert.True(kernel[(Source4, 8080)] == "open", $"{when}: the policy's source is {kernel[(Source4, 8080)]}");
+        Assert.True(kernel[(Source6, 8080)] == "open", $"{when}: the policy's IPv6 source is {kernel[(Source6, 8080)]}");
+        Assert.True(kernel[(Other4, 8080)] == "filtered", $"{when}: another source is {kernel[(Other4, 8080)]}");
+        return facts;
+    }
+
+    [Fact]
+    public async Task Configure_WritesItsTableBeforeDockers_PolicyRefusesOtherSources_KernelAndAuditAgree_Idempotent()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var client = await TestClient.AttachAsync(server, Sources, Ct);
+        await Docker29InServer.StartAsync(server, [Docker29InServer.ContainerPort], cancellationToken: Ct);
+        Assert.Equal("open", (await client.SynAsync([Other4], [8080], Timeout, Ct))[(Other4, 8080)]);
+
+        var result = await ConfigureAsync(server, PublishedFromOneSource, backend: "nftables");
+
+        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
+        Assert.Contains(result.Plan.Commands, c => c == $"nft -f {DockerNftRules.FilePath}");
+        Assert.DoesNotContain(result.Plan.Commands, c => c.Contains("DOCKER-USER", StringComparison.Ordinal));
+        var table = await server.ExecAsync($"nft list table inet {DockerNftRules.Table}", Ct);
+        Assert.Contains("type filter hook forward priority filter - 1; policy accept;", table, StringComparison.Ordinal);
+        var facts = await AgreeAsync(server, client, "after configure");
+        Assert.DoesNotContain(HostFactsReader.Read(facts).DockerPublished, d => d.ExposedByForwardPath);
+
+        // Again: nothing to do for Docker (the table and its files are as planned).
+        var again = await ConfigureAsync(server, PublishedFromOneSource, dryRun: true, backend: "nftables");
+        Assert.DoesNotContain(again.Plan.Commands, c => c.Contains(DockerNftRules.Table, StringComparison.Ordinal) || c.Contains(DockerNftRules.FilePath, StringComparison.Ordinal));
+
+        // What Docker's unit runs after each start (the test server has no systemd) loads the same table back.
+        await server.ExecAsync($"nft delete table inet {DockerNftRules.Table}", Ct);
+        await server.ExecAsync("sed -n \"s/^ExecStartPost=-//p\" /etc/systemd/system/docker.service.d/oec-cloudfw.conf | while IFS= read -r c; do sh -c \"$c\"; done", Ct);
+        await AgreeAsync(server, client, "after the drop-in reloaded it");
+    }
+
+    [Fact]
+    public async Task Configure_WithBridgeAcceptFwMark_MarksWhatThePolicyAdmits_DockerAcceptsByTheMark()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var client = await TestClient.AttachAsync(server, Sources, Ct);
+        await server.ExecAsync("mkdir -p /etc/docker && printf '{ \"bridge-accept-fwmark\": \"0x4f45/0xffff\" }\\n' > /etc/docker/daemon.json", Ct);
+        await Docker29InServer.StartAsync(server, [Docker29InServer.ContainerPort], "0x4f45/0xffff", Ct);
+
+        var result = await ConfigureAsync(server, PublishedFromOneSource, backend: "nftables");
+
+        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
+        Assert.Contains("| 0x00004f45 accept", await server.ExecAsync($"nft list table inet {DockerNftRules.Table}", Ct), StringComparison.Ordinal);
+        var facts = await AgreeAsync(server, client, "after configure");
+        // The kernel accepted the policy's sources by Docker's ALLOW FW MARK rule (its counter: one SYN per family), as the audit says.
+        var chain = await server.ExecAsync("nft -a list chain ip docker-bridges filter-forward-in__br-dummy", Ct);
+        var rule = Regex.Match(chain, @"counter packets (\d+) bytes \d+ accept comment ""ALLOW FW MARK"" # handle (\d+)");
+        Assert.Equal("1", rule.Groups[1].Value);
+        var verdict = ServerLayerEvaluator.Evaluate(facts, Protocol.Tcp, 8080, Cidr.Parse(Source4));
+        Assert.True(verdict.Evidence.Contains($"filter-forward-in__br-dummy handle {rule.Groups[2].Value}", StringComparison.Ordinal), verdict.Evidence);
     }
 }
