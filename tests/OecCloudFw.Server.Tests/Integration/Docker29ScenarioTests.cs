@@ -202,5 +202,7 @@ public sealed class Docker29ScenarioTests
         Assert.Equal("1", rule.Groups[1].Value);
         var verdict = ServerLayerEvaluator.Evaluate(facts, Protocol.Tcp, 8080, Cidr.Parse(Source4));
         Assert.True(verdict.Evidence.Contains($"filter-forward-in__br-dummy handle {rule.Groups[2].Value}", StringComparison.Ordinal), verdict.Evidence);
+        // A verdict that holds is said plainly (a conntrack or address match that holds is not a condition).
+        Assert.DoesNotContain("conditionally", verdict.Evidence, StringComparison.Ordinal);
     }
 }
