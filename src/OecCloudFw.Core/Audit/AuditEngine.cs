@@ -238,7 +238,7 @@ public static class AuditEngine
                 evidence,
                 [.. fixes(FixKind.ServerDocker, published, []),
                     host.DockerNftables
-                        ? $"nft add rule inet oecfw-docker forward meta l4proto tcp ct original proto-dst {published} drop, in a chain on the forward hook before Docker's (priority -1) (or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})"
+                        ? $"nft add table inet oecfw-docker; nft add chain inet oecfw-docker forward '{{ type filter hook forward priority -1; }}'; nft add rule inet oecfw-docker forward meta l4proto tcp ct original proto-dst {published} ct state new drop (a chain before Docker's filter-FORWARD; or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})"
                         : $"iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport {published} -j DROP (or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})",
                     .. fixes(FixKind.CloudClose, published, [])]);
         }

@@ -76,6 +76,32 @@ public sealed class Docker29ScenarioTests
     }
 
     [Fact]
+    public async Task InputRefusesThePort_ForwardPathAdmitsIt_TheBypassAsTheKernelDoes()
+    {
+        // The INPUT chain refuses 8080 (and 8081); Docker's DNAT forwards 8080 past it all the same.
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var client = await TestClient.AttachAsync(server, Sources, Ct);
+        var (facts, kernel, _) = await RunAsync(server, client, s => s.ExecAsync("""
+            nft -f - <<'NFT'
+            table inet filter {
+              chain input { type filter hook input priority 0; policy drop;
+                ct state established,related accept
+                icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept
+                tcp dport 22 accept
+              }
+            }
+            NFT
+            """, Ct));
+
+        Assert.Equal("open", kernel[(Source4, 8080)]);
+        Assert.Equal("filtered", kernel[(Source4, 8081)]);
+        var host = HostFactsReader.Read(facts);
+        Assert.True(host.DockerNftables);
+        var published = Assert.Single(host.DockerPublished, d => d.Port == 8080);
+        Assert.True(published.ExposedByForwardPath && !published.InputAdmits, published.Evidence);
+    }
+
+    [Fact]
     public async Task IptablesForwardPolicyDrop_RefusesThePublishedPort_AsTheKernelDoes()
     {
         // ufw's default routed policy (DEFAULT_FORWARD_POLICY="DROP") does the same to Docker 29's nftables rules.
