@@ -75,8 +75,8 @@ public static class FactsCollector
             Prerouting6 = PreroutingOf(sections.Ok("ip6tables-save"), variant != "legacy" ? sections.Ok("ip6tables-legacy-save") : null, nft, IpFamily.IPv6, sets, Skip),
             DockerFirewall = DockerFirewall.Parse(nft, sections.Ok("docker-firewall"), sections.Ok("docker-daemon-json")),
             DockerNftFile = sections.Ok("docker-nft-file"),
-            Forward4 = ForwardOf(sections.Ok("iptables-save"), variant != "legacy" ? sections.Ok("iptables-legacy-save") : null, nft, IpFamily.IPv4, sets, Skip, sections.Ok("ip-forward")),
-            Forward6 = ForwardOf(sections.Ok("ip6tables-save"), variant != "legacy" ? sections.Ok("ip6tables-legacy-save") : null, nft, IpFamily.IPv6, sets, Skip, sections.Ok("ip6-forward")),
+            LazyForward4 = new Lazy<ForwardPath?>(() => ForwardOf(sections.Ok("iptables-save"), variant != "legacy" ? sections.Ok("iptables-legacy-save") : null, nft, IpFamily.IPv4, sets, Skip, sections.Ok("ip-forward"))),
+            LazyForward6 = new Lazy<ForwardPath?>(() => ForwardOf(sections.Ok("ip6tables-save"), variant != "legacy" ? sections.Ok("ip6tables-legacy-save") : null, nft, IpFamily.IPv6, sets, Skip, sections.Ok("ip6-forward"))),
             Nft4 = SafeNft(nft, IpFamily.IPv4, Skip),
             Nft6 = SafeNft(nft, IpFamily.IPv6, Skip),
             Output = new Lazy<OutputPaths>(() => new OutputPaths(

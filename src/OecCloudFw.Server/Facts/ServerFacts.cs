@@ -69,11 +69,15 @@ public sealed record ServerFacts
 
     /// <summary>
     /// The forward path per family (what a packet DNAT-ed to a container meets: iptables FORWARD, nft prerouting and
-    /// forward chains); null when not read.
+    /// forward chains); null when not read. Read when first asked: only a DNAT to another host needs it.
     /// </summary>
-    public ForwardPath? Forward4 { get; init; }
+    public ForwardPath? Forward4 => LazyForward4.Value;
 
-    public ForwardPath? Forward6 { get; init; }
+    public ForwardPath? Forward6 => LazyForward6.Value;
+
+    public Lazy<ForwardPath?> LazyForward4 { get; init; } = new(() => null);
+
+    public Lazy<ForwardPath?> LazyForward6 { get; init; } = new(() => null);
 
     /// <summary>
     /// What raw and nat PREROUTING do before the filter, per family (NOTRACK; REDIRECT, DNAT, firewalld's forward-ports);
