@@ -106,12 +106,10 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
 
                 break;
             case "-o" or "--out-interface":
-                // Not valid on the input path; iptables refuses it there.
+                // Not valid on the input path (iptables refuses it there); on the forward path (FORWARD, DOCKER-USER) it is
+                // the interface the packet leaves by, unknown unless the packet's way out is.
                 var outInterface = Next();
-                if (egress)
-                {
-                    _matches.Add(new InterfaceMatch([outInterface], negate));
-                }
+                _matches.Add(new InterfaceMatch([outInterface], negate, output: !egress));
 
                 break;
             case "-f" or "--fragment":

@@ -48,6 +48,13 @@ public static class ServerLayerEvaluator
                 continue;
             }
 
+            if (pre is { Untracked: false, Translation: { Unmodelled: null, Address: { } to } dnat } && Forwarded(facts, context, dnat, to, pre.Region, v4) is { } forwarded)
+            {
+                // DNAT to another host (Docker's published ports): the forward path decides, not INPUT.
+                pieces.AddRange(forwarded);
+                continue;
+            }
+
             var (packet, said) = pre switch
             {
                 { Untracked: true } => (context with { Untracked = true }, pre.Evidence),
@@ -172,6 +179,28 @@ public static class ServerLayerEvaluator
 
         var destination = target.Address is { } local ? AddressSet.Of(Cidr.Parse(local.ToString())) : context.Destination;
         return (context with { Port = target.Port ?? context.Port, Destination = destination, Original = context }, said);
+    }
+
+    /// <summary>
+    /// A packet DNAT-ed to another host (a container behind Docker's bridge): what the forward path does with each part of
+    /// <paramref name="region"/>, the packet leaving by the interface of the route to its new address; null when the
+    /// address is this host's own (or not known not to be), or the forward path was not read.
+    /// </summary>
+    private static List<VerdictPiece>? Forwarded(ServerFacts facts, PacketContext context, NatTarget target, IPAddress to, AddressSet region, bool v4)
+    {
+        if ((v4 ? facts.Forward4 : facts.Forward6) is not { } forward || !facts.Network.Known || IPAddress.IsLoopback(to) ||
+            facts.Network.Addresses.Any(a => a.Address.Equals(to)))
+        {
+            return null;
+        }
+
+        var destination = Cidr.Parse(to.ToString());
+        var route = facts.Network.Routes.Where(r => r.Destination.Family == destination.Family && r.Destination.Contains(destination))
+            .OrderByDescending(r => r.Destination.PrefixLength).ToList();
+        var egress = route.Count == 0 ? null : route.Where(r => r.Destination.PrefixLength == route[0].Destination.PrefixLength).Select(r => r.Interface).Distinct().ToList();
+        var packet = context with { Port = target.Port ?? context.Port, Destination = AddressSet.Of(destination), Original = context, Egress = egress };
+        var said = $"port {context.Port.ToString(CultureInfo.InvariantCulture)} {target.Describe(context.Port)} by nat PREROUTING ({target.Rule}): forwarded to another host{(egress is null ? string.Empty : $" out of {string.Join(", ", egress)}")}";
+        return forward.Evaluate(packet, region).Select(p => p with { Evidence = $"{said}; then {p.Evidence}" }).ToList();
     }
 
     /// <summary>The input path: iptables' chains (ufw's), iptables-legacy's next to them, native nftables', firewalld's zones.</summary>
