@@ -132,6 +132,24 @@ public sealed class HetznerFake : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets every server, firewall, action, counter and pending fault (the clock and tokens stay).</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _servers.Clear();
+            _firewalls.Clear();
+            _actions.Clear();
+            _counts.Clear();
+            _faults.Clear();
+            _rateLimited = 0;
+            _failActions = 0;
+            Reads = 0;
+            Writes = 0;
+            RateLimitedRequests = 0;
+        }
+    }
+
     /// <summary>Seeds every server and firewall of a generated case (ids as in the case).</summary>
     public void Seed(HetznerCase input)
     {
