@@ -15,9 +15,11 @@
 //   destination_ips for "out" (hcloud-go hcloud/schema/firewall.go; the spec's Rule model).
 // - A server with no firewall applied: nothing filtered (FAQ "What are Hetzner Cloud Firewalls?": firewalls are what you
 //   apply to servers; the brief of issue 23 states it and the API has no default firewall).
-// - Outbound 25 and 465: Hetzner Cloud blocks outgoing traffic to ports 25 and 465 for cloud servers by default, lifted on
-//   request (docs.hetzner.com/cloud/servers/faq "Why can I not send any mails from my server?"; cited in issue 23). The
-//   docs name ports, not a protocol: TCP (SMTP, SMTPS) is answered BlockedByProvider; UDP to 25/465 is left Indeterminate.
+// - Outbound 25 and 465: Hetzner blocks outgoing traffic to ports 25 and 465 on cloud servers by default and lifts it on
+//   request (issue 23 states it; Hetzner's own page on it was not in the stored corpus we could search; a user's record of
+//   it: git.wizard.lu/sboulahtit/orion commit 1227567d, "Hetzner Cloud silently blocks outbound TCP 25 and 465 on every
+//   Cloud Server … upstream of the VM"). What we read names TCP (SMTP, SMTPS): TCP is answered BlockedByProvider; UDP to
+//   25/465 is left Indeterminate (no page we read says either way).
 // Several firewalls on one server: their rules are combined (a packet is admitted if a rule of ANY applied firewall
 // allows it); outbound turns default-deny as soon as any applied firewall has an outbound rule.
 using System.Net;
