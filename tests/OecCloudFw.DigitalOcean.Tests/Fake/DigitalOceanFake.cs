@@ -464,7 +464,7 @@ public sealed class DigitalOceanFake : IAsyncDisposable
         Apply(f, json);
         _firewalls.Add(f);
         Changed(f, []);
-        return new Reply(202, new JsonObject { ["firewall"] = Render(f) });
+        return new Reply(202, new JsonObject { ["firewall"] = Render(f, read: false) });
     }
 
     private Reply Update(FakeFirewall f, JsonObject json)
@@ -478,7 +478,7 @@ public sealed class DigitalOceanFake : IAsyncDisposable
         f.DropletIds = copy.DropletIds;
         f.Tags = copy.Tags;
         Changed(f, before);
-        return new Reply(200, new JsonObject { ["firewall"] = Render(f) });
+        return new Reply(200, new JsonObject { ["firewall"] = Render(f, read: false) });
     }
 
     private Reply Delete(FakeFirewall f)
@@ -812,7 +812,9 @@ public sealed class DigitalOceanFake : IAsyncDisposable
     // ---- rendering -----------------------------------------------------------------------------------------------
 
     /// <summary>A firewall as the API shows it; a read while waiting counts toward settling.</summary>
-    private JsonObject Render(FakeFirewall f)
+    private JsonObject Render(FakeFirewall f) => Render(f, read: true);
+
+    private JsonObject Render(FakeFirewall f, bool read)
     {
         var json = new JsonObject
         {
@@ -831,7 +833,7 @@ public sealed class DigitalOceanFake : IAsyncDisposable
                 ["status"] = f.WaitingReads > 0 ? "waiting" : "failed",
             })]),
         };
-        if (f.WaitingReads > 0)
+        if (read && f.WaitingReads > 0)
         {
             f.WaitingReads--;
             if (f.WaitingReads == 0)
