@@ -1,4 +1,5 @@
-// Raw HTTP helpers for the fake's tests: requests are sent as JSON text, answers read as JsonNode.
+// Raw HTTP against the fake (DigitalOceanFake): Bearer auth as specification/description.yml "Authentication" shows
+// (curl -H "Authorization: Bearer $DIGITALOCEAN_TOKEN"), bodies as JSON text.
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;

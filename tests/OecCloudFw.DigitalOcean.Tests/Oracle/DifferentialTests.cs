@@ -1,3 +1,6 @@
+// The differential harness (DigitalOceanDifferential) checked against an independently written evaluator
+// (ReferenceProduct), broken variants of it, and the fake: generate -> seed the fake -> read over HTTP -> compare.
+// Semantics and their sources: see DigitalOceanOracle.cs.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

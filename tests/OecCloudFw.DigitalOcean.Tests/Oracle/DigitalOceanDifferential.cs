@@ -44,7 +44,7 @@ public static class DigitalOceanDifferential
         {
             foreach (var protocol in new[] { "tcp", "udp" })
             {
-                var edges = new SortedSet<int> { inbound ? 22 : 25, rng.Next(1, 65536) };
+                var edges = new SortedSet<int> { inbound ? 22 : 25, inbound ? 11211 : 587, rng.Next(1, 65536) };
                 foreach (var rule in input.Firewalls.SelectMany(f => inbound ? f.Inbound : f.Outbound).Where(r => r.Protocol == protocol))
                 {
                     var (low, high) = CompiledDoCase.PortBounds(rule.Ports);

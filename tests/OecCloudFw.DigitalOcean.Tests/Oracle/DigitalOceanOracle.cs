@@ -18,8 +18,14 @@
 // - Stateful ("a network-based, stateful firewall service"): only NEW connections are judged here; replies pass.
 // - docs.digitalocean.com/support/why-is-smtp-blocked/: "SMTP port 25 is blocked on all Droplets for new accounts" ->
 //   outbound TCP 25 is BlockedByProvider when the case's account has it blocked, whatever the firewalls say.
-//   Undecided by the docs (answered Indeterminate): outbound UDP 25 on such an account when the firewalls admit it (SMTP
-//   is TCP; the page does not say whether the block is by port or by protocol).
+// - docs.digitalocean.com/products/droplets/details/limits/ ("Some Droplet network traffic is restricted"): "TCP and UDP
+//   traffic on port 11211 inbound from external networks", "Multicast traffic", "SMTP via Reserved IPs and IPv6" (and
+//   again "SMTP port 25 is blocked on all Droplets for new accounts") -> BlockedByProvider: inbound TCP/UDP 11211 from an
+//   external address, any multicast address (224.0.0.0/4, ff00::/8), outbound TCP 25 to any IPv6 address (every account).
+//   Undecided by the docs (answered Indeterminate, only where the firewalls admit the packet): outbound UDP 25 where SMTP
+//   is blocked (SMTP is TCP; the pages do not say whether the block is by port or by protocol); inbound 11211 from an
+//   address that may not be "external" (a droplet, load balancer or cluster address of the case, or a private range
+//   10/8, 172.16/12, 192.168/16, fc00::/7 - the page does not define "external networks").
 using System.Net;
 using System.Net.Sockets;
 
@@ -61,12 +67,18 @@ public sealed class CompiledDoCase
     private readonly List<(string Firewall, int Index, DoRule Rule, int Low, int High, Prefix[] Targets)> _inbound = [];
     private readonly List<(string Firewall, int Index, DoRule Rule, int Low, int High, Prefix[] Targets)> _outbound = [];
     private readonly bool _filtered;
+    private readonly Prefix[] _internal;
+    private static readonly Prefix[] Private = [Prefix.Parse("10.0.0.0/8"), Prefix.Parse("172.16.0.0/12"), Prefix.Parse("192.168.0.0/16"), Prefix.Parse("fc00::/7")];
+    private static readonly Prefix[] Multicast = [Prefix.Parse("224.0.0.0/4"), Prefix.Parse("ff00::/8")];
 
     internal CompiledDoCase(DoCase input)
     {
         _case = input;
         var applied = input.AppliedTo(input.ServerId).ToList();
         _filtered = applied.Count > 0;
+        _internal = input.Droplets.SelectMany(d => d.AllAddresses)
+            .Concat(input.LoadBalancers.Concat(input.KubernetesClusters).SelectMany(r => r.Addresses))
+            .Select(Prefix.Parse).Concat(Private).ToArray();
         foreach (var firewall in applied)
         {
             for (var i = 0; i < firewall.Inbound.Count; i++)
@@ -139,7 +151,8 @@ public sealed class CompiledDoCase
         var decision = Decide(protocol, port, address, inbound, out var rule);
         return decision switch
         {
-            DoVerdict.BlockedByProvider => new(decision, "outbound TCP 25 is blocked by DigitalOcean on this account (request an unblock)"),
+            DoVerdict.BlockedByProvider => new(decision, rule ?? "blocked by DigitalOcean upstream of every firewall"),
+            DoVerdict.Indeterminate when port == 11211 => new(decision, $"the firewalls admit it ({rule}); whether this source counts as an \"external network\" for DigitalOcean's port 11211 restriction is not documented"),
             DoVerdict.Indeterminate => new(decision, $"the firewalls admit it ({rule}); whether DigitalOcean's SMTP block covers UDP 25 is not documented"),
             DoVerdict.Admitted when rule is null => new(decision, "no cloud firewall applies to this droplet: nothing filtered"),
             DoVerdict.Admitted => new(decision, $"admitted by {rule}"),
@@ -152,18 +165,33 @@ public sealed class CompiledDoCase
     {
         rule = null;
         var tcp = protocol == "tcp";
-        if (!inbound && tcp && port == 25 && _case.Smtp25Blocked)
-        {
-            return DoVerdict.BlockedByProvider;
-        }
-        if (!_filtered)
-        {
-            return DoVerdict.Admitted;
-        }
         var icmp = protocol == "icmp";
         Span<byte> bytes = stackalloc byte[16];
         address.TryWriteBytes(bytes, out var length);
         bytes = bytes[..length];
+        var ipv6 = length == 16;
+        if (Any(Multicast, bytes))
+        {
+            rule = "multicast traffic is restricted by DigitalOcean";
+            return DoVerdict.BlockedByProvider;
+        }
+        if (!inbound && tcp && port == 25 && (ipv6 || _case.Smtp25Blocked))
+        {
+            rule = ipv6 ? "SMTP over IPv6 is restricted by DigitalOcean" : "outbound TCP 25 is blocked by DigitalOcean on this account (request an unblock)";
+            return DoVerdict.BlockedByProvider;
+        }
+        var memcached = inbound && !icmp && port == 11211;
+        var maybeInternal = memcached && Any(_internal, bytes);
+        if (memcached && !maybeInternal)
+        {
+            rule = "TCP and UDP 11211 inbound from external networks is restricted by DigitalOcean";
+            return DoVerdict.BlockedByProvider;
+        }
+        var smtpUdp = !inbound && !tcp && !icmp && port == 25 && (ipv6 || _case.Smtp25Blocked);
+        if (!_filtered)
+        {
+            return maybeInternal || smtpUdp ? DoVerdict.Indeterminate : DoVerdict.Admitted;
+        }
         foreach (var (firewall, index, r, low, high, targets) in inbound ? _inbound : _outbound)
         {
             if (r.Protocol != protocol || (!icmp && (port < low || port > high)))
@@ -175,11 +203,23 @@ public sealed class CompiledDoCase
                 if (prefix.Contains(bytes))
                 {
                     rule = $"{firewall} {(inbound ? "inbound" : "outbound")} rule {index} ({r.Protocol} {r.Ports})";
-                    return !inbound && !tcp && !icmp && port == 25 && _case.Smtp25Blocked ? DoVerdict.Indeterminate : DoVerdict.Admitted;
+                    return maybeInternal || smtpUdp ? DoVerdict.Indeterminate : DoVerdict.Admitted;
                 }
             }
         }
         return DoVerdict.RefusedByFirewall;
+    }
+
+    private static bool Any(Prefix[] prefixes, ReadOnlySpan<byte> address)
+    {
+        foreach (var p in prefixes)
+        {
+            if (p.Contains(address))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }
 

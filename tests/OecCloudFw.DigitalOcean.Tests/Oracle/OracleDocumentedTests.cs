@@ -159,6 +159,7 @@ public sealed class OracleDocumentedTests
 
         Assert.Equal(DoVerdict.BlockedByProvider, Out(blocked, "tcp", 25, "8.8.8.8"));
         Assert.Equal(DoVerdict.BlockedByProvider, Out(blocked, "tcp", 25, "2001:db8::25"));
+        Assert.Equal(DoVerdict.BlockedByProvider, Out(unblocked, "tcp", 25, "2001:db8::25"));
         Assert.Equal(DoVerdict.BlockedByProvider, Out(noFirewall, "tcp", 25, "8.8.8.8"));
         Assert.Equal(DoVerdict.Admitted, Out(blocked, "tcp", 587, "8.8.8.8"));
         Assert.Equal(DoVerdict.RefusedByFirewall, In(blocked, "tcp", 25, "8.8.8.8"));
@@ -167,5 +168,32 @@ public sealed class OracleDocumentedTests
         Assert.Equal(DoVerdict.Indeterminate, Out(blocked, "udp", 25, "8.8.8.8"));
         Assert.Equal(DoVerdict.RefusedByFirewall, Out(blocked, "udp", 25, "2001:db8::25"));
         Assert.Equal(OracleDecision.Refused, DigitalOceanOracle.Outbound(blocked, "tcp", 25, IPAddress.Parse("8.8.8.8")).Decision);
+    }
+
+    [Fact]
+    public void Memcached11211_InboundFromExternalBlockedByTheProvider_FromOwnAddressesUndecided()
+    {
+        var open = Case(true, Fw("all-in", [Tcp("0", "0.0.0.0/0", "::/0"), new DoRule("udp", "0", DoTarget.Of("0.0.0.0/0"))]));
+        var none = Case(true);
+
+        Assert.Equal(DoVerdict.BlockedByProvider, In(open, "tcp", 11211, "8.8.8.8"));
+        Assert.Equal(DoVerdict.BlockedByProvider, In(open, "udp", 11211, "8.8.8.8"));
+        Assert.Equal(DoVerdict.BlockedByProvider, In(none, "tcp", 11211, "2001:db8::1"));
+        Assert.Equal(DoVerdict.Admitted, In(open, "tcp", 11212, "8.8.8.8"));
+        Assert.Equal(DoVerdict.RefusedByFirewall, Out(open, "tcp", 11211, "8.8.8.8"));
+        Assert.Equal(DoVerdict.Indeterminate, In(open, "tcp", 11211, "10.10.0.20"));
+        Assert.Equal(DoVerdict.Indeterminate, In(open, "tcp", 11211, "203.0.113.20"));
+        Assert.Equal(DoVerdict.RefusedByFirewall, In(open, "udp", 11211, "2604:a880::20"));
+    }
+
+    [Fact]
+    public void Multicast_BlockedByTheProviderBothWays()
+    {
+        var c = Case(true, Fw("all", [Tcp("0", "0.0.0.0/0")], [new DoRule("udp", "0", DoTarget.Of("0.0.0.0/0", "::/0"))]));
+
+        Assert.Equal(DoVerdict.BlockedByProvider, Out(c, "udp", 5353, "224.0.0.251"));
+        Assert.Equal(DoVerdict.BlockedByProvider, Out(c, "udp", 5353, "ff02::fb"));
+        Assert.Equal(DoVerdict.BlockedByProvider, In(Case(true), "udp", 5353, "239.255.255.250"));
+        Assert.Equal(DoVerdict.Admitted, Out(c, "udp", 5353, "223.255.255.255"));
     }
 }

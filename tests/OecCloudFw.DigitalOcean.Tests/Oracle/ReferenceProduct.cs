@@ -15,10 +15,28 @@ internal static class ReferenceProduct
 
     public static Func<IPAddress, OracleDecision> Evaluate(DoCase input, string protocol, int port, bool inbound, bool ignoreIPv6Rules)
     {
-        if (!inbound && protocol == "tcp" && port == 25 && input.Smtp25Blocked)
+        var multicast = new[] { IPNetwork.Parse("224.0.0.0/4"), IPNetwork.Parse("ff00::/8") };
+        var inner = EvaluateFirewalls(input, protocol, port, inbound, ignoreIPv6Rules);
+        return address =>
         {
-            return _ => OracleDecision.Refused;
-        }
+            if (multicast.Any(m => m.Contains(address)))
+            {
+                return OracleDecision.Refused;
+            }
+            if (!inbound && protocol == "tcp" && port == 25 && (input.Smtp25Blocked || address.AddressFamily == AddressFamily.InterNetworkV6))
+            {
+                return OracleDecision.Refused;
+            }
+            if (inbound && protocol != "icmp" && port == 11211)
+            {
+                return OracleDecision.Refused; // external sources (blocked upstream); the oracle leaves the others undecided
+            }
+            return inner(address);
+        };
+    }
+
+    private static Func<IPAddress, OracleDecision> EvaluateFirewalls(DoCase input, string protocol, int port, bool inbound, bool ignoreIPv6Rules)
+    {
         var server = input.Droplets.Single(d => d.Id == input.ServerId);
         var applied = input.Firewalls.Where(f => f.DropletIds.Contains(server.Id) || f.Tags.Intersect(server.Tags).Any()).ToList();
         if (applied.Count == 0)
