@@ -23,6 +23,9 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
     /// <summary>Adds the path to the server the flags cannot say (an inventory entry's <c>jump:</c>) to its resolved connection.</summary>
     public Func<SshConnectionOptions, SshConnectionOptions>? Route { get; init; }
 
+    /// <summary>Also check CIS Ubuntu 24.04's host firewall section (<c>--benchmark</c>): the report's table, and findings for the failed checks.</summary>
+    public bool Benchmark { get; init; }
+
     /// <summary>Set by <see cref="RunAsync"/> when the audit held the server to the policy recorded there ("policy: as applied on …").</summary>
     public string? PolicyNote { get; private set; }
 
@@ -87,6 +90,16 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         if (cloudView is { Components.Count: > 0 })
         {
             report = report with { CloudComponents = cloudView.Components };
+        }
+
+        if (Benchmark)
+        {
+            var (section, failed) = Server.Audit.Cis.CisSection4.Check(facts);
+            report = report with
+            {
+                Benchmark = section,
+                Findings = report.Findings.Concat(failed).OrderByDescending(f => f.Severity).ThenBy(f => f.Id, StringComparer.Ordinal).ToList(),
+            };
         }
 
         if (ssh is null || !probe)

@@ -282,7 +282,7 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
             {
                 "dport" => Ports(right) is { } ports ? new PortMatch(ports, negated) : FixedMatch.Unknown(Why(right)),
                 "sport" => Ports(right) is { } ports ? new PortMatch(ports, negated, PortField.Source) : FixedMatch.Unknown(Why(right)),
-                "flags" when proto == "tcp" => TcpFlags(null, right, negated),
+                "flags" when proto == "tcp" => new FirstPacketMatch(TcpFlags(null, right, negated)),
                 _ => FixedMatch.Unknown($"{proto} {field} is not modelled"),
             };
             return proto == "th" ? inner : new AllOf([new ProtocolMatch([proto], false), inner]);
@@ -318,7 +318,8 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
                 return Strings(right) is { } interfaces ? new InterfaceMatch(interfaces, negated) : FixedMatch.Unknown(Why(right));
             case "iiftype":
                 var types = Strings(right) ?? [];
-                return types.Contains("loopback") && types.Count == 1 ? (negated ? FixedMatch.Yes : FixedMatch.No) : FixedMatch.Unknown($"meta iiftype {string.Join(",", types)} is not modelled");
+                // The loopback interface is lo: a remote source never arrives on it, a packet on lo does.
+                return types.Contains("loopback") && types.Count == 1 ? new InterfaceMatch(["lo"], negated) : FixedMatch.Unknown($"meta iiftype {string.Join(",", types)} is not modelled");
             case "pkttype":
                 var kinds = Strings(right) ?? [];
                 return kinds.Any(k => k is "host" or "unicast") != negated ? FixedMatch.Yes : FixedMatch.No;
@@ -373,7 +374,7 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
             operands[0].ValueKind == JsonValueKind.Object && operands[0].TryGetProperty("payload", out var payload) &&
             payload.TryGetProperty("field", out var field) && field.GetString() == "flags")
         {
-            return new AllOf([new ProtocolMatch(["tcp"], false), TcpFlags(operands[1], right, negated)]);
+            return new AllOf([new ProtocolMatch(["tcp"], false), new FirstPacketMatch(TcpFlags(operands[1], right, negated))]);
         }
 
         if (operands.ValueKind == JsonValueKind.Array && operands.GetArrayLength() == 2 &&

@@ -73,6 +73,22 @@ if have iptables; then
 fi
 if have nft; then
   section nft nft -j list ruleset
+  # What nftables.service loads at boot, loaded into a scratch network namespace (the server's own rules untouched) and
+  # listed as the kernel would hold it; and whether the unit is enabled.
+  if [ -r /etc/nftables.conf ]; then
+    if [ "$uid" = 0 ] && have unshare; then
+      section nftables-boot unshare -n sh -c 'nft -f /etc/nftables.conf && nft -j list ruleset'
+    fi
+    en=""; for w in /etc/systemd/system/*.wants/nftables.service; do [ -e "$w" ] && en="$en$w$nl"; done
+    put nftables-enabled 0 "$en"
+  fi
+fi
+# Whether the kernel forwards packets at all (a default that admits forwarding forwards nothing when it does not).
+slurp /proc/sys/net/ipv4/ip_forward; put forward4 $rc "$out"
+slurp /proc/sys/net/ipv6/conf/all/forwarding; put forward6 $rc "$out"
+# Packages that load firewall rules at boot next to the utility in use.
+if have dpkg-query; then
+  section packages sh -c 'dpkg-query -W -f="\${Package} \${db:Status-Status}\n" iptables-persistent netfilter-persistent 2>/dev/null; true'
 fi
 # ipset members (fail2ban's and CSF's ban lists, allow lists): an address is in a set or not.
 if have ipset && [ -d /sys/module/ip_set ]; then
