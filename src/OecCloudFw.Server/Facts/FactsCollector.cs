@@ -89,7 +89,7 @@ public static class FactsCollector
             Forwarding = (Flag(sections.Ok("forward4")), Flag(sections.Ok("forward6"))),
             BootRulePackages = sections.Has("packages")
                 ? (sections.Ok("packages") ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(l => l.Split(' ')).Where(w => w.Length == 2 && w[1] == "installed").Select(w => w[0]).ToHashSet(StringComparer.Ordinal)
+                    .Select(l => l.Split(' ')).Where(w => w.Length == 2 && w[1] is not ("not-installed" or "config-files")).Select(w => w[0]).ToHashSet(StringComparer.Ordinal)
                 : null,
             Network = ServerNetwork.Parse(sections.Ok("addresses"), sections.Ok("routes4"), sections.Ok("routes6")),
             FirewalldInKernelRuleset = firewalldRunning && NftRulesetParser.HasTable(nft, "firewalld"),

@@ -35,7 +35,7 @@ internal sealed class CisPackets(ServerFacts facts)
         };
         yield return new PacketCheck($"{Name(family)} TCP from {local.Network} to port {Port(port)} on lo", Decision.Admitted, ServerLayerEvaluator.Evaluate(facts, onLo, local));
         yield return new PacketCheck($"{Name(family)} TCP out to {local.Network} port {Port(port)} on lo", Decision.Admitted,
-            ServerLayerEvaluator.EvaluateEgress(facts, onLo with { ReversePathRoutable = null }, local));
+            ServerLayerEvaluator.EvaluateEgress(facts, onLo with { ReversePathRoutable = null }, local), Incoming: false);
 
         var spoofed = family == IpFamily.IPv4 ? Cidr.Parse("127.0.0.0/8") : Cidr.Parse("::1/128");
         foreach (var target in facts.SshPorts.Concat(facts.Listening.Where(l => l.IsPublic).Select(l => l.Port)).Append(port).Distinct().Order())
@@ -53,7 +53,7 @@ internal sealed class CisPackets(ServerFacts facts)
         foreach (var port in new[] { 443, 80 })
         {
             yield return new PacketCheck($"a new {Name(family)} TCP connection out to the internet on port {Port(port)}", Decision.Admitted,
-                ServerLayerEvaluator.EvaluateEgress(facts, Outgoing(family, port), internet));
+                ServerLayerEvaluator.EvaluateEgress(facts, Outgoing(family, port), internet), Incoming: false);
         }
 
         var reply = UnlistedEphemeralPort;
@@ -62,7 +62,7 @@ internal sealed class CisPackets(ServerFacts facts)
         foreach (var ssh in facts.SshPorts.DefaultIfEmpty(22))
         {
             yield return new PacketCheck($"{Name(family)} TCP of an established connection to SSH going out (from port {Port(ssh)} to the client's port {Port(reply)})", Decision.Admitted,
-                ServerLayerEvaluator.EvaluateEgress(facts, Outgoing(family, reply) with { Established = true, SourcePort = ssh }, internet));
+                ServerLayerEvaluator.EvaluateEgress(facts, Outgoing(family, reply) with { Established = true, SourcePort = ssh }, internet), Incoming: false);
         }
     }
 
@@ -74,7 +74,7 @@ internal sealed class CisPackets(ServerFacts facts)
         yield return new PacketCheck($"a new {Name(family)} TCP connection from the internet to port {Port(port)}, which no rule names", Decision.Refused,
             ServerLayerEvaluator.Evaluate(facts, Incoming(family, port), internet));
         yield return new PacketCheck($"a new {Name(family)} TCP connection out to the internet on port {Port(port)}, which no rule names", Decision.Refused,
-            ServerLayerEvaluator.EvaluateEgress(facts, Outgoing(family, port), internet));
+            ServerLayerEvaluator.EvaluateEgress(facts, Outgoing(family, port), internet), Incoming: false);
     }
 
     /// <summary>The verdict of a new connection from the internet to a port, as the audit gives it.</summary>

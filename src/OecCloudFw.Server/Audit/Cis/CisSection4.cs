@@ -69,7 +69,7 @@ public static class CisSection4
             Packets("4.2.5", [IpFamily.IPv4, IpFamily.IPv6], packets.OutboundAndEstablished, FindingIds.OutboundEstablished, "ufw refuses outbound connections the server needs",
                 ["ufw allow out 443/tcp", "ufw allow out 80/tcp", "ufw allow out 53"]);
             OpenPorts("4.2.6", [IpFamily.IPv4, IpFamily.IPv6], port => $"ufw allow {port}/tcp (or ufw deny {port}/tcp)");
-            DefaultDeny("4.2.7", [IpFamily.IPv4, IpFamily.IPv6],
+            DefaultDeny("4.2.7", [IpFamily.IPv4, IpFamily.IPv6], outputByPacket: true,
                 [$"ufw allow {ssh}/tcp", "ufw allow out 443/tcp", "ufw allow out 80/tcp", "ufw allow out 53", "ufw default deny incoming", "ufw default deny outgoing", "ufw default deny routed"]);
         }
         else
@@ -88,7 +88,7 @@ public static class CisSection4
                  "(in the table and input chain that decide; the drops before any accept)"]);
             Packets("4.3.7", [IpFamily.IPv4, IpFamily.IPv6], packets.OutboundAndEstablished, FindingIds.OutboundEstablished, "nftables refuses outbound or established connections",
                 ["nft insert rule inet filter input ct state established,related accept", "nft insert rule inet filter output ct state established,related,new accept"]);
-            DefaultDeny("4.3.8", [IpFamily.IPv4, IpFamily.IPv6],
+            DefaultDeny("4.3.8", [IpFamily.IPv4, IpFamily.IPv6], outputByPacket: false,
                 [$"nft insert rule inet filter input tcp dport {ssh} accept", "nft insert rule inet filter input ct state established,related accept",
                  "nft insert rule inet filter output ct state established,related,new accept",
                  "nft chain inet filter input '{ policy drop; }'", "nft chain inet filter forward '{ policy drop; }'", "nft chain inet filter output '{ policy drop; }'"]);
@@ -116,7 +116,7 @@ public static class CisSection4
             }
 
             var (loopback, any) = family == IpFamily.IPv4 ? ("127.0.0.0/8", "0.0.0.0/0") : ("::1", "::/0");
-            DefaultDeny($"{prefix}.1", [family],
+            DefaultDeny($"{prefix}.1", [family], outputByPacket: false,
                 [$"{tool} -I INPUT -p tcp --dport {ssh} -j ACCEPT", $"{tool} -I INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT", $"{tool} -I OUTPUT -m state --state NEW,ESTABLISHED,RELATED -j ACCEPT",
                  $"{tool} -P INPUT DROP", $"{tool} -P OUTPUT DROP", $"{tool} -P FORWARD DROP"]);
             Packets($"{prefix}.2", [family], packets.Loopback, FindingIds.Loopback, $"loopback traffic is not configured in {tool}",
@@ -136,11 +136,14 @@ public static class CisSection4
             Add(id, status, evidence, findingId, message, fixes);
         }
 
-        void DefaultDeny(string id, IpFamily[] families, IReadOnlyList<string> fixes)
+        // ufw's default deny covers outgoing (ufw default deny outgoing, then allow out what is needed): a new
+        // connection out to a port no rule names is refused. nftables' and iptables' is the output chain's policy, as
+        // the benchmark reads it (its own 4.3.7 and 4.4.2.3 admit every new outbound connection by a rule).
+        void DefaultDeny(string id, IpFamily[] families, bool outputByPacket, IReadOnlyList<string> fixes)
         {
-            var results = families.SelectMany(packets.DefaultDeny).ToList();
+            var results = families.SelectMany(f => packets.DefaultDeny(f).Where(p => outputByPacket || p.Incoming)).ToList();
             var (status, evidence) = Outcome(results);
-            var forward = families.Select(Forward).ToList();
+            var forward = families.Select(f => Policy(f, "forward")).Concat(outputByPacket ? [] : families.Select(f => Policy(f, "output"))).ToList();
             if (forward.Any(f => f.Refused == false))
             {
                 status = BenchmarkStatus.Fail;
@@ -157,6 +160,7 @@ public static class CisSection4
         void OpenPorts(string id, IpFamily[] families, Func<int, string> fix)
         {
             var missing = new List<string>();
+            var missingPorts = new List<int>();
             var undecided = new List<string>();
             var covered = new List<string>();
             foreach (var family in families)
@@ -172,6 +176,7 @@ public static class CisSection4
                     }
                     else if (verdict.Decision == baseline.Decision && verdict.Evidence == baseline.Evidence)
                     {
+                        missingPorts.Add(port);
                         missing.Add($"{what}: {(verdict.Admitted ? "admitted" : "refused")} by the default, as port {packets.UnlistedPort.ToString(CultureInfo.InvariantCulture)} that no rule names ({verdict.Evidence})");
                     }
                     else
@@ -185,7 +190,7 @@ public static class CisSection4
             var evidence = missing.Count + undecided.Count + covered.Count == 0 ? "ss -Htln: nothing listens on a non-loopback address"
                 : string.Join("; ", missing.Concat(undecided).Concat(status == BenchmarkStatus.Pass ? covered : []));
             Add(id, status, evidence, FindingIds.ListenerWithoutRule, "a port something listens on has no firewall rule of its own: the default decides it",
-                missing.Select(m => fix(int.Parse(m.Split(' ', 3)[2].TrimEnd(':'), CultureInfo.InvariantCulture))).Distinct().ToList());
+                missingPorts.Distinct().Order().Select(fix).ToList());
         }
 
         void Permanent()
@@ -251,40 +256,43 @@ public static class CisSection4
                 FindingIds.NftablesNotPermanent, "the nftables rules in force are not the ones loaded at boot", [NftSave]);
         }
 
-        (bool? Refused, string Evidence) Forward(IpFamily family)
+        // A hook's default: its base chains' policies (a packet must pass every one), as the benchmark reads them; a
+        // forward default also holds when the kernel does not forward the family at all.
+        (bool? Refused, string Evidence) Policy(IpFamily family, string hook)
         {
             var name = CisPackets.Name(family);
-            if ((family == IpFamily.IPv4 ? facts.Forwarding.V4 : facts.Forwarding.V6) == false)
+            if (hook == "forward" && (family == IpFamily.IPv4 ? facts.Forwarding.V4 : facts.Forwarding.V6) == false)
             {
-                return (true, $"forwarding: the kernel does not forward {name}");
+                return (true, $"forward: the kernel does not forward {name}");
             }
 
-            // The forward hook's default: a base chain policy (every chain a forwarded packet crosses must let it through).
+            var chainName = hook.ToUpperInvariant();
             var policies = new List<(string Where, bool Drop)>();
             var save = family == IpFamily.IPv4 ? facts.IptablesSave4 : facts.IptablesSave6;
-            if (IptablesSaveParser.TableLines(save, "filter").FirstOrDefault(l => l.StartsWith(":FORWARD ", StringComparison.Ordinal)) is { } line)
+            if (IptablesSaveParser.TableLines(save, "filter").FirstOrDefault(l => l.StartsWith($":{chainName} ", StringComparison.Ordinal)) is { } line)
             {
-                policies.Add(($"{(family == IpFamily.IPv4 ? "iptables" : "ip6tables")} FORWARD policy {line.Split(' ')[1]}", line.Split(' ')[1] is "DROP"));
+                policies.Add(($"{(family == IpFamily.IPv4 ? "iptables" : "ip6tables")} {chainName} policy {line.Split(' ')[1]}", line.Split(' ')[1] is "DROP"));
             }
 
-            var legacy = family == IpFamily.IPv4 ? facts.IptablesLegacy4 : facts.IptablesLegacy6;
-            if (legacy?.Chains.TryGetValue("FORWARD", out var legacyForward) == true)
+            var legacy = hook == "forward" ? (family == IpFamily.IPv4 ? facts.IptablesLegacy4 : facts.IptablesLegacy6)
+                : family == IpFamily.IPv4 ? facts.Output.Value.IptablesLegacy4 : facts.Output.Value.IptablesLegacy6;
+            if (legacy?.Chains.TryGetValue(chainName, out var legacyChain) == true)
             {
-                policies.Add(($"iptables-legacy FORWARD policy {legacyForward.Policy}", legacyForward.Policy == Core.Rules.Chains.ChainTarget.Drop));
+                policies.Add(($"iptables-legacy {chainName} policy {legacyChain.Policy}", legacyChain.Policy == Core.Rules.Chains.ChainTarget.Drop));
             }
 
             var familyName = family == IpFamily.IPv4 ? "ip" : "ip6";
             foreach (var table in NftTables.Parse(facts.NftRuleset).Native(facts.IptablesVariant == "nf_tables").Where(t => t.Family is "inet" || t.Family == familyName))
             {
-                foreach (var chain in table.Chains.Where(c => c.Hook == "forward"))
+                foreach (var chain in table.Chains.Where(c => c.Hook == hook))
                 {
-                    policies.Add(($"nft {table.Key} {chain.Name} (hook forward) policy {chain.Policy}", chain.Policy == "drop"));
+                    policies.Add(($"nft {table.Key} {chain.Name} (hook {hook}) policy {chain.Policy}", chain.Policy == "drop"));
                 }
             }
 
             return policies.Count == 0
-                ? (false, $"forwarding: the kernel forwards {name} (or it was not read) and no forward chain filters it")
-                : (policies.Any(p => p.Drop), $"forwarding of {name}: {string.Join(", ", policies.Select(p => p.Where))}");
+                ? (false, $"{hook}: no {hook} chain filters {name}{(hook == "forward" ? " and the kernel forwards it (or that was not read)" : string.Empty)}")
+                : (policies.Any(p => p.Drop), $"{hook} of {name}: {string.Join(", ", policies.Select(p => p.Where))}");
         }
     }
 

@@ -7,7 +7,8 @@ namespace OecCloudFw.Server.Audit.Cis;
 /// <param name="What">The packet, in words ("IPv4 TCP from 127.0.0.1 to port 1024 on lo").</param>
 /// <param name="Wanted">Admitted or refused.</param>
 /// <param name="Verdict">What the server's filters do with it, and which rule decided.</param>
-internal sealed record PacketCheck(string What, Decision Wanted, ServerVerdict Verdict)
+/// <param name="Incoming">True for a packet on the input path, false for one going out.</param>
+internal sealed record PacketCheck(string What, Decision Wanted, ServerVerdict Verdict, bool Incoming = true)
 {
     public bool Met => Verdict.Decision == Wanted;
 
