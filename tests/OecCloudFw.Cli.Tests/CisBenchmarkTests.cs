@@ -153,6 +153,17 @@ public sealed class CisBenchmarkTests
         Expect(unsaved, ("4.3.10", "fail"));
         Assert.Contains("chain inet filter input has 6 rules now, other rules at boot (5)", unsaved.Rows["4.3.10"].Evidence, StringComparison.Ordinal);
 
+        // SARIF: the failed check's finding carries its benchmark id as a tag, on the result and on its rule.
+        var sarif = await CliHarness.RunAsync(["audit", .. Target(server), "--output", "sarif", "--fail-on", "never"]);
+        Assert.Empty(await SarifSchema.ValidateAsync(sarif.Output));
+        using var log = JsonDocument.Parse(sarif.Output);
+        var run = log.RootElement.GetProperty("runs")[0];
+        var result = run.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("ruleId").GetString() == "OECFW-NFT-NOT-PERMANENT");
+        Assert.Equal(["cis-ubuntu-24.04:4.3.10"], result.GetProperty("properties").GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        var rule = run.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "OECFW-NFT-NOT-PERMANENT");
+        Assert.Equal(["cis-ubuntu-24.04:4.3.10"], rule.GetProperty("properties").GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.DoesNotContain(run.GetProperty("results").EnumerateArray(), r => r.GetProperty("ruleId").GetString() != "OECFW-NFT-NOT-PERMANENT" && r.TryGetProperty("properties", out _));
+
         var table = await CliHarness.RunAsync(["audit", .. Target(server), "--fail-on", "never"]);
         var lines = table.Output.Split('\n');
         Assert.Contains(lines, l => Row(l, @"4\.3\.10", "fail"));
