@@ -84,7 +84,6 @@ public static class FactsCollector
                 SafeNft(nft, IpFamily.IPv6, Skip, egress: true))),
             Csf = CsfState.Parse(sections.Text("csf")),
             NftRuleset = nft,
-            NftablesBoot = sections.Has("nftables-boot") ? (sections.Ok("nftables-boot"), sections.Ok("nftables-boot") is null ? sections.Text("nftables-boot") : null) : null,
             NftablesEnabledBy = sections.Has("nftables-enabled") ? (sections.Ok("nftables-enabled") ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
             Forwarding = (Flag(sections.Ok("forward4")), Flag(sections.Ok("forward6"))),
             BootRulePackages = sections.Has("packages")

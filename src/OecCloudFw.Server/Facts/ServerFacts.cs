@@ -86,7 +86,7 @@ public sealed record ServerFacts
 
     /// <summary>
     /// What nftables.service would load at boot: /etc/nftables.conf loaded into a scratch network namespace and listed
-    /// (Ruleset), or why that failed (Error); null when there is no /etc/nftables.conf or it could not be tried.
+    /// (Ruleset), or why that failed (Error); null when not read (only <c>audit --benchmark</c> reads it: Audit/Cis/NftablesBoot).
     /// </summary>
     public (string? Ruleset, string? Error)? NftablesBoot { get; init; }
 

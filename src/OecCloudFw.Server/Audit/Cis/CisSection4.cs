@@ -213,7 +213,7 @@ public static class CisSection4
             {
                 case null:
                     Add("4.3.10", problems.Count > 0 ? BenchmarkStatus.Fail : BenchmarkStatus.Undecided,
-                        string.Join("; ", problems.Append("/etc/nftables.conf was not loaded to compare (needs root and unshare)")), FindingIds.NftablesNotPermanent,
+                        string.Join("; ", problems.Append("/etc/nftables.conf could not be loaded to compare (no unshare on the server)")), FindingIds.NftablesNotPermanent,
                         "the nftables rules in force are not the ones loaded at boot", [NftSave]);
                     return;
                 case { Ruleset: null } failed:
