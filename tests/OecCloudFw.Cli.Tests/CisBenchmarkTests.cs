@@ -55,7 +55,9 @@ public sealed class CisBenchmarkTests
         // Stock ufw with SSH allowed; a legacy rule next to it (Docker installed against iptables-legacy, say); and
         // iptables-persistent installed, which loads its own rules at boot.
         await server.ExecAsync("ufw allow 22/tcp >/dev/null && ufw --force enable >/dev/null && iptables-legacy -A INPUT -p tcp --dport 9999 -j DROP", Ct);
-        await server.ExecAsync($"DEBIAN_FRONTEND=noninteractive dpkg -i {Testing.RepositoryRoot.Artifacts("persistent", "debs")}/*.deb >/dev/null 2>&1 || dpkg -s iptables-persistent | grep -q 'Status: install ok'", Ct);
+        var debs = Testing.RepositoryRoot.Artifacts("persistent", "debs");
+        Assert.True(Directory.Exists(debs) && Directory.EnumerateFiles(debs, "iptables-persistent_*.deb").Any(), $"{debs} has no iptables-persistent: ./test.sh downloads it (apt-get download iptables-persistent netfilter-persistent)");
+        await server.ExecAsync($"DEBIAN_FRONTEND=noninteractive dpkg -i {debs}/*.deb >/dev/null 2>&1 || dpkg -s iptables-persistent | grep -q 'Status: install ok'", Ct);
 
         var stock = await AuditAsync(server);
 
@@ -218,6 +220,14 @@ public sealed class CisBenchmarkTests
         Assert.Contains(lines, l => Row(l, @"4\.4\.2\.1", "pass"));
         Assert.Contains(lines, l => Row(l, @"4\.4\.3\.4", "pass"));
         Assert.Contains(lines, l => l.StartsWith("9 passed, 0 failed, 0 undecided, 9 not applicable", StringComparison.Ordinal));
+
+        // A native nftables table filtering next to iptables: two utilities.
+        await server.ExecAsync("nft add table inet extra && nft add chain inet extra input '{ type filter hook input priority 10; policy accept; }' && nft add rule inet extra input tcp dport 9999 drop", Ct);
+        var two = await AuditAsync(server);
+        Expect(two, ("4.1.1", "fail"));
+        Assert.Contains("nftables: nftables tables inet extra hold rules", two.Rows["4.1.1"].Evidence, StringComparison.Ordinal);
+        Assert.Contains(two.Json.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("id").GetString() == "OECFW-FIREWALL-UTILITIES" &&
+            f.GetProperty("message").GetString()!.StartsWith("2 firewall utilities filter at once (nftables, iptables)", StringComparison.Ordinal));
     }
 
     [Fact]
