@@ -46,6 +46,12 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       { apt-get update -qq && (cd artifacts/rsyslog/debs && apt-get download rsyslog libestr0 libfastjson4 liblognorm5 >/dev/null 2>&1); }
     for d in artifacts/rsyslog/debs/*.deb; do dpkg -x "$d" artifacts/rsyslog/root; done
   fi
+  # The real iptables-persistent (and netfilter-persistent), installed only inside a test server by the CIS 4.2.2 test.
+  if ! ls artifacts/persistent/debs/iptables-persistent_*.deb >/dev/null 2>&1; then
+    mkdir -p artifacts/persistent/debs
+    (cd artifacts/persistent/debs && apt-get download iptables-persistent netfilter-persistent >/dev/null 2>&1) ||
+      { apt-get update -qq && (cd artifacts/persistent/debs && apt-get download iptables-persistent netfilter-persistent >/dev/null 2>&1); }
+  fi
 fi
 # The official SARIF 2.1.0 schema the audit's SARIF is validated against (shipped in an npm package).
 if [ ! -s artifacts/sarif-schema/sarif-2.1.0-rtm.5.json ] && command -v npm >/dev/null 2>&1; then
@@ -90,7 +96,7 @@ if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
 fi
 # The scripts the tool runs on servers (the probe, the rollback-armed apply and its confirmation) pass shellcheck as
 # POSIX sh with no warning: one more test.
-if command -v shellcheck >/dev/null 2>&1 && shellcheck -s sh -S warning src/OecCloudFw.Server/Facts/probe.sh src/OecCloudFw.Server/SafeApply/*.sh src/OecCloudFw.Server/Harden/*.sh; then
+if command -v shellcheck >/dev/null 2>&1 && shellcheck -s sh -S warning src/OecCloudFw.Server/Facts/probe.sh src/OecCloudFw.Server/SafeApply/*.sh src/OecCloudFw.Server/Harden/*.sh src/OecCloudFw.Server/Audit/Cis/*.sh; then
   passed=$(( ${passed:-0} + 1 ))
 else
   echo "shellcheck: the server-side scripts have warnings (or shellcheck is missing)"

@@ -4,7 +4,7 @@ using OecCloudFw.Core.Audit;
 
 namespace OecCloudFw.Cli.Audit;
 
-/// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v1).</summary>
+/// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v2).</summary>
 public static class AuditDocuments
 {
     public static AuditDocument Json(AuditReport report)
@@ -38,8 +38,19 @@ public static class AuditDocuments
                 e.Blocked)).ToList(),
             report.CloudComponents.Where(c => c.Kind == "network-acl").Select(c => new NetworkAclView(c.Id, c.AttachedTo, c.Entries)).ToList(),
             report.Web.Select(w => new WebCheckView(w.What, w.Ok, w.Result)).ToList(),
-            report.Findings.Select(FindingView.From).ToList());
+            report.Benchmark is { } benchmark
+                ? new BenchmarkView(benchmark.Name, benchmark.Title, benchmark.Checks.Select(c => new BenchmarkCheckView(c.Id, c.Title, Status(c.Status), c.Evidence)).ToList())
+                : null,
+            report.Findings.Select(f => new AuditFindingView(f.Id, f.Severity, f.Message, f.Evidence, f.Fixes, f.Benchmarks)).ToList());
     }
+
+    private static string Status(Core.Audit.Benchmarks.BenchmarkStatus status) => status switch
+    {
+        Core.Audit.Benchmarks.BenchmarkStatus.Pass => "pass",
+        Core.Audit.Benchmarks.BenchmarkStatus.Fail => "fail",
+        Core.Audit.Benchmarks.BenchmarkStatus.NotApplicable => "notApplicable",
+        _ => "undecided",
+    };
 
     /// <summary>admitted is true or false when the layer decides, null when the verdict is indeterminate (verdict says which).</summary>
     private static VerdictView? Verdict(LayerVerdict? v) =>

@@ -23,6 +23,9 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
     /// <summary>Adds the path to the server the flags cannot say (an inventory entry's <c>jump:</c>) to its resolved connection.</summary>
     public Func<SshConnectionOptions, SshConnectionOptions>? Route { get; init; }
 
+    /// <summary>Also check CIS Ubuntu 24.04's host firewall section (<c>--benchmark</c>): the report's table, and findings for the failed checks.</summary>
+    public bool Benchmark { get; init; }
+
     /// <summary>Set by <see cref="RunAsync"/> when the audit held the server to the policy recorded there ("policy: as applied on …").</summary>
     public string? PolicyNote { get; private set; }
 
@@ -60,7 +63,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         var cloudPlan = PlanCloud(cloud, cancellationToken);
         var name = ssh?.Host ?? Environment.MachineName;
 
-        var factsTask = connected is null ? ReadFactsAsync(ssh, cancellationToken) : ReadFactsAsync(connected, cancellationToken);
+        var factsTask = connected is null ? ReadFactsAsync(ssh, Benchmark, cancellationToken) : ReadFactsAsync(connected, Benchmark, cancellationToken);
         var cloudTask = cloudPlan?.Read() ?? Task.FromResult<ILayerView>(null!);
         await Task.WhenAll(factsTask, cloudTask);
         var facts = await factsTask;
@@ -87,6 +90,16 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         if (cloudView is { Components.Count: > 0 })
         {
             report = report with { CloudComponents = cloudView.Components };
+        }
+
+        if (Benchmark)
+        {
+            var (section, failed) = Server.Audit.Cis.CisSection4.Check(facts);
+            report = report with
+            {
+                Benchmark = section,
+                Findings = report.Findings.Concat(failed).OrderByDescending(f => f.Severity).ThenBy(f => f.Id, StringComparer.Ordinal).ToList(),
+            };
         }
 
         if (ssh is null || !probe)
@@ -136,17 +149,21 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
     }
 
     /// <summary>Connects with the options the target was validated into (null: this machine) and runs the probe.</summary>
-    private static async Task<ServerFacts> ReadFactsAsync(SshConnectionOptions? ssh, CancellationToken cancellationToken)
+    private static async Task<ServerFacts> ReadFactsAsync(SshConnectionOptions? ssh, bool benchmark, CancellationToken cancellationToken)
     {
         await using IServerShell shell = ssh is null ? new LocalShell() : await SshShell.ConnectAsync(ssh, cancellationToken);
-        return await ReadFactsAsync(shell, cancellationToken);
+        return await ReadFactsAsync(shell, benchmark, cancellationToken);
     }
 
-    /// <summary>The probe, then (where an sshd jail runs) fail2ban's filter on the server's recent sshd failures, over the same shell.</summary>
-    private static async Task<ServerFacts> ReadFactsAsync(IServerShell shell, CancellationToken cancellationToken)
+    /// <summary>
+    /// The probe, then (where an sshd jail runs) fail2ban's filter on the server's recent sshd failures, and for the
+    /// benchmark what nftables.service loads at boot, over the same shell.
+    /// </summary>
+    private static async Task<ServerFacts> ReadFactsAsync(IServerShell shell, bool benchmark, CancellationToken cancellationToken)
     {
         var facts = await FactsCollector.CollectAsync(shell, cancellationToken);
-        return facts with { Fail2BanFilter = await Server.Harden.Fail2BanFilter.CheckAsync(shell, facts, cancellationToken) };
+        facts = facts with { Fail2BanFilter = await Server.Harden.Fail2BanFilter.CheckAsync(shell, facts, cancellationToken) };
+        return benchmark ? await Server.Audit.Cis.NftablesBoot.ReadAsync(shell, facts, cancellationToken) : facts;
     }
 
     private CloudPlan? PlanCloud(AuditCloudFlags cloud, CancellationToken cancellationToken)

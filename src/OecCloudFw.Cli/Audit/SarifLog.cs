@@ -23,14 +23,27 @@ public static class SarifLog
         var driver = new SarifDriver("oec-cloudfw", version, "https://oec.sh/docs/firewall-and-ports",
             rules.Select(id => new SarifRule(id,
                 new SarifText(all.First(x => x.Finding.Id == id).Finding.Message),
-                new SarifConfiguration(Level(all.Where(x => x.Finding.Id == id).Max(x => x.Finding.Severity))))).ToList());
+                new SarifConfiguration(Level(all.Where(x => x.Finding.Id == id).Max(x => x.Finding.Severity))))
+            {
+                Properties = Properties(all.Where(x => x.Finding.Id == id).SelectMany(x => x.Finding.Benchmarks)),
+            }).ToList());
         var results = all.Select(x => new SarifResult(
             x.Finding.Id,
             Level(x.Finding.Severity),
             new SarifText($"{x.Finding.Message}. Evidence: {x.Finding.Evidence}.{(x.Finding.Fixes.Count > 0 ? " Fix: " + string.Join(" ; ", x.Finding.Fixes) : string.Empty)}"),
             [new SarifLocation(new SarifPhysicalLocation(new SarifArtifactLocation(anchor), new SarifRegion(1)), Logical(x.Report))],
-            new Dictionary<string, string> { ["oecCloudfwFinding/v1"] = Fingerprint(x.Report.Server, x.Finding) })).ToList();
+            new Dictionary<string, string> { ["oecCloudfwFinding/v1"] = Fingerprint(x.Report.Server, x.Finding) })
+        {
+            Properties = Properties(x.Finding.Benchmarks),
+        }).ToList();
         return new SarifDocument([new SarifRun(new SarifTool(driver), results)]);
+    }
+
+    /// <summary>The benchmark ids as SARIF tags (GitHub code scanning shows and filters by them); null when there are none.</summary>
+    private static SarifProperties? Properties(IEnumerable<string> benchmarks)
+    {
+        var ids = benchmarks.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return ids.Count == 0 ? null : new SarifProperties(ids, ids);
     }
 
     private static List<SarifLogicalLocation> Logical(AuditReport report) => report.CloudLayer is null

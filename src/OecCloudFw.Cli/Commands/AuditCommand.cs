@@ -20,6 +20,7 @@ public sealed class AuditCommand(CliContext context)
         [Option("inventory", Description = "A fleet inventory (fleet.yaml): audit every server in it.")] string? inventory = null,
         [Option("parallel", Description = "With --inventory: servers audited at once.")] int parallel = 8,
         [Option("probe-timeout", Description = "Seconds per TCP probe (a timeout is retried once).")] int probeTimeout = 2,
+        [Option("benchmark", Description = "Also check a benchmark's host firewall section and print it as a table: cis-ubuntu-24.04 (CIS Ubuntu 24.04 LTS, section 4). Failed checks are findings carrying the benchmark id.")] string? benchmark = null,
         [Option("mail-host", Description = "A mail server the server sends through (address or name, repeatable): outbound 25/465/587 to it is checked in every layer.")] string[]? mailHost = null,
         CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
@@ -30,6 +31,12 @@ public sealed class AuditCommand(CliContext context)
                 _ => throw new InvalidInputException($"--output '{output}' is not a format: use table, json or sarif"),
             };
             var threshold = FailOn.Parse(failOn);
+            var checkBenchmark = benchmark is not null;
+            if (benchmark is not null && !Core.Audit.Benchmarks.CisUbuntu2404.Known.Contains(benchmark.Trim().ToLowerInvariant()))
+            {
+                throw new InvalidInputException($"--benchmark '{benchmark}' is not a benchmark the audit knows: use {string.Join(", ", Core.Audit.Benchmarks.CisUbuntu2404.Known)}");
+            }
+
             if (probeTimeout is < 1 or > 60)
             {
                 throw new InvalidInputException("--probe-timeout must be 1-60 seconds");
@@ -48,11 +55,11 @@ public sealed class AuditCommand(CliContext context)
             var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
             if (inventory is not null)
             {
-                return await FleetAsync(Inventory.Load(inventory, context.Environment), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, cancellationToken);
+                return await FleetAsync(Inventory.Load(inventory, context.Environment), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken);
             }
 
             using var cache = new Audit.CloudReadCache();
-            var runner = new AuditRunner(context, cache);
+            var runner = new AuditRunner(context, cache) { Benchmark = checkBenchmark };
             var report = await runner.RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress, cancellationToken: cancellationToken,
                 remembered: facts => RememberedPolicy.Choose(policy, facts, server.Host ?? "this machine"));
             if (runner.PolicyNote is { } note && format != "table")
@@ -77,6 +84,11 @@ public sealed class AuditCommand(CliContext context)
                     }
 
                     renderer.Audit(report);
+                    if (report.Benchmark is { } checkedBenchmark)
+                    {
+                        renderer.Benchmark(report.Server, checkedBenchmark);
+                    }
+
                     renderer.Findings(report.Findings);
                     break;
             }
@@ -84,7 +96,7 @@ public sealed class AuditCommand(CliContext context)
             return FailOn.ExitCode(report.Findings, threshold);
         }, cancellationToken);
 
-    private async Task<int> FleetAsync(Inventory inventory, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, CancellationToken cancellationToken)
+    private async Task<int> FleetAsync(Inventory inventory, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, bool benchmark, CancellationToken cancellationToken)
     {
         if (parallel is < 1 or > 256)
         {
@@ -108,7 +120,7 @@ public sealed class AuditCommand(CliContext context)
             try
             {
                 var entry = jobs[i].Entry;
-                var runner = new AuditRunner(context, cache) { Route = ssh => inventory.Route(entry, ssh) };
+                var runner = new AuditRunner(context, cache) { Route = ssh => inventory.Route(entry, ssh), Benchmark = benchmark };
                 // An entry given no policy (by the inventory or a flag) is held to the one last applied on it, as a single audit is.
                 Func<Server.Facts.ServerFacts, (Core.Policy.FirewallPolicy Policy, string Note)?>? remembered = (entry.Policy ?? inventory.Defaults.Policy) is null
                     ? facts => RememberedPolicy.Choose(policy, facts, entry.Host!)

@@ -353,9 +353,10 @@ public sealed class LayersCommands(CliContext context)
             {
                 using var json = JsonDocument.Parse(text);
                 var root = json.RootElement;
-                if (root.GetProperty("schema").GetString() != "oec-cloudfw/plan/v1")
+                // v1 differs from v2 only in the expected audit it shows: its layers and changes read the same.
+                if (root.GetProperty("schema").GetString() is not ("oec-cloudfw/plan/v2" or "oec-cloudfw/plan/v1"))
                 {
-                    throw new InvalidInputException($"--plan {path} is not a plan saved by oec-cloudfw plan --out (schema oec-cloudfw/plan/v1)");
+                    throw new InvalidInputException($"--plan {path} is not a plan saved by oec-cloudfw plan --out (schema oec-cloudfw/plan/v2)");
                 }
 
                 static SavedLayerState Layer(JsonElement e) => new(

@@ -308,6 +308,30 @@ public sealed class HumanRenderer(IAnsiConsole console)
         }
     }
 
+    /// <summary>A benchmark section as a table: each check's id, title, result and the evidence that decided it.</summary>
+    public void Benchmark(string server, Core.Audit.Benchmarks.BenchmarkReport benchmark)
+    {
+        ArgumentNullException.ThrowIfNull(benchmark);
+        Line($"{server}: {benchmark.Title} ({benchmark.Name})");
+        var table = new Table().AddColumns("Id", "Check", "Result", "Evidence");
+        foreach (var check in benchmark.Checks)
+        {
+            var result = check.Status switch
+            {
+                Core.Audit.Benchmarks.BenchmarkStatus.Pass => "[green]pass[/]",
+                Core.Audit.Benchmarks.BenchmarkStatus.Fail => "[red]fail[/]",
+                Core.Audit.Benchmarks.BenchmarkStatus.Undecided => "[yellow]undecided[/]",
+                _ => "[grey]not applicable[/]",
+            };
+            table.AddRow(Markup.Escape(check.Id), Markup.Escape(check.Title), result, Markup.Escape(check.Evidence));
+        }
+
+        console.Write(table);
+        int Count(Core.Audit.Benchmarks.BenchmarkStatus status) => benchmark.Checks.Count(c => c.Status == status);
+        Line($"{Count(Core.Audit.Benchmarks.BenchmarkStatus.Pass)} passed, {Count(Core.Audit.Benchmarks.BenchmarkStatus.Fail)} failed, " +
+             $"{Count(Core.Audit.Benchmarks.BenchmarkStatus.Undecided)} undecided, {Count(Core.Audit.Benchmarks.BenchmarkStatus.NotApplicable)} not applicable");
+    }
+
     public void Fleet(IReadOnlyList<OecCloudFw.Core.Audit.AuditReport> reports, IReadOnlyList<(string Server, string? Error)> errors)
     {
         ArgumentNullException.ThrowIfNull(reports);
@@ -326,6 +350,11 @@ public sealed class HumanRenderer(IAnsiConsole console)
         foreach (var (server, error) in errors)
         {
             Line($"{server}: not audited: {error}");
+        }
+
+        foreach (var report in reports.Where(r => r.Benchmark is not null))
+        {
+            Benchmark(report.Server, report.Benchmark!);
         }
 
         foreach (var report in reports.Where(r => r.Findings.Count > 0))

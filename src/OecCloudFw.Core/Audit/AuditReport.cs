@@ -15,5 +15,8 @@ public sealed record AuditReport(string Server, string? CloudLayer, string Serve
     /// <summary>What the cloud layer's verdicts assume without having read it.</summary>
     public IReadOnlyList<string> CloudAssumptions { get; init; } = [];
 
+    /// <summary>The benchmark section checked (<c>audit --benchmark</c>); null when none was asked for.</summary>
+    public Benchmarks.BenchmarkReport? Benchmark { get; init; }
+
     public Severity? Worst => Findings.Count == 0 ? null : Findings.Max(f => f.Severity);
 }

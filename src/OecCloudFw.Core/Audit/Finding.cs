@@ -6,4 +6,8 @@ namespace OecCloudFw.Core.Audit;
 /// <param name="Message">One sentence in the operator's words.</param>
 /// <param name="Evidence">The rule or line that decided it.</param>
 /// <param name="Fixes">Commands that fix it, one per layer where it applies.</param>
-public sealed record Finding(string Id, Severity Severity, string Message, string Evidence, IReadOnlyList<string> Fixes);
+public sealed record Finding(string Id, Severity Severity, string Message, string Evidence, IReadOnlyList<string> Fixes)
+{
+    /// <summary>The benchmark checks the finding fails, as "benchmark:id" ("cis-ubuntu-24.04:4.2.7"); none for most findings.</summary>
+    public IReadOnlyList<string> Benchmarks { get; init; } = [];
+}

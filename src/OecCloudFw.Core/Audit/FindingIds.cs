@@ -62,4 +62,28 @@ public static class FindingIds
 
     /// <summary>A database or SSH port admitted from an Azure service tag: every Azure customer's addresses (other tenants).</summary>
     public const string OtherTenants = "OECFW-OTHER-TENANTS";
+
+    /// <summary>CIS 4.1.1: no firewall utility, or more than one, configures the server's firewall.</summary>
+    public const string FirewallUtilities = "OECFW-FIREWALL-UTILITIES";
+
+    /// <summary>CIS 4.1.1: iptables-legacy rules next to nftables ones (iptables-nft or native): two rulesets filter, and the tools each read one.</summary>
+    public const string IptablesSplitBrain = "OECFW-IPTABLES-SPLIT-BRAIN";
+
+    /// <summary>CIS 4.2.2: iptables-persistent (netfilter-persistent) is installed next to ufw: both load rules at boot.</summary>
+    public const string PersistentWithUfw = "OECFW-PERSISTENT-WITH-UFW";
+
+    /// <summary>CIS 4.2.4, 4.3.6, 4.4.2.2, 4.4.3.2: loopback traffic is not admitted, or loopback's addresses are admitted from other interfaces.</summary>
+    public const string Loopback = "OECFW-LOOPBACK";
+
+    /// <summary>CIS 4.2.5, 4.3.7, 4.4.2.3, 4.4.3.3: new outbound connections or the packets of established ones are refused.</summary>
+    public const string OutboundEstablished = "OECFW-OUTBOUND-ESTABLISHED";
+
+    /// <summary>CIS 4.2.6, 4.4.2.4, 4.4.3.4: a port something listens on is decided by the default, as a port no rule names.</summary>
+    public const string ListenerWithoutRule = "OECFW-LISTENER-NO-RULE";
+
+    /// <summary>CIS 4.2.7, 4.3.8, 4.4.2.1, 4.4.3.1: a packet to a port no rule names is admitted (input, output or forward).</summary>
+    public const string DefaultDeny = "OECFW-DEFAULT-DENY";
+
+    /// <summary>CIS 4.3.10: the nftables rules loaded now are not the ones nftables.service loads at boot.</summary>
+    public const string NftablesNotPermanent = "OECFW-NFT-NOT-PERMANENT";
 }

@@ -87,6 +87,13 @@ public static class FactsCollector
                 SafeNft(nft, IpFamily.IPv4, Skip, egress: true),
                 SafeNft(nft, IpFamily.IPv6, Skip, egress: true))),
             Csf = CsfState.Parse(sections.Text("csf")),
+            NftRuleset = nft,
+            NftablesEnabledBy = sections.Has("nftables-enabled") ? (sections.Ok("nftables-enabled") ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
+            Forwarding = (Flag(sections.Ok("forward4")), Flag(sections.Ok("forward6"))),
+            BootRulePackages = sections.Has("packages")
+                ? (sections.Ok("packages") ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(l => l.Split(' ')).Where(w => w.Length == 2 && w[1] is not ("not-installed" or "config-files")).Select(w => w[0]).ToHashSet(StringComparer.Ordinal)
+                : null,
             Network = ServerNetwork.Parse(sections.Ok("addresses"), sections.Ok("routes4"), sections.Ok("routes6")),
             FirewalldInKernelRuleset = firewalldRunning && NftRulesetParser.HasTable(nft, "firewalld"),
             Sshd = SshdSettings.Parse(sections.Ok("sshd-t")),
@@ -98,6 +105,14 @@ public static class FactsCollector
             FirewallState = FirewallStateLines.From(sections),
         };
     }
+
+    /// <summary>A /proc/sys flag: "1" is true, "0" false, anything else (not read) null.</summary>
+    private static bool? Flag(string? text) => text?.Trim() switch
+    {
+        "0" => false,
+        null or "" => null,
+        _ => true,
+    };
 
     /// <summary>"nf_tables" when iptables-save's header says so, "legacy" for a header without it, null when nothing is loaded.</summary>
     internal static string? IptablesVariant(string? save)

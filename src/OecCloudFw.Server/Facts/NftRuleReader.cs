@@ -329,7 +329,8 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
                 return Strings(right) is { } interfaces ? new InterfaceMatch(interfaces, negated) : FixedMatch.Unknown(Why(right));
             case "iiftype":
                 var types = Strings(right) ?? [];
-                return types.Contains("loopback") && types.Count == 1 ? (negated ? FixedMatch.Yes : FixedMatch.No) : FixedMatch.Unknown($"meta iiftype {string.Join(",", types)} is not modelled");
+                // The loopback interface is lo: a remote source never arrives on it, a packet on lo does.
+                return types.Contains("loopback") && types.Count == 1 ? new InterfaceMatch(["lo"], negated) : FixedMatch.Unknown($"meta iiftype {string.Join(",", types)} is not modelled");
             case "pkttype":
                 var kinds = Strings(right) ?? [];
                 return kinds.Any(k => k is "host" or "unicast") != negated ? FixedMatch.Yes : FixedMatch.No;

@@ -100,6 +100,24 @@ public sealed record ServerFacts
 
     public CsfState? Csf { get; init; }
 
+    /// <summary><c>nft -j list ruleset</c> as read (the benchmark checks compare it with what boot loads); null when nft is absent.</summary>
+    public string? NftRuleset { get; init; }
+
+    /// <summary>
+    /// What nftables.service would load at boot: /etc/nftables.conf loaded into a scratch network namespace and listed
+    /// (Ruleset), or why that failed (Error); null when not read (only <c>audit --benchmark</c> reads it: Audit/Cis/NftablesBoot).
+    /// </summary>
+    public (string? Ruleset, string? Error)? NftablesBoot { get; init; }
+
+    /// <summary>The unit links that enable nftables.service (empty: not enabled); null when there is no /etc/nftables.conf.</summary>
+    public IReadOnlyList<string>? NftablesEnabledBy { get; init; }
+
+    /// <summary>Whether the kernel forwards IPv4 and IPv6 packets (null: not read).</summary>
+    public (bool? V4, bool? V6) Forwarding { get; init; }
+
+    /// <summary>Of the packages that load rules at boot (iptables-persistent, netfilter-persistent), those installed; null when dpkg was not asked.</summary>
+    public IReadOnlySet<string>? BootRulePackages { get; init; }
+
     /// <summary>Interfaces, addresses and routes: which interface a source's packets arrive on.</summary>
     public ServerNetwork Network { get; init; } = ServerNetwork.Empty;
 

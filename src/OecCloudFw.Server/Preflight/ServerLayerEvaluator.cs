@@ -27,7 +27,23 @@ public static class ServerLayerEvaluator
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(source);
-        var context = facts.Network.Context(protocol, port, source);
+        return Evaluate(facts, facts.Network.Context(protocol, port, source), source, prerouting);
+    }
+
+    /// <summary>
+    /// A packet described in full (on loopback, of an established connection, from a given source port) on the input
+    /// path, as <see cref="Evaluate(ServerFacts, Protocol, int, Cidr)"/> runs a new connection's: the benchmark checks ask these.
+    /// </summary>
+    public static ServerVerdict Evaluate(ServerFacts facts, PacketContext context, Cidr source)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(source);
+        return Evaluate(facts, context, source, prerouting: true);
+    }
+
+    private static ServerVerdict Evaluate(ServerFacts facts, PacketContext context, Cidr source, bool prerouting)
+    {
         var v4 = source.Family == IpFamily.IPv4;
         if (!prerouting || (v4 ? facts.Prerouting4 : facts.Prerouting6) is not { } before)
         {
@@ -230,7 +246,16 @@ public static class ServerLayerEvaluator
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(destination);
-        var path = new PacketPath(facts.Network.Context(protocol, port, destination) with { ReversePathRoutable = null }, AddressSet.Of(destination), " output");
+        return EvaluateEgress(facts, facts.Network.Context(protocol, port, destination) with { ReversePathRoutable = null }, destination);
+    }
+
+    /// <summary>An outbound packet described in full (to loopback, of an established connection) on the output path.</summary>
+    public static ServerVerdict EvaluateEgress(ServerFacts facts, PacketContext context, Cidr destination)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(destination);
+        var path = new PacketPath(context, AddressSet.Of(destination), " output");
         var v4 = destination.Family == IpFamily.IPv4;
         var output = facts.Output.Value;
         path.Through(facts.UfwActive ? "ufw" : "iptables", v4 ? output.Iptables4 : output.Iptables6);

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace OecCloudFw.Cli.Output.Documents;
 
-/// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v1).</summary>
+/// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v2: v1 and its findings' benchmark ids and the benchmark section checked).</summary>
 public sealed record AuditDocument(
     string Server,
     string? CloudLayer,
@@ -13,11 +13,21 @@ public sealed record AuditDocument(
     IReadOnlyList<EgressView> Egress,
     IReadOnlyList<NetworkAclView> NetworkAcls,
     IReadOnlyList<WebCheckView> Web,
-    IReadOnlyList<FindingView> Findings)
+    BenchmarkView? Benchmark,
+    IReadOnlyList<AuditFindingView> Findings)
 {
     [JsonPropertyOrder(-1)]
-    public string Schema { get; } = "oec-cloudfw/audit/v1";
+    public string Schema { get; } = "oec-cloudfw/audit/v2";
 }
+
+/// <summary>A finding of the audit, with the benchmark checks it fails ("cis-ubuntu-24.04:4.2.7"; empty for most).</summary>
+public sealed record AuditFindingView(string Id, Core.Audit.Severity Severity, string Message, string Evidence, IReadOnlyList<string> Fixes, IReadOnlyList<string> Benchmarks);
+
+/// <summary>A benchmark section as checked (<c>audit --benchmark</c>): its name and title, and each check.</summary>
+public sealed record BenchmarkView(string Name, string Title, IReadOnlyList<BenchmarkCheckView> Checks);
+
+/// <summary>One benchmark check: its id and title, pass, fail, notApplicable or undecided, and the evidence that decided it.</summary>
+public sealed record BenchmarkCheckView(string Id, string Title, string Status, string Evidence);
 
 /// <summary>One port of the audit matrix.</summary>
 public sealed record AuditPortView(
@@ -54,11 +64,11 @@ public sealed record NetworkAclView(string Id, string Subnet, IReadOnlyList<stri
 /// <summary>A web check from the vantage point (HTTP redirect, TLS).</summary>
 public sealed record WebCheckView(string Check, bool Ok, string Result);
 
-/// <summary>JSON of a fleet audit (schema oec-cloudfw/audit-fleet/v1).</summary>
+/// <summary>JSON of a fleet audit (schema oec-cloudfw/audit-fleet/v2: audit/v2 documents).</summary>
 public sealed record AuditFleetDocument(IReadOnlyList<AuditDocument> Servers, IReadOnlyList<FleetErrorView> Errors)
 {
     [JsonPropertyOrder(-1)]
-    public string Schema { get; } = "oec-cloudfw/audit-fleet/v1";
+    public string Schema { get; } = "oec-cloudfw/audit-fleet/v2";
 }
 
 /// <summary>A server of the fleet that could not be audited.</summary>

@@ -19,13 +19,24 @@ public sealed record SarifTool(SarifDriver Driver);
 
 public sealed record SarifDriver(string Name, string Version, string InformationUri, IReadOnlyList<SarifRule> Rules);
 
-public sealed record SarifRule(string Id, SarifText ShortDescription, SarifConfiguration DefaultConfiguration);
+public sealed record SarifRule(string Id, SarifText ShortDescription, SarifConfiguration DefaultConfiguration)
+{
+    /// <summary>The benchmark checks the rule's findings fail, as tags; null (left out) when none.</summary>
+    public SarifProperties? Properties { get; init; }
+}
+
+/// <summary>A SARIF property bag: tags ("cis-ubuntu-24.04:4.2.7"), and the benchmark ids under their own name.</summary>
+public sealed record SarifProperties(IReadOnlyList<string> Tags, IReadOnlyList<string> Benchmarks);
 
 public sealed record SarifText(string Text);
 
 public sealed record SarifConfiguration(string Level);
 
-public sealed record SarifResult(string RuleId, string Level, SarifText Message, IReadOnlyList<SarifLocation> Locations, IReadOnlyDictionary<string, string> PartialFingerprints);
+public sealed record SarifResult(string RuleId, string Level, SarifText Message, IReadOnlyList<SarifLocation> Locations, IReadOnlyDictionary<string, string> PartialFingerprints)
+{
+    /// <summary>The benchmark checks the finding fails, as tags; null (left out) when none.</summary>
+    public SarifProperties? Properties { get; init; }
+}
 
 public sealed record SarifLocation(SarifPhysicalLocation PhysicalLocation, IReadOnlyList<SarifLogicalLocation> LogicalLocations);
 

@@ -2,18 +2,19 @@ namespace OecCloudFw.Core.Rules.Chains;
 
 /// <summary>
 /// A match on conntrack's state (<c>--ctstate</c>, <c>--state</c>, nft <c>ct state</c>): a new connection's first packet
-/// is NEW, and also DNAT when nat PREROUTING translated it; a packet the raw table exempted (NOTRACK) is UNTRACKED only.
+/// is NEW, and also DNAT when nat PREROUTING translated it; a packet of a tracked connection is ESTABLISHED; a packet the raw table exempted (NOTRACK) is UNTRACKED only.
 /// </summary>
 public sealed class ConntrackStateMatch(IReadOnlyCollection<string> states, bool negated) : RuleMatch
 {
     private readonly bool _new = Has(states, "NEW");
     private readonly bool _dnat = Has(states, "DNAT");
     private readonly bool _untracked = Has(states, "UNTRACKED");
+    private readonly bool _established = Has(states, "ESTABLISHED");
 
     public override Ternary Evaluate(PacketContext packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
-        var holds = packet.Untracked ? _untracked : _new || (_dnat && packet.Original is not null);
+        var holds = packet.Untracked ? _untracked : packet.Established ? _established : _new || (_dnat && packet.Original is not null);
         return holds != negated ? Ternary.True : Ternary.False;
     }
 

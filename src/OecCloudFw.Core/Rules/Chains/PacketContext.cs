@@ -50,6 +50,15 @@ public sealed record PacketContext
     /// <summary>The packet's mark (meta mark, fwmark) as the forward path sees it; null when something may have set it that is not modelled.</summary>
     public uint? Mark { get; init; }
 
+    /// <summary>
+    /// True for a packet of a connection conntrack already tracks (a reply, or a later packet): its state is ESTABLISHED,
+    /// not NEW. The audit's benchmark checks ask this of the chains; every other verdict is about a new connection.
+    /// </summary>
+    public bool Established { get; init; }
+
+    /// <summary>The packet's source port when known (a reply from a service's port); null: an ephemeral port, as a new connection's.</summary>
+    public int? SourcePort { get; init; }
+
     /// <summary>A packet with nothing known but protocol, port and family.</summary>
     public static PacketContext For(Protocol protocol, int port, IpFamily family) => new() { Protocol = protocol, Port = port, Family = family };
 }

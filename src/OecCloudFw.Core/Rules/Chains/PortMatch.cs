@@ -42,8 +42,9 @@ public sealed class PortMatch(IReadOnlyList<PortRange> ranges, bool negated, Por
         }
         else
         {
-            var covering = ranges.Any(r => r.Contains(Ephemeral));
-            var touching = ranges.Any(r => r.From <= Ephemeral.To && r.To >= Ephemeral.From);
+            var source = packet.SourcePort is { } known ? new PortRange(known, known) : Ephemeral;
+            var covering = ranges.Any(r => r.Contains(source));
+            var touching = ranges.Any(r => r.From <= source.To && r.To >= source.From);
             result = covering ? Ternary.True : touching ? Ternary.Unknown : Ternary.False;
             if (portField == PortField.Either)
             {

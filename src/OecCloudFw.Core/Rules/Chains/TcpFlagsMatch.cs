@@ -3,7 +3,8 @@ namespace OecCloudFw.Core.Rules.Chains;
 /// <summary>
 /// A match on the TCP flags (<c>--syn</c>, <c>--tcp-flags</c>, nft <c>tcp flags</c>): it holds or not for the
 /// connection's first packet (SYN alone) and for the handshake's last one (ACK alone), which the evaluator also walks
-/// when the connection is untracked (its later packets are then not ESTABLISHED: each meets the rules itself).
+/// when the connection is untracked (its later packets are then not ESTABLISHED: each meets the rules itself). For a
+/// packet of an established connection (the benchmark checks ask of those) its flags are not known.
 /// </summary>
 public sealed class TcpFlagsMatch(bool onSyn, bool onAck) : RuleMatch
 {
@@ -17,6 +18,11 @@ public sealed class TcpFlagsMatch(bool onSyn, bool onAck) : RuleMatch
     public override Ternary Evaluate(PacketContext packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
+        if (packet.Established)
+        {
+            return Ternary.Unknown;
+        }
+
         return (packet.HandshakeAck ? onAck : onSyn) ? Ternary.True : Ternary.False;
     }
 }
