@@ -67,7 +67,7 @@ internal static class KernelOracle
             translating += Translates(ruleset) ? 1 : 0;
             untracking += ruleset.Contains("notrack", StringComparison.OrdinalIgnoreCase) ? 1 : 0;
             var facts = FactsCollector.Parse(ProbeSections.Parse(await server.ExecAsync(FactsCollector.ProbeScript, cancellationToken)));
-            var kernel = await client.SynAsync(sources, RulesetGenerator.Ports, FirstTimeout, cancellationToken);
+            var kernel = await client.SynAsync(sources, RulesetGenerator.Ports, FirstTimeout, accepted: true, cancellationToken);
             var suspicious = new List<(string Source, int Port, ServerVerdict Tool)>();
             foreach (var source in sources)
             {
@@ -121,7 +121,7 @@ internal static class KernelOracle
             };
             foreach (var (source, port, open) in claims)
             {
-                var seen = open && kernel[(source, port)] != "open" ? (await client.SynAsync([source], [port], RecheckTimeout, cancellationToken))[(source, port)] : kernel[(source, port)];
+                var seen = open && kernel[(source, port)] != "open" ? (await client.SynAsync([source], [port], RecheckTimeout, accepted: true, cancellationToken))[(source, port)] : kernel[(source, port)];
                 if (open != (seen == "open"))
                 {
                     disagreements.Add($"{flavour} seed {seed + i}: preflight said {preflight.Status}, but from {source} to {port} the kernel said {seen}: {string.Join("; ", preflight.Reasons)}\n{ruleset}");
@@ -131,7 +131,7 @@ internal static class KernelOracle
             foreach (var (source, port, tool) in suspicious)
             {
                 // A slow answer is not a refusal: what the tool admits and the first probe missed is probed again, longer.
-                var again = tool.Admitted ? (await client.SynAsync([source], [port], RecheckTimeout, cancellationToken))[(source, port)] : kernel[(source, port)];
+                var again = tool.Admitted ? (await client.SynAsync([source], [port], RecheckTimeout, accepted: true, cancellationToken))[(source, port)] : kernel[(source, port)];
                 if (tool.Admitted != (again == "open"))
                 {
                     disagreements.Add($"{flavour} seed {seed + i}: from {source} to {port} the kernel said {again}, the tool said {tool.Decision}: {tool.Evidence}\n{ruleset}");

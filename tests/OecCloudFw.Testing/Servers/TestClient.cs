@@ -45,13 +45,19 @@ public sealed class TestClient : IAsyncDisposable
 
     /// <summary>
     /// Sends one SYN from every source to every port at once and returns what the kernel did, per (source, port):
-    /// "open", "refused" or "filtered".
+    /// "open", "refused" or "filtered". With <paramref name="accepted"/>, "open" also needs the server's listener to have
+    /// accepted the connection (listen.py closes it at once: the client reads its FIN), so a handshake whose last ACK the
+    /// server drops is not "open" (an untracked connection's ACK meets the rules itself).
     /// </summary>
-    public async Task<IReadOnlyDictionary<(string Source, int Port), string>> SynAsync(IEnumerable<string> sources, IEnumerable<int> ports, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<(string Source, int Port), string>> SynAsync(IEnumerable<string> sources, IEnumerable<int> ports, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        SynAsync(sources, ports, timeout, accepted: false, cancellationToken);
+
+    /// <inheritdoc cref="SynAsync(IEnumerable{string}, IEnumerable{int}, TimeSpan, CancellationToken)"/>
+    public async Task<IReadOnlyDictionary<(string Source, int Port), string>> SynAsync(IEnumerable<string> sources, IEnumerable<int> ports, TimeSpan timeout, bool accepted, CancellationToken cancellationToken = default)
     {
         var (code, stdout, stderr) = await TestServer.Run("ip", ["netns", "exec", $"cfwcli{_server.Index.ToString(CultureInfo.InvariantCulture)}", "/usr/bin/python3",
             Path.Combine(_scripts, "synprobe.py"), timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture), ServerAddress4, ServerAddress6,
-            string.Join(',', ports), string.Join(',', sources)], cancellationToken, check: false);
+            string.Join(',', ports), string.Join(',', sources), accepted ? "accepted" : "any"], cancellationToken, check: false);
         if (code != 0)
         {
             throw new InvalidOperationException($"synprobe failed: {stderr}{stdout}");

@@ -6,8 +6,10 @@ import errno, select, socket, time
 REFUSED = (errno.ECONNREFUSED, errno.EPERM, errno.EACCES, errno.EHOSTUNREACH, errno.ENETUNREACH)
 
 
-def connect_all(attempts, timeout):
-    """attempts: (key, source or None, destination, port); returns {(key, port): result}."""
+def connect_all(attempts, timeout, accepted=False):
+    """attempts: (key, source or None, destination, port); returns {(key, port): result}. With accepted, "open" also
+    needs the server to have accepted the connection (its listener writes or closes: the socket becomes readable), so a
+    handshake whose last ACK the server drops (an untracked connection's) is "filtered", not "open"."""
     pending = {}
     results = {}
     for key, src, dst, port in attempts:
@@ -27,12 +29,18 @@ def connect_all(attempts, timeout):
     poller = select.poll()
     for fd in pending:
         poller.register(fd, select.POLLOUT | select.POLLERR | select.POLLHUP)
+    waiting = set()
     deadline = time.monotonic() + timeout
     while pending and time.monotonic() < deadline:
         for fd, _ in poller.poll(max(0, int((deadline - time.monotonic()) * 1000))):
             s, key, port = pending.pop(fd)
             poller.unregister(fd)
             err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err == 0 and accepted and (key, port) not in waiting:
+                waiting.add((key, port))
+                pending[fd] = (s, key, port)
+                poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+                continue
             results[(key, port)] = "open" if err == 0 else "refused" if err in REFUSED else "error:%d" % err
             s.close()
     for s, key, port in pending.values():
