@@ -73,8 +73,8 @@ public static class FactsCollector
             IptablesLegacy6 = variant != "legacy" && sections.Ok("ip6tables-legacy-save") is { } l6 ? IptablesSaveParser.ParseInputPath(l6, sets) : null,
             Prerouting4 = PreroutingOf(sections.Ok("iptables-save"), variant != "legacy" ? sections.Ok("iptables-legacy-save") : null, nft, IpFamily.IPv4, sets, Skip),
             Prerouting6 = PreroutingOf(sections.Ok("ip6tables-save"), variant != "legacy" ? sections.Ok("ip6tables-legacy-save") : null, nft, IpFamily.IPv6, sets, Skip),
-            Nft4 = SafeNft(nft, IpFamily.IPv4, Skip),
-            Nft6 = SafeNft(nft, IpFamily.IPv6, Skip),
+            Nft4 = SafeNft(nft, IpFamily.IPv4, Skip, devices: NftIngressDevices.Parse(sections.Ok("nft-chains"))),
+            Nft6 = SafeNft(nft, IpFamily.IPv6, Skip, devices: NftIngressDevices.Parse(sections.Ok("nft-chains"))),
             Output = new Lazy<OutputPaths>(() => new OutputPaths(
                 sections.Ok("iptables-save") is { } o4 ? IptablesSaveParser.ParseOutputPath(o4, sets) : null,
                 sections.Ok("ip6tables-save") is { } o6 ? IptablesSaveParser.ParseOutputPath(o6, sets) : null,
@@ -83,7 +83,7 @@ public static class FactsCollector
                 SafeNft(nft, IpFamily.IPv4, Skip, egress: true),
                 SafeNft(nft, IpFamily.IPv6, Skip, egress: true))),
             Csf = CsfState.Parse(sections.Text("csf")),
-            Network = ServerNetwork.Parse(sections.Ok("addresses"), sections.Ok("routes4"), sections.Ok("routes6")),
+            Network = ServerNetwork.Parse(sections.Ok("addresses"), sections.Ok("routes4"), sections.Ok("routes6")) with { Links = ServerNetwork.ParseLinks(sections.Ok("links")) },
             FirewalldInKernelRuleset = firewalldRunning && NftRulesetParser.HasTable(nft, "firewalld"),
             Sshd = SshdSettings.Parse(sections.Ok("sshd-t")),
             AppliedPolicy = AppliedPolicy.Parse(sections.Text("applied-policy")),
@@ -123,11 +123,12 @@ public static class FactsCollector
             targets);
     }
 
-    private static Core.Rules.Chains.ChainRuleSet? SafeNft(string? json, IpFamily family, Func<string, string, bool> skip, bool egress = false)
+    private static Core.Rules.Chains.ChainRuleSet? SafeNft(string? json, IpFamily family, Func<string, string, bool> skip, bool egress = false,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? devices = null)
     {
         try
         {
-            return egress ? NftRulesetParser.ParseOutput(json, family, skip) : NftRulesetParser.ParseInput(json, family, skip);
+            return egress ? NftRulesetParser.ParseOutput(json, family, skip) : NftRulesetParser.ParseInput(json, family, skip, devices);
         }
         catch (System.Text.Json.JsonException)
         {

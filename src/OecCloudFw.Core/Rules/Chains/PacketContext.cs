@@ -35,6 +35,24 @@ public sealed record PacketContext
     /// <summary>True when the raw table exempted the packet from connection tracking (NOTRACK): its state is UNTRACKED, not NEW.</summary>
     public bool Untracked { get; init; }
 
+    /// <summary>
+    /// True in the chains that run before conntrack (netdev ingress, prerouting below priority -200, iptables' raw
+    /// PREROUTING): the packet has no connection yet, so its state is INVALID (or UNTRACKED once a notrack ran).
+    /// </summary>
+    public bool BeforeConntrack { get; init; }
+
+    /// <summary>
+    /// For each interface of <see cref="Ingress"/>, the devices under it whose ingress hook the packet crosses first (a
+    /// bridge's ports, a bond's slaves, a VLAN's parent); null when the server's links were not read.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>>? Below { get; init; }
+
+    /// <summary>
+    /// Whether a bridge is in the packet's path (an interface of the path has ports: a bridge, or a bond the probe
+    /// cannot tell from one); null when not known.
+    /// </summary>
+    public bool? Bridged { get; init; }
+
     /// <summary>A packet with nothing known but protocol, port and family.</summary>
     public static PacketContext For(Protocol protocol, int port, IpFamily family) => new() { Protocol = protocol, Port = port, Family = family };
 }

@@ -30,6 +30,9 @@ public abstract class RuleMatch
     /// <summary>When the match holds only under a condition the first packet may not meet later (a rate limit): what to say.</summary>
     public virtual string? Condition => null;
 
+    /// <summary>What to say when the match is unknown for the packet (its <see cref="Condition"/> when not given).</summary>
+    public virtual string? UnknownWhy => null;
+
     /// <summary>
     /// When the match fails for a source's first connection but holds for later ones (a recent list's hit count, a rate
     /// above its limit): what to say, so that a refusing rule makes what passes it admitted only conditionally.
