@@ -174,14 +174,15 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
                 _matches.Add(new PortMatch(Ports(Next()), negate, PortField.Either));
                 break;
             case "--syn":
-                _matches.Add(negate ? FixedMatch.No : FixedMatch.Yes);
+                _matches.Add(new TcpFlagsMatch(!negate, negate));
                 break;
             case "--tcp-flags":
                 var mask = Flags(Next());
                 var set = Flags(Next());
-                // The first packet of a TCP connection carries SYN alone.
+                // The first packet of a TCP connection carries SYN alone; the handshake's last, ACK alone.
                 var holds = mask.All(f => set.Contains(f) == (f == "SYN"));
-                _matches.Add(holds != negate ? FixedMatch.Yes : FixedMatch.No);
+                var later = mask.All(f => set.Contains(f) == (f == "ACK"));
+                _matches.Add(new TcpFlagsMatch(holds != negate, later != negate));
                 break;
             case "--icmp-type" or "--icmpv6-type":
                 Next();

@@ -398,13 +398,14 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
         return FixedMatch.Unknown("a masked match the tool does not model");
     }
 
-    private static FixedMatch TcpFlags(JsonElement? mask, JsonElement right, bool negated)
+    private static TcpFlagsMatch TcpFlags(JsonElement? mask, JsonElement right, bool negated)
     {
         var value = FlagWords(right);
         var examined = mask is { } m ? FlagWords(m) : ["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"];
-        // The first packet of a TCP connection carries SYN alone.
+        // The first packet of a TCP connection carries SYN alone; the handshake's last, ACK alone.
         var holds = mask is null ? value.Contains("syn") : examined.All(f => value.Contains(f) == (f == "syn"));
-        return holds != negated ? FixedMatch.Yes : FixedMatch.No;
+        var later = mask is null ? value.Contains("ack") : examined.All(f => value.Contains(f) == (f == "ack"));
+        return new TcpFlagsMatch(holds != negated, later != negated);
     }
 
     private static HashSet<string> FlagWords(JsonElement e) => e.ValueKind switch
