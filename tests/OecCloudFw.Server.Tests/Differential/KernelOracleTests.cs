@@ -34,7 +34,6 @@ public sealed class NftablesOracleTests(ITestOutputHelper output)
                 TestContext.Current.CancellationToken);
             if (code != 0)
             {
-                File.AppendAllText("/tmp/oecfw-nft-refused.txt", $"{stderr}{stdout}\n");
                 TestContext.Current.SendDiagnosticMessage($"nft refused: {stderr}{stdout}\n{script}");
             }
 

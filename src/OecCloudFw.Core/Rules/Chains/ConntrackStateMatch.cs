@@ -14,6 +14,8 @@ public sealed class ConntrackStateMatch(IReadOnlyCollection<string> states, bool
     private readonly bool _untracked = Has(states, "UNTRACKED");
     private readonly bool _invalid = Has(states, "INVALID");
 
+    public override string? UnknownWhy => "whether raw's notrack ran before this rule is not modelled";
+
     public override Ternary Evaluate(PacketContext packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
