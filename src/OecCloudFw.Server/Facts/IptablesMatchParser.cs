@@ -174,15 +174,14 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
                 _matches.Add(new PortMatch(Ports(Next()), negate, PortField.Either));
                 break;
             case "--syn":
-                _matches.Add(new TcpFlagsMatch(!negate, negate));
+                _matches.Add(negate ? FixedMatch.No : FixedMatch.Yes);
                 break;
             case "--tcp-flags":
                 var mask = Flags(Next());
                 var set = Flags(Next());
-                // The first packet of a TCP connection carries SYN alone; the handshake's last, ACK alone.
+                // The first packet of a TCP connection carries SYN alone.
                 var holds = mask.All(f => set.Contains(f) == (f == "SYN"));
-                var later = mask.All(f => set.Contains(f) == (f == "ACK"));
-                _matches.Add(new TcpFlagsMatch(holds != negate, later != negate));
+                _matches.Add(holds != negate ? FixedMatch.Yes : FixedMatch.No);
                 break;
             case "--icmp-type" or "--icmpv6-type":
                 Next();

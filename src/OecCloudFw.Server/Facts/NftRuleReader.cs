@@ -398,14 +398,13 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
         return FixedMatch.Unknown("a masked match the tool does not model");
     }
 
-    private static TcpFlagsMatch TcpFlags(JsonElement? mask, JsonElement right, bool negated)
+    private static FixedMatch TcpFlags(JsonElement? mask, JsonElement right, bool negated)
     {
         var value = FlagWords(right);
         var examined = mask is { } m ? FlagWords(m) : ["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"];
-        // The first packet of a TCP connection carries SYN alone; the handshake's last, ACK alone.
+        // The first packet of a TCP connection carries SYN alone.
         var holds = mask is null ? value.Contains("syn") : examined.All(f => value.Contains(f) == (f == "syn"));
-        var later = mask is null ? value.Contains("ack") : examined.All(f => value.Contains(f) == (f == "ack"));
-        return new TcpFlagsMatch(holds != negated, later != negated);
+        return holds != negated ? FixedMatch.Yes : FixedMatch.No;
     }
 
     private static HashSet<string> FlagWords(JsonElement e) => e.ValueKind switch
