@@ -232,9 +232,15 @@ public static class AuditEngine
         foreach (var (published, _, _, evidence) in host.DockerPublished.Where(d => d.Port == port.Port && d.ExposedByForwardPath && !d.InputAdmits))
         {
             yield return new Finding(FindingIds.DockerBypass, published == PortCatalog.PostgreSql ? Severity.Critical : Severity.Warning,
-                $"{label} is published by Docker and reachable from the internet although {serverLayer.Name} refuses it: Docker's DNAT bypasses the INPUT chain, and DOCKER-USER does not filter it",
+                host.DockerNftables
+                    ? $"{label} is published by Docker and reachable from the internet although {serverLayer.Name} refuses it: Docker's DNAT (its nftables docker-bridges table) bypasses the INPUT chain, and nothing on the forward path refuses it"
+                    : $"{label} is published by Docker and reachable from the internet although {serverLayer.Name} refuses it: Docker's DNAT bypasses the INPUT chain, and DOCKER-USER does not filter it",
                 evidence,
-                [.. fixes(FixKind.ServerDocker, published, []), $"iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport {published} -j DROP (or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})", .. fixes(FixKind.CloudClose, published, [])]);
+                [.. fixes(FixKind.ServerDocker, published, []),
+                    host.DockerNftables
+                        ? $"nft add table inet oecfw-docker; nft add chain inet oecfw-docker forward '{{ type filter hook forward priority -1; }}'; nft add rule inet oecfw-docker forward meta l4proto tcp ct original proto-dst {published} ct state new drop (a chain before Docker's filter-FORWARD; or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})"
+                        : $"iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport {published} -j DROP (or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})",
+                    .. fixes(FixKind.CloudClose, published, [])]);
         }
     }
 

@@ -29,4 +29,7 @@ public sealed record HostFacts
     /// INPUT path (UFW) would have admitted it.
     /// </summary>
     public IReadOnlyList<(int Port, bool ExposedByForwardPath, bool InputAdmits, string Evidence)> DockerPublished { get; init; } = [];
+
+    /// <summary>True when Docker writes its rules with nftables (Docker 29's docker-bridges tables): there is no DOCKER-USER chain.</summary>
+    public bool DockerNftables { get; init; }
 }

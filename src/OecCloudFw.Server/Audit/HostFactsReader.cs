@@ -24,11 +24,26 @@ public static class HostFactsReader
             Fail2BanPorts = facts.Fail2Ban is null ? null : Fail2BanPorts(facts.Fail2Ban),
             Fail2BanFilterMisses = facts.Fail2BanFilter is { Misses: true } f2b ? f2b.Describe() : null,
             CsfActive = facts.Csf is { Active: true },
-            DockerHost = facts.Commands.Contains("docker") || (nat?.Chains.ContainsKey("DOCKER") ?? false),
+            DockerHost = facts.Commands.Contains("docker") || (nat?.Chains.ContainsKey("DOCKER") ?? false) || facts.DockerFirewall.TablesPresent,
+            DockerNftables = facts.DockerFirewall.Nftables,
             DockerPublished = DockerPublished(nat, dockerUser, facts.Network, DockerUserFirst(facts.IptablesSave4))
-                .Select(d => (d.Port, d.ExposedByForwardPath, ServerLayerEvaluator.EvaluateInputOnly(facts, Protocol.Tcp, d.Port, Cidr.AnyIPv4).Admitted, d.Evidence)).ToList(),
+                .Select(d => (d.Port, d.ExposedByForwardPath, ServerLayerEvaluator.EvaluateInputOnly(facts, Protocol.Tcp, d.Port, Cidr.AnyIPv4).Admitted, d.Evidence))
+                .Concat(DockerNftPublished(facts)).ToList(),
         };
     }
+
+    /// <summary>
+    /// The ports Docker 29's nftables backend publishes (its docker-bridges DNAT rules): whether the internet gets through
+    /// (nat, then the forward path: iptables FORWARD, the nft forward chains, Docker's filter-FORWARD), and whether INPUT
+    /// alone would have admitted it. IPv4, as for the iptables backend.
+    /// </summary>
+    private static IEnumerable<(int, bool, bool, string)> DockerNftPublished(ServerFacts facts) =>
+        facts.DockerFirewall.Published.Where(p => p.Family == IpFamily.IPv4).GroupBy(p => p.Port).Select(g =>
+        {
+            var forward = ServerLayerEvaluator.Evaluate(facts, Protocol.Tcp, g.Key, Cidr.AnyIPv4);
+            return (g.Key, forward.Decision == Core.Rules.Decision.Admitted, ServerLayerEvaluator.EvaluateInputOnly(facts, Protocol.Tcp, g.Key, Cidr.AnyIPv4).Admitted,
+                $"Docker's nftables backend: {forward.Evidence}");
+        });
 
     /// <summary>Ports covered by enabled jails in fail2ban's status and jail files ("ssh" is 22; a jail without a port is sshd's default).</summary>
     public static IReadOnlyList<int> Fail2BanPorts(string text)

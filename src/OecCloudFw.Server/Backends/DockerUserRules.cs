@@ -65,6 +65,12 @@ public static class DockerUserRules
             return ([], []);
         }
 
+        if (facts.DockerFirewall.Nftables)
+        {
+            // Docker 29's nftables backend has no DOCKER-USER: the tool's own nftables table before Docker's forward chain.
+            return ([], DockerNftRules.Plan(facts, policy, backend));
+        }
+
         var v4 = Rules(policy, IpFamily.IPv4);
         var v6 = Rules(policy, IpFamily.IPv6);
         var before = new List<string>();

@@ -29,7 +29,7 @@ public sealed class FirewalldBackend : IFirewallBackend
         }
 
         bool Admitted(ServerRequirement r, Cidr source) =>
-            facts.FirewalldRunning && ServerLayerEvaluator.Evaluate(facts, r.Protocol, r.Ports.From, source).Admitted;
+            facts.FirewalldRunning && ServerLayerEvaluator.EvaluateInputOnly(facts, r.Protocol, r.Ports.From, source).Admitted;
 
         foreach (var requirement in policy.Requirements)
         {

@@ -73,6 +73,10 @@ public static class FactsCollector
             IptablesLegacy6 = variant != "legacy" && sections.Ok("ip6tables-legacy-save") is { } l6 ? IptablesSaveParser.ParseInputPath(l6, sets) : null,
             Prerouting4 = PreroutingOf(sections.Ok("iptables-save"), variant != "legacy" ? sections.Ok("iptables-legacy-save") : null, nft, IpFamily.IPv4, sets, Skip),
             Prerouting6 = PreroutingOf(sections.Ok("ip6tables-save"), variant != "legacy" ? sections.Ok("ip6tables-legacy-save") : null, nft, IpFamily.IPv6, sets, Skip),
+            DockerFirewall = DockerFirewall.Parse(nft, sections.Ok("docker-firewall"), sections.Ok("docker-daemon-json")),
+            DockerNftFile = sections.Ok("docker-nft-file"),
+            LazyForward4 = new Lazy<ForwardPath?>(() => ForwardOf(sections.Ok("iptables-save"), variant != "legacy" ? sections.Ok("iptables-legacy-save") : null, nft, IpFamily.IPv4, sets, Skip, sections.Ok("ip-forward"))),
+            LazyForward6 = new Lazy<ForwardPath?>(() => ForwardOf(sections.Ok("ip6tables-save"), variant != "legacy" ? sections.Ok("ip6tables-legacy-save") : null, nft, IpFamily.IPv6, sets, Skip, sections.Ok("ip6-forward"))),
             Nft4 = SafeNft(nft, IpFamily.IPv4, Skip, devices: NftIngressDevices.Parse(sections.Ok("nft-chains"))),
             Nft6 = SafeNft(nft, IpFamily.IPv6, Skip, devices: NftIngressDevices.Parse(sections.Ok("nft-chains"))),
             Output = new Lazy<OutputPaths>(() => new OutputPaths(
@@ -121,6 +125,35 @@ public static class FactsCollector
             [save is null ? null : IptablesSaveParser.ParseUntracking(save, sets), legacy is null ? null : IptablesSaveParser.ParseUntracking(legacy, sets, "legacy "), nftUntracking],
             [save is null ? null : IptablesSaveParser.ParseTranslation(save, targets, sets), legacy is null ? null : IptablesSaveParser.ParseTranslation(legacy, targets, sets, "legacy "), nftTranslating],
             targets);
+    }
+
+    /// <summary>The forward path: iptables' filter FORWARD (legacy's next to it), native nftables' prerouting and forward chains, the marks set on the way.</summary>
+    private static ForwardPath ForwardOf(string? save, string? legacy, string? nft, IpFamily family, IReadOnlyDictionary<string, IpSet> sets, Func<string, string, bool> skip, string? forwarding)
+    {
+        var marks = new Dictionary<string, NftMarkSet>(StringComparer.Ordinal);
+        Core.Rules.Chains.ChainRuleSet? chains = null;
+        try
+        {
+            chains = NftRulesetParser.ParseForward(nft, family, marks, skip);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // As for the filter chains: an unreadable ruleset is not evaluated.
+        }
+
+        var iptables = new List<(string, Core.Rules.Chains.ChainRuleSet)>();
+        foreach (var (name, text) in new[] { ("iptables", save), ("iptables-legacy", legacy) })
+        {
+            if (text is not null && IptablesSaveParser.ParseTable(text, "filter", "FORWARD", sets) is { } forward)
+            {
+                iptables.Add((name, forward));
+            }
+        }
+
+        // iptables' MARK and CONNMARK (mangle, or anywhere) set marks this path does not follow.
+        var otherMarks = new[] { save, legacy }.Any(t => t is not null && (t.Contains(" -j MARK", StringComparison.Ordinal) || t.Contains(" -j CONNMARK", StringComparison.Ordinal)));
+        bool? on = forwarding?.Trim() switch { "0" => false, null or "" => null, _ => true };
+        return new ForwardPath(iptables, chains, marks, otherMarks, on);
     }
 
     private static Core.Rules.Chains.ChainRuleSet? SafeNft(string? json, IpFamily family, Func<string, string, bool> skip, bool egress = false,

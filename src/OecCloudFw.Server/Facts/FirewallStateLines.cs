@@ -6,7 +6,8 @@ namespace OecCloudFw.Server.Facts;
 /// The server firewall's rules and configuration as canonical lines, in order, for a saved plan's digest: the
 /// iptables and nftables rulesets (counters and save timestamps left out), ipsets, ufw's and firewalld's configuration
 /// and CSF's state. What moves on its own is left out too, so a plan is not stale because of it: fail2ban's ban
-/// chains and Docker's own chains (rewritten on every container start); DOCKER-USER, which operators edit, stays in.
+/// chains and Docker's own chains (rewritten on every container start; with its nftables backend, its docker-bridges
+/// tables); DOCKER-USER, which operators edit, stays in.
 /// </summary>
 public static partial class FirewallStateLines
 {
@@ -70,6 +71,6 @@ public static partial class FirewallStateLines
     [GeneratedRegex(@"""counter"":\s*\{[^}]*\}|""packets"":\s*\d+,\s*""bytes"":\s*\d+")]
     private static partial Regex NftCounters();
 
-    [GeneratedRegex(@"f2b-|fail2ban|(^|[\s:""])DOCKER(-ISOLATION[-A-Z0-9]*|-FORWARD|-CT|-BRIDGE)?([\s""]|$)")]
+    [GeneratedRegex(@"f2b-|fail2ban|(^|[\s:""])DOCKER(-ISOLATION[-A-Z0-9]*|-FORWARD|-CT|-BRIDGE)?([\s""]|$)|""table"":\s*""docker-bridges""|""name"":\s*""docker-bridges""")]
     private static partial Regex Dynamic();
 }

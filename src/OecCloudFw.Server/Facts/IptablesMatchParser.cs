@@ -106,12 +106,10 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
 
                 break;
             case "-o" or "--out-interface":
-                // Not valid on the input path; iptables refuses it there.
+                // Not valid on the input path (iptables refuses it there); on the forward path (FORWARD, DOCKER-USER) it is
+                // the interface the packet leaves by, unknown unless the packet's way out is.
                 var outInterface = Next();
-                if (egress)
-                {
-                    _matches.Add(new InterfaceMatch([outInterface], negate));
-                }
+                _matches.Add(new InterfaceMatch([outInterface], negate, output: !egress));
 
                 break;
             case "-f" or "--fragment":
@@ -174,14 +172,13 @@ internal sealed class IptablesMatchParser(IReadOnlyDictionary<string, IpSet>? se
                 _matches.Add(new PortMatch(Ports(Next()), negate, PortField.Either));
                 break;
             case "--syn":
-                _matches.Add(negate ? FixedMatch.No : FixedMatch.Yes);
+                _matches.Add(new TcpFlagsMatch(!negate, negate));
                 break;
             case "--tcp-flags":
                 var mask = Flags(Next());
                 var set = Flags(Next());
-                // The first packet of a TCP connection carries SYN alone.
-                var holds = mask.All(f => set.Contains(f) == (f == "SYN"));
-                _matches.Add(holds != negate ? FixedMatch.Yes : FixedMatch.No);
+                // The first packet of a TCP connection carries SYN alone, the handshake's last ACK alone.
+                _matches.Add(TcpFlagsMatch.For(flag => mask.All(f => set.Contains(f) == string.Equals(f, flag, StringComparison.OrdinalIgnoreCase)), negate));
                 break;
             case "--icmp-type" or "--icmpv6-type":
                 Next();

@@ -11,7 +11,7 @@ namespace OecCloudFw.Server.Facts;
 /// interface the outgoing one). A verdict map gives one rule per element.
 /// </summary>
 internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string table, IReadOnlyDictionary<string, NftSet> sets, bool egress = false,
-    NftView view = NftView.Filter, Dictionary<string, NatTarget>? targets = null)
+    NftView view = NftView.Filter, Dictionary<string, NatTarget>? targets = null, Dictionary<string, NftMarkSet>? marks = null)
 {
     private static readonly HashSet<string> PortProtocols = ["tcp", "udp", "sctp", "dccp", "udplite"];
     private static readonly HashSet<string> OtherProtocols = ["icmp", "icmpv6", "igmp", "esp", "ah", "comp", "gre", "ipcomp"];
@@ -101,6 +101,12 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
                 case "notrack" when view == NftView.Notrack:
                     yield return new ChainRule { Matches = [.. matches], Target = ChainTarget.Drop, Text = _text };
                     yield break;
+                case "mangle" when view == NftView.Forward && marks is not null && IsMetaMark(value.GetProperty("key")):
+                    // The forward path follows the mark: recorded with whether this rule accepts right after setting it.
+                    var accepts = expressions.EnumerateArray().SkipWhile(e => !e.TryGetProperty("mangle", out _)).Skip(1)
+                        .Where(e => e.ValueKind == JsonValueKind.Object && !e.TryGetProperty("counter", out _)).Select(e => e.EnumerateObject().First().Name).ToList() is ["accept"];
+                    marks[_text] = NftMarkSet.From(value.GetProperty("value"), accepts, table + rule.GetProperty("chain").GetString());
+                    break;
                 case "limit":
                     var inverted = value.TryGetProperty("inv", out var inv) && inv.ValueKind == JsonValueKind.True;
                     var rate = $"{(value.TryGetProperty("rate", out var r) ? r.ToString() : "?")}/{(value.TryGetProperty("per", out var per) ? per.GetString() : "?")}";
@@ -229,6 +235,7 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
             "ct" when _bridge => FixedMatch.Unknown("conntrack in the bridge family is not modelled"),
             "ct" => Conntrack(kind.Value, right, negated),
             "fib" => egress ? FixedMatch.Unknown("fib on the output path is not modelled") : Fib(kind.Value, right, negated),
+            "&" when view == NftView.Forward && MaskedMark(kind.Value, right, negated) is { } mark => mark,
             "&" => Masked(kind.Value, right, negated),
             _ => FixedMatch.Unknown($"the '{kind.Name}' expression is not modelled"),
         };
@@ -321,6 +328,10 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
             case "iifname" or "iif" or "iiftype" when egress:
                 // A locally generated packet has no input interface: the expression breaks and the rule never matches.
                 return FixedMatch.No;
+            case "oifname" or "oif" when view == NftView.Forward:
+                return Strings(right) is { } leaving ? new InterfaceMatch(leaving, negated, output: true) : FixedMatch.Unknown(Why(right));
+            case "mark" when view == NftView.Forward:
+                return right.ValueKind == JsonValueKind.Number ? new MarkMatch(right.GetUInt32(), uint.MaxValue, negated) : FixedMatch.Unknown(Why(right));
             case "oifname" or "oif" when egress:
                 return Strings(right) is { } outgoing ? new InterfaceMatch(outgoing, negated) : FixedMatch.Unknown(Why(right));
             case "iifname" or "iif":
@@ -376,6 +387,16 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
         return FixedMatch.Unknown($"fib {string.Join(" . ", flags)} {result} is not modelled");
     }
 
+    /// <summary><c>meta mark and MASK == VALUE</c> (Docker's --bridge-accept-fwmark with a mask); null for any other masked match.</summary>
+    private static MarkMatch? MaskedMark(JsonElement operands, JsonElement right, bool negated) =>
+        operands.ValueKind == JsonValueKind.Array && operands.GetArrayLength() == 2 && IsMetaMark(operands[0]) &&
+        operands[1].ValueKind == JsonValueKind.Number && right.ValueKind == JsonValueKind.Number
+            ? new MarkMatch(right.GetUInt32(), operands[1].GetUInt32(), negated)
+            : null;
+
+    internal static bool IsMetaMark(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("meta", out var meta) && meta.TryGetProperty("key", out var key) && key.GetString() == "mark";
+
     private static RuleMatch Masked(JsonElement operands, JsonElement right, bool negated)
     {
         if (operands.ValueKind == JsonValueKind.Array && operands.GetArrayLength() == 2 &&
@@ -398,13 +419,12 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
         return FixedMatch.Unknown("a masked match the tool does not model");
     }
 
-    private static FixedMatch TcpFlags(JsonElement? mask, JsonElement right, bool negated)
+    private static TcpFlagsMatch TcpFlags(JsonElement? mask, JsonElement right, bool negated)
     {
         var value = FlagWords(right);
         var examined = mask is { } m ? FlagWords(m) : ["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"];
-        // The first packet of a TCP connection carries SYN alone.
-        var holds = mask is null ? value.Contains("syn") : examined.All(f => value.Contains(f) == (f == "syn"));
-        return holds != negated ? FixedMatch.Yes : FixedMatch.No;
+        // The first packet of a TCP connection carries SYN alone, the handshake's last ACK alone.
+        return TcpFlagsMatch.For(flag => mask is null ? value.Contains(flag) : examined.All(f => value.Contains(f) == (f == flag)), negated);
     }
 
     private static HashSet<string> FlagWords(JsonElement e) => e.ValueKind switch
@@ -541,10 +561,13 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
     private static AddressSet V6(AddressSet set) => set.Family == IpFamily.IPv6 ? set : AddressSet.Empty(IpFamily.IPv6);
 }
 
-/// <summary>How a ruleset's chains are read: as filters, for nat PREROUTING's translations, or for what raw untracks.</summary>
+/// <summary>How a ruleset's chains are read: as filters, for nat PREROUTING's translations, for what raw untracks, or as the forward path.</summary>
 internal enum NftView
 {
     Filter,
     Nat,
     Notrack,
+
+    /// <summary>The forward hook's filters: oifname is the interface the packet leaves by, and the mark is followed.</summary>
+    Forward,
 }

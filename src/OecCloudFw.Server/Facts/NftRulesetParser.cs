@@ -40,8 +40,16 @@ public static class NftRulesetParser
     public static ChainRuleSet? ParseUntracking(string? json, IpFamily family, Func<string, string, bool>? skipTable = null) =>
         json is null || !json.Contains("\"notrack\"", StringComparison.Ordinal) ? null : Parse(json, family, skipTable, egress: false, NftView.Notrack);
 
+    /// <summary>
+    /// The forward path (Docker's published ports, DNAT-ed to a container): base chains of type filter on the prerouting
+    /// hook, then on the forward hook, each by priority; <c>oifname</c> is the interface the packet leaves by, and every rule that sets the mark is
+    /// recorded in <paramref name="marks"/> by its text.
+    /// </summary>
+    public static ChainRuleSet? ParseForward(string? json, IpFamily family, Dictionary<string, NftMarkSet> marks, Func<string, string, bool>? skipTable = null) =>
+        Parse(json, family, skipTable, egress: false, NftView.Forward, marks: marks);
+
     private static ChainRuleSet? Parse(string? json, IpFamily family, Func<string, string, bool>? skipTable, bool egress, NftView view = NftView.Filter,
-        Dictionary<string, NatTarget>? targets = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? devices = null)
+        Dictionary<string, NatTarget>? targets = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? devices = null, Dictionary<string, NftMarkSet>? marks = null)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
@@ -78,7 +86,7 @@ public static class NftRulesetParser
             {
                 var key = Key(chain, chain.GetProperty("name").GetString()!);
                 ChainTarget? policy = null;
-                var (first, second) = egress ? ("output", "postrouting") : ("prerouting", "input");
+                var (first, second) = egress ? ("output", "postrouting") : view == NftView.Forward ? ("prerouting", "forward") : ("prerouting", "input");
                 var priority = chain.TryGetProperty("prio", out var prio) && prio.ValueKind == JsonValueKind.Number ? prio.GetInt32() : 0;
                 var chainFamily = chain.GetProperty("family").GetString();
                 var hookName = chain.TryGetProperty("hook", out var hook) ? hook.GetString() : null;
@@ -89,6 +97,7 @@ public static class NftRulesetParser
                         NftView.Nat => type.GetString() == "nat" && hookName == "prerouting",
                         // Conntrack attaches at priority -200: a notrack after that is too late.
                         NftView.Notrack => type.GetString() == "filter" && hookName == "prerouting" && priority < -200,
+                        NftView.Forward => type.GetString() == "filter" && (hookName == first || hookName == second),
                         _ => (hookName == first || hookName == second || (hooksBefore && hookName == "ingress")) &&
                              (type.GetString() == "filter" || (egress && type.GetString() == "route" && hookName == "output")),
                     });
@@ -114,7 +123,7 @@ public static class NftRulesetParser
                 if (chains.TryGetValue(key, out var entry))
                 {
                     var table = $"{rule.GetProperty("family").GetString()} {rule.GetProperty("table").GetString()} ";
-                    entry.Rules.AddRange(new NftRuleReader(rule, family, table, sets, egress, view, targets).Read());
+                    entry.Rules.AddRange(new NftRuleReader(rule, family, table, sets, egress, view, targets, marks).Read());
                 }
             }
         }
@@ -130,8 +139,8 @@ public static class NftRulesetParser
             chains.ToDictionary(c => c.Key, c => new Chain(c.Key, c.Value.Policy, c.Value.Rules), StringComparer.Ordinal),
             bases.OrderBy(b => b.Hook).ThenBy(b => b.Priority).Select(b => b.Key).ToList())
         {
-            BeforeTranslation = egress || view != NftView.Filter ? 0 : bases.Count(b => b.Hook < (int)Stage.First || (b.Hook == (int)Stage.First && b.Priority <= -100)),
-            BeforeConntrack = egress || view != NftView.Filter ? 0 : bases.Count(b => b.Hook == (int)Stage.Ingress || (b.Hook == (int)Stage.First && b.Priority < -200)),
+            BeforeTranslation = egress || view is not (NftView.Filter or NftView.Forward) ? 0 : bases.Count(b => b.Hook < (int)Stage.First || (b.Hook == (int)Stage.First && b.Priority <= -100)),
+            BeforeConntrack = egress || view is not (NftView.Filter or NftView.Forward) ? 0 : bases.Count(b => b.Hook == (int)Stage.Ingress || (b.Hook == (int)Stage.First && b.Priority < -200)),
         };
     }
 

@@ -58,7 +58,26 @@ public sealed record ServerFacts
     /// </summary>
     public bool DockerRunning =>
         (IptablesSave4?.Contains(":DOCKER-USER ", StringComparison.Ordinal) ?? false) ||
-        (IptablesSave4?.Contains(":DOCKER ", StringComparison.Ordinal) ?? false);
+        (IptablesSave4?.Contains(":DOCKER ", StringComparison.Ordinal) ?? false) ||
+        DockerFirewall.TablesPresent;
+
+    /// <summary>Docker's firewall backend, its nftables tables' published ports and its accept mark (Docker 29's nftables backend).</summary>
+    public DockerFirewall DockerFirewall { get; init; } = DockerFirewall.None;
+
+    /// <summary>/etc/oec-cloudfw/docker-nft.nft (the tool's table for Docker's nftables backend) as read; null where absent.</summary>
+    public string? DockerNftFile { get; init; }
+
+    /// <summary>
+    /// The forward path per family (what a packet DNAT-ed to a container meets: iptables FORWARD, nft prerouting and
+    /// forward chains); null when not read. Read when first asked: only a DNAT to another host needs it.
+    /// </summary>
+    public ForwardPath? Forward4 => LazyForward4.Value;
+
+    public ForwardPath? Forward6 => LazyForward6.Value;
+
+    public Lazy<ForwardPath?> LazyForward4 { get; init; } = new(() => null);
+
+    public Lazy<ForwardPath?> LazyForward6 { get; init; } = new(() => null);
 
     /// <summary>
     /// What raw and nat PREROUTING do before the filter, per family (NOTRACK; REDIRECT, DNAT, firewalld's forward-ports);

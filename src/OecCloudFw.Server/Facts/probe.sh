@@ -29,6 +29,9 @@ if have ip; then
 fi
 slurp /proc/net/route; put routes4 $rc "$out"
 slurp /proc/net/ipv6_route; put routes6 $rc "$out"
+# Whether the kernel forwards at all (a port DNAT-ed to a container is forwarded).
+slurp /proc/sys/net/ipv4/ip_forward; put ip-forward $rc "$out"
+slurp /proc/sys/net/ipv6/conf/all/forwarding; put ip6-forward $rc "$out"
 
 if have ufw; then
   # ufw's state is in its files, which is where `ufw status` reads it from (ufw is python: 0.2 s a start). Whether its
@@ -112,9 +115,14 @@ if have docker; then
   # runs after each start.
   slurp /etc/oec-cloudfw/docker-user.sh; put docker-user-script $rc "$out"
   slurp /etc/systemd/system/docker.service.d/oec-cloudfw.conf; put docker-user-dropin $rc "$out"
+  # bridge-accept-fwmark: the mark Docker's nftables rules accept (the Docker fix marks what the policy admits with it).
+  slurp /etc/docker/daemon.json; put docker-daemon-json $rc "$out"
+  slurp /etc/oec-cloudfw/docker-nft.nft; put docker-nft-file $rc "$out"
 fi
 if have docker && [ -S /var/run/docker.sock ]; then
   section docker sh -c 'docker ps --format "{{.Names}} {{.Image}} {{.Ports}}" 2>&1'
+  # iptables or nftables (Docker 28.1+; older ones fail here, and the tables in the kernel say it).
+  section docker-firewall docker info --format '{{.FirewallBackend.Driver}}'
 fi
 # The policy configure/apply last applied here (a policy file with a comment header), if any.
 if [ -e /etc/oec-cloudfw/applied-policy.yaml ]; then

@@ -41,7 +41,7 @@ public static class Fail2BanFilter
         return
         [
             $"mkdir -p /var/lib/oec-cloudfw && printf '%s' {ShellQuote.Quote(Script)} > {ScriptPath}",
-            $"sh {ScriptPath} prove {port.ToString(CultureInfo.InvariantCulture)} {Address(facts, port)}",
+            $"sh {ScriptPath} prove {port.ToString(CultureInfo.InvariantCulture)} {ShellQuote.Quote(Address(facts, port))}",
         ];
     }
 

@@ -48,6 +48,13 @@ public static class ServerLayerEvaluator
                 continue;
             }
 
+            if (pre is { Untracked: false, Translation: { Unmodelled: null, Address: { } to } dnat } && Forwarded(facts, context, dnat, to, pre.Region, v4) is { } forwarded)
+            {
+                // DNAT to another host (Docker's published ports): the forward path decides, not INPUT.
+                pieces.AddRange(forwarded);
+                continue;
+            }
+
             var (packet, said) = pre switch
             {
                 { Untracked: true } => (context with { Untracked = true }, pre.Evidence),
@@ -64,11 +71,85 @@ public static class ServerLayerEvaluator
             var path = new PacketPath(packet, pre.Region, string.Empty);
             Input(path, facts, packet, source, v4);
             components.AddRange(path.Components.Where(c => !components.Contains(c)));
-            pieces.AddRange(path.Pieces("no firewall filters input").Select(p => said is null ? p : p with { Evidence = $"{said}; then {p.Evidence}" }));
+            var met = path.Pieces("no firewall filters input");
+            if (packet.Untracked && packet.Protocol == Protocol.Tcp)
+            {
+                met = Untracked(facts, packet, source, v4, met);
+            }
+
+            pieces.AddRange(met.Select(p => said is null ? p : p with { Evidence = $"{said}; then {p.Evidence}" }));
         }
 
         var verdict = VerdictPiece.Summarize(pieces);
         return new ServerVerdict(verdict.Decision, verdict.FullEvidence, components);
+    }
+
+    /// <summary>
+    /// An untracked connection's later packets are not ESTABLISHED: the handshake's last ACK meets the input rules itself
+    /// (a rule that admits only SYNs lets the SYN in and drops the ACK, and no connection is made), and the SYN-ACK leaves
+    /// untracked-as-new through OUTPUT, which is modelled only where nothing there can refuse it.
+    /// </summary>
+    private static IReadOnlyList<VerdictPiece> Untracked(ServerFacts facts, PacketContext syn, Cidr source, bool v4, IReadOnlyList<VerdictPiece> met)
+    {
+        var ack = syn with { HandshakeAck = true };
+        var afterAck = VerdictPiece.Then(met, region =>
+        {
+            var path = new PacketPath(ack, region, string.Empty);
+            Input(path, facts, ack, source, v4);
+            return path.Pieces("no firewall filters input")
+                .Select(p => p.Decision == Decision.Admitted ? p : p with { Evidence = $"the handshake's ACK (untracked, not ESTABLISHED): {p.Evidence}" })
+                .ToList();
+        });
+        var output = facts.Output.Value;
+        var replies = v4 ? [output.Iptables4, output.IptablesLegacy4, output.Nft4] : new[] { output.Iptables6, output.IptablesLegacy6, output.Nft6 };
+        if (replies.All(r => r is null || AdmitsAll(r)))
+        {
+            return afterAck;
+        }
+
+        return afterAck.Select(p => p.Decision != Decision.Admitted ? p : p with
+        {
+            Decision = Decision.Indeterminate,
+            Evidence = $"the reply to an untracked connection is not tracked either: whether OUTPUT lets it out is not modelled ({p.Evidence})",
+        }).ToList();
+    }
+
+    /// <summary>
+    /// True when nothing the set's base chains reach can refuse a packet: accept policies, and in every chain they jump
+    /// or go to, no dropping, rejecting or unknown rule.
+    /// </summary>
+    private static bool AdmitsAll(ChainRuleSet set)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(set.BaseChains);
+        while (pending.TryPop(out var name))
+        {
+            if (!seen.Add(name))
+            {
+                continue;
+            }
+
+            if (!set.Chains.TryGetValue(name, out var chain) || chain.Policy is ChainTarget.Drop or ChainTarget.Reject or ChainTarget.Unknown)
+            {
+                return false;
+            }
+
+            foreach (var rule in chain.Rules)
+            {
+                switch (rule.Target)
+                {
+                    case ChainTarget.Accept or ChainTarget.Continue or ChainTarget.Return:
+                        break;
+                    case ChainTarget.Jump or ChainTarget.Goto when rule.Chain is { } next:
+                        pending.Push(next);
+                        break;
+                    default:
+                        return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -98,6 +179,28 @@ public static class ServerLayerEvaluator
 
         var destination = target.Address is { } local ? AddressSet.Of(Cidr.Parse(local.ToString())) : context.Destination;
         return (context with { Port = target.Port ?? context.Port, Destination = destination, Original = context }, said);
+    }
+
+    /// <summary>
+    /// A packet DNAT-ed to another host (a container behind Docker's bridge): what the forward path does with each part of
+    /// <paramref name="region"/>, the packet leaving by the interface of the route to its new address; null when the
+    /// address is this host's own (or not known not to be), or the forward path was not read.
+    /// </summary>
+    private static List<VerdictPiece>? Forwarded(ServerFacts facts, PacketContext context, NatTarget target, IPAddress to, AddressSet region, bool v4)
+    {
+        if ((v4 ? facts.Forward4 : facts.Forward6) is not { } forward || !facts.Network.Known || IPAddress.IsLoopback(to) ||
+            facts.Network.Addresses.Any(a => a.Address.Equals(to)))
+        {
+            return null;
+        }
+
+        var destination = Cidr.Parse(to.ToString());
+        var route = facts.Network.Routes.Where(r => r.Destination.Family == destination.Family && r.Destination.Contains(destination))
+            .OrderByDescending(r => r.Destination.PrefixLength).ToList();
+        var egress = route.Count == 0 ? null : route.Where(r => r.Destination.PrefixLength == route[0].Destination.PrefixLength).Select(r => r.Interface).Distinct().ToList();
+        var packet = context with { Port = target.Port ?? context.Port, Destination = AddressSet.Of(destination), Original = context, Egress = egress };
+        var said = $"port {context.Port.ToString(CultureInfo.InvariantCulture)} {target.Describe(context.Port)} by nat PREROUTING ({target.Rule}): forwarded to another host{(egress is null ? string.Empty : $" out of {string.Join(", ", egress)}")}";
+        return forward.Evaluate(packet, region).Select(p => p with { Evidence = $"{said}; then {p.Evidence}" }).ToList();
     }
 
     /// <summary>The input path: iptables' chains (ufw's), iptables-legacy's next to them, native nftables', firewalld's zones.</summary>

@@ -39,9 +39,9 @@ public sealed partial class EgressOracleTests(ITestOutputHelper output)
                 ipset destroy 2>/dev/null
                 {generator.IpsetScript()}
                 iptables-restore <<'R4'
-                {Mirror(generator.Iptables(v6: false))}R4
+                {Mirror(generator.Iptables(v6: false, beforeFilter: false))}R4
                 ip6tables-restore <<'R6'
-                {Mirror(generator.Iptables(v6: true))}R6
+                {Mirror(generator.Iptables(v6: true, beforeFilter: false))}R6
                 """));
         }
 

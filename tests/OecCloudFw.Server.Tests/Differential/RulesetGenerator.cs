@@ -67,8 +67,8 @@ internal sealed class RulesetGenerator(int seed)
         return sb.ToString();
     }
 
-    /// <summary>An iptables-restore input for one family.</summary>
-    public string Iptables(bool v6)
+    /// <summary>An iptables-restore input for one family; with <paramref name="beforeFilter"/>, sometimes nat and raw PREROUTING too.</summary>
+    public string Iptables(bool v6, bool beforeFilter = true)
     {
         var sb = new StringBuilder();
         sb.AppendLine("*filter");
@@ -107,7 +107,11 @@ internal sealed class RulesetGenerator(int seed)
         }
 
         sb.AppendLine("COMMIT");
-        Prerouting(sb, v6);
+        if (beforeFilter)
+        {
+            Prerouting(sb, v6);
+        }
+
         return sb.ToString();
     }
 

@@ -151,6 +151,25 @@ public sealed class PreroutingTests
         Assert.Equal(Decision.Refused, Evaluate(untrackedAccepted, 80).Decision);
     }
 
+    [Fact]
+    public void Notrack_AnAcceptOfSynsOnly_LetsTheSynInButNotTheHandshakesAck_SoNoConnection()
+    {
+        // The differential's iptables-legacy seed 395499: an untracked connection's ACK is not ESTABLISHED, it meets the
+        // rules itself, and "--syn -j ACCEPT" then "-j REJECT" refuses it: the kernel makes no connection.
+        const string Raw = "*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m tcp --dport 1:1024 -j NOTRACK\nCOMMIT\n";
+        var synsOnly = Facts(Raw + "*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp -m tcp --syn -j ACCEPT\n-A INPUT -p tcp -j REJECT\nCOMMIT");
+        var flagsOnly = Facts(Raw + "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp -m tcp --tcp-flags SYN,RST,ACK SYN -j ACCEPT\nCOMMIT");
+        var everyPacket = Facts(Raw + "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT\nCOMMIT");
+
+        var refused = Evaluate(synsOnly, 80);
+        Assert.Equal(Decision.Refused, refused.Decision);
+        Assert.Contains("the handshake's ACK (untracked, not ESTABLISHED)", refused.Evidence, StringComparison.Ordinal);
+        Assert.Equal(Decision.Refused, Evaluate(flagsOnly, 80).Decision);
+        Assert.Equal(Decision.Admitted, Evaluate(everyPacket, 80).Decision);
+        // Tracked (port 5000 is not untracked): ESTABLISHED lets the ACK in, the SYN decides.
+        Assert.Equal(Decision.Admitted, Evaluate(synsOnly, 5000).Decision);
+    }
+
     private const string NftHeader = """{"nftables":[{"table":{"family":"inet","name":"t","handle":1}},""";
 
     [Fact]

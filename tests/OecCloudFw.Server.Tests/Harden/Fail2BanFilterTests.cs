@@ -62,7 +62,7 @@ public sealed class Fail2BanFilterTests
         var commands = Fail2BanFilter.ProveCommands(Facts("LISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:((\"sshd\",pid=1,fd=3))"));
 
         Assert.StartsWith($"mkdir -p /var/lib/oec-cloudfw && printf '%s' '# oec-cloudfw: does fail2ban", commands[0], StringComparison.Ordinal);
-        Assert.Equal($"sh {Fail2BanFilter.ScriptPath} prove 22 127.0.0.1", commands[1]);
+        Assert.Equal($"sh {Fail2BanFilter.ScriptPath} prove 22 '127.0.0.1'", commands[1]);
     }
 
     [Fact]

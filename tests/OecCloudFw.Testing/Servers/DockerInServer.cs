@@ -18,7 +18,10 @@ public sealed class DockerInServer : IAsyncDisposable
 
     private DockerInServer(TestServer server) => _server = server;
 
-    public static async Task<DockerInServer> StartAsync(TestServer server, CancellationToken cancellationToken = default)
+    public static Task<DockerInServer> StartAsync(TestServer server, CancellationToken cancellationToken = default) => StartAsync(server, string.Empty, cancellationToken);
+
+    /// <summary>Starts dockerd with <paramref name="options"/> added (validated words, e.g. <c>--firewall-backend=nftables --bip 198.18.201.1/24</c>).</summary>
+    public static async Task<DockerInServer> StartAsync(TestServer server, string options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(server);
         var docker = new DockerInServer(server);
@@ -30,7 +33,7 @@ public sealed class DockerInServer : IAsyncDisposable
                 mount -t tmpfs -o mode=755 cgroup_root /sys/fs/cgroup
                 for c in cpu cpuacct cpuset memory devices freezer blkio pids; do mkdir /sys/fs/cgroup/$c && mount -t cgroup -o $c cgroup /sys/fs/cgroup/$c; done
                 mkdir /sys/fs/cgroup/systemd && mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd
-                setsid /usr/sbin/dockerd --storage-driver vfs --data-root /var/lib/docker --exec-root /run/docker --pidfile /run/docker.pid -H unix:///run/docker.sock > {{server.WorkDir}}/dockerd.log 2>&1 < /dev/null &
+                setsid /usr/sbin/dockerd --storage-driver vfs --data-root /var/lib/docker --exec-root /run/docker --pidfile /run/docker.pid -H unix:///run/docker.sock {{options}} > {{server.WorkDir}}/dockerd.log 2>&1 < /dev/null &
                 i=0; until {{Docker}} version >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 300 ] && { tail -20 {{server.WorkDir}}/dockerd.log; exit 1; }; sleep 0.1; done
                 t=$(mktemp -d); mkdir -p $t/bin $t/www; cp /bin/busybox $t/bin/busybox; echo published > $t/www/index.html
                 tar -C $t -cf $t.tar bin www

@@ -55,7 +55,7 @@ public sealed record ChainRule
                     why ??= match.UnknownWhy ?? match.Condition;
                     break;
                 default:
-                    condition ??= match.Condition;
+                    condition ??= match.Holding;
                     break;
             }
         }

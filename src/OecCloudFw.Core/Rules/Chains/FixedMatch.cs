@@ -14,6 +14,8 @@ public sealed class FixedMatch(Ternary value, string? condition = null, bool lat
 
     public override string? Condition => condition;
 
+    public override string? Holding => value == Ternary.True ? condition : null;
+
     public static FixedMatch Unknown(string why) => new(Ternary.Unknown, why);
 
     public static FixedMatch Conditional(string condition) => new(Ternary.True, condition);

@@ -3,9 +3,10 @@ namespace OecCloudFw.Core.Rules.Chains;
 /// <summary>
 /// A match on the input interface (<c>-i wg0</c>, <c>iifname "docker0"</c>, <c>-i eth+</c>, nft <c>"eth*"</c>). It holds
 /// when every interface the packet may arrive on matches, fails when none does, and is unknown in between or when the
-/// ingress is unknown. A remote source never arrives on loopback.
+/// ingress is unknown. A remote source never arrives on loopback. With <c>output</c>, the match is on the interface a
+/// forwarded packet leaves by (<c>-o</c>, <c>oifname</c>; <see cref="PacketContext.Egress"/>).
 /// </summary>
-public sealed class InterfaceMatch(IReadOnlyList<string> patterns, bool negated) : RuleMatch
+public sealed class InterfaceMatch(IReadOnlyList<string> patterns, bool negated, bool output = false) : RuleMatch
 {
     public IReadOnlyList<string> Patterns => patterns;
 
@@ -13,9 +14,9 @@ public sealed class InterfaceMatch(IReadOnlyList<string> patterns, bool negated)
     {
         ArgumentNullException.ThrowIfNull(packet);
         Ternary result;
-        if (packet.Ingress is not { Count: > 0 } ingress)
+        if ((output ? packet.Egress : packet.Ingress) is not { Count: > 0 } ingress)
         {
-            result = patterns.All(p => p == "lo") ? Ternary.False : Ternary.Unknown;
+            result = !output && patterns.All(p => p == "lo") ? Ternary.False : Ternary.Unknown;
         }
         else
         {

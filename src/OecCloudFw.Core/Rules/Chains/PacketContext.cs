@@ -52,6 +52,19 @@ public sealed record PacketContext
     /// cannot tell from one); null when not known.
     /// </summary>
     public bool? Bridged { get; init; }
+    /// True for the TCP handshake's last packet (ACK alone) rather than the SYN: walked for an untracked connection, whose
+    /// later packets no ESTABLISHED rule lets in.
+    /// </summary>
+    public bool HandshakeAck { get; init; }
+
+    /// <summary>
+    /// The interfaces a forwarded packet leaves by (the route to its translated destination: a container's bridge);
+    /// null on the input path and when unknown.
+    /// </summary>
+    public IReadOnlyList<string>? Egress { get; init; }
+
+    /// <summary>The packet's mark (meta mark, fwmark) as the forward path sees it; null when something may have set it that is not modelled.</summary>
+    public uint? Mark { get; init; }
 
     /// <summary>A packet with nothing known but protocol, port and family.</summary>
     public static PacketContext For(Protocol protocol, int port, IpFamily family) => new() { Protocol = protocol, Port = port, Family = family };

@@ -34,6 +34,12 @@ public abstract class RuleMatch
     public virtual string? UnknownWhy => null;
 
     /// <summary>
+    /// When the match holds, the condition it holds under (a rate limit's); null when holding is holding. Most matches'
+    /// <see cref="Condition"/> says only why they may be unknown (an address not read, an untracked packet).
+    /// </summary>
+    public virtual string? Holding => null;
+
+    /// <summary>
     /// When the match fails for a source's first connection but holds for later ones (a recent list's hit count, a rate
     /// above its limit): what to say, so that a refusing rule makes what passes it admitted only conditionally.
     /// </summary>

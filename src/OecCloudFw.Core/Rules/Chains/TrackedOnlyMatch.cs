@@ -10,6 +10,8 @@ public sealed class TrackedOnlyMatch(RuleMatch inner, Ternary whenUntracked) : R
 {
     public override string? Condition => inner.Condition ?? "a conntrack match on an untracked packet";
 
+    public override string? Holding => inner.Holding;
+
     public override Ternary Evaluate(PacketContext packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
