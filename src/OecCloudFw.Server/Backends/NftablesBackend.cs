@@ -51,8 +51,12 @@ public sealed class NftablesBackend : IFirewallBackend
                 {
                     if (Alone(set!, b => b == other)!.Evaluate(packet, region).Refused)
                     {
-                        // "family table chain": its first words name it for nft.
-                        others.Add($"nft insert rule {other} {match} accept comment {ShellQuote.Quote("\"oec-cloudfw: " + requirement.Comment + "\"")}");
+                        // "family table chain": its first words name it for nft. In a netdev or bridge chain (an ingress
+                        // drop) the family is the frame's protocol: meta nfproto is not ipv4 or ipv6 there.
+                        var here = other.StartsWith("netdev ", StringComparison.Ordinal) || other.StartsWith("bridge ", StringComparison.Ordinal)
+                            ? match.Replace("meta nfproto ipv4", "meta protocol ip", StringComparison.Ordinal).Replace("meta nfproto ipv6", "meta protocol ip6", StringComparison.Ordinal)
+                            : match;
+                        others.Add($"nft insert rule {other} {here} accept comment {ShellQuote.Quote("\"oec-cloudfw: " + requirement.Comment + "\"")}");
                     }
                 }
             }
@@ -87,6 +91,11 @@ public sealed class NftablesBackend : IFirewallBackend
     private static ChainRuleSet? Alone(ChainRuleSet set, Func<string, bool> keep)
     {
         var bases = set.BaseChains.Where(keep).ToList();
-        return bases.Count == 0 ? null : new ChainRuleSet(set.Chains, bases);
+        // Each kept chain still sees the packet as it does in the whole path (before translation, before conntrack).
+        return bases.Count == 0 ? null : new ChainRuleSet(set.Chains, bases)
+        {
+            BeforeTranslation = set.BaseChains.Take(set.BeforeTranslation).Count(keep),
+            BeforeConntrack = set.BaseChains.Take(set.BeforeConntrack).Count(keep),
+        };
     }
 }

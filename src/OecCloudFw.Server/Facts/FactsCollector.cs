@@ -77,8 +77,8 @@ public static class FactsCollector
             DockerNftFile = sections.Ok("docker-nft-file"),
             LazyForward4 = new Lazy<ForwardPath?>(() => ForwardOf(sections.Ok("iptables-save"), variant != "legacy" ? sections.Ok("iptables-legacy-save") : null, nft, IpFamily.IPv4, sets, Skip, sections.Ok("ip-forward"))),
             LazyForward6 = new Lazy<ForwardPath?>(() => ForwardOf(sections.Ok("ip6tables-save"), variant != "legacy" ? sections.Ok("ip6tables-legacy-save") : null, nft, IpFamily.IPv6, sets, Skip, sections.Ok("ip6-forward"))),
-            Nft4 = SafeNft(nft, IpFamily.IPv4, Skip),
-            Nft6 = SafeNft(nft, IpFamily.IPv6, Skip),
+            Nft4 = SafeNft(nft, IpFamily.IPv4, Skip, devices: NftIngressDevices.Parse(sections.Ok("nft-chains"))),
+            Nft6 = SafeNft(nft, IpFamily.IPv6, Skip, devices: NftIngressDevices.Parse(sections.Ok("nft-chains"))),
             Output = new Lazy<OutputPaths>(() => new OutputPaths(
                 sections.Ok("iptables-save") is { } o4 ? IptablesSaveParser.ParseOutputPath(o4, sets) : null,
                 sections.Ok("ip6tables-save") is { } o6 ? IptablesSaveParser.ParseOutputPath(o6, sets) : null,
@@ -94,7 +94,7 @@ public static class FactsCollector
                 ? (sections.Ok("packages") ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                     .Select(l => l.Split(' ')).Where(w => w.Length == 2 && w[1] is not ("not-installed" or "config-files")).Select(w => w[0]).ToHashSet(StringComparer.Ordinal)
                 : null,
-            Network = ServerNetwork.Parse(sections.Ok("addresses"), sections.Ok("routes4"), sections.Ok("routes6")),
+            Network = ServerNetwork.Parse(sections.Ok("addresses"), sections.Ok("routes4"), sections.Ok("routes6")) with { Links = ServerNetwork.ParseLinks(sections.Ok("links")) },
             FirewalldInKernelRuleset = firewalldRunning && NftRulesetParser.HasTable(nft, "firewalld"),
             Sshd = SshdSettings.Parse(sections.Ok("sshd-t")),
             AppliedPolicy = AppliedPolicy.Parse(sections.Text("applied-policy")),
@@ -171,11 +171,12 @@ public static class FactsCollector
         return new ForwardPath(iptables, chains, marks, otherMarks, on);
     }
 
-    private static Core.Rules.Chains.ChainRuleSet? SafeNft(string? json, IpFamily family, Func<string, string, bool> skip, bool egress = false)
+    private static Core.Rules.Chains.ChainRuleSet? SafeNft(string? json, IpFamily family, Func<string, string, bool> skip, bool egress = false,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? devices = null)
     {
         try
         {
-            return egress ? NftRulesetParser.ParseOutput(json, family, skip) : NftRulesetParser.ParseInput(json, family, skip);
+            return egress ? NftRulesetParser.ParseOutput(json, family, skip) : NftRulesetParser.ParseInput(json, family, skip, devices);
         }
         catch (System.Text.Json.JsonException)
         {

@@ -32,8 +32,8 @@ public static class IptablesSaveParser
 
     /// <summary>
     /// Every base chain a new inbound packet crosses: raw and mangle PREROUTING, mangle INPUT, filter INPUT and security
-    /// INPUT. The filter table's chains keep their names; the others are prefixed with their table. Null when no
-    /// filter table is loaded.
+    /// INPUT. The filter table's chains keep their names; the others are prefixed with their table. Null when none of
+    /// those tables is loaded.
     /// </summary>
     public static ChainRuleSet? ParseInputPath(string text, IReadOnlyDictionary<string, IpSet>? sets = null) => ParsePath(text, sets, InputPath, "INPUT", egress: false);
 
@@ -47,7 +47,7 @@ public static class IptablesSaveParser
     {
         ArgumentNullException.ThrowIfNull(text);
         var tables = ParseTables(text, sets, egress: egress);
-        if (!tables.ContainsKey("filter"))
+        if (!tables.Keys.Any(t => t is "raw" or "mangle" or "filter" or "security"))
         {
             return null;
         }
@@ -84,8 +84,12 @@ public static class IptablesSaveParser
             bases.Add(filterBase);
         }
 
-        // raw and mangle PREROUTING run before nat PREROUTING: they see the packet as it arrived.
-        return new ChainRuleSet(chains, bases) { BeforeTranslation = egress ? 0 : bases.Count(b => b.EndsWith(" PREROUTING", StringComparison.Ordinal)) };
+        // raw and mangle PREROUTING run before nat PREROUTING: they see the packet as it arrived; raw's before conntrack.
+        return new ChainRuleSet(chains, bases)
+        {
+            BeforeTranslation = egress ? 0 : bases.Count(b => b.EndsWith(" PREROUTING", StringComparison.Ordinal)),
+            BeforeConntrack = !egress && bases.Count > 0 && bases[0] == "raw PREROUTING" ? 1 : 0,
+        };
     }
 
     /// <summary>

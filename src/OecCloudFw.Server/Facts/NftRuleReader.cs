@@ -20,6 +20,12 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
 
     private readonly string _text = NftRulesetParser.Describe(rule);
 
+    /// <summary>A bridge family rule: its input interface is the bridge's port, and conntrack there is the bridge's own.</summary>
+    private readonly bool _bridge = table.StartsWith("bridge ", StringComparison.Ordinal);
+
+    /// <summary>A netdev or bridge family rule: meta nfproto is not an IP family there.</summary>
+    private readonly bool _link = table.StartsWith("netdev ", StringComparison.Ordinal) || table.StartsWith("bridge ", StringComparison.Ordinal);
+
     public IEnumerable<ChainRule> Read()
     {
         if (!rule.TryGetProperty("expr", out var expressions))
@@ -226,6 +232,7 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
         {
             "payload" => Payload(kind.Value, right, negated),
             "meta" => Meta(kind.Value.GetProperty("key").GetString() ?? string.Empty, right, negated),
+            "ct" when _bridge => FixedMatch.Unknown("conntrack in the bridge family is not modelled"),
             "ct" => Conntrack(kind.Value, right, negated),
             "fib" => egress ? FixedMatch.Unknown("fib on the output path is not modelled") : Fib(kind.Value, right, negated),
             "&" when view == NftView.Forward && MaskedMark(kind.Value, right, negated) is { } mark => mark,
@@ -308,6 +315,8 @@ internal sealed class NftRuleReader(JsonElement rule, IpFamily family, string ta
     {
         switch (key)
         {
+            case "nfproto" or "iifname" or "iif" or "iiftype" when _link && (key == "nfproto" || _bridge):
+                return FixedMatch.Unknown($"meta {key} in the {(_bridge ? "bridge" : "netdev")} family is not modelled");
             case "l4proto":
                 return Strings(right) is { } names ? new ProtocolMatch(names, negated) : FixedMatch.Unknown(Why(right));
             case "nfproto":

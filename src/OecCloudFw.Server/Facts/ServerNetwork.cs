@@ -23,6 +23,12 @@ public sealed record ServerNetwork(
 
     public bool Known => Addresses.Count > 0;
 
+    /// <summary>
+    /// The links (<c>ip -o -d link show</c>): each one's master (a bridge or bond it is a port of), the parent a VLAN or
+    /// macvlan sits on, and whether it is a bridge; null when not read.
+    /// </summary>
+    public IReadOnlyDictionary<string, Link>? Links { get; init; }
+
     /// <summary>The packet context for sources in <paramref name="source"/>: ingress interfaces, destination addresses, reverse path.</summary>
     public PacketContext Context(Protocol protocol, int port, Cidr source)
     {
@@ -62,15 +68,82 @@ public sealed record ServerNetwork(
         // A connection from a global source goes to a global address, never to a link-local one.
         var destination = Addresses.Where(a => a.Network.Family == family && ingress.Contains(a.Interface) && !IsLinkLocal(a.Address))
             .Select(a => Cidr.Parse(a.Address.ToString())).ToList();
+        List<IReadOnlyList<string>>? below = null;
+        bool? bridged = null;
+        if (Links is { } links && ingress.Count > 0)
+        {
+            below = ingress.Select(i => (IReadOnlyList<string>)Below(links, i)).ToList();
+            bridged = ingress.Zip(below).Any(p => p.Second.Prepend(p.First).Any(d => links.TryGetValue(d, out var l) && l.Bridge));
+        }
+
         return new PacketContext
         {
             Protocol = protocol,
             Port = port,
             Family = family,
             Ingress = ingress.Count > 0 ? ingress : null,
+            Below = below,
+            Bridged = bridged,
             Destination = destination.Count > 0 ? AddressSet.Of(family, destination) : null,
             ReversePathRoutable = routable,
         };
+    }
+
+    /// <summary>The devices a packet arriving on <paramref name="name"/> crossed first: its ports (and theirs), a VLAN's parent.</summary>
+    private static List<string> Below(IReadOnlyDictionary<string, Link> links, string name)
+    {
+        var result = new List<string>();
+        var queue = new Queue<string>([name]);
+        while (queue.Count > 0)
+        {
+            var current = queue.Dequeue();
+            foreach (var (other, link) in links)
+            {
+                if (link.Master == current && other != name && !result.Contains(other))
+                {
+                    result.Add(other);
+                    queue.Enqueue(other);
+                }
+            }
+
+            if (links.TryGetValue(current, out var self) && self.Parent is { } parent && parent != name && links.ContainsKey(parent) && !result.Contains(parent))
+            {
+                result.Add(parent);
+                queue.Enqueue(parent);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Parses <c>ip -o -d link show</c>: each link's master, the parent of a VLAN/macvlan/ipvlan, whether it is a bridge (pure).</summary>
+    public static IReadOnlyDictionary<string, Link>? ParseLinks(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, Link>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // "4: va@vb: <…> mtu 1500 qdisc noop master br9 state DOWN …\    link/ether … \    veth \    bridge_slave state …"
+            var parts = line.Split('\\');
+            var words = parts[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length < 2 || !words[1].EndsWith(':'))
+            {
+                continue;
+            }
+
+            var names = words[1][..^1].Split('@');
+            var kinds = parts.Skip(2).Select(p => p.Trim().Split(' ')[0]).ToList();
+            var master = Array.IndexOf(words, "master") is var m and >= 0 && m + 1 < words.Length ? words[m + 1] : null;
+            // A veth's "@peer" is the other end, not a device under it.
+            var parent = names.Length == 2 && kinds.Any(k => k is "vlan" or "macvlan" or "macvtap" or "ipvlan" or "ipvtap") ? names[1] : null;
+            result[names[0]] = new Link(master, parent, kinds.Contains("bridge"));
+        }
+
+        return result;
     }
 
     /// <summary>Interfaces with a global address that are not internal by name.</summary>
@@ -143,3 +216,6 @@ public sealed record ServerNetwork(
     private static IPAddress? Hex4(string hex) =>
         uint.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var n) ? new IPAddress(BitConverter.GetBytes(n)) : null;
 }
+
+/// <summary>One link of the server: the bridge or bond it is a port of, the device a VLAN sits on, whether it is a bridge.</summary>
+public sealed record Link(string? Master, string? Parent, bool Bridge);

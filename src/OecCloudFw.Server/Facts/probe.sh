@@ -27,6 +27,8 @@ put commands 0 "$out"
 # Which interface a source's packets arrive on: the addresses, and the main routing tables (read by the shell itself).
 if have ip; then
   section addresses ip -o addr show
+  # The links with their kinds: which devices' ingress hooks a packet crosses (a bridge's ports, a VLAN's parent).
+  section links ip -o -d link show
 fi
 slurp /proc/net/route; put routes4 $rc "$out"
 slurp /proc/net/ipv6_route; put routes6 $rc "$out"
@@ -79,6 +81,8 @@ if have iptables; then
 fi
 if have nft; then
   section nft nft -j list ruleset
+  # nft before 1.0.7 leaves an ingress chain's devices out of its JSON: the chains' text says them.
+  case "$out" in *'"ingress"'*) section nft-chains nft list chains ;; esac
   # Whether nftables.service, which loads /etc/nftables.conf at boot, is enabled (what it loads is read only for
   # audit --benchmark, by Audit/Cis/nftables-boot.sh).
   if [ -r /etc/nftables.conf ]; then

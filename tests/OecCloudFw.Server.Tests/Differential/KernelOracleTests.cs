@@ -28,7 +28,15 @@ public sealed class NftablesOracleTests(ITestOutputHelper output)
         output.WriteLine(await KernelOracle.RunAsync("nftables", 30, KernelOracle.Seed(200_000), null, async (g, s) =>
         {
             var script = g.Nft();
-            var (code, _, _) = await s.TryExecAsync($"cat > /run/case.nft <<'NFT'\n{script}NFT\nnft -f /run/case.nft", TestContext.Current.CancellationToken);
+            // oecx0: a device the ingress chains may name that no packet arrives on.
+            var (code, stdout, stderr) = await s.TryExecAsync(
+                $"ip link show oecx0 >/dev/null 2>&1 || {{ ip link add oecx0 type veth peer name oecx1 && ip link set oecx0 up; }}\ncat > /run/case.nft <<'NFT'\n{script}NFT\nnft -f /run/case.nft",
+                TestContext.Current.CancellationToken);
+            if (code != 0)
+            {
+                TestContext.Current.SendDiagnosticMessage($"nft refused: {stderr}{stdout}\n{script}");
+            }
+
             return code == 0 ? script : null;
         }, TestContext.Current.CancellationToken));
 }
@@ -83,7 +91,7 @@ internal static class Iptables
         var rules6 = generator.Iptables(v6: true);
         var sets = generator.IpsetScript();
         var script = $"""
-            for t in {v4} {v6}; do $t -P INPUT ACCEPT; $t -F; $t -X; for x in nat raw; do $t -t $x -F; $t -t $x -X; done; done
+            for t in {v4} {v6}; do $t -P INPUT ACCEPT; $t -F; $t -X; for x in nat raw mangle; do $t -t $x -F; $t -t $x -X; done; done
             ipset destroy 2>/dev/null
             {sets}
             {v4}-restore <<'R4'

@@ -8,8 +8,10 @@ namespace OecCloudFw.Server.Tests.Differential;
 /// Random rulesets for the kernel-oracle test, in each frontend's own language: iptables-restore input (with ipsets),
 /// native nft scripts, ufw commands and firewall-cmd commands. They mix interfaces, sets, ICMP-only rules, conntrack
 /// states, ranges, negations, jumps, gotos, returns, verdict maps, denies and accepts in random order, and before the
-/// filter REDIRECT/DNAT to the server (nat PREROUTING, nft redirect/dnat, firewalld forward-ports) and NOTRACK. Everything is
-/// derived from one seed, so a failing case replays.
+/// filter REDIRECT/DNAT to the server (nat PREROUTING, nft redirect/dnat, firewalld forward-ports) and NOTRACK; the hooks
+/// before input: nft ingress chains (netdev and inet, on the client's interface and on another device), prerouting and
+/// input chains at several priorities and families, drops in raw and mangle, bridge-family chains (no bridge in the path).
+/// Everything is derived from one seed, so a failing case replays.
 /// </summary>
 internal sealed class RulesetGenerator(int seed)
 {
@@ -139,15 +141,41 @@ internal sealed class RulesetGenerator(int seed)
             sb.AppendLine("COMMIT");
         }
 
-        if (Chance(0.3))
+        var notrack = Chance(0.3);
+        var rawDrop = Chance(0.2);
+        if (notrack || rawDrop)
         {
             sb.AppendLine("*raw");
             sb.AppendLine(":PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]");
-            var source = Chance(0.3) ? $" -s {Pick(v6 ? Cidrs6 : Cidrs4)}" : string.Empty;
-            sb.AppendLine(CultureInfo.InvariantCulture, $"-A PREROUTING -p tcp{source} -m tcp --dport {PortText(multiportAllowed: false)} -j {Pick(new[] { "CT --notrack", "NOTRACK" })}");
+            if (rawDrop)
+            {
+                // Before conntrack: no connection yet, so the state is INVALID (a NEW match never holds there).
+                sb.AppendLine(CultureInfo.InvariantCulture, $"-A PREROUTING -p tcp{Source(v6)} -m tcp --dport {PortText(multiportAllowed: false)}{Pick(new[] { string.Empty, " -m conntrack --ctstate INVALID", " -m conntrack --ctstate NEW" })} -j DROP");
+            }
+
+            if (notrack)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"-A PREROUTING -p tcp{Source(v6)} -m tcp --dport {PortText(multiportAllowed: false)} -j {Pick(new[] { "CT --notrack", "NOTRACK" })}");
+            }
+
+            sb.AppendLine("COMMIT");
+        }
+
+        if (Chance(0.25))
+        {
+            // Drops in mangle, before the filter (PREROUTING) and at input.
+            sb.AppendLine("*mangle");
+            sb.AppendLine(":PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]");
+            for (var i = _random.Next(1, 3); i > 0; i--)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"-A {Pick(new[] { "PREROUTING", "INPUT" })} -p tcp{Source(v6)} -m tcp --dport {PortText(multiportAllowed: false)} -j {Pick(new[] { "DROP", "ACCEPT", "DROP" })}");
+            }
+
             sb.AppendLine("COMMIT");
         }
     }
+
+    private string Source(bool v6) => Chance(0.3) ? $" -s {Pick(v6 ? Cidrs6 : Cidrs4)}" : string.Empty;
 
     private string IptablesMatches(bool v6)
     {
@@ -254,7 +282,7 @@ internal sealed class RulesetGenerator(int seed)
         if (Chance(0.4))
         {
             // A second base chain: a packet must pass both.
-            sb.AppendLine("table ip t2 {\n  chain in2 {\n    type filter hook input priority 10; policy accept;\n    ct state established,related accept");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"table ip t2 {{\n  chain in2 {{\n    type filter hook input priority {Pick(new[] { "10", "-50", "50" })}; policy accept;\n    ct state established,related accept");
             sb.AppendLine(CultureInfo.InvariantCulture, $"    {NftRule(Pick(new[] { "drop", "accept", "reject" }), v4Only: true)}\n  }}\n}}");
         }
 
@@ -280,8 +308,39 @@ internal sealed class RulesetGenerator(int seed)
 
         if (Chance(0.3))
         {
-            sb.AppendLine("table inet t3 {\n  chain pre {\n    type filter hook prerouting priority -150; policy accept;\n    ct state established,related accept\n    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept");
+            // A prerouting chain at raw's, mangle's, dstnat's or filter's priority: before conntrack (-300) the state is
+            // INVALID, so its "ct state established,related accept" does not hold there.
+            sb.AppendLine(CultureInfo.InvariantCulture, $"table inet t3 {{\n  chain pre {{\n    type filter hook prerouting priority {Pick(new[] { "-300", "-150", "-100", "0" })}; policy accept;\n    ct state established,related accept\n    icmpv6 type {{ nd-neighbor-solicit, nd-neighbor-advert }} accept");
             sb.AppendLine(CultureInfo.InvariantCulture, $"    {NftRule(Pick(new[] { "drop", "accept" }))}\n  }}\n}}");
+        }
+
+        if (Chance(0.2))
+        {
+            // An ip6 family input chain.
+            sb.AppendLine(CultureInfo.InvariantCulture, $"table ip6 t6 {{\n  chain in6 {{\n    type filter hook input priority {Pick(new[] { "-10", "5" })}; policy accept;\n    {Pick(new[] { "ip6 saddr 2001:2:0:20::/64 ", "meta l4proto tcp ", string.Empty })}tcp dport {Pick(Ports)} {Pick(new[] { "drop", "reject", "accept" })}\n  }}\n}}");
+        }
+
+        if (Chance(0.35))
+        {
+            // The ingress hook, before everything, for the packets arriving through its device: the client's (eth1) or
+            // another one (oecx0, which nothing arrives on). Never a drop policy: ARP and neighbour discovery pass there.
+            var family = Pick(new[] { "netdev", "netdev", "inet" });
+            sb.AppendLine(CultureInfo.InvariantCulture, $"table {family} t7 {{\n  chain ing {{\n    type filter hook ingress device {Pick(new[] { "eth1", "eth1", "oecx0" })} priority {Pick(new[] { "0", "-20", "10" })}; policy accept;");
+            for (var i = _random.Next(1, 3); i > 0; i--)
+            {
+                var source = Pick(new[] { string.Empty, string.Empty, "ip saddr 198.18.10.0/24 ", "ip6 saddr 2001:2:0:20::9 ", "ip saddr != 198.18.0.0/17 " });
+                // (No conntrack match: the kernel refuses one at the ingress hook.)
+                var state = Pick(new[] { string.Empty, string.Empty, "meta l4proto tcp ", "meta pkttype host " });
+                sb.AppendLine(CultureInfo.InvariantCulture, $"    {source}{state}tcp dport {Pick(new[] { Pick(Ports).ToString(CultureInfo.InvariantCulture), "{ 80, 443 }", "5000-9000" })} {Pick(new[] { "drop", "drop", "accept" })}");
+            }
+
+            sb.AppendLine("  }\n}");
+        }
+
+        if (Chance(0.15))
+        {
+            // The bridge family: no bridge is in the test server's path, so the kernel does not run it.
+            sb.AppendLine(CultureInfo.InvariantCulture, $"table bridge t8 {{\n  chain in {{\n    type filter hook {Pick(new[] { "input", "prerouting" })} priority 0; policy accept;\n    tcp dport {Pick(Ports)} drop\n  }}\n}}");
         }
 
         return sb.ToString();

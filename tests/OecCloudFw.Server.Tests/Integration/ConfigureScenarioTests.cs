@@ -266,4 +266,30 @@ public sealed class ConfigureScenarioTests
         Assert.Contains("policy drop", await server.ExecAsync("nft list table inet oec_cloudfw", Ct), StringComparison.Ordinal);
         Assert.Contains("table inet oec_cloudfw", await server.ExecAsync("cat /etc/nftables.conf", Ct), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task NftablesOnlyServer_IngressChainDropsHttps_ConfigureAcceptsItInThatChain()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("""
+            dpkg --purge ufw >/dev/null 2>&1; rm -f /usr/sbin/firewalld /usr/bin/firewall-cmd /usr/sbin/iptables* /usr/sbin/ip6tables* /usr/sbin/xtables*
+            rm -rf /etc/apt/sources.list.d/* /var/lib/apt/lists/* && : > /etc/apt/sources.list
+            nft -f - <<'NFT'
+            table netdev t {
+              chain c { type filter hook ingress device eth0 priority 0; tcp dport 443 drop; }
+            }
+            NFT
+            """, Ct);
+
+        var result = await ConfigureAsync(server);
+
+        Assert.Equal(ApplyOutcome.Confirmed, result.Outcome);
+        // IPv4 is admitted now; IPv6 stays a warning: the server has no IPv6 address, so which device it would arrive
+        // through is not known, and the ingress chain makes it indeterminate.
+        var facts = Server.Facts.FactsCollector.Parse(Server.Facts.ProbeSections.Parse(await server.ExecAsync(Server.Facts.FactsCollector.ProbeScript, Ct)));
+        Assert.Equal(Core.Rules.Decision.Admitted, ServerLayerEvaluator.Evaluate(facts, Core.Net.Protocol.Tcp, 443, Core.Net.Cidr.Parse("0.0.0.0/0")).Decision);
+        Assert.DoesNotContain(result.After!.Reasons, r => r.Contains("0.0.0.0/0", StringComparison.Ordinal));
+        // The accept goes where the drop is, in the frame's terms (meta protocol, not meta nfproto, in a netdev chain).
+        Assert.Contains("meta protocol ip tcp dport 443 accept", await server.ExecAsync("nft list chain netdev t c", Ct), StringComparison.Ordinal);
+    }
 }

@@ -20,7 +20,7 @@ public sealed class PreroutingScenarioTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Starts a server with a client and listeners, lets <paramref name="setup"/> load its firewall, then compares every (source, port).</summary>
-    private static async Task<(ServerFacts Facts, IReadOnlyDictionary<(string, int), string> Kernel)> RunAsync(
+    internal static async Task<(ServerFacts Facts, IReadOnlyDictionary<(string, int), string> Kernel)> RunAsync(
         int[] listen, int[] ports, string[] sources, Func<TestServer, Task> setup)
     {
         await using var server = await TestServer.StartAsync(Ct);
@@ -34,7 +34,7 @@ public sealed class PreroutingScenarioTests
             foreach (var port in ports)
             {
                 var tool = ServerLayerEvaluator.Evaluate(facts, Protocol.Tcp, port, Cidr.Parse(source));
-                Assert.NotEqual(Decision.Indeterminate, tool.Decision);
+                Assert.True(tool.Decision != Decision.Indeterminate, $"from {source} to {port}: indeterminate: {tool.Evidence}");
                 Assert.True(tool.Admitted == (kernel[(source, port)] == "open"),
                     $"from {source} to {port}: the kernel said {kernel[(source, port)]}, the tool {tool.Decision}: {tool.Evidence}");
             }

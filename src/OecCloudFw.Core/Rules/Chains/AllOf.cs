@@ -7,6 +7,7 @@ public sealed class AllOf(IReadOnlyList<RuleMatch> matches) : RuleMatch
 
     public override string? Condition => matches.Select(m => m.Condition).FirstOrDefault(c => c is not null);
 
+    public override string? UnknownWhy => matches.Select(m => m.UnknownWhy).FirstOrDefault(c => c is not null);
     public override string? Holding => matches.Select(m => m.Holding).FirstOrDefault(c => c is not null);
 
     public override Ternary Evaluate(PacketContext packet)

@@ -52,7 +52,7 @@ public sealed record ChainRule
                     return new RuleSplit(AddressSet.Empty(sources.Family), AddressSet.Empty(sources.Family), null, null);
                 case Ternary.Unknown:
                     unknown = true;
-                    why ??= match.Condition;
+                    why ??= match.UnknownWhy ?? match.Condition;
                     break;
                 default:
                     condition ??= match.Holding;

@@ -33,6 +33,12 @@ public sealed class ChainRuleSet
     /// </summary>
     public int BeforeTranslation { get; init; }
 
+    /// <summary>
+    /// How many of <see cref="BaseChains"/> run before conntrack (netdev and inet ingress, prerouting below priority
+    /// -200, iptables' raw PREROUTING): the packet has no connection there (<see cref="PacketContext.BeforeConntrack"/>).
+    /// </summary>
+    public int BeforeConntrack { get; init; }
+
     /// <summary>The total number of rules, for benchmarks and messages.</summary>
     public int RuleCount => Chains.Values.Sum(c => c.Rules.Count);
 
@@ -59,7 +65,8 @@ public sealed class ChainRuleSet
                 continue;
             }
 
-            var run = new Run(this, b < BeforeTranslation && packet.Original is { } original ? original : packet);
+            var seen = b < BeforeTranslation && packet.Original is { } original ? original : packet;
+            var run = new Run(this, b < BeforeConntrack ? seen with { BeforeConntrack = true } : seen);
             pieces = first ? run.Base(chain, sources) : VerdictPiece.Then(pieces, region => run.Base(chain, region));
             first = false;
         }

@@ -36,6 +36,22 @@ public sealed record PacketContext
     public bool Untracked { get; init; }
 
     /// <summary>
+    /// True in the chains that run before conntrack (netdev ingress, prerouting below priority -200, iptables' raw
+    /// PREROUTING): the packet has no connection yet, so its state is INVALID (or UNTRACKED once a notrack ran).
+    /// </summary>
+    public bool BeforeConntrack { get; init; }
+
+    /// <summary>
+    /// For each interface of <see cref="Ingress"/>, the devices under it whose ingress hook the packet crosses first (a
+    /// bridge's ports, a bond's slaves, a VLAN's parent); null when the server's links were not read.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>>? Below { get; init; }
+
+    /// <summary>
+    /// Whether a bridge is in the packet's path (an interface of the path has ports: a bridge, or a bond the probe
+    /// cannot tell from one); null when not known.
+    /// </summary>
+    public bool? Bridged { get; init; }
     /// True for the TCP handshake's last packet (ACK alone) rather than the SYN: walked for an untracked connection, whose
     /// later packets no ESTABLISHED rule lets in.
     /// </summary>

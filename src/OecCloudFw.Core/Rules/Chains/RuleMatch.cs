@@ -30,6 +30,9 @@ public abstract class RuleMatch
     /// <summary>When the match holds only under a condition the first packet may not meet later (a rate limit): what to say.</summary>
     public virtual string? Condition => null;
 
+    /// <summary>What to say when the match is unknown for the packet (its <see cref="Condition"/> when not given).</summary>
+    public virtual string? UnknownWhy => null;
+
     /// <summary>
     /// When the match holds, the condition it holds under (a rate limit's); null when holding is holding. Most matches'
     /// <see cref="Condition"/> says only why they may be unknown (an address not read, an untracked packet).
