@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text.Json;
 using OecCloudFw.Testing.Servers;
 
@@ -16,22 +15,6 @@ public sealed class Docker29ConfigureTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<bool> ConnectsFromHereAsync(TestServer server, int port)
-    {
-        using var tcp = new TcpClient();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(2));
-        try
-        {
-            await tcp.ConnectAsync(server.Address, port, timeout.Token);
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
     [Fact]
     public async Task Configure_NftablesDocker_PublishedPortFollowsThePolicy_AuditAgrees_ASecondRunChangesNothing()
     {
@@ -46,7 +29,7 @@ public sealed class Docker29ConfigureTests
         Assert.True(configure.ExitCode is 0 or 1, configure.Error + configure.Output);
         Assert.Contains("oecfw-docker", configure.Output, StringComparison.Ordinal);
         Assert.Equal("filtered", (await client.SynAsync([Elsewhere], [Docker29InServer.Published], TimeSpan.FromSeconds(1.5), Ct))[(Elsewhere, Docker29InServer.Published)]);
-        Assert.True(await ConnectsFromHereAsync(server, Docker29InServer.Published), "8080 from the policy's source does not connect");
+        Assert.True(await server.ConnectsFromHostAsync(Docker29InServer.Published, Ct), "8080 from the policy's source does not connect");
 
         var audit = await CliHarness.RunAsync(["audit", .. CliFlags.Server(server), .. policy, "--output", "json", "--probe-timeout", "1", "--fail-on", "never"]);
         using (var json = JsonDocument.Parse(audit.Output))

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text.Json;
 using OecCloudFw.Testing.Servers;
 
@@ -16,29 +15,13 @@ public sealed class DockerConfigureTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<bool> ConnectsFromHereAsync(TestServer server, int port)
-    {
-        using var tcp = new TcpClient();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(2));
-        try
-        {
-            await tcp.ConnectAsync(server.Address, port, timeout.Token);
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>The kernel's answer for the policy (443 from anywhere, 5432 from the operator only): 443 open and 5432 filtered from the internet, 5432 connecting from here.</summary>
     private static async Task KernelAdmitsOnlyThePolicyAsync(TestServer server, TestClient client, string when)
     {
         var syn = await client.SynAsync([Elsewhere], [443, 5432], TimeSpan.FromSeconds(1.5), Ct);
         Assert.True(syn[(Elsewhere, 443)] == "open", $"{when}: 443 from the internet is {syn[(Elsewhere, 443)]}");
         Assert.True(syn[(Elsewhere, 5432)] == "filtered", $"{when}: 5432 from the internet is {syn[(Elsewhere, 5432)]}");
-        Assert.True(await ConnectsFromHereAsync(server, 5432), $"{when}: 5432 from the policy's source does not connect");
+        Assert.True(await server.ConnectsFromHostAsync(5432, Ct), $"{when}: 5432 from the policy's source does not connect");
     }
 
     /// <summary>A configure's JSON that ran (or would run) no command.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using OecCloudFw.Server.Shells;
 
 namespace OecCloudFw.Testing.Servers;
@@ -81,6 +82,23 @@ public sealed class TestServer : IAsyncDisposable
         HostKeyPolicy = policy,
         ConnectTimeout = TimeSpan.FromSeconds(5),
     };
+
+    /// <summary>Whether a TCP connection from this machine (the operator's side of the test link) to the port completes within 2 s.</summary>
+    public async Task<bool> ConnectsFromHostAsync(int port, CancellationToken cancellationToken = default)
+    {
+        using var tcp = new TcpClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await tcp.ConnectAsync(Address, port, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Runs a script as root inside the server (its mount, PID and network namespaces) for test setup and checks.</summary>
     public async Task<string> ExecAsync(string script, CancellationToken cancellationToken = default)
