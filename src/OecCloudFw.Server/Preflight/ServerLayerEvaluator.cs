@@ -194,6 +194,23 @@ public static class ServerLayerEvaluator
         }
 
         var destination = target.Address is { } local ? AddressSet.Of(Cidr.Parse(local.ToString())) : context.Destination;
+        if ((target.Port ?? context.Port) == context.Port)
+        {
+            // A translation to the address and port the packet already has changes nothing, and conntrack then marks no
+            // DNAT (a "ct status dnat" accept, firewalld's for its forward-ports, does not hold). REDIRECT picks the
+            // arrival interface's first address: unchanged only where the packet can be sent to one address alone.
+            var single = context.Destination is { } sent && sent.ToCidrs() is [var only] && only.PrefixLength == only.MaxPrefixLength;
+            if (target.Address is null ? single : destination is not null && destination.Equals(context.Destination))
+            {
+                return (context, $"{said}: the same address and port, so nothing is translated (conntrack marks no DNAT)");
+            }
+
+            if (target.Address is null)
+            {
+                return (null, $"{said}: whether that changes the address (REDIRECT's is the arrival interface's first) is not known");
+            }
+        }
+
         return (context with { Port = target.Port ?? context.Port, Destination = destination, Original = context }, said);
     }
 

@@ -48,7 +48,7 @@ internal static class KernelOracle
         }
 
         int checks = 0, definite = 0, indeterminate = 0, refusedByFrontend = 0, loaded = 0, translating = 0, untracking = 0;
-        int ingress = 0, bridge = 0, rawMangle = 0, priorities = 0;
+        int ingress = 0, bridge = 0, rawMangle = 0, priorities = 0, rateLimited = 0, marks = 0;
         int preflightPassed = 0, preflightFailed = 0, preflightWarning = 0;
         var disagreements = new List<string>();
         var unnamed = new List<string>();
@@ -66,6 +66,8 @@ internal static class KernelOracle
 
             loaded++;
             translating += Translates(ruleset) ? 1 : 0;
+            marks += ruleset.Contains("-m mark", StringComparison.Ordinal) || ruleset.Contains("--set-mark", StringComparison.Ordinal) ? 1 : 0;
+            rateLimited += ruleset.Contains("-m recent", StringComparison.Ordinal) || ruleset.Contains("limit", StringComparison.Ordinal) ? 1 : 0;
             untracking += ruleset.Contains("notrack", StringComparison.OrdinalIgnoreCase) ? 1 : 0;
             ingress += ruleset.Contains("hook ingress", StringComparison.Ordinal) ? 1 : 0;
             bridge += ruleset.Contains("table bridge", StringComparison.Ordinal) ? 1 : 0;
@@ -145,7 +147,7 @@ internal static class KernelOracle
         }
 
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"{flavour}: seed {seed}, {loaded} rulesets ({refusedByFrontend} refused by the frontend; {translating} with nat PREROUTING, {untracking} with NOTRACK, {ingress} with ingress chains, {bridge} with bridge chains, {rawMangle} with raw/mangle drops, {priorities} with chains at other priorities or ip6), {checks} SYN checks: {definite} definite verdicts, {disagreements.Count} disagreements with the kernel, {indeterminate} indeterminate ({unnamed.Count} without a named rule); preflight: {preflightPassed} passed, {preflightFailed} failed, {preflightWarning} warnings, none contradicted by the kernel; {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+            $"{flavour}: seed {seed}, {loaded} rulesets ({refusedByFrontend} refused by the frontend; {translating} with nat PREROUTING, {untracking} with NOTRACK, {ingress} with ingress chains, {bridge} with bridge chains, {rawMangle} with raw/mangle drops, {priorities} with chains at other priorities or ip6, {rateLimited} with rate limits, {marks} with marks), {checks} SYN checks: {definite} definite verdicts, {disagreements.Count} disagreements with the kernel, {indeterminate} indeterminate ({unnamed.Count} without a named rule); preflight: {preflightPassed} passed, {preflightFailed} failed, {preflightWarning} warnings, none contradicted by the kernel; {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
         Report(flavour, summary + string.Concat(indeterminateSamples.Take(3).Select(e => $"\n  indeterminate, e.g.: {e}")));
         var failures = new StringBuilder();
         foreach (var line in disagreements.Take(5).Concat(unnamed.Take(5)))

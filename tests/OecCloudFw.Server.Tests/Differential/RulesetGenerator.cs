@@ -86,6 +86,18 @@ internal sealed class RulesetGenerator(int seed)
             sb.AppendLine("-A INPUT -p ipv6-icmp -j ACCEPT");
         }
 
+        if (beforeFilter && Chance(0.4))
+        {
+            RateLimits(sb);
+        }
+
+        if (beforeFilter && Chance(0.25))
+        {
+            // A mark matched in the filter (set, or not, in mangle PREROUTING below): marks are not modelled, so the
+            // rule makes what reaches it indeterminate, never a wrong definite verdict.
+            sb.AppendLine(CultureInfo.InvariantCulture, $"-A INPUT -p tcp -m mark --mark 0x1 -j {Pick(new[] { "ACCEPT", "DROP" })}");
+        }
+
         for (var i = _random.Next(3, 10); i > 0; i--)
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"-A INPUT{IptablesMatches(v6)} -j {Pick(new[] { "ACCEPT", "DROP", "REJECT", "u1", "LOG", "ACCEPT", "DROP" })}");
@@ -113,6 +125,35 @@ internal sealed class RulesetGenerator(int seed)
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Rate limits the way servers write them (ufw limit's recent pair, -m recent --hitcount, hashlimit, limit), each on
+    /// one port: the oracle's few SYNs per source and port stay under them, so the kernel admits what they pass and the
+    /// tool's "conditionally: rate-limited" must be what the kernel does to a first connection.
+    /// </summary>
+    private void RateLimits(StringBuilder sb)
+    {
+        var port = Pick(Ports).ToString(CultureInfo.InvariantCulture);
+        var name = $"rl{_random.Next(1000).ToString(CultureInfo.InvariantCulture)}";
+        switch (_random.Next(4))
+        {
+            case 0:
+                sb.AppendLine(CultureInfo.InvariantCulture, $"-A INPUT -p tcp -m tcp --dport {port} -m conntrack --ctstate NEW -m recent --set --name {name} --rsource");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"-A INPUT -p tcp -m tcp --dport {port} -m conntrack --ctstate NEW -m recent --update --seconds 30 --hitcount 15 --name {name} --rsource -j {Pick(new[] { "DROP", "REJECT" })}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"-A INPUT -p tcp -m tcp --dport {port} -j ACCEPT");
+                break;
+            case 1:
+                sb.AppendLine(CultureInfo.InvariantCulture, $"-A INPUT -p tcp -m tcp --dport {port} -m hashlimit --hashlimit-upto 1000/sec --hashlimit-burst 1000 --hashlimit-mode srcip --hashlimit-name {name} -j ACCEPT");
+                break;
+            case 2:
+                sb.AppendLine(CultureInfo.InvariantCulture, $"-A INPUT -p tcp -m tcp --dport {port} -m limit --limit 1000/sec --limit-burst 1000 -j ACCEPT");
+                break;
+            default:
+                sb.AppendLine(CultureInfo.InvariantCulture, $"-A INPUT -p tcp -m tcp --dport {port} -m hashlimit --hashlimit-above 1000/sec --hashlimit-burst 1000 --hashlimit-mode srcip --hashlimit-name {name} -j DROP");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"-A INPUT -p tcp -m tcp --dport {port} -j ACCEPT");
+                break;
+        }
     }
 
     /// <summary>
@@ -169,6 +210,11 @@ internal sealed class RulesetGenerator(int seed)
             for (var i = _random.Next(1, 3); i > 0; i--)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"-A {Pick(new[] { "PREROUTING", "INPUT" })} -p tcp{Source(v6)} -m tcp --dport {PortText(multiportAllowed: false)} -j {Pick(new[] { "DROP", "ACCEPT", "DROP" })}");
+            }
+
+            if (Chance(0.5))
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"-A PREROUTING -p tcp{Source(v6)} -m tcp --dport {PortText(multiportAllowed: false)} -j MARK --set-mark 0x1");
             }
 
             sb.AppendLine("COMMIT");
@@ -258,6 +304,13 @@ internal sealed class RulesetGenerator(int seed)
         sb.AppendLine(CultureInfo.InvariantCulture, $"  chain in {{ type filter hook input priority 0; policy {(Chance(0.5) ? "drop" : "accept")};");
         sb.AppendLine("    ct state established,related accept");
         sb.AppendLine("    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept");
+        if (Chance(0.4))
+        {
+            // Rate limits, each on one port, high enough that the oracle's few SYNs pass them.
+            var limited = Pick(Ports).ToString(CultureInfo.InvariantCulture);
+            sb.AppendLine(CultureInfo.InvariantCulture, $"    {(Chance(0.5) ? $"tcp dport {limited} limit rate 1000/second burst 1000 packets accept" : $"tcp dport {limited} limit rate over 1000/second burst 1000 packets drop\n    tcp dport {limited} accept")}");
+        }
+
         for (var i = _random.Next(3, 10); i > 0; i--)
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"    {NftRule(Pick(new[] { "accept", "drop", "reject", "jump u1", "goto u2", "counter", "accept", "drop", "vmap" }))}");

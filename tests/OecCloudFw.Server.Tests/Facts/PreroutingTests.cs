@@ -170,6 +170,20 @@ public sealed class PreroutingTests
         Assert.Equal(Decision.Admitted, Evaluate(synsOnly, 5000).Decision);
     }
 
+    [Fact]
+    public void RedirectToTheSamePort_TranslatesNothing_SoCtstateDnatDoesNotHold()
+    {
+        // firewalld seed 1207903: forward-port=port=5432:toport=5432 changes no tuple, conntrack marks no DNAT, and
+        // firewalld's "ct status dnat accept" does not admit it: the kernel refuses.
+        var facts = Facts("*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m tcp --dport 5432 -j REDIRECT --to-ports 5432\n-A PREROUTING -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 8080\nCOMMIT\n" +
+                          "*filter\n:INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate DNAT -j ACCEPT\nCOMMIT");
+
+        var same = Evaluate(facts, 5432);
+        Assert.Equal(Decision.Refused, same.Decision);
+        Assert.Contains("the same address and port, so nothing is translated", same.Evidence, StringComparison.Ordinal);
+        Assert.Equal(Decision.Admitted, Evaluate(facts, 80).Decision);
+    }
+
     private const string NftHeader = """{"nftables":[{"table":{"family":"inet","name":"t","handle":1}},""";
 
     [Fact]
