@@ -74,7 +74,8 @@ public sealed class Fail2BanProvenBanTests
             await Fail(Attacker, $"intruder{i}");
         }
 
-        var banned = await server.TryExecAsync($"i=0; until fail2ban-client status sshd | grep -q 'Banned IP list:.*{Attacker}'; do i=$((i+1)); [ $i -gt 150 ] && exit 1; sleep 0.2; done", Ct);
+        // fail2ban lists the ban before its action has put it in the kernel: wait for both.
+        var banned = await server.TryExecAsync($"i=0; until fail2ban-client status sshd | grep -q 'Banned IP list:.*{Attacker}' && {{ iptables-save 2>/dev/null; nft list ruleset 2>/dev/null; ipset save 2>/dev/null; }} | grep -qF '{Attacker}'; do i=$((i+1)); [ $i -gt 150 ] && exit 1; sleep 0.2; done", Ct);
         Assert.True(banned.ExitCode == 0, await server.ExecAsync("tail -20 /var/log/auth.log; fail2ban-client status sshd; tail -30 /var/log/fail2ban.log; true", Ct));
         var kernel = await client.SynAsync([Attacker, Other], [22], TimeSpan.FromSeconds(1.5), Ct);
         Assert.NotEqual("open", kernel[(Attacker, 22)]);

@@ -142,8 +142,16 @@ public sealed class ServerHardenTests
             : await server.ExecAsync("tail -20 /var/log/auth.log; fail2ban-client status sshd; tail -30 /var/log/fail2ban.log; true", Ct);
         Assert.True(banned.Trim() == Attacker, $"banned: '{banned}'\n{diagnostics}");
         // The ban went through UFW, the frontend that filters.
+        // fail2ban lists the ban before its action has run: wait for the rule.
+        var rejected = $@"REJECT(\s+IN)?\s+{Attacker.Replace(".", @"\.", StringComparison.Ordinal)}\s";
         var ufw = await server.ExecAsync("ufw status; tail -5 /var/log/fail2ban.log", Ct);
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(ufw, $@"REJECT(\s+IN)?\s+{Attacker.Replace(".", @"\.", StringComparison.Ordinal)}\s"), ufw);
+        for (var i = 0; i < 100 && !System.Text.RegularExpressions.Regex.IsMatch(ufw, rejected); i++)
+        {
+            await Task.Delay(200, Ct);
+            ufw = await server.ExecAsync("ufw status; tail -5 /var/log/fail2ban.log", Ct);
+        }
+
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(ufw, rejected), ufw);
         var kernel = await client.SynAsync([Attacker, Other], [22], TimeSpan.FromSeconds(1.5), Ct);
         Assert.NotEqual("open", kernel[(Attacker, 22)]);
         Assert.Equal("open", kernel[(Other, 22)]);
