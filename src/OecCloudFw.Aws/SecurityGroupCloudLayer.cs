@@ -21,7 +21,7 @@ namespace OecCloudFw.Aws;
 /// <param name="subnets">The subnets whose network ACLs filter the traffic first (an instance's ENIs' subnets), or none.</param>
 /// <param name="cache">Where the reads go through (a fleet's audit reads each group once); none by default.</param>
 /// <param name="network">The instance's ENIs (each its own path: its subnet's ACL, its groups, its public addresses), when an instance was named.</param>
-public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyList<SecurityGroupId> groups, SecurityGroupId? writeTo, IReadOnlyList<string> subnets, ILayerReadCache? cache = null, Ec2InstanceNetwork? network = null) : ICloudLayer
+public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyList<SecurityGroupId> groups, SecurityGroupId? writeTo, IReadOnlyList<string> subnets, ILayerReadCache? cache = null, Ec2InstanceNetwork? network = null) : CloudLayer<SecurityGroupCloudLayer.Snapshots, SecurityGroupCloudLayer.Native>
 {
     /// <summary>One group, written and read.</summary>
     public SecurityGroupCloudLayer(SecurityGroupLayer layer, SecurityGroupId group)
@@ -34,7 +34,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
     /// <summary>The group the tool's rules go to; a layer of subnets only (shown, never changed) has none.</summary>
     private SecurityGroupId WriteTo => writeTo ?? throw new InvalidOperationException("a layer of network ACLs only is read, never changed");
 
-    public string Target => _groups.Count switch
+    public override string Target => _groups.Count switch
     {
         0 => $"aws {string.Join('+', subnets)} ({layer.Region})",
         1 => $"aws {_groups[0]} ({layer.Region})",
@@ -44,12 +44,11 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
     /// <summary>The groups and network ACLs as read: what <c>aws show</c> lists.</summary>
     public static (IReadOnlyList<SecurityGroupSnapshot> Groups, IReadOnlyList<NetworkAclSnapshot> Acls) Read(CloudLayerState state)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        var read = (Snapshots)state.Snapshot;
+        var read = SnapshotOf(state).Snapshot;
         return (read.Groups, read.Acls);
     }
 
-    public async Task<CloudLayerState> ReadAsync(CancellationToken cancellationToken = default)
+    public override async Task<CloudLayerState<Snapshots>> ReadAsync(CancellationToken cancellationToken = default)
     {
         var reads = cache ?? ILayerReadCache.None;
         var groupReads = _groups.Select(g => reads.ReadAsync(g.Value, () => layer.ReadAsync(g, cancellationToken))).ToList();
@@ -64,7 +63,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
             .ToList();
         // Per ENI when the instance is known; no group named (subnets only): what the network ACLs alone let through.
         ILayerView view = new SecurityGroupsView(snapshots, aclSnapshots, network);
-        return new CloudLayerState(Target, lines, view, new Snapshots(snapshots, aclSnapshots));
+        return new CloudLayerState<Snapshots>(Target, lines, view, new Snapshots(snapshots, aclSnapshots));
     }
 
     /// <summary>The subnets' ACLs; where the identity may not read them, each subnet's ACL is unread (its verdicts indeterminate, the reason said).</summary>
@@ -80,36 +79,36 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         }
     }
 
-    public CloudLayerPlan Plan(CloudLayerState state, FirewallPolicy policy, bool prune)
+    public override CloudLayerPlan<Native> Plan(CloudLayerState<Snapshots> state, FirewallPolicy policy, bool prune)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(policy);
-        var snapshots = (Snapshots)state.Snapshot;
+        var snapshots = state.Snapshot;
         var plan = Planner.Build(policy.DesiredRules(), snapshots.AllRules, prune);
         layer.EnsureWithinQuota(snapshots.Of(WriteTo), plan);
         var writes = plan.ToAdd.Select(r => $"authorize {r.Protocol.ToName()}/{r.Ports} from {r.Source} in {WriteTo} (tagged oec-cloudfw)")
             .Concat(plan.ToRemove.Select(r => $"revoke {r.Id} ({r}) in {snapshots.Holding(r)}"))
             .ToList();
-        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(policy, prune, snapshots));
+        return new CloudLayerPlan<Native>(Target, state.Digest, plan, writes, new Native(policy, prune, snapshots));
     }
 
-    public CloudLayerPlan PlanClose(CloudLayerState state, CloseSelection selection)
+    public override CloudLayerPlan<Native> PlanClose(CloudLayerState<Snapshots> state, CloseSelection selection)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(selection);
-        var snapshots = (Snapshots)state.Snapshot;
+        var snapshots = state.Snapshot;
         var plan = new Plan(snapshots.AllRules
             .Where(r => r.Action == RuleAction.Allow && (selection.MatchesExactly(r) || selection.Overlaps(r)))
             .Select(r => new Change(selection.Removes(r, r.Id ?? string.Empty) ? ChangeKind.Remove : ChangeKind.Extra, r)));
         var writes = plan.ToRemove.Select(r => $"revoke {r.Id} ({r}) in {snapshots.Holding(r)}").ToList();
-        return new CloudLayerPlan(Target, state.Digest, plan, writes, new Native(new FirewallPolicy([], false), false, snapshots));
+        return new CloudLayerPlan<Native>(Target, state.Digest, plan, writes, new Native(new FirewallPolicy([], false), false, snapshots));
     }
 
-    public ILayerView PlannedView(CloudLayerState state, CloudLayerPlan plan)
+    public override ILayerView PlannedView(CloudLayerState<Snapshots> state, CloudLayerPlan<Native> plan)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(plan);
-        var read = (Snapshots)state.Snapshot;
+        var read = state.Snapshot;
         var removed = plan.Changes.ToRemove.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var added = plan.Changes.ToAdd.Select((r, i) => r with { Origin = RuleOrigin.Tool, Id = $"planned-{i + 1}" }).ToList();
         var planned = read.Groups.Select(g => g with
@@ -120,10 +119,10 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         return new SecurityGroupsView(planned, read.Acls, network);
     }
 
-    public IReadOnlyList<Finding> Findings(CloudLayerState state)
+    public override IReadOnlyList<Finding> Findings(CloudLayerState<Snapshots> state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var read = (Snapshots)state.Snapshot;
+        var read = state.Snapshot;
         // Exposure as EC2 evaluates it (every ENI's path, sources as sets): split prefixes that cover the internet are
         // open, a port no public address reaches is latent.
         var everyPort = read.Groups.SelectMany(g => g.Rules
@@ -148,27 +147,27 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         return findings;
     }
 
-    public IReadOnlyList<string> Fixes(CloudLayerState state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    public override IReadOnlyList<string> Fixes(CloudLayerState<Snapshots> state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var read = (Snapshots)state.Snapshot;
+        var read = state.Snapshot;
         return SecurityGroupFixes.For(state.View as SecurityGroupsView ?? new SecurityGroupsView(read.Groups, read.Acls, network), layer.Region, kind, port, sources);
     }
 
-    public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
+    public override async Task<CloudApplyResult> OpenAsync(CloudLayerPlan<Native> plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var native = (Native)plan.Native;
+        var native = plan.Native;
         // Someone may add a rule meanwhile: the write group is read again, the other groups are as they were read.
         var others = native.Read.Groups.Where(s => s.GroupId != WriteTo).SelectMany(s => s.Rules).ToList();
         var (created, carried) = await layer.AuthorizeAsync(WriteTo, plan.Changes, now => Planner.Build(native.Policy.DesiredRules(), [.. others, .. now.Rules], native.Prune), cancellationToken);
         return new CloudApplyResult(Target, created, []) { Carried = ReferenceEquals(carried, plan.Changes) ? null : carried };
     }
 
-    public async Task<CloudApplyResult> CloseAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
+    public override async Task<CloudApplyResult> CloseAsync(CloudLayerPlan<Native> plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var native = (Native)plan.Native;
+        var native = plan.Native;
         var removed = new List<string>();
         foreach (var byGroup in plan.Changes.ToRemove.GroupBy(native.Read.Holding))
         {
@@ -178,7 +177,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         return new CloudApplyResult(Target, [], removed);
     }
 
-    public IReadOnlyList<string> UndoCommands(CloudApplyResult opened)
+    public override IReadOnlyList<string> UndoCommands(CloudLayerPlan<Native> plan, CloudApplyResult opened)
     {
         ArgumentNullException.ThrowIfNull(opened);
         return opened.Created.Count == 0
@@ -187,7 +186,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
     }
 
     /// <summary>Every group as read: which one holds a rule (rule ids are unique across groups).</summary>
-    private sealed record Snapshots(IReadOnlyList<SecurityGroupSnapshot> Groups, IReadOnlyList<NetworkAclSnapshot> Acls)
+    public sealed record Snapshots(IReadOnlyList<SecurityGroupSnapshot> Groups, IReadOnlyList<NetworkAclSnapshot> Acls)
     {
         public IReadOnlyList<Rule> AllRules { get; } = [.. Groups.SelectMany(g => g.Rules)];
 
@@ -197,5 +196,5 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
     }
 
     /// <summary>What a concurrent add makes the authorize plan again from.</summary>
-    private sealed record Native(FirewallPolicy Policy, bool Prune, Snapshots Read);
+    public sealed record Native(FirewallPolicy Policy, bool Prune, Snapshots Read);
 }

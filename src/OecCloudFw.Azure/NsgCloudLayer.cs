@@ -20,30 +20,28 @@ namespace OecCloudFw.Azure;
 /// <param name="target">The NSG or the VM.</param>
 /// <param name="nsgFlag">How the calling command spells the flag that names the NSG to change.</param>
 /// <param name="cache">Where the reads go through (a fleet's audit reads each VM and NSG once); none by default.</param>
-public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFlag = "--azure-nsg", ILayerReadCache? cache = null) : ICloudLayer
+public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFlag = "--azure-nsg", ILayerReadCache? cache = null) : CloudLayer<NsgCloudLayer.Snapshot, NsgCloudLayer.Native>
 {
-    private string? _changed;
-    private IReadOnlyList<NewSecurityRule>? _written;
-
     /// <summary>The NSG the plan changes (the NIC's, or the one named).</summary>
-    public static string ChangedNsg(CloudLayerPlan plan) => Native.Of(plan).Nsg.Name;
+    public static string ChangedNsg(CloudLayerPlan plan) => NativeOf(plan).Native.Nsg.Name;
 
     /// <summary>The rules the plan creates (names, priorities), as written once <see cref="OpenAsync"/> wrote them (a priority taken meanwhile moves).</summary>
-    public IReadOnlyList<NewSecurityRule> NewRules(CloudLayerPlan plan) => _written ?? Native.Of(plan).NewRules;
+    public static IReadOnlyList<NewSecurityRule> NewRules(CloudLayerPlan plan, CloudApplyResult? opened) =>
+        opened is CloudApplyResult<IReadOnlyList<NewSecurityRule>> written ? written.Written : NativeOf(plan).Native.NewRules;
 
     /// <summary>The names of the tool's own rules the plan deletes.</summary>
-    public static IReadOnlyList<string> ToDelete(CloudLayerPlan plan) => Native.Of(plan).ToDelete;
+    public static IReadOnlyList<string> ToDelete(CloudLayerPlan plan) => NativeOf(plan).Native.ToDelete;
 
     /// <summary>The names of the tool's own rules a close narrows (the closed ports or sources taken out).</summary>
-    public static IReadOnlyList<string> Narrowed(CloudLayerPlan plan) => [.. Native.Of(plan).Narrowed.Select(r => r.Name)];
+    public static IReadOnlyList<string> Narrowed(CloudLayerPlan plan) => [.. NativeOf(plan).Native.Narrowed.Select(r => r.Name)];
 
     private ILayerReadCache Reads => cache ?? ILayerReadCache.None;
 
-    public string Target => target.Vm is null
+    public override string Target => target.Vm is null
         ? $"azure nsg {target.Nsg} (rg {target.ResourceGroup})"
         : $"azure vm {target.Vm} (rg {target.ResourceGroup}){(target.Nsg is null ? string.Empty : $", nsg {target.Nsg}")}";
 
-    public async Task<CloudLayerState> ReadAsync(CancellationToken cancellationToken = default)
+    public override async Task<CloudLayerState<Snapshot>> ReadAsync(CancellationToken cancellationToken = default)
     {
         VmNetwork network;
         NsgSnapshot? changed;
@@ -66,28 +64,28 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
             .Order(StringComparer.Ordinal)
             .ToList();
         var name = target.Vm is null ? $"azure nsg {changed!.Name}" : $"azure vm {target.Vm} (NIC and subnet NSGs)";
-        return new CloudLayerState(Target, lines, View(network, name), new Snapshot(network, changed,
+        return new CloudLayerState<Snapshot>(Target, lines, View(network, name), new Snapshot(network, changed,
             $"VM {target.Vm} has no NSG on its network interface: pass {nsgFlag} NAME to change another one (e.g. the subnet's)"));
     }
 
-    public CloudLayerPlan Plan(CloudLayerState state, FirewallPolicy policy, bool prune)
+    public override CloudLayerPlan<Native> Plan(CloudLayerState<Snapshot> state, FirewallPolicy policy, bool prune)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var snapshot = (Snapshot)state.Snapshot;
+        var snapshot = state.Snapshot;
         var open = NsgLayer.PlanOpen(snapshot.Changed, policy, prune, snapshot.Network.NicOf(snapshot.Changed));
         // The new rules are created first, then the tool's own rules narrowed or deleted: nothing wanted closes meanwhile.
         var writes = open.NewRules.Select(r => $"create {r.Name} in {snapshot.Changed.Name}: priority {r.Priority}, {r.Protocol} {string.Join(",", r.Ports)} from {string.Join(",", r.Sources)}")
             .Concat(open.Narrowed.Select(r => $"narrow {r.Name} in {snapshot.Changed.Name}: ports {string.Join(",", r.PortRanges)} from {string.Join(",", r.SourcePrefixes)}"))
             .Concat(open.ToDelete.Select(n => $"delete {n} from {snapshot.Changed.Name}"))
             .ToList();
-        return new CloudLayerPlan(Target, state.Digest, open.Plan, writes, new Native(snapshot.Changed, open.NewRules, open.ToDelete) { Narrowed = open.Narrowed });
+        return new CloudLayerPlan<Native>(Target, state.Digest, open.Plan, writes, new Native(snapshot.Changed, open.NewRules, open.ToDelete) { Narrowed = open.Narrowed });
     }
 
-    public CloudLayerPlan PlanClose(CloudLayerState state, CloseSelection selection)
+    public override CloudLayerPlan<Native> PlanClose(CloudLayerState<Snapshot> state, CloseSelection selection)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(selection);
-        var nsg = ((Snapshot)state.Snapshot).Changed;
+        var nsg = state.Snapshot.Changed;
         var portTexts = selection.Ports.Select(p => p.IsSingle ? p.From.ToString(CultureInfo.InvariantCulture) : $"{p.From}-{p.To}").ToHashSet(StringComparer.Ordinal);
         var sourceTexts = selection.Sources.Select(NsgLayer.PrefixText).ToHashSet(StringComparer.Ordinal);
         var protocol = selection.Protocol.ToName();
@@ -121,15 +119,15 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         var writes = deleted.Select(n => $"delete {n} from {nsg.Name}")
             .Concat(narrowed.Select(r => $"narrow {r.Name} in {nsg.Name}: ports {string.Join(",", r.PortRanges)} from {string.Join(",", r.SourcePrefixes)}"))
             .ToList();
-        return new CloudLayerPlan(Target, state.Digest, new Plan(changes), writes, new Native(nsg, [], deleted) { Narrowed = narrowed });
+        return new CloudLayerPlan<Native>(Target, state.Digest, new Plan(changes), writes, new Native(nsg, [], deleted) { Narrowed = narrowed });
     }
 
-    public ILayerView PlannedView(CloudLayerState state, CloudLayerPlan plan)
+    public override ILayerView PlannedView(CloudLayerState<Snapshot> state, CloudLayerPlan<Native> plan)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(plan);
-        var snapshot = (Snapshot)state.Snapshot;
-        var native = (Native)plan.Native;
+        var snapshot = state.Snapshot;
+        var native = plan.Native;
         var nsg = snapshot.Changed;
         // The rules the plan deletes go, the ones it narrows come back narrowed, the ones it creates come in at their
         // priorities; the NSG is then evaluated with the others on the path, as ARM does.
@@ -145,10 +143,10 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         return new PathView(state.View.Name + " (planned)", new PathSet([.. paths.Paths.Select(p => p with { Reach = null })]));
     }
 
-    public IReadOnlyList<Finding> Findings(CloudLayerState state)
+    public override IReadOnlyList<Finding> Findings(CloudLayerState<Snapshot> state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var network = ((Snapshot)state.Snapshot).Network;
+        var network = state.Snapshot.Network;
         // The verdicts of the ports table and the audit: a rule counts only where it decides for this VM's path.
         var (paths, chains) = NsgPaths.Compile(network);
         return NsgExposure.Check(paths, chains, (nsg, rule, port) => NsgFixes.ForRule(target, nsg.Name, rule, port));
@@ -157,33 +155,30 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
     /// <summary>The NSGs as read, each with where it is attached (as named, NIC, subnet): what <c>azure show</c> lists.</summary>
     public IReadOnlyList<(NsgSnapshot Nsg, string Attachment)> Nsgs(CloudLayerState state)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        var network = ((Snapshot)state.Snapshot).Network;
+        var network = SnapshotOf(state).Snapshot.Network;
         return target.Vm is null
             ? [(network.NicNsgs[0], "as named")]
             : [.. network.NicNsgs.Select(n => (n, "NIC")), .. network.SubnetNsgs.Select(n => (n, "subnet"))];
     }
 
-    public IReadOnlyList<string> Fixes(CloudLayerState state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    public override IReadOnlyList<string> Fixes(CloudLayerState<Snapshot> state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return NsgFixes.For(target, ((Snapshot)state.Snapshot).Network, kind, port, sources);
+        return NsgFixes.For(target, state.Snapshot.Network, kind, port, sources);
     }
 
-    public async Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
+    public override async Task<CloudApplyResult> OpenAsync(CloudLayerPlan<Native> plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var native = (Native)plan.Native;
-        _changed = native.Nsg.Name;
+        var native = plan.Native;
         var written = await layer.WriteAsync(native.Nsg, native.NewRules, cancellationToken);
-        _written = written;
-        return new CloudApplyResult(Target, written.Select(r => r.Name).ToList(), []);
+        return new CloudApplyResult<IReadOnlyList<NewSecurityRule>>(Target, written.Select(r => r.Name).ToList(), [], written);
     }
 
-    public async Task<CloudApplyResult> CloseAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default)
+    public override async Task<CloudApplyResult> CloseAsync(CloudLayerPlan<Native> plan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var native = (Native)plan.Native;
+        var native = plan.Native;
         var own = native.ToDelete.Where(n => n.StartsWith(NsgRule.OwnPrefix, StringComparison.Ordinal)).ToList();
         var narrowed = native.Narrowed.Where(r => r.IsOwn).ToList();
         // A refusal here after the open half created rules is said with what was created and its undo (CloudOpen).
@@ -192,10 +187,11 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         return new CloudApplyResult(Target, [], [.. own, .. narrowed.Select(r => r.Name)]);
     }
 
-    public IReadOnlyList<string> UndoCommands(CloudApplyResult opened)
+    public override IReadOnlyList<string> UndoCommands(CloudLayerPlan<Native> plan, CloudApplyResult opened)
     {
+        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(opened);
-        var nsg = _changed ?? target.Nsg;
+        var nsg = plan.Native.Nsg.Name;
         return opened.Created.Select(name => $"az network nsg rule delete --subscription {target.SubscriptionId} -g {target.ResourceGroup} --nsg-name {nsg} -n {name}").ToList();
     }
 
@@ -210,21 +206,15 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
     /// <summary>The NSGs on the target's paths, compiled to the one engine.</summary>
     internal static PathView View(VmNetwork network, string name) => new(name, NsgPaths.Compile(network).Paths);
 
-    private sealed record Snapshot(VmNetwork Network, NsgSnapshot? ToChange, string Missing)
+    public sealed record Snapshot(VmNetwork Network, NsgSnapshot? ToChange, string Missing)
     {
         /// <summary>The NSG a change writes to; a VM whose NIC has none needs one named.</summary>
         public NsgSnapshot Changed => ToChange ?? throw new LayerFailureException(Missing);
     }
 
-    private sealed record Native(NsgSnapshot Nsg, IReadOnlyList<NewSecurityRule> NewRules, IReadOnlyList<string> ToDelete)
+    public sealed record Native(NsgSnapshot Nsg, IReadOnlyList<NewSecurityRule> NewRules, IReadOnlyList<string> ToDelete)
     {
         /// <summary>The tool's rules a close narrows, as they are written again (<see cref="PlanClose"/>).</summary>
         public IReadOnlyList<NsgRule> Narrowed { get; init; } = [];
-
-        public static Native Of(CloudLayerPlan plan)
-        {
-            ArgumentNullException.ThrowIfNull(plan);
-            return (Native)plan.Native;
-        }
     }
 }

@@ -28,7 +28,7 @@ public sealed class AzureCommands(CliContext context)
             var layer = new NsgCloudLayer(Layer(target, resolved), resolved, "--nsg");
             var result = await CloudOpen.RunAsync(layer, wanted, prune, dryRun, cancellationToken);
             var nsg = NsgCloudLayer.ChangedNsg(result.Plan);
-            var newRules = layer.NewRules(result.Plan);
+            var newRules = NsgCloudLayer.NewRules(result.Plan, result.Opened);
             var blocked = result.StillClosed.Select(s => s.ToString()).Distinct().ToList();
             if (format == OutputFormat.Json)
             {

@@ -64,7 +64,7 @@ public static class BothLayers
             }
         }
 
-        IReadOnlyList<string> Undo() => cloud is not null && opened is { Changed: true } ? cloud.UndoCommands(opened) : [];
+        IReadOnlyList<string> Undo() => cloud is not null && opened is { Changed: true } && plan.Cloud is { } cloudPlan ? cloud.UndoCommands(cloudPlan, opened) : [];
         ServerApplyResult applied;
         try
         {

@@ -2,13 +2,12 @@ using OecCloudFw.Core.Planning;
 
 namespace OecCloudFw.Core.Layers;
 
-/// <summary>What a cloud layer's plan does.</summary>
+/// <summary>What a cloud layer's plan does: what every use case sees of it (the adapter's own plan is in <see cref="CloudLayerPlan{TNative}"/>).</summary>
 /// <param name="Target">The layer.</param>
 /// <param name="Digest">The digest of the state it was planned from.</param>
 /// <param name="Changes">Add, keep, extra, remove, with the rules.</param>
 /// <param name="Writes">What the adapter will write, as it will write it (a rule id for a removal, a name and priority for an NSG rule), for the review.</param>
-/// <param name="Native">The adapter's own plan, handed back to it by Open and Close.</param>
-public sealed record CloudLayerPlan(string Target, string Digest, Plan Changes, IReadOnlyList<string> Writes, object Native)
+public abstract record CloudLayerPlan(string Target, string Digest, Plan Changes, IReadOnlyList<string> Writes)
 {
     public bool Opens => Changes.ToAdd.Any();
 
@@ -16,3 +15,9 @@ public sealed record CloudLayerPlan(string Target, string Digest, Plan Changes, 
 
     public bool IsNoOp => Changes.IsNoOp;
 }
+
+/// <summary>A cloud layer's plan with the adapter's own typed plan (handed back to it by Open and Close).</summary>
+/// <typeparam name="TNative">The adapter's plan.</typeparam>
+public sealed record CloudLayerPlan<TNative>(string Target, string Digest, Plan Changes, IReadOnlyList<string> Writes, TNative Native)
+    : CloudLayerPlan(Target, Digest, Changes, Writes)
+    where TNative : class;

@@ -33,7 +33,7 @@ public static class CloudOpen
             {
                 // A partial change is said as it is: what was created stays (it is what the policy wants), with its undo.
                 throw new LayerFailureException(
-                    $"{ex.Message}; already done before that: created {string.Join(", ", opened.Created)} in {layer.Target} (kept: the policy wants it; to undo: {string.Join("; ", layer.UndoCommands(opened))})", ex);
+                    $"{ex.Message}; already done before that: created {string.Join(", ", opened.Created)} in {layer.Target} (kept: the policy wants it; to undo: {string.Join("; ", layer.UndoCommands(plan, opened))})", ex);
             }
         }
 

@@ -8,7 +8,8 @@ namespace OecCloudFw.Core.Layers;
 /// One cloud layer (AWS security groups, Azure NSGs, …) behind one small seam: read it once into a state (what the audit
 /// evaluates, a digest of what was read), plan it to a policy (pure), apply a plan in two steps (what opens, before the
 /// server changes; what closes, after), and say how to undo what was opened. Each cloud adapter implements it; the
-/// CLI registers one factory per cloud (<c>CloudLayers</c>).
+/// provider registers one factory (<see cref="Providers.ICloudProvider"/>). Adapters derive from
+/// <see cref="CloudLayer{TSnapshot, TNative}"/>: typed states and plans, no state kept between calls.
 /// </summary>
 public interface ICloudLayer
 {
@@ -49,6 +50,6 @@ public interface ICloudLayer
     /// <summary>Removes what the plan removes (last, after the server layer): only rules the tool created.</summary>
     Task<CloudApplyResult> CloseAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default);
 
-    /// <summary>The provider CLI commands that undo what <see cref="OpenAsync"/> wrote, exactly.</summary>
-    IReadOnlyList<string> UndoCommands(CloudApplyResult opened);
+    /// <summary>The provider CLI commands that undo what <see cref="OpenAsync"/> wrote for <paramref name="plan"/>, exactly.</summary>
+    IReadOnlyList<string> UndoCommands(CloudLayerPlan plan, CloudApplyResult opened);
 }

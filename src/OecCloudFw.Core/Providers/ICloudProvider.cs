@@ -1,0 +1,33 @@
+using OecCloudFw.Core.Layers;
+
+namespace OecCloudFw.Core.Providers;
+
+/// <summary>
+/// One cloud provider's registration: its name, the settings it claims (declared once: every verb's flags and the
+/// inventory's keys are made from them) and the factory of its layer. A provider is one adapter project exposing one
+/// of these; the application registers it in one line, and the <c>&lt;provider&gt; open|close|show</c> verbs, the
+/// audit/plan/apply/fleet wiring and the JSON documents are generic over it.
+/// </summary>
+public interface ICloudProvider
+{
+    /// <summary>The verb group and the name in documents: "aws", "azure", "hetzner", "digitalocean".</summary>
+    string Name { get; }
+
+    /// <summary>What the verb group does, for help.</summary>
+    string Description { get; }
+
+    /// <summary>The prefix of its flags in audit/plan/apply (<c>--hetzner-server</c>) and of its inventory keys (<c>hetzner_server</c>).</summary>
+    string Prefix { get; }
+
+    /// <summary>Everything the provider reads from the command line or an inventory entry.</summary>
+    IReadOnlyList<ProviderSetting> Settings { get; }
+
+    /// <summary>True when the values name a layer of this provider (one of its target settings is given).</summary>
+    bool IsNamed(ProviderSettings values);
+
+    /// <summary>Checks the values before anything is read or changed: bad input is an <see cref="InvalidInputException"/> naming the flag.</summary>
+    void Validate(ProviderSettings values, IEnvironment environment);
+
+    /// <summary>The layer the values name (validated). A layer that holds a client is <see cref="IDisposable"/>: the caller disposes it.</summary>
+    ICloudLayer Create(ProviderSettings values, ProviderContext context);
+}
