@@ -50,6 +50,11 @@ public sealed class CliContext
     /// <summary>How the Azure verbs reach ARM (tests give a fake endpoint's credential and transport).</summary>
     public OecCloudFw.Azure.AzureConnection Azure { get; init; } = new();
 
+    /// <summary>The registered cloud providers (<see cref="Layers.CloudProviders"/>), made once with this context's connections.</summary>
+    public IReadOnlyList<Core.Providers.ICloudProvider> Providers => _providers ??= Layers.CloudProviders.For(this);
+
+    private IReadOnlyList<Core.Providers.ICloudProvider>? _providers;
+
     /// <summary>Set once a command body starts: anything failing before that is a parse error (bad input).</summary>
     public bool CommandStarted { get; set; }
 

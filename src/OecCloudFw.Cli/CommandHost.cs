@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using OecCloudFw.Cli.Commands;
+using OecCloudFw.Core.Providers;
 
 namespace OecCloudFw.Cli;
 
@@ -17,25 +18,55 @@ internal static class CommandHost
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ServerTarget))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(PolicyFlags))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ServerPolicyFlags))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(AuditCloudFlags))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(AwsTarget))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(AzureTarget))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(CloseFlags))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(LayersFlags))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(InventoryFlags))]
-    public static void AddCommands<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] T>(Command parent, CliContext context)
+    public static void AddCommands<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] T>(Command parent, CliContext context, ICloudProvider? provider = null)
     {
         foreach (var method in typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance))
         {
             if (method.GetCustomAttribute<CommandAttribute>() is { } attribute)
             {
-                parent.Subcommands.Add(Build(typeof(T), method, attribute, context));
+                parent.Subcommands.Add(Build(typeof(T), method, attribute, context, provider));
             }
         }
     }
 
+    /// <summary>Adds a provider's settings as options (its own verbs: --NAME; audit/plan/apply: --PREFIX-NAME) and returns how to read them.</summary>
+    private static Func<ParseResult, ProviderSettings> ProviderOptions(Command command, ICloudProvider provider, bool verb)
+    {
+        var options = new List<(ProviderSetting Setting, Option Option, Func<ParseResult, IReadOnlyList<string>> Read)>();
+        foreach (var setting in provider.Settings.Where(s => verb || !s.VerbOnly))
+        {
+            var name = "--" + (verb ? setting.Name : setting.LayerFlagFor(provider.Prefix));
+            string[] aliases = verb ? [] : [.. setting.LayerAliases.Select(a => a.Length == 1 ? "-" + a : "--" + a)];
+            if (setting.Repeatable)
+            {
+                var o = new Option<string[]?>(name, aliases) { Description = setting.Description };
+                options.Add((setting, o, r => r.GetValue(o) ?? []));
+            }
+            else
+            {
+                var o = new Option<string?>(name, aliases) { Description = setting.Description };
+                options.Add((setting, o, r => r.GetValue(o) is { } v ? [v] : []));
+            }
+        }
+
+        foreach (var option in options)
+        {
+            command.Options.Add(option.Option);
+        }
+
+        var spelled = options.ToDictionary(o => o.Setting.Name, o => o.Option.Name, StringComparer.Ordinal);
+        return result => new ProviderSettings(
+            options.ToDictionary(o => o.Setting.Name, o => o.Read(result), StringComparer.Ordinal),
+            name => spelled.TryGetValue(name, out var flag) ? flag : "--" + name);
+    }
+
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Parameter-set types implement ICommandParameterSet, whose annotation keeps their public constructors.")]
-    private static Command Build([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type owner, MethodInfo method, CommandAttribute attribute, CliContext context)
+    private static Command Build([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type owner, MethodInfo method, CommandAttribute attribute, CliContext context, ICloudProvider? provider)
     {
         var command = new Command(attribute.Name, attribute.Description);
         var binders = new List<Func<ParseResult, object?>?>();
@@ -45,6 +76,18 @@ internal static class CommandHost
             {
                 // The invocation's token: Ctrl+C and SIGTERM cancel it (Program wires the signals).
                 binders.Add(null);
+            }
+            else if (parameter.ParameterType == typeof(CloudFlags))
+            {
+                // Every registered provider's settings, as audit/plan/apply spell them (--aws-group, --hetzner-server).
+                var parts = context.Providers.Select(provider => (Provider: provider, Read: ProviderOptions(command, provider, verb: false))).ToList();
+                binders.Add(result => new CloudFlags([.. parts.Select(p => (p.Provider, p.Read(result)))]));
+            }
+            else if (parameter.ParameterType == typeof(ProviderSettings) && provider is not null)
+            {
+                // One provider's own verbs: its settings spelled plainly (--firewall, --server).
+                var read = ProviderOptions(command, provider, verb: true);
+                binders.Add(result => read(result));
             }
             else if (typeof(ICommandParameterSet).IsAssignableFrom(parameter.ParameterType))
             {
@@ -68,7 +111,7 @@ internal static class CommandHost
         {
             WarnDeprecated(command, result, context.Error);
             var values = binders.Select(b => b is null ? (object?)cancellationToken : b(result)).ToArray();
-            var instance = Activator.CreateInstance(owner, context)!;
+            var instance = provider is null ? Activator.CreateInstance(owner, context)! : Activator.CreateInstance(owner, context, provider)!;
             return await (Task<int>)method.Invoke(instance, values)!;
         });
         return command;

@@ -1,5 +1,3 @@
-using OecCloudFw.Aws;
-using OecCloudFw.Azure;
 using OecCloudFw.Cli.Commands;
 using OecCloudFw.Cli.Layers;
 using OecCloudFw.Core;
@@ -40,7 +38,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
     /// <param name="connected">A connection to that server already open (apply's): the facts are read over it, not a new one.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
     /// <param name="remembered">The policy recorded on the server, used instead of <paramref name="policy"/> when it gives one (no policy given): <see cref="PolicyNote"/> says so.</param>
-    public async Task<AuditReport> RunAsync(ServerTarget server, AuditCloudFlags cloud, FirewallPolicy policy, bool probe, TimeSpan probeTimeout, IReadOnlyList<EgressNeed>? egress = null,
+    public async Task<AuditReport> RunAsync(ServerTarget server, CloudFlags cloud, FirewallPolicy policy, bool probe, TimeSpan probeTimeout, IReadOnlyList<EgressNeed>? egress = null,
         IServerShell? connected = null, Func<ServerFacts, (FirewallPolicy Policy, string Note)?>? remembered = null, CancellationToken cancellationToken = default)
     {
         // Everything is validated before anything is read.
@@ -55,7 +53,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         // may exist only behind the bastion): it is not probed from here, and the report says why.
         var routed = ssh is { JumpHosts.Count: > 0 } or { ProxyCommand: not null };
         probe = probe && !routed;
-        if (ssh is null && cloud is { AwsGroup: null or [], AwsInstance: null, AzureNsg: null, AzureVm: null })
+        if (ssh is null && !cloud.Given.Any(g => g.Provider.IsNamed(g.Values)))
         {
             cloud = await DiscoverAsync(cloud, cancellationToken);
         }
@@ -133,16 +131,14 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
     }
 
     /// <summary>On a cloud instance audited with --local and no cloud flag: its own instance, from the metadata service.</summary>
-    private async Task<AuditCloudFlags> DiscoverAsync(AuditCloudFlags cloud, CancellationToken cancellationToken)
+    private async Task<CloudFlags> DiscoverAsync(CloudFlags cloud, CancellationToken cancellationToken)
     {
-        if (await Ec2InstanceIdentity.DiscoverAsync(context.Environment, cancellationToken) is { } ec2)
+        foreach (var provider in context.Providers)
         {
-            return cloud with { AwsInstance = ec2.InstanceId, AwsRegion = cloud.AwsRegion ?? ec2.Region };
-        }
-
-        if (await AzureInstanceIdentity.DiscoverAsync(context.Environment, cancellationToken) is { } vm)
-        {
-            return cloud with { AzureVm = vm.Vm, ResourceGroup = vm.ResourceGroup, Subscription = cloud.Subscription ?? vm.Subscription };
+            if (await provider.DiscoverAsync(context.Environment, cloud.Of(provider), cancellationToken) is { } found)
+            {
+                return cloud.With(provider, found);
+            }
         }
 
         return cloud;
@@ -166,7 +162,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         return benchmark ? await Server.Audit.Cis.NftablesBoot.ReadAsync(shell, facts, cancellationToken) : facts;
     }
 
-    private CloudPlan? PlanCloud(AuditCloudFlags cloud, CancellationToken cancellationToken)
+    private CloudPlan? PlanCloud(CloudFlags cloud, CancellationToken cancellationToken)
     {
         if (!CloudLayers.Validate(cloud, context))
         {

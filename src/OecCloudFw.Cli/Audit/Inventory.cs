@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using OecCloudFw.Cli.Commands;
 using OecCloudFw.Core;
+using OecCloudFw.Core.Providers;
+using OecCloudFw.Core.Yaml;
 using OecCloudFw.Server.Shells;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -17,13 +19,15 @@ namespace OecCloudFw.Cli.Audit;
 public sealed partial class Inventory
 {
     private string _file = "fleet.yaml";
+    private IReadOnlyList<ICloudProvider> _providers = [];
 
     public Entry Defaults { get; set; } = new();
 
     public List<Entry> Servers { get; set; } = [];
 
-    public static Inventory Load(string path, IEnvironment environment)
+    public static Inventory Load(string path, IEnvironment environment, IReadOnlyList<ICloudProvider> providers)
     {
+        ArgumentNullException.ThrowIfNull(providers);
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(environment);
         if (!File.Exists(path))
@@ -31,12 +35,14 @@ public sealed partial class Inventory
             throw new InvalidInputException($"inventory '{path}' not found");
         }
 
-        InventoryShape.Check(File.ReadAllText(path), path);
+        var text = File.ReadAllText(path);
+        InventoryShape.Check(text, path, providers);
         Inventory inventory;
         try
         {
-            inventory = new StaticDeserializerBuilder(new InventoryYamlContext()).WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
-                .Deserialize<Inventory?>(File.ReadAllText(path)) ?? new Inventory();
+            // The connection keys bind to Entry; the providers' keys (checked above) are read as values by their settings.
+            inventory = new StaticDeserializerBuilder(new InventoryYamlContext()).WithNamingConvention(UnderscoredNamingConvention.Instance).IgnoreUnmatchedProperties().Build()
+                .Deserialize<Inventory?>(text) ?? new Inventory();
         }
         catch (YamlException ex)
         {
@@ -44,6 +50,15 @@ public sealed partial class Inventory
         }
 
         inventory._file = path;
+        inventory._providers = providers;
+        var keys = InventoryShape.ProviderKeys(providers).Select(k => k.Key).ToHashSet(StringComparer.Ordinal);
+        var (defaults, items) = YamlKeyValues.Read(text, path, "servers", keys);
+        inventory.Defaults.Cloud = defaults;
+        for (var i = 0; i < Math.Min(items.Count, inventory.Servers.Count); i++)
+        {
+            inventory.Servers[i].Cloud = items[i];
+        }
+
         if (inventory.Servers.Count == 0)
         {
             throw new InvalidInputException($"inventory '{path}' lists no servers");
@@ -171,25 +186,36 @@ public sealed partial class Inventory
         server.KnownHosts ?? Defaults.KnownHosts,
         server.HostKeyPolicy ?? Defaults.HostKeyPolicy ?? "strict");
 
-    /// <summary>The cloud layer of one server, defaults filled in.</summary>
-    public AuditCloudFlags Cloud(Entry server) => new(
-        server.AwsGroups?.ToArray(),
-        server.AwsInstance,
-        server.AwsRegion ?? Defaults.AwsRegion,
-        server.AwsProfile ?? Defaults.AwsProfile,
-        server.AwsEndpointUrl ?? Defaults.AwsEndpointUrl,
-        server.AzureNsg,
-        server.AzureVm,
-        server.ResourceGroup ?? Defaults.ResourceGroup,
-        server.Subscription ?? Defaults.Subscription,
-        server.AzureEndpoint ?? Defaults.AzureEndpoint,
-        server.AwsSubnets?.ToArray());
+    /// <summary>
+    /// The cloud layer of one server: each provider's keys in the entry; a single-valued setting that does not name the
+    /// layer (a region, a resource group, an endpoint) falls back to the defaults'. Messages name the entry and the key.
+    /// </summary>
+    public CloudFlags Cloud(Entry server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return new CloudFlags([.. _providers.Select(provider =>
+        {
+            var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var setting in provider.Settings.Where(s => !s.VerbOnly))
+            {
+                var key = setting.InventoryKeyFor(provider.Prefix);
+                keys[setting.Name] = key;
+                var own = server.Cloud.TryGetValue(key, out var v) ? v : [];
+                values[setting.Name] = own.Count == 0 && !setting.NamesLayer && !setting.Repeatable && Defaults.Cloud.TryGetValue(key, out var d) ? d : own;
+            }
+
+            return (provider, new ProviderSettings(values, name => $"{Where(server)}: {(keys.TryGetValue(name, out var k) ? k : name)}"));
+        })]);
+    }
 
     public sealed class Entry
     {
         public string? Host { get; set; }
 
-        public List<string>? AwsSubnets { get; set; }
+        /// <summary>The providers' keys of this entry, as read (<see cref="Cloud"/> makes them the cloud layer).</summary>
+        [YamlIgnore]
+        public IReadOnlyDictionary<string, IReadOnlyList<string>> Cloud { get; set; } = new Dictionary<string, IReadOnlyList<string>>();
 
         public int? Port { get; set; }
 
@@ -207,25 +233,5 @@ public sealed partial class Inventory
 
         /// <summary>Hosts to jump through: <c>user@host:port</c>, comma-separated, outermost first (<c>none</c>: no jump, overriding the defaults').</summary>
         public string? Jump { get; set; }
-
-        public List<string>? AwsGroups { get; set; }
-
-        public string? AwsInstance { get; set; }
-
-        public string? AwsRegion { get; set; }
-
-        public string? AwsProfile { get; set; }
-
-        public string? AwsEndpointUrl { get; set; }
-
-        public string? AzureNsg { get; set; }
-
-        public string? AzureVm { get; set; }
-
-        public string? ResourceGroup { get; set; }
-
-        public string? Subscription { get; set; }
-
-        public string? AzureEndpoint { get; set; }
     }
 }

@@ -1,3 +1,4 @@
+using OecCloudFw.Core.Providers;
 using OecCloudFw.Core.Yaml;
 
 namespace OecCloudFw.Cli.Audit;
@@ -12,13 +13,16 @@ internal static class InventoryShape
     [
         ("host", YamlShape.Value), ("port", YamlShape.Value), ("user", YamlShape.Value), ("identity", YamlShape.Value),
         ("password_env", YamlShape.Value), ("known_hosts", YamlShape.Value), ("host_key_policy", YamlShape.Value), ("policy", YamlShape.Value), ("jump", YamlShape.Value),
-        ("aws_groups", YamlShape.Values), ("aws_subnets", YamlShape.Values), ("aws_instance", YamlShape.Value), ("aws_region", YamlShape.Value),
-        ("aws_profile", YamlShape.Value), ("aws_endpoint_url", YamlShape.Value), ("azure_nsg", YamlShape.Value), ("azure_vm", YamlShape.Value),
-        ("resource_group", YamlShape.Value), ("subscription", YamlShape.Value), ("azure_endpoint", YamlShape.Value),
     ];
 
-    private static readonly YamlShape Shape = YamlShape.Map(("defaults", YamlShape.Map(EntryKeys)), ("servers", YamlShape.ListOf(YamlShape.Map(EntryKeys))));
+    /// <summary>The keys of the providers' settings in an entry (<c>aws_groups</c>, <c>hetzner_server</c>, …): a list where the setting repeats.</summary>
+    public static IEnumerable<(ICloudProvider Provider, ProviderSetting Setting, string Key)> ProviderKeys(IReadOnlyList<ICloudProvider> providers) =>
+        providers.SelectMany(p => p.Settings.Where(s => !s.VerbOnly).Select(s => (p, s, s.InventoryKeyFor(p.Prefix))));
 
     /// <summary>Throws an <see cref="Core.InvalidInputException"/> naming file:line for each mistake.</summary>
-    public static void Check(string yaml, string path) => Shape.Check(yaml, path);
+    public static void Check(string yaml, string path, IReadOnlyList<ICloudProvider> providers)
+    {
+        (string, YamlShape)[] keys = [.. EntryKeys, .. ProviderKeys(providers).Select(k => (k.Key, k.Setting.Repeatable ? YamlShape.Values : YamlShape.Value))];
+        YamlShape.Map(("defaults", YamlShape.Map(keys)), ("servers", YamlShape.ListOf(YamlShape.Map(keys)))).Check(yaml, path);
+    }
 }

@@ -12,7 +12,7 @@ public sealed class AuditCommand(CliContext context)
     public Task<int> Audit(
         ServerTarget server,
         ServerPolicyFlags policy,
-        AuditCloudFlags cloud,
+        CloudFlags cloud,
         [Option("output", Description = "table, json or sarif.")] string output = "table",
         [Option("fail-on", Description = "Exit 1 when a finding is at least this severe: critical (default), warning, info, never.")] string failOn = "critical",
         [Option("sarif-anchor", Description = "The file SARIF results point at (default: the policy file, else oec-cloudfw.yaml).")] string? sarifAnchor = null,
@@ -55,7 +55,7 @@ public sealed class AuditCommand(CliContext context)
             var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
             if (inventory is not null)
             {
-                return await FleetAsync(Inventory.Load(inventory, context.Environment), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken);
+                return await FleetAsync(Inventory.Load(inventory, context.Environment, context.Providers), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken);
             }
 
             using var cache = new Audit.CloudReadCache();

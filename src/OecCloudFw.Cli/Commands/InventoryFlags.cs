@@ -10,7 +10,7 @@ public sealed record InventoryFlags(
     [Option("server", Description = "With --inventory: the host of the inventory entry to plan or apply.")] string? Server = null) : ICommandParameterSet
 {
     /// <summary>The target, cloud layer and policy flags: the inventory entry's where one is named, else the flags as given.</summary>
-    public (ServerTarget Server, AuditCloudFlags Cloud, ServerPolicyFlags Policy) Select(ServerTarget server, AuditCloudFlags cloud, ServerPolicyFlags policy, IEnvironment environment)
+    public (ServerTarget Server, CloudFlags Cloud, ServerPolicyFlags Policy) Select(ServerTarget server, CloudFlags cloud, ServerPolicyFlags policy, IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(policy);
@@ -24,34 +24,34 @@ public sealed record InventoryFlags(
             throw new InvalidInputException("--inventory needs --server HOST: plan and apply act on one server of the inventory");
         }
 
-        if (server.Host is not null || server.Local || cloud != new AuditCloudFlags())
+        if (server.Host is not null || server.Local || !cloud.IsEmpty)
         {
             throw new InvalidInputException("--inventory --server takes the connection and the cloud layer from the inventory entry: do not give --host, --local or cloud flags with it");
         }
 
-        var (inventory, entry) = Entry(environment);
+        var (inventory, entry) = Entry(environment, providers);
         inventory.Resolve(entry, environment);
         var file = entry.Policy ?? inventory.Defaults.Policy;
         return (inventory.Target(entry), inventory.Cloud(entry), file is null ? policy : policy with { Policy = file });
     }
 
     /// <summary>Adds the selected entry's <c>jump:</c> hosts to a resolved connection (null without --inventory).</summary>
-    public Func<SshConnectionOptions, SshConnectionOptions>? Route(IEnvironment environment)
+    public Func<SshConnectionOptions, SshConnectionOptions>? Route(IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
     {
         if (Inventory is null)
         {
             return null;
         }
 
-        var (inventory, entry) = Entry(environment);
+        var (inventory, entry) = Entry(environment, providers);
         return ssh => inventory.Route(entry, ssh);
     }
 
     /// <summary>Connects to the server selected (<see cref="Select"/>), through its entry's jump hosts where it has them.</summary>
-    public async Task<IServerShell> ConnectAsync(ServerTarget server, IEnvironment environment, CancellationToken cancellationToken = default)
+    public async Task<IServerShell> ConnectAsync(ServerTarget server, IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(server);
-        var route = Route(environment);
+        var route = Route(environment, providers);
         if (route is null)
         {
             return await server.ConnectAsync(environment, cancellationToken);
@@ -61,9 +61,9 @@ public sealed record InventoryFlags(
         return ssh is null ? new LocalShell() : await SshShell.ConnectAsync(route(ssh), cancellationToken);
     }
 
-    private (Audit.Inventory Inventory, Audit.Inventory.Entry Entry) Entry(IEnvironment environment)
+    private (Audit.Inventory Inventory, Audit.Inventory.Entry Entry) Entry(IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
     {
-        var inventory = Audit.Inventory.Load(Inventory!, environment);
+        var inventory = Audit.Inventory.Load(Inventory!, environment, providers);
         var entry = inventory.Servers.SingleOrDefault(s => string.Equals(s.Host, Server, StringComparison.OrdinalIgnoreCase))
                     ?? throw new InvalidInputException($"inventory '{Inventory}' has no server with host '{Server}'");
         return (inventory, entry);

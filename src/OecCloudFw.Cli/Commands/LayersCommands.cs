@@ -24,7 +24,7 @@ public sealed class LayersCommands(CliContext context)
     public Task<int> Plan(
         ServerTarget server,
         ServerPolicyFlags policy,
-        AuditCloudFlags cloud,
+        CloudFlags cloud,
         InventoryFlags inventory,
         LayersFlags layers,
         [Option("out", Description = "Save the plan (JSON, with a digest of every state it read) for apply --plan.")] string? @out = null,
@@ -33,12 +33,12 @@ public sealed class LayersCommands(CliContext context)
         CommandRunner.RunAsync(context, async () =>
         {
             var format = OutputFormats.Parse(output);
-            (server, cloud, policy) = inventory.Select(server, cloud, policy, context.Environment);
+            (server, cloud, policy) = inventory.Select(server, cloud, policy, context.Environment, context.Providers);
             var wanted = policy.Build();
             var docker = layers.Validate();
             var target = Target(server);
             using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
-            await using var shell = await inventory.ConnectAsync(target, context.Environment, cancellationToken);
+            await using var shell = await inventory.ConnectAsync(target, context.Environment, context.Providers, cancellationToken);
             var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
             var note = Remembered(ref wanted, ref serverLayer, policy, state, shell, layers, docker);
@@ -100,7 +100,7 @@ public sealed class LayersCommands(CliContext context)
     public Task<int> Apply(
         ServerTarget server,
         ServerPolicyFlags policy,
-        AuditCloudFlags cloud,
+        CloudFlags cloud,
         InventoryFlags inventory,
         LayersFlags layers,
         [Option("plan", Description = "Apply exactly this saved plan (plan --out): refused with exit 5 if any layer moved since.")] string? planFile = null,
@@ -125,13 +125,13 @@ public sealed class LayersCommands(CliContext context)
                 return await ApplySavedAsync(planFile, cancellationToken);
             }
 
-            (server, cloud, policy) = inventory.Select(server, cloud, policy, context.Environment);
+            (server, cloud, policy) = inventory.Select(server, cloud, policy, context.Environment, context.Providers);
             var wanted = policy.Build();
             var docker = layers.Validate();
             var target = Target(server);
             var saved = verifyPlan is null ? null : SavedPlan.Load(verifyPlan);
             using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
-            await using var shell = await inventory.ConnectAsync(target, context.Environment, cancellationToken);
+            await using var shell = await inventory.ConnectAsync(target, context.Environment, context.Providers, cancellationToken);
             var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
             if (Remembered(ref wanted, ref serverLayer, policy, state, shell, layers, docker) is { } note)
@@ -165,7 +165,7 @@ public sealed class LayersCommands(CliContext context)
             // The audit reads both layers again; the server over the connection already open.
             using var cache = new CloudReadCache();
             var audit = result.Outcome is LayersApplyOutcome.Applied or LayersApplyOutcome.CloudCloseFailed
-                ? await new AuditRunner(context, cache) { Route = inventory.Route(context.Environment) }.RunAsync(target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(2), null, shell, cancellationToken: cancellationToken)
+                ? await new AuditRunner(context, cache) { Route = inventory.Route(context.Environment, context.Providers) }.RunAsync(target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(2), null, shell, cancellationToken: cancellationToken)
                 : null;
             return await ReportAsync(format, PlanDigest(plan), result, audit, threshold);
         }, cancellationToken);

@@ -178,7 +178,7 @@ public sealed class ServerCommands(CliContext context)
     public Task<int> SshPort(
         ServerTarget target,
         ServerPolicyFlags policy,
-        AuditCloudFlags cloud,
+        CloudFlags cloud,
         [Option("to", Description = "The new SSH port (1-65535).")] int to = 0,
         [Option("dry-run", Description = "Print every step, change nothing.")] bool dryRun = false,
         [Option("confirm-timeout", Description = "Seconds after which the server restores each step's previous state unless a new SSH connection on the new port has confirmed it.")] int confirmTimeout = 60,

@@ -28,6 +28,17 @@ public interface ICloudProvider
     /// <summary>Checks the values before anything is read or changed: bad input is an <see cref="InvalidInputException"/> naming the flag.</summary>
     void Validate(ProviderSettings values, IEnvironment environment);
 
-    /// <summary>The layer the values name (validated). A layer that holds a client is <see cref="IDisposable"/>: the caller disposes it.</summary>
-    ICloudLayer Create(ProviderSettings values, ProviderContext context);
+    /// <summary>
+    /// The layer the values name (validated; what the layer needs to know before its first read, e.g. an instance's
+    /// groups, may be read here). A layer that holds a client is <see cref="IDisposable"/>: the caller disposes it.
+    /// </summary>
+    Task<ICloudLayer> CreateAsync(ProviderSettings values, ProviderContext context, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// On a machine that is one of this provider's servers (audited with <c>--local</c> and no cloud setting): the
+    /// settings naming itself, from the provider's metadata service; null elsewhere (asked only where the machine's
+    /// own data, e.g. DMI, says it runs there).
+    /// </summary>
+    Task<ProviderSettings?> DiscoverAsync(IEnvironment environment, ProviderSettings given, CancellationToken cancellationToken = default) =>
+        Task.FromResult<ProviderSettings?>(null);
 }

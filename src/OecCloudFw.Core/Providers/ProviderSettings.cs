@@ -49,6 +49,18 @@ public sealed class ProviderSettings
     /// <summary>How the operator spelled the setting, for messages.</summary>
     public string Flag(string name) => _spell(name);
 
+    /// <summary>These values with <paramref name="name"/> set (where it is not given already, unless <paramref name="overwrite"/>).</summary>
+    public ProviderSettings With(string name, string? value, bool overwrite = true)
+    {
+        if (value is null || (!overwrite && All(name).Count > 0))
+        {
+            return this;
+        }
+
+        var values = new Dictionary<string, IReadOnlyList<string>>(_values, StringComparer.Ordinal) { [name] = [value] };
+        return new ProviderSettings(values, _spell);
+    }
+
     /// <summary>A cache key of the values (a fleet's servers that share an account share its client).</summary>
     public string Key(params string[] names) => string.Join('|', names.Select(n => $"{n}={string.Join(',', All(n))}"));
 }

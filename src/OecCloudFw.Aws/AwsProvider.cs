@@ -1,0 +1,117 @@
+using OecCloudFw.Core;
+using OecCloudFw.Core.Layers;
+using OecCloudFw.Core.Providers;
+
+namespace OecCloudFw.Aws;
+
+/// <summary>
+/// AWS behind the provider seam: an instance's security groups and its subnets' network ACLs (or the groups named),
+/// read side by side, the tool's rules written to one group.
+/// </summary>
+public sealed class AwsProvider : ICloudProvider
+{
+    public string Name => "aws";
+
+    public string Description => "AWS EC2 security groups and network ACLs.";
+
+    public string Prefix => "aws";
+
+    public IReadOnlyList<ProviderSetting> Settings { get; } =
+    [
+        new("group", "An AWS security group on the server's ENI (repeatable; the union of all is evaluated).") { Repeatable = true, NamesLayer = true, InventoryKey = "aws_groups" },
+        new("instance", "An EC2 instance: every security group on every one of its ENIs.") { NamesLayer = true },
+        new("region", "AWS region of the groups (default: the SDK chain).") { LayerAliases = ["region"] },
+        new("profile", "AWS profile.") { LayerAliases = ["profile"] },
+        new("endpoint-url", "EC2 endpoint (LocalStack, moto, a fake).") { LayerAliases = ["endpoint-url"] },
+        new("subnet", "The server's subnet (subnet-…): its network ACL is evaluated too (automatic with --aws-instance; repeatable).") { Repeatable = true, InventoryKey = "aws_subnets" },
+    ];
+
+    public bool IsNamed(ProviderSettings values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return values.All("group").Count > 0 || values.Single("instance") is not null;
+    }
+
+    public void Validate(ProviderSettings values, IEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        _ = values.All("group").Select(SecurityGroupId.Parse).ToList();
+        if (values.Single("instance") is { } instance)
+        {
+            AwsIds.Instance(instance, values.Flag("instance"));
+        }
+
+        var subnets = values.All("subnet");
+        foreach (var subnet in subnets)
+        {
+            AwsIds.Subnet(subnet, values.Flag("subnet"));
+        }
+
+        if (subnets.Count > 0 && !IsNamed(values))
+        {
+            throw new InvalidInputException($"{values.Flag("subnet")} needs {values.Flag("group")} or {values.Flag("instance")}: the network ACL is evaluated with the security groups");
+        }
+    }
+
+    public async Task<ICloudLayer> CreateAsync(ProviderSettings values, ProviderContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(context);
+        Validate(values, context.Environment);
+        var groups = values.All("group").Select(SecurityGroupId.Parse).Distinct().ToList();
+        var instance = values.Single("instance");
+        var options = new Ec2ConnectionOptions { Region = values.Single("region"), Profile = values.Single("profile"), EndpointUrl = values.Single("endpoint-url") };
+        var key = $"aws|{options.Region}|{options.Profile}|{options.EndpointUrl}";
+        var client = context.Reads.Client(key, () => new Ec2Client(new Ec2ClientFactory(context.Environment).Create(options)));
+        var owned = context.Reads.OwnsClients ? null : client;
+        try
+        {
+            // Every group of the instance (EC2 admits what any of them admits) and its subnets' network ACLs are read;
+            // the tool's rules go to one group: the first named group, else the instance's first group.
+            var reads = new PrefixedReadCache(context.Reads, key);
+            var layer = new SecurityGroupLayer(client.Value.Client, client.Value.Region);
+            var subnets = values.All("subnet").ToList();
+            Ec2InstanceNetwork? network = null;
+            if (instance is not null)
+            {
+                network = (await reads.ReadAsync(instance, async () => new InstanceNetwork(await layer.InstanceNetworkAsync(instance, cancellationToken)))).Value;
+                if (network.Groups.Count == 0)
+                {
+                    throw new LayerFailureException($"instance {instance} has no security group");
+                }
+
+                if (groups.FirstOrDefault(g => !network.Groups.Contains(g)) is { } stranger)
+                {
+                    throw new InvalidInputException($"{values.Flag("group")} {stranger} is not a group of instance {instance} ({string.Join(", ", network.Groups)}): name one of them, or leave {values.Flag("group")} out");
+                }
+
+                groups = [.. groups, .. network.Groups.Where(g => !groups.Contains(g))];
+                subnets = [.. subnets, .. network.Subnets.Where(s => !subnets.Contains(s))];
+            }
+
+            return new OwningLayer(new SecurityGroupCloudLayer(layer, groups, groups[0], subnets, reads, network), owned);
+        }
+        catch
+        {
+            owned?.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<ProviderSettings?> DiscoverAsync(IEnvironment environment, ProviderSettings given, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(given);
+        return await Ec2InstanceIdentity.DiscoverAsync(environment, cancellationToken) is { } ec2
+            ? given.With("instance", ec2.InstanceId).With("region", ec2.Region, overwrite: false)
+            : null;
+    }
+
+    /// <summary>An EC2 client and its region, made once per run when the run holds it.</summary>
+    private sealed record Ec2Client((Amazon.EC2.IAmazonEC2 Client, string Region) Value) : IDisposable
+    {
+        public void Dispose() => Value.Client.Dispose();
+    }
+
+    /// <summary>An instance's groups and subnets, as the run's cache holds them.</summary>
+    private sealed record InstanceNetwork(Ec2InstanceNetwork Value);
+}
