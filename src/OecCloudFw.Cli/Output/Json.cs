@@ -42,6 +42,9 @@ public static class Json
 [JsonSerializable(typeof(AzureOpenDocument))]
 [JsonSerializable(typeof(AzureCloseDocument))]
 [JsonSerializable(typeof(AzureShowDocument))]
+[JsonSerializable(typeof(CloudOpenDocument))]
+[JsonSerializable(typeof(CloudCloseDocument))]
+[JsonSerializable(typeof(CloudShowDocument))]
 [JsonSerializable(typeof(PlanDocument))]
 [JsonSerializable(typeof(ApplyDocument))]
 public sealed partial class DocumentsContext : JsonSerializerContext;
