@@ -216,6 +216,51 @@ public sealed class PlanApplyTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A saved plan is what gets applied: a file whose commands were edited after review (an extra <c>; touch …</c> in a
+    /// ufw command, or a cloud write taken out) is refused with exit 5 naming the line, and nothing runs or is written.
+    /// </summary>
+    [Fact]
+    public async Task SavedPlan_EditedAfterReview_IsRefusedWithExit5NamingTheLine_AndNothingRuns()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var group = _ec2.CreateGroup();
+        var file = Path.Combine(server.WorkDir, "plan.json");
+        Assert.Equal(0, (await CliHarness.RunAsync(["plan", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--out", file])).ExitCode);
+        var saved = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(file, Ct))!;
+        var commands = saved["server"]!["commands"]!.AsArray();
+        var index = commands.Select((c, i) => (c, i)).First(x => x.c!.GetValue<string>().StartsWith("ufw ", StringComparison.Ordinal)).i;
+        var original = commands[index]!.GetValue<string>();
+        commands[index] = original + "; touch /tmp/oecfw-injected";
+        await File.WriteAllTextAsync(Path.Combine(server.WorkDir, "edited.json"), saved.ToJsonString(), Ct);
+        _ec2.ResetCounts();
+
+        var refused = await CliHarness.RunAsync(["apply", "--plan", Path.Combine(server.WorkDir, "edited.json"), "--no-probe"]);
+
+        Assert.Equal(5, refused.ExitCode);
+        Assert.Contains("edited after it was saved", refused.Error, StringComparison.Ordinal);
+        Assert.Contains($"the file says '{original}; touch /tmp/oecfw-injected' where the plan says '{original}'", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(0, _ec2.Mutations);
+        Assert.Contains("Status: inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+        Assert.Equal("absent", (await server.ExecAsync("test -e /tmp/oecfw-injected && echo present || echo absent", Ct)).Trim());
+
+        // A cloud write taken out of the file: refused the same way.
+        saved = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(file, Ct))!;
+        var writes = saved["cloud"]!["writes"]!.AsArray();
+        var dropped = writes[0]!.GetValue<string>();
+        writes.RemoveAt(0);
+        await File.WriteAllTextAsync(Path.Combine(server.WorkDir, "edited.json"), saved.ToJsonString(), Ct);
+        var cloudEdited = await CliHarness.RunAsync(["apply", "--plan", Path.Combine(server.WorkDir, "edited.json"), "--no-probe"]);
+        Assert.Equal(5, cloudEdited.ExitCode);
+        Assert.Contains(dropped, cloudEdited.Error, StringComparison.Ordinal);
+        Assert.Equal(0, _ec2.Mutations);
+
+        // The file as saved still applies.
+        var applied = await CliHarness.RunAsync(["apply", "--plan", file, "--no-probe"]);
+        Assert.True(applied.ExitCode == 0, applied.Error + applied.Output);
+        Assert.Equal([22, 80, 443], WorldPorts(group));
+    }
+
+    /// <summary>
     /// The server's change would cut SSH (the policy admits it only from an address that is not the operator's): the
     /// server restores its rules, the cloud layer's additions stay and are reported with the exact command that undoes
     /// them, which the real AWS CLI then runs.

@@ -142,6 +142,12 @@ public sealed class LayersCommands(CliContext context)
             var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
             if (saved is not null)
             {
+                if (!saved.Intact)
+                {
+                    // The file's changes are not the ones its digest was made of: what was reviewed is not what would run.
+                    return await EditedAsync(format, saved, PlanLines(plan));
+                }
+
                 var drift = BothLayers.Drift(saved.Cloud, saved.Server, state);
                 if (drift.Count > 0 || PlanDigest(plan) != saved.PlanDigest)
                 {
@@ -193,6 +199,29 @@ public sealed class LayersCommands(CliContext context)
         }
 
         return await CliApp.RunAsync(["apply", .. saved.Arguments, .. own, "--verify-plan", planFile], context, cancellationToken);
+    }
+
+    /// <summary>A saved plan whose changes were edited after it was saved: refused (exit 5), naming the lines that differ from the plan made now.</summary>
+    private async Task<int> EditedAsync(OutputFormat format, SavedPlan saved, List<string> now)
+    {
+        var differences = new List<string>();
+        for (var i = 0; i < Math.Max(saved.Lines.Count, now.Count) && differences.Count < 5; i++)
+        {
+            var (file, planned) = (i < saved.Lines.Count ? saved.Lines[i] : null, i < now.Count ? now[i] : null);
+            if (file != planned)
+            {
+                differences.Add(file is null ? $"missing from the file: '{planned}'" : planned is null ? $"added in the file: '{file}'" : $"the file says '{file}' where the plan says '{planned}'");
+            }
+        }
+
+        var what = differences.Count > 0 ? string.Join("; ", differences) : "its digest does not match its changes";
+        if (format == OutputFormat.Json)
+        {
+            Json.Write(context.Output, new ApplyDocument("stale-plan", saved.PlanDigest, [], null, null, [], null, $"the plan file was edited after it was saved: {what}", [], [], null));
+        }
+
+        await context.Error.WriteLineAsync($"error: the plan file was edited after it was saved (its changes no longer match its digest): {what}; nothing was changed: run plan --out again and review it");
+        return ExitCodes.StalePlan;
     }
 
     private async Task<int> StaleAsync(OutputFormat format, SavedPlan saved, IReadOnlyList<LayerDrift> drift)
@@ -311,9 +340,15 @@ public sealed class LayersCommands(CliContext context)
     }
 
     /// <summary>The digest of what the plan changes (and of the states it was made from): what apply --plan checks it would do the same.</summary>
-    private static string PlanDigest(LayersPlan plan) => LayerDigest.Of(
-        (plan.Cloud is null ? Array.Empty<string>() : [$"cloud {plan.Cloud.Target} {plan.Cloud.Digest}", .. plan.Cloud.Writes])
-        .Concat([$"server {plan.Server.Target} {plan.Server.Digest} {plan.Server.Backend}", .. plan.Server.Install, .. plan.Server.Commands]));
+    private static string PlanDigest(LayersPlan plan) => LayerDigest.Of(PlanLines(plan));
+
+    /// <summary>What the plan digest covers: each layer's target, state digest and exactly what it writes or runs.</summary>
+    private static List<string> PlanLines(LayersPlan plan) => ChangeLines(
+        plan.Cloud is null ? null : (plan.Cloud.Target, plan.Cloud.Digest, plan.Cloud.Writes),
+        plan.Server.Target, plan.Server.Digest, plan.Server.Backend, plan.Server.Install, plan.Server.Commands);
+
+    private static List<string> ChangeLines((string Target, string Digest, IReadOnlyList<string> Writes)? cloud, string server, string serverDigest, string backend, IReadOnlyList<string> install, IReadOnlyList<string> commands) =>
+        [.. cloud is { } c ? [$"cloud {c.Target} {c.Digest}", .. c.Writes] : Array.Empty<string>(), $"server {server} {serverDigest} {backend}", .. install, .. commands];
 
     /// <summary>The plan's command line without its verb and its output flags: what apply --plan runs again.</summary>
     private static List<string> SavedArguments(IReadOnlyList<string> arguments)
@@ -335,8 +370,11 @@ public sealed class LayersCommands(CliContext context)
     }
 
     /// <summary>What apply --plan reads back from a saved plan (JSON, parsed without reflection).</summary>
-    private sealed record SavedPlan(IReadOnlyList<string> Arguments, string PlanDigest, SavedLayerState? Cloud, SavedLayerState Server)
+    private sealed record SavedPlan(IReadOnlyList<string> Arguments, string PlanDigest, SavedLayerState? Cloud, SavedLayerState Server, IReadOnlyList<string> Lines)
     {
+        /// <summary>The file's changes (cloud writes, server install and commands) are the ones its digest was made of: nobody edited them after review.</summary>
+        public bool Intact => LayerDigest.Of(Lines) == PlanDigest;
+
         public static SavedPlan Load(string path)
         {
             string text;
@@ -368,11 +406,19 @@ public sealed class LayersCommands(CliContext context)
                     throw new InvalidInputException($"--plan {path}: its arguments name another plan");
                 }
 
+                static List<string> Strings(JsonElement e, string name) => [.. e.GetProperty(name).EnumerateArray().Select(l => l.GetString()!)];
+                var hasCloud = root.TryGetProperty("cloud", out var cloud) && cloud.ValueKind == JsonValueKind.Object;
+                var server = root.GetProperty("server");
+                var lines = ChangeLines(
+                    hasCloud ? (cloud.GetProperty("target").GetString()!, cloud.GetProperty("digest").GetString()!, Strings(cloud, "writes")) : null,
+                    server.GetProperty("target").GetString()!, server.GetProperty("digest").GetString()!, server.GetProperty("backend").GetString()!,
+                    Strings(server, "install"), Strings(server, "commands"));
                 return new SavedPlan(
                     arguments,
                     root.GetProperty("planDigest").GetString()!,
-                    root.TryGetProperty("cloud", out var cloud) && cloud.ValueKind == JsonValueKind.Object ? Layer(cloud) : null,
-                    Layer(root.GetProperty("server")));
+                    hasCloud ? Layer(cloud) : null,
+                    Layer(server),
+                    lines);
             }
             catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
             {
