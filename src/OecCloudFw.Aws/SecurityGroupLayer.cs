@@ -123,7 +123,7 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
     }
 
     /// <summary>The network ACLs of these subnets (DescribeNetworkAcls, one call, every page).</summary>
-    public async Task<IReadOnlyList<NetworkAclSnapshot>> ReadNetworkAclsAsync(IReadOnlyList<string> subnetIds, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<NetworkAclSnapshot>> ReadNetworkAclsAsync(IReadOnlyList<string> subnetIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subnetIds);
         if (subnetIds.Count == 0)
@@ -239,10 +239,6 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
         return _prefixLists;
     }
 
-    /// <summary>Every security group on every ENI of an instance (DescribeInstances, one call).</summary>
-    public async Task<IReadOnlyList<SecurityGroupId>> InstanceGroupsAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        (await InstanceNetworkAsync(instanceId, cancellationToken)).Groups;
-
     /// <summary>An instance's ENIs: each one's subnet, security groups and public addresses (DescribeInstances, one call).</summary>
     public async Task<Ec2InstanceNetwork> InstanceNetworkAsync(string instanceId, CancellationToken cancellationToken = default)
     {
@@ -269,7 +265,7 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
     /// added one of these rules meanwhile, EC2 rejects the whole call: the group is read again and
     /// <paramref name="replan"/> says what is still missing; the returned plan then reports those rules as kept.
     /// </summary>
-    public async Task<(IReadOnlyList<string> Created, Plan Plan)> AuthorizeAsync(SecurityGroupId group, Plan plan, Func<SecurityGroupSnapshot, Plan> replan, CancellationToken cancellationToken = default)
+    internal async Task<(IReadOnlyList<string> Created, Plan Plan)> AuthorizeAsync(SecurityGroupId group, Plan plan, Func<SecurityGroupSnapshot, Plan> replan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(replan);
@@ -299,7 +295,7 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
     }
 
     /// <summary>Revokes those of these rules that are the tool's own, by rule id (rules it did not create are never revoked).</summary>
-    public async Task<IReadOnlyList<string>> RevokeOwnAsync(SecurityGroupId group, IReadOnlyList<Rule> rules, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<string>> RevokeOwnAsync(SecurityGroupId group, IReadOnlyList<Rule> rules, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rules);
         var ids = rules.Where(r => r.Origin == RuleOrigin.Tool && r.Id is not null).Select(r => r.Id!).ToList();
@@ -329,7 +325,7 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
     }
 
     /// <summary>Refuses a plan that would take the group over its per-family rules quota (as EC2 would, but before any write).</summary>
-    public void EnsureWithinQuota(SecurityGroupSnapshot before, Plan plan)
+    internal void EnsureWithinQuota(SecurityGroupSnapshot before, Plan plan)
     {
         foreach (var family in new[] { IpFamily.IPv4, IpFamily.IPv6 })
         {
