@@ -96,7 +96,7 @@ if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
 fi
 # The scripts the tool runs on servers (the probe, the rollback-armed apply and its confirmation) pass shellcheck as
 # POSIX sh with no warning: one more test.
-if command -v shellcheck >/dev/null 2>&1 && shellcheck -s sh -S warning src/OecCloudFw.Server/Facts/probe.sh src/OecCloudFw.Server/SafeApply/*.sh src/OecCloudFw.Server/Harden/*.sh src/OecCloudFw.Server/Audit/Cis/*.sh; then
+if command -v shellcheck >/dev/null 2>&1 && shellcheck -s sh -S warning src/OecCloudFw.Server/Facts/probe.sh src/OecCloudFw.Server/SafeApply/*.sh src/OecCloudFw.Server/Harden/*.sh src/OecCloudFw.Server/Audit/Cis/*.sh src/OecCloudFw.Server/Connectivity/*.sh; then
   passed=$(( ${passed:-0} + 1 ))
 else
   echo "shellcheck: the server-side scripts have warnings (or shellcheck is missing)"

@@ -84,7 +84,7 @@ public sealed class Ec2ClientFactory(IEnvironment environment)
     }
 
     /// <summary>An AWS region name as EC2 spells them: us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1, il-central-1.</summary>
-    public static bool IsRegionName(string region) =>
+    internal static bool IsRegionName(string region) =>
         System.Text.RegularExpressions.Regex.IsMatch(region, "^[a-z]{2}(-[a-z]+){1,3}-[0-9]{1,2}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private static string? FallbackRegion()

@@ -45,6 +45,22 @@ internal static class Ec2Errors
         }
     }
 
+    /// <summary>
+    /// Every item of a paginated read (an SDK paginator sends the next request as it is enumerated, so a failure is
+    /// thrown while enumerating): collected, with failures mapped as <see cref="Call{T}(string, string, string, Func{Task{T}})"/> does.
+    /// </summary>
+    public static Task<List<T>> ReadAll<T>(string action, string subject, string region, IAsyncEnumerable<T> items, CancellationToken cancellationToken) =>
+        Call(action, subject, region, async () =>
+        {
+            var all = new List<T>();
+            await foreach (var item in items.WithCancellation(cancellationToken))
+            {
+                all.Add(item);
+            }
+
+            return all;
+        });
+
     internal static string Describe(string code, string message, string action, string group, string region) => code switch
     {
         "InvalidGroup.NotFound" or "InvalidGroupId.NotFound" =>

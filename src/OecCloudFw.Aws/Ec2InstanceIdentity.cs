@@ -4,6 +4,12 @@ using OecCloudFw.Core;
 namespace OecCloudFw.Aws;
 
 /// <summary>The EC2 instance this machine is, from IMDSv2 (a session token first, then the instance id and region).</summary>
+/// <remarks>
+/// Not <c>Amazon.Util.EC2InstanceMetadata</c> (AWSSDK.Core 4.0.102.19): it reads its endpoint once per process from the
+/// process environment (AWS_EC2_METADATA_SERVICE_ENDPOINT), so neither <c>OECFW_IMDS_ENDPOINT</c> through
+/// <see cref="IEnvironment"/> nor a second endpoint later in the same process can reach it, and it takes no cancellation
+/// token and waits 5 s a request with 3 tries: 16 s against an endpoint that never answers, where this client gives up after 2 s.
+/// </remarks>
 public static class Ec2InstanceIdentity
 {
     public static async Task<(string InstanceId, string Region)?> DiscoverAsync(IEnvironment environment, CancellationToken cancellationToken = default)

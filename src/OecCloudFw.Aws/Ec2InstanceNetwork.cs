@@ -1,10 +1,20 @@
 namespace OecCloudFw.Aws;
 
 /// <summary>An instance's network interfaces as read (DescribeInstances): each its own path in.</summary>
-/// <param name="InstanceId">i-….</param>
-/// <param name="Interfaces">Its ENIs, primary first.</param>
-public sealed record Ec2InstanceNetwork(string InstanceId, IReadOnlyList<Ec2Interface> Interfaces)
+public sealed record Ec2InstanceNetwork
 {
+    internal Ec2InstanceNetwork(string instanceId, IReadOnlyList<Ec2Interface> interfaces)
+    {
+        InstanceId = instanceId;
+        Interfaces = interfaces;
+    }
+
+    /// <summary>i-….</summary>
+    public string InstanceId { get; }
+
+    /// <summary>Its ENIs, primary first.</summary>
+    internal IReadOnlyList<Ec2Interface> Interfaces { get; }
+
     /// <summary>Every security group on any of its ENIs, in ENI order.</summary>
     public IReadOnlyList<SecurityGroupId> Groups => [.. Interfaces.SelectMany(i => i.Groups).Distinct()];
 
@@ -12,7 +22,7 @@ public sealed record Ec2InstanceNetwork(string InstanceId, IReadOnlyList<Ec2Inte
     public IReadOnlyList<string> Subnets => [.. Interfaces.Select(i => i.SubnetId).OfType<string>().Distinct(StringComparer.Ordinal)];
 
     /// <summary>From DescribeInstances' instance (its networkInterfaceSet; the primary first).</summary>
-    public static Ec2InstanceNetwork From(Amazon.EC2.Model.Instance instance)
+    internal static Ec2InstanceNetwork From(Amazon.EC2.Model.Instance instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var enis = (instance.NetworkInterfaces ?? []).Select(n => Ec2Interface.From(n, instance.SubnetId, null)).OrderBy(i => i.DeviceIndex).ToList();

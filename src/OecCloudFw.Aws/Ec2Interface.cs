@@ -11,7 +11,7 @@ namespace OecCloudFw.Aws;
 /// <param name="ElasticIp">True when <paramref name="PublicIpv4"/> is an Elastic IP (owned by the account).</param>
 /// <param name="Ipv6Addresses">Its IPv6 addresses (global: reachable from the internet when routed).</param>
 /// <param name="DeviceIndex">0 for the primary interface (the one the instance's own connections leave through).</param>
-public sealed record Ec2Interface(string Id, string? SubnetId, IReadOnlyList<SecurityGroupId> Groups, string? PublicIpv4, bool ElasticIp, IReadOnlyList<string> Ipv6Addresses, int DeviceIndex)
+internal sealed record Ec2Interface(string Id, string? SubnetId, IReadOnlyList<SecurityGroupId> Groups, string? PublicIpv4, bool ElasticIp, IReadOnlyList<string> Ipv6Addresses, int DeviceIndex)
 {
     /// <summary>From DescribeInstances' networkInterfaceSet item.</summary>
     internal static Ec2Interface From(Amazon.EC2.Model.InstanceNetworkInterface eni, string? instanceSubnet, string? accountId)

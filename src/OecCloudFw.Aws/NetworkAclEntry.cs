@@ -9,16 +9,16 @@ namespace OecCloudFw.Aws;
 /// <param name="Ports">The port range (all for protocol -1).</param>
 /// <param name="Peer">The remote network: the source of inbound, the destination of outbound packets.</param>
 /// <param name="Allow">Allow or deny.</param>
-public sealed record NetworkAclEntry(int RuleNumber, bool Egress, Protocol? Protocol, PortRange Ports, Cidr Peer, bool Allow)
+internal sealed record NetworkAclEntry(int RuleNumber, bool Egress, Protocol? Protocol, PortRange Ports, Cidr Peer, bool Allow)
 {
     /// <summary>The protocol as EC2 returns it ("-1", "6", "58", …); by default the one <see cref="Protocol"/> names.</summary>
-    public string? RawProtocol { get; init; }
+    internal string? RawProtocol { get; init; }
 
     /// <summary>The port range's first port (TCP/UDP), or the ICMP type; by default from <see cref="Ports"/>.</summary>
-    public int? RawFrom { get; init; }
+    internal int? RawFrom { get; init; }
 
     /// <summary>The port range's last port (TCP/UDP), or the ICMP code.</summary>
-    public int? RawTo { get; init; }
+    internal int? RawTo { get; init; }
 
     public override string ToString() =>
         $"rule {(RuleNumber == 32767 ? "*" : RuleNumber.ToString(System.Globalization.CultureInfo.InvariantCulture))} {(Egress ? "outbound" : "inbound")} {(Allow ? "allow" : "deny")} {Protocol?.ToName() ?? "other"}/{Ports} {(Egress ? "to" : "from")} {Peer}";

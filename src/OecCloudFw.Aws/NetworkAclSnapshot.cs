@@ -11,24 +11,40 @@ namespace OecCloudFw.Aws;
 /// Entries are evaluated by rule number, the first match decides, and what no entry matches is denied: compiled to the
 /// one engine as a stateless <see cref="PathStage"/>.
 /// </summary>
-public sealed record NetworkAclSnapshot(string AclId, string SubnetId, IReadOnlyList<NetworkAclEntry> Entries)
+public sealed record NetworkAclSnapshot
 {
+    internal NetworkAclSnapshot(string aclId, string subnetId, IReadOnlyList<NetworkAclEntry> entries)
+    {
+        AclId = aclId;
+        SubnetId = subnetId;
+        Entries = entries;
+    }
+
+    /// <summary>acl-….</summary>
+    public string AclId { get; init; }
+
+    /// <summary>The subnet it filters.</summary>
+    public string SubnetId { get; init; }
+
+    /// <summary>Its entries, both directions.</summary>
+    internal IReadOnlyList<NetworkAclEntry> Entries { get; init; }
+
     private PathStage? _stage;
 
     /// <summary>Why the subnet's ACL could not be read (the identity may not call DescribeNetworkAcls); null when it was read.</summary>
-    public string? Unread { get; init; }
+    internal string? Unread { get; init; }
 
     /// <summary>A subnet whose ACL could not be read: every verdict through it is indeterminate, with the reason.</summary>
-    public static NetworkAclSnapshot Unreadable(string subnetId, string why) => new("(unread)", subnetId, []) { Unread = why };
+    internal static NetworkAclSnapshot Unreadable(string subnetId, string why) => new("(unread)", subnetId, []) { Unread = why };
 
     /// <summary>The entries as listed (inbound first, by rule number), one line each.</summary>
     public IReadOnlyList<string> EntryLines => [.. Entries.OrderBy(e => e.Egress).ThenBy(e => e.RuleNumber).Select(e => e.ToString())];
 
     /// <summary>The ACL as a report component: where it is attached and its entries.</summary>
-    public LayerComponent ToComponent() => new("network-acl", AclId, SubnetId, EntryLines);
+    internal LayerComponent ToComponent() => new("network-acl", AclId, SubnetId, EntryLines);
 
     /// <summary>The ACL as the engine evaluates it: its inbound and outbound entries, each direction a chain, stateless.</summary>
-    public PathStage Stage => _stage ??= Unread is { } why
+    internal PathStage Stage => _stage ??= Unread is { } why
         ? new PathStage($"the network ACL of {SubnetId}", UnreadChain(why, false), UnreadChain(why, true), Stateless: false)
         : new PathStage($"network ACL {AclId} ({SubnetId})", Direction(false), Direction(true), Stateless: true);
 
@@ -36,7 +52,7 @@ public sealed record NetworkAclSnapshot(string AclId, string SubnetId, IReadOnly
     /// What the entries of one direction do with packets to any port of <paramref name="ports"/> from (or to) every
     /// address of <paramref name="peer"/>: admitted or refused when the same for all of them, else indeterminate.
     /// </summary>
-    public Decision Decide(bool egress, Protocol protocol, PortRange ports, Cidr peer)
+    internal Decision Decide(bool egress, Protocol protocol, PortRange ports, Cidr peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
         var chain = egress ? Stage.Outbound! : Stage.Inbound;

@@ -1,7 +1,7 @@
 namespace OecCloudFw.Aws;
 
 /// <summary>What a non-CIDR source of a security group rule is.</summary>
-public enum PeerKind
+internal enum PeerKind
 {
     /// <summary>Another security group: admits its members' private addresses, never the internet.</summary>
     SecurityGroup,

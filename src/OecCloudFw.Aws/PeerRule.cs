@@ -15,9 +15,9 @@ namespace OecCloudFw.Aws;
 /// <param name="Detail">The prefix list's name and size, or why it could not be read.</param>
 /// <param name="QuotaWeight">How many rules it counts for against each family's quota (a prefix list: its maximum entries).</param>
 /// <param name="Family">The prefix list's family; null for a group reference (it counts in both).</param>
-public sealed record PeerRule(string RuleId, Protocol Protocol, PortRange Ports, string Peer, PeerKind Kind, string Detail, int QuotaWeight, IpFamily? Family)
+internal sealed record PeerRule(string RuleId, Protocol Protocol, PortRange Ports, string Peer, PeerKind Kind, string Detail, int QuotaWeight, IpFamily? Family)
 {
-    public bool Matches(Protocol protocol, int port) => Protocol.Covers(protocol) && Ports.Contains(port);
+    internal bool Matches(Protocol protocol, int port) => Protocol.Covers(protocol) && Ports.Contains(port);
 
     public override string ToString() => Kind switch
     {

@@ -11,7 +11,7 @@ namespace OecCloudFw.Aws;
 /// The exact commands that fix a security-group finding, in an order that never cuts a wanted port: for the group
 /// that holds the rule, in its region; the tool's own rules through its own verbs, anyone else's by rule id.
 /// </summary>
-public static class SecurityGroupFixes
+internal static class SecurityGroupFixes
 {
     private const string ManagementPlaceholder = "<management-ip>/32";
 

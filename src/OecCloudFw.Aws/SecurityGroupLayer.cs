@@ -26,25 +26,13 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
 
     public string Region => region;
 
-    /// <summary>Reads the group's ingress rules (DescribeSecurityGroupRules, every page).</summary>
+    /// <summary>Reads the group's ingress rules (DescribeSecurityGroupRules, every page through the SDK's paginator).</summary>
     public async Task<SecurityGroupSnapshot> ReadAsync(SecurityGroupId group, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(group);
-        var rules = new List<SecurityGroupRule>();
-        string? token = null;
-        do
-        {
-            var request = new DescribeSecurityGroupRulesRequest
-            {
-                Filters = [new Filter("group-id", [group.Value])],
-                NextToken = token,
-            };
-            var page = await Ec2Errors.Call("DescribeSecurityGroupRules", group, region,
-                () => ec2.DescribeSecurityGroupRulesAsync(request, cancellationToken));
-            rules.AddRange(page.SecurityGroupRules ?? []);
-            token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
-        }
-        while (token is not null);
+        var request = new DescribeSecurityGroupRulesRequest { Filters = [new Filter("group-id", [group.Value])] };
+        var rules = await Ec2Errors.ReadAll("DescribeSecurityGroupRules", group.Value, region,
+            ec2.Paginators.DescribeSecurityGroupRules(request).SecurityGroupRules, cancellationToken);
 
         if (rules.Count == 0)
         {
@@ -135,7 +123,7 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
     }
 
     /// <summary>The network ACLs of these subnets (DescribeNetworkAcls, one call, every page).</summary>
-    public async Task<IReadOnlyList<NetworkAclSnapshot>> ReadNetworkAclsAsync(IReadOnlyList<string> subnetIds, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<NetworkAclSnapshot>> ReadNetworkAclsAsync(IReadOnlyList<string> subnetIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subnetIds);
         if (subnetIds.Count == 0)
@@ -143,17 +131,10 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
             return [];
         }
 
-        var result = new List<NetworkAclSnapshot>();
-        string? token = null;
-        do
-        {
-            var request = new DescribeNetworkAclsRequest { Filters = [new Filter("association.subnet-id", subnetIds.ToList())], NextToken = token };
-            var page = await Ec2Errors.Call("DescribeNetworkAcls", string.Join(",", subnetIds), region, () => ec2.DescribeNetworkAclsAsync(request, cancellationToken));
-            result.AddRange(AclSnapshots(page.NetworkAcls ?? [], subnetIds));
-            token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
-        }
-        while (token is not null);
-        return result;
+        var request = new DescribeNetworkAclsRequest { Filters = [new Filter("association.subnet-id", subnetIds.ToList())] };
+        var acls = await Ec2Errors.ReadAll("DescribeNetworkAcls", string.Join(",", subnetIds), region,
+            ec2.Paginators.DescribeNetworkAcls(request).NetworkAcls, cancellationToken);
+        return [.. AclSnapshots(acls, subnetIds)];
     }
 
     /// <summary>The ACLs as DescribeNetworkAcls returned them, one snapshot per associated subnet asked for (pure).</summary>
@@ -203,19 +184,12 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
             var described = new Dictionary<string, ManagedPrefixList>(StringComparer.Ordinal);
             try
             {
-                string? token = null;
-                do
+                var request = new DescribeManagedPrefixListsRequest { PrefixListIds = missing };
+                foreach (var list in await Ec2Errors.ReadAll("DescribeManagedPrefixLists", group.Value, region,
+                             ec2.Paginators.DescribeManagedPrefixLists(request).PrefixLists, cancellationToken))
                 {
-                    var request = new DescribeManagedPrefixListsRequest { PrefixListIds = missing, NextToken = token };
-                    var page = await Ec2Errors.Call("DescribeManagedPrefixLists", group, region, () => ec2.DescribeManagedPrefixListsAsync(request, cancellationToken));
-                    foreach (var list in page.PrefixLists ?? [])
-                    {
-                        described[list.PrefixListId] = list;
-                    }
-
-                    token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+                    described[list.PrefixListId] = list;
                 }
-                while (token is not null);
             }
             catch (LayerFailureException ex) when (ex.InnerException is AmazonEC2Exception { ErrorCode: "UnauthorizedOperation" or "InvalidPrefixListID.NotFound" or "InvalidPrefixListId.NotFound" } inner)
             {
@@ -239,25 +213,20 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
                 var maxEntries = list.MaxEntries ?? 1;
                 try
                 {
-                    var entries = new List<Cidr>();
-                    string? token = null;
-                    do
+                    var request = new GetManagedPrefixListEntriesRequest { PrefixListId = id };
+                    var read = await Ec2Errors.ReadAll("GetManagedPrefixListEntries", id, region,
+                        ec2.Paginators.GetManagedPrefixListEntries(request).Entries, cancellationToken);
+                    var entries = new List<Cidr>(read.Count);
+                    foreach (var entry in read)
                     {
-                        var request = new GetManagedPrefixListEntriesRequest { PrefixListId = id, NextToken = token };
-                        var page = await Ec2Errors.Call("GetManagedPrefixListEntries", id, region, () => ec2.GetManagedPrefixListEntriesAsync(request, cancellationToken));
-                        foreach (var entry in page.Entries ?? [])
+                        if (!Cidr.TryParse(entry.Cidr, out var cidr))
                         {
-                            if (!Cidr.TryParse(entry.Cidr, out var cidr))
-                            {
-                                throw new LayerFailureException($"prefix list {id} holds '{entry.Cidr}', which is not a CIDR");
-                            }
-
-                            entries.Add(cidr);
+                            throw new LayerFailureException($"prefix list {id} holds '{entry.Cidr}', which is not a CIDR");
                         }
 
-                        token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+                        entries.Add(cidr);
                     }
-                    while (token is not null);
+
                     _prefixLists[id] = new PrefixListContents(list.PrefixListName ?? id, family, maxEntries, entries, null);
                 }
                 catch (LayerFailureException ex) when (ex.InnerException is AmazonEC2Exception { ErrorCode: "UnauthorizedOperation" or "InvalidPrefixListID.NotFound" or "InvalidPrefixListId.NotFound" } inner)
@@ -269,10 +238,6 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
 
         return _prefixLists;
     }
-
-    /// <summary>Every security group on every ENI of an instance (DescribeInstances, one call).</summary>
-    public async Task<IReadOnlyList<SecurityGroupId>> InstanceGroupsAsync(string instanceId, CancellationToken cancellationToken = default) =>
-        (await InstanceNetworkAsync(instanceId, cancellationToken)).Groups;
 
     /// <summary>An instance's ENIs: each one's subnet, security groups and public addresses (DescribeInstances, one call).</summary>
     public async Task<Ec2InstanceNetwork> InstanceNetworkAsync(string instanceId, CancellationToken cancellationToken = default)
@@ -300,7 +265,7 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
     /// added one of these rules meanwhile, EC2 rejects the whole call: the group is read again and
     /// <paramref name="replan"/> says what is still missing; the returned plan then reports those rules as kept.
     /// </summary>
-    public async Task<(IReadOnlyList<string> Created, Plan Plan)> AuthorizeAsync(SecurityGroupId group, Plan plan, Func<SecurityGroupSnapshot, Plan> replan, CancellationToken cancellationToken = default)
+    internal async Task<(IReadOnlyList<string> Created, Plan Plan)> AuthorizeAsync(SecurityGroupId group, Plan plan, Func<SecurityGroupSnapshot, Plan> replan, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(replan);
@@ -330,7 +295,7 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
     }
 
     /// <summary>Revokes those of these rules that are the tool's own, by rule id (rules it did not create are never revoked).</summary>
-    public async Task<IReadOnlyList<string>> RevokeOwnAsync(SecurityGroupId group, IReadOnlyList<Rule> rules, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<string>> RevokeOwnAsync(SecurityGroupId group, IReadOnlyList<Rule> rules, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rules);
         var ids = rules.Where(r => r.Origin == RuleOrigin.Tool && r.Id is not null).Select(r => r.Id!).ToList();
@@ -360,7 +325,7 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
     }
 
     /// <summary>Refuses a plan that would take the group over its per-family rules quota (as EC2 would, but before any write).</summary>
-    public void EnsureWithinQuota(SecurityGroupSnapshot before, Plan plan)
+    internal void EnsureWithinQuota(SecurityGroupSnapshot before, Plan plan)
     {
         foreach (var family in new[] { IpFamily.IPv4, IpFamily.IPv6 })
         {

@@ -5,27 +5,39 @@ using OecCloudFw.Core.Rules.Chains;
 namespace OecCloudFw.Aws;
 
 /// <summary>The ingress rules of one security group, read in one call and normalized.</summary>
-/// <param name="GroupId">The group.</param>
-/// <param name="Region">Where it lives.</param>
-/// <param name="Rules">
-/// Ingress rules with a CIDR source, and one rule per entry of every readable prefix list a rule references (same
-/// rule id, never the tool's own); <see cref="Rule.Id"/> is the security group rule id.
-/// </param>
-/// <param name="Peers">Ingress rules whose source is another group or a prefix list.</param>
-public sealed record SecurityGroupSnapshot(
-    SecurityGroupId GroupId,
-    string Region,
-    IReadOnlyList<Rule> Rules,
-    IReadOnlyList<PeerRule> Peers)
+public sealed record SecurityGroupSnapshot
 {
+    internal SecurityGroupSnapshot(SecurityGroupId groupId, string region, IReadOnlyList<Rule> rules, IReadOnlyList<PeerRule> peers)
+    {
+        GroupId = groupId;
+        Region = region;
+        Rules = rules;
+        Peers = peers;
+    }
+
+    /// <summary>The group.</summary>
+    public SecurityGroupId GroupId { get; init; }
+
+    /// <summary>Where it lives.</summary>
+    public string Region { get; init; }
+
+    /// <summary>
+    /// Ingress rules with a CIDR source, and one rule per entry of every readable prefix list a rule references (same
+    /// rule id, never the tool's own); <see cref="Rule.Id"/> is the security group rule id.
+    /// </summary>
+    public IReadOnlyList<Rule> Rules { get; init; }
+
+    /// <summary>Ingress rules whose source is another group or a prefix list.</summary>
+    internal IReadOnlyList<PeerRule> Peers { get; init; }
+
     /// <summary>
     /// Egress rules with a CIDR destination (in <see cref="Rule.Source"/>: the remote end), readable prefix lists
     /// expanded; a group as destination never reaches the internet.
     /// </summary>
-    public IReadOnlyList<Rule> Egress { get; init; } = [];
+    internal IReadOnlyList<Rule> Egress { get; init; } = [];
 
     /// <summary>Egress rules whose destination is a prefix list that could not be read.</summary>
-    public IReadOnlyList<PeerRule> UnreadEgress { get; init; } = [];
+    internal IReadOnlyList<PeerRule> UnreadEgress { get; init; } = [];
 
     /// <summary>The ingress rules as the engine evaluates them, compiled from what EC2 returned; null: from <see cref="Rules"/> and <see cref="Peers"/>.</summary>
     internal IReadOnlyList<CompiledRule>? Compiled { get; init; }
@@ -62,7 +74,7 @@ public sealed record SecurityGroupSnapshot(
     /// How many inbound rules count against the per-family quota, as EC2 counts them: a CIDR rule for its family, a
     /// prefix-list rule as the list's maximum entries, a group reference once in each family.
     /// </summary>
-    public int CountFor(IpFamily family) =>
+    internal int CountFor(IpFamily family) =>
         Rules.Count(r => r.Family == family && !Peers.Any(p => p.RuleId == r.Id)) +
         Peers.Where(p => p.Family is null || p.Family == family).Sum(p => p.QuotaWeight);
 }

@@ -11,7 +11,7 @@ namespace OecCloudFw.Aws;
 /// A rule from another group's members never admits the internet: a port admitted only that way is refused directly,
 /// and said to be reached through that group (a load balancer, a bastion).
 /// </summary>
-public sealed class SecurityGroupsView : ILayerView
+internal sealed class SecurityGroupsView : ILayerView
 {
     private readonly IReadOnlyList<SecurityGroupSnapshot> _groups;
     private readonly PathView _view;

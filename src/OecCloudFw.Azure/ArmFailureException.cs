@@ -4,7 +4,7 @@ using OecCloudFw.Core;
 namespace OecCloudFw.Azure;
 
 /// <summary>An ARM error body (<c>{"error":{"code":…,"message":…}}</c>) turned into a message with the cause and the fix.</summary>
-public sealed class ArmFailureException : Exception
+internal sealed class ArmFailureException : Exception
 {
     public ArmFailureException(int status, string code, string message)
         : base(message)

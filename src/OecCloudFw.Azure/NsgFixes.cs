@@ -7,7 +7,7 @@ using OecCloudFw.Core.Rules;
 namespace OecCloudFw.Azure;
 
 /// <summary>The exact commands that fix a finding in an Azure NSG layer: the tool's own verbs where they do it, else <c>az</c>.</summary>
-public static class NsgFixes
+internal static class NsgFixes
 {
     /// <summary>What the audit's fix of this kind is for the NSG (or the VM's NSGs) named by <paramref name="target"/>, as read in <paramref name="network"/>.</summary>
     public static IReadOnlyList<string> For(NsgTarget target, VmNetwork? network, FixKind kind, int port, IReadOnlyList<Cidr> sources)

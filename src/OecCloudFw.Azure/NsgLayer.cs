@@ -31,7 +31,7 @@ public sealed class NsgLayer(INetworkApi api)
     }
 
     /// <summary>The NSGs of a VM and the rest of its NICs' paths: each NIC's NSG, its subnet's NSG, its addresses, application security groups and public IPs.</summary>
-    public async Task<VmNetwork> ReadVmAsync(NsgTarget target, CancellationToken cancellationToken = default)
+    internal async Task<VmNetwork> ReadVmAsync(NsgTarget target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         var vm = await Call(() => api.GetAsync(target.VmId, cancellationToken), $"virtual machine {target.Vm}", "Microsoft.Compute/virtualMachines/read");
@@ -124,7 +124,7 @@ public sealed class NsgLayer(INetworkApi api)
     /// <param name="policy">What should be admitted.</param>
     /// <param name="prune">Also cut the tool's own rules to the policy.</param>
     /// <param name="nic">The NIC the NSG filters (for rules aimed at an address or application security group); null when no VM was read.</param>
-    public static OpenPlan PlanOpen(NsgSnapshot nsg, FirewallPolicy policy, bool prune, VmNic? nic = null)
+    internal static OpenPlan PlanOpen(NsgSnapshot nsg, FirewallPolicy policy, bool prune, VmNic? nic = null)
     {
         ArgumentNullException.ThrowIfNull(nsg);
         ArgumentNullException.ThrowIfNull(policy);
@@ -212,7 +212,7 @@ public sealed class NsgLayer(INetworkApi api)
     /// Creates these rules (a priority taken meanwhile moves to the next free one). If one fails, the ones it created
     /// are deleted again before the failure is reported: the NSG is never left half-changed.
     /// </summary>
-    public async Task<IReadOnlyList<NewSecurityRule>> WriteAsync(NsgSnapshot nsg, IReadOnlyList<NewSecurityRule> rules, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<NewSecurityRule>> WriteAsync(NsgSnapshot nsg, IReadOnlyList<NewSecurityRule> rules, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(nsg);
         ArgumentNullException.ThrowIfNull(rules);
@@ -235,7 +235,7 @@ public sealed class NsgLayer(INetworkApi api)
     }
 
     /// <summary>Deletes these security rules of the NSG, by name.</summary>
-    public async Task DeleteAsync(NsgSnapshot nsg, IReadOnlyList<string> names, CancellationToken cancellationToken = default)
+    internal async Task DeleteAsync(NsgSnapshot nsg, IReadOnlyList<string> names, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(nsg);
         ArgumentNullException.ThrowIfNull(names);
@@ -246,7 +246,7 @@ public sealed class NsgLayer(INetworkApi api)
     }
 
     /// <summary>Writes these rules of the tool's own again as they are given (a close took ports or sources out of them).</summary>
-    public async Task NarrowAsync(NsgSnapshot nsg, IReadOnlyList<NsgRule> rules, CancellationToken cancellationToken = default)
+    internal async Task NarrowAsync(NsgSnapshot nsg, IReadOnlyList<NsgRule> rules, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(nsg);
         ArgumentNullException.ThrowIfNull(rules);

@@ -18,22 +18,22 @@ public sealed record NsgRule(
     bool IsDefault)
 {
     /// <summary>destinationAddressPrefix(es): for an inbound rule the VM's side, for an outbound one the remote end.</summary>
-    public IReadOnlyList<string> DestinationPrefixes { get; init; } = ["*"];
+    internal IReadOnlyList<string> DestinationPrefixes { get; init; } = ["*"];
 
     /// <summary>Application security groups on the source side (sourceApplicationSecurityGroups), by id.</summary>
-    public IReadOnlyList<string> SourceAsgs { get; init; } = [];
+    internal IReadOnlyList<string> SourceAsgs { get; init; } = [];
 
     /// <summary>Application security groups on the destination side (destinationApplicationSecurityGroups), by id.</summary>
-    public IReadOnlyList<string> DestinationAsgs { get; init; } = [];
+    internal IReadOnlyList<string> DestinationAsgs { get; init; } = [];
 
     /// <summary>The prefix of the names of rules this tool creates; only those are ever changed or deleted.</summary>
-    public const string OwnPrefix = "oecfw-";
+    internal const string OwnPrefix = "oecfw-";
 
     public bool IsOwn => !IsDefault && Name.StartsWith(OwnPrefix, StringComparison.Ordinal);
 
     public bool Inbound => string.Equals(Direction, "Inbound", StringComparison.OrdinalIgnoreCase);
 
-    public static NsgRule Parse(JsonNode rule, bool isDefault)
+    internal static NsgRule Parse(JsonNode rule, bool isDefault)
     {
         ArgumentNullException.ThrowIfNull(rule);
         var p = rule["properties"] ?? new JsonObject();
@@ -69,18 +69,8 @@ public sealed record NsgRule(
     private static List<string> Ids(JsonNode? array) =>
         (array as JsonArray)?.Select(a => a?["id"]?.GetValue<string>()).OfType<string>().ToList() ?? [];
 
-    /// <summary>Whether the rule's protocol covers <paramref name="protocol"/> (Esp and Ah never cover TCP, UDP or ICMP).</summary>
-    public bool CoversProtocol(Core.Net.Protocol protocol) => Protocol.ToLowerInvariant() switch
-    {
-        "*" or "any" => true,
-        "tcp" => protocol == Core.Net.Protocol.Tcp,
-        "udp" => protocol == Core.Net.Protocol.Udp,
-        "icmp" => protocol == Core.Net.Protocol.Icmp,
-        _ => false,
-    };
-
     /// <summary>The rule in Core terms, one Core rule per (source, port range); service tags other than Internet/* admit no internet source.</summary>
-    public IEnumerable<Rule> ToCoreRules()
+    internal IEnumerable<Rule> ToCoreRules()
     {
         // ARM's protocol values: Tcp, Udp, Icmp, Esp, Ah and * (any). An Esp or Ah rule matches only IPsec packets:
         // it never admits or refuses TCP, UDP or ICMP, so it contributes no rule to the evaluation.

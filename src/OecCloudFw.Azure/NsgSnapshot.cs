@@ -5,5 +5,5 @@ public sealed record NsgSnapshot(string Id, string Name, IReadOnlyList<NsgRule> 
 {
     public IEnumerable<NsgRule> Inbound => Rules.Where(r => r.Inbound).OrderBy(r => r.Priority);
 
-    public IEnumerable<NsgRule> Outbound => Rules.Where(r => !r.Inbound).OrderBy(r => r.Priority);
+    internal IEnumerable<NsgRule> Outbound => Rules.Where(r => !r.Inbound).OrderBy(r => r.Priority);
 }

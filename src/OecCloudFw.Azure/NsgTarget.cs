@@ -3,10 +3,10 @@ namespace OecCloudFw.Azure;
 /// <summary>Which NSG(s): one by name, or a VM's (its NICs' and their subnets').</summary>
 public sealed record NsgTarget(string SubscriptionId, string ResourceGroup, string? Nsg, string? Vm)
 {
-    public string NsgId(string name) =>
+    internal string NsgId(string name) =>
         $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroup}/providers/Microsoft.Network/networkSecurityGroups/{name}";
 
-    public string VmId => $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroup}/providers/Microsoft.Compute/virtualMachines/{Vm}";
+    internal string VmId => $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroup}/providers/Microsoft.Compute/virtualMachines/{Vm}";
 
     /// <summary>
     /// The NSG a change is written to: the one named, else the VM's NIC NSG (never the subnet's unless named: it holds
@@ -14,7 +14,7 @@ public sealed record NsgTarget(string SubscriptionId, string ResourceGroup, stri
     /// </summary>
     /// <param name="network">The VM's NSGs as read (null when no VM is named).</param>
     /// <param name="nsgFlag">How the calling command spells the NSG flag, for the message.</param>
-    public string NsgToChange(VmNetwork? network, string nsgFlag)
+    internal string NsgToChange(VmNetwork? network, string nsgFlag)
     {
         if (Nsg is not null)
         {

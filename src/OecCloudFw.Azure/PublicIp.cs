@@ -11,12 +11,12 @@ namespace OecCloudFw.Azure;
 /// <param name="Sku">sku.name: "Basic" or "Standard" (Standard when ARM does not say: the only SKU since September 2025).</param>
 /// <param name="Address">properties.ipAddress, when allocated.</param>
 /// <param name="Family">properties.publicIPAddressVersion.</param>
-public sealed record PublicIp(string Name, string Sku, string? Address, IpFamily Family)
+internal sealed record PublicIp(string Name, string Sku, string? Address, IpFamily Family)
 {
     /// <summary>Why the resource could not be read (a missing permission); null when it was.</summary>
-    public string? Unreadable { get; init; }
+    internal string? Unreadable { get; init; }
 
-    public bool IsBasic => string.Equals(Sku, "Basic", StringComparison.OrdinalIgnoreCase);
+    internal bool IsBasic => string.Equals(Sku, "Basic", StringComparison.OrdinalIgnoreCase);
 
     public override string ToString() => $"{Name} ({Sku}{(Address is null ? string.Empty : $", {Address}")})";
 }

@@ -7,13 +7,13 @@ namespace OecCloudFw.Azure;
 public sealed record VmNetwork(IReadOnlyList<NsgSnapshot> NicNsgs, IReadOnlyList<NsgSnapshot> SubnetNsgs)
 {
     /// <summary>The VM's network interfaces; null when no VM was read (an NSG named alone).</summary>
-    public IReadOnlyList<VmNic>? Nics { get; init; }
+    internal IReadOnlyList<VmNic>? Nics { get; init; }
 
     /// <summary>One NSG read alone, with no VM.</summary>
-    public static VmNetwork Alone(NsgSnapshot nsg) => new([nsg], []);
+    internal static VmNetwork Alone(NsgSnapshot nsg) => new([nsg], []);
 
     /// <summary>The same network with one NSG replaced by a newer read of it (after a write).</summary>
-    public VmNetwork With(NsgSnapshot nsg)
+    internal VmNetwork With(NsgSnapshot nsg)
     {
         ArgumentNullException.ThrowIfNull(nsg);
         NsgSnapshot Swap(NsgSnapshot n) => string.Equals(n.Id, nsg.Id, StringComparison.OrdinalIgnoreCase) ? nsg : n;
@@ -21,11 +21,11 @@ public sealed record VmNetwork(IReadOnlyList<NsgSnapshot> NicNsgs, IReadOnlyList
     }
 
     /// <summary>The NSG with this id if it was read with the VM (NIC or subnet), else null.</summary>
-    public NsgSnapshot? Find(string? nsgId) =>
+    internal NsgSnapshot? Find(string? nsgId) =>
         nsgId is null ? null : NicNsgs.Concat(SubnetNsgs).FirstOrDefault(n => string.Equals(n.Id, nsgId, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The NIC an NSG filters (its own or its subnet's), for the destination side of its rules; null when none was read.</summary>
-    public VmNic? NicOf(NsgSnapshot nsg)
+    internal VmNic? NicOf(NsgSnapshot nsg)
     {
         ArgumentNullException.ThrowIfNull(nsg);
         return Nics?.FirstOrDefault(n => string.Equals(n.NsgId, nsg.Id, StringComparison.OrdinalIgnoreCase))

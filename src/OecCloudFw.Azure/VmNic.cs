@@ -9,8 +9,8 @@ namespace OecCloudFw.Azure;
 /// <param name="PublicIps">The public IP addresses on its IP configurations.</param>
 /// <param name="NsgId">The NSG on the NIC, if any.</param>
 /// <param name="SubnetNsgId">The NSG on its subnet, if any.</param>
-public sealed record VmNic(string Name, IReadOnlyList<Cidr> Addresses, IReadOnlyList<string> ApplicationSecurityGroups, IReadOnlyList<PublicIp> PublicIps, string? NsgId, string? SubnetNsgId)
+internal sealed record VmNic(string Name, IReadOnlyList<Cidr> Addresses, IReadOnlyList<string> ApplicationSecurityGroups, IReadOnlyList<PublicIp> PublicIps, string? NsgId, string? SubnetNsgId)
 {
     /// <summary>Whether the NIC joins the application security group with this id.</summary>
-    public bool InGroup(string asgId) => ApplicationSecurityGroups.Contains(asgId, StringComparer.OrdinalIgnoreCase);
+    internal bool InGroup(string asgId) => ApplicationSecurityGroups.Contains(asgId, StringComparer.OrdinalIgnoreCase);
 }

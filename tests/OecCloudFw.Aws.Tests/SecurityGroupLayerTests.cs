@@ -200,6 +200,73 @@ public sealed class SecurityGroupLayerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Read_PrefixListsAndEntriesOverManyPages_ReadsEveryPageThroughThePaginators()
+    {
+        var group = _fake.CreateGroup();
+        // 250 entries: GetManagedPrefixListEntries returns at most 100 a page, so three pages for this list.
+        var big = _fake.CreatePrefixList("big", 250, [.. Enumerable.Range(0, 250).Select(i => $"10.{i / 256}.{i % 256}.0/24")]);
+        var small = _fake.CreatePrefixList("small", 5, "203.0.113.10/32");
+        var third = _fake.CreatePrefixList("third", 5, "198.51.100.0/24", "192.0.2.0/24");
+        _fake.AddIngressFromPrefixList(group, "tcp", 22, 22, big);
+        _fake.AddIngressFromPrefixList(group, "tcp", 80, 80, small);
+        _fake.AddIngressFromPrefixList(group, "tcp", 443, 443, third);
+        _fake.PrefixListPageSize = 1;
+        _fake.PageSize = 2;
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var snapshot = await layer.ReadAsync(SecurityGroupId.Parse(group), Ct);
+
+        Assert.Equal(2, _fake.Calls("DescribeSecurityGroupRules"));
+        Assert.Equal(3, _fake.Calls("DescribeManagedPrefixLists"));
+        Assert.Equal(3 + 1 + 1, _fake.Calls("GetManagedPrefixListEntries"));
+        Assert.Equal(250, snapshot.Rules.Count(r => r.Ports.From == 22));
+        Assert.Contains(snapshot.Rules, r => r.Ports.From == 22 && r.Source.ToString() == "10.0.249.0/24");
+        Assert.Equal(["big", "small", "third"], snapshot.Peers.Select(p => p.Detail.Split(',')[0]).Order(StringComparer.Ordinal));
+        Assert.All(snapshot.Peers, p => Assert.Equal(PeerKind.PrefixList, p.Kind));
+    }
+
+    [Fact]
+    public async Task ReadNetworkAcls_ManyPages_ReadsEveryPageThroughThePaginator()
+    {
+        var acls = Enumerable.Range(0, 3).Select(_ => _fake.CreateNetworkAcl()).ToList();
+        _fake.AddNetworkAclEntry(acls[2].AclId, 100, false, "6", 22, 22, "0.0.0.0/0", true);
+        _fake.NetworkAclPageSize = 1;
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var read = await layer.ReadNetworkAclsAsync([.. acls.Select(a => a.SubnetId)], Ct);
+
+        Assert.Equal(3, _fake.Calls("DescribeNetworkAcls"));
+        Assert.Equal(acls.Select(a => a.SubnetId).Order(StringComparer.Ordinal), read.Select(a => a.SubnetId).Order(StringComparer.Ordinal));
+        Assert.Contains(read.Single(a => a.SubnetId == acls[2].SubnetId).Entries, e => e.RuleNumber == 100 && e.Allow);
+    }
+
+    [Fact]
+    public async Task Read_DeniedOnALaterPage_MappedAsEc2ErrorsNamesTheAction()
+    {
+        var group = _fake.CreateGroup();
+        for (var i = 0; i < 4; i++)
+        {
+            _fake.AddIngress(group, "tcp", 2000 + i, 2000 + i, "192.0.2.0/24");
+        }
+
+        _fake.PageSize = 2;
+        // The first page is served, then the paginator's second request is refused.
+        _fake.BeforeAction = action =>
+        {
+            if (action == "DescribeSecurityGroupRules" && _fake.Calls(action) == 2)
+            {
+                _fake.Inject(action, Ec2Fault.Unauthorized);
+            }
+        };
+        var layer = Ec2TestClient.CreateLayer(_fake);
+
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => layer.ReadAsync(SecurityGroupId.Parse(group), Ct));
+
+        Assert.Equal($"not authorized to call ec2:DescribeSecurityGroupRules on {group} (UnauthorizedOperation): grant the IAM action ec2:DescribeSecurityGroupRules to this identity", ex.Message);
+        Assert.Equal(2, _fake.Calls("DescribeSecurityGroupRules"));
+    }
+
+    [Fact]
     public async Task Open_MissingGroup_NamesGroupAndRegion()
     {
         var layer = Ec2TestClient.CreateLayer(_fake);

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Reflection;
 using OecCloudFw.Server.Shells;
 
 namespace OecCloudFw.Server.Connectivity;
@@ -14,6 +16,15 @@ public static class ConnectivityTester
 {
     public static readonly string[] OutboundHosts = ["api.oec.sh", "hub.docker.com"];
     public static readonly int[] MailPorts = [25, 465, 587];
+
+    /// <summary>The outbound checks (Connectivity/outbound.sh, embedded, shellchecked): the seconds, then host and port pairs.</summary>
+    private static readonly Lazy<string> OutboundScript = new(() =>
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("outbound.sh")
+                           ?? throw new InvalidOperationException("outbound.sh is not embedded");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
 
     public static async Task<IReadOnlyList<ConnectivityCheck>> FromRunnerAsync(string host, int sshPort, string? domain, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -38,15 +49,8 @@ public static class ConnectivityTester
         ArgumentNullException.ThrowIfNull(mailHosts);
         var targets = OutboundHosts.Select(h => (Host: h, Port: 443)).Concat(mailHosts.SelectMany(h => MailPorts.Select(p => (Host: h, Port: p)))).ToList();
         var seconds = Math.Max(1, (int)timeout.TotalSeconds);
-        var script = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n" +
-            "probe() { if ! getent hosts \"$1\" >/dev/null 2>&1; then echo \"$1 $2 dns\"; return; fi; " +
-            $"out=$(timeout {seconds} bash -c \"exec 3<>/dev/tcp/$1/$2\" 2>&1); rc=$?; " +
-            "if [ $rc = 0 ]; then echo \"$1 $2 connected\"; elif [ $rc = 124 ]; then echo \"$1 $2 timeout\"; " +
-            "else case \"$out\" in *refused*) echo \"$1 $2 refused\";; *) echo \"$1 $2 unreachable\";; esac; fi; }\n" +
-            string.Concat(targets.Select(t => $"probe {ShellQuote.Quote(t.Host)} {t.Port}\n")) +
-            "pgrep -x sshd >/dev/null && echo 'sshd running' || echo 'sshd stopped'\n" +
-            "if command -v docker >/dev/null 2>&1 && docker ps --format '{{.Names}} {{.Image}}' 2>/dev/null | grep -qi traefik; then echo 'traefik running'; else echo 'traefik not running'; fi\n";
-        var result = await shell.RunScriptAsync(script, cancellationToken);
+        string[] arguments = [seconds.ToString(CultureInfo.InvariantCulture), .. targets.SelectMany(t => new[] { t.Host, t.Port.ToString(CultureInfo.InvariantCulture) })];
+        var result = await shell.RunScriptAsync(OutboundScript.Value, arguments, cancellationToken);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var checks = new List<ConnectivityCheck>();
         foreach (var (targetHost, port) in targets)

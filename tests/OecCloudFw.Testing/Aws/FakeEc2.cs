@@ -37,6 +37,12 @@ public sealed class FakeEc2 : IAsyncDisposable
     /// <summary>Rules returned per DescribeSecurityGroupRules page when the caller does not ask for fewer.</summary>
     public int PageSize { get; set; } = 1000;
 
+    /// <summary>Network ACLs returned per DescribeNetworkAcls page when the caller does not ask for fewer.</summary>
+    public int NetworkAclPageSize { get; set; } = 1000;
+
+    /// <summary>Prefix lists returned per DescribeManagedPrefixLists page when the caller does not ask for fewer.</summary>
+    public int PrefixListPageSize { get; set; } = 100;
+
     /// <summary>The inbound-rules-per-family quota, as EC2 enforces it.</summary>
     public int RulesQuota { get; set; } = 60;
 
@@ -519,7 +525,12 @@ public sealed class FakeEc2 : IAsyncDisposable
             return (null, new Ec2Error(400, "InvalidPrefixListID.NotFound", $"The prefix list ID '{missing}' does not exist"));
         }
 
-        var items = (ids.Count > 0 ? ids : _prefixLists.Keys.ToList()).Select(id => _prefixLists[id]).Select(l => new XElement(X("item"),
+        // EC2 API reference, DescribeManagedPrefixLists: MaxResults "Valid Range: Minimum value of 1. Maximum value of
+        // 100", and nextToken "null when there are no more results to return"
+        // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeManagedPrefixLists.html).
+        var all = (ids.Count > 0 ? ids : _prefixLists.Keys.ToList()).Select(id => _prefixLists[id]).ToList();
+        var (page, next) = Page(form, all, Math.Min(PrefixListPageSize, 100), 1, 100);
+        var items = page.Select(l => new XElement(X("item"),
             new XElement(X("prefixListId"), l.Id),
             new XElement(X("addressFamily"), l.AddressFamily),
             new XElement(X("state"), "create-complete"),
@@ -529,14 +540,18 @@ public sealed class FakeEc2 : IAsyncDisposable
             new XElement(X("version"), 1),
             new XElement(X("tagSet")),
             new XElement(X("ownerId"), AccountId)));
-        return (new XElement(X("x"), new XElement(X("prefixListSet"), items)), null);
+        return (WithNextToken(new XElement(X("x"), new XElement(X("prefixListSet"), items)), next), null);
     }
 
     private (XElement?, Ec2Error?) DescribeNetworkAcls(IFormCollection form)
     {
         var subnets = Filter(form, "association.subnet-id");
         var ids = List(form, "NetworkAclId");
-        var acls = _acls.Values.Where(a => (subnets.Count == 0 || subnets.Contains(a.SubnetId)) && (ids.Count == 0 || ids.Contains(a.Id))).ToList();
+        // EC2 API reference, DescribeNetworkAcls: MaxResults "Valid Range: Minimum value of 5. Maximum value of 1000",
+        // nextToken "null when there are no more items to return"
+        // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeNetworkAcls.html).
+        var matching = _acls.Values.Where(a => (subnets.Count == 0 || subnets.Contains(a.SubnetId)) && (ids.Count == 0 || ids.Contains(a.Id))).ToList();
+        var (acls, next) = Page(form, matching, NetworkAclPageSize, 5, 1000);
         XElement Entry(int number, bool egress, string protocol, int from, int to, string cidr, bool allow)
         {
             var item = new XElement(X("item"),
@@ -567,7 +582,7 @@ public sealed class FakeEc2 : IAsyncDisposable
                 new XElement(X("subnetId"), a.SubnetId))),
             new XElement(X("tagSet")),
             new XElement(X("ownerId"), AccountId)));
-        return (new XElement(X("x"), new XElement(X("networkAclSet"), items)), null);
+        return (WithNextToken(new XElement(X("x"), new XElement(X("networkAclSet"), items)), next), null);
     }
 
     private (XElement?, Ec2Error?) CreateNetworkAclEntry(IFormCollection form)
@@ -786,6 +801,28 @@ public sealed class FakeEc2 : IAsyncDisposable
 
     private static Ec2Error NotFound(string groupId) =>
         new(400, "InvalidGroup.NotFound", $"The security group '{groupId}' does not exist");
+
+    /// <summary>
+    /// One page of <paramref name="all"/>: at most MaxResults (clamped to EC2's documented range) or, when the caller
+    /// does not ask, <paramref name="serverPage"/>, from the offset in NextToken; the next token when more are left.
+    /// </summary>
+    private static (List<T> Page, string? Next) Page<T>(IFormCollection form, IReadOnlyList<T> all, int serverPage, int min, int max)
+    {
+        var size = int.TryParse(form["MaxResults"], CultureInfo.InvariantCulture, out var m) ? Math.Min(Math.Clamp(m, min, max), serverPage) : serverPage;
+        var start = int.TryParse(form["NextToken"], CultureInfo.InvariantCulture, out var s) ? s : 0;
+        var page = all.Skip(start).Take(size).ToList();
+        return (page, start + page.Count < all.Count ? (start + page.Count).ToString(CultureInfo.InvariantCulture) : null);
+    }
+
+    private static XElement WithNextToken(XElement body, string? next)
+    {
+        if (next is not null)
+        {
+            body.Add(new XElement(X("nextToken"), next));
+        }
+
+        return body;
+    }
 
     private static XName X(string name) => XName.Get(name, Namespace);
 
