@@ -67,7 +67,7 @@ internal sealed record HcloudCreateFirewallRequest(string Name, IReadOnlyList<Hc
 internal sealed record HcloudApplyTo(string Type, HcloudResourceId Server);
 
 /// <summary>The source-generated (reflection-free, AOT-safe) contract of every object above, snake_case as the API spells it.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HcloudServerResponse))]
 [JsonSerializable(typeof(HcloudServersResponse))]
 [JsonSerializable(typeof(HcloudFirewallsResponse))]
