@@ -46,10 +46,14 @@ internal sealed class HcloudClient : IDisposable
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("oec-cloudfw", "1"));
         Endpoint = root;
+        Account = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..16];
         _time = time;
     }
 
     public Uri Endpoint { get; }
+
+    /// <summary>Which project the token reaches, as a cache key (a hash: the token itself is never kept in a key or said).</summary>
+    public string Account { get; }
 
     public void Dispose() => _http.Dispose();
 

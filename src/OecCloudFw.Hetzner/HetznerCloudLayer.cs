@@ -26,7 +26,7 @@ internal sealed class HetznerCloudLayer(HcloudClient client, HetznerTarget targe
     public override async Task<CloudLayerState<HetznerSnapshot>> ReadAsync(CancellationToken cancellationToken = default)
     {
         var reads = cache ?? ILayerReadCache.None;
-        var key = client.Endpoint.AbsoluteUri;
+        var key = $"{client.Endpoint.AbsoluteUri}|{client.Account}";
         var server = target.Server is { } s ? await reads.ReadAsync($"hetzner|{key}|server|{s}", () => client.ServerAsync(s, cancellationToken)) : null;
         var all = await reads.ReadAsync($"hetzner|{key}|firewalls", () => client.FirewallsAsync(cancellationToken));
         var read = Resolve(server, all);
