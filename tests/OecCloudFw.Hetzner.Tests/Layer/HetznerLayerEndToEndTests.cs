@@ -408,6 +408,49 @@ public sealed class HetznerLayerEndToEndTests
         Assert.All(own, r => Assert.Contains($"hcloud firewall delete-rule fw-web --direction in --protocol {r.Protocol} --port {r.Port} --source-ips {r.SourceIps[0]} --description '{r.Description}'", undo));
     }
 
+    [Fact]
+    public async Task Lines_AreOnePerRule_Sorted_SoTheSameRulesInAnotherOrderHaveTheSameDigest()
+    {
+        await using var fake = await HetznerFake.StartAsync();
+        var (_, firewall) = SeedWeb(fake);
+        using var layer = HetznerHarness.Layer(fake, _clock, server: "web-1");
+        var first = await layer.ReadAsync(Ct);
+
+        using (var client = fake.CreateClient())
+        {
+            var path = new Uri($"firewalls/{firewall.ToString(CultureInfo.InvariantCulture)}", UriKind.Relative);
+            var rules = JsonNode.Parse(await client.GetStringAsync(path, Ct))!["firewall"]!["rules"]!.AsArray().Select(r => r!.DeepClone()).Reverse().ToList();
+            using var response = await client.PostAsJsonAsync(new Uri($"firewalls/{firewall.ToString(CultureInfo.InvariantCulture)}/actions/set_rules", UriKind.Relative), new JsonObject { ["rules"] = new JsonArray([.. rules]) }, Ct);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        var reordered = await layer.ReadAsync(Ct);
+        Assert.NotEqual(Foreign.Select(r => r.Port), fake.GetFirewall(firewall)!.Rules.Select(r => r.Port));
+        Assert.Equal(first.Lines, reordered.Lines);
+        Assert.Equal(first.Digest, reordered.Digest);
+        Assert.Equal(Foreign.Length + 2, first.Lines.Count);
+        await SomeoneAddsAsync(fake, firewall, HzRule.In("tcp", "8443", "0.0.0.0/0"));
+        Assert.NotEqual(first.Digest, (await layer.ReadAsync(Ct)).Digest);
+    }
+
+    [Fact]
+    public async Task AFirewallNamedAlone_IsReadAndWritten_TheServerTakenAsReachable_WhichIsSaid()
+    {
+        await using var fake = await HetznerFake.StartAsync();
+        var firewall = fake.AddFirewall("shared", [HzRule.In("tcp", "443", "0.0.0.0/0") with { Description = "theirs" }]);
+        using var layer = HetznerHarness.Layer(fake, _clock, firewall: firewall.ToString(CultureInfo.InvariantCulture));
+
+        var result = await CloudOpen.RunAsync(layer, FirewallPolicy.Default, prune: false, dryRun: false, Ct);
+
+        Assert.Contains(result.State.View.Assumptions, a => a.Contains("no server was named", StringComparison.Ordinal));
+        Assert.Equal("theirs", fake.GetFirewall(firewall)!.Rules[0].Description);
+        Assert.True(result.Created.Count > 0);
+        Assert.Empty(result.StillClosed);
+        using var missing = HetznerHarness.Layer(fake, _clock, firewall: "no-such-firewall");
+        var error = await Assert.ThrowsAsync<LayerFailureException>(() => missing.ReadAsync(Ct));
+        Assert.Contains("no firewall named 'no-such-firewall'", error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task SomeoneAddsAsync(HetznerFake fake, long firewall, params HzRule[] rules)
     {
         using var client = fake.CreateClient();
