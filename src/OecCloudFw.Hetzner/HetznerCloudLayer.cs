@@ -170,9 +170,14 @@ internal sealed class HetznerCloudLayer(HcloudClient client, HetznerTarget targe
             .Select(r => (
                 Title: $"every TCP port is open to the internet ({string.Join(", ", r.SourceIps ?? [])}), the database included",
                 Rule: HetznerRules.Describe(f.Firewall, r),
-                Fixes: (IReadOnlyList<string>)(HetznerRules.IsOwn(r)
-                    ? [$"oec-cloudfw hetzner close --firewall {HetznerFixes.Quote(f.Firewall.Name)} --port {r.Port}"]
-                    : [HetznerFixes.Delete(f.Firewall, r)]))));
+                // The guide's ports re-added as exact rules first: the broad rule may be what admits 22, 80 and 443 today.
+                Fixes: (IReadOnlyList<string>)
+                [
+                    $"oec-cloudfw hetzner open --firewall {HetznerFixes.Quote(f.Firewall.Name)}",
+                    HetznerRules.IsOwn(r)
+                        ? $"oec-cloudfw hetzner close --firewall {HetznerFixes.Quote(f.Firewall.Name)} --port {r.Port}{string.Concat((r.SourceIps ?? []).Select(x => $" --source {x}"))} --force"
+                        : HetznerFixes.Delete(f.Firewall, r),
+                ])));
         var findings = ExposureCheck.Check(state.View, everyPort, port => HetznerFixes.RemoveInternet(read, port.Port, [], restrict: port.Port == PortCatalog.Ssh)).ToList();
         if (read.Server is { } server && read.Firewalls.Count == 0)
         {

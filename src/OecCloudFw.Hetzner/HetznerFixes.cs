@@ -66,21 +66,30 @@ internal static class HetznerFixes
 
         if (restrict)
         {
+            // The narrow rule first; the tool's own broad rule goes with --prune in the same run, anyone else's after.
             var to = read.WriteName ?? admitting[0].Firewall.Name;
-            fixes.Add($"oec-cloudfw hetzner open --firewall {Quote(to)} --port {Invariant(port)}{SourceFlags(port, keep.Count == 0 ? [Cidr.Parse("198.51.100.1/32")] : keep).Replace("198.51.100.1/32", ManagementPlaceholder, StringComparison.Ordinal)}");
+            var sources = keep.Where(s => !s.IsInternet).ToList();
+            var flags = sources.Count > 0 ? SourceFlags(port, sources) : $" {(port == PortCatalog.Ssh ? "--ssh-source" : "--source")} {ManagementPlaceholder}";
+            var prune = admitting.Any(a => HetznerRules.IsOwn(a.Rule)) ? " --prune" : string.Empty;
+            fixes.Add($"oec-cloudfw hetzner open --firewall {Quote(to)} --port {Invariant(port)}{flags}{prune}");
         }
 
         foreach (var (firewall, rule) in admitting)
         {
-            var internet = (rule.SourceIps ?? []).Where(IsInternet).ToList();
+            var broad = (rule.SourceIps ?? []).Where(IsBroad).ToList();
             if (HetznerRules.IsOwn(rule))
             {
-                fixes.Add($"oec-cloudfw hetzner close --firewall {Quote(firewall.Name)} --port {rule.Port}{string.Concat(internet.Select(s => $" --source {s}"))}");
+                if (!restrict)
+                {
+                    var force = HetznerRules.TryPorts(rule.Port, out var range) && range.Contains(PortCatalog.Ssh) ? " --force" : string.Empty;
+                    fixes.Add($"oec-cloudfw hetzner close --firewall {Quote(firewall.Name)} --port {rule.Port}{string.Concat(broad.Select(s => $" --source {s}"))}{force}");
+                }
+
                 continue;
             }
 
             fixes.Add(Delete(firewall, rule));
-            var rest = (rule.SourceIps ?? []).Where(s => !IsInternet(s)).ToList();
+            var rest = (rule.SourceIps ?? []).Where(s => !IsBroad(s)).ToList();
             if (rest.Count > 0)
             {
                 fixes.Add(Add(firewall, rule with { SourceIps = rest }));
@@ -127,9 +136,11 @@ internal static class HetznerFixes
     }
 
     private static bool Admits(HcloudRule rule, int port) =>
-        rule.Direction == "in" && rule.Protocol == "tcp" && HetznerRules.TryPorts(rule.Port, out var range) && range.Contains(port) && (rule.SourceIps ?? []).Any(IsInternet);
+        rule.Direction == "in" && rule.Protocol == "tcp" && HetznerRules.TryPorts(rule.Port, out var range) && range.Contains(port) && (rule.SourceIps ?? []).Any(IsBroad);
 
-    private static bool IsInternet(string cidr) => Cidr.TryParse(cidr, out var c) && c.IsInternet;
+    /// <summary>A source that stands for the internet: the whole of it, or a public prefix of /8 (IPv6 /16) or wider (several of them tile it).</summary>
+    private static bool IsBroad(string cidr) =>
+        Cidr.TryParse(cidr, out var c) && !c.IsPrivate && c.PrefixLength <= (c.Family == IpFamily.IPv4 ? 8 : 16);
 
     private static string SourceFlags(int port, IReadOnlyList<Cidr> sources)
     {

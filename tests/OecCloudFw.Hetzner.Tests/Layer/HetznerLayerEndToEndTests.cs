@@ -390,6 +390,27 @@ public sealed class HetznerLayerEndToEndTests
         Assert.Equal(Severity.Critical, db.Severity);
         Assert.Equal(["oec-cloudfw hetzner close --firewall fw-web --port 5432 --source 0.0.0.0/0"], db.Fixes);
         Assert.Equal(db.Fixes, layer.Fixes(state, FixKind.CloudClose, 5432, []));
+        Assert.Equal(
+            ["oec-cloudfw hetzner open --firewall fw-web --port 22 --ssh-source 198.51.100.9/32", "hcloud firewall delete-rule fw-web --direction in --protocol tcp --port 22 --source-ips 0.0.0.0/0,::/0 --description 'ssh from anywhere'"],
+            layer.Fixes(state, FixKind.CloudRestrict, 22, [Cidr.Parse("198.51.100.9/32")]));
+    }
+
+    [Fact]
+    public async Task Findings_EveryTcpPortOpen_ReAddsTheGuidesPortsFirst_ThenTakesTheBroadRuleAway()
+    {
+        await using var fake = await HetznerFake.StartAsync();
+        HzRule all = HzRule.In("tcp", "1-65535", "0.0.0.0/0") with { Description = "oec-cloudfw: allow tcp/1-65535 from 0.0.0.0/0" };
+        HzRule split = HzRule.In("tcp", "5432", "0.0.0.0/1", "128.0.0.0/1");
+        SeedWeb(fake, [all]);
+        using var layer = HetznerHarness.Layer(fake, _clock, server: "web-1");
+        var finding = Assert.Single(layer.Findings(await layer.ReadAsync(Ct)), f => f.Id == FindingIds.AllPortsOpenToInternet);
+        Assert.Equal(["oec-cloudfw hetzner open --firewall fw-web", "oec-cloudfw hetzner close --firewall fw-web --port 1-65535 --source 0.0.0.0/0 --force"], finding.Fixes);
+
+        fake.Reset();
+        SeedWeb(fake, [split]);
+        var state = await layer.ReadAsync(Ct);
+        var split4 = Assert.Single(layer.Findings(state), f => f.Message.Contains("5432", StringComparison.Ordinal));
+        Assert.Equal(["hcloud firewall delete-rule fw-web --direction in --protocol tcp --port 5432 --source-ips 0.0.0.0/1,128.0.0.0/1"], split4.Fixes);
     }
 
     [Fact]
