@@ -20,9 +20,6 @@ internal static class HetznerRules
     /// <summary>The rule model's source_ips/destination_ips: "You can specify 100 CIDRs at most".</summary>
     public const int MaxCidrsPerRule = 100;
 
-    /// <summary>"up to 5 active Firewalls per server" (docs.hetzner.com/cloud/firewalls/faq).</summary>
-    public const int MaxFirewallsPerServer = 5;
-
     /// <summary>"500 effective rules" per firewall (set_rules; docs.hetzner.com/cloud/firewalls/overview#limits), counted here as one per CIDR of each rule.</summary>
     public const int MaxEffectiveRules = 500;
 
