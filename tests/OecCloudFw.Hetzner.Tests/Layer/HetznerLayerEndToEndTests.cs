@@ -472,6 +472,35 @@ public sealed class HetznerLayerEndToEndTests
         Assert.Contains("no firewall named 'no-such-firewall'", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Close_AcrossTwoFirewalls_ASecondFailure_SaysWhatWasAlreadyRemoved()
+    {
+        await using var fake = await HetznerFake.StartAsync();
+        var server = fake.AddServer("web-1", "203.0.113.10", "2001:db8:1::/64", new Dictionary<string, string> { ["role"] = "web" });
+        var a = fake.AddFirewall("a", [HzRule.In("tcp", "22", "0.0.0.0/0") with { Description = "oec-cloudfw: allow tcp/22 from 0.0.0.0/0" }], servers: [server]);
+        fake.AddFirewall("b", [HzRule.In("tcp", "22", "::/0") with { Description = "oec-cloudfw: allow tcp/22 from ::/0" }], selectors: ["role=web"]);
+        using var failing = new FailSecondSetRules();
+        using var layer = HetznerHarness.Layer(fake, _clock, server: "web-1", transport: failing);
+
+        var error = await Assert.ThrowsAsync<LayerFailureException>(() => CloudClose.RunAsync(layer, CloseSelection.TcpPort(22), dryRun: false, Ct));
+
+        Assert.Contains("HTTP 422 conflict_in_test: refused on purpose", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"already done before that: removed firewall {a.ToString(CultureInfo.InvariantCulture)} (a): in tcp/22 from 0.0.0.0/0", error.Message, StringComparison.Ordinal);
+        Assert.Empty(fake.GetFirewall(a)!.Rules);
+        Assert.Single(fake.Firewalls(), f => f.Name == "b" && f.Rules.Count == 1);
+    }
+
+    /// <summary>Passes requests to the fake, except the second set_rules, answered 422 with the documented error body.</summary>
+    private sealed class FailSecondSetRules() : DelegatingHandler(new HttpClientHandler())
+    {
+        private int _seen;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.RequestUri!.AbsolutePath.EndsWith("/actions/set_rules", StringComparison.Ordinal) && Interlocked.Increment(ref _seen) == 2
+                ? Task.FromResult(new HttpResponseMessage((HttpStatusCode)422) { Content = new StringContent(HetznerErrors.Body("conflict_in_test", "refused on purpose").ToJsonString()) })
+                : base.SendAsync(request, cancellationToken);
+    }
+
     private static async Task SomeoneAddsAsync(HetznerFake fake, long firewall, params HzRule[] rules)
     {
         using var client = fake.CreateClient();
