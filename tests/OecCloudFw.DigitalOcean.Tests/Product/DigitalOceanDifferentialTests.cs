@@ -51,6 +51,22 @@ public sealed class DigitalOceanDifferentialTests(ITestOutputHelper output)
         Assert.True(report.ProductIndeterminate < report.Definite / 10, summary);
     }
 
+    [Fact]
+    public async Task Product_BrokenByAssumingSmtpAlwaysBlocked_TheDifferentialCatchesIt()
+    {
+        var caseSeeds = CaseSeeds(2026, 40);
+        var views = new Dictionary<int, PathSet>();
+        foreach (var caseSeed in caseSeeds)
+        {
+            views[caseSeed] = await ReadAsync(DoCaseGenerator.Generate(caseSeed), smtpBlocked: true);
+        }
+
+        var report = DigitalOceanDifferential.Run(2026, 40, (input, protocol, port, ipv6, inbound) => Answer(views[input.Seed], protocol, port, ipv6, inbound));
+
+        Assert.True(report.Disagreements > 0, $"{report}");
+        Assert.Contains(report.FirstDisagreements, d => d.Contains("outbound tcp/25", StringComparison.Ordinal));
+    }
+
     /// <summary>The case seeds <see cref="DigitalOceanDifferential.Run"/> draws from the run's seed.</summary>
     private static List<int> CaseSeeds(int seed, int cases)
     {
@@ -59,7 +75,7 @@ public sealed class DigitalOceanDifferentialTests(ITestOutputHelper output)
     }
 
     /// <summary>The case in the fake, read through the product's client and layer: its compiled paths.</summary>
-    private static async Task<PathSet> ReadAsync(DoCase input)
+    private static async Task<PathSet> ReadAsync(DoCase input, bool? smtpBlocked = null)
     {
         await using var fake = await DigitalOceanFake.StartAsync();
         fake.Seed(input);
@@ -68,7 +84,7 @@ public sealed class DigitalOceanDifferentialTests(ITestOutputHelper output)
             new DigitalOceanClient(fake.Url, DigitalOceanFake.ReadWriteToken, TimeProvider.System),
             new LayerTarget(input.ServerId.ToString(CultureInfo.InvariantCulture), null),
             TimeProvider.System,
-            smtpBlocked: input.Smtp25Blocked);
+            smtpBlocked: smtpBlocked ?? input.Smtp25Blocked);
         var state = await layer.ReadAsync(TestContext.Current.CancellationToken);
         return ((PathView)state.View).Paths;
     }
