@@ -40,10 +40,21 @@ internal sealed class FirewallLayer(DigitalOceanClient client, LayerTarget targe
     {
         var lines = read.Firewalls.SelectMany(f => f.Rules.Select(r => $"{f.Name} ({f.Id}) {r}")
                 .Append($"{f.Name} ({f.Id}) applies to droplets {string.Join(",", f.DropletIds.Order())} tags {string.Join(",", f.Tags.Order(StringComparer.Ordinal))}"))
-            .Concat(read.Droplet is { } d ? [$"{d.Label} public {string.Join(",", d.PublicIPv4)} private {string.Join(",", d.PrivateIPv4)} ipv6 {string.Join(",", d.IPv6)} tags {string.Join(",", d.Tags.Order(StringComparer.Ordinal))}"] : [])
+            .Concat(read.Droplet is { } d ? [Line(d)] : [])
+            .Concat(Referenced(read).Select(Line).Select(l => $"named by a rule: {l}"))
             .Order(StringComparer.Ordinal)
             .ToList();
         return new CloudLayerState<Snapshot>(Target, lines, View(read), read);
+    }
+
+    private static string Line(Droplet d) =>
+        $"{d.Label} public {string.Join(",", d.PublicIPv4)} private {string.Join(",", d.PrivateIPv4)} ipv6 {string.Join(",", d.IPv6)} tags {string.Join(",", d.Tags.Order(StringComparer.Ordinal))}";
+
+    /// <summary>The droplets a rule stands for (by id or tag): their addresses decide verdicts, so they are in the digest.</summary>
+    private static IEnumerable<Droplet> Referenced(Snapshot read)
+    {
+        var targets = read.Firewalls.SelectMany(f => f.Rules).Select(r => r.Target).ToList();
+        return read.Droplets.Where(d => targets.Any(t => (t.DropletIds ?? []).Contains(d.Id) || d.Tags.Any(tag => (t.Tags ?? []).Contains(tag, StringComparer.Ordinal))));
     }
 
     private PathView View(Snapshot read) => new(Target, FirewallPaths.Build(read, smtpBlocked));
