@@ -170,6 +170,70 @@ public sealed class FirewallLayerTests
         Assert.Equal(0, bed.Fake.Writes);
     }
 
+    [Fact]
+    public async Task Open_DryRunNoFirewall_PlannedViewClosesEveryOtherPort_NothingWritten()
+    {
+        await using var bed = await TestBed.StartAsync();
+        using var layer = bed.Layer();
+
+        var result = await CloudOpen.RunAsync(layer, Policy("203.0.113.7/32"), prune: false, dryRun: true, Ct);
+
+        Assert.Equal(0, bed.Fake.Writes);
+        Assert.Equal(Decision.Admitted, result.State.View.Evaluate(Protocol.Tcp, 5432, Cidr.AnyIPv4).Decision);
+        var planned = layer.PlannedView(result.State, result.Plan);
+        Assert.Equal(Decision.Refused, planned.Evaluate(Protocol.Tcp, 5432, Cidr.AnyIPv4).Decision);
+        Assert.Equal(Decision.Admitted, planned.Evaluate(Protocol.Tcp, 22, Cidr.Parse("203.0.113.7/32")).Decision);
+        Assert.Equal(Decision.Refused, planned.Evaluate(Protocol.Tcp, 22, Cidr.Parse("203.0.113.8/32")).Decision);
+        Assert.Equal(Decision.Admitted, planned.EvaluateEgress(Protocol.Udp, 53, Cidr.Parse("192.0.2.53/32")).Decision);
+    }
+
+    [Fact]
+    public async Task Open_Provider422_InItsWords_NothingClaimed()
+    {
+        await using var bed = await TestBed.StartAsync();
+        using var layer = bed.Layer();
+        await bed.RunAsync(() => CloudOpen.RunAsync(layer, Policy("203.0.113.7/32"), prune: false, dryRun: false, Ct));
+        bed.Fake.FailNext("firewalls_add_rules", 1, 422);
+
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => bed.RunAsync(() => CloudOpen.RunAsync(layer, Policy("203.0.113.7/32", "203.0.113.9/32"), prune: false, dryRun: false, Ct)));
+
+        Assert.Contains($"DigitalOcean rejected the change to firewall {Own(bed)!.Id} (422 unprocessable_entity: injected failure of firewalls_add_rules", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Own(bed)!.Inbound, r => r.Target.Addresses.Contains("203.0.113.9/32"));
+    }
+
+    [Fact]
+    public async Task Open_PruneFailsAfterAdding_SaysWhatWasAlreadyCreatedAndItsUndo()
+    {
+        await using var bed = await TestBed.StartAsync();
+        using var layer = bed.Layer();
+        await bed.RunAsync(() => CloudOpen.RunAsync(layer, Policy("203.0.113.7/32"), prune: false, dryRun: false, Ct));
+        bed.Fake.FailNext("firewalls_delete_rules", 1, 500);
+
+        var ex = await Assert.ThrowsAsync<LayerFailureException>(() => bed.RunAsync(() => CloudOpen.RunAsync(layer, Policy("203.0.113.8/32"), prune: true, dryRun: false, Ct)));
+
+        var id = Own(bed)!.Id;
+        Assert.Contains("500 server_error: injected failure of firewalls_delete_rules", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"already done before that: created inbound tcp/22 from 203.0.113.8/32 in oecfw-{TestBed.DropletId} ({id})", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"doctl compute firewall remove-rules {id} --inbound-rules \"protocol:tcp,ports:22,address:203.0.113.8/32\"", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(Own(bed)!.Inbound, r => r.Target.Addresses.Contains("203.0.113.7/32"));
+    }
+
+    [Fact]
+    public async Task Close_OwnRuleWithTwoAddresses_RemovesOneAddsTheOtherBack()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Fake.AddFirewall(new DoFirewall("0f0e8d3c-1111-4a4a-9b9b-000000000002", $"oecfw-{TestBed.DropletId}",
+            [new DoRule("tcp", "8080", DoTarget.Of("192.0.2.1/32", "192.0.2.2/32"))], [new DoRule("tcp", "all", DoTarget.Of("0.0.0.0/0"))], [TestBed.DropletId], []));
+        using var layer = bed.Layer();
+
+        var closed = await bed.RunAsync(() => CloudClose.RunAsync(layer, new CloseSelection([PortRange.Single(8080)], [Cidr.Parse("192.0.2.1/32")], Protocol.Tcp), dryRun: false, Ct));
+
+        var rule = Assert.Single(Own(bed)!.Inbound);
+        Assert.Equal(["192.0.2.2/32"], rule.Target.Addresses);
+        Assert.Single(closed.Removed);
+        Assert.Single(Own(bed)!.Outbound);
+    }
+
     [Theory]
     [InlineData(401, "DigitalOcean refused the token (401 unauthorized: Unable to authenticate you.")]
     [InlineData(404, "not found at DigitalOcean (404 not_found")]
