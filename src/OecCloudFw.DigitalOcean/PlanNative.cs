@@ -11,9 +11,3 @@ namespace OecCloudFw.DigitalOcean;
 /// <param name="CreatesFirewall">The tool's firewall does not exist yet: the open creates it, applied to the droplet by id.</param>
 /// <param name="OutboundOpen">The created firewall gets allow-all outbound rules (no firewall applied before: outbound stays as it was).</param>
 internal sealed record PlanNative(Snapshot Read, FirewallPolicy? Policy, bool Prune, IReadOnlyList<FirewallRule> Adds, IReadOnlyList<Removal> Removes, bool CreatesFirewall, bool OutboundOpen);
-
-/// <summary>One of the tool's rules removed (sent back exactly), and what of it stays (added back) when only some of its addresses go.</summary>
-internal sealed record Removal(Firewall Firewall, FirewallRule Rule, FirewallRule? Remainder);
-
-/// <summary>What an open wrote: the firewall (created or not) and the rules added, for the exact undo.</summary>
-internal sealed record Written(string FirewallId, string FirewallName, bool CreatedFirewall, IReadOnlyList<FirewallRule> Added);

@@ -349,6 +349,12 @@ public sealed class FirewallLayerTests
         Assert.Contains($"doctl compute firewall remove-rules {TestBed.ForeignId} --inbound-rules \"protocol:tcp,ports:22,address:0.0.0.0/0,address:::/0\"", ssh.Fixes);
         var db = Assert.Single(findings, f => f.Id == FindingIds.PortOpenToInternet && f.Message.Contains("5432", StringComparison.Ordinal));
         Assert.Contains($"doctl compute firewall remove-rules {TestBed.ForeignId} --inbound-rules \"protocol:tcp,ports:5432,address:0.0.0.0/0\"", db.Fixes);
+        Assert.Equal(
+            [
+                $"oec-cloudfw digitalocean open --droplet {TestBed.DropletId} --port 443 --source 203.0.113.7/32",
+                $"doctl compute firewall create --name oecfw-{TestBed.DropletId} --droplet-ids {TestBed.DropletId} --inbound-rules \"protocol:tcp,ports:443,address:203.0.113.7/32\"",
+            ],
+            layer.Fixes(state, FixKind.CloudOpen, 443, [Cidr.Parse("203.0.113.7/32")]));
     }
 
     [Fact]
