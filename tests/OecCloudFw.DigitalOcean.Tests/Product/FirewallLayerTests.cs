@@ -234,6 +234,39 @@ public sealed class FirewallLayerTests
         Assert.Single(Own(bed)!.Outbound);
     }
 
+    [Fact]
+    public async Task Read_FirewallByNameOrId_TheSameFirewallJudgedAlone()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.AddForeignFirewall();
+        using var byName = bed.Layer(firewall: "team-fw");
+        using var byId = bed.Layer(firewall: TestBed.ForeignId);
+
+        var a = await byName.ReadAsync(Ct);
+        var b = await byId.ReadAsync(Ct);
+
+        Assert.Equal(a.Lines, b.Lines);
+        Assert.Equal("digitalocean firewall team-fw", a.Target);
+        Assert.Null(a.Snapshot.WriteTo);
+        Assert.Equal(Decision.Admitted, a.View.Evaluate(Protocol.Tcp, 22, Cidr.AnyIPv6).Decision);
+        Assert.Contains(a.View.Assumptions, x => x.Contains("no droplet was named", StringComparison.Ordinal));
+        Assert.Equal(1, bed.Fake.Calls("firewalls_list"));
+        Assert.Equal(1, bed.Fake.Calls("firewalls_get"));
+    }
+
+    [Fact]
+    public async Task Read_TwoDropletsOfTheSameName_BadInputAskingForTheId()
+    {
+        await using var bed = await TestBed.StartAsync();
+        bed.Fake.AddDroplet(3164446, "web-1", "198.51.100.30");
+        using var layer = bed.Layer("web-1");
+
+        var ex = await Assert.ThrowsAsync<InvalidInputException>(() => layer.ReadAsync(Ct));
+
+        Assert.Equal("2 droplets are named web-1 (ids 3164444, 3164446): give --droplet ID", ex.Message);
+        Assert.Contains("no droplet is named nope", (await Assert.ThrowsAsync<LayerFailureException>(() => bed.Layer("nope").ReadAsync(Ct))).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(401, "DigitalOcean refused the token (401 unauthorized: Unable to authenticate you.")]
     [InlineData(404, "not found at DigitalOcean (404 not_found")]
