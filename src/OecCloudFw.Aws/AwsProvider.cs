@@ -23,7 +23,7 @@ public sealed class AwsProvider : ICloudProvider
         new("region", "AWS region of the groups (default: the SDK chain).") { LayerAliases = ["region"] },
         new("profile", "AWS profile.") { LayerAliases = ["profile"] },
         new("endpoint-url", "EC2 endpoint (LocalStack, moto, a fake).") { LayerAliases = ["endpoint-url"] },
-        new("subnet", "The server's subnet (subnet-…): its network ACL is evaluated too (automatic with --aws-instance; repeatable).") { Repeatable = true, InventoryKey = "aws_subnets" },
+        new("subnet", "The server's subnet (subnet-…): its network ACL is evaluated too (automatic with --aws-instance; repeatable).") { Repeatable = true, NeedsLayer = true, InventoryKey = "aws_subnets" },
     ];
 
     public bool IsNamed(ProviderSettings values)

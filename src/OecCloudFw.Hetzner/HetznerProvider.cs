@@ -62,7 +62,11 @@ public sealed class HetznerProvider : ICloudProvider
         }
     }
 
-    public ICloudLayer Create(ProviderSettings values, ProviderContext context)
+    public Task<ICloudLayer> CreateAsync(ProviderSettings values, ProviderContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Create(values, context));
+
+    /// <summary>The layer the values name (nothing is read before its first <c>ReadAsync</c>).</summary>
+    internal ICloudLayer Create(ProviderSettings values, ProviderContext context)
     {
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(context);

@@ -38,9 +38,19 @@ public sealed class CloudFlags
             throw new InvalidInputException($"one cloud layer at a time: either {string.Join(" or ", named.Select(n => Spell(n.Provider, n.Values)))}");
         }
 
-        foreach (var (provider, values) in Given.Where(g => !g.Values.IsEmpty))
+        foreach (var (provider, values) in named)
         {
             provider.Validate(values, environment);
+        }
+
+        // A provider's connection settings alone (a region, an endpoint: an inventory's defaults) name nothing and are
+        // not checked; a setting that only means something with a layer is bad input without one.
+        foreach (var (provider, values) in Given.Where(g => !g.Provider.IsNamed(g.Values)))
+        {
+            if (provider.Settings.FirstOrDefault(s => s.NeedsLayer && values.All(s.Name).Count > 0) is { } alone)
+            {
+                throw new InvalidInputException($"{values.Flag(alone.Name)} needs {Spell(provider, values)}: {alone.Description}");
+            }
         }
 
         return named.Count == 1 ? named[0] : null;

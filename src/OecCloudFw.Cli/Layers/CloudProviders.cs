@@ -1,6 +1,8 @@
 using OecCloudFw.Aws;
 using OecCloudFw.Azure;
 using OecCloudFw.Core.Providers;
+using OecCloudFw.DigitalOcean;
+using OecCloudFw.Hetzner;
 
 namespace OecCloudFw.Cli.Layers;
 
@@ -15,5 +17,7 @@ internal static class CloudProviders
     [
         new AwsProvider(),
         new AzureProvider(context.Azure),
+        new HetznerProvider(),
+        new DigitalOceanProvider(),
     ];
 }

@@ -15,6 +15,9 @@ public sealed record ProviderSetting(string Name, string Description)
     /// <summary>Names the layer (a firewall, a server): any one of these given means the provider is in use.</summary>
     public bool NamesLayer { get; init; }
 
+    /// <summary>Means something only with a layer named (an AWS subnet's ACL is evaluated with the groups): given alone, it is bad input.</summary>
+    public bool NeedsLayer { get; init; }
+
     /// <summary>The flag in audit/plan/apply, when not PREFIX-NAME (e.g. "resource-group").</summary>
     public string? LayerFlag { get; init; }
 
