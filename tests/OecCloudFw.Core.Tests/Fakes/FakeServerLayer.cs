@@ -18,6 +18,9 @@ internal sealed class FakeServerLayer(CallLog log, TimeProvider time) : IServerL
     /// <summary>Set: the apply fails before arming (unreachable), nothing changed.</summary>
     public string? FailApply { get; set; }
 
+    /// <summary>Set: run once the apply has begun (the operator pressing Ctrl+C: cancel and throw as the real layer does).</summary>
+    public Action? DuringApply { get; set; }
+
     /// <summary>Set: the new connection that proves access succeeds when this completes.</summary>
     public TaskCompletionSource? Proof { get; set; }
 
@@ -56,6 +59,7 @@ internal sealed class FakeServerLayer(CallLog log, TimeProvider time) : IServerL
             throw new LayerFailureException(failure);
         }
 
+        DuringApply?.Invoke();
         var before = Rules.ToList();
         Rules.AddRange((List<Rule>)plan.Native);
         if (Proof is null)

@@ -155,6 +155,61 @@ public sealed class BothLayersTests
     }
 
     [Fact]
+    public async Task ApplyAsync_InterruptedDuringTheServersApply_TheInterruptionSaysWhatTheCloudOpenedAndItsUndo()
+    {
+        var plan = await PlanAsync();
+        using var stop = new CancellationTokenSource();
+        const string armed = "root@198.18.0.10:22: stopped after the change was applied and before it was confirmed: the armed rollback restores the previous rules in 60 s unless confirmed";
+        _server.DuringApply = () =>
+        {
+            stop.Cancel();
+            throw new OperationInterruptedException(armed, stop.Token);
+        };
+
+        var ex = await Assert.ThrowsAsync<OperationInterruptedException>(() => BothLayers.ApplyAsync(_cloud, _server, plan, Confirm, stop.Token));
+
+        var created = _remote.Rules.Single(r => r.Origin == RuleOrigin.Tool && r.Ports.From == 443).Id;
+        Assert.Equal($"{armed}; already done before that: created {created} in fakecloud fw-1 (to undo: fakecloud delete-rule --firewall fw-1 --rule {created})", ex.Message);
+        Assert.Equal(stop.Token, ex.CancellationToken);
+        Assert.DoesNotContain(_log.Writes, w => w.StartsWith("cloud close", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_CancelledDuringTheServersApply_TheInterruptionNamesTheServerAndWhatTheCloudOpened()
+    {
+        var plan = await PlanAsync();
+        using var stop = new CancellationTokenSource();
+        _server.DuringApply = () =>
+        {
+            stop.Cancel();
+            stop.Token.ThrowIfCancellationRequested();
+        };
+
+        var ex = await Assert.ThrowsAsync<OperationInterruptedException>(() => BothLayers.ApplyAsync(_cloud, _server, plan, Confirm, stop.Token));
+
+        var created = _remote.Rules.Single(r => r.Origin == RuleOrigin.Tool && r.Ports.From == 443).Id;
+        Assert.Equal($"root@198.18.0.10:22: stopped during the server's apply; already done before that: created {created} in fakecloud fw-1 (to undo: fakecloud delete-rule --firewall fw-1 --rule {created})", ex.Message);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_InterruptedWhenTheCloudOpenedNothing_TheServersInterruptionIsPassedOnAsItIs()
+    {
+        _remote.Seed(new Rule(Protocol.Tcp, PortRange.Single(443), Cidr.AnyIPv4, Origin: RuleOrigin.Foreign));
+        var plan = await PlanAsync();
+        using var stop = new CancellationTokenSource();
+        var interruption = new OperationInterruptedException("root@198.18.0.10:22: stopped while the change was being armed and applied", stop.Token);
+        _server.DuringApply = () =>
+        {
+            stop.Cancel();
+            throw interruption;
+        };
+
+        var ex = await Assert.ThrowsAsync<OperationInterruptedException>(() => BothLayers.ApplyAsync(_cloud, _server, plan, Confirm, stop.Token));
+
+        Assert.Same(interruption, ex);
+    }
+
+    [Fact]
     public async Task ApplyAsync_ServerFailsAfterACloudStepThatOpenedNothing_NoUndoIsReported()
     {
         // 443 is in the cloud already: the cloud's plan only closes, so nothing is written before the server.
