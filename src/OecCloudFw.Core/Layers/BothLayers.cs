@@ -74,6 +74,14 @@ public static class BothLayers
         {
             return new LayersApplyResult(LayersApplyOutcome.ServerFailed, opened, null, null, server.Target, ex.Message, Undo());
         }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && opened is { Created.Count: > 0 })
+        {
+            // Stopped by the operator: the server's message says what happens there; what the cloud step opened stays,
+            // and is said with its undo, as a failure would say it.
+            throw new OperationInterruptedException(
+                $"{(ex is OperationInterruptedException ? ex.Message : $"{server.Target}: stopped during the server's apply")}; already done before that: created {string.Join(", ", opened.Created)} in {opened.Target} (to undo: {string.Join("; ", Undo())})",
+                ex, cancellationToken);
+        }
 
         if (applied.Restored)
         {
