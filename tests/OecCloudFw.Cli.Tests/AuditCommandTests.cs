@@ -278,6 +278,38 @@ public sealed class AuditCommandTests : IAsyncLifetime
         Assert.DoesNotContain(Findings(after), f => f.Id is "OECFW-SSH-PASSWORD" or "OECFW-SSH-ROOT-LOGIN");
     }
 
+    /// <summary>
+    /// Password and root login allowed by cloud-init's drop-in (50-cloud-init.conf, as Ubuntu cloud images ship it): both
+    /// findings carry the same one fix, and the fix by hand (the 00- drop-in harden writes, with both settings, checked
+    /// and reloaded) clears both on the real sshd; two fixes writing one 50- file would overwrite each other and lose to
+    /// cloud-init's.
+    /// </summary>
+    [Fact]
+    public async Task SshdSettings_FromCloudInit_OneFixForBoth_ByHandClearsBoth()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await server.ExecAsync("printf 'PasswordAuthentication yes\\nPermitRootLogin yes\\n' > /etc/ssh/sshd_config.d/50-cloud-init.conf", Ct);
+        await server.RestartSshdAsync(Ct);
+
+        var (_, before) = await AuditAsync(server, "--no-probe");
+        List<string> FixesOf(string id) => [.. before.RootElement.GetProperty("findings").EnumerateArray()
+            .Single(f => f.GetProperty("id").GetString() == id).GetProperty("fixes").EnumerateArray().Select(f => f.GetString()!)];
+        var password = FixesOf("OECFW-SSH-PASSWORD");
+        var root = FixesOf("OECFW-SSH-ROOT-LOGIN");
+
+        Assert.Equal(password, root);
+        Assert.StartsWith("oec-cloudfw server harden --host ", password[0], StringComparison.Ordinal);
+        var byHand = Assert.Single(password, f => f.Contains("/etc/ssh/sshd_config.d/00-oec-cloudfw-harden.conf", StringComparison.Ordinal));
+        Assert.DoesNotContain(password, f => f.Contains("50-oec-cloudfw", StringComparison.Ordinal));
+
+        await server.ExecAsync(byHand, Ct);
+        await server.RestartSshdAsync(Ct);
+        var (_, after) = await AuditAsync(server, "--no-probe");
+
+        Assert.DoesNotContain(Findings(after), f => f.Id is "OECFW-SSH-PASSWORD" or "OECFW-SSH-ROOT-LOGIN");
+        Assert.Contains("passwordauthentication no", await server.ExecAsync("sshd -T", Ct), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Ipv6OnlyRule_FamilyMismatchFlagged()
     {

@@ -335,13 +335,13 @@ public static class AuditEngine
         if (string.Equals(host.PasswordAuthentication, "yes", StringComparison.OrdinalIgnoreCase))
         {
             yield return new Finding(FindingIds.PasswordAuthentication, Severity.Warning, "sshd accepts passwords: use SSH keys instead",
-                "sshd -T: passwordauthentication yes", [.. fixes(FixKind.ServerHarden, PortCatalog.Ssh, []), "echo 'PasswordAuthentication no' > /etc/ssh/sshd_config.d/50-oec-cloudfw.conf && systemctl reload ssh"]);
+                "sshd -T: passwordauthentication yes", fixes(FixKind.ServerHarden, PortCatalog.Ssh, []));
         }
 
         if (string.Equals(host.PermitRootLogin, "yes", StringComparison.OrdinalIgnoreCase))
         {
             yield return new Finding(FindingIds.RootLogin, Severity.Warning, "sshd lets root log in with a password: disable root login (or allow keys only)",
-                "sshd -T: permitrootlogin yes", [.. fixes(FixKind.ServerHarden, PortCatalog.Ssh, []), "echo 'PermitRootLogin prohibit-password' > /etc/ssh/sshd_config.d/50-oec-cloudfw.conf && systemctl reload ssh"]);
+                "sshd -T: permitrootlogin yes", fixes(FixKind.ServerHarden, PortCatalog.Ssh, []));
         }
 
         var uncovered = host.SshPorts.Where(p => host.Fail2BanPorts is null || !host.Fail2BanPorts.Contains(p)).ToList();
@@ -354,7 +354,7 @@ public static class AuditEngine
                         ? "fail2ban is installed but no jail is running (is fail2ban-server running? systemctl status fail2ban): brute-force attempts on SSH are not blocked"
                         : $"no fail2ban jail covers the SSH port {string.Join(", ", uncovered)} actually in use",
                 host.Fail2BanPorts is null ? "fail2ban-client not found" : $"jails cover ports {string.Join(", ", host.Fail2BanPorts)}",
-                [.. fixes(FixKind.ServerHarden, PortCatalog.Ssh, []), $"apt-get install -y fail2ban && printf '[sshd]\\nenabled = true\\nport = {string.Join(",", host.SshPorts)}\\n' > /etc/fail2ban/jail.d/sshd.local && systemctl restart fail2ban"]);
+                fixes(FixKind.ServerFail2Ban, PortCatalog.Ssh, []));
         }
         else if (host.SshPorts.Count > 0 && host.Fail2BanFilterMisses is { } misses)
         {
@@ -362,7 +362,7 @@ public static class AuditEngine
             yield return new Finding(FindingIds.NoFail2Ban, Severity.Info,
                 "fail2ban is installed but its filter matches none of this server's sshd failures: brute-force attempts on SSH are not blocked",
                 misses,
-                [.. fixes(FixKind.ServerHarden, PortCatalog.Ssh, []), "printf '[DEFAULT]\\n_daemon = sshd(?:-session)?\\n\\n[Init]\\njournalmatch = _SYSTEMD_UNIT=sshd.service + _SYSTEMD_UNIT=ssh.service + _COMM=sshd + _COMM=sshd-session\\n' > /etc/fail2ban/filter.d/sshd.local && systemctl restart fail2ban"]);
+                fixes(FixKind.ServerFail2BanFilter, PortCatalog.Ssh, []));
         }
 
         if (host.CsfActive && host.DockerHost)

@@ -27,8 +27,14 @@ public enum FixKind
     /// <summary>Let the outbound connection out through the server's firewall.</summary>
     ServerEgress,
 
-    /// <summary>SSH keys only, root by key only, fail2ban on the SSH port in use (server harden).</summary>
+    /// <summary>SSH keys only, root by key only (server harden; by hand: the one sshd drop-in it writes).</summary>
     ServerHarden,
+
+    /// <summary>fail2ban's sshd jail on the SSH ports in use (server harden).</summary>
+    ServerFail2Ban,
+
+    /// <summary>fail2ban's sshd filter made to match this server's sshd (OpenSSH 9.8+ logs as sshd-session; server harden).</summary>
+    ServerFail2BanFilter,
 
     /// <summary>Make Docker's published ports follow the policy (DOCKER-USER, by configure).</summary>
     ServerDocker,

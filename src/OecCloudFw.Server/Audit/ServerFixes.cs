@@ -37,9 +37,22 @@ public static class ServerFixes
                 _ => [$"oec-cloudfw server configure {where}"],
             },
             // harden proves a key login in a new SSH session: over --local it names the server instead.
-            FixKind.ServerHarden => [$"oec-cloudfw server harden {(where == "--local" ? "--host <this server>" : where)}"],
+            // One fix for both sshd findings: harden, or by hand the one drop-in it writes (00-: sshd keeps the first value it
+            // reads, so it wins over 50-cloud-init.conf), checked with sshd -t and sshd -T, then sshd reloaded.
+            FixKind.ServerHarden => [Harden(where), .. HardenByHand(facts)],
+            FixKind.ServerFail2Ban => [Harden(where), $"apt-get install -y fail2ban && printf '[sshd]\\nenabled = true\\nport = {string.Join(",", facts.SshPorts)}\\n' > {Server.Harden.Fail2BanJail.JailFile} && systemctl restart fail2ban"],
+            FixKind.ServerFail2BanFilter => [Harden(where), "printf '[DEFAULT]\\n_daemon = sshd(?:-session)?\\n\\n[Init]\\njournalmatch = _SYSTEMD_UNIT=sshd.service + _SYSTEMD_UNIT=ssh.service + _COMM=sshd + _COMM=sshd-session\\n' > /etc/fail2ban/filter.d/sshd.local && systemctl restart fail2ban"],
             FixKind.ServerDocker => [$"oec-cloudfw server configure {where}{management}"],
             _ => [],
         };
+    }
+
+    // harden proves a key login in a new SSH session: over --local it names the server instead.
+    private static string Harden(string where) => $"oec-cloudfw server harden {(where == "--local" ? "--host <this server>" : where)}";
+
+    private static IReadOnlyList<string> HardenByHand(ServerFacts facts)
+    {
+        var commands = Server.Harden.SshHardening.Plan(facts, Server.Harden.RootLogin.ProhibitPassword);
+        return commands.Count == 0 ? [] : [string.Join(" && ", commands)];
     }
 }
