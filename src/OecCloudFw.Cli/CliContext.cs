@@ -51,7 +51,7 @@ public sealed class CliContext
     public OecCloudFw.Azure.AzureConnection Azure { get; init; } = new();
 
     /// <summary>The registered cloud providers (<see cref="Layers.CloudProviders"/>), made once with this context's connections.</summary>
-    public IReadOnlyList<Core.Providers.ICloudProvider> Providers => _providers ??= Layers.CloudProviders.For(this);
+    public IReadOnlyList<Core.Providers.ICloudProvider> Providers => _providers ??= Application.Providers.CloudProviders.For(Azure);
 
     private IReadOnlyList<Core.Providers.ICloudProvider>? _providers;
 

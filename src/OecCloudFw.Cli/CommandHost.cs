@@ -1,3 +1,4 @@
+using OecCloudFw.Application.Providers;
 using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;

@@ -1,3 +1,6 @@
+using OecCloudFw.Application.Audit;
+using OecCloudFw.Application.Fleet;
+using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Audit;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
@@ -58,9 +61,9 @@ public sealed class AuditCommand(CliContext context)
                 return await FleetAsync(Inventory.Load(inventory, context.Environment, context.Providers), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken);
             }
 
-            using var cache = new Audit.CloudReadCache();
-            var runner = new AuditRunner(context, cache) { Benchmark = checkBenchmark };
-            var report = await runner.RunAsync(server, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress, cancellationToken: cancellationToken,
+            using var cache = new CloudReadCache();
+            var runner = new ServerAudit(context.Environment, context.Providers, cache) { Benchmark = checkBenchmark };
+            var report = await runner.RunAsync(server.Target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress, cancellationToken: cancellationToken,
                 remembered: facts => RememberedPolicy.Choose(policy, facts, server.Host ?? "this machine"));
             if (runner.PolicyNote is { } note && format != "table")
             {
@@ -112,7 +115,7 @@ public sealed class AuditCommand(CliContext context)
         }
 
         using var gate = new SemaphoreSlim(parallel);
-        using var cache = new Audit.CloudReadCache();
+        using var cache = new CloudReadCache();
         var results = new (Core.Audit.AuditReport? Report, string? Error)[jobs.Count];
         async Task RunOne(int i)
         {
@@ -120,7 +123,7 @@ public sealed class AuditCommand(CliContext context)
             try
             {
                 var entry = jobs[i].Entry;
-                var runner = new AuditRunner(context, cache) { Route = ssh => inventory.Route(entry, ssh), Benchmark = benchmark };
+                var runner = new ServerAudit(context.Environment, context.Providers, cache) { Route = ssh => inventory.Route(entry, ssh), Benchmark = benchmark };
                 // An entry given no policy (by the inventory or a flag) is held to the one last applied on it, as a single audit is.
                 Func<Server.Facts.ServerFacts, (Core.Policy.FirewallPolicy Policy, string Note)?>? remembered = (entry.Policy ?? inventory.Defaults.Policy) is null
                     ? facts => RememberedPolicy.Choose(policy, facts, entry.Host!)

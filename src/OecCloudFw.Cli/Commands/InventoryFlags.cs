@@ -1,3 +1,6 @@
+using OecCloudFw.Application.Audit;
+using OecCloudFw.Application.Fleet;
+using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Audit;
 using OecCloudFw.Core;
 using OecCloudFw.Server.Shells;
@@ -32,7 +35,7 @@ public sealed record InventoryFlags(
         var (inventory, entry) = Entry(environment, providers);
         inventory.Resolve(entry, environment);
         var file = entry.Policy ?? inventory.Defaults.Policy;
-        return (inventory.Target(entry), inventory.Cloud(entry), file is null ? policy : policy with { Policy = file });
+        return (ServerTarget.From(inventory.Target(entry)), inventory.Cloud(entry), file is null ? policy : policy with { Policy = file });
     }
 
     /// <summary>Adds the selected entry's <c>jump:</c> hosts to a resolved connection (null without --inventory).</summary>
@@ -61,9 +64,9 @@ public sealed record InventoryFlags(
         return ssh is null ? new LocalShell() : await SshShell.ConnectAsync(route(ssh), cancellationToken);
     }
 
-    private (Audit.Inventory Inventory, Audit.Inventory.Entry Entry) Entry(IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
+    private (Application.Fleet.Inventory Inventory, Application.Fleet.Inventory.Entry Entry) Entry(IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
     {
-        var inventory = Audit.Inventory.Load(Inventory!, environment, providers);
+        var inventory = Application.Fleet.Inventory.Load(Inventory!, environment, providers);
         var entry = inventory.Servers.SingleOrDefault(s => string.Equals(s.Host, Server, StringComparison.OrdinalIgnoreCase))
                     ?? throw new InvalidInputException($"inventory '{Inventory}' has no server with host '{Server}'");
         return (inventory, entry);

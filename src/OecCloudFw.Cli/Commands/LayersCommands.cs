@@ -1,6 +1,8 @@
+using OecCloudFw.Application.Audit;
+using OecCloudFw.Application.Fleet;
 using System.Text.Json;
 using OecCloudFw.Cli.Audit;
-using OecCloudFw.Cli.Layers;
+using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core;
@@ -37,7 +39,7 @@ public sealed class LayersCommands(CliContext context)
             var wanted = policy.Build();
             var docker = layers.Validate();
             var target = Target(server);
-            using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
+            using var cloudLayer = await CloudLayers.CreateAsync(cloud, context.Environment, null, cancellationToken);
             await using var shell = await inventory.ConnectAsync(target, context.Environment, context.Providers, cancellationToken);
             var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
@@ -49,7 +51,7 @@ public sealed class LayersCommands(CliContext context)
 
             var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
             var plannedCloud = cloudLayer is null || state.Cloud is null || plan.Cloud is null ? null : cloudLayer.Layer.PlannedView(state.Cloud, plan.Cloud);
-            var expected = AuditRunner.Evaluate(serverLayer.Target, (ServerFacts)state.Server.Facts, plannedCloud,
+            var expected = ServerAudit.Evaluate(serverLayer.Target, (ServerFacts)state.Server.Facts, plannedCloud,
                 ServerFirewallLayer.Planned(state.Server, plan.Server), wanted, "expected after apply (not probed; apply audits again)");
             var risks = LockoutRisks(state, plan, plannedCloud);
             foreach (var risk in risks)
@@ -130,7 +132,7 @@ public sealed class LayersCommands(CliContext context)
             var docker = layers.Validate();
             var target = Target(server);
             var saved = verifyPlan is null ? null : SavedPlan.Load(verifyPlan);
-            using var cloudLayer = await CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
+            using var cloudLayer = await CloudLayers.CreateAsync(cloud, context.Environment, null, cancellationToken);
             await using var shell = await inventory.ConnectAsync(target, context.Environment, context.Providers, cancellationToken);
             var serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden);
             var state = await BothLayers.ReadAsync(cloudLayer?.Layer, serverLayer, cancellationToken);
@@ -171,7 +173,7 @@ public sealed class LayersCommands(CliContext context)
             // The audit reads both layers again; the server over the connection already open.
             using var cache = new CloudReadCache();
             var audit = result.Outcome is LayersApplyOutcome.Applied or LayersApplyOutcome.CloudCloseFailed
-                ? await new AuditRunner(context, cache) { Route = inventory.Route(context.Environment, context.Providers) }.RunAsync(target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(2), null, shell, cancellationToken: cancellationToken)
+                ? await new ServerAudit(context.Environment, context.Providers, cache) { Route = inventory.Route(context.Environment, context.Providers) }.RunAsync(target.Target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(2), null, shell, cancellationToken: cancellationToken)
                 : null;
             return await ReportAsync(format, PlanDigest(plan), result, audit, threshold);
         }, cancellationToken);

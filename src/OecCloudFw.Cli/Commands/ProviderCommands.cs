@@ -1,3 +1,4 @@
+using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Layers;
@@ -151,7 +152,7 @@ public sealed class ProviderCommands(CliContext context, ICloudProvider provider
 
     private static string Verdict(Core.Audit.LayerVerdict verdict) => verdict.Decision.ToString().ToLowerInvariant();
 
-    private async Task<Layers.CloudLayerHandle> CreateAsync(ProviderSettings target, CancellationToken cancellationToken)
+    private async Task<CloudLayerHandle> CreateAsync(ProviderSettings target, CancellationToken cancellationToken)
     {
         provider.Validate(target, context.Environment);
         if (!provider.IsNamed(target))
@@ -159,6 +160,6 @@ public sealed class ProviderCommands(CliContext context, ICloudProvider provider
             throw new InvalidInputException($"name the target: {string.Join(" or ", provider.Settings.Where(s => s.NamesLayer).Select(s => target.Flag(s.Name) + " NAME|ID"))}");
         }
 
-        return new Layers.CloudLayerHandle(await provider.CreateAsync(target, new ProviderContext(context.Environment, TimeProvider.System, ILayerReadCache.None), cancellationToken));
+        return new CloudLayerHandle(await provider.CreateAsync(target, new ProviderContext(context.Environment, TimeProvider.System, ILayerReadCache.None), cancellationToken));
     }
 }

@@ -1,3 +1,4 @@
+using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
 using OecCloudFw.Server.Backends;
@@ -208,7 +209,7 @@ public sealed class ServerCommands(CliContext context)
                     "move the port over a direct connection or --jump, then update the ProxyCommand");
             }
 
-            using var cloudLayer = await Layers.CloudLayers.CreateAsync(cloud, context, null, cancellationToken);
+            using var cloudLayer = await CloudLayers.CreateAsync(cloud, context.Environment, null, cancellationToken);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             var result = await new Server.SshPort.SshPortMover(shell, TimeProvider.System)
                 .MoveAsync(to, wanted, cloudLayer?.Layer, dryRun, TimeSpan.FromSeconds(confirmTimeout), allowLockoutRisk, cancellationToken);

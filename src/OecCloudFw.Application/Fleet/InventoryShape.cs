@@ -1,7 +1,7 @@
 using OecCloudFw.Core.Providers;
 using OecCloudFw.Core.Yaml;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Application.Fleet;
 
 /// <summary>
 /// What a fleet inventory may contain, checked before it is bound: a repeated key, an unknown key, a single value where

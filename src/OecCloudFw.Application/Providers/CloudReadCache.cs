@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Application.Providers;
 
 /// <summary>
 /// Within one run, each cloud client is made once and each security group or NSG is read once, however many servers
 /// of a fleet sit behind it: fewer API calls (and less throttling) for the same answers.
 /// </summary>
-internal sealed class CloudReadCache : Core.Layers.ILayerReadCache, IDisposable
+public sealed class CloudReadCache : Core.Layers.ILayerReadCache, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<object>> _clients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _reads = new(StringComparer.OrdinalIgnoreCase);

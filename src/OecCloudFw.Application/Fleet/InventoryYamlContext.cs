@@ -1,6 +1,6 @@
 using YamlDotNet.Serialization;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Application.Fleet;
 
 /// <summary>The fleet inventory's types for YamlDotNet, generated at compile time (no reflection).</summary>
 [YamlStaticContext]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using OecCloudFw.Cli.Commands;
+using OecCloudFw.Application.Providers;
+using OecCloudFw.Application.Targets;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Providers;
 using OecCloudFw.Core.Yaml;
@@ -9,7 +10,7 @@ using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Application.Fleet;
 
 /// <summary>
 /// A fleet inventory (<c>fleet.yaml</c>): defaults, then one entry per server with its cloud layer. See examples/fleet.yaml.
@@ -177,7 +178,7 @@ public sealed partial class Inventory
     private static partial Regex JumpPattern();
 
     /// <summary>The connection of one server, defaults filled in.</summary>
-    public ServerTarget Target(Entry server) => new(
+    public SshTarget Target(Entry server) => new(
         server.Host,
         server.Port ?? Defaults.Port,
         server.User ?? Defaults.User,

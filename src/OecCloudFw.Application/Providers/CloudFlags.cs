@@ -1,7 +1,7 @@
 using OecCloudFw.Core;
 using OecCloudFw.Core.Providers;
 
-namespace OecCloudFw.Cli.Commands;
+namespace OecCloudFw.Application.Providers;
 
 /// <summary>
 /// The cloud layer in front of the server as audit/plan/apply/ssh-port and an inventory entry give it: each registered

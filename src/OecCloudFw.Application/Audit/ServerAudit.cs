@@ -1,5 +1,5 @@
-using OecCloudFw.Cli.Commands;
-using OecCloudFw.Cli.Layers;
+using OecCloudFw.Application.Providers;
+using OecCloudFw.Application.Targets;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Layers;
@@ -10,13 +10,13 @@ using OecCloudFw.Server.Backends;
 using OecCloudFw.Server.Facts;
 using OecCloudFw.Server.Shells;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Application.Audit;
 
 /// <summary>
 /// Composes one server's audit: the server's facts (1 SSH connection, 1 exec) and the cloud layer (one read per group
 /// or NSG) in parallel, live TCP probes from here, then the pure <see cref="AuditEngine"/>.
 /// </summary>
-internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
+public sealed class ServerAudit(IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers, CloudReadCache cache)
 {
     /// <summary>Adds the path to the server the flags cannot say (an inventory entry's <c>jump:</c>) to its resolved connection.</summary>
     public Func<SshConnectionOptions, SshConnectionOptions>? Route { get; init; }
@@ -38,12 +38,12 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
     /// <param name="connected">A connection to that server already open (apply's): the facts are read over it, not a new one.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
     /// <param name="remembered">The policy recorded on the server, used instead of <paramref name="policy"/> when it gives one (no policy given): <see cref="PolicyNote"/> says so.</param>
-    public async Task<AuditReport> RunAsync(ServerTarget server, CloudFlags cloud, FirewallPolicy policy, bool probe, TimeSpan probeTimeout, IReadOnlyList<EgressNeed>? egress = null,
+    public async Task<AuditReport> RunAsync(SshTarget server, CloudFlags cloud, FirewallPolicy policy, bool probe, TimeSpan probeTimeout, IReadOnlyList<EgressNeed>? egress = null,
         IServerShell? connected = null, Func<ServerFacts, (FirewallPolicy Policy, string Note)?>? remembered = null, CancellationToken cancellationToken = default)
     {
         // Everything is validated before anything is read.
         var target = server.Host is null && !server.Local ? server with { Local = true } : server;
-        var ssh = target.Resolve(context.Environment);
+        var ssh = target.Resolve(environment);
         if (ssh is not null && Route is not null)
         {
             ssh = Route(ssh);
@@ -133,9 +133,9 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
     /// <summary>On a cloud instance audited with --local and no cloud flag: its own instance, from the metadata service.</summary>
     private async Task<CloudFlags> DiscoverAsync(CloudFlags cloud, CancellationToken cancellationToken)
     {
-        foreach (var provider in context.Providers)
+        foreach (var provider in providers)
         {
-            if (await provider.DiscoverAsync(context.Environment, cloud.Of(provider), cancellationToken) is { } found)
+            if (await provider.DiscoverAsync(environment, cloud.Of(provider), cancellationToken) is { } found)
             {
                 return cloud.With(provider, found);
             }
@@ -164,7 +164,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
 
     private CloudPlan? PlanCloud(CloudFlags cloud, CancellationToken cancellationToken)
     {
-        if (!CloudLayers.Validate(cloud, context))
+        if (!CloudLayers.Validate(cloud, environment))
         {
             return null;
         }
@@ -175,7 +175,7 @@ internal sealed class AuditRunner(CliContext context, CloudReadCache cache)
         return new CloudPlan(
             async () =>
             {
-                using var handle = await CloudLayers.CreateAsync(cloud, context, cache, cancellationToken);
+                using var handle = await CloudLayers.CreateAsync(cloud, environment, cache, cancellationToken);
                 read = (handle!.Layer, await handle.Layer.ReadAsync(cancellationToken));
                 return read.Value.State.View;
             },
