@@ -106,63 +106,42 @@ public sealed class AuditCommand(CliContext context)
             throw new InvalidInputException("--parallel must be 1-256");
         }
 
-        // Every server's inputs are validated before any server is contacted.
+        // Every server's inputs (its connection and its cloud layer) are validated before any server is contacted.
         var jobs = inventory.Servers.Select(s => (Entry: s, Target: inventory.Target(s), Cloud: inventory.Cloud(s),
             Policy: (s.Policy ?? inventory.Defaults.Policy) is { } file ? (policy with { Policy = file }).Build() : policy.Build())).ToList();
         foreach (var job in jobs)
         {
             inventory.Resolve(job.Entry, context.Environment);
+            job.Cloud.Validate(context.Environment);
         }
 
-        using var gate = new SemaphoreSlim(parallel);
-        using var cache = new CloudReadCache();
-        var results = new (Core.Audit.AuditReport? Report, string? Error)[jobs.Count];
-        async Task RunOne(int i)
-        {
-            await gate.WaitAsync(cancellationToken);
-            try
-            {
-                var entry = jobs[i].Entry;
-                var runner = new ServerAudit(context.Environment, context.Providers, cache) { Route = ssh => inventory.Route(entry, ssh), Benchmark = benchmark };
-                // An entry given no policy (by the inventory or a flag) is held to the one last applied on it, as a single audit is.
-                Func<Server.Facts.ServerFacts, (Core.Policy.FirewallPolicy Policy, string Note)?>? remembered = (entry.Policy ?? inventory.Defaults.Policy) is null
-                    ? facts => RememberedPolicy.Choose(policy, facts, entry.Host!)
-                    : null;
-                results[i] = (await runner.RunAsync(jobs[i].Target, jobs[i].Cloud, jobs[i].Policy, probe, probeTimeout, egress, cancellationToken: cancellationToken, remembered: remembered), null);
-                if (runner.PolicyNote is { } note)
-                {
-                    await context.Error.WriteLineAsync($"{entry.Host}: {note}");
-                }
-            }
-            catch (LayerFailureException ex)
-            {
-                results[i] = (null, ex.Message);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }
-
+        var fleet = new FleetAudit(context.Environment, context.Providers) { Benchmark = benchmark };
+        var fleetJobs = jobs.Select(j => new FleetJob(j.Entry.Host!, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh),
+            // An entry given no policy (by the inventory or a flag) is held to the one last applied on it, as a single audit is.
+            (j.Entry.Policy ?? inventory.Defaults.Policy) is null ? facts => RememberedPolicy.Choose(policy, facts, j.Entry.Host!) : null)).ToList();
+        FleetResult result;
         if (context.Interactive && format == "table")
         {
+            FleetResult? ran = null;
             await context.Console.Progress().StartAsync(async progress =>
             {
                 var task = progress.AddTask($"auditing {jobs.Count} servers", maxValue: jobs.Count);
-                await Task.WhenAll(Enumerable.Range(0, jobs.Count).Select(async i =>
-                {
-                    await RunOne(i);
-                    task.Increment(1);
-                }));
+                ran = await fleet.RunAsync(fleetJobs, parallel, probe, probeTimeout, egress, () => task.Increment(1), cancellationToken);
             });
+            result = ran!;
         }
         else
         {
-            await Task.WhenAll(Enumerable.Range(0, jobs.Count).Select(RunOne));
+            result = await fleet.RunAsync(fleetJobs, parallel, probe, probeTimeout, egress, null, cancellationToken);
         }
 
-        var reports = results.Where(r => r.Report is not null).Select(r => r.Report!).ToList();
-        var errors = jobs.Select((j, i) => (j.Entry.Host!, results[i].Error)).Where(e => e.Error is not null).ToList();
+        foreach (var (host, note) in result.Notes)
+        {
+            await context.Error.WriteLineAsync($"{host}: {note}");
+        }
+
+        var reports = result.Reports;
+        var errors = result.Errors;
         switch (format)
         {
             case "json":
@@ -174,7 +153,7 @@ public sealed class AuditCommand(CliContext context)
                 Json.Write(context.Output, SarifLog.CreateFleet(reports, (sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml").Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
                 break;
             default:
-                new HumanRenderer(context.Console).Fleet(reports, errors);
+                new HumanRenderer(context.Console).Fleet(reports, [.. errors.Select(e => (e.Host, (string?)e.Error))]);
                 break;
         }
 
