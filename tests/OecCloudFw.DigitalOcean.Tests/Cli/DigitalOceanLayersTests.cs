@@ -62,6 +62,13 @@ public sealed class DigitalOceanLayersTests
         Assert.Contains(egress.Fixes, f => f.StartsWith("doctl compute firewall ", StringComparison.Ordinal) && f.Contains("--outbound-rules", StringComparison.Ordinal));
         Assert.Equal("critical", report.GetProperty("worst").GetString());
 
+        // --do-firewall names one firewall instead, judged alone: the same cloud verdicts for what it holds.
+        var byFirewall = await DoCli.RunAsync(env, ["audit", .. Server(server), "--do-firewall", "team-fw", "--do-endpoint", account.Fake.Url.ToString(), "--no-probe", "--fail-on", "never", "--output", "json"]);
+        Assert.True(byFirewall.ExitCode == 0, byFirewall.All);
+        Assert.Equal("digitalocean firewall team-fw", byFirewall.Json().GetProperty("cloudLayer").GetString());
+        Assert.True(Admitted(Port(byFirewall.Json(), 5432), "cloud"));
+        Assert.False(Admitted(Port(byFirewall.Json(), 8069), "cloud"));
+
         var sarif = await DoCli.RunAsync(env, ["audit", .. Server(server), .. Cloud(account), "--no-probe", "--fail-on", "never", "--output", "sarif"]);
 
         Assert.True(sarif.ExitCode == 0, sarif.All);
@@ -195,6 +202,26 @@ public sealed class DigitalOceanLayersTests
         Assert.Contains("do_typo", bad.Error, StringComparison.Ordinal);
         Assert.Equal(reads, account.Fake.Reads);
         Assert.Equal(logins, server.AcceptedLogins);
+    }
+
+    [Fact]
+    public async Task LayerFlags_BadInput_ExitTwoNamingTheFlag_BeforeConnectingOrReading()
+    {
+        await using var account = await DoAccount.StartAsync();
+        var env = TokenOnly(account);
+        const string Host = "198.19.250.2"; // never reached: every run below stops at its flags
+
+        var both = await DoCli.RunAsync(env, "audit", "--host", Host, "--do-droplet", "web-1", "--do-firewall", "team-fw", "--do-endpoint", account.Fake.Url.ToString());
+        var twoClouds = await DoCli.RunAsync(env, "audit", "--host", Host, "--do-droplet", "web-1", "--aws-group", "sg-0123456789abcdef0", "--do-endpoint", account.Fake.Url.ToString());
+        var badEndpoint = await DoCli.RunAsync(env, "plan", "--host", Host, "--do-droplet", "web-1", "--do-endpoint", "ftp://api.example.test");
+        var noToken = await DoCli.RunAsync(new Dictionary<string, string>(StringComparer.Ordinal), "apply", "--host", Host, "--do-droplet", "web-1", "--do-endpoint", account.Fake.Url.ToString());
+
+        Assert.Equal([2, 2, 2, 2], new[] { both, twoClouds, badEndpoint, noToken }.Select(r => r.ExitCode));
+        Assert.Contains("--do-droplet and --do-firewall are both given", both.Error, StringComparison.Ordinal);
+        Assert.Contains("one cloud layer at a time", twoClouds.Error, StringComparison.Ordinal);
+        Assert.Contains("--do-endpoint 'ftp://api.example.test' is not an http(s) URL", badEndpoint.Error, StringComparison.Ordinal);
+        Assert.Contains("DIGITALOCEAN_ACCESS_TOKEN is not set", noToken.Error, StringComparison.Ordinal);
+        Assert.Equal((0, 0), account.Counters);
     }
 
     /// <summary>SARIF against the official SARIF 2.1.0 schema that ./test.sh puts in artifacts/sarif-schema/.</summary>
