@@ -202,6 +202,26 @@ public sealed class DigitalOceanLayersTests
         Assert.Contains("do_typo", bad.Error, StringComparison.Ordinal);
         Assert.Equal(reads, account.Fake.Reads);
         Assert.Equal(logins, server.AcceptedLogins);
+
+        // do_firewall is a key too: with do_droplet in the same entry it is the same bad input as both flags.
+        var twoTargets = Path.Combine(server.WorkDir, "both.yaml");
+        await File.WriteAllTextAsync(twoTargets, $"""
+            defaults:
+              do_endpoint: {account.Fake.Url}
+            servers:
+              - host: {server.Address}
+                do_droplet: web-1
+                do_firewall: team-fw
+            """, Ct);
+
+        var both = await DoCli.RunAsync(TokenOnly(account), "audit", "--inventory", twoTargets, "--no-probe");
+
+        Assert.True(both.ExitCode == 2, both.All);
+        Assert.Contains("do_droplet", both.Error, StringComparison.Ordinal);
+        Assert.Contains("do_firewall", both.Error, StringComparison.Ordinal);
+        Assert.Contains("are both given", both.Error, StringComparison.Ordinal);
+        Assert.Equal(reads, account.Fake.Reads);
+        Assert.Equal(logins, server.AcceptedLogins);
     }
 
     [Fact]
