@@ -160,6 +160,32 @@ public sealed class DigitalOceanLayersTests
     }
 
     [Fact]
+    public async Task SshPort_MovesSshInBothLayers_TheCloudsOwnRuleFollows()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await using var account = await DoAccount.StartAsync();
+        var env = TokenOnly(account);
+        var apply = await DoCli.RunAsync(env, ["apply", .. Server(server), .. Cloud(account), "--no-probe"]);
+        Assert.True(apply.ExitCode == 0, apply.All);
+        Assert.Equal(["tcp/22", "tcp/443", "tcp/80"], DoAccount.World(account.Own));
+
+        var dry = await DoCli.RunAsync(env, ["server", "ssh-port", .. Server(server), .. Cloud(account), "--to", "2222", "--dry-run"]);
+        Assert.True(dry.ExitCode == 0, dry.All);
+        Assert.Equal(["tcp/22", "tcp/443", "tcp/80"], DoAccount.World(account.Own));
+
+        var move = await DoCli.RunAsync(env, ["server", "ssh-port", .. Server(server), .. Cloud(account), "--to", "2222", "--output", "json"]);
+
+        Assert.True(move.ExitCode == 0, move.All);
+        Assert.Equal("moved", move.Json().GetProperty("outcome").GetString());
+        Assert.Equal(["tcp/2222", "tcp/443", "tcp/80"], DoAccount.World(account.Own));
+        Assert.Equal(["tcp/2222", "tcp/443", "tcp/80"], DoAccount.World(account.Own, "::/0"));
+        Assert.Equal("port 2222\n", await server.ExecAsync("sshd -T | grep '^port '", Ct));
+        var ufw = await server.ExecAsync("ufw status", Ct);
+        Assert.Contains("2222/tcp", ufw, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n22/tcp", ufw, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Inventory_DoKeysWithTheEndpointInDefaults_Audited_AnUnknownDoKeyIsBadInputNamingFileAndLine()
     {
         await using var server = await TestServer.StartAsync(Ct);
