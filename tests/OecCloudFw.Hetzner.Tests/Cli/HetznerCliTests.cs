@@ -57,6 +57,29 @@ public sealed class HetznerCliTests : IAsyncLifetime
         [.. _fake.GetFirewall(firewall)!.Rules.Where(r => r.Direction == "in" && r.Protocol == "tcp" && r.SourceIps.Contains("0.0.0.0/0"))
             .Select(r => (r.Port!, r.Description?.StartsWith("oec-cloudfw:", StringComparison.Ordinal) == true)).Order()];
 
+    private static readonly HzRule Grafana = HzRule.In("tcp", "9091", "0.0.0.0/0") with { Description = "grafana" };
+
+    /// <summary>Someone else replaces the firewall's rules through the API (as the Cloud Console or hcloud would).</summary>
+    private async Task SetRulesAsync(long firewall, params HzRule[] rules)
+    {
+        using var client = _fake.CreateClient();
+        var body = new JsonObject
+        {
+            ["rules"] = new JsonArray([.. rules.Select(r => (JsonNode)new JsonObject
+            {
+                ["direction"] = r.Direction,
+                ["protocol"] = r.Protocol,
+                ["port"] = r.Port,
+                ["source_ips"] = new JsonArray([.. r.SourceIps.Select(ip => (JsonNode)JsonValue.Create(ip))]),
+                ["destination_ips"] = new JsonArray([.. r.DestinationIps.Select(ip => (JsonNode)JsonValue.Create(ip))]),
+                ["description"] = r.Description,
+            })]),
+        };
+        using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(new Uri($"firewalls/{firewall.ToString(CultureInfo.InvariantCulture)}/actions/set_rules", UriKind.Relative), content, Ct);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+
     private static List<string> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 
     [Fact]
@@ -248,6 +271,61 @@ public sealed class HetznerCliTests : IAsyncLifetime
         Assert.All(new[] { noTarget, noToken, badEndpoint, wrongToken, unknownServer, readOnly }, r => Assert.DoesNotContain("Exception", r.Error, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Open_ServerWithNoFirewall_CreatesTheNamedFirewallAndAppliesIt_UndoNamesItsRemoval()
+    {
+        var server = _fake.AddServer("db-1", "203.0.113.20", "2001:db8:2::/64");
+
+        var show = await Hz("show", "--server", "db-1", "--output", "json");
+
+        Assert.True(show.ExitCode == 0, show.ToString());
+        using (var json = show.Json())
+        {
+            var none = json.RootElement.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("id").GetString() == "hetzner-no-firewall");
+            Assert.StartsWith("oec-cloudfw hetzner open --server db-1 --firewall db-1-firewall ", Strings(none.GetProperty("fixes")).Single(), StringComparison.Ordinal);
+            Assert.All(json.RootElement.GetProperty("ports").EnumerateArray(), p => Assert.Equal("admitted", p.GetProperty("ipv4").GetString()));
+        }
+
+        var asks = await Hz("open", "--server", "db-1");
+        Assert.True(asks.ExitCode == 2 && asks.Error.Contains("--firewall", StringComparison.Ordinal), asks.ToString());
+        Assert.Equal(0, _fake.Writes);
+
+        var open = await Hz("open", "--server", "db-1", "--firewall", "db-1-firewall", "--output", "json");
+
+        Assert.True(open.ExitCode == 0, open.ToString());
+        var created = Assert.Single(_fake.Firewalls());
+        Assert.Equal("db-1-firewall", created.Name);
+        Assert.Equal([server], created.AppliedServers);
+        Assert.Equal(HetznerVerdict.Admitted, HetznerOracle.Evaluate(_fake.Snapshot(server), "tcp", 443, System.Net.IPAddress.Parse("8.8.8.8"), inbound: true));
+        Assert.Equal(HetznerVerdict.RefusedByFirewall, HetznerOracle.Evaluate(_fake.Snapshot(server), "tcp", 5432, System.Net.IPAddress.Parse("8.8.8.8"), inbound: true));
+        using (var json = open.Json())
+        {
+            var undo = Strings(json.RootElement.GetProperty("undo"));
+            Assert.Contains(undo, u => u.StartsWith("hcloud firewall remove-from-resource db-1-firewall", StringComparison.Ordinal));
+            Assert.Contains("hcloud firewall delete db-1-firewall", undo);
+        }
+
+        var writes = _fake.Writes;
+        var again = await Hz("open", "--server", "db-1");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(writes, _fake.Writes);
+        Assert.Single(_fake.Firewalls());
+    }
+
+    [Fact]
+    public async Task Open_TheApiFailsTheWrite_ExitThreeWithItsMessage_RulesAsTheyWere()
+    {
+        var (_, firewall) = SeedWeb(SshAnywhere, Metrics);
+        var before = await RulesJsonAsync(firewall);
+        _fake.FailNext("POST", SetRules, 1, "conflict");
+
+        var open = await Hz("open", "--server", "web-1");
+
+        Assert.True(open.ExitCode == 3 && open.Error.Contains("conflict", StringComparison.Ordinal), open.ToString());
+        Assert.DoesNotContain("Exception", open.Error, StringComparison.Ordinal);
+        Assert.Equal(before, await RulesJsonAsync(firewall));
+    }
+
     private string[] HetznerFlags(string server = "web-1") => ["--hetzner-server", server, "--hetzner-endpoint", Endpoint];
 
     private static JsonElement Port(JsonDocument json, int port) =>
@@ -317,16 +395,31 @@ public sealed class HetznerCliTests : IAsyncLifetime
             Assert.Equal("ufw", json.RootElement.GetProperty("server").GetProperty("backend").GetString());
         }
 
+        var stale = await HetznerCli.RunAsync(env, ["plan", .. HetznerCli.Server(server), .. HetznerFlags(), "--out", planFile]);
+        Assert.True(stale.ExitCode == 0, stale.ToString());
+        Assert.Equal(0, _fake.Writes);
+        // Someone else adds a rule after the plan was saved: the saved plan is refused, nothing is written anywhere.
+        await SetRulesAsync(firewall, Metrics, Grafana);
+        var writes = _fake.Writes;
+
+        var refused = await HetznerCli.RunAsync(env, "apply", "--plan", planFile, "--no-probe");
+
+        Assert.True(refused.ExitCode == 5 && refused.Error.Contains("hetzner server web-1 moved", StringComparison.Ordinal), refused.ToString());
+        Assert.Equal(writes, _fake.Writes);
+        Assert.Contains("Status: inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+
         var saved = await HetznerCli.RunAsync(env, ["plan", .. HetznerCli.Server(server), .. HetznerFlags(), "--out", planFile]);
         Assert.True(saved.ExitCode == 0, saved.ToString());
-        Assert.Equal(0, _fake.Writes);
+        Assert.Equal(writes, _fake.Writes);
 
         var apply = await HetznerCli.RunAsync(env, ["apply", "--plan", planFile, "--no-probe", "--output", "json"]);
 
         Assert.True(apply.ExitCode == 0, apply.ToString());
-        Assert.Equal(1, _fake.Count("POST", SetRules));
-        Assert.Equal([("22", true), ("443", true), ("80", true), ("9090", false)], WorldTcp(firewall));
-        Assert.Equal(Metrics, _fake.GetFirewall(firewall)!.Rules[0] with { SourceIps = Metrics.SourceIps, DestinationIps = Metrics.DestinationIps });
+        Assert.Equal(writes + 1, _fake.Writes); // one set_rules
+        Assert.Equal(2, _fake.Count("POST", SetRules)); // someone else's, then the tool's
+        Assert.Equal([("22", true), ("443", true), ("80", true), ("9090", false), ("9091", false)], WorldTcp(firewall));
+        var rules = _fake.GetFirewall(firewall)!.Rules;
+        Assert.Equal(["metrics (someone else's)", "grafana"], rules.Take(2).Select(r => r.Description));
         var status = await server.ExecAsync("ufw status", Ct);
         Assert.Contains("Status: active", status, StringComparison.Ordinal);
         Assert.Contains("443/tcp", status, StringComparison.Ordinal);
@@ -336,7 +429,7 @@ public sealed class HetznerCliTests : IAsyncLifetime
             Assert.Equal("confirmed", json.RootElement.GetProperty("serverOutcome").GetString());
         }
 
-        var writes = _fake.Writes;
+        writes = _fake.Writes;
         var again = await HetznerCli.RunAsync(env, ["apply", .. HetznerCli.Server(server), .. HetznerFlags(), "--no-probe", "--output", "json"]);
 
         Assert.True(again.ExitCode == 0, again.ToString());
