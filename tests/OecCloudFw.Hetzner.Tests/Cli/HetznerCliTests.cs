@@ -491,4 +491,33 @@ public sealed class HetznerCliTests : IAsyncLifetime
         Assert.Equal(reads, _fake.Reads);
         Assert.Equal(logins, server.AcceptedLogins);
     }
+
+    [Fact]
+    public async Task SshPort_MovesInBothLayers_TheToolsCloudRuleFollows_SomeoneElsesIsLeftAndNamed()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var bastion = HzRule.In("tcp", "22", "198.18.77.0/24") with { Description = "bastion" };
+        var (_, firewall) = SeedWeb(bastion);
+        var theirs = Assert.Single(await RulesJsonAsync(firewall));
+        var env = HetznerCli.Environment(_fake);
+        var apply = await HetznerCli.RunAsync(env, ["apply", .. HetznerCli.Server(server), .. HetznerFlags(), "--no-probe"]);
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Contains(("22", true), WorldTcp(firewall));
+
+        var move = await HetznerCli.RunAsync(env, ["server", "ssh-port", .. HetznerCli.Server(server), .. HetznerFlags(), "--to", "2222", "--output", "json"]);
+
+        // Exit 1: moved, but someone else's cloud rule still admits 22 (reported, never removed).
+        Assert.True(move.ExitCode == 1, move.ToString());
+        using (var json = move.Json())
+        {
+            Assert.Equal("moved", json.RootElement.GetProperty("outcome").GetString());
+            Assert.Contains(json.RootElement.GetProperty("leftOpen").EnumerateArray(), l => l.GetString()!.Contains("198.18.77.0/24", StringComparison.Ordinal));
+        }
+
+        Assert.Contains(("2222", true), WorldTcp(firewall));
+        Assert.DoesNotContain(("22", true), WorldTcp(firewall));
+        Assert.Equal(theirs, (await RulesJsonAsync(firewall))[0]); // byte-equal, in place
+        Assert.Equal("port 2222\n", await server.ExecAsync("sshd -T | grep '^port '", Ct));
+        Assert.Contains("2222/tcp", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
+    }
 }
