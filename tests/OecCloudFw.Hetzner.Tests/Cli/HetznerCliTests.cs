@@ -441,10 +441,13 @@ public sealed class HetznerCliTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FleetInventory_HetznerKeysWithTheEndpointInDefaults_IsAudited_AnUnknownHetznerKeyIsExitTwoNamingFileAndLine()
+    public async Task FleetInventory_HetznerKeysWithTheEndpointInDefaults_IsAudited_TheFirewallsReadOnce_AnUnknownHetznerKeyIsExitTwoNamingFileAndLine()
     {
         await using var server = await TestServer.StartAsync(Ct);
-        SeedWeb(SshAnywhere, HzRule.In("tcp", "443", "0.0.0.0/0", "::/0"));
+        await using var other = await TestServer.StartAsync(Ct);
+        var web1 = _fake.AddServer("web-1", "203.0.113.10", "2001:db8:1::/64");
+        var web2 = _fake.AddServer("web-2", "203.0.113.11", "2001:db8:3::/64");
+        _fake.AddFirewall("fw-web", [SshAnywhere, HzRule.In("tcp", "443", "0.0.0.0/0", "::/0")], servers: [web1, web2]);
         var env = HetznerCli.Environment(_fake);
         var inventory = Path.Combine(server.WorkDir, "fleet.yaml");
         await File.WriteAllTextAsync(inventory, $"""
@@ -456,22 +459,29 @@ public sealed class HetznerCliTests : IAsyncLifetime
                 known_hosts: {server.KnownHosts}
                 hetzner_server: web-1
                 hetzner_smtp_unblocked: true
+              - host: {other.Address}
+                identity: {other.ClientKey}
+                known_hosts: {other.KnownHosts}
+                hetzner_firewall: fw-web
             """, Ct);
 
-        var run = await HetznerCli.RunAsync(env, "audit", "--inventory", inventory, "--no-probe", "--output", "json", "--fail-on", "never");
+        var run = await HetznerCli.RunAsync(env, "audit", "--inventory", inventory, "--parallel", "2", "--no-probe", "--output", "json", "--fail-on", "never");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.True(_fake.Reads > 0);
+        Assert.Equal(1, _fake.Count("GET", "/firewalls")); // the project's firewalls are read once for the fleet
         Assert.Equal(0, _fake.Writes);
         using (var json = run.Json())
         {
             Assert.Empty(json.RootElement.GetProperty("errors").EnumerateArray());
-            var audit = Assert.Single(json.RootElement.GetProperty("servers").EnumerateArray());
-            Assert.Equal("hetzner server web-1", audit.GetProperty("cloudLayer").GetString());
-            var https = audit.GetProperty("ports").EnumerateArray().Single(p => p.GetProperty("port").GetInt32() == 443);
-            Assert.True(https.GetProperty("cloud").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
-            var http = audit.GetProperty("ports").EnumerateArray().Single(p => p.GetProperty("port").GetInt32() == 80);
-            Assert.False(http.GetProperty("cloud").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
+            var audits = json.RootElement.GetProperty("servers").EnumerateArray().ToList();
+            Assert.Equal(["hetzner firewall fw-web", "hetzner server web-1"], audits.Select(a => a.GetProperty("cloudLayer").GetString()).Order(StringComparer.Ordinal));
+            foreach (var audit in audits)
+            {
+                var https = audit.GetProperty("ports").EnumerateArray().Single(p => p.GetProperty("port").GetInt32() == 443);
+                Assert.True(https.GetProperty("cloud").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
+                var http = audit.GetProperty("ports").EnumerateArray().Single(p => p.GetProperty("port").GetInt32() == 80);
+                Assert.False(http.GetProperty("cloud").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
+            }
         }
 
         var typo = Path.Combine(server.WorkDir, "typo.yaml");
