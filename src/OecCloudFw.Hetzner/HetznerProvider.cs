@@ -26,7 +26,7 @@ public sealed class HetznerProvider : ICloudProvider
         new("server", "The Hetzner Cloud server (name or id): every firewall applied to it is read; the one applied directly is changed") { NamesLayer = true },
         new("firewall", "The firewall (name or id) the tool changes; with --server, one applied to it, or, for a server with no firewall, the name of the firewall to create and apply") { NamesLayer = true },
         new("endpoint-url", $"The API endpoint (default: {EndpointVariable}, else {HcloudClient.DefaultEndpoint})") { LayerFlag = "hetzner-endpoint", InventoryKey = "hetzner_endpoint" },
-        new("smtp-unblocked", "true when Hetzner lifted the outbound 25/465 block for the server (on request); false by default"),
+        new("smtp-unblocked", "true when Hetzner lifted the outbound 25/465 block for the server (on request); false by default") { NeedsLayer = true },
     ];
 
     public bool IsNamed(ProviderSettings values)
