@@ -1,8 +1,8 @@
 using OecCloudFw.Application.Audit;
 using OecCloudFw.Application.Fleet;
-using System.Text.Json;
-using OecCloudFw.Cli.Audit;
+using OecCloudFw.Application.Plans;
 using OecCloudFw.Application.Providers;
+using OecCloudFw.Cli.Audit;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core;
@@ -63,7 +63,7 @@ public sealed class LayersCommands(CliContext context)
             var document = new PlanDocument(
                 SavedArguments(context.Arguments),
                 plan.IsNoOp,
-                PlanDigest(plan),
+                PlanDigest.Of(plan),
                 state.Cloud is null || plan.Cloud is null ? null : CloudPlanView.From(state.Cloud, plan.Cloud),
                 ServerPlanView.From(state.Server, plan.Server),
                 AuditDocuments.Json(expected));
@@ -147,11 +147,11 @@ public sealed class LayersCommands(CliContext context)
                 if (!saved.Intact)
                 {
                     // The file's changes are not the ones its digest was made of: what was reviewed is not what would run.
-                    return await EditedAsync(format, saved, PlanLines(plan));
+                    return await EditedAsync(format, saved, PlanDigest.Lines(plan));
                 }
 
                 var drift = BothLayers.Drift(saved.Cloud, saved.Server, state);
-                if (drift.Count > 0 || PlanDigest(plan) != saved.PlanDigest)
+                if (drift.Count > 0 || PlanDigest.Of(plan) != saved.PlanDigest)
                 {
                     return await StaleAsync(format, saved, drift);
                 }
@@ -175,7 +175,7 @@ public sealed class LayersCommands(CliContext context)
             var audit = result.Outcome is LayersApplyOutcome.Applied or LayersApplyOutcome.CloudCloseFailed
                 ? await new ServerAudit(context.Environment, context.Providers, cache) { Route = inventory.Route(context.Environment, context.Providers) }.RunAsync(target.Target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(2), null, shell, cancellationToken: cancellationToken)
                 : null;
-            return await ReportAsync(format, PlanDigest(plan), result, audit, threshold);
+            return await ReportAsync(format, PlanDigest.Of(plan), result, audit, threshold);
         }, cancellationToken);
 
     private async Task<int> ApplySavedAsync(string planFile, CancellationToken cancellationToken)
@@ -341,17 +341,6 @@ public sealed class LayersCommands(CliContext context)
         return server;
     }
 
-    /// <summary>The digest of what the plan changes (and of the states it was made from): what apply --plan checks it would do the same.</summary>
-    private static string PlanDigest(LayersPlan plan) => LayerDigest.Of(PlanLines(plan));
-
-    /// <summary>What the plan digest covers: each layer's target, state digest and exactly what it writes or runs.</summary>
-    private static List<string> PlanLines(LayersPlan plan) => ChangeLines(
-        plan.Cloud is null ? null : (plan.Cloud.Target, plan.Cloud.Digest, plan.Cloud.Writes),
-        plan.Server.Target, plan.Server.Digest, plan.Server.Backend, plan.Server.Install, plan.Server.Commands);
-
-    private static List<string> ChangeLines((string Target, string Digest, IReadOnlyList<string> Writes)? cloud, string server, string serverDigest, string backend, IReadOnlyList<string> install, IReadOnlyList<string> commands) =>
-        [.. cloud is { } c ? [$"cloud {c.Target} {c.Digest}", .. c.Writes] : Array.Empty<string>(), $"server {server} {serverDigest} {backend}", .. install, .. commands];
-
     /// <summary>The plan's command line without its verb and its output flags: what apply --plan runs again.</summary>
     private static List<string> SavedArguments(IReadOnlyList<string> arguments)
     {
@@ -369,63 +358,5 @@ public sealed class LayersCommands(CliContext context)
         }
 
         return saved;
-    }
-
-    /// <summary>What apply --plan reads back from a saved plan (JSON, parsed without reflection).</summary>
-    private sealed record SavedPlan(IReadOnlyList<string> Arguments, string PlanDigest, SavedLayerState? Cloud, SavedLayerState Server, IReadOnlyList<string> Lines)
-    {
-        /// <summary>The file's changes (cloud writes, server install and commands) are the ones its digest was made of: nobody edited them after review.</summary>
-        public bool Intact => LayerDigest.Of(Lines) == PlanDigest;
-
-        public static SavedPlan Load(string path)
-        {
-            string text;
-            try
-            {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new InvalidInputException($"--plan {path}: cannot read it ({ex.Message})");
-            }
-
-            try
-            {
-                using var json = JsonDocument.Parse(text);
-                var root = json.RootElement;
-                // v1 differs from v2 only in the expected audit it shows: its layers and changes read the same.
-                if (root.GetProperty("schema").GetString() is not ("oec-cloudfw/plan/v2" or "oec-cloudfw/plan/v1"))
-                {
-                    throw new InvalidInputException($"--plan {path} is not a plan saved by oec-cloudfw plan --out (schema oec-cloudfw/plan/v2)");
-                }
-
-                static SavedLayerState Layer(JsonElement e) => new(
-                    e.GetProperty("target").GetString()!, e.GetProperty("digest").GetString()!,
-                    e.GetProperty("state").EnumerateArray().Select(l => l.GetString()!).ToList());
-                var arguments = root.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()!).ToList();
-                if (arguments.Any(a => a is "--plan" or "--verify-plan" || a.StartsWith("--plan=", StringComparison.Ordinal) || a.StartsWith("--verify-plan=", StringComparison.Ordinal)))
-                {
-                    throw new InvalidInputException($"--plan {path}: its arguments name another plan");
-                }
-
-                static List<string> Strings(JsonElement e, string name) => [.. e.GetProperty(name).EnumerateArray().Select(l => l.GetString()!)];
-                var hasCloud = root.TryGetProperty("cloud", out var cloud) && cloud.ValueKind == JsonValueKind.Object;
-                var server = root.GetProperty("server");
-                var lines = ChangeLines(
-                    hasCloud ? (cloud.GetProperty("target").GetString()!, cloud.GetProperty("digest").GetString()!, Strings(cloud, "writes")) : null,
-                    server.GetProperty("target").GetString()!, server.GetProperty("digest").GetString()!, server.GetProperty("backend").GetString()!,
-                    Strings(server, "install"), Strings(server, "commands"));
-                return new SavedPlan(
-                    arguments,
-                    root.GetProperty("planDigest").GetString()!,
-                    hasCloud ? Layer(cloud) : null,
-                    Layer(server),
-                    lines);
-            }
-            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-            {
-                throw new InvalidInputException($"--plan {path} is not a valid saved plan: {ex.Message}");
-            }
-        }
     }
 }
