@@ -51,7 +51,7 @@ public sealed class LayersCommands(CliContext context)
 
             var plan = BothLayers.Plan(cloudLayer?.Layer, serverLayer, state, wanted, layers.Prune);
             var plannedCloud = cloudLayer is null || state.Cloud is null || plan.Cloud is null ? null : cloudLayer.Layer.PlannedView(state.Cloud, plan.Cloud);
-            var expected = ServerAudit.Evaluate(serverLayer.Target, (ServerFacts)state.Server.Facts, plannedCloud,
+            var expected = ServerAudit.Evaluate(serverLayer.Target, ServerFirewallLayer.Facts(state.Server), plannedCloud,
                 ServerFirewallLayer.Planned(state.Server, plan.Server), wanted, "expected after apply (not probed; apply audits again)");
             var risks = LockoutRisks(state, plan, plannedCloud);
             foreach (var risk in risks)
@@ -292,7 +292,7 @@ public sealed class LayersCommands(CliContext context)
     private static string? Remembered(ref Core.Policy.FirewallPolicy wanted, ref ServerFirewallLayer serverLayer, ServerPolicyFlags policy, LayersState state,
         Server.Shells.IServerShell shell, LayersFlags layers, Server.Backends.DockerMode docker)
     {
-        var chosen = RememberedPolicy.Choose(policy, (ServerFacts)state.Server.Facts, shell.Target);
+        var chosen = RememberedPolicy.Choose(policy, ServerFirewallLayer.Facts(state.Server), shell.Target);
         wanted = chosen?.Policy ?? wanted;
         serverLayer = new ServerFirewallLayer(shell, TimeProvider.System, layers.Backend, docker, layers.Harden,
             chosen is null ? RememberedPolicy.Record(wanted, policy, TimeProvider.System) : null);
@@ -312,7 +312,7 @@ public sealed class LayersCommands(CliContext context)
             risks.Add($"{plan.Server.Target}: {server}");
         }
 
-        var facts = (ServerFacts)state.Server.Facts;
+        var facts = ServerFirewallLayer.Facts(state.Server);
         if (plannedCloud is not null && plan.Cloud is { IsNoOp: false } && LockoutCheck.Operator(facts) is { } address &&
             LockoutCheck.Risk(plannedCloud, facts.SshPorts, address) is { } cloud)
         {

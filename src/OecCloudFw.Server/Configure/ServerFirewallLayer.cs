@@ -18,11 +18,11 @@ namespace OecCloudFw.Server.Configure;
 /// <param name="docker">Docker's published ports.</param>
 /// <param name="harden">sshd hardening and fail2ban's jail in the same armed change.</param>
 /// <param name="remember">The policy file to record on the server as the applied policy; null records nothing.</param>
-public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, string? backend = null, DockerMode docker = DockerMode.Policy, bool harden = false, string? remember = null) : IServerLayer
+public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, string? backend = null, DockerMode docker = DockerMode.Policy, bool harden = false, string? remember = null) : ServerLayer<ServerFacts, ServerFirewallLayer.Native>
 {
-    public string Target => shell.Target;
+    public override string Target => shell.Target;
 
-    public async Task<ServerLayerState> ReadAsync(CancellationToken cancellationToken = default)
+    public override async Task<ServerLayerState<ServerFacts>> ReadAsync(CancellationToken cancellationToken = default)
     {
         if (harden)
         {
@@ -30,13 +30,13 @@ public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, s
         }
 
         var facts = await FactsCollector.CollectAsync(shell, cancellationToken);
-        return new ServerLayerState(Target, facts.FirewallState, new ServerLayerView(facts), facts);
+        return new ServerLayerState<ServerFacts>(Target, facts.FirewallState, new ServerLayerView(facts), facts);
     }
 
-    public ServerLayerPlan Plan(ServerLayerState state, FirewallPolicy policy)
+    public override ServerLayerPlan<Native> Plan(ServerLayerState<ServerFacts> state, FirewallPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var facts = (ServerFacts)state.Facts;
+        var facts = state.Facts;
         var serverPolicy = ServerPolicy.For(policy, facts);
         var plan = ConfigurePlanner.Plan(facts, serverPolicy, backend, docker);
         // sshd hardening rides in the same armed change, after the firewall's commands (--harden).
@@ -45,16 +45,16 @@ public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, s
             ? [.. Harden.SshHardening.Plan(facts, Harden.RootLogin.ProhibitPassword),
                .. Harden.Fail2BanJail.Plan(facts, plan.Backend, serverPolicy.Ssh.SelectMany(r => r.Sources).Where(c => !c.IsInternet).Distinct().ToList())]
             : [];
-        return new ServerLayerPlan(Target, state.Digest, plan.Backend, plan.Install, [.. plan.Commands, .. hardening], new Native(facts, serverPolicy, plan, hardening))
+        return new ServerLayerPlan<Native>(Target, state.Digest, plan.Backend, plan.Install, [.. plan.Commands, .. hardening], new Native(facts, serverPolicy, plan, hardening))
         {
             LockoutRisk = LockoutCheck.Risk(facts, serverPolicy, !plan.IsNoOp),
         };
     }
 
-    public async Task<ServerApplyResult> ApplyAsync(ServerLayerPlan plan, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
+    public override async Task<ServerApplyResult> ApplyAsync(ServerLayerPlan<Native> plan, TimeSpan confirmTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var native = (Native)plan.Native;
+        var native = plan.Native;
         if (plan.IsNoOp)
         {
             var recorded = await new ServerConfigurator(shell, time, remember).RememberUnchangedAsync(native.Facts, cancellationToken);
@@ -81,9 +81,12 @@ public sealed class ServerFirewallLayer(IServerShell shell, TimeProvider time, s
     public static Core.Audit.ILayerView Planned(ServerLayerState state, ServerLayerPlan plan)
     {
         ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(plan);
-        return new PlannedServerView(state.View, ((Native)plan.Native).Policy, !plan.IsNoOp);
+        return new PlannedServerView(state.View, NativeOf(plan).Native.Policy, !plan.IsNoOp);
     }
 
-    private sealed record Native(ServerFacts Facts, ServerPolicy Policy, ConfigurePlan Plan, IReadOnlyList<string> Hardening);
+    /// <summary>The server's facts as this layer read them (the policy it last applied, its sshd, its frontend).</summary>
+    public static ServerFacts Facts(ServerLayerState state) => FactsOf(state).Facts;
+
+    /// <summary>What a plan carries for its apply.</summary>
+    public sealed record Native(ServerFacts Facts, ServerPolicy Policy, ConfigurePlan Plan, IReadOnlyList<string> Hardening);
 }

@@ -33,14 +33,14 @@ internal sealed class FakeServerLayer(CallLog log, TimeProvider time) : IServerL
     {
         log.Add("server read");
         var rules = Rules.ToList();
-        return Task.FromResult(new ServerLayerState(Target, [.. rules.Select(r => r.ToString())], FakePaths.View("ufw", rules), rules));
+        return Task.FromResult<ServerLayerState>(new ServerLayerState<List<Rule>>(Target, [.. rules.Select(r => r.ToString())], FakePaths.View("ufw", rules), rules));
     }
 
     public ServerLayerPlan Plan(ServerLayerState state, FirewallPolicy policy)
     {
-        var present = (List<Rule>)state.Facts;
+        var present = state is ServerLayerState<List<Rule>> read ? read.Facts : throw new ArgumentException("not this fake's state", nameof(state));
         var add = policy.DesiredRules().Where(w => !present.Any(r => r.Protocol == w.Protocol && r.Ports == w.Ports && r.Source == w.Source)).ToList();
-        return new ServerLayerPlan(Target, state.Digest, "ufw", [],
+        return new ServerLayerPlan<List<Rule>>(Target, state.Digest, "ufw", [],
             [.. add.Select(r => $"ufw allow proto {r.Protocol.ToString().ToLowerInvariant()} from {r.Source} to any port {r.Ports}")], add);
     }
 
@@ -61,7 +61,7 @@ internal sealed class FakeServerLayer(CallLog log, TimeProvider time) : IServerL
 
         DuringApply?.Invoke();
         var before = Rules.ToList();
-        Rules.AddRange((List<Rule>)plan.Native);
+        Rules.AddRange(plan is ServerLayerPlan<List<Rule>> own ? own.Native : throw new ArgumentException("not this fake's plan", nameof(plan)));
         if (Proof is null)
         {
             log.Add("server confirmed");
