@@ -17,6 +17,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using OecCloudFw.Core;
+using OecCloudFw.Core.Providers;
 
 namespace OecCloudFw.Hetzner;
 
@@ -135,26 +136,9 @@ internal sealed class HcloudClient : IDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-            if (body is not null)
-            {
-                request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-            }
-
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(request, cancellationToken);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw new LayerFailureException($"hetzner: cannot reach the API at {Endpoint} ({method} /{path}): {ex.Message}", ex);
-            }
-            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new LayerFailureException($"hetzner: the API at {Endpoint} did not answer {method} /{path} in time", ex);
-            }
-
+            var response = await RestExchange.SendAsync(_http, method, new Uri(path, UriKind.Relative), body,
+                error => $"hetzner: cannot reach the API at {Endpoint} ({method} /{path}): {error}",
+                $"hetzner: the API at {Endpoint} did not answer {method} /{path} in time", cancellationToken);
             using (response)
             {
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);

@@ -13,6 +13,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using OecCloudFw.Core;
+using OecCloudFw.Core.Providers;
 
 namespace OecCloudFw.DigitalOcean.Api;
 
@@ -109,26 +110,9 @@ internal sealed class DigitalOceanClient : IDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            using var request = new HttpRequestMessage(method, path);
-            if (json is not null)
-            {
-                request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-            }
-
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(request, cancellationToken);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw new LayerFailureException($"cannot reach DigitalOcean at {Endpoint}: {ex.Message} (check the network, or --do-endpoint / DIGITALOCEAN_API_URL)", ex);
-            }
-            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new LayerFailureException($"DigitalOcean at {Endpoint} did not answer {method} /{path} within {_http.Timeout.TotalSeconds:F0} s", ex);
-            }
-
+            var response = await RestExchange.SendAsync(_http, method, new Uri(path, UriKind.RelativeOrAbsolute), json,
+                error => $"cannot reach DigitalOcean at {Endpoint}: {error} (check the network, or --do-endpoint / DIGITALOCEAN_API_URL)",
+                $"DigitalOcean at {Endpoint} did not answer {method} /{path} within {_http.Timeout.TotalSeconds:F0} s", cancellationToken);
             using (response)
             {
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
