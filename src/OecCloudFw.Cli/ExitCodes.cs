@@ -1,7 +1,7 @@
 namespace OecCloudFw.Cli;
 
 /// <summary>The documented exit codes (README, "Exit codes").</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>Done, or already compliant.</summary>
     public const int Ok = 0;

@@ -5,7 +5,7 @@ using OecCloudFw.Core.Audit;
 namespace OecCloudFw.Cli.Audit;
 
 /// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v2).</summary>
-public static class AuditDocuments
+internal static class AuditDocuments
 {
     public static AuditDocument Json(AuditReport report)
     {

@@ -10,7 +10,7 @@ namespace OecCloudFw.Cli.Audit;
 /// physical location anchored to the policy file (or --sarif-anchor), the server and cloud resource as logical
 /// locations, and partialFingerprints that survive re-runs.
 /// </summary>
-public static class SarifLog
+internal static class SarifLog
 {
     public static SarifDocument Create(AuditReport report, string anchor, string version) => CreateFleet([report], anchor, version);
 

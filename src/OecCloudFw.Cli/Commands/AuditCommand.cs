@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary><c>audit</c>: the defense-in-depth report, port by port, across the cloud layer, the server layer, listening sockets and live probes.</summary>
-public sealed class AuditCommand(CliContext context)
+internal sealed class AuditCommand(CliContext context)
 {
     [Command("audit", Description = "Port by port: what the policy wants, what the cloud layer and the server admit, what listens, what answers. Without arguments, audits this machine.")]
     public Task<int> Audit(

@@ -10,7 +10,7 @@ using OecCloudFw.Core.Rules;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary><c>aws open | close | show</c>: the AWS EC2 security-group layer.</summary>
-public sealed class AwsCommands(CliContext context)
+internal sealed class AwsCommands(CliContext context)
 {
     [Command("open", Description = "Bring a security group's ingress to the policy: one read, at most one authorize. Additive; never removes rules it did not create.")]
     public Task<int> Open(

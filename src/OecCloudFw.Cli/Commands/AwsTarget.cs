@@ -3,7 +3,7 @@ using OecCloudFw.Aws;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary>The security group and how to reach EC2; shared by every aws verb.</summary>
-public sealed record AwsTarget(
+internal sealed record AwsTarget(
     [Option("group", Description = "The security group id (sg-…); show also takes --instance or --subnet instead.")] string? Group = null,
     [Option("region", Description = "AWS region (default: AWS_REGION, the profile, then the SDK chain).")] string? Region = null,
     [Option("profile", Description = "Shared config/credentials profile, SSO profiles included (default: AWS_PROFILE).")] string? Profile = null,

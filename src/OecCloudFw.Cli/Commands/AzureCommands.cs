@@ -10,7 +10,7 @@ using OecCloudFw.Core.Rules;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary><c>azure open | close | show</c>: Azure network security groups, with the same policy and guarantees as <c>aws</c>.</summary>
-public sealed class AzureCommands(CliContext context)
+internal sealed class AzureCommands(CliContext context)
 {
     [Command("open", Description = "Bring an NSG's inbound rules to the policy: one read, one write per new rule (or fewer). Additive; never changes rules it did not create.")]
     public Task<int> Open(

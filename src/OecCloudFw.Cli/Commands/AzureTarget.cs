@@ -4,7 +4,7 @@ using OecCloudFw.Core;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary>Which NSG(s) and how to reach ARM; shared by every azure verb.</summary>
-public sealed record AzureTarget(
+internal sealed record AzureTarget(
     [Option("nsg", Description = "The network security group's name.")] string? Nsg = null,
     [Option("resource-group", ['g'], Description = "Its resource group.")] string? ResourceGroup = null,
     [Option("vm", Description = "A VM: act on the NSGs of its NICs and their subnets (open changes the NIC's unless --nsg is given).")] string? Vm = null,

@@ -2,7 +2,7 @@ namespace OecCloudFw.Cli.Commands;
 
 /// <summary>A method that is a command: its name and what it does (help).</summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class CommandAttribute(string name) : Attribute
+internal sealed class CommandAttribute(string name) : Attribute
 {
     public string Name { get; } = name;
 
@@ -11,7 +11,7 @@ public sealed class CommandAttribute(string name) : Attribute
 
 /// <summary>A parameter that is an option: <c>--name</c>, with optional one-letter aliases (<c>-g</c>).</summary>
 [AttributeUsage(AttributeTargets.Parameter)]
-public sealed class OptionAttribute(string name, char[]? shortNames = null) : Attribute
+internal sealed class OptionAttribute(string name, char[]? shortNames = null) : Attribute
 {
     public string Name { get; } = name;
 
@@ -28,7 +28,7 @@ public sealed class OptionAttribute(string name, char[]? shortNames = null) : At
 
 /// <summary>A parameter that is a positional argument.</summary>
 [AttributeUsage(AttributeTargets.Parameter)]
-public sealed class ArgumentAttribute : Attribute
+internal sealed class ArgumentAttribute : Attribute
 {
     public string? Description { get; set; }
 }
@@ -40,5 +40,5 @@ public sealed class ArgumentAttribute : Attribute
 /// </summary>
 #pragma warning disable CA1040 // A marker: the command host expands such parameters into their options.
 [System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)]
-public interface ICommandParameterSet;
+internal interface ICommandParameterSet;
 #pragma warning restore CA1040

@@ -3,7 +3,7 @@ using OecCloudFw.Core;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary>Runs a command body and maps failures to the documented exit codes, with one error line on stderr.</summary>
-public static class CommandRunner
+internal static class CommandRunner
 {
     /// <param name="context">Where the error line goes.</param>
     /// <param name="body">The command.</param>

@@ -8,7 +8,7 @@ using OecCloudFw.Server.Shells;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary>One server of a fleet inventory as plan's and apply's target: its connection, its cloud layer and its policy file.</summary>
-public sealed record InventoryFlags(
+internal sealed record InventoryFlags(
     [Option("inventory", Description = "A fleet inventory (fleet.yaml): take the server named by --server from it (connection, cloud layer, policy).")] string? Inventory = null,
     [Option("server", Description = "With --inventory: the host of the inventory entry to plan or apply.")] string? Server = null) : ICommandParameterSet
 {

@@ -18,7 +18,7 @@ namespace OecCloudFw.Cli.Commands;
 /// would give. Apply opens in the cloud layer first, changes the server lockout-proof, then closes in the cloud layer,
 /// and audits what it left. A saved plan is applied only while every layer still matches the digests it recorded.
 /// </summary>
-public sealed class LayersCommands(CliContext context)
+internal sealed class LayersCommands(CliContext context)
 {
     private static readonly string[] ApplyOwnFlags = ["--plan", "--confirm-timeout", "--fail-on", "--output", "--no-probe", "--allow-lockout-risk"];
 

@@ -4,7 +4,7 @@ using OecCloudFw.Server.Backends;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary>How plan and apply change the layers: the cloud layer's own extras, the server's frontend, Docker's ports.</summary>
-public sealed record LayersFlags(
+internal sealed record LayersFlags(
     [Option("prune", Description = "Also remove the cloud rules this tool created that the policy no longer wants.")] bool Prune = false,
     [Option("backend", Description = "Force the server's frontend: ufw, firewalld, iptables or nftables.")] string? Backend = null,
     [Option("docker", Description = "Docker's published ports: policy (default: DOCKER-USER admits only the policy's ports from their sources) or leave.")] string Docker = "policy",

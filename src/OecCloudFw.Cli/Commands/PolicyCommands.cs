@@ -5,7 +5,7 @@ using OecCloudFw.Core.Policy;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary><c>policy show | catalog</c>: what the tool would open, before touching anything.</summary>
-public sealed class PolicyCommands(CliContext context)
+internal sealed class PolicyCommands(CliContext context)
 {
     [Command("show", Description = "Print the effective policy (defaults, policy file, flags) and flag risky choices. Reads nothing remote, unless --host or --local: then the policy last applied on that server (flags override it).")]
     public Task<int> Show(

@@ -3,7 +3,7 @@ using OecCloudFw.Core.Policy;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary>The policy flags shared by every verb that opens ports; they override the policy file.</summary>
-public sealed record PolicyFlags(
+internal sealed record PolicyFlags(
     [Option("policy", Description = "Policy file (oec-cloudfw.yaml); flags override it.")] string? Policy = null,
     [Option("port", Description = "Act only on these ports (repeatable, or comma-separated); a port the policy lacks is opened from --source.")] string[]? Port = null,
     [Option("optional", Description = "Optional catalog port to open: 8069, 8072, 5432, 19999, 6432, 6433 (repeatable).")] string[]? Optional = null,

@@ -13,7 +13,7 @@ namespace OecCloudFw.Cli.Commands;
 /// settings, the work is <see cref="CloudOpen"/>, <see cref="CloudClose"/> and the layer's findings, the documents are
 /// the cloud-open/close/show schemas with the provider's name.
 /// </summary>
-public sealed class ProviderCommands(CliContext context, ICloudProvider provider)
+internal sealed class ProviderCommands(CliContext context, ICloudProvider provider)
 {
     [Command("open", Description = "Bring the cloud firewall to the policy: one read, the missing rules added (idempotent, additive); never changes a rule the tool did not create.")]
     public Task<int> Open(

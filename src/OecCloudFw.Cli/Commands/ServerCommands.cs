@@ -9,7 +9,7 @@ using OecCloudFw.Server.SafeApply;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary><c>server preflight | configure</c>: the server layer (UFW, firewalld, iptables, nftables) over SSH or locally.</summary>
-public sealed class ServerCommands(CliContext context)
+internal sealed class ServerCommands(CliContext context)
 {
     [Command("preflight", Description = "Check the server's firewall: Passed, Warning (configure would fix it) or Failed (SSH not admitted). One SSH connection, one exec.")]
     public Task<int> Preflight(

@@ -6,7 +6,7 @@ namespace OecCloudFw.Cli.Commands;
 /// The policy flags of the server verbs. The same as <see cref="PolicyFlags"/> but without <c>--port</c>, which there
 /// names the SSH port to connect to; SSH ports themselves are detected on the server (sshd -T, ssh.socket, the connection).
 /// </summary>
-public sealed record ServerPolicyFlags(
+internal sealed record ServerPolicyFlags(
     [Option("policy", Description = "Policy file (oec-cloudfw.yaml); flags override it.")] string? Policy = null,
     [Option("optional", Description = "Optional catalog port to open: 8069, 8072, 5432, 19999, 6432, 6433 (repeatable).")] string[]? Optional = null,
     [Option("ssh-source", Description = "Allow SSH only from this management CIDR and deny it from elsewhere (repeatable).")] string[]? SshSource = null,

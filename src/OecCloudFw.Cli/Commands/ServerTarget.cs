@@ -5,7 +5,7 @@ using OecCloudFw.Server.Shells;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary>Which server, and how to reach it; shared by every server verb.</summary>
-public sealed record ServerTarget(
+internal sealed record ServerTarget(
     [Option("host", Description = "Server: address, ssh config Host alias, [user@]host[:port] or [user@][v6addr]:port.")] string? Host = null,
     [Option("ssh-port", Aliases = ["port"], Description = "SSH port (default: the ssh config, else 22). --port is a deprecated alias.")] int? Port = null,
     [Option("user", Description = "SSH user (default: the ssh config, else root); non-root users need NOPASSWD sudo.")] string? User = null,

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary><c>test</c>: the guide's connectivity tests, from here and from the server, with troubleshooting diagnoses.</summary>
-public sealed class TestCommand(CliContext context)
+internal sealed class TestCommand(CliContext context)
 {
     [Command("test", Description = "Connectivity: from here the SSH port, HTTP (redirect to HTTPS) and HTTPS (TLS); from the server outbound 443 to api.oec.sh and hub.docker.com, and mail ports with --mail-host.")]
     public Task<int> Test(

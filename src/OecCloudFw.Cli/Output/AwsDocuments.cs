@@ -1,7 +1,7 @@
 namespace OecCloudFw.Cli.Output;
 
 /// <summary>JSON of <c>aws open</c> (schema oec-cloudfw/aws-open/v1).</summary>
-public sealed record AwsOpenDocument(
+internal sealed record AwsOpenDocument(
     string Group,
     string Region,
     bool DryRun,
@@ -15,7 +15,7 @@ public sealed record AwsOpenDocument(
 }
 
 /// <summary>One line of a plan in JSON: add, keep, extra or remove.</summary>
-public sealed record ChangeView(string Change, RuleView Rule, string? CoveredBy)
+internal sealed record ChangeView(string Change, RuleView Rule, string? CoveredBy)
 {
     public static ChangeView From(Core.Planning.Change change)
     {
@@ -25,7 +25,7 @@ public sealed record ChangeView(string Change, RuleView Rule, string? CoveredBy)
 }
 
 /// <summary>JSON of <c>aws close</c> (schema oec-cloudfw/aws-close/v1).</summary>
-public sealed record AwsCloseDocument(
+internal sealed record AwsCloseDocument(
     string Group,
     string Region,
     bool DryRun,
@@ -39,7 +39,7 @@ public sealed record AwsCloseDocument(
 }
 
 /// <summary>JSON of <c>aws show</c> (schema oec-cloudfw/aws-show/v1).</summary>
-public sealed record AwsShowDocument(
+internal sealed record AwsShowDocument(
     string Group,
     string Region,
     IReadOnlyList<RuleView> Rules,
@@ -56,7 +56,7 @@ public sealed record AwsShowDocument(
 }
 
 /// <summary>A network ACL in <c>aws show</c>: its entries in evaluation order, inbound first.</summary>
-public sealed record AwsNetworkAclView(string Id, string Subnet, IReadOnlyList<string> Entries);
+internal sealed record AwsNetworkAclView(string Id, string Subnet, IReadOnlyList<string> Entries);
 
 /// <summary>One port of the guide's catalog from the internet: admitted, refused or indeterminate, and why.</summary>
-public sealed record AwsPortView(int Port, string Purpose, string Verdict, string Evidence);
+internal sealed record AwsPortView(int Port, string Purpose, string Verdict, string Evidence);

@@ -1,16 +1,16 @@
 namespace OecCloudFw.Cli.Output;
 
 /// <summary>JSON of <c>azure open</c> (schema oec-cloudfw/azure-open/v1).</summary>
-public sealed record AzureOpenDocument(string Nsg, bool DryRun, bool Compliant, bool Applied, IReadOnlyList<ChangeView> Changes, IReadOnlyList<AzureNewRuleView> NewRules, IReadOnlyList<string> Deleted, IReadOnlyList<string> StillBlocked)
+internal sealed record AzureOpenDocument(string Nsg, bool DryRun, bool Compliant, bool Applied, IReadOnlyList<ChangeView> Changes, IReadOnlyList<AzureNewRuleView> NewRules, IReadOnlyList<string> Deleted, IReadOnlyList<string> StillBlocked)
 {
     public string Schema { get; } = "oec-cloudfw/azure-open/v1";
 }
 
 /// <summary>A rule <c>azure open</c> writes (or would write).</summary>
-public sealed record AzureNewRuleView(string Name, int Priority, string Protocol, IReadOnlyList<string> Sources, IReadOnlyList<string> Ports, string Description);
+internal sealed record AzureNewRuleView(string Name, int Priority, string Protocol, IReadOnlyList<string> Sources, IReadOnlyList<string> Ports, string Description);
 
 /// <summary>JSON of <c>azure close</c> (schema oec-cloudfw/azure-close/v1).</summary>
-public sealed record AzureCloseDocument(string Nsg, bool DryRun, IReadOnlyList<string> Deleted, IReadOnlyList<string> Narrowed, IReadOnlyList<string> LeftForeign, bool StillOpen, string Evidence)
+internal sealed record AzureCloseDocument(string Nsg, bool DryRun, IReadOnlyList<string> Deleted, IReadOnlyList<string> Narrowed, IReadOnlyList<string> LeftForeign, bool StillOpen, string Evidence)
 {
     public string Schema { get; } = "oec-cloudfw/azure-close/v1";
 }
@@ -20,20 +20,20 @@ public sealed record AzureCloseDocument(string Nsg, bool DryRun, IReadOnlyList<s
 /// <param name="Ports">The catalog's ports from the internet.</param>
 /// <param name="Findings">What is flagged (the same verdicts as the ports).</param>
 /// <param name="Assumptions">What the verdicts assume without reading it (a load balancer in front, what a service tag holds).</param>
-public sealed record AzureShowDocument(IReadOnlyList<AzureNsgView> Nsgs, IReadOnlyList<AzurePortView> Ports, IReadOnlyList<FindingView> Findings, IReadOnlyList<string> Assumptions)
+internal sealed record AzureShowDocument(IReadOnlyList<AzureNsgView> Nsgs, IReadOnlyList<AzurePortView> Ports, IReadOnlyList<FindingView> Findings, IReadOnlyList<string> Assumptions)
 {
     public string Schema { get; } = "oec-cloudfw/azure-show/v2";
 }
 
 /// <summary>One NSG and its rules (defaults included), in priority order.</summary>
-public sealed record AzureNsgView(string Name, string Attachment, IReadOnlyList<AzureRuleView> Rules);
+internal sealed record AzureNsgView(string Name, string Attachment, IReadOnlyList<AzureRuleView> Rules);
 
 /// <summary>One security rule as shown.</summary>
-public sealed record AzureRuleView(string Name, int Priority, string Access, string Protocol, IReadOnlyList<string> Sources, IReadOnlyList<string> Ports, string? Description, bool Default, bool ManagedByTool);
+internal sealed record AzureRuleView(string Name, int Priority, string Access, string Protocol, IReadOnlyList<string> Sources, IReadOnlyList<string> Ports, string? Description, bool Default, bool ManagedByTool);
 
 /// <summary>
 /// The effective verdict for a catalog port from the internet, through every path into the target (its NICs' public IPs,
 /// subnet and NIC NSGs): <c>verdict</c> is open, closed or indeterminate; <c>openToInternet</c> is null when indeterminate
 /// (an NSG read alone whose rule targets an address or application security group, a service tag).
 /// </summary>
-public sealed record AzurePortView(int Port, string Purpose, bool? OpenToInternet, string Verdict, string Evidence);
+internal sealed record AzurePortView(int Port, string Purpose, bool? OpenToInternet, string Verdict, string Evidence);

@@ -12,7 +12,7 @@ namespace OecCloudFw.Cli.Output;
 /// <param name="Removed">Rules removed.</param>
 /// <param name="StillClosed">Wanted rules the rest of the path still refuses once the plan is applied.</param>
 /// <param name="Undo">The provider CLI commands that undo what was created.</param>
-public sealed record CloudOpenDocument(
+internal sealed record CloudOpenDocument(
     string Provider,
     string Target,
     bool DryRun,
@@ -37,7 +37,7 @@ public sealed record CloudOpenDocument(
 /// <param name="StillAdmittedBy">Every other rule that still admits some of it.</param>
 /// <param name="StillOpen">The port is still admitted after the close.</param>
 /// <param name="Evidence">Why, from the layer's verdicts.</param>
-public sealed record CloudCloseDocument(
+internal sealed record CloudCloseDocument(
     string Provider,
     string Target,
     bool DryRun,
@@ -57,7 +57,7 @@ public sealed record CloudCloseDocument(
 /// <param name="Ports">The guide's ports from the internet along the layer's path.</param>
 /// <param name="Findings">What is flagged, with exact fixes.</param>
 /// <param name="Assumptions">What the verdicts assume without reading it.</param>
-public sealed record CloudShowDocument(
+internal sealed record CloudShowDocument(
     string Provider,
     string Target,
     IReadOnlyList<string> Rules,
@@ -69,4 +69,4 @@ public sealed record CloudShowDocument(
 }
 
 /// <summary>One port of the guide's catalog from the internet (IPv4 and IPv6): admitted, refused or indeterminate, and why.</summary>
-public sealed record CloudPortView(int Port, string Purpose, string Ipv4, string Ipv6, string Evidence);
+internal sealed record CloudPortView(int Port, string Purpose, string Ipv4, string Ipv6, string Evidence);

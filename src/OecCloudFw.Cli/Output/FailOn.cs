@@ -4,7 +4,7 @@ using OecCloudFw.Core.Audit;
 namespace OecCloudFw.Cli.Output;
 
 /// <summary>Parses --fail-on and decides the exit code from findings.</summary>
-public static class FailOn
+internal static class FailOn
 {
     public static Severity? Parse(string? text) => text?.Trim().ToLowerInvariant() switch
     {

@@ -3,7 +3,7 @@ using OecCloudFw.Core.Audit;
 namespace OecCloudFw.Cli.Output;
 
 /// <summary>A finding as the JSON documents show it.</summary>
-public sealed record FindingView(string Id, Severity Severity, string Message, string Evidence, IReadOnlyList<string> Fixes)
+internal sealed record FindingView(string Id, Severity Severity, string Message, string Evidence, IReadOnlyList<string> Fixes)
 {
     public static FindingView From(Finding finding)
     {

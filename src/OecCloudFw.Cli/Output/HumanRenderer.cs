@@ -9,7 +9,7 @@ using Rule = OecCloudFw.Core.Rules.Rule;
 namespace OecCloudFw.Cli.Output;
 
 /// <summary>The one renderer of output for people: plans, rule lists and findings as tables.</summary>
-public sealed class HumanRenderer(IAnsiConsole console)
+internal sealed class HumanRenderer(IAnsiConsole console)
 {
     public void Plan(string target, Plan plan, bool dryRun, bool applied)
     {

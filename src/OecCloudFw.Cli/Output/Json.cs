@@ -9,7 +9,7 @@ namespace OecCloudFw.Cli.Output;
 /// Writes the JSON documents, every one through System.Text.Json source generation (no reflection: trimmable and
 /// ready for ahead-of-time compilation). A document type missing from <see cref="DocumentsContext"/> is a bug.
 /// </summary>
-public static class Json
+internal static class Json
 {
     public static void Write<T>(TextWriter writer, T document)
         where T : notnull
@@ -47,8 +47,8 @@ public static class Json
 [JsonSerializable(typeof(CloudShowDocument))]
 [JsonSerializable(typeof(PlanDocument))]
 [JsonSerializable(typeof(ApplyDocument))]
-public sealed partial class DocumentsContext : JsonSerializerContext;
+internal sealed partial class DocumentsContext : JsonSerializerContext;
 
 /// <summary>An enum written as its camel-case name ("critical"), as every document spells them.</summary>
-public sealed class CamelCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase)
+internal sealed class CamelCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase)
     where T : struct, Enum;

@@ -3,14 +3,14 @@ using OecCloudFw.Core;
 namespace OecCloudFw.Cli.Output;
 
 /// <summary>table for people, json for machines (documented schema).</summary>
-public enum OutputFormat
+internal enum OutputFormat
 {
     Table,
     Json,
 }
 
 /// <summary>Parses --output.</summary>
-public static class OutputFormats
+internal static class OutputFormats
 {
     public static OutputFormat Parse(string text) => text.Trim().ToLowerInvariant() switch
     {

@@ -5,7 +5,7 @@ using OecCloudFw.Core.Rules;
 namespace OecCloudFw.Cli.Output;
 
 /// <summary>A rule as the JSON documents show it.</summary>
-public sealed record RuleView(
+internal sealed record RuleView(
     string? Id,
     string Action,
     string Protocol,

@@ -5,7 +5,7 @@ using OecCloudFw.Server.Preflight;
 namespace OecCloudFw.Cli.Output;
 
 /// <summary>JSON of <c>server preflight</c> (oec-cloudfw/server-preflight/v1) and <c>server configure</c> (oec-cloudfw/server-configure/v1).</summary>
-public static class ServerDocuments
+internal static class ServerDocuments
 {
     public static PreflightDocument Preflight(PreflightReport report)
     {

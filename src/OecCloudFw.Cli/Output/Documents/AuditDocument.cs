@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace OecCloudFw.Cli.Output.Documents;
 
 /// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v2: v1 and its findings' benchmark ids and the benchmark section checked).</summary>
-public sealed record AuditDocument(
+internal sealed record AuditDocument(
     string Server,
     string? CloudLayer,
     string ServerLayer,
@@ -21,16 +21,16 @@ public sealed record AuditDocument(
 }
 
 /// <summary>A finding of the audit, with the benchmark checks it fails ("cis-ubuntu-24.04:4.2.7"; empty for most).</summary>
-public sealed record AuditFindingView(string Id, Core.Audit.Severity Severity, string Message, string Evidence, IReadOnlyList<string> Fixes, IReadOnlyList<string> Benchmarks);
+internal sealed record AuditFindingView(string Id, Core.Audit.Severity Severity, string Message, string Evidence, IReadOnlyList<string> Fixes, IReadOnlyList<string> Benchmarks);
 
 /// <summary>A benchmark section as checked (<c>audit --benchmark</c>): its name and title, and each check.</summary>
-public sealed record BenchmarkView(string Name, string Title, IReadOnlyList<BenchmarkCheckView> Checks);
+internal sealed record BenchmarkView(string Name, string Title, IReadOnlyList<BenchmarkCheckView> Checks);
 
 /// <summary>One benchmark check: its id and title, pass, fail, notApplicable or undecided, and the evidence that decided it.</summary>
-public sealed record BenchmarkCheckView(string Id, string Title, string Status, string Evidence);
+internal sealed record BenchmarkCheckView(string Id, string Title, string Status, string Evidence);
 
 /// <summary>One port of the audit matrix.</summary>
-public sealed record AuditPortView(
+internal sealed record AuditPortView(
     int Port,
     string Name,
     bool Wanted,
@@ -44,32 +44,32 @@ public sealed record AuditPortView(
     bool OpenToInternetIpv6);
 
 /// <summary>The cloud layer's verdicts for a port (null when no cloud layer was given).</summary>
-public sealed record CloudVerdictsView(VerdictView? FromInternetIpv4, VerdictView? FromInternetIpv6, VerdictView? FromSources);
+internal sealed record CloudVerdictsView(VerdictView? FromInternetIpv4, VerdictView? FromInternetIpv6, VerdictView? FromSources);
 
 /// <summary>The server layer's verdicts for a port.</summary>
-public sealed record ServerVerdictsView(VerdictView FromInternetIpv4, VerdictView FromInternetIpv6, VerdictView FromSources, VerdictView? FromVantage);
+internal sealed record ServerVerdictsView(VerdictView FromInternetIpv4, VerdictView FromInternetIpv6, VerdictView FromSources, VerdictView? FromVantage);
 
 /// <summary>A layer's verdict: admitted is true or false when the layer decides, null when it is indeterminate.</summary>
-public sealed record VerdictView(
+internal sealed record VerdictView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? Admitted,
     string Verdict,
     string Evidence);
 
 /// <summary>An outbound need and each layer's verdict.</summary>
-public sealed record EgressView(int Port, string Destination, string Purpose, bool Critical, VerdictView? Cloud, VerdictView Server, bool Blocked);
+internal sealed record EgressView(int Port, string Destination, string Purpose, bool Critical, VerdictView? Cloud, VerdictView Server, bool Blocked);
 
 /// <summary>A subnet's network ACL as the audit read it.</summary>
-public sealed record NetworkAclView(string Id, string Subnet, IReadOnlyList<string> Entries);
+internal sealed record NetworkAclView(string Id, string Subnet, IReadOnlyList<string> Entries);
 
 /// <summary>A web check from the vantage point (HTTP redirect, TLS).</summary>
-public sealed record WebCheckView(string Check, bool Ok, string Result);
+internal sealed record WebCheckView(string Check, bool Ok, string Result);
 
 /// <summary>JSON of a fleet audit (schema oec-cloudfw/audit-fleet/v2: audit/v2 documents).</summary>
-public sealed record AuditFleetDocument(IReadOnlyList<AuditDocument> Servers, IReadOnlyList<FleetErrorView> Errors)
+internal sealed record AuditFleetDocument(IReadOnlyList<AuditDocument> Servers, IReadOnlyList<FleetErrorView> Errors)
 {
     [JsonPropertyOrder(-1)]
     public string Schema { get; } = "oec-cloudfw/audit-fleet/v2";
 }
 
 /// <summary>A server of the fleet that could not be audited.</summary>
-public sealed record FleetErrorView(string Server, string? Error);
+internal sealed record FleetErrorView(string Server, string? Error);

@@ -7,7 +7,7 @@ namespace OecCloudFw.Cli.Output.Documents;
 /// made with, each layer's state as read (canonical lines and their digest) and its changes, a digest of the changes,
 /// and the audit the result would give.
 /// </summary>
-public sealed record PlanDocument(
+internal sealed record PlanDocument(
     IReadOnlyList<string> Arguments,
     bool NoChange,
     string PlanDigest,
@@ -19,7 +19,7 @@ public sealed record PlanDocument(
 }
 
 /// <summary>The cloud layer in a plan: its state as read and what the apply would write.</summary>
-public sealed record CloudPlanView(string Target, string Digest, IReadOnlyList<string> State, IReadOnlyList<ChangeView> Changes, IReadOnlyList<string> Writes)
+internal sealed record CloudPlanView(string Target, string Digest, IReadOnlyList<string> State, IReadOnlyList<ChangeView> Changes, IReadOnlyList<string> Writes)
 {
     public static CloudPlanView From(CloudLayerState state, CloudLayerPlan plan)
     {
@@ -30,7 +30,7 @@ public sealed record CloudPlanView(string Target, string Digest, IReadOnlyList<s
 }
 
 /// <summary>The server in a plan: its firewall as read and the exact commands the rollback-armed apply would run.</summary>
-public sealed record ServerPlanView(string Target, string Digest, IReadOnlyList<string> State, string Backend, IReadOnlyList<string> Install, IReadOnlyList<string> Commands)
+internal sealed record ServerPlanView(string Target, string Digest, IReadOnlyList<string> State, string Backend, IReadOnlyList<string> Install, IReadOnlyList<string> Commands)
 {
     public static ServerPlanView From(ServerLayerState state, ServerLayerPlan plan)
     {
@@ -41,7 +41,7 @@ public sealed record ServerPlanView(string Target, string Digest, IReadOnlyList<
 }
 
 /// <summary>JSON of <c>apply</c> (schema oec-cloudfw/apply/v2, with an audit/v2 document): each step, how it ended, and the audit read afterwards.</summary>
-public sealed record ApplyDocument(
+internal sealed record ApplyDocument(
     string Outcome,
     string PlanDigest,
     IReadOnlyList<string> CloudCreated,
@@ -58,7 +58,7 @@ public sealed record ApplyDocument(
 }
 
 /// <summary>A layer that moved since its plan was saved: the lines gone and the lines new.</summary>
-public sealed record DriftView(string Target, string PlannedDigest, string LiveDigest, IReadOnlyList<string> Gone, IReadOnlyList<string> New)
+internal sealed record DriftView(string Target, string PlannedDigest, string LiveDigest, IReadOnlyList<string> Gone, IReadOnlyList<string> New)
 {
     public static DriftView From(LayerDrift drift)
     {

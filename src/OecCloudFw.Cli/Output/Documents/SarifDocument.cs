@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace OecCloudFw.Cli.Output.Documents;
 
 /// <summary>A SARIF 2.1.0 log: one run of oec-cloudfw.</summary>
-public sealed record SarifDocument(IReadOnlyList<SarifRun> Runs)
+internal sealed record SarifDocument(IReadOnlyList<SarifRun> Runs)
 {
     [JsonPropertyName("$schema")]
     [JsonPropertyOrder(-2)]
@@ -13,37 +13,37 @@ public sealed record SarifDocument(IReadOnlyList<SarifRun> Runs)
     public string Version { get; } = "2.1.0";
 }
 
-public sealed record SarifRun(SarifTool Tool, IReadOnlyList<SarifResult> Results);
+internal sealed record SarifRun(SarifTool Tool, IReadOnlyList<SarifResult> Results);
 
-public sealed record SarifTool(SarifDriver Driver);
+internal sealed record SarifTool(SarifDriver Driver);
 
-public sealed record SarifDriver(string Name, string Version, string InformationUri, IReadOnlyList<SarifRule> Rules);
+internal sealed record SarifDriver(string Name, string Version, string InformationUri, IReadOnlyList<SarifRule> Rules);
 
-public sealed record SarifRule(string Id, SarifText ShortDescription, SarifConfiguration DefaultConfiguration)
+internal sealed record SarifRule(string Id, SarifText ShortDescription, SarifConfiguration DefaultConfiguration)
 {
     /// <summary>The benchmark checks the rule's findings fail, as tags; null (left out) when none.</summary>
     public SarifProperties? Properties { get; init; }
 }
 
 /// <summary>A SARIF property bag: tags ("cis-ubuntu-24.04:4.2.7"), and the benchmark ids under their own name.</summary>
-public sealed record SarifProperties(IReadOnlyList<string> Tags, IReadOnlyList<string> Benchmarks);
+internal sealed record SarifProperties(IReadOnlyList<string> Tags, IReadOnlyList<string> Benchmarks);
 
-public sealed record SarifText(string Text);
+internal sealed record SarifText(string Text);
 
-public sealed record SarifConfiguration(string Level);
+internal sealed record SarifConfiguration(string Level);
 
-public sealed record SarifResult(string RuleId, string Level, SarifText Message, IReadOnlyList<SarifLocation> Locations, IReadOnlyDictionary<string, string> PartialFingerprints)
+internal sealed record SarifResult(string RuleId, string Level, SarifText Message, IReadOnlyList<SarifLocation> Locations, IReadOnlyDictionary<string, string> PartialFingerprints)
 {
     /// <summary>The benchmark checks the finding fails, as tags; null (left out) when none.</summary>
     public SarifProperties? Properties { get; init; }
 }
 
-public sealed record SarifLocation(SarifPhysicalLocation PhysicalLocation, IReadOnlyList<SarifLogicalLocation> LogicalLocations);
+internal sealed record SarifLocation(SarifPhysicalLocation PhysicalLocation, IReadOnlyList<SarifLogicalLocation> LogicalLocations);
 
-public sealed record SarifPhysicalLocation(SarifArtifactLocation ArtifactLocation, SarifRegion Region);
+internal sealed record SarifPhysicalLocation(SarifArtifactLocation ArtifactLocation, SarifRegion Region);
 
-public sealed record SarifArtifactLocation(string Uri);
+internal sealed record SarifArtifactLocation(string Uri);
 
-public sealed record SarifRegion(int StartLine);
+internal sealed record SarifRegion(int StartLine);
 
-public sealed record SarifLogicalLocation(string Name, string Kind, string FullyQualifiedName);
+internal sealed record SarifLogicalLocation(string Name, string Kind, string FullyQualifiedName);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace OecCloudFw.Cli.Output.Documents;
 
 /// <summary>JSON of <c>server preflight</c> (schema oec-cloudfw/server-preflight/v1).</summary>
-public sealed record PreflightDocument(
+internal sealed record PreflightDocument(
     string Target,
     string Status,
     string ActiveFirewall,
@@ -18,20 +18,20 @@ public sealed record PreflightDocument(
 }
 
 /// <summary>CSF/LFD on the server.</summary>
-public sealed record CsfView(bool Installed, bool Active);
+internal sealed record CsfView(bool Installed, bool Active);
 
 /// <summary>One required port and its sources' verdicts.</summary>
-public sealed record PreflightPortView(string Ports, string Comment, bool Ssh, bool Admitted, IReadOnlyList<PreflightSourceView> Sources);
+internal sealed record PreflightPortView(string Ports, string Comment, bool Ssh, bool Admitted, IReadOnlyList<PreflightSourceView> Sources);
 
 /// <summary>One source's verdict for a required port.</summary>
-public sealed record PreflightSourceView(
+internal sealed record PreflightSourceView(
     string Source,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? Admitted,
     string Verdict,
     string Evidence);
 
 /// <summary>JSON of <c>server configure</c> (schema oec-cloudfw/server-configure/v1).</summary>
-public sealed record ConfigureDocument(
+internal sealed record ConfigureDocument(
     string Target,
     string Backend,
     bool DryRun,
@@ -47,17 +47,17 @@ public sealed record ConfigureDocument(
 }
 
 /// <summary>JSON of <c>test</c> (schema oec-cloudfw/test/v1).</summary>
-public sealed record TestDocument(string Target, IReadOnlyList<TestCheckView> Checks)
+internal sealed record TestDocument(string Target, IReadOnlyList<TestCheckView> Checks)
 {
     [JsonPropertyOrder(-1)]
     public string Schema { get; } = "oec-cloudfw/test/v1";
 }
 
 /// <summary>One connectivity check.</summary>
-public sealed record TestCheckView(string From, string What, bool Ok, string Result, string? Diagnosis);
+internal sealed record TestCheckView(string From, string What, bool Ok, string Result, string? Diagnosis);
 
 /// <summary>JSON of <c>server harden</c> (schema oec-cloudfw/server-harden/v1).</summary>
-public sealed record HardenDocument(
+internal sealed record HardenDocument(
     string Target,
     bool DryRun,
     bool Changed,
@@ -80,7 +80,7 @@ public sealed record HardenDocument(
 /// <param name="CloudRemoved">Cloud rules removed on the old port.</param>
 /// <param name="LeftOpen">What still admits the old port and is not the tool's to remove.</param>
 /// <param name="PlatformSettings">What to update in the hosting platform's settings.</param>
-public sealed record SshPortDocument(
+internal sealed record SshPortDocument(
     string Target,
     int From,
     int To,
@@ -97,4 +97,4 @@ public sealed record SshPortDocument(
 }
 
 /// <summary>One step of an SSH port move.</summary>
-public sealed record SshPortStepView(string Layer, string Name, IReadOnlyList<string> Commands, string Result);
+internal sealed record SshPortStepView(string Layer, string Name, IReadOnlyList<string> Commands, string Result);
