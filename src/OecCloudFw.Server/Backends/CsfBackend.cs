@@ -6,7 +6,7 @@ namespace OecCloudFw.Server.Backends;
 /// CSF/LFD, which the guide disables because it interferes with Docker's iptables rules: <c>csf -x</c> (CSF's own
 /// disable, which removes its rules cleanly) and the services disabled; never a raw flush.
 /// </summary>
-public static class CsfBackend
+internal static class CsfBackend
 {
     public static IReadOnlyList<string> DisableCommands(ServerFacts facts)
     {

@@ -18,7 +18,7 @@ namespace OecCloudFw.Server.Backends;
 /// this table (a Docker restart keeps it); a reboot reloads it from the file Docker's unit loads after each start (a
 /// drop-in), and the nftables frontend saves it with the ruleset.
 /// </summary>
-public static class DockerNftRules
+internal static class DockerNftRules
 {
     public const string Table = "oecfw-docker";
 

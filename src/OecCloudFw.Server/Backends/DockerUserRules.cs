@@ -18,7 +18,7 @@ namespace OecCloudFw.Server.Backends;
 /// also runs after every start (a drop-in), so a reboot and a Docker restart keep them (the iptables frontend saves them
 /// with its rules too).
 /// </summary>
-public static class DockerUserRules
+internal static class DockerUserRules
 {
     public const string Chain = "OECFW-DOCKER";
 

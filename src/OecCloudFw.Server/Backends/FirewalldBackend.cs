@@ -6,7 +6,7 @@ using OecCloudFw.Server.Shells;
 namespace OecCloudFw.Server.Backends;
 
 /// <summary>firewalld (RHEL/CentOS, or where UFW cannot be had): ports in the default zone, permanent and runtime, then reload.</summary>
-public sealed class FirewalldBackend : IFirewallBackend
+internal sealed class FirewalldBackend : IFirewallBackend
 {
     public string Name => "firewalld";
 

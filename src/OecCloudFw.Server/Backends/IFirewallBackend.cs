@@ -3,7 +3,7 @@ using OecCloudFw.Server.Facts;
 namespace OecCloudFw.Server.Backends;
 
 /// <summary>A server firewall frontend (ufw, firewalld, iptables, nftables): the commands that bring it to a policy.</summary>
-public interface IFirewallBackend
+internal interface IFirewallBackend
 {
     /// <summary>ufw, firewalld, iptables or nftables.</summary>
     string Name { get; }

@@ -8,7 +8,7 @@ namespace OecCloudFw.Server.Backends;
 /// Raw iptables/ip6tables, the last resort: accept ESTABLISHED,RELATED and loopback, accept the ports, DROP policy,
 /// and save so that the rules survive a reboot (/etc/iptables/rules.v4 or /etc/sysconfig/iptables).
 /// </summary>
-public sealed class IptablesBackend : IFirewallBackend
+internal sealed class IptablesBackend : IFirewallBackend
 {
     public string Name => "iptables";
 

@@ -12,7 +12,7 @@ namespace OecCloudFw.Server.Backends;
 /// another table admits, SSH above all), and a base chain of another table that refuses a port of the policy gets an
 /// accept of its own at its top, marked with the tool's comment.
 /// </summary>
-public sealed class NftablesBackend : IFirewallBackend
+internal sealed class NftablesBackend : IFirewallBackend
 {
     public const string Table = "oec_cloudfw";
 

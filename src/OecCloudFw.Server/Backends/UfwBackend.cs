@@ -6,7 +6,7 @@ using OecCloudFw.Server.Shells;
 namespace OecCloudFw.Server.Backends;
 
 /// <summary>UFW, the guide's first choice: <c>ufw allow 22/tcp comment 'SSH'</c> …, then enable it.</summary>
-public sealed class UfwBackend : IFirewallBackend
+internal sealed class UfwBackend : IFirewallBackend
 {
     /// <summary>
     /// Enables UFW the way ufw.service does at boot: ENABLED=yes in ufw.conf, then ufw-init loads the saved rules.

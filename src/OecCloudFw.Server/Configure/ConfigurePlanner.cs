@@ -8,7 +8,7 @@ namespace OecCloudFw.Server.Configure;
 /// port(s), 80, 443 and the optional ports, enable. Falls back to firewalld on RHEL/CentOS or where UFW cannot be
 /// had, and to iptables (then native nftables) as the last resort.
 /// </summary>
-public static class ConfigurePlanner
+internal static class ConfigurePlanner
 {
     private static readonly Dictionary<string, IFirewallBackend> Backends = new(StringComparer.Ordinal)
     {

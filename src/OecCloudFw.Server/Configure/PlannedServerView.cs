@@ -10,7 +10,7 @@ namespace OecCloudFw.Server.Configure;
 /// their sources (SSH refused from elsewhere when the policy restricts it), and, where no firewall filtered before,
 /// every other port refused by the frontend's default deny. Without changes, the server as read.
 /// </summary>
-public sealed class PlannedServerView(ILayerView current, ServerPolicy policy, bool changes) : ILayerView
+internal sealed class PlannedServerView(ILayerView current, ServerPolicy policy, bool changes) : ILayerView
 {
     public string Name => current.Name + (changes ? " (planned)" : string.Empty);
 

@@ -9,7 +9,7 @@ namespace OecCloudFw.Server.Facts;
 /// chains and Docker's own chains (rewritten on every container start; with its nftables backend, its docker-bridges
 /// tables); DOCKER-USER, which operators edit, stays in.
 /// </summary>
-public static partial class FirewallStateLines
+internal static partial class FirewallStateLines
 {
     private static readonly string[] Sections =
     [

@@ -5,7 +5,7 @@ namespace OecCloudFw.Server.Facts;
 /// <c>type filter hook ingress device "eth0" priority …</c> or <c>devices = { eth0, eth1 }</c>, keyed
 /// "family table chain" (pure).
 /// </summary>
-public static class NftIngressDevices
+internal static class NftIngressDevices
 {
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Parse(string? text)
     {

@@ -13,7 +13,7 @@ namespace OecCloudFw.Server.Facts;
 /// and anonymous sets are read with their members (fail2ban's timed elements too); a verdict map becomes one rule per
 /// element. An expression the parser does not know stays in the rule as an unknown match.
 /// </summary>
-public static class NftRulesetParser
+internal static class NftRulesetParser
 {
     /// <param name="json">The JSON output.</param>
     /// <param name="family">Which family's packets to evaluate.</param>

@@ -17,7 +17,7 @@ namespace OecCloudFw.Server.Harden;
 /// when it misses, see <see cref="Fail2BanFilter"/>), checked with <c>fail2ban-client -t</c>, (re)started, then proven:
 /// the jail runs and its ignore list holds the operator's address.
 /// </summary>
-public static class Fail2BanJail
+internal static class Fail2BanJail
 {
     public const string JailFile = "/etc/fail2ban/jail.d/zz-oec-cloudfw-sshd.local";
 

@@ -8,7 +8,7 @@ namespace OecCloudFw.Server.Harden;
 /// (<see cref="Require"/>, before anything is read), and a new key-only login must succeed before the change
 /// (<see cref="ProveAsync"/>). Shared by <c>server harden</c> and <c>apply --harden</c>.
 /// </summary>
-public static class KeyLogin
+internal static class KeyLogin
 {
     public static SshShell Require(IServerShell shell) => shell as SshShell is { KeyOnly: true } ssh
         ? ssh

@@ -9,7 +9,7 @@ namespace OecCloudFw.Server.Harden;
 /// precedence (sshd keeps the first value it reads, and Debian's sshd_config includes sshd_config.d first; the file
 /// sorts first in it), checked with <c>sshd -t</c>, its effect checked with <c>sshd -T</c>, then sshd reloaded.
 /// </summary>
-public static class SshHardening
+internal static class SshHardening
 {
     public const string DropIn = "/etc/ssh/sshd_config.d/00-oec-cloudfw-harden.conf";
 

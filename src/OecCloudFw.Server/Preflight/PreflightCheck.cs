@@ -5,7 +5,7 @@ using OecCloudFw.Server.Facts;
 namespace OecCloudFw.Server.Preflight;
 
 /// <summary>The guide's preflight check, computed from facts (pure).</summary>
-public static class PreflightCheck
+internal static class PreflightCheck
 {
     public static PreflightReport Evaluate(string target, ServerFacts facts, ServerPolicy policy, IReadOnlyList<string> configureActions)
     {

@@ -14,7 +14,7 @@ namespace OecCloudFw.Server.SafeApply;
 /// <param name="time">The clock.</param>
 /// <param name="provePort">The SSH port the new connection proves (an SSH port being moved to); null for the connection's own.</param>
 /// <param name="ruleset">What the applied ruleset must admit, for a shell that cannot open a new connection (--local).</param>
-public sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, int? provePort = null, RulesetProof? ruleset = null)
+internal sealed class RollbackArmedApply(IServerShell shell, TimeProvider time, int? provePort = null, RulesetProof? ruleset = null)
 {
     /// <param name="commands">The changes, in order.</param>
     /// <param name="confirmTimeout">How long after the apply the server waits for the confirmation before it restores.</param>

@@ -12,7 +12,7 @@ namespace OecCloudFw.Server.SafeApply;
 /// session the tool runs in, if any. Indeterminate is not admitted.
 /// </summary>
 /// <param name="Ssh">The policy's SSH requirements as this server needs them (ports and sources).</param>
-public sealed record RulesetProof(IReadOnlyList<ServerRequirement> Ssh)
+internal sealed record RulesetProof(IReadOnlyList<ServerRequirement> Ssh)
 {
     /// <summary>Whether the ruleset in <paramref name="after"/> keeps SSH admitted, and what was (or was not) proven.</summary>
     public (bool Proven, string Detail) Check(ServerFacts after)

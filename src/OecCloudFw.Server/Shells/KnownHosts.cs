@@ -7,7 +7,7 @@ namespace OecCloudFw.Server.Shells;
 /// An OpenSSH known_hosts file: plain and hashed (<c>|1|salt|hash</c>) host patterns, <c>[host]:port</c> for
 /// non-standard ports, and <c>@revoked</c> markers.
 /// </summary>
-public sealed class KnownHosts(string path)
+internal sealed class KnownHosts(string path)
 {
     /// <summary>The verdict for a key a server presented.</summary>
     public enum Match

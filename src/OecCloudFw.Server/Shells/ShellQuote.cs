@@ -1,7 +1,7 @@
 namespace OecCloudFw.Server.Shells;
 
 /// <summary>POSIX single-quoting: the only way any value reaches a shell command.</summary>
-public static class ShellQuote
+internal static class ShellQuote
 {
     public static string Quote(string value)
     {

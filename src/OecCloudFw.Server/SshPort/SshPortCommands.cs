@@ -13,7 +13,7 @@ namespace OecCloudFw.Server.SshPort;
 /// socket-activated and a <c>Port</c> line would be ignored), checked with <c>sshd -t</c> and <c>sshd -T</c>, sshd
 /// reloaded and its listening sockets checked; and the removal of the old port's allow rules from the server firewall.
 /// </summary>
-public static class SshPortCommands
+internal static class SshPortCommands
 {
     public const string DropIn = "/etc/ssh/sshd_config.d/00-oec-cloudfw-port.conf";
 
