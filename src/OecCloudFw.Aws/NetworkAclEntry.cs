@@ -14,6 +14,9 @@ internal sealed record NetworkAclEntry(int RuleNumber, bool Egress, Protocol? Pr
     /// <summary>The protocol as EC2 returns it ("-1", "6", "58", …); by default the one <see cref="Protocol"/> names.</summary>
     internal string? RawProtocol { get; init; }
 
+    /// <summary>A TCP/UDP entry whose range holds no real port (0-0): it matches no connection.</summary>
+    internal bool NoPort { get; init; }
+
     /// <summary>The port range's first port (TCP/UDP), or the ICMP type; by default from <see cref="Ports"/>.</summary>
     internal int? RawFrom { get; init; }
 
@@ -21,5 +24,5 @@ internal sealed record NetworkAclEntry(int RuleNumber, bool Egress, Protocol? Pr
     internal int? RawTo { get; init; }
 
     public override string ToString() =>
-        $"rule {(RuleNumber == 32767 ? "*" : RuleNumber.ToString(System.Globalization.CultureInfo.InvariantCulture))} {(Egress ? "outbound" : "inbound")} {(Allow ? "allow" : "deny")} {Protocol?.ToName() ?? "other"}/{Ports} {(Egress ? "to" : "from")} {Peer}";
+        $"rule {(RuleNumber == 32767 ? "*" : RuleNumber.ToString(System.Globalization.CultureInfo.InvariantCulture))} {(Egress ? "outbound" : "inbound")} {(Allow ? "allow" : "deny")} {Protocol?.ToName() ?? "other"}/{(NoPort ? $"{RawFrom}-{RawTo} (no port)" : Ports.ToString())} {(Egress ? "to" : "from")} {Peer}";
 }

@@ -58,7 +58,7 @@ public sealed record NetworkAclSnapshot
         var chain = egress ? Stage.Outbound! : Stage.Inbound;
         var rules = new ChainRuleSet(new Dictionary<string, Chain>(StringComparer.Ordinal) { [chain.Name] = chain }, [chain.Name]);
         var cuts = new SortedSet<int> { ports.From };
-        foreach (var range in Entries.Where(e => e.Egress == egress).Select(e => e.Ports))
+        foreach (var range in Entries.Where(e => e.Egress == egress && !e.NoPort).Select(e => e.Ports))
         {
             foreach (var cut in new[] { range.From, range.To + 1 })
             {

@@ -95,7 +95,7 @@ internal static class SecurityGroupFixes
         }
 
         var entries = acl.Entries.Where(e => e.Egress == egress).ToList();
-        var firstDeny = entries.Where(e => !e.Allow && e.Peer.Family == peer.Family && e.Peer.Contains(peer) && e.Ports.Overlaps(ports) && (e.Protocol is null || e.Protocol.Value.Covers(Protocol.Tcp)))
+        var firstDeny = entries.Where(e => !e.Allow && !e.NoPort && e.Peer.Family == peer.Family && e.Peer.Contains(peer) && e.Ports.Overlaps(ports) && (e.Protocol is null || e.Protocol.Value.Covers(Protocol.Tcp)))
             .Select(e => e.RuleNumber).DefaultIfEmpty(32767).Min();
         var used = entries.Select(e => e.RuleNumber).ToHashSet();
         var number = Enumerable.Range(1, Math.Max(0, firstDeny - 1)).Reverse().FirstOrDefault(n => !used.Contains(n));

@@ -159,12 +159,16 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
         }
 
         Protocol? protocol = ProtocolNames.TryParse(entry.Protocol, out var known) ? known : null;
-        var ports = protocol is Protocol.Tcp or Protocol.Udp && entry.PortRange is { From: { } from, To: { } to }
+        // A range of no real port (0-0, or reversed) matches no connection: its compiled match is "no" (Ec2RuleCompiler).
+        var noPort = protocol is Protocol.Tcp or Protocol.Udp && entry.PortRange is { From: { } f, To: { } t } &&
+                     Math.Max(f, PortRange.MinPort) > Math.Min(t, PortRange.MaxPort);
+        var ports = !noPort && protocol is Protocol.Tcp or Protocol.Udp && entry.PortRange is { From: { } from, To: { } to }
             ? new PortRange(Math.Max(from, PortRange.MinPort), Math.Min(to, PortRange.MaxPort))
             : PortRange.All;
         var icmp = entry.Protocol is "1" or "58";
         return new NetworkAclEntry(entry.RuleNumber ?? 32767, entry.Egress == true, protocol, ports, peer, entry.RuleAction == Amazon.EC2.RuleAction.Allow)
         {
+            NoPort = noPort,
             RawProtocol = entry.Protocol ?? "-1",
             RawFrom = icmp ? entry.IcmpTypeCode?.Type : entry.PortRange?.From,
             RawTo = icmp ? entry.IcmpTypeCode?.Code : entry.PortRange?.To,
@@ -382,6 +386,12 @@ public sealed class SecurityGroupLayer(IAmazonEC2 ec2, string region, int rulesQ
         var cidrText = rule.CidrIpv4 ?? rule.CidrIpv6;
         if (cidrText is null || !Cidr.TryParse(cidrText, out var source) || !ProtocolNames.TryParse(rule.IpProtocol, out var protocol))
         {
+            return null;
+        }
+
+        if (protocol is Protocol.Tcp or Protocol.Udp && rule.FromPort is { } f && f >= 0 && rule.ToPort is { } t && Math.Max(f, PortRange.MinPort) > Math.Min(t, PortRange.MaxPort))
+        {
+            // A range of no real port (0-0) admits no connection (its compiled match is "no"); it is not a rule of the plan.
             return null;
         }
 
