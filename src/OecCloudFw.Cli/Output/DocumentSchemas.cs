@@ -13,7 +13,7 @@ public static class DocumentSchemas
     public static IReadOnlyList<(string Name, Type Type)> All { get; } =
     [
         ("audit/v2", typeof(AuditDocument)),
-        ("audit-fleet/v2", typeof(AuditFleetDocument)),
+        ("audit-fleet/v3", typeof(AuditFleetDocument)),
         ("aws-open/v1", typeof(AwsOpenDocument)),
         ("aws-close/v1", typeof(AwsCloseDocument)),
         ("aws-show/v1", typeof(AwsShowDocument)),
