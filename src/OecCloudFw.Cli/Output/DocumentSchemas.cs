@@ -31,6 +31,7 @@ public static class DocumentSchemas
         ("test/v1", typeof(TestDocument)),
         ("plan/v2", typeof(PlanDocument)),
         ("apply/v2", typeof(ApplyDocument)),
+        ("suppressions/v1", typeof(SuppressionsDocument)),
     ];
 
     /// <summary>The resource file name of a schema: "audit/v2" is audit.v1.schema.json.</summary>

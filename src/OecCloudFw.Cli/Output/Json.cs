@@ -56,6 +56,7 @@ internal static class Json
 [JsonSerializable(typeof(CloudShowDocument))]
 [JsonSerializable(typeof(PlanDocument))]
 [JsonSerializable(typeof(ApplyDocument))]
+[JsonSerializable(typeof(SuppressionsDocument))]
 internal sealed partial class DocumentsContext : JsonSerializerContext;
 
 /// <summary>An enum written as its camel-case name ("critical"), as every document spells them.</summary>
