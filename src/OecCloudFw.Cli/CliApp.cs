@@ -17,6 +17,7 @@ public static class CliApp
         CommandHost.AddCommands<AuditCommand>(root, context);
         CommandHost.AddCommands<TestCommand>(root, context);
         CommandHost.AddCommands<SchemaCommand>(root, context);
+        CommandHost.AddCommands<MergeCommand>(root, context);
         CommandHost.AddCommands<LayersCommands>(root, context);
         Group<AwsCommands>(root, context, "aws", "AWS EC2 security groups: open the policy's ports, close a port, show the rules.");
         Group<AzureCommands>(root, context, "azure", "Azure network security groups (by NSG or by VM): open, close, show; the same policy as aws.");

@@ -96,6 +96,13 @@ internal static class CommandHost
                 var parts = constructor.GetParameters().Select(p => Option(command, p)).ToList();
                 binders.Add(result => constructor.Invoke([.. parts.Select(part => part(result))]));
             }
+            else if (parameter.GetCustomAttribute<ArgumentAttribute>() is { } files && parameter.ParameterType == typeof(string[]))
+            {
+                // A list of positional values (merge FILE…): one or more.
+                var positional = new Argument<string[]>(parameter.Name!) { Description = files.Description, Arity = ArgumentArity.OneOrMore };
+                command.Arguments.Add(positional);
+                binders.Add(result => result.GetValue(positional) ?? []);
+            }
             else if (parameter.GetCustomAttribute<ArgumentAttribute>() is { } argument)
             {
                 var positional = new Argument<string?>(parameter.Name!) { Description = argument.Description, Arity = ArgumentArity.ZeroOrOne };

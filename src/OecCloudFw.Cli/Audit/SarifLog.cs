@@ -14,11 +14,12 @@ internal static class SarifLog
 {
     public static SarifDocument Create(AuditReport report, string anchor, string version) => CreateFleet([report], anchor, version);
 
-    /// <summary>One run with the results of every audited server.</summary>
+    /// <summary>One run with the results of every audited server, sorted by server.</summary>
     public static SarifDocument CreateFleet(IReadOnlyList<AuditReport> reports, string anchor, string version)
     {
         ArgumentNullException.ThrowIfNull(reports);
-        var all = reports.SelectMany(r => r.Findings.Select(f => (Report: r, Finding: f))).ToList();
+        // Sorted by server (stably): the order a merge of shards rebuilds, whatever shard each server was audited in.
+        var all = reports.SelectMany(r => r.Findings.Select(f => (Report: r, Finding: f))).OrderBy(x => x.Report.Server, StringComparer.Ordinal).ToList();
         var rules = all.Select(x => x.Finding.Id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var driver = new SarifDriver("oec-cloudfw", version, "https://oec.sh/docs/firewall-and-ports",
             rules.Select(id => new SarifRule(id,

@@ -25,6 +25,8 @@ internal sealed class AuditCommand(CliContext context)
         [Option("probe-timeout", Description = "Seconds per TCP probe (a timeout is retried once).")] int probeTimeout = 2,
         [Option("benchmark", Description = "Also check a benchmark's host firewall section and print it as a table: cis-ubuntu-24.04 (CIS Ubuntu 24.04 LTS, section 4). Failed checks are findings carrying the benchmark id.")] string? benchmark = null,
         [Option("mail-host", Description = "A mail server the server sends through (address or name, repeatable): outbound 25/465/587 to it is checked in every layer.")] string[]? mailHost = null,
+        [Option("shard", Description = "With --inventory: audit one slice, INDEX/TOTAL counted from 0 (0/4 … 3/4; GitHub Actions: ${{ strategy.job-index }}/${{ strategy.job-total }}). A host's shard is a hash of its name. Read from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX/_SIZE when not given.")] string? shard = null,
+        [Option("shard-total", Description = "With JOB_COMPLETION_INDEX (a Kubernetes Indexed Job): the number of shards, the job's completions (or OECFW_SHARD_TOTAL).")] int? shardTotal = null,
         CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
@@ -58,7 +60,13 @@ internal sealed class AuditCommand(CliContext context)
             var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
             if (inventory is not null)
             {
-                return await FleetAsync(Inventory.Load(inventory, context.Environment, context.Providers), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken);
+                var slice = Shard.Choose(shard, shardTotal, context.Environment);
+                return await FleetAsync(Inventory.Load(inventory, context.Environment, context.Providers), slice, policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken);
+            }
+
+            if (shard is not null || shardTotal is not null)
+            {
+                throw new InvalidInputException("--shard and --shard-total split a fleet: give --inventory FILE");
             }
 
             using var cache = new CloudReadCache();
@@ -99,7 +107,7 @@ internal sealed class AuditCommand(CliContext context)
             return FailOn.ExitCode(report.Findings, threshold);
         }, cancellationToken);
 
-    private async Task<int> FleetAsync(Inventory inventory, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, bool benchmark, CancellationToken cancellationToken)
+    private async Task<int> FleetAsync(Inventory inventory, Shard? shard, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, bool benchmark, CancellationToken cancellationToken)
     {
         if (parallel is < 1 or > 256)
         {
@@ -107,7 +115,9 @@ internal sealed class AuditCommand(CliContext context)
         }
 
         // Every server's inputs (its connection and its cloud layer) are validated before any server is contacted.
-        var jobs = inventory.Servers.Select(s => (Entry: s, Target: inventory.Target(s), Cloud: inventory.Cloud(s),
+        var hosts = inventory.Servers.Select(s => s.Host!).ToList();
+        var whole = new Output.Documents.InventoryView(Shard.Digest(hosts), hosts);
+        var jobs = inventory.Servers.Where(s => shard is null || shard.Contains(s.Host!)).Select(s => (Entry: s, Target: inventory.Target(s), Cloud: inventory.Cloud(s),
             Policy: (s.Policy ?? inventory.Defaults.Policy) is { } file ? (policy with { Policy = file }).Build() : policy.Build())).ToList();
         foreach (var job in jobs)
         {
@@ -146,11 +156,18 @@ internal sealed class AuditCommand(CliContext context)
         {
             case "json":
                 Json.Write(context.Output, new Output.Documents.AuditFleetDocument(
+                    whole,
+                    shard is null ? null : new Output.Documents.ShardView(shard.Index, shard.Total),
                     reports.Select(AuditDocuments.Json).ToList(),
                     errors.Select(e => new Output.Documents.FleetErrorView(e.Item1, e.Error)).ToList()));
                 break;
             case "sarif":
-                Json.Write(context.Output, SarifLog.CreateFleet(reports, (sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml").Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
+                var log = SarifLog.CreateFleet(reports, (sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml").Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+                Json.Write(context.Output, log with
+                {
+                    Runs = [log.Runs[0] with { Properties = new Output.Documents.SarifRunProperties(whole, shard is null ? null : new Output.Documents.ShardView(shard.Index, shard.Total),
+                        errors.Select(e => new Output.Documents.FleetErrorView(e.Host, e.Error)).ToList()) }],
+                });
                 break;
             default:
                 new HumanRenderer(context.Console).Fleet(reports, [.. errors.Select(e => (e.Host, (string?)e.Error))]);

@@ -31,6 +31,7 @@ public static class DocumentSchemas
         ("test/v1", typeof(TestDocument)),
         ("plan/v3", typeof(PlanDocument)),
         ("apply/v3", typeof(ApplyDocument)),
+        ("suppressions/v1", typeof(SuppressionsDocument)),
     ];
 
     /// <summary>The resource file name of a schema: "audit/v3" is audit.v3.schema.json.</summary>

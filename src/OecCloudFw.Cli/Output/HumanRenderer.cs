@@ -151,6 +151,13 @@ internal sealed class HumanRenderer(IAnsiConsole console)
     public void Findings(IReadOnlyList<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(findings);
+        Findings([.. findings.Select(f => (f.Severity, f.Id, f.Message, f.Evidence, f.Fixes))]);
+    }
+
+    /// <summary>Findings as a document carries them (a merged fleet): severity, id, message, evidence and the fix commands.</summary>
+    public void Findings(IReadOnlyList<(Severity Severity, string Id, string Message, string Evidence, IReadOnlyList<string> Fixes)> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
         if (findings.Count == 0)
         {
             console.MarkupLine("No findings.");
@@ -361,6 +368,33 @@ internal sealed class HumanRenderer(IAnsiConsole console)
         {
             Line($"{report.Server}:");
             Findings(report.Findings);
+        }
+    }
+
+    /// <summary>A fleet as its JSON document holds it (merge's table): one row per server, the servers not audited, each server's findings.</summary>
+    public void Fleet(Documents.AuditFleetDocument fleet)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var table = new Table().AddColumns("Server", "Cloud layer", "Server layer", "Worst", "Critical", "Warning", "Info", "Open to the internet");
+        foreach (var server in fleet.Servers.OrderByDescending(s => s.Findings.Count == 0 ? -1 : (int)s.Findings.Max(f => f.Severity)))
+        {
+            int Count(Severity s) => server.Findings.Count(f => f.Severity == s);
+            table.AddRow(Markup.Escape(server.Server), Markup.Escape(server.CloudLayer ?? "-"), Markup.Escape(server.ServerLayer), server.Worst ?? "none",
+                Number(Count(Severity.Critical)), Number(Count(Severity.Warning)), Number(Count(Severity.Info)),
+                Markup.Escape(string.Join(", ", server.Ports.Where(p => p.OpenToInternet).Select(p => p.Port))));
+        }
+
+        console.Write(table);
+        foreach (var error in fleet.Errors)
+        {
+            Line($"{error.Server}: not audited: {error.Error}");
+        }
+
+        foreach (var server in fleet.Servers.Where(s => s.Findings.Count > 0))
+        {
+            Line($"{server.Server}:");
+            Findings([.. server.Findings.Select(f => (f.Severity, f.Id, f.Message, f.Evidence, f.Fixes))]);
         }
     }
 

@@ -19,6 +19,15 @@ internal static class Json
                    ?? throw new InvalidOperationException($"{typeof(T).Name} is not a registered JSON document");
         writer.WriteLine(JsonSerializer.Serialize(document, info));
     }
+
+    /// <summary>Reads a document the tool wrote (merge's shards, a baseline); a malformed one throws <see cref="JsonException"/>.</summary>
+    public static T? Read<T>(string text)
+        where T : class
+    {
+        var info = (JsonTypeInfo<T>?)DocumentsContext.Default.GetTypeInfo(typeof(T))
+                   ?? throw new InvalidOperationException($"{typeof(T).Name} is not a registered JSON document");
+        return JsonSerializer.Deserialize(text, info);
+    }
 }
 
 /// <summary>Every document the tool prints, with its serialization settings, generated at compile time.</summary>
@@ -47,6 +56,7 @@ internal static class Json
 [JsonSerializable(typeof(CloudShowDocument))]
 [JsonSerializable(typeof(PlanDocument))]
 [JsonSerializable(typeof(ApplyDocument))]
+[JsonSerializable(typeof(SuppressionsDocument))]
 internal sealed partial class DocumentsContext : JsonSerializerContext;
 
 /// <summary>An enum written as its camel-case name ("critical"), as every document spells them.</summary>

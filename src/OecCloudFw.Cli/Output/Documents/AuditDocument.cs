@@ -94,12 +94,21 @@ internal sealed record NetworkAclView(string Id, string Subnet, IReadOnlyList<st
 /// <summary>A web check from the vantage point (HTTP redirect, TLS).</summary>
 internal sealed record WebCheckView(string Check, bool Ok, string Result);
 
-/// <summary>JSON of a fleet audit (schema oec-cloudfw/audit-fleet/v3: audit/v3 documents).</summary>
-internal sealed record AuditFleetDocument(IReadOnlyList<AuditDocument> Servers, IReadOnlyList<FleetErrorView> Errors)
+/// <summary>
+/// JSON of a fleet audit (schema oec-cloudfw/audit-fleet/v3: v2 with audit/v3 documents, and the inventory's hosts and digest, and the shard
+/// when the run audited one): what <c>merge</c> checks and combines.
+/// </summary>
+internal sealed record AuditFleetDocument(InventoryView Inventory, ShardView? Shard, IReadOnlyList<AuditDocument> Servers, IReadOnlyList<FleetErrorView> Errors)
 {
     [JsonPropertyOrder(-1)]
     public string Schema { get; } = "oec-cloudfw/audit-fleet/v3";
 }
+
+/// <summary>The whole inventory a fleet run was given (all shards alike): its hosts in order and their digest.</summary>
+internal sealed record InventoryView(string Digest, IReadOnlyList<string> Hosts);
+
+/// <summary>Which slice of the inventory a run audited: index counts from 0 to total - 1.</summary>
+internal sealed record ShardView(int Index, int Total);
 
 /// <summary>A server of the fleet that could not be audited.</summary>
 internal sealed record FleetErrorView(string Server, string? Error);

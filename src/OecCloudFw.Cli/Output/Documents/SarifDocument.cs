@@ -13,7 +13,14 @@ internal sealed record SarifDocument(IReadOnlyList<SarifRun> Runs)
     public string Version { get; } = "2.1.0";
 }
 
-internal sealed record SarifRun(SarifTool Tool, IReadOnlyList<SarifResult> Results);
+internal sealed record SarifRun(SarifTool Tool, IReadOnlyList<SarifResult> Results)
+{
+    /// <summary>A fleet run's inventory, shard and failed servers (what <c>merge</c> checks); null for one server.</summary>
+    public SarifRunProperties? Properties { get; init; }
+}
+
+/// <summary>A fleet run's property bag: the inventory, the shard audited (null: all of it), the servers not audited.</summary>
+internal sealed record SarifRunProperties(InventoryView Inventory, ShardView? Shard, IReadOnlyList<FleetErrorView> Errors);
 
 internal sealed record SarifTool(SarifDriver Driver);
 
