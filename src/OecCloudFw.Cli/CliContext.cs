@@ -55,6 +55,9 @@ public sealed class CliContext
 
     private IReadOnlyList<Core.Providers.ICloudProvider>? _providers;
 
+    /// <summary>The clock: what "today" is for a suppression's expiry (tests give a fake one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Set once a command body starts: anything failing before that is a parse error (bad input).</summary>
     public bool CommandStarted { get; set; }
 

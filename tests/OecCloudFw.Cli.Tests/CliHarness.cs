@@ -7,13 +7,19 @@ internal static class CliHarness
 {
     public static Task<CliRun> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) => RunAsync(environment, null, args);
 
-    public static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string>? environment, OecCloudFw.Azure.AzureConnection? azure, params string[] args)
+    public static Task<CliRun> RunAsync(IReadOnlyDictionary<string, string>? environment, OecCloudFw.Azure.AzureConnection? azure, params string[] args) => RunAsync(environment, azure, null, args);
+
+    /// <summary>Runs the tool with <paramref name="time"/> as its clock (a suppression's expiry).</summary>
+    public static Task<CliRun> RunAsync(TimeProvider time, params string[] args) => RunAsync(null, null, time, args);
+
+    public static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string>? environment, OecCloudFw.Azure.AzureConnection? azure, TimeProvider? time, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         var context = new CliContext(output, error, new DictionaryEnvironment(environment ?? new Dictionary<string, string>()))
         {
             Azure = azure ?? new OecCloudFw.Azure.AzureConnection(),
+            Time = time ?? TimeProvider.System,
         };
         var exit = await CliApp.RunAsync(args, context);
         var printed = output.ToString();
@@ -53,7 +59,7 @@ internal static class CliHarness
         }
     }
 
-    public static Task<CliRun> RunAsync(params string[] args) => RunAsync(null, args);
+    public static Task<CliRun> RunAsync(params string[] args) => RunAsync((IReadOnlyDictionary<string, string>?)null, args);
 
     private sealed class DictionaryEnvironment(IReadOnlyDictionary<string, string> values) : IEnvironment
     {

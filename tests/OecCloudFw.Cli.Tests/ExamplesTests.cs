@@ -180,7 +180,7 @@ public sealed partial class ExamplesTests : IAsyncLifetime
         // --local makes no connection and claims none: the change was proven by evaluating the applied ruleset.
         Assert.StartsWith("proven by evaluating the applied ruleset: SSH admitted on port 22 from 0.0.0.0/0, ::/0", applied.RootElement.GetProperty("serverDetail").GetString(), StringComparison.Ordinal);
         Assert.Contains("# by: oec-cloudfw ", await server.ExecAsync("cat /etc/oec-cloudfw/applied-policy.yaml", Ct), StringComparison.Ordinal);
-        Assert.Equal("oec-cloudfw/audit/v3", applied.RootElement.GetProperty("audit").GetProperty("schema").GetString());
+        Assert.Equal("oec-cloudfw/audit/v4", applied.RootElement.GetProperty("audit").GetProperty("schema").GetString());
         Assert.NotEqual("critical", applied.RootElement.GetProperty("audit").GetProperty("worst").GetString());
         // What ran was the native executable, not a .NET assembly: an ELF file that needs only libc and libm.
         Assert.Equal("7f454c46", (await server.ExecAsync("head -c 4 /usr/local/bin/oec-cloudfw | od -An -tx1 | tr -d ' \\n'", Ct)).Trim());

@@ -27,9 +27,9 @@ public sealed record SavedPlan(IReadOnlyList<string> Arguments, string PlanDiges
             using var json = JsonDocument.Parse(text);
             var root = json.RootElement;
             // v1 and v2 differ from v3 only in the expected audit they show: their layers and changes read the same.
-            if (root.GetProperty("schema").GetString() is not ("oec-cloudfw/plan/v3" or "oec-cloudfw/plan/v2" or "oec-cloudfw/plan/v1"))
+            if (root.GetProperty("schema").GetString() is not ("oec-cloudfw/plan/v4" or "oec-cloudfw/plan/v3" or "oec-cloudfw/plan/v2" or "oec-cloudfw/plan/v1"))
             {
-                throw new InvalidInputException($"--plan {path} is not a plan saved by oec-cloudfw plan --out (schema oec-cloudfw/plan/v3)");
+                throw new InvalidInputException($"--plan {path} is not a plan saved by oec-cloudfw plan --out (schema oec-cloudfw/plan/v4)");
             }
 
             static SavedLayerState Layer(JsonElement e) => new(

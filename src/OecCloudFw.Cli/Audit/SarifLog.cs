@@ -12,10 +12,11 @@ namespace OecCloudFw.Cli.Audit;
 /// </summary>
 internal static class SarifLog
 {
-    public static SarifDocument Create(AuditReport report, string anchor, string version) => CreateFleet([report], anchor, version);
+    public static SarifDocument Create(AuditReport report, string anchor, string version, FindingTriage? triage = null) => CreateFleet([report], anchor, version, triage);
 
     /// <summary>One run with the results of every audited server, sorted by server.</summary>
-    public static SarifDocument CreateFleet(IReadOnlyList<AuditReport> reports, string anchor, string version)
+    /// <remarks>With a triage (--baseline, --suppressions): each result's baselineState and the suppression that holds.</remarks>
+    public static SarifDocument CreateFleet(IReadOnlyList<AuditReport> reports, string anchor, string version, FindingTriage? triage = null)
     {
         ArgumentNullException.ThrowIfNull(reports);
         // Sorted by server (stably): the order a merge of shards rebuilds, whatever shard each server was audited in.
@@ -36,7 +37,7 @@ internal static class SarifLog
             new Dictionary<string, string> { ["oecCloudfwFinding/v2"] = x.Finding.Fingerprint })
         {
             Properties = Properties(x.Finding.Benchmarks),
-        }).ToList();
+        }.Judged(triage?.Judge(x.Finding.Subject.Server ?? x.Report.Server, x.Finding.Id, x.Finding.Subject.Port, x.Finding.Fingerprint))).ToList();
         return new SarifDocument([new SarifRun(new SarifTool(driver), results)]);
     }
 
@@ -59,4 +60,10 @@ internal static class SarifLog
         _ => "note",
     };
 
+    /// <summary>The result with its baselineState and suppression (none when <paramref name="judged"/> is null).</summary>
+    private static SarifResult Judged(this SarifResult result, (string? BaselineState, Suppression? SuppressedBy)? judged) => judged is not { } j ? result : result with
+    {
+        BaselineState = j.BaselineState,
+        Suppressions = j.SuppressedBy is { } by ? [new SarifSuppression("external", "accepted", FindingTriage.Justification(by))] : null,
+    };
 }

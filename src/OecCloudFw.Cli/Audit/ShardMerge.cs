@@ -43,7 +43,7 @@ internal static class ShardMerge
 
             var schema = node is JsonObject o && o["schema"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
             var isSarif = node is JsonObject log && log["runs"] is JsonArray && log["version"] is JsonValue version && version.TryGetValue<string>(out var ver) && ver == "2.1.0";
-            if (schema == "oec-cloudfw/audit-fleet/v3")
+            if (schema is "oec-cloudfw/audit-fleet/v3" or "oec-cloudfw/audit-fleet/v4")
             {
                 fleets.Add((file, Parse<AuditFleetDocument>(file, text)));
             }
@@ -55,7 +55,7 @@ internal static class ShardMerge
             {
                 throw new InvalidInputException(schema is not null && schema.StartsWith("oec-cloudfw/audit-fleet/", StringComparison.Ordinal)
                     ? $"{file}: {schema} is from an older oec-cloudfw, without the inventory merge checks: audit the shards again with this version"
-                    : $"{file}: not a fleet audit (audit --inventory … --output json, schema oec-cloudfw/audit-fleet/v3) nor a SARIF log of one{(schema is null ? string.Empty : $" (its schema is {schema})")}");
+                    : $"{file}: not a fleet audit (audit --inventory … --output json, schema oec-cloudfw/audit-fleet/v4) nor a SARIF log of one{(schema is null ? string.Empty : $" (its schema is {schema})")}");
             }
 
             if (fleets.Count > 0 && sarif.Count > 0)

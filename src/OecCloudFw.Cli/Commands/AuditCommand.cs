@@ -27,6 +27,8 @@ internal sealed class AuditCommand(CliContext context)
         [Option("mail-host", Description = "A mail server the server sends through (address or name, repeatable): outbound 25/465/587 to it is checked in every layer.")] string[]? mailHost = null,
         [Option("shard", Description = "With --inventory: audit one slice, INDEX/TOTAL counted from 0 (0/4 … 3/4; GitHub Actions: ${{ strategy.job-index }}/${{ strategy.job-total }}). A host's shard is a hash of its name. Read from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX/_SIZE when not given.")] string? shard = null,
         [Option("shard-total", Description = "With JOB_COMPLETION_INDEX (a Kubernetes Indexed Job): the number of shards, the job's completions (or OECFW_SHARD_TOTAL).")] int? shardTotal = null,
+        [Option("baseline", Description = "A previous audit's JSON (--output json, one server or a fleet): each finding is new or unchanged since, the baseline's findings not found now are fixed, and --fail-on counts only new ones.")] string? baseline = null,
+        [Option("suppressions", Description = "A suppressions file (YAML; oec-cloudfw schema suppressions/v1): the findings it names are shown as suppressed and never fail --fail-on, until each suppression expires.")] string? suppressions = null,
         CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {
@@ -58,10 +60,11 @@ internal sealed class AuditCommand(CliContext context)
             }
 
             var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
+            var triage = FindingTriage.Create(baseline, suppressions, context.Time);
             if (inventory is not null)
             {
                 var slice = Shard.Choose(shard, shardTotal, context.Environment);
-                return await FleetAsync(Inventory.Load(inventory, context.Environment, context.Providers), slice, policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken);
+                return await FleetAsync(Inventory.Load(inventory, context.Environment, context.Providers), slice, policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken, triage);
             }
 
             if (shard is not null || shardTotal is not null)
@@ -73,6 +76,8 @@ internal sealed class AuditCommand(CliContext context)
             var runner = new ServerAudit(context.Environment, context.Providers, cache) { Benchmark = checkBenchmark };
             var report = await runner.RunAsync(server.Target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress, cancellationToken: cancellationToken,
                 remembered: facts => RememberedPolicy.Choose(policy, facts, server.Host ?? "this machine"));
+            report = triage?.Apply(report) ?? report;
+            var document = triage is null ? AuditDocuments.Json(report) : triage.Apply(AuditDocuments.Json(report));
             if (runner.PolicyNote is { } note && format != "table")
             {
                 await context.Error.WriteLineAsync(note);
@@ -81,11 +86,11 @@ internal sealed class AuditCommand(CliContext context)
             switch (format)
             {
                 case "json":
-                    Json.Write(context.Output, AuditDocuments.Json(report));
+                    Json.Write(context.Output, document);
                     break;
                 case "sarif":
                     var anchor = sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml";
-                    Json.Write(context.Output, SarifLog.Create(report, anchor.Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
+                    Json.Write(context.Output, SarifLog.Create(report, anchor.Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", triage));
                     break;
                 default:
                     var renderer = new HumanRenderer(context.Console);
@@ -100,14 +105,19 @@ internal sealed class AuditCommand(CliContext context)
                         renderer.Benchmark(report.Server, checkedBenchmark);
                     }
 
-                    renderer.Findings(report.Findings);
+                    renderer.Findings(document.Findings);
+                    if (FindingTriage.Summary([document]) is { } summary)
+                    {
+                        renderer.Line(summary);
+                    }
+
                     break;
             }
 
-            return FailOn.ExitCode(report.Findings, threshold);
+            return FailOn.ExitCode(document.Findings, threshold);
         }, cancellationToken);
 
-    private async Task<int> FleetAsync(Inventory inventory, Shard? shard, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, bool benchmark, CancellationToken cancellationToken)
+    private async Task<int> FleetAsync(Inventory inventory, Shard? shard, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, bool benchmark, CancellationToken cancellationToken, FindingTriage? triage = null)
     {
         if (parallel is < 1 or > 256)
         {
@@ -150,7 +160,8 @@ internal sealed class AuditCommand(CliContext context)
             await context.Error.WriteLineAsync($"{host}: {note}");
         }
 
-        var reports = result.Reports;
+        var reports = triage is null ? result.Reports : [.. result.Reports.Select(triage.Apply)];
+        var documents = reports.Select(r => triage is null ? AuditDocuments.Json(r) : triage.Apply(AuditDocuments.Json(r))).ToList();
         var errors = result.Errors;
         switch (format)
         {
@@ -158,11 +169,11 @@ internal sealed class AuditCommand(CliContext context)
                 Json.Write(context.Output, new Output.Documents.AuditFleetDocument(
                     whole,
                     shard is null ? null : new Output.Documents.ShardView(shard.Index, shard.Total),
-                    reports.Select(AuditDocuments.Json).ToList(),
+                    documents,
                     errors.Select(e => new Output.Documents.FleetErrorView(e.Item1, e.Error)).ToList()));
                 break;
             case "sarif":
-                var log = SarifLog.CreateFleet(reports, (sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml").Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+                var log = SarifLog.CreateFleet(reports, (sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml").Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", triage);
                 Json.Write(context.Output, log with
                 {
                     Runs = [log.Runs[0] with { Properties = new Output.Documents.SarifRunProperties(whole, shard is null ? null : new Output.Documents.ShardView(shard.Index, shard.Total),
@@ -170,10 +181,16 @@ internal sealed class AuditCommand(CliContext context)
                 });
                 break;
             default:
-                new HumanRenderer(context.Console).Fleet(reports, [.. errors.Select(e => (e.Host, (string?)e.Error))]);
+                var renderer = new HumanRenderer(context.Console);
+                renderer.Fleet(reports, [.. errors.Select(e => (e.Host, (string?)e.Error))], documents);
+                if (FindingTriage.Summary(documents) is { } summary)
+                {
+                    renderer.Line(summary);
+                }
+
                 break;
         }
 
-        return errors.Count > 0 ? ExitCodes.LayerFailure : FailOn.ExitCode(reports.SelectMany(r => r.Findings), threshold);
+        return errors.Count > 0 ? ExitCodes.LayerFailure : FailOn.ExitCode(documents.SelectMany(d => d.Findings), threshold);
     }
 }

@@ -9,11 +9,11 @@ namespace OecCloudFw.Cli.Output;
 /// </summary>
 public static class DocumentSchemas
 {
-    /// <summary>Each document's schema id ("audit/v3", as its <c>schema</c> field says) and the type that writes it.</summary>
+    /// <summary>Each document's schema id ("audit/v4", as its <c>schema</c> field says) and the type that writes it.</summary>
     public static IReadOnlyList<(string Name, Type Type)> All { get; } =
     [
-        ("audit/v3", typeof(AuditDocument)),
-        ("audit-fleet/v3", typeof(AuditFleetDocument)),
+        ("audit/v4", typeof(AuditDocument)),
+        ("audit-fleet/v4", typeof(AuditFleetDocument)),
         ("aws-open/v1", typeof(AwsOpenDocument)),
         ("aws-close/v1", typeof(AwsCloseDocument)),
         ("aws-show/v1", typeof(AwsShowDocument)),
@@ -29,8 +29,8 @@ public static class DocumentSchemas
         ("server-ssh-port/v1", typeof(SshPortDocument)),
         ("policy/v1", typeof(PolicyDocument)),
         ("test/v1", typeof(TestDocument)),
-        ("plan/v3", typeof(PlanDocument)),
-        ("apply/v3", typeof(ApplyDocument)),
+        ("plan/v4", typeof(PlanDocument)),
+        ("apply/v4", typeof(ApplyDocument)),
         ("suppressions/v1", typeof(SuppressionsDocument)),
     ];
 

@@ -17,4 +17,8 @@ internal static class FailOn
 
     public static int ExitCode(IEnumerable<Finding> findings, Severity? threshold) =>
         threshold is { } t && findings.Any(f => f.Severity >= t) ? ExitCodes.Findings : ExitCodes.Ok;
+
+    /// <summary>The exit code from a document's findings: with --baseline or --suppressions only new findings not suppressed count.</summary>
+    public static int ExitCode(IEnumerable<Documents.AuditFindingView> findings, Severity? threshold) =>
+        threshold is { } t && findings.Any(f => f.Severity >= t && f.Status is null or "new") ? ExitCodes.Findings : ExitCodes.Ok;
 }

@@ -158,6 +158,19 @@ internal sealed class HumanRenderer(IAnsiConsole console)
     public void Findings(IReadOnlyList<(Severity Severity, string Id, string Message, string Evidence, IReadOnlyList<string> Fixes)> findings)
     {
         ArgumentNullException.ThrowIfNull(findings);
+        Findings([.. findings.Select(f => (f.Severity, f.Id, f.Message, f.Evidence, f.Fixes, (string?)null))]);
+    }
+
+    /// <summary>Findings as a document carries them, each labelled with its status when it has one (new, unchanged, suppressed: why, by whom, until when).</summary>
+    public void Findings(IReadOnlyList<Documents.AuditFindingView> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        Findings([.. findings.Select(f => (f.Severity, f.Id, f.Message, f.Evidence, f.Fixes,
+            f.Suppression is { } s ? $"suppressed: {s.Reason} ({s.Owner}, until {s.Expires}, {s.Source})" : f.Status))]);
+    }
+
+    private void Findings(IReadOnlyList<(Severity Severity, string Id, string Message, string Evidence, IReadOnlyList<string> Fixes, string? Status)> findings)
+    {
         if (findings.Count == 0)
         {
             console.MarkupLine("No findings.");
@@ -173,7 +186,7 @@ internal sealed class HumanRenderer(IAnsiConsole console)
                 Severity.Warning => "yellow",
                 _ => "blue",
             };
-            console.MarkupLine($"[{color}]{finding.Severity.ToString().ToUpperInvariant()}[/] {Markup.Escape(finding.Id)}: {Markup.Escape(finding.Message)}");
+            console.MarkupLine($"[{color}]{finding.Severity.ToString().ToUpperInvariant()}[/] {(finding.Status is { } status ? $"[[{Markup.Escape(status)}]] " : string.Empty)}{Markup.Escape(finding.Id)}: {Markup.Escape(finding.Message)}");
             Line($"    evidence: {finding.Evidence}");
             foreach (var fix in finding.Fixes)
             {
@@ -339,7 +352,8 @@ internal sealed class HumanRenderer(IAnsiConsole console)
              $"{Count(Core.Audit.Benchmarks.BenchmarkStatus.Undecided)} undecided, {Count(Core.Audit.Benchmarks.BenchmarkStatus.NotApplicable)} not applicable");
     }
 
-    public void Fleet(IReadOnlyList<OecCloudFw.Core.Audit.AuditReport> reports, IReadOnlyList<(string Server, string? Error)> errors)
+    /// <remarks>With <paramref name="documents"/> (the reports judged by --baseline or --suppressions), the findings are listed from them, with their status.</remarks>
+    public void Fleet(IReadOnlyList<OecCloudFw.Core.Audit.AuditReport> reports, IReadOnlyList<(string Server, string? Error)> errors, IReadOnlyList<Documents.AuditDocument>? documents = null)
     {
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentNullException.ThrowIfNull(errors);
@@ -367,7 +381,14 @@ internal sealed class HumanRenderer(IAnsiConsole console)
         foreach (var report in reports.Where(r => r.Findings.Count > 0))
         {
             Line($"{report.Server}:");
-            Findings(report.Findings);
+            if (documents?.FirstOrDefault(d => d.Server == report.Server) is { } judged)
+            {
+                Findings(judged.Findings);
+            }
+            else
+            {
+                Findings(report.Findings);
+            }
         }
     }
 
@@ -394,7 +415,7 @@ internal sealed class HumanRenderer(IAnsiConsole console)
         foreach (var server in fleet.Servers.Where(s => s.Findings.Count > 0))
         {
             Line($"{server.Server}:");
-            Findings([.. server.Findings.Select(f => (f.Severity, f.Id, f.Message, f.Evidence, f.Fixes))]);
+            Findings(server.Findings);
         }
     }
 

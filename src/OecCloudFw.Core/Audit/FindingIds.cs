@@ -86,4 +86,7 @@ public static class FindingIds
 
     /// <summary>CIS 4.3.10: the nftables rules loaded now are not the ones nftables.service loads at boot.</summary>
     public const string NftablesNotPermanent = "OECFW-NFT-NOT-PERMANENT";
+
+    /// <summary>A suppression (<c>--suppressions FILE</c>) whose expiry has passed: it no longer mutes the finding it names; renew or remove it.</summary>
+    public const string SuppressionExpired = "OECFW-SUPPRESSION-EXPIRED";
 }

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace OecCloudFw.Cli.Output.Documents;
 
-/// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v3: v2 and each finding's subject as fields, its fingerprint and its fixes as data).</summary>
+/// <summary>
+/// JSON of <c>audit</c> (schema oec-cloudfw/audit/v4: v3 and, with <c>--baseline</c> or <c>--suppressions</c>, each
+/// finding's status and suppression, the baseline's file and the baseline's findings fixed since).
+/// </summary>
 internal sealed record AuditDocument(
     string Server,
     string? CloudLayer,
@@ -17,8 +20,20 @@ internal sealed record AuditDocument(
     IReadOnlyList<AuditFindingView> Findings)
 {
     [JsonPropertyOrder(-1)]
-    public string Schema { get; } = "oec-cloudfw/audit/v3";
+    public string Schema { get; } = "oec-cloudfw/audit/v4";
+
+    /// <summary>The baseline the findings were compared with (<c>--baseline FILE</c>, as given); null without one.</summary>
+    public string? Baseline { get; init; }
+
+    /// <summary>The baseline's findings on this server not found now; null without a baseline.</summary>
+    public IReadOnlyList<FixedFindingView>? Fixed { get; init; }
 }
+
+/// <summary>A finding of the baseline not found now: its id, server, message (as the baseline worded it) and fingerprint.</summary>
+internal sealed record FixedFindingView(string Id, string Server, string Message, string Fingerprint);
+
+/// <summary>The suppression that mutes a finding: its reason, owner, last day (YYYY-MM-DD) and where it is (file:line).</summary>
+internal sealed record SuppressionView(string Reason, string Owner, string Expires, string Source);
 
 /// <summary>
 /// A finding of the audit: what it is about as fields (server, port, protocol, layer, resource, peer), its stable
@@ -39,7 +54,17 @@ internal sealed record AuditFindingView(
     string? Resource,
     string? Peer,
     string Fingerprint,
-    IReadOnlyList<FixView> Remedies);
+    IReadOnlyList<FixView> Remedies)
+{
+    /// <summary>
+    /// "suppressed" when a suppression holds; else, with a baseline, "new" or "unchanged" (matched by server and
+    /// fingerprint); null without --baseline and --suppressions (and, without a baseline, for a finding not suppressed).
+    /// </summary>
+    public string? Status { get; init; }
+
+    /// <summary>The suppression that holds (status "suppressed"); null otherwise.</summary>
+    public SuppressionView? Suppression { get; init; }
+}
 
 /// <summary>A fix as data: its kind (cloudOpen, serverClose, …), the layer and resource it changes, the port, the sources it admits, the rule it removes, and its commands.</summary>
 internal sealed record FixView(string Kind, string Layer, string? Resource, int? Port, IReadOnlyList<string> Sources, string? Removes, IReadOnlyList<string> Commands)
@@ -95,13 +120,13 @@ internal sealed record NetworkAclView(string Id, string Subnet, IReadOnlyList<st
 internal sealed record WebCheckView(string Check, bool Ok, string Result);
 
 /// <summary>
-/// JSON of a fleet audit (schema oec-cloudfw/audit-fleet/v3: v2 with audit/v3 documents, and the inventory's hosts and digest, and the shard
+/// JSON of a fleet audit (schema oec-cloudfw/audit-fleet/v4: v3 with audit/v4 documents; v3: v2 with audit/v3 documents, and the inventory's hosts and digest, and the shard
 /// when the run audited one): what <c>merge</c> checks and combines.
 /// </summary>
 internal sealed record AuditFleetDocument(InventoryView Inventory, ShardView? Shard, IReadOnlyList<AuditDocument> Servers, IReadOnlyList<FleetErrorView> Errors)
 {
     [JsonPropertyOrder(-1)]
-    public string Schema { get; } = "oec-cloudfw/audit-fleet/v3";
+    public string Schema { get; } = "oec-cloudfw/audit-fleet/v4";
 }
 
 /// <summary>The whole inventory a fleet run was given (all shards alike): its hosts in order and their digest.</summary>

@@ -43,7 +43,16 @@ internal sealed record SarifResult(string RuleId, string Level, SarifText Messag
 {
     /// <summary>The benchmark checks the finding fails, as tags; null (left out) when none.</summary>
     public SarifProperties? Properties { get; init; }
+
+    /// <summary>With --baseline: "new" or "unchanged" (matched by server and fingerprint); null (left out) without.</summary>
+    public string? BaselineState { get; init; }
+
+    /// <summary>With --suppressions: the suppression that holds, as one external, accepted suppression; null (left out) when none holds.</summary>
+    public IReadOnlyList<SarifSuppression>? Suppressions { get; init; }
 }
+
+/// <summary>A SARIF suppression: kind "external" (a suppressions file), status "accepted", the justification "reason (owner, until DATE)".</summary>
+internal sealed record SarifSuppression(string Kind, string Status, string Justification);
 
 internal sealed record SarifLocation(SarifPhysicalLocation PhysicalLocation, IReadOnlyList<SarifLogicalLocation> LogicalLocations);
 
