@@ -195,6 +195,29 @@ public sealed class BaselineSuppressionTests(ShardFleet fleet) : IClassFixture<S
             Assert.Equal(whole.ExitCode, merged.ExitCode);
             Assert.True(JsonNode.DeepEquals(JsonNode.Parse(whole.Output), JsonNode.Parse(merged.Output)), $"merged differs from the unsharded run:\n--- unsharded\n{whole.Output}\n--- merged\n{merged.Output}");
 
+            // SARIF shards audited with the flags themselves, merged: one run, the results' baselineState and suppressions kept, the unsharded exit code.
+            var sarifShards = new List<string>();
+            for (var i = 0; i < 2; i++)
+            {
+                var shard = await CliHarness.RunAsync(Before, [.. judged[..^6], "--output", "sarif", "--shard", $"{i}/2", "--fail-on", "never", .. judged[^4..]]);
+                Assert.True(shard.ExitCode == 0, shard.Error);
+                sarifShards.Add(Path.Combine(folder, $"shard-{i}.sarif"));
+                await File.WriteAllTextAsync(sarifShards[^1], shard.Output, Ct);
+            }
+
+            var sarifWhole = await CliHarness.RunAsync(Before, [.. judged[..^6], "--output", "sarif", .. judged[^4..]]);
+            var sarifMerged = await CliHarness.RunAsync(Before, ["merge", .. sarifShards]);
+            Assert.Equal(0, sarifWhole.ExitCode);
+            Assert.Equal(0, sarifMerged.ExitCode);
+            Assert.Equal(1, (await CliHarness.RunAsync(Before, [.. judged[..^6], "--output", "sarif"])).ExitCode); // the same without the flags fails
+            var mergedResults = JsonNode.Parse(sarifMerged.Output)!["runs"]![0]!["results"]!.AsArray();
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(sarifWhole.Output)!["runs"]![0]!["results"], mergedResults));
+            Assert.Single(mergedResults, r => r!["suppressions"] is not null);
+            Assert.All(mergedResults, r => Assert.NotNull(r!["baselineState"]));
+            var refused = await CliHarness.RunAsync(Before, ["merge", .. sarifShards, "--baseline", baseline]);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains("--baseline applies to JSON shards", refused.Error, StringComparison.Ordinal);
+
             // Expired: the first server's finding fails again, the expired suppression is a finding there; merge says the same.
             var expiredWhole = await CliHarness.RunAsync(After, judged);
             var expiredMerged = await CliHarness.RunAsync(After, ["merge", .. shards, "--baseline", baseline, "--suppressions", suppressions]);
