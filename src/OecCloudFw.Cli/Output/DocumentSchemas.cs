@@ -34,7 +34,7 @@ public static class DocumentSchemas
         ("suppressions/v1", typeof(SuppressionsDocument)),
     ];
 
-    /// <summary>The resource file name of a schema: "audit/v3" is audit.v3.schema.json.</summary>
+    /// <summary>The resource file name of a schema: "audit/v4" is audit.v4.schema.json.</summary>
     public static string FileName(string name) => name.Replace('/', '.') + ".schema.json";
 
     /// <summary>The schema's text; <paramref name="name"/> may omit the version ("audit": the newest). Null when unknown.</summary>
