@@ -100,6 +100,13 @@ public sealed partial class HtmlReportTests(ITestOutputHelper output)
         Assert.Contains($"<pre><code>oec-cloudfw server configure --host {open.Address}</code></pre>", openSection, StringComparison.Ordinal);
         Assert.Contains("data-id=\"OECFW-INDETERMINATE\"", SectionOf(dom, shut.Address), StringComparison.Ordinal);
 
+        // With scripts off everything is there but the buttons: the tool's markup itself holds the matrix and the
+        // sections (the script adds buttons and reorders rows, nothing else).
+        Assert.DoesNotContain("<button", html, StringComparison.Ordinal);
+        Assert.Equal("indeterminate", Cell(html, shut.Address, 8069));
+        Assert.Equal("refused", Cell(html, shut.Address, 5432));
+        Assert.Contains($"<pre><code>oec-cloudfw server configure --host {open.Address}</code></pre>", SectionOf(html, open.Address), StringComparison.Ordinal);
+
         // Sorting: the script honours #sort= on load, as a click on a header sets it.
         var byServer = Rows(await HeadlessChromium.DumpDomAsync(file, "#sort=server", Ct));
         var byServerReversed = Rows(await HeadlessChromium.DumpDomAsync(file, "#sort=-server", Ct));
