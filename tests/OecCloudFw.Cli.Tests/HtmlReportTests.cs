@@ -117,6 +117,13 @@ public sealed partial class HtmlReportTests(ITestOutputHelper output)
         Assert.Contains("data-sort=\"worst\" aria-sort=\"descending\"", byWorst, StringComparison.Ordinal);
         Assert.Equal(open.Address, Rows(byWorst)[0].Server);
 
+        // One server: the same page, as a fleet of one.
+        var single = await CliHarness.RunAsync("audit", "--host", shut.Address, "--identity", shut.ClientKey, "--known-hosts", shut.KnownHosts, "--no-probe", "--output", "html", "--fail-on", "never");
+        Assert.True(single.ExitCode == 0, $"exit {single.ExitCode}: {single.Error}");
+        Assert.Contains($"<title>oec-cloudfw audit of {shut.Address}, ", single.Output, StringComparison.Ordinal);
+        Assert.Equal("indeterminate", Cell(single.Output, shut.Address, 8069));
+        Assert.Equal("admitted", Cell(single.Output, shut.Address, 22));
+
         var png = Path.Combine(artifacts, "html-report.png");
         await HeadlessChromium.ScreenshotAsync(file, png, Ct);
         Assert.True(new FileInfo(png).Length > 20_000, "the screenshot is (nearly) empty");
