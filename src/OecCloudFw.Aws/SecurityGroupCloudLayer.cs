@@ -130,7 +130,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
             .Select(r => (
                 Title: $"every {(r.Protocol == Protocol.All ? "port and protocol" : "TCP port")} is open to the internet ({r.Source}), the database included",
                 Rule: r.ToString(),
-                Fixes: SecurityGroupFixes.ForRule(g.GroupId, layer.Region, r, null, []))));
+                Fixes: (IReadOnlyList<Fix>)[SecurityGroupFixes.RemoveRule(g.GroupId, layer.Region, r)])));
         var findings = ExposureCheck.Check(state.View, everyPort, port =>
             SecurityGroupFixes.RemoveInternet(read.Groups, layer.Region, port.Port, [], restrict: port.Port == PortCatalog.Ssh)).ToList();
         // A required port the subnet's network ACL refuses from the internet, with the entry that opens it.
@@ -147,7 +147,7 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         return findings;
     }
 
-    public override IReadOnlyList<string> Fixes(CloudLayerState<Snapshots> state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    public override IReadOnlyList<Fix> Fixes(CloudLayerState<Snapshots> state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
     {
         ArgumentNullException.ThrowIfNull(state);
         var read = state.Snapshot;

@@ -16,7 +16,7 @@ internal static class SecurityGroupFixes
     private const string ManagementPlaceholder = "<management-ip>/32";
 
     /// <summary>What the audit's fix of this kind is for the groups (and network ACLs) of <paramref name="view"/>: exact commands for the group or ACL that holds the rule, in its region.</summary>
-    public static IReadOnlyList<string> For(SecurityGroupsView view, string region, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    public static IReadOnlyList<Fix> For(SecurityGroupsView view, string region, FixKind kind, int port, IReadOnlyList<Cidr> sources)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(sources);
@@ -25,7 +25,7 @@ internal static class SecurityGroupFixes
             FixKind.CloudClose => RemoveInternet(view.Groups, region, port, [], restrict: false),
             FixKind.CloudRestrict => RemoveInternet(view.Groups, region, port, sources, restrict: true),
             FixKind.CloudEgress => Egress(view, region, port, sources[0]),
-            _ => Open(view, region, port, sources),
+            _ => Open(view, region, port, sources, kind),
         };
     }
 
@@ -33,12 +33,12 @@ internal static class SecurityGroupFixes
     /// A port the policy wants that the cloud does not admit from its sources: add it where the tool keeps its rules;
     /// where the groups admit it and a subnet's network ACL refuses it (or its replies), the ACL entries that fix it.
     /// </summary>
-    public static IReadOnlyList<string> Open(SecurityGroupsView view, string region, int port, IReadOnlyList<Cidr> sources)
+    public static IReadOnlyList<Fix> Open(SecurityGroupsView view, string region, int port, IReadOnlyList<Cidr> sources, FixKind kind = FixKind.CloudOpen)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(sources);
         var groups = view.Groups;
-        var fixes = new List<string>();
+        var fixes = new List<(string, string?, string?)>();
         // As the audit judges a port: from its IPv4 sources when it has any (IPv6 rules are the policy's --ipv6 choice).
         sources = sources.Any(s => s.Family == IpFamily.IPv4) ? sources.Where(s => s.Family == IpFamily.IPv4).ToList() : sources;
         var groupsOnly = new SecurityGroupsView(groups);
@@ -47,7 +47,7 @@ internal static class SecurityGroupFixes
             var group = groups.FirstOrDefault(g => g.Rules.Any(r => r.Origin == RuleOrigin.Tool)) ?? (groups.Count > 0 ? groups[0] : null);
             if (group is not null)
             {
-                fixes.Add($"oec-cloudfw aws open --group {group.GroupId} --port {port}{SourceFlags(port, sources)} --region {region}");
+                fixes.Add(($"oec-cloudfw aws open --group {group.GroupId} --port {port}{SourceFlags(port, sources)} --region {region}", group.GroupId.ToString(), null));
             }
         }
 
@@ -56,33 +56,33 @@ internal static class SecurityGroupFixes
             var alone = new SecurityGroupsView([], [acl]);
             foreach (var source in sources.Where(s => alone.Evaluate(Protocol.Tcp, port, s).Refused))
             {
-                fixes.AddRange(AclEntries(acl, region, egress: false, PortRange.Single(port), source));
-                fixes.AddRange(AclEntries(acl, region, egress: true, PathSet.ClientPorts, source));
+                fixes.AddRange(AclEntries(acl, region, egress: false, PortRange.Single(port), source).Select(c => (c, (string?)acl.AclId, (string?)null)));
+                fixes.AddRange(AclEntries(acl, region, egress: true, PathSet.ClientPorts, source).Select(c => (c, (string?)acl.AclId, (string?)null)));
             }
         }
 
-        return fixes.Distinct(StringComparer.Ordinal).ToList();
+        return Fix.Each(kind, port, sources, fixes.Distinct());
     }
 
     /// <summary>An outbound need the cloud blocks: an egress rule on the first group, and the ACL entries both ways.</summary>
-    public static IReadOnlyList<string> Egress(SecurityGroupsView view, string region, int port, Cidr destination)
+    public static IReadOnlyList<Fix> Egress(SecurityGroupsView view, string region, int port, Cidr destination)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(destination);
-        var fixes = new List<string>();
+        var fixes = new List<(string, string?, string?)>();
         if (new SecurityGroupsView(view.Groups).EvaluateEgress(Protocol.Tcp, port, destination).Refused && view.Groups.Count > 0)
         {
             var range = destination.Family == IpFamily.IPv4 ? $"IpRanges=[{{CidrIp={destination}}}]" : $"Ipv6Ranges=[{{CidrIpv6={destination}}}]";
-            fixes.Add($"aws ec2 authorize-security-group-egress --group-id {view.Groups[0].GroupId} --ip-permissions IpProtocol=tcp,FromPort={port},ToPort={port},{range} --region {region}");
+            fixes.Add(($"aws ec2 authorize-security-group-egress --group-id {view.Groups[0].GroupId} --ip-permissions IpProtocol=tcp,FromPort={port},ToPort={port},{range} --region {region}", view.Groups[0].GroupId.ToString(), null));
         }
 
         foreach (var acl in view.NetworkAcls.Where(a => new SecurityGroupsView([], [a]).EvaluateEgress(Protocol.Tcp, port, destination).Refused))
         {
-            fixes.AddRange(AclEntries(acl, region, egress: true, PortRange.Single(port), destination));
-            fixes.AddRange(AclEntries(acl, region, egress: false, PathSet.ServerEphemeralPorts, destination));
+            fixes.AddRange(AclEntries(acl, region, egress: true, PortRange.Single(port), destination).Select(c => (c, (string?)acl.AclId, (string?)null)));
+            fixes.AddRange(AclEntries(acl, region, egress: false, PathSet.ServerEphemeralPorts, destination).Select(c => (c, (string?)acl.AclId, (string?)null)));
         }
 
-        return fixes.Distinct(StringComparer.Ordinal).ToList();
+        return Fix.Each(FixKind.CloudEgress, port, [destination], fixes.Distinct());
     }
 
     /// <summary>An allow entry ahead of whatever denies these packets now, at the highest free rule number below it.</summary>
@@ -109,11 +109,11 @@ internal static class SecurityGroupFixes
     /// A port admitted from the internet that should be restricted to <paramref name="keep"/> (SSH: the management
     /// sources) or, with no sources, closed. The narrow rule is added before any broad one goes.
     /// </summary>
-    public static IReadOnlyList<string> RemoveInternet(IReadOnlyList<SecurityGroupSnapshot> groups, string region, int port, IReadOnlyList<Cidr> keep, bool restrict)
+    public static IReadOnlyList<Fix> RemoveInternet(IReadOnlyList<SecurityGroupSnapshot> groups, string region, int port, IReadOnlyList<Cidr> keep, bool restrict)
     {
         ArgumentNullException.ThrowIfNull(groups);
         ArgumentNullException.ThrowIfNull(keep);
-        var fixes = new List<string>();
+        var fixes = new List<Fix>();
         foreach (var group in groups)
         {
             // Every rule that admits the port from the internet: one from 0.0.0.0/0, or wide public prefixes that together
@@ -121,12 +121,24 @@ internal static class SecurityGroupFixes
             foreach (var rule in group.Rules.Where(r => r.Protocol.Covers(Protocol.Tcp) && r.Ports.Contains(port) && !r.Source.IsPrivate &&
                                                         r.Source.PrefixLength <= (r.Source.Family == IpFamily.IPv4 ? 8 : 16)))
             {
-                fixes.AddRange(ForRule(group.GroupId, region, rule, restrict ? port : null, keep));
+                var commands = ForRule(group.GroupId, region, rule, restrict ? port : null, keep);
+                if (commands.Count > 0 && !fixes.Any(f => f.Commands.SequenceEqual(commands)))
+                {
+                    fixes.Add(new Fix(restrict ? FixKind.CloudRestrict : FixKind.CloudClose, "cloud", port, restrict ? [.. keep.Where(s => !s.IsInternet)] : [], commands)
+                    {
+                        Resource = group.GroupId.ToString(),
+                        Removes = rule.Id,
+                    });
+                }
             }
         }
 
-        return fixes.Distinct(StringComparer.Ordinal).ToList();
+        return fixes;
     }
+
+    /// <summary>Taking one internet-open rule away (every port: <c>aws show</c>'s finding), as a fix.</summary>
+    public static Fix RemoveRule(SecurityGroupId group, string region, Rule rule) =>
+        new(FixKind.CloudClose, "cloud", 0, [], ForRule(group, region, rule, null, [])) { Resource = group.ToString(), Removes = rule.Id };
 
     /// <summary>The commands that take one internet-open rule away; <paramref name="restrictPort"/> keeps that port for <paramref name="keep"/> first.</summary>
     public static IReadOnlyList<string> ForRule(SecurityGroupId group, string region, Rule rule, int? restrictPort, IReadOnlyList<Cidr> keep)

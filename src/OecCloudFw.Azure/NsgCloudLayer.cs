@@ -161,7 +161,7 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
             : [.. network.NicNsgs.Select(n => (n, "NIC")), .. network.SubnetNsgs.Select(n => (n, "subnet"))];
     }
 
-    public override IReadOnlyList<string> Fixes(CloudLayerState<Snapshot> state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    public override IReadOnlyList<Fix> Fixes(CloudLayerState<Snapshot> state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
     {
         ArgumentNullException.ThrowIfNull(state);
         return NsgFixes.For(target, state.Snapshot.Network, kind, port, sources);

@@ -17,7 +17,7 @@ internal static class NsgExposure
     /// <param name="paths">The compiled paths.</param>
     /// <param name="chains">The NSG chains on them.</param>
     /// <param name="fixes">The fix commands for one rule of one NSG.</param>
-    public static IReadOnlyList<Finding> Check(PathSet paths, IReadOnlyList<NsgChain> chains, Func<NsgSnapshot, Rule, CatalogPort?, IReadOnlyList<string>> fixes)
+    public static IReadOnlyList<Finding> Check(PathSet paths, IReadOnlyList<NsgChain> chains, Func<NsgSnapshot, Rule, CatalogPort?, IReadOnlyList<Fix>> fixes)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(chains);
@@ -42,7 +42,7 @@ internal static class NsgExposure
                     var core = Core(rule);
                     findings.Add(new Finding(FindingIds.AllPortsOpenToInternet, Severity.Critical,
                         $"every {(rule.Protocol is "*" or "Any" ? "port and protocol" : "TCP port")} is open to the internet ({internet}), the database included",
-                        $"{chain.Label}: {core}", fixes(chain.Nsg, core, null)));
+                        $"{chain.Label}: {core}", fixes(chain.Nsg, core, null)) { Subject = new(null, null, null, "cloud", chain.Nsg.Name) { Peer = rule.Name } });
                 }
 
                 if (everyPort.Count > 0 && everyPort.Count == rules.Count)
@@ -50,13 +50,13 @@ internal static class NsgExposure
                     break;
                 }
 
-                var fix = rules.Where(r => !IsEveryPort(r.Rule)).SelectMany(r => fixes(r.Chain.Nsg, Core(r.Rule), port)).Distinct(StringComparer.Ordinal).ToList();
-                findings.Add(port.Port == PortCatalog.Ssh
+                var fix = rules.Where(r => !IsEveryPort(r.Rule)).SelectMany(r => fixes(r.Chain.Nsg, Core(r.Rule), port)).DistinctBy(f => string.Join('\n', f.Commands)).ToList();
+                findings.Add((port.Port == PortCatalog.Ssh
                     ? new Finding(FindingIds.SshOpenToInternet, port.InternetExposure!.Value,
                         $"SSH ({port.Port}) is open to the internet ({internet}): restrict it to the management IPs", verdict.Evidence, fix)
                     : new Finding(FindingIds.PortOpenToInternet, port.InternetExposure!.Value,
                         $"{port.Name} ({port.Port}) is open to the internet ({internet}){(port.Port == PortCatalog.PostgreSql ? ": your database is exposed; restrict it to specific IPs or use an SSH tunnel" : ": restrict it to specific IPs")}",
-                        verdict.Evidence, fix));
+                        verdict.Evidence, fix)) with { Subject = FindingSubject.Tcp(port.Port, "cloud", string.Join(", ", rules.Select(r => r.Chain.Nsg.Name).Distinct(StringComparer.Ordinal))) });
                 break;
             }
         }
@@ -84,7 +84,7 @@ internal static class NsgExposure
             .ToList();
     }
 
-    private static IEnumerable<Finding> OtherTenants(PathSet paths, IReadOnlyList<NsgChain> chains, Func<NsgSnapshot, Rule, CatalogPort?, IReadOnlyList<string>> fixes)
+    private static IEnumerable<Finding> OtherTenants(PathSet paths, IReadOnlyList<NsgChain> chains, Func<NsgSnapshot, Rule, CatalogPort?, IReadOnlyList<Fix>> fixes)
     {
         foreach (var port in PortCatalog.All.Where(IsSensitive))
         {
@@ -103,7 +103,10 @@ internal static class NsgExposure
             yield return new Finding(FindingIds.OtherTenants, port.Port == PortCatalog.PostgreSql ? Severity.Critical : Severity.Warning,
                 $"{port.Name} ({port.Port}) is admitted from service tag {tags}: those are the addresses of every Azure customer (other tenants), not only yours; restrict it to specific IPs",
                 string.Join("; ", tagged.Select(t => t.Chain.Text(t.Rule))),
-                tagged.SelectMany(t => fixes(t.Chain.Nsg, Core(t.Rule), port)).Distinct(StringComparer.Ordinal).ToList());
+                tagged.SelectMany(t => fixes(t.Chain.Nsg, Core(t.Rule), port)).DistinctBy(f => string.Join('\n', f.Commands)).ToList())
+            {
+                Subject = FindingSubject.Tcp(port.Port, "cloud", string.Join(", ", tagged.Select(t => t.Chain.Nsg.Name).Distinct(StringComparer.Ordinal))),
+            };
         }
     }
 

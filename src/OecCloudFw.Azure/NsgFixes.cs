@@ -10,7 +10,7 @@ namespace OecCloudFw.Azure;
 internal static class NsgFixes
 {
     /// <summary>What the audit's fix of this kind is for the NSG (or the VM's NSGs) named by <paramref name="target"/>, as read in <paramref name="network"/>.</summary>
-    public static IReadOnlyList<string> For(NsgTarget target, VmNetwork? network, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    public static IReadOnlyList<Fix> For(NsgTarget target, VmNetwork? network, FixKind kind, int port, IReadOnlyList<Cidr> sources)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(sources);
@@ -21,7 +21,7 @@ internal static class NsgFixes
             return exact;
         }
 
-        return kind switch
+        IReadOnlyList<string> commands = kind switch
         {
             FixKind.CloudEgress =>
                 [$"az network nsg rule create -g {target.ResourceGroup} --nsg-name {target.Nsg ?? "<the NIC's NSG>"} -n oecfw-out-tcp-{port} --priority <a free priority above the deny> --direction Outbound --access Allow --protocol Tcp --destination-address-prefixes {(sources[0].IsInternet ? "Internet" : sources[0].ToString())} --destination-port-ranges {port}"],
@@ -30,6 +30,7 @@ internal static class NsgFixes
                 [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, named ? sources : [])}{(named ? string.Empty : " --ssh-source <management-ip>/32")} --prune"],
             _ => [$"oec-cloudfw azure open -g {target.ResourceGroup} {which} --port {port}{SourceFlags(port, sources)}"],
         };
+        return [new Fix(kind, "cloud", port, [.. sources.Where(s => !s.IsInternet)], commands) { Resource = target.Nsg ?? target.Vm }];
     }
 
     /// <summary>
@@ -37,9 +38,9 @@ internal static class NsgFixes
     /// every VM in it). The tool's own are closed by the tool; anyone else's are deleted with az, and one that admits
     /// more than this port is deleted only after the tool has given the guide's ports their own rule.
     /// </summary>
-    private static List<string> Close(NsgTarget target, VmNetwork network, int port)
+    private static List<Fix> Close(NsgTarget target, VmNetwork network, int port)
     {
-        var fixes = new List<string>();
+        var fixes = new List<Fix>();
         var (paths, chains) = NsgPaths.Compile(network);
         var admitting = new[] { IpFamily.IPv4, IpFamily.IPv6 }.SelectMany(f => NsgExposure.Admitting(paths, chains, Protocol.Tcp, port, f, reach: false)).ToList();
         var nicTier = admitting.Where(a => !a.Chain.Label.StartsWith("subnet", StringComparison.Ordinal)).ToList();
@@ -48,22 +49,26 @@ internal static class NsgFixes
             var rules = group.Select(a => a.Rule).DistinctBy(r => r.Name).ToList();
             if (rules.Any(r => !r.IsOwn && !r.PortRanges.SequenceEqual([port.ToString(CultureInfo.InvariantCulture)])))
             {
-                fixes.Add($"oec-cloudfw azure open -g {target.ResourceGroup} --nsg {group.Key}");
+                fixes.Add(new Fix(FixKind.CloudClose, "cloud", port, [], [$"oec-cloudfw azure open -g {target.ResourceGroup} --nsg {group.Key}"]) { Resource = group.Key });
             }
 
             foreach (var rule in rules)
             {
-                fixes.Add(rule.IsOwn
+                fixes.Add(new Fix(FixKind.CloudClose, "cloud", port, [], [rule.IsOwn
                     ? $"oec-cloudfw azure close -g {target.ResourceGroup} --nsg {group.Key} --port {port}{(port == PortCatalog.Ssh ? " --force" : string.Empty)}"
-                    : $"az network nsg rule delete -g {target.ResourceGroup} --nsg-name {group.Key} -n {rule.Name}");
+                    : $"az network nsg rule delete -g {target.ResourceGroup} --nsg-name {group.Key} -n {rule.Name}"])
+                {
+                    Resource = group.Key,
+                    Removes = rule.Name,
+                });
             }
         }
 
-        return [.. fixes.Distinct()];
+        return [.. fixes.DistinctBy(f => string.Join('\n', f.Commands))];
     }
 
     /// <summary>What fixes one rule <c>azure show</c> flags: SSH narrowed to a management source first, then the rule closed (the tool's) or deleted (anyone else's, with az).</summary>
-    public static IReadOnlyList<string> ForRule(NsgTarget target, string nsg, Rule rule, CatalogPort? port)
+    public static IReadOnlyList<Fix> ForRule(NsgTarget target, string nsg, Rule rule, CatalogPort? port)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(rule);
@@ -77,7 +82,7 @@ internal static class NsgFixes
         fixes.Add(rule.Origin == RuleOrigin.Tool
             ? $"oec-cloudfw azure close -g {target.ResourceGroup} --nsg {nsg} --port {rule.Ports}{(port?.Port == PortCatalog.Ssh ? " --force" : string.Empty)}"
             : $"az network nsg rule delete -g {target.ResourceGroup} --nsg-name {nsg} -n {name}");
-        return fixes;
+        return [new Fix(port?.Port == PortCatalog.Ssh ? FixKind.CloudRestrict : FixKind.CloudClose, "cloud", port?.Port ?? 0, [], fixes) { Resource = nsg, Removes = name }];
     }
 
     /// <summary>The policy's sources as the verbs take them (--ssh-source for SSH, --source otherwise); none for the internet.</summary>

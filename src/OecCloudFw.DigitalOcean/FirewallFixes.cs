@@ -15,16 +15,24 @@ internal static class FirewallFixes
 {
     private const string ManagementPlaceholder = "<management-ip>/32";
 
-    public static IReadOnlyList<string> For(Snapshot read, FixKind kind, int port, IReadOnlyList<Cidr> sources, bool smtpBlocked = true)
+    public static IReadOnlyList<Fix> For(Snapshot read, FixKind kind, int port, IReadOnlyList<Cidr> sources, bool smtpBlocked = true)
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(sources);
+        var own = read.WriteTo?.Name ?? (read.Droplet is { } d ? Firewall.OwnNameFor(d.Id) : null);
+        var named = sources.Where(s => !s.IsInternet).ToList();
         return kind switch
         {
-            FixKind.CloudClose => Close(read, port),
-            FixKind.CloudRestrict => [.. Open(read, port, sources.Count > 0 ? sources : [Cidr.Parse("203.0.113.10/32")], placeholder: sources.Count == 0), .. Close(read, port)],
-            FixKind.CloudOpen => Open(read, port, sources, placeholder: false),
-            FixKind.CloudEgress => Egress(read, port, sources.Count > 0 ? sources[0] : Cidr.AnyIPv4, smtpBlocked),
+            FixKind.CloudClose => Close(read, port, kind),
+            FixKind.CloudRestrict =>
+            [
+                new Fix(kind, "cloud", port, named, Open(read, port, sources.Count > 0 ? sources : [Cidr.Parse("203.0.113.10/32")], placeholder: sources.Count == 0)) { Resource = own },
+                .. Close(read, port, kind),
+            ],
+            FixKind.CloudOpen => [new Fix(kind, "cloud", port, named, Open(read, port, sources, placeholder: false)) { Resource = own }],
+            FixKind.CloudEgress => Egress(read, port, sources.Count > 0 ? sources[0] : Cidr.AnyIPv4, smtpBlocked) is { Count: > 0 } egress
+                ? [new Fix(kind, "cloud", port, sources.Count > 0 ? [sources[0]] : [], egress) { Resource = read.WriteTo?.Name ?? (read.Firewalls.Count > 0 ? read.Firewalls[0].Name : "digitalocean (provider block)") }]
+                : [],
             _ => [],
         };
     }
@@ -58,22 +66,26 @@ internal static class FirewallFixes
     }
 
     /// <summary>Take the port away from the internet: every rule that admits it from 0.0.0.0/0 or ::/0, in the firewall that holds it.</summary>
-    public static IReadOnlyList<string> Close(Snapshot read, int port)
+    public static IReadOnlyList<Fix> Close(Snapshot read, int port, FixKind kind = FixKind.CloudClose)
     {
         ArgumentNullException.ThrowIfNull(read);
-        var fixes = new List<string>();
+        var fixes = new List<Fix>();
         var holding = read.Firewalls.SelectMany(f => f.Inbound.Where(r => r.Protocol == "tcp" && r.Range is { } range && range.Contains(port) && Internet(r).Any()).Select(r => (Firewall: f, Rule: r))).ToList();
-        if (holding.Any(h => h.Firewall.IsOwn))
+        if (holding.FirstOrDefault(h => h.Firewall.IsOwn) is { Firewall: { } ownFirewall })
         {
-            fixes.Add($"{Verb(read, "close")} --port {Invariant(port)}");
+            fixes.Add(new Fix(kind, "cloud", port, [], [$"{Verb(read, "close")} --port {Invariant(port)}"]) { Resource = ownFirewall.Name });
         }
 
         foreach (var (firewall, rule) in holding)
         {
-            fixes.AddRange(RemoveRule(firewall, rule, port));
+            var commands = RemoveRule(firewall, rule, port);
+            if (!fixes.Any(f => f.Commands.SequenceEqual(commands)))
+            {
+                fixes.Add(new Fix(kind, "cloud", port, [], commands) { Resource = firewall.Name, Removes = rule.Doctl() });
+            }
         }
 
-        return fixes.Distinct(StringComparer.Ordinal).ToList();
+        return fixes;
     }
 
     /// <summary>

@@ -248,12 +248,12 @@ internal sealed class FirewallLayer(DigitalOceanClient client, LayerTarget targe
             .Select(r => (
                 Title: $"every TCP port is open to the internet ({f.Label}: {r}), the database included",
                 Rule: $"{f.Label}: {r}",
-                Fixes: FirewallFixes.RemoveRule(f, r))));
+                Fixes: (IReadOnlyList<Fix>)[new Fix(FixKind.CloudClose, "cloud", 0, [], FirewallFixes.RemoveRule(f, r)) { Resource = f.Name, Removes = r.Doctl() }])));
         // SSH is restricted (to the management sources, a placeholder here), anything else closed to the internet.
         return ExposureCheck.Check(state.View, everyPort, port => FirewallFixes.For(read, port.Port == PortCatalog.Ssh ? FixKind.CloudRestrict : FixKind.CloudClose, port.Port, [], smtpBlocked));
     }
 
-    public override IReadOnlyList<string> Fixes(CloudLayerState<Snapshot> state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    public override IReadOnlyList<Fix> Fixes(CloudLayerState<Snapshot> state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
     {
         ArgumentNullException.ThrowIfNull(state);
         return FirewallFixes.For(state.Snapshot, kind, port, sources, smtpBlocked);

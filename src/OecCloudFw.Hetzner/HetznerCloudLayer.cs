@@ -171,12 +171,19 @@ internal sealed class HetznerCloudLayer(HcloudClient client, HetznerTarget targe
                 Title: $"every TCP port is open to the internet ({string.Join(", ", r.SourceIps ?? [])}), the database included",
                 Rule: HetznerRules.Describe(f.Firewall, r),
                 // The guide's ports re-added as exact rules first: the broad rule may be what admits 22, 80 and 443 today.
-                Fixes: (IReadOnlyList<string>)
+                Fixes: (IReadOnlyList<Fix>)
                 [
-                    $"oec-cloudfw hetzner open --firewall {HetznerFixes.Quote(f.Firewall.Name)}",
-                    HetznerRules.IsOwn(r)
-                        ? $"oec-cloudfw hetzner close --firewall {HetznerFixes.Quote(f.Firewall.Name)} --port {r.Port}{string.Concat((r.SourceIps ?? []).Select(x => $" --source {x}"))} --force"
-                        : HetznerFixes.Delete(f.Firewall, r),
+                    new Fix(FixKind.CloudClose, "cloud", 0, [],
+                    [
+                        $"oec-cloudfw hetzner open --firewall {HetznerFixes.Quote(f.Firewall.Name)}",
+                        HetznerRules.IsOwn(r)
+                            ? $"oec-cloudfw hetzner close --firewall {HetznerFixes.Quote(f.Firewall.Name)} --port {r.Port}{string.Concat((r.SourceIps ?? []).Select(x => $" --source {x}"))} --force"
+                            : HetznerFixes.Delete(f.Firewall, r),
+                    ])
+                    {
+                        Resource = f.Firewall.Name,
+                        Removes = HetznerRules.Describe(f.Firewall, r),
+                    },
                 ])));
         var findings = ExposureCheck.Check(state.View, everyPort, port => HetznerFixes.RemoveInternet(read, port.Port, [], restrict: port.Port == PortCatalog.Ssh)).ToList();
         if (read.Server is { } server && read.Firewalls.Count == 0)
@@ -184,13 +191,19 @@ internal sealed class HetznerCloudLayer(HcloudClient client, HetznerTarget targe
             findings.Add(new Finding("hetzner-no-firewall", Severity.Info,
                 $"no Hetzner firewall is applied to the server {server.Name}: nothing is filtered in the cloud layer (the server's own firewall is all there is)",
                 "public_net.firewalls is empty",
-                [$"oec-cloudfw hetzner open --server {HetznerFixes.Quote(server.Name)} --firewall {HetznerFixes.Quote(server.Name + "-firewall")} (creates the firewall with the policy's ports and applies it: every other inbound port becomes closed)"]));
+                [new Fix(FixKind.CloudOpen, "cloud", 0, [], [$"oec-cloudfw hetzner open --server {HetznerFixes.Quote(server.Name)} --firewall {HetznerFixes.Quote(server.Name + "-firewall")} (creates the firewall with the policy's ports and applies it: every other inbound port becomes closed)"])
+                {
+                    Resource = server.Name,
+                }])
+            {
+                Subject = new(null, null, null, "cloud", server.Name),
+            });
         }
 
         return findings;
     }
 
-    public override IReadOnlyList<string> Fixes(CloudLayerState<HetznerSnapshot> state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    public override IReadOnlyList<Fix> Fixes(CloudLayerState<HetznerSnapshot> state, FixKind kind, int port, IReadOnlyList<Cidr> sources)
     {
         ArgumentNullException.ThrowIfNull(state);
         return HetznerFixes.For(state.Snapshot, kind, port, sources);

@@ -16,7 +16,7 @@ internal static class HetznerFixes
 {
     private const string ManagementPlaceholder = "<management-ip>/32";
 
-    public static IReadOnlyList<string> For(HetznerSnapshot read, FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    public static IReadOnlyList<Fix> For(HetznerSnapshot read, FixKind kind, int port, IReadOnlyList<Cidr> sources)
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(sources);
@@ -25,7 +25,7 @@ internal static class HetznerFixes
             FixKind.CloudClose => RemoveInternet(read, port, [], restrict: false),
             FixKind.CloudRestrict => RemoveInternet(read, port, sources, restrict: true),
             FixKind.CloudEgress => Egress(read, port, sources.Count > 0 ? sources[0] : Cidr.AnyIPv4),
-            _ => Open(read, port, sources),
+            _ => [new Fix(kind, "cloud", port, [.. sources.Where(s => !s.IsInternet)], Open(read, port, sources)) { Resource = read.WriteName }],
         };
     }
 
@@ -53,11 +53,12 @@ internal static class HetznerFixes
     /// added before any broad one goes; the tool's own rules through its close, anyone else's through hcloud (the whole
     /// rule deleted, what else it admitted added back).
     /// </summary>
-    public static IReadOnlyList<string> RemoveInternet(HetznerSnapshot read, int port, IReadOnlyList<Cidr> keep, bool restrict)
+    public static IReadOnlyList<Fix> RemoveInternet(HetznerSnapshot read, int port, IReadOnlyList<Cidr> keep, bool restrict)
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(keep);
-        var fixes = new List<string>();
+        var kind = restrict ? FixKind.CloudRestrict : FixKind.CloudClose;
+        var fixes = new List<Fix>();
         var admitting = read.Firewalls.SelectMany(f => f.Firewall.Rules.Where(r => Admits(r, port)).Select(r => (f.Firewall, Rule: r))).ToList();
         if (admitting.Count == 0)
         {
@@ -71,7 +72,7 @@ internal static class HetznerFixes
             var sources = keep.Where(s => !s.IsInternet).ToList();
             var flags = sources.Count > 0 ? SourceFlags(port, sources) : $" {(port == PortCatalog.Ssh ? "--ssh-source" : "--source")} {ManagementPlaceholder}";
             var prune = admitting.Any(a => HetznerRules.IsOwn(a.Rule)) ? " --prune" : string.Empty;
-            fixes.Add($"oec-cloudfw hetzner open --firewall {Quote(to)} --port {Invariant(port)}{flags}{prune}");
+            fixes.Add(new Fix(kind, "cloud", port, sources, [$"oec-cloudfw hetzner open --firewall {Quote(to)} --port {Invariant(port)}{flags}{prune}"]) { Resource = to });
         }
 
         foreach (var (firewall, rule) in admitting)
@@ -82,39 +83,43 @@ internal static class HetznerFixes
                 if (!restrict)
                 {
                     var force = HetznerRules.TryPorts(rule.Port, out var range) && range.Contains(PortCatalog.Ssh) ? " --force" : string.Empty;
-                    fixes.Add($"oec-cloudfw hetzner close --firewall {Quote(firewall.Name)} --port {rule.Port}{string.Concat(broad.Select(s => $" --source {s}"))}{force}");
+                    fixes.Add(new Fix(kind, "cloud", port, [], [$"oec-cloudfw hetzner close --firewall {Quote(firewall.Name)} --port {rule.Port}{string.Concat(broad.Select(s => $" --source {s}"))}{force}"])
+                    {
+                        Resource = firewall.Name,
+                        Removes = HetznerRules.Describe(firewall, rule),
+                    });
                 }
 
                 continue;
             }
 
-            fixes.Add(Delete(firewall, rule));
             var rest = (rule.SourceIps ?? []).Where(s => !IsBroad(s)).ToList();
-            if (rest.Count > 0)
+            fixes.Add(new Fix(kind, "cloud", port, [], rest.Count > 0 ? [Delete(firewall, rule), Add(firewall, rule with { SourceIps = rest })] : [Delete(firewall, rule)])
             {
-                fixes.Add(Add(firewall, rule with { SourceIps = rest }));
-            }
+                Resource = firewall.Name,
+                Removes = HetznerRules.Describe(firewall, rule),
+            });
         }
 
         return fixes;
     }
 
     /// <summary>An outbound need: the provider's block needs an unblock request; a firewall's outbound rules need an outbound rule.</summary>
-    public static IReadOnlyList<string> Egress(HetznerSnapshot read, int port, Cidr destination)
+    public static IReadOnlyList<Fix> Egress(HetznerSnapshot read, int port, Cidr destination)
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(destination);
-        var fixes = new List<string>();
+        var fixes = new List<Fix>();
         if (port is 25 or 465 && !read.SmtpUnblocked)
         {
-            fixes.Add($"request an unblock of outbound port {Invariant(port)} from Hetzner (Cloud Console: the project's Limits page, or a support request, once the account has paid its first invoice); then pass --smtp-unblocked true");
+            fixes.Add(new Fix(FixKind.CloudEgress, "cloud", port, [destination], [$"request an unblock of outbound port {Invariant(port)} from Hetzner (Cloud Console: the project's Limits page, or a support request, once the account has paid its first invoice); then pass --smtp-unblocked true"]) { Resource = "hetzner (provider block)" });
         }
 
         var outbound = read.Firewalls.Where(f => f.Firewall.Rules.Any(r => r.Direction == "out")).ToList();
         foreach (var f in outbound)
         {
             var rule = new HcloudRule("out", "tcp", Invariant(port), [], [destination.ToString()], $"{HetznerRules.Marker} allow out tcp/{Invariant(port)} to {destination}");
-            fixes.Add(Add(f.Firewall, rule));
+            fixes.Add(new Fix(FixKind.CloudEgress, "cloud", port, [destination], [Add(f.Firewall, rule)]) { Resource = f.Firewall.Name });
             break;
         }
 

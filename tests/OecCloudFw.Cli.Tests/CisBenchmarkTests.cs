@@ -21,7 +21,7 @@ public sealed class CisBenchmarkTests
         var run = await CliHarness.RunAsync(["audit", .. Target(server), "--output", "json", "--fail-on", "never"]);
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Error}");
         var json = JsonDocument.Parse(run.Output);
-        Assert.Equal("oec-cloudfw/audit/v2", json.RootElement.GetProperty("schema").GetString());
+        Assert.Equal("oec-cloudfw/audit/v3", json.RootElement.GetProperty("schema").GetString());
         var benchmark = json.RootElement.GetProperty("benchmark");
         Assert.Equal("cis-ubuntu-24.04", benchmark.GetProperty("name").GetString());
         var rows = benchmark.GetProperty("checks").EnumerateArray()

@@ -137,7 +137,7 @@ public sealed partial class ExamplesTests : IAsyncLifetime
         Assert.True(plan.ExitCode == 0, plan.Error + plan.Output);
         Assert.True(apply.ExitCode == 1, apply.Error + apply.Output);
         using var json = JsonDocument.Parse(apply.Output);
-        Assert.Equal("oec-cloudfw/apply/v2", json.RootElement.GetProperty("schema").GetString());
+        Assert.Equal("oec-cloudfw/apply/v3", json.RootElement.GetProperty("schema").GetString());
         Assert.Equal("applied", json.RootElement.GetProperty("outcome").GetString());
         Assert.Equal("critical", json.RootElement.GetProperty("audit").GetProperty("worst").GetString());
     }
@@ -172,15 +172,15 @@ public sealed partial class ExamplesTests : IAsyncLifetime
         Assert.True(exit == 0, $"runcmd: exit {exit}: {stdout}{stderr}");
         Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
         using var plan = JsonDocument.Parse(await server.ExecAsync("cat /var/lib/oec-cloudfw/plan.json", Ct));
-        Assert.Equal("oec-cloudfw/plan/v2", plan.RootElement.GetProperty("schema").GetString());
+        Assert.Equal("oec-cloudfw/plan/v3", plan.RootElement.GetProperty("schema").GetString());
         Assert.Contains("rollback-armed: ufw allow 443/tcp", await server.ExecAsync("cat /var/log/oec-cloudfw-plan.txt", Ct), StringComparison.Ordinal);
         using var applied = JsonDocument.Parse(await server.ExecAsync("cat /var/log/oec-cloudfw-apply.json", Ct));
-        Assert.Equal("oec-cloudfw/apply/v2", applied.RootElement.GetProperty("schema").GetString());
+        Assert.Equal("oec-cloudfw/apply/v3", applied.RootElement.GetProperty("schema").GetString());
         Assert.Equal("applied", applied.RootElement.GetProperty("outcome").GetString());
         // --local makes no connection and claims none: the change was proven by evaluating the applied ruleset.
         Assert.StartsWith("proven by evaluating the applied ruleset: SSH admitted on port 22 from 0.0.0.0/0, ::/0", applied.RootElement.GetProperty("serverDetail").GetString(), StringComparison.Ordinal);
         Assert.Contains("# by: oec-cloudfw ", await server.ExecAsync("cat /etc/oec-cloudfw/applied-policy.yaml", Ct), StringComparison.Ordinal);
-        Assert.Equal("oec-cloudfw/audit/v2", applied.RootElement.GetProperty("audit").GetProperty("schema").GetString());
+        Assert.Equal("oec-cloudfw/audit/v3", applied.RootElement.GetProperty("audit").GetProperty("schema").GetString());
         Assert.NotEqual("critical", applied.RootElement.GetProperty("audit").GetProperty("worst").GetString());
         // What ran was the native executable, not a .NET assembly: an ELF file that needs only libc and libm.
         Assert.Equal("7f454c46", (await server.ExecAsync("head -c 4 /usr/local/bin/oec-cloudfw | od -An -tx1 | tr -d ' \\n'", Ct)).Trim());

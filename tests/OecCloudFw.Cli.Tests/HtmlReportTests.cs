@@ -139,7 +139,7 @@ public sealed partial class HtmlReportTests(ITestOutputHelper output)
         var verdict = new VerdictView(false, "refused", "ufw: -A ufw-user-input -p tcp --dport 5432 -m comment --comment '<b>x</b>' -j DROP");
         var port = new AuditPortView(5432, "PostgreSQL <db>", false, [], new CloudVerdictsView(null, null, null),
             new ServerVerdictsView(verdict, verdict, verdict, null), true, "filtered", false, false, false);
-        var finding = new AuditFindingView("OECFW-X", Core.Audit.Severity.Warning, "message <i>", "evidence <u>", ["echo '<a & \"b\">'"], []);
+        var finding = new AuditFindingView("OECFW-X", Core.Audit.Severity.Warning, "message <i>", "evidence <u>", ["echo '<a & \"b\">'"], [], "198.19.250.2", 5432, "tcp", "server", "ufw <rule>", null, "fp-1", []);
         var server = new AuditDocument("<img src=x onerror=\"document.title='pwned'\">", null, "ufw <active>", "probes from <here>", "warning",
             [port], [], [], [new WebCheckView("HTTP <80>", false, "<meta http-equiv=refresh content=0>")], null, [finding]);
         var html = HtmlReport.Render(new AuditFleetDocument([server], [new FleetErrorView("<svg onload=alert(1)>", Hostile)]), new DateTimeOffset(2026, 12, 7, 18, 0, 0, TimeSpan.Zero));
@@ -159,6 +159,7 @@ public sealed partial class HtmlReportTests(ITestOutputHelper output)
         // A fix is copied as the tool printed it: the code element's text is the command, character for character.
         Assert.Contains("<pre><code>echo '&lt;a &amp; \"b\"&gt;'</code></pre>", dom, StringComparison.Ordinal);
         Assert.Contains("--comment '&lt;b&gt;x&lt;/b&gt;' -j DROP", dom, StringComparison.Ordinal);
+        Assert.Contains("<strong>Subject:</strong> 5432/tcp \u00B7 server \u00B7 ufw &lt;rule&gt;. Fingerprint <span class=\"mono\">fp-1</span>", dom, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class PlanApplyTests : IAsyncLifetime
         {
             Assert.Equal("applied", json.RootElement.GetProperty("outcome").GetString());
             Assert.Equal("confirmed", json.RootElement.GetProperty("serverOutcome").GetString());
-            Assert.Equal("oec-cloudfw/audit/v2", json.RootElement.GetProperty("audit").GetProperty("schema").GetString());
+            Assert.Equal("oec-cloudfw/audit/v3", json.RootElement.GetProperty("audit").GetProperty("schema").GetString());
         }
 
         _ec2.ResetCounts();

@@ -42,7 +42,7 @@ public sealed class SchemaTests
     [Fact]
     public async Task SchemaCommand_PrintsTheSchema_ListsThemAll_AndRefusesAnUnknownName()
     {
-        var audit = await CliHarness.RunAsync("schema", "audit/v2");
+        var audit = await CliHarness.RunAsync("schema", "audit/v3");
         var newest = await CliHarness.RunAsync("schema", "audit");
         var list = await CliHarness.RunAsync("schema");
         var unknown = await CliHarness.RunAsync("schema", "nope/v9");

@@ -27,7 +27,7 @@ public sealed class ServerAudit(IEnvironment environment, IReadOnlyList<Core.Pro
     /// <summary>Set by <see cref="RunAsync"/> when the audit held the server to the policy recorded there ("policy: as applied on …").</summary>
     public string? PolicyNote { get; private set; }
 
-    private sealed record CloudPlan(Func<Task<ILayerView>> Read, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> Fixes);
+    private sealed record CloudPlan(Func<Task<ILayerView>> Read, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<Fix>> Fixes);
 
     /// <param name="server">The server, as the flags name it.</param>
     /// <param name="cloud">Its cloud layer.</param>
@@ -182,8 +182,8 @@ public sealed class ServerAudit(IEnvironment environment, IReadOnlyList<Core.Pro
             (kind, port, sources) => read is { } r ? r.Layer.Fixes(r.State, kind, port, sources) : []);
     }
 
-    private static IReadOnlyList<string> Fixes(FixKind kind, int port, IReadOnlyList<Cidr> sources, SshConnectionOptions? ssh, ServerFacts facts, CloudPlan? cloud) =>
-        kind is FixKind.CloudOpen or FixKind.CloudClose or FixKind.CloudRestrict or FixKind.CloudEgress
+    private static IReadOnlyList<Fix> Fixes(FixKind kind, int port, IReadOnlyList<Cidr> sources, SshConnectionOptions? ssh, ServerFacts facts, CloudPlan? cloud) =>
+        Fix.LayerOf(kind) == "cloud"
             ? cloud?.Fixes(kind, port, sources) ?? []
-            : ServerFixes.For(kind, port, sources, ssh is null ? "--local" : $"--host {ssh.Host}", facts);
+            : ServerFixes.Fixes(kind, port, sources, ssh is null ? "--local" : $"--host {ssh.Host}", facts);
 }

@@ -26,10 +26,10 @@ public sealed record SavedPlan(IReadOnlyList<string> Arguments, string PlanDiges
         {
             using var json = JsonDocument.Parse(text);
             var root = json.RootElement;
-            // v1 differs from v2 only in the expected audit it shows: its layers and changes read the same.
-            if (root.GetProperty("schema").GetString() is not ("oec-cloudfw/plan/v2" or "oec-cloudfw/plan/v1"))
+            // v1 and v2 differ from v3 only in the expected audit they show: their layers and changes read the same.
+            if (root.GetProperty("schema").GetString() is not ("oec-cloudfw/plan/v3" or "oec-cloudfw/plan/v2" or "oec-cloudfw/plan/v1"))
             {
-                throw new InvalidInputException($"--plan {path} is not a plan saved by oec-cloudfw plan --out (schema oec-cloudfw/plan/v2)");
+                throw new InvalidInputException($"--plan {path} is not a plan saved by oec-cloudfw plan --out (schema oec-cloudfw/plan/v3)");
             }
 
             static SavedLayerState Layer(JsonElement e) => new(

@@ -4,7 +4,7 @@ using OecCloudFw.Core.Audit;
 
 namespace OecCloudFw.Cli.Audit;
 
-/// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v2).</summary>
+/// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v3).</summary>
 internal static class AuditDocuments
 {
     public static AuditDocument Json(AuditReport report)
@@ -41,7 +41,9 @@ internal static class AuditDocuments
             report.Benchmark is { } benchmark
                 ? new BenchmarkView(benchmark.Name, benchmark.Title, benchmark.Checks.Select(c => new BenchmarkCheckView(c.Id, c.Title, Status(c.Status), c.Evidence)).ToList())
                 : null,
-            report.Findings.Select(f => new AuditFindingView(f.Id, f.Severity, f.Message, f.Evidence, f.Fixes, f.Benchmarks)).ToList());
+            report.Findings.Select(f => new AuditFindingView(f.Id, f.Severity, f.Message, f.Evidence, f.Fixes, f.Benchmarks,
+                f.Subject.Server, f.Subject.Port, f.Subject.Protocol, f.Subject.Layer, f.Subject.Resource, f.Subject.Peer, f.Fingerprint,
+                [.. f.Remedies.Select(FixView.From)])).ToList());
     }
 
     private static string Status(Core.Audit.Benchmarks.BenchmarkStatus status) => status switch

@@ -32,7 +32,7 @@ internal static class SarifLog
             Level(x.Finding.Severity),
             new SarifText($"{x.Finding.Message}. Evidence: {x.Finding.Evidence}.{(x.Finding.Fixes.Count > 0 ? " Fix: " + string.Join(" ; ", x.Finding.Fixes) : string.Empty)}"),
             [new SarifLocation(new SarifPhysicalLocation(new SarifArtifactLocation(anchor), new SarifRegion(1)), Logical(x.Report))],
-            new Dictionary<string, string> { ["oecCloudfwFinding/v1"] = Fingerprint(x.Report.Server, x.Finding) })
+            new Dictionary<string, string> { ["oecCloudfwFinding/v2"] = x.Finding.Fingerprint })
         {
             Properties = Properties(x.Finding.Benchmarks),
         }).ToList();
@@ -58,7 +58,4 @@ internal static class SarifLog
         _ => "note",
     };
 
-    /// <summary>Stable across runs: the rule, the server and what the finding is about (its message), not the evidence's counters.</summary>
-    private static string Fingerprint(string server, Finding finding) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{finding.Id}|{server}|{finding.Message}")))[..32];
 }

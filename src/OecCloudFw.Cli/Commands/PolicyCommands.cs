@@ -58,7 +58,8 @@ internal sealed class PolicyCommands(CliContext context)
                 }
             }
 
-            var findings = ExposureCheck.Check(effective.DesiredRules(), (rule, _) => [$"narrow the sources of {rule.Protocol.ToString().ToLowerInvariant()}/{rule.Ports} in the policy file or with --source/--ssh-source"]);
+            var findings = ExposureCheck.Check(effective.DesiredRules(), (rule, _) =>
+                [new Fix(FixKind.PolicyNarrow, "policy", rule.Ports.IsSingle ? rule.Ports.From : 0, [], [$"narrow the sources of {rule.Protocol.ToString().ToLowerInvariant()}/{rule.Ports} in the policy file or with --source/--ssh-source"])]);
             if (format == OutputFormat.Json)
             {
                 Json.Write(context.Output, new PolicyDocument(

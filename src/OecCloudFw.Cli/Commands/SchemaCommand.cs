@@ -6,8 +6,8 @@ namespace OecCloudFw.Cli.Commands;
 /// <summary><c>schema NAME</c>: prints the JSON Schema of one of the tool's documents.</summary>
 internal sealed class SchemaCommand(CliContext context)
 {
-    [Command("schema", Description = "Print the JSON Schema (draft 2020-12) of a JSON document: audit/v2, aws-open/v1, … Without a name, list them.")]
-    public Task<int> Schema([Argument(Description = "The document, as its schema field names it (audit/v2), or without the version for the newest.")] string? name = null,
+    [Command("schema", Description = "Print the JSON Schema (draft 2020-12) of a JSON document: audit/v3, aws-open/v1, … Without a name, list them.")]
+    public Task<int> Schema([Argument(Description = "The document, as its schema field names it (audit/v3), or without the version for the newest.")] string? name = null,
         CancellationToken cancellationToken = default) =>
         CommandRunner.RunAsync(context, async () =>
         {

@@ -9,11 +9,11 @@ namespace OecCloudFw.Cli.Output;
 /// </summary>
 public static class DocumentSchemas
 {
-    /// <summary>Each document's schema id ("audit/v2", as its <c>schema</c> field says) and the type that writes it.</summary>
+    /// <summary>Each document's schema id ("audit/v3", as its <c>schema</c> field says) and the type that writes it.</summary>
     public static IReadOnlyList<(string Name, Type Type)> All { get; } =
     [
-        ("audit/v2", typeof(AuditDocument)),
-        ("audit-fleet/v2", typeof(AuditFleetDocument)),
+        ("audit/v3", typeof(AuditDocument)),
+        ("audit-fleet/v3", typeof(AuditFleetDocument)),
         ("aws-open/v1", typeof(AwsOpenDocument)),
         ("aws-close/v1", typeof(AwsCloseDocument)),
         ("aws-show/v1", typeof(AwsShowDocument)),
@@ -29,11 +29,11 @@ public static class DocumentSchemas
         ("server-ssh-port/v1", typeof(SshPortDocument)),
         ("policy/v1", typeof(PolicyDocument)),
         ("test/v1", typeof(TestDocument)),
-        ("plan/v2", typeof(PlanDocument)),
-        ("apply/v2", typeof(ApplyDocument)),
+        ("plan/v3", typeof(PlanDocument)),
+        ("apply/v3", typeof(ApplyDocument)),
     ];
 
-    /// <summary>The resource file name of a schema: "audit/v2" is audit.v1.schema.json.</summary>
+    /// <summary>The resource file name of a schema: "audit/v3" is audit.v3.schema.json.</summary>
     public static string FileName(string name) => name.Replace('/', '.') + ".schema.json";
 
     /// <summary>The schema's text; <paramref name="name"/> may omit the version ("audit": the newest). Null when unknown.</summary>

@@ -25,7 +25,7 @@ public static class AuditEngine
         ILayerView serverLayer,
         HostFacts host,
         IReadOnlyDictionary<int, Reachability> probes,
-        Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes,
+        Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<Fix>> fixes,
         string vantage,
         Cidr? vantageSource = null,
         IReadOnlyList<EgressNeed>? egress = null)
@@ -70,7 +70,7 @@ public static class AuditEngine
         }
 
         return new AuditReport(server, cloud?.Name, serverLayer.Name, vantage, rows,
-            findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Id, StringComparer.Ordinal).ToList())
+            findings.Select(f => f with { Subject = f.Subject with { Server = server } }).OrderByDescending(f => f.Severity).ThenBy(f => f.Id, StringComparer.Ordinal).ToList())
         {
             Egress = egressRows,
             CloudAssumptions = cloud?.Assumptions ?? [],
@@ -78,7 +78,7 @@ public static class AuditEngine
     }
 
     /// <summary>An outbound need a layer certainly blocks; one it cannot decide is said too.</summary>
-    private static IEnumerable<Finding> EgressFindings(string server, ILayerView? cloud, ILayerView serverLayer, EgressAssessment row, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
+    private static IEnumerable<Finding> EgressFindings(string server, ILayerView? cloud, ILayerView serverLayer, EgressAssessment row, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<Fix>> fixes)
     {
         var need = row.Need;
         var what = $"outbound TCP {need.Port} to {(need.Destination.IsInternet ? "the internet" : need.Destination.ToString())} ({need.Purpose})";
@@ -93,17 +93,17 @@ public static class AuditEngine
             {
                 yield return new Finding(FindingIds.EgressBlocked, need.Critical ? Severity.Critical : Severity.Warning,
                     $"{what} is blocked by {layer.Name} on {server}{(need.Critical ? ": deployments and the OEC.sh agent fail" : string.Empty)}",
-                    verdict.Evidence, fixes(kind, need.Port, [need.Destination]));
+                    verdict.Evidence, fixes(kind, need.Port, [need.Destination])) { Subject = Outbound(need, layer == cloud ? "cloud" : "server", layer.Name) };
             }
             else if (verdict.Indeterminate)
             {
                 yield return new Finding(FindingIds.Indeterminate, Severity.Info,
-                    $"whether {layer.Name} lets {what} out on {server} cannot be decided", verdict.Evidence, []);
+                    $"whether {layer.Name} lets {what} out on {server} cannot be decided", verdict.Evidence, []) { Subject = Outbound(need, layer == cloud ? "cloud" : "server", layer.Name) };
             }
         }
     }
 
-    private static IEnumerable<Finding> PortFindings(string server, ILayerView? cloud, ILayerView serverLayer, PortAssessment row, HostFacts host, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
+    private static IEnumerable<Finding> PortFindings(string server, ILayerView? cloud, ILayerView serverLayer, PortAssessment row, HostFacts host, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<Fix>> fixes)
     {
         var port = row.Port;
         var label = $"{port.Name} ({port.Port})";
@@ -116,16 +116,16 @@ public static class AuditEngine
                 // through it is how such setups work, and opening it to the world is not the fix.
                 yield return new Finding(FindingIds.ThroughPeer, Severity.Info,
                     $"{label} is not admitted from {string.Join(", ", port.Sources)} directly by {cloud.Name}: only members of {peer} reach it (a load balancer or a bastion); if clients come through them, this is intended",
-                    through.Evidence, []);
+                    through.Evidence, []) { Subject = FindingSubject.Tcp(port.Port, "cloud", cloud.Name) with { Peer = "sources" } };
             }
             else if (cloud is not null && row.CloudFromSources is { Refused: true } c)
             {
-                yield return Blocked(port, label, cloud.Name, c.Evidence, fixes(FixKind.CloudOpen, port.Port, port.Sources));
+                yield return Blocked(port, label, "cloud", cloud.Name, c.Evidence, fixes(FixKind.CloudOpen, port.Port, port.Sources));
             }
 
             if (row.ServerFromSources.Refused)
             {
-                yield return Blocked(port, label, serverLayer.Name, row.ServerFromSources.Evidence, fixes(FixKind.ServerOpen, port.Port, port.Sources));
+                yield return Blocked(port, label, "server", serverLayer.Name, row.ServerFromSources.Evidence, fixes(FixKind.ServerOpen, port.Port, port.Sources));
             }
 
             // Per family: a port restricted in one layer and open to the whole internet in the other.
@@ -140,7 +140,10 @@ public static class AuditEngine
                     var closed = ci.Admitted ? serverLayer.Name : cloud.Name;
                     yield return new Finding(FindingIds.SingleLayer, Severity.Warning,
                         $"{label} is restricted to {string.Join(", ", port.Sources)} in {closed} only; {open} admits the whole internet over {family}: a single layer of defense",
-                        ci.Admitted ? ci.Evidence : serverVerdict.Evidence, fixes(ci.Admitted ? FixKind.CloudOpen : FixKind.ServerOpen, port.Port, port.Sources));
+                        ci.Admitted ? ci.Evidence : serverVerdict.Evidence, fixes(ci.Admitted ? FixKind.CloudOpen : FixKind.ServerOpen, port.Port, port.Sources))
+                    {
+                        Subject = FindingSubject.Tcp(port.Port, ci.Admitted ? "cloud" : "server", open) with { Peer = family.ToString() },
+                    };
                 }
             }
 
@@ -148,7 +151,10 @@ public static class AuditEngine
             {
                 yield return new Finding(FindingIds.NotListening, port.IsSsh ? Severity.Critical : Severity.Warning,
                     $"{label} is admitted but nothing listens on it on {server}: connections are refused ({(port.IsSsh ? "is sshd running? sudo systemctl status sshd" : port.Port is 80 or 443 ? "no web server: is Traefik running? docker ps | grep traefik" : "start the service")})",
-                    $"ss -Htlnp shows no listener on port {port.Port}{(row.Probe == Reachability.Closed ? "; the probe was refused" : string.Empty)}", []);
+                    $"ss -Htlnp shows no listener on port {port.Port}{(row.Probe == Reachability.Closed ? "; the probe was refused" : string.Empty)}", [])
+                {
+                    Subject = FindingSubject.Tcp(port.Port, "host", "listener"),
+                };
             }
         }
 
@@ -160,11 +166,12 @@ public static class AuditEngine
                            (row.OpenToInternetV4 && row.OpenToInternetV6 ? " (IPv4 and IPv6)" : $" ({openFamily} only)");
             // Only what was read is claimed: without a cloud layer, the server's firewall is all the audit saw.
             var through = cloud is null ? $"by {serverLayer.Name} (cloud layer not examined)" : "through every layer";
+            var exposed = cloud is null ? FindingSubject.Tcp(port.Port, "server", serverLayer.Name) : FindingSubject.Tcp(port.Port, "both", null);
             if (port.IsSsh || entry.Port == PortCatalog.Ssh)
             {
                 yield return new Finding(FindingIds.SshOpenToInternet, Severity.Warning,
                     $"SSH ({port.Port}) is open to the whole internet {through}: restrict it to the management IPs", evidence,
-                    [.. fixes(FixKind.CloudRestrict, port.Port, port.Sources), .. fixes(FixKind.ServerRestrict, port.Port, port.Sources)]);
+                    [.. fixes(FixKind.CloudRestrict, port.Port, port.Sources), .. fixes(FixKind.ServerRestrict, port.Port, port.Sources)]) { Subject = exposed };
             }
             else if (entry.Port != PortCatalog.Http && entry.Port != PortCatalog.Https && !row.Listening && row.Probe is Reachability.Closed or Reachability.Filtered)
             {
@@ -173,7 +180,7 @@ public static class AuditEngine
                 var probe = $"the probe found it {row.Probe.ToString().ToLowerInvariant()}";
                 yield return new Finding(FindingIds.PortOpenToInternet, Severity.Warning,
                     $"{entry.Name} ({port.Port}) is admitted from the internet {through}, but nothing listens on it ({probe}): nothing is exposed now; a service started on it would be: close the port or restrict it to specific IPs",
-                    $"{evidence}; ss -Htln shows no listener on port {port.Port}; {probe}", [.. fixes(FixKind.CloudClose, port.Port, []), .. fixes(FixKind.ServerClose, port.Port, [])]);
+                    $"{evidence}; ss -Htln shows no listener on port {port.Port}; {probe}", [.. fixes(FixKind.CloudClose, port.Port, []), .. fixes(FixKind.ServerClose, port.Port, [])]) { Subject = exposed };
             }
             else if (entry.Port != PortCatalog.Http && entry.Port != PortCatalog.Https)
             {
@@ -183,7 +190,7 @@ public static class AuditEngine
                     (entry.Port != PortCatalog.PostgreSql ? ": restrict it to specific IPs"
                         : row.Listening ? ": your database is exposed; restrict it or use an SSH tunnel"
                         : ": a database started on it would be exposed; restrict it or use an SSH tunnel"),
-                    evidence, [.. fixes(FixKind.CloudClose, port.Port, []), .. fixes(FixKind.ServerClose, port.Port, [])]);
+                    evidence, [.. fixes(FixKind.CloudClose, port.Port, []), .. fixes(FixKind.ServerClose, port.Port, [])]) { Subject = exposed };
             }
         }
 
@@ -197,7 +204,7 @@ public static class AuditEngine
                 {
                     yield return new Finding(FindingIds.LatentExposure, catalogued.InternetExposure == Severity.Critical ? Severity.Warning : Severity.Info,
                         $"{label} is not reachable from the internet over {family} now ({cloudVerdict.Evidence}), but {cloud.Name} would admit it from the whole internet were the instance given a public {family} address: latent exposure, restrict it",
-                        $"{latent.Evidence}; {serverVerdict.Evidence}", [.. fixes(FixKind.CloudClose, port.Port, [])]);
+                        $"{latent.Evidence}; {serverVerdict.Evidence}", [.. fixes(FixKind.CloudClose, port.Port, [])]) { Subject = FindingSubject.Tcp(port.Port, "cloud", cloud.Name) with { Peer = family.ToString() } };
                     break;
                 }
             }
@@ -214,7 +221,10 @@ public static class AuditEngine
                 yield return new Finding(FindingIds.SingleLayer, Severity.Info,
                     $"{label} is kept closed by {closed} only; {open} admits it from the internet over {family}: a single layer of defense",
                     cloudVerdict.Admitted ? cloudVerdict.Evidence : serverVerdict.Evidence,
-                    fixes(cloudVerdict.Admitted ? FixKind.CloudClose : FixKind.ServerClose, port.Port, []));
+                    fixes(cloudVerdict.Admitted ? FixKind.CloudClose : FixKind.ServerClose, port.Port, []))
+                {
+                    Subject = FindingSubject.Tcp(port.Port, cloudVerdict.Admitted ? "cloud" : "server", open) with { Peer = family.ToString() },
+                };
             }
         }
 
@@ -224,7 +234,10 @@ public static class AuditEngine
             var (open, closed) = row.ServerFromInternetV4.Admitted ? ("IPv4", "IPv6") : ("IPv6", "IPv4");
             yield return new Finding(FindingIds.FamilyMismatch, port.Wanted ? Severity.Warning : Severity.Critical,
                 $"{label} is admitted on {open} but refused on {closed} by {serverLayer.Name}",
-                $"IPv4: {row.ServerFromInternetV4.Evidence}; IPv6: {row.ServerFromInternetV6.Evidence}", fixes(port.Wanted ? FixKind.ServerOpen : FixKind.ServerClose, port.Port, port.Sources));
+                $"IPv4: {row.ServerFromInternetV4.Evidence}; IPv6: {row.ServerFromInternetV6.Evidence}", fixes(port.Wanted ? FixKind.ServerOpen : FixKind.ServerClose, port.Port, port.Sources))
+            {
+                Subject = FindingSubject.Tcp(port.Port, "server", serverLayer.Name),
+            };
         }
 
         // The packets to a published port are DNAT-ed and forwarded: INPUT never sees them. The bypass is a port the INPUT
@@ -236,11 +249,10 @@ public static class AuditEngine
                     ? $"{label} is published by Docker and reachable from the internet although {serverLayer.Name} refuses it: Docker's DNAT (its nftables docker-bridges table) bypasses the INPUT chain, and nothing on the forward path refuses it"
                     : $"{label} is published by Docker and reachable from the internet although {serverLayer.Name} refuses it: Docker's DNAT bypasses the INPUT chain, and DOCKER-USER does not filter it",
                 evidence,
-                [.. fixes(FixKind.ServerDocker, published, []),
-                    host.DockerNftables
-                        ? $"nft add table inet oecfw-docker; nft add chain inet oecfw-docker forward '{{ type filter hook forward priority -1; }}'; nft add rule inet oecfw-docker forward meta l4proto tcp ct original proto-dst {published} ct state new drop (a chain before Docker's filter-FORWARD; or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})"
-                        : $"iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport {published} -j DROP (or publish the port on 127.0.0.1 only: -p 127.0.0.1:{published}:{published})",
-                    .. fixes(FixKind.CloudClose, published, [])]);
+                [.. fixes(FixKind.ServerDocker, published, []), .. fixes(FixKind.CloudClose, published, [])])
+            {
+                Subject = FindingSubject.Tcp(published, "server", "docker"),
+            };
         }
     }
 
@@ -264,7 +276,10 @@ public static class AuditEngine
 
             yield return new Finding(FindingIds.Indeterminate, row.Port.IsSsh || row.Port.Required ? Severity.Warning : Severity.Info,
                 $"whether {layer.Name} admits {label} {what} on {server} cannot be decided: a rule on the packet's path has a match the tool does not model",
-                verdict.Evidence, []);
+                verdict.Evidence, [])
+            {
+                Subject = FindingSubject.Tcp(row.Port.Port, layer == cloud ? "cloud" : "server", layer.Name) with { Peer = what },
+            };
         }
     }
 
@@ -290,24 +305,27 @@ public static class AuditEngine
         {
             yield return new Finding(FindingIds.ModelProbeMismatch, Severity.Warning,
                 $"{serverLayer.Name} admits {label} from {vantageSource} by the model, but the probe from there got no answer: the model and the network disagree",
-                $"model: {model.Evidence}; probe: filtered", []);
+                $"model: {model.Evidence}; probe: filtered", []) { Subject = FindingSubject.Tcp(row.Port.Port, "server", serverLayer.Name) with { Peer = vantageSource.ToString() } };
         }
         else if (model.Refused && row.Probe == Reachability.Open)
         {
             yield return new Finding(FindingIds.ModelProbeMismatch, Severity.Warning,
                 $"{serverLayer.Name} refuses {label} from {vantageSource} by the model, but the probe from there connected: the model and the network disagree",
-                $"model: {model.Evidence}; probe: open", []);
+                $"model: {model.Evidence}; probe: open", []) { Subject = FindingSubject.Tcp(row.Port.Port, "server", serverLayer.Name) with { Peer = vantageSource.ToString() } };
         }
     }
 
-    private static Finding Blocked(AuditPort port, string label, string layer, string evidence, IReadOnlyList<string> fixes) =>
+    private static FindingSubject Outbound(EgressNeed need, string layer, string resource) =>
+        FindingSubject.Tcp(need.Port, layer, resource) with { Peer = $"outbound {need.Destination}" };
+
+    private static Finding Blocked(AuditPort port, string label, string kind, string layer, string evidence, IReadOnlyList<Fix> fixes) =>
         new(FindingIds.RequiredBlocked, port.IsSsh ? Severity.Critical : port.Required ? Severity.Critical : Severity.Warning,
             port.IsSsh
                 ? $"{label} is blocked by {layer}: OEC.sh cannot manage the server (deployments, backups and monitoring fail)"
                 : $"{label} is blocked by {layer}",
-            evidence, fixes);
+            evidence, fixes) { Subject = FindingSubject.Tcp(port.Port, kind, layer) with { Peer = "sources" } };
 
-    private static IEnumerable<Finding> HostFindings(string server, List<PortAssessment> rows, ILayerView? cloud, ILayerView serverLayer, HostFacts host, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<string>> fixes)
+    private static IEnumerable<Finding> HostFindings(string server, List<PortAssessment> rows, ILayerView? cloud, ILayerView serverLayer, HostFacts host, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<Fix>> fixes)
     {
         if (!serverLayer.Filters)
         {
@@ -315,7 +333,7 @@ public static class AuditEngine
                 cloud is null
                     ? $"no firewall is active on {server}, and the cloud layer was not examined (cloud layer not examined: give its flags to read it)"
                     : $"no firewall is active on {server}: {cloud.Name} is the only defense",
-                "no UFW, firewalld, iptables or nftables rule filters input", fixes(FixKind.ServerOpen, PortCatalog.Ssh, []));
+                "no UFW, firewalld, iptables or nftables rule filters input", fixes(FixKind.ServerOpen, PortCatalog.Ssh, [])) { Subject = FindingSubject.Host("firewall") };
         }
 
         foreach (var sshPort in host.SshPorts)
@@ -328,20 +346,20 @@ public static class AuditEngine
                 yield return new Finding(FindingIds.SshPortMismatch, Severity.Critical,
                     $"sshd listens on {sshPort}, but only {other.Port.Port} is admitted: management connections to {sshPort} fail",
                     $"sshd -T: port {sshPort}; {row?.CloudFromSources?.Evidence ?? row?.ServerFromSources.Evidence ?? "not admitted"}",
-                    [.. fixes(FixKind.CloudOpen, sshPort, []), .. fixes(FixKind.ServerOpen, sshPort, [])]);
+                    [.. fixes(FixKind.CloudOpen, sshPort, []), .. fixes(FixKind.ServerOpen, sshPort, [])]) { Subject = FindingSubject.Host("sshd", sshPort) };
             }
         }
 
         if (string.Equals(host.PasswordAuthentication, "yes", StringComparison.OrdinalIgnoreCase))
         {
             yield return new Finding(FindingIds.PasswordAuthentication, Severity.Warning, "sshd accepts passwords: use SSH keys instead",
-                "sshd -T: passwordauthentication yes", fixes(FixKind.ServerHarden, PortCatalog.Ssh, []));
+                "sshd -T: passwordauthentication yes", fixes(FixKind.ServerHarden, PortCatalog.Ssh, [])) { Subject = FindingSubject.Host("sshd") };
         }
 
         if (string.Equals(host.PermitRootLogin, "yes", StringComparison.OrdinalIgnoreCase))
         {
             yield return new Finding(FindingIds.RootLogin, Severity.Warning, "sshd lets root log in with a password: disable root login (or allow keys only)",
-                "sshd -T: permitrootlogin yes", fixes(FixKind.ServerHarden, PortCatalog.Ssh, []));
+                "sshd -T: permitrootlogin yes", fixes(FixKind.ServerHarden, PortCatalog.Ssh, [])) { Subject = FindingSubject.Host("sshd") };
         }
 
         var uncovered = host.SshPorts.Where(p => host.Fail2BanPorts is null || !host.Fail2BanPorts.Contains(p)).ToList();
@@ -354,7 +372,7 @@ public static class AuditEngine
                         ? "fail2ban is installed but no jail is running (is fail2ban-server running? systemctl status fail2ban): brute-force attempts on SSH are not blocked"
                         : $"no fail2ban jail covers the SSH port {string.Join(", ", uncovered)} actually in use",
                 host.Fail2BanPorts is null ? "fail2ban-client not found" : $"jails cover ports {string.Join(", ", host.Fail2BanPorts)}",
-                fixes(FixKind.ServerFail2Ban, PortCatalog.Ssh, []));
+                fixes(FixKind.ServerFail2Ban, PortCatalog.Ssh, [])) { Subject = FindingSubject.Host("fail2ban") };
         }
         else if (host.SshPorts.Count > 0 && host.Fail2BanFilterMisses is { } misses)
         {
@@ -362,13 +380,17 @@ public static class AuditEngine
             yield return new Finding(FindingIds.NoFail2Ban, Severity.Info,
                 "fail2ban is installed but its filter matches none of this server's sshd failures: brute-force attempts on SSH are not blocked",
                 misses,
-                fixes(FixKind.ServerFail2BanFilter, PortCatalog.Ssh, []));
+                fixes(FixKind.ServerFail2BanFilter, PortCatalog.Ssh, [])) { Subject = FindingSubject.Host("fail2ban") };
         }
 
         if (host.CsfActive && host.DockerHost)
         {
             yield return new Finding(FindingIds.CsfOnDocker, Severity.Critical, "CSF/LFD is active on a Docker host: it interferes with Docker's iptables rules",
-                "csf present and enabled; docker present", [.. fixes(FixKind.ServerOpen, PortCatalog.Ssh, []).Select(f => $"{f} (runs csf -x and switches to UFW)")]);
+                "csf present and enabled; docker present",
+                [.. fixes(FixKind.ServerOpen, PortCatalog.Ssh, []).Select(f => f with { Commands = [.. f.Commands.Select(c => $"{c} (runs csf -x and switches to UFW)")] })])
+            {
+                Subject = FindingSubject.Host("csf"),
+            };
         }
     }
 }

@@ -12,7 +12,7 @@ public static class ExposureCheck
 {
     /// <param name="rules">The layer's rules.</param>
     /// <param name="fixes">The fix commands for a rule in the layer's own terms (the adapter knows its CLI verbs).</param>
-    public static IReadOnlyList<Finding> Check(IEnumerable<Rule> rules, Func<Rule, CatalogPort?, IReadOnlyList<string>> fixes)
+    public static IReadOnlyList<Finding> Check(IEnumerable<Rule> rules, Func<Rule, CatalogPort?, IReadOnlyList<Fix>> fixes)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(fixes);
@@ -23,7 +23,7 @@ public static class ExposureCheck
             {
                 findings.Add(new Finding(FindingIds.AllPortsOpenToInternet, Severity.Critical,
                     $"every {(rule.Protocol == Protocol.All ? "port and protocol" : "TCP port")} is open to the internet ({rule.Source}), the database included",
-                    rule.ToString(), fixes(rule, null)));
+                    rule.ToString(), fixes(rule, null)) { Subject = new(null, null, rule.Protocol == Protocol.All ? null : "tcp", "cloud", rule.Id) });
                 continue;
             }
 
@@ -41,7 +41,7 @@ public static class ExposureCheck
                     : new Finding(FindingIds.PortOpenToInternet, port.InternetExposure!.Value,
                         $"{port.Name} ({port.Port}) is open to the internet ({rule.Source}){(port.Port == PortCatalog.PostgreSql ? ": your database is exposed; restrict it to specific IPs or use an SSH tunnel" : ": restrict it to specific IPs")}",
                         rule.ToString(), fixes(rule, port));
-                findings.Add(finding);
+                findings.Add(finding with { Subject = FindingSubject.Tcp(port.Port, "cloud", rule.Id) });
             }
         }
 
@@ -57,7 +57,7 @@ public static class ExposureCheck
     /// <param name="view">The layer as read.</param>
     /// <param name="everyPort">The rules that open every port to the internet (a finding of their own), with their fixes.</param>
     /// <param name="fixes">The fix commands for a port: the rules that admit it from the internet, in the layer's own terms.</param>
-    public static IReadOnlyList<Finding> Check(ILayerView view, IEnumerable<(string Title, string Rule, IReadOnlyList<string> Fixes)> everyPort, Func<CatalogPort, IReadOnlyList<string>> fixes)
+    public static IReadOnlyList<Finding> Check(ILayerView view, IEnumerable<(string Title, string Rule, IReadOnlyList<Fix> Fixes)> everyPort, Func<CatalogPort, IReadOnlyList<Fix>> fixes)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(everyPort);
@@ -71,7 +71,7 @@ public static class ExposureCheck
         {
             foreach (var (title, rule, ruleFixes) in all)
             {
-                findings.Add(new Finding(FindingIds.AllPortsOpenToInternet, Severity.Critical, title, rule, ruleFixes));
+                findings.Add(new Finding(FindingIds.AllPortsOpenToInternet, Severity.Critical, title, rule, ruleFixes) { Subject = new(null, null, null, "cloud", view.Name) { Peer = rule } });
             }
 
             return findings;
@@ -83,19 +83,19 @@ public static class ExposureCheck
             var family = v4.Admitted && v6.Admitted ? "IPv4 and IPv6" : v4.Admitted ? "IPv4" : "IPv6";
             if (open is not null)
             {
-                findings.Add(port.Port == PortCatalog.Ssh
+                findings.Add((port.Port == PortCatalog.Ssh
                     ? new Finding(FindingIds.SshOpenToInternet, port.InternetExposure!.Value,
                         $"SSH ({port.Port}) is open to the internet ({family}): restrict it to the management IPs", open.Evidence, fixes(port))
                     : new Finding(FindingIds.PortOpenToInternet, port.InternetExposure!.Value,
                         $"{port.Name} ({port.Port}) is open to the internet ({family}){(port.Port == PortCatalog.PostgreSql ? ": your database is exposed; restrict it to specific IPs or use an SSH tunnel" : ": restrict it to specific IPs")}",
-                        open.Evidence, fixes(port)));
+                        open.Evidence, fixes(port))) with { Subject = FindingSubject.Tcp(port.Port, "cloud", view.Name) });
             }
             else if ((v4.Latent ?? v6.Latent) is { Admitted: true } latent)
             {
                 var refused = v4.Latent is { Admitted: true } ? v4 : v6;
                 findings.Add(new Finding(FindingIds.LatentExposure, port.InternetExposure == Severity.Critical ? Severity.Warning : Severity.Info,
                     $"{port.Name} ({port.Port}) is not reachable from the internet now ({refused.Evidence}), but the filters would admit it from the whole internet were the instance given a public address: latent exposure, restrict it",
-                    latent.Evidence, fixes(port)));
+                    latent.Evidence, fixes(port)) { Subject = FindingSubject.Tcp(port.Port, "cloud", view.Name) });
             }
         }
 

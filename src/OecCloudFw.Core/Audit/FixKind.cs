@@ -38,4 +38,10 @@ public enum FixKind
 
     /// <summary>Make Docker's published ports follow the policy (DOCKER-USER, by configure).</summary>
     ServerDocker,
+
+    /// <summary>Make the server pass a benchmark check (the commands the check's owner names).</summary>
+    ServerBenchmark,
+
+    /// <summary>Narrow a source in the policy itself (policy show: the file or the flags admit the internet).</summary>
+    PolicyNarrow,
 }

@@ -34,7 +34,7 @@ public abstract class CloudLayer<TSnapshot, TNative> : ICloudLayer
     public abstract IReadOnlyList<Finding> Findings(CloudLayerState<TSnapshot> state);
 
     /// <inheritdoc cref="ICloudLayer.Fixes"/>
-    public abstract IReadOnlyList<string> Fixes(CloudLayerState<TSnapshot> state, FixKind kind, int port, IReadOnlyList<Cidr> sources);
+    public abstract IReadOnlyList<Fix> Fixes(CloudLayerState<TSnapshot> state, FixKind kind, int port, IReadOnlyList<Cidr> sources);
 
     /// <inheritdoc cref="ICloudLayer.OpenAsync"/>
     public abstract Task<CloudApplyResult> OpenAsync(CloudLayerPlan<TNative> plan, CancellationToken cancellationToken = default);
@@ -55,7 +55,7 @@ public abstract class CloudLayer<TSnapshot, TNative> : ICloudLayer
 
     public IReadOnlyList<Finding> Findings(CloudLayerState state) => Findings(Own(state));
 
-    public IReadOnlyList<string> Fixes(CloudLayerState state, FixKind kind, int port, IReadOnlyList<Cidr> sources) => Fixes(Own(state), kind, port, sources);
+    public IReadOnlyList<Fix> Fixes(CloudLayerState state, FixKind kind, int port, IReadOnlyList<Cidr> sources) => Fixes(Own(state), kind, port, sources);
 
     public Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default) => OpenAsync(NativeOf(plan), cancellationToken);
 

@@ -42,7 +42,7 @@ public interface ICloudLayer
     IReadOnlyList<Finding> Findings(CloudLayerState state);
 
     /// <summary>The exact commands that fix an audit finding of this kind for this port in the layer as read (the group or NSG that holds the rule).</summary>
-    IReadOnlyList<string> Fixes(CloudLayerState state, FixKind kind, int port, IReadOnlyList<Cidr> sources);
+    IReadOnlyList<Fix> Fixes(CloudLayerState state, FixKind kind, int port, IReadOnlyList<Cidr> sources);
 
     /// <summary>Writes what the plan adds (first, before the server layer changes). Idempotent: what is already there is not written again.</summary>
     Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default);

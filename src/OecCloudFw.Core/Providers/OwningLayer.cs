@@ -23,7 +23,7 @@ public sealed class OwningLayer(ICloudLayer layer, IDisposable? owned) : ICloudL
 
     public IReadOnlyList<Finding> Findings(CloudLayerState state) => layer.Findings(state);
 
-    public IReadOnlyList<string> Fixes(CloudLayerState state, FixKind kind, int port, IReadOnlyList<Cidr> sources) => layer.Fixes(state, kind, port, sources);
+    public IReadOnlyList<Fix> Fixes(CloudLayerState state, FixKind kind, int port, IReadOnlyList<Cidr> sources) => layer.Fixes(state, kind, port, sources);
 
     public Task<CloudApplyResult> OpenAsync(CloudLayerPlan plan, CancellationToken cancellationToken = default) => layer.OpenAsync(plan, cancellationToken);
 

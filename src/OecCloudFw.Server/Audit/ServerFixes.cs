@@ -4,7 +4,7 @@ using OecCloudFw.Server.Facts;
 
 namespace OecCloudFw.Server.Audit;
 
-/// <summary>The server layer's fix for a finding, as exact commands for the frontend that is active on it.</summary>
+/// <summary>The server layer's fix for a finding, as data with the exact commands for the frontend that is active on it.</summary>
 public static class ServerFixes
 {
     /// <param name="kind">What the fix does (the server kinds only; the cloud kinds belong to the cloud adapter).</param>
@@ -12,7 +12,31 @@ public static class ServerFixes
     /// <param name="sources">The policy's sources for it.</param>
     /// <param name="where">How the tool reaches the server: "--host h" or "--local".</param>
     /// <param name="facts">The server as read.</param>
-    public static IReadOnlyList<string> For(FixKind kind, int port, IReadOnlyList<Cidr> sources, string where, ServerFacts facts)
+    public static IReadOnlyList<Fix> Fixes(FixKind kind, int port, IReadOnlyList<Cidr> sources, string where, ServerFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var commands = For(kind, port, sources, where, facts);
+        if (commands.Count == 0)
+        {
+            return [];
+        }
+
+        var resource = kind switch
+        {
+            FixKind.ServerHarden => "sshd",
+            FixKind.ServerFail2Ban or FixKind.ServerFail2BanFilter => "fail2ban",
+            FixKind.ServerDocker => "docker",
+            _ => Configure.ConfigurePlanner.Filtering(facts),
+        };
+        return [new Fix(kind, "server", port, [.. sources.Where(s => !s.IsInternet)], commands) { Resource = resource }];
+    }
+
+    /// <param name="kind">What the fix does (the server kinds only; the cloud kinds belong to the cloud adapter).</param>
+    /// <param name="port">The port.</param>
+    /// <param name="sources">The policy's sources for it.</param>
+    /// <param name="where">How the tool reaches the server: "--host h" or "--local".</param>
+    /// <param name="facts">The server as read.</param>
+    internal static IReadOnlyList<string> For(FixKind kind, int port, IReadOnlyList<Cidr> sources, string where, ServerFacts facts)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(facts);
@@ -42,7 +66,11 @@ public static class ServerFixes
             FixKind.ServerHarden => [Harden(where), .. HardenByHand(facts)],
             FixKind.ServerFail2Ban => [Harden(where), $"apt-get install -y fail2ban && printf '[sshd]\\nenabled = true\\nport = {string.Join(",", facts.SshPorts)}\\n' > {Server.Harden.Fail2BanJail.JailFile} && systemctl restart fail2ban"],
             FixKind.ServerFail2BanFilter => [Harden(where), "printf '[DEFAULT]\\n_daemon = sshd(?:-session)?\\n\\n[Init]\\njournalmatch = _SYSTEMD_UNIT=sshd.service + _SYSTEMD_UNIT=ssh.service + _COMM=sshd + _COMM=sshd-session\\n' > /etc/fail2ban/filter.d/sshd.local && systemctl restart fail2ban"],
-            FixKind.ServerDocker => [$"oec-cloudfw server configure {where}{management}"],
+            // configure writes DOCKER-USER (or, on Docker's nftables backend, its own table ahead of Docker's forward chain); by hand:
+            FixKind.ServerDocker => [$"oec-cloudfw server configure {where}{management}",
+                facts.DockerFirewall.Nftables
+                    ? $"nft add table inet oecfw-docker; nft add chain inet oecfw-docker forward '{{ type filter hook forward priority -1; }}'; nft add rule inet oecfw-docker forward meta l4proto tcp ct original proto-dst {port} ct state new drop (a chain before Docker's filter-FORWARD; or publish the port on 127.0.0.1 only: -p 127.0.0.1:{port}:{port})"
+                    : $"iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport {port} -j DROP (or publish the port on 127.0.0.1 only: -p 127.0.0.1:{port}:{port})"],
             _ => [],
         };
     }

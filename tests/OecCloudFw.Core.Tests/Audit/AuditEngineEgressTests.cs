@@ -20,7 +20,7 @@ public sealed class AuditEngineEgressTests
         AuditEngine.Run("srv", [], cloud, server, new HostFacts(), new Dictionary<int, Reachability>(), (kind, port, sources) =>
         {
             _asked.Add((kind, port, string.Join(",", sources)));
-            return [$"{kind} {port}"];
+            return [new Fix(kind, Fix.LayerOf(kind), port, sources, [$"{kind} {port}"])];
         }, "probes from here", egress: needs);
 
     [Fact]

@@ -24,11 +24,11 @@ public sealed class AuditEnginePortTests
 
     private readonly List<string> _asked = [];
 
-    private IReadOnlyList<string> Fix(FixKind kind, int port, IReadOnlyList<Cidr> sources)
+    private IReadOnlyList<Fix> Fix(FixKind kind, int port, IReadOnlyList<Cidr> sources)
     {
         var fix = $"{kind} {port} from [{string.Join(",", sources)}]";
         _asked.Add(fix);
-        return [fix];
+        return [new Fix(kind, Core.Audit.Fix.LayerOf(kind), port, sources, [fix])];
     }
 
     private AuditReport Run(AuditPort[] ports, ILayerView? cloud, ILayerView server, HostFacts? host = null, Reachability probe = Reachability.NotProbed, Cidr? vantage = null) =>
@@ -378,9 +378,9 @@ public sealed class AuditEnginePortTests
         Assert.Equal(FindingIds.DockerBypass, finding.Id);
         Assert.Equal(Severity.Critical, finding.Severity);
         Assert.Equal("nat PREROUTING: DNAT tcp dpt:5432 to:172.17.0.2:5432", finding.Evidence);
-        Assert.Equal("ServerDocker 5432 from []", finding.Fixes[0]);
-        Assert.StartsWith("iptables -I DOCKER-USER -p tcp -m conntrack --ctorigdstport 5432 -j DROP", finding.Fixes[1], StringComparison.Ordinal);
-        Assert.Equal("CloudClose 5432 from []", finding.Fixes[2]);
+        // Core asks the server layer's owner for the Docker fix (it renders DOCKER-USER or nft: ServerFixesTests), then the cloud's.
+        Assert.Equal(["ServerDocker 5432 from []", "CloudClose 5432 from []"], finding.Fixes);
+        Assert.Equal(new FindingSubject("srv", 5432, "tcp", "server", "docker"), finding.Subject);
     }
 
     [Fact]

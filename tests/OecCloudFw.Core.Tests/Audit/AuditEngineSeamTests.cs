@@ -30,7 +30,7 @@ public sealed class AuditEngineSeamTests
             (kind, port, sources) =>
             {
                 asked.Add(kind);
-                return kind.ToString().StartsWith("Cloud", StringComparison.Ordinal) ? cloud.Fixes(state.Cloud, kind, port, sources) : [$"ufw deny {port}/tcp"];
+                return kind.ToString().StartsWith("Cloud", StringComparison.Ordinal) ? cloud.Fixes(state.Cloud, kind, port, sources) : [new Fix(kind, "server", port, sources, [$"ufw deny {port}/tcp"])];
             },
             "probes from here");
 

@@ -14,7 +14,7 @@ public sealed class AuditEngineTests
 
     private static AuditReport Run(ILayerView? cloud, ILayerView server, IReadOnlySet<int> listening, Reachability probe5432) =>
         AuditEngine.Run("srv", Ports, cloud, server, new HostFacts { SshPorts = [22], ListeningPublic = listening },
-            new Dictionary<int, Reachability> { [22] = Reachability.Open, [5432] = probe5432 }, (_, _, _) => ["fix"], "probes from here");
+            new Dictionary<int, Reachability> { [22] = Reachability.Open, [5432] = probe5432 }, (k, p, s) => [new Fix(k, Fix.LayerOf(k), p, s, ["fix"])], "probes from here");
 
     [Fact]
     public void Run_NoCloudLayer_SaysNotExaminedAndNeverEveryLayerOrOnlyDefense()
@@ -36,7 +36,7 @@ public sealed class AuditEngineTests
     {
         var report = AuditEngine.Run("srv", Ports, null, new Layer("ufw", filters: true),
             new HostFacts { SshPorts = [22], ListeningPublic = new HashSet<int> { 22 }, Fail2BanPorts = [22], Fail2BanFilterMisses = misses },
-            new Dictionary<int, Reachability>(), (_, _, _) => ["fix"], "probes from here");
+            new Dictionary<int, Reachability>(), (k, p, s) => [new Fix(k, Fix.LayerOf(k), p, s, ["fix"])], "probes from here");
 
         var found = report.Findings.Where(f => f.Id == FindingIds.NoFail2Ban).ToList();
         Assert.Equal(finding ? 1 : 0, found.Count);

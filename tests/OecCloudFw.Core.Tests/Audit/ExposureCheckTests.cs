@@ -6,7 +6,7 @@ namespace OecCloudFw.Core.Tests.Audit;
 
 public sealed class ExposureCheckTests
 {
-    private static IReadOnlyList<Finding> Check(params Rule[] rules) => ExposureCheck.Check(rules, (_, _) => ["fix"]);
+    private static IReadOnlyList<Finding> Check(params Rule[] rules) => ExposureCheck.Check(rules, (_, _) => [new Fix(FixKind.CloudClose, "cloud", 0, [], ["fix"])]);
 
     [Fact]
     public void Check_DatabaseToWorld_Critical()

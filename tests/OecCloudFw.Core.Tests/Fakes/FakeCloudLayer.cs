@@ -71,8 +71,8 @@ internal sealed class FakeCloudLayer(FakeCloudFirewall remote) : CloudLayer<Fake
 
     public override IReadOnlyList<Finding> Findings(CloudLayerState<Snapshot> state) => [];
 
-    public override IReadOnlyList<string> Fixes(CloudLayerState<Snapshot> state, FixKind kind, int port, IReadOnlyList<Cidr> sources) =>
-        [$"fakecloud {kind} {port} from {string.Join(",", sources)}"];
+    public override IReadOnlyList<Fix> Fixes(CloudLayerState<Snapshot> state, FixKind kind, int port, IReadOnlyList<Cidr> sources) =>
+        [new Fix(kind, "cloud", port, sources, [$"fakecloud {kind} {port} from {string.Join(",", sources)}"]) { Resource = "fake" }];
 
     public override Task<CloudApplyResult> OpenAsync(CloudLayerPlan<Native> plan, CancellationToken cancellationToken = default)
     {

@@ -387,7 +387,7 @@ public sealed class FirewallLayerTests
                 $"oec-cloudfw digitalocean open --droplet {TestBed.DropletId} --port 443 --source 203.0.113.7/32",
                 $"doctl compute firewall create --name oecfw-{TestBed.DropletId} --droplet-ids {TestBed.DropletId} --inbound-rules \"protocol:tcp,ports:443,address:203.0.113.7/32\"",
             ],
-            layer.Fixes(state, FixKind.CloudOpen, 443, [Cidr.Parse("203.0.113.7/32")]));
+            Fix.CommandsOf(layer.Fixes(state, FixKind.CloudOpen, 443, [Cidr.Parse("203.0.113.7/32")])));
     }
 
     [Fact]
@@ -418,7 +418,7 @@ public sealed class FirewallLayerTests
         Assert.Contains("blocked by the provider (request an unblock)", smtp.Evidence, StringComparison.Ordinal);
         Assert.Equal(Decision.Admitted, https.Decision);
         Assert.Contains("no cloud firewall applies", https.Evidence, StringComparison.Ordinal);
-        Assert.Contains(layer.Fixes(state, FixKind.CloudEgress, 25, [Cidr.Parse("192.0.2.25/32")]), f => f.Contains("request an unblock", StringComparison.Ordinal));
+        Assert.Contains(Fix.CommandsOf(layer.Fixes(state, FixKind.CloudEgress, 25, [Cidr.Parse("192.0.2.25/32")])), f => f.Contains("request an unblock", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -359,7 +359,7 @@ public sealed class HetznerLayerEndToEndTests
         Assert.DoesNotContain("no outbound rule", smtp.Evidence, StringComparison.Ordinal);
         Assert.Contains("no outbound rule of firewall fw-web allows it", state.View.EvaluateEgress(Protocol.Tcp, 587, mail).Evidence, StringComparison.Ordinal);
         Assert.True(state.View.EvaluateEgress(Protocol.Tcp, 443, mail).Admitted);
-        Assert.StartsWith("request an unblock of outbound port 25 from Hetzner", blocked.Fixes(state, FixKind.CloudEgress, 25, [mail])[0], StringComparison.Ordinal);
+        Assert.StartsWith("request an unblock of outbound port 25 from Hetzner", Fix.CommandsOf(blocked.Fixes(state, FixKind.CloudEgress, 25, [mail]))[0], StringComparison.Ordinal);
 
         using var unblocked = HetznerHarness.Layer(fake, _clock, server: "web-1", smtpUnblocked: "true");
         var after = await unblocked.ReadAsync(Ct);
@@ -368,7 +368,7 @@ public sealed class HetznerLayerEndToEndTests
         Assert.Contains("no outbound rule of firewall fw-web allows it", now.Evidence, StringComparison.Ordinal);
         Assert.Equal(
             ["hcloud firewall add-rule fw-web --direction out --protocol tcp --port 25 --destination-ips 192.0.2.25/32 --description 'oec-cloudfw: allow out tcp/25 to 192.0.2.25/32'"],
-            unblocked.Fixes(after, FixKind.CloudEgress, 25, [mail]));
+            Fix.CommandsOf(unblocked.Fixes(after, FixKind.CloudEgress, 25, [mail])));
     }
 
     [Fact]
@@ -389,10 +389,10 @@ public sealed class HetznerLayerEndToEndTests
         var db = Assert.Single(findings, f => f.Id == FindingIds.PortOpenToInternet && f.Message.Contains("5432", StringComparison.Ordinal));
         Assert.Equal(Severity.Critical, db.Severity);
         Assert.Equal(["oec-cloudfw hetzner close --firewall fw-web --port 5432 --source 0.0.0.0/0"], db.Fixes);
-        Assert.Equal(db.Fixes, layer.Fixes(state, FixKind.CloudClose, 5432, []));
+        Assert.Equal(db.Fixes, Fix.CommandsOf(layer.Fixes(state, FixKind.CloudClose, 5432, [])));
         Assert.Equal(
             ["oec-cloudfw hetzner open --firewall fw-web --port 22 --ssh-source 198.51.100.9/32", "hcloud firewall delete-rule fw-web --direction in --protocol tcp --port 22 --source-ips 0.0.0.0/0,::/0 --description 'ssh from anywhere'"],
-            layer.Fixes(state, FixKind.CloudRestrict, 22, [Cidr.Parse("198.51.100.9/32")]));
+            Fix.CommandsOf(layer.Fixes(state, FixKind.CloudRestrict, 22, [Cidr.Parse("198.51.100.9/32")])));
     }
 
     [Fact]

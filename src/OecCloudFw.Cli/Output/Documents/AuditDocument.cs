@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace OecCloudFw.Cli.Output.Documents;
 
-/// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v2: v1 and its findings' benchmark ids and the benchmark section checked).</summary>
+/// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v3: v2 and each finding's subject as fields, its fingerprint and its fixes as data).</summary>
 internal sealed record AuditDocument(
     string Server,
     string? CloudLayer,
@@ -17,11 +17,41 @@ internal sealed record AuditDocument(
     IReadOnlyList<AuditFindingView> Findings)
 {
     [JsonPropertyOrder(-1)]
-    public string Schema { get; } = "oec-cloudfw/audit/v2";
+    public string Schema { get; } = "oec-cloudfw/audit/v3";
 }
 
-/// <summary>A finding of the audit, with the benchmark checks it fails ("cis-ubuntu-24.04:4.2.7"; empty for most).</summary>
-internal sealed record AuditFindingView(string Id, Core.Audit.Severity Severity, string Message, string Evidence, IReadOnlyList<string> Fixes, IReadOnlyList<string> Benchmarks);
+/// <summary>
+/// A finding of the audit: what it is about as fields (server, port, protocol, layer, resource, peer), its stable
+/// fingerprint (id and subject, never the wording), the commands that fix it (<c>fixes</c>) and the same fixes as data
+/// (<c>remedies</c>), and the benchmark checks it fails ("cis-ubuntu-24.04:4.2.7"; empty for most).
+/// </summary>
+internal sealed record AuditFindingView(
+    string Id,
+    Core.Audit.Severity Severity,
+    string Message,
+    string Evidence,
+    IReadOnlyList<string> Fixes,
+    IReadOnlyList<string> Benchmarks,
+    string? Server,
+    int? Port,
+    string? Protocol,
+    string? Layer,
+    string? Resource,
+    string? Peer,
+    string Fingerprint,
+    IReadOnlyList<FixView> Remedies);
+
+/// <summary>A fix as data: its kind (cloudOpen, serverClose, …), the layer and resource it changes, the port, the sources it admits, the rule it removes, and its commands.</summary>
+internal sealed record FixView(string Kind, string Layer, string? Resource, int? Port, IReadOnlyList<string> Sources, string? Removes, IReadOnlyList<string> Commands)
+{
+    public static FixView From(Core.Audit.Fix fix)
+    {
+        ArgumentNullException.ThrowIfNull(fix);
+        var kind = fix.Kind.ToString();
+        return new FixView(char.ToLowerInvariant(kind[0]) + kind[1..], fix.Layer, fix.Resource, fix.Port == 0 ? null : fix.Port,
+            [.. fix.Sources.Select(s => s.ToString())], fix.Removes, fix.Commands);
+    }
+}
 
 /// <summary>A benchmark section as checked (<c>audit --benchmark</c>): its name and title, and each check.</summary>
 internal sealed record BenchmarkView(string Name, string Title, IReadOnlyList<BenchmarkCheckView> Checks);
@@ -64,11 +94,11 @@ internal sealed record NetworkAclView(string Id, string Subnet, IReadOnlyList<st
 /// <summary>A web check from the vantage point (HTTP redirect, TLS).</summary>
 internal sealed record WebCheckView(string Check, bool Ok, string Result);
 
-/// <summary>JSON of a fleet audit (schema oec-cloudfw/audit-fleet/v2: audit/v2 documents).</summary>
+/// <summary>JSON of a fleet audit (schema oec-cloudfw/audit-fleet/v3: audit/v3 documents).</summary>
 internal sealed record AuditFleetDocument(IReadOnlyList<AuditDocument> Servers, IReadOnlyList<FleetErrorView> Errors)
 {
     [JsonPropertyOrder(-1)]
-    public string Schema { get; } = "oec-cloudfw/audit-fleet/v2";
+    public string Schema { get; } = "oec-cloudfw/audit-fleet/v3";
 }
 
 /// <summary>A server of the fleet that could not be audited.</summary>

@@ -3,7 +3,7 @@ using OecCloudFw.Core.Layers;
 namespace OecCloudFw.Cli.Output.Documents;
 
 /// <summary>
-/// JSON of <c>plan</c> (schema oec-cloudfw/plan/v2, with an audit/v2 document; a saved v1 plan still applies), and the file <c>plan --out</c> saves: the command line it was
+/// JSON of <c>plan</c> (schema oec-cloudfw/plan/v3, with an audit/v3 document; a saved v1 or v2 plan still applies), and the file <c>plan --out</c> saves: the command line it was
 /// made with, each layer's state as read (canonical lines and their digest) and its changes, a digest of the changes,
 /// and the audit the result would give.
 /// </summary>
@@ -15,7 +15,7 @@ internal sealed record PlanDocument(
     ServerPlanView Server,
     AuditDocument Expected)
 {
-    public string Schema { get; } = "oec-cloudfw/plan/v2";
+    public string Schema { get; } = "oec-cloudfw/plan/v3";
 }
 
 /// <summary>The cloud layer in a plan: its state as read and what the apply would write.</summary>
@@ -40,7 +40,7 @@ internal sealed record ServerPlanView(string Target, string Digest, IReadOnlyLis
     }
 }
 
-/// <summary>JSON of <c>apply</c> (schema oec-cloudfw/apply/v2, with an audit/v2 document): each step, how it ended, and the audit read afterwards.</summary>
+/// <summary>JSON of <c>apply</c> (schema oec-cloudfw/apply/v3, with an audit/v3 document): each step, how it ended, and the audit read afterwards.</summary>
 internal sealed record ApplyDocument(
     string Outcome,
     string PlanDigest,
@@ -54,7 +54,7 @@ internal sealed record ApplyDocument(
     IReadOnlyList<DriftView> Drift,
     AuditDocument? Audit)
 {
-    public string Schema { get; } = "oec-cloudfw/apply/v2";
+    public string Schema { get; } = "oec-cloudfw/apply/v3";
 }
 
 /// <summary>A layer that moved since its plan was saved: the lines gone and the lines new.</summary>

@@ -192,6 +192,15 @@ internal static class HtmlServerSection
             html.Append("<article class=\"finding ").Append(SeverityClass(severity)).Append("\" data-id=\"").Append(Encode(finding.Id)).Append("\" data-severity=\"")
                 .Append(severity).Append("\">\n<h4><span class=\"badge ").Append(SeverityClass(severity)).Append("\">").Append(severity).Append("</span> <span class=\"mono\">")
                 .Append(Encode(finding.Id)).Append("</span></h4>\n<p class=\"message\">").Append(Encode(finding.Message)).Append("</p>\n");
+            var subject = new[] { finding.Port is { } p ? $"{Number(p)}/{finding.Protocol ?? "tcp"}" : null, finding.Layer, finding.Resource, finding.Peer is { } peer ? "from " + peer : null }
+                .Where(s => !string.IsNullOrEmpty(s)).ToList();
+            html.Append("<p class=\"muted subject\">");
+            if (subject.Count > 0)
+            {
+                html.Append("<strong>Subject:</strong> ").Append(Encode(string.Join(" \u00B7 ", subject))).Append(". ");
+            }
+
+            html.Append("Fingerprint <span class=\"mono\">").Append(Encode(finding.Fingerprint)).Append("</span></p>\n");
             if (!string.IsNullOrEmpty(finding.Evidence))
             {
                 html.Append("<p class=\"evidence\"><strong>Evidence:</strong> ").Append(Encode(finding.Evidence)).Append("</p>\n");

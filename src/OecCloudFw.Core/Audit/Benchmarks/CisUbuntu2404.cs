@@ -48,6 +48,11 @@ public static class CisUbuntu2404
     public static Finding Failed(BenchmarkCheck check, string findingId, Severity severity, string message, IReadOnlyList<string> fixes)
     {
         ArgumentNullException.ThrowIfNull(check);
-        return new Finding(findingId, severity, $"{message} (CIS {check.Id}: {check.Title})", check.Evidence, fixes) { Benchmarks = [Tag(check.Id)] };
+        IReadOnlyList<Fix> remedies = fixes.Count == 0 ? [] : [new Fix(FixKind.ServerBenchmark, "server", 0, [], fixes) { Resource = Tag(check.Id) }];
+        return new Finding(findingId, severity, $"{message} (CIS {check.Id}: {check.Title})", check.Evidence, remedies)
+        {
+            Benchmarks = [Tag(check.Id)],
+            Subject = new(null, null, null, "server", Tag(check.Id)),
+        };
     }
 }
