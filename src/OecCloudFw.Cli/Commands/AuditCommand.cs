@@ -16,7 +16,7 @@ internal sealed class AuditCommand(CliContext context)
         ServerTarget server,
         ServerPolicyFlags policy,
         CloudFlags cloud,
-        [Option("output", Description = "table, json or sarif.")] string output = "table",
+        [Option("output", Description = "table, json, sarif or html (one self-contained page).")] string output = "table",
         [Option("fail-on", Description = "Exit 1 when a finding is at least this severe: critical (default), warning, info, never.")] string failOn = "critical",
         [Option("sarif-anchor", Description = "The file SARIF results point at (default: the policy file, else oec-cloudfw.yaml).")] string? sarifAnchor = null,
         [Option("no-probe", Description = "Do not probe the ports over the network.")] bool noProbe = false,
@@ -32,8 +32,8 @@ internal sealed class AuditCommand(CliContext context)
         {
             var format = output.Trim().ToLowerInvariant() switch
             {
-                "table" or "json" or "sarif" => output.Trim().ToLowerInvariant(),
-                _ => throw new InvalidInputException($"--output '{output}' is not a format: use table, json or sarif"),
+                "table" or "json" or "sarif" or "html" => output.Trim().ToLowerInvariant(),
+                _ => throw new InvalidInputException($"--output '{output}' is not a format: use table, json, sarif or html"),
             };
             var threshold = FailOn.Parse(failOn);
             var checkBenchmark = benchmark is not null;
@@ -82,6 +82,9 @@ internal sealed class AuditCommand(CliContext context)
             {
                 case "json":
                     Json.Write(context.Output, AuditDocuments.Json(report));
+                    break;
+                case "html":
+                    await context.Output.WriteAsync(Output.Html.HtmlReport.Render(new Output.Documents.AuditFleetDocument(new Output.Documents.InventoryView(Application.Fleet.Shard.Digest([report.Server]), [report.Server]), null, [AuditDocuments.Json(report)], [])));
                     break;
                 case "sarif":
                     var anchor = sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml";
@@ -152,14 +155,18 @@ internal sealed class AuditCommand(CliContext context)
 
         var reports = result.Reports;
         var errors = result.Errors;
+        Output.Documents.AuditFleetDocument Document() => new(
+            whole,
+            shard is null ? null : new Output.Documents.ShardView(shard.Index, shard.Total),
+            reports.Select(AuditDocuments.Json).ToList(),
+            errors.Select(e => new Output.Documents.FleetErrorView(e.Item1, e.Error)).ToList());
         switch (format)
         {
             case "json":
-                Json.Write(context.Output, new Output.Documents.AuditFleetDocument(
-                    whole,
-                    shard is null ? null : new Output.Documents.ShardView(shard.Index, shard.Total),
-                    reports.Select(AuditDocuments.Json).ToList(),
-                    errors.Select(e => new Output.Documents.FleetErrorView(e.Item1, e.Error)).ToList()));
+                Json.Write(context.Output, Document());
+                break;
+            case "html":
+                await context.Output.WriteAsync(Output.Html.HtmlReport.Render(Document()));
                 break;
             case "sarif":
                 var log = SarifLog.CreateFleet(reports, (sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml").Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
