@@ -69,6 +69,44 @@ public sealed class TcpProberTests
         Assert.True(result.Timing.Deadline < TimeSpan.FromSeconds(4), $"deadline {result.Timing.Deadline}, first exchange {roundTrip}");
     }
 
+    /// <summary>
+    /// A slow link: everything the server sends is held 150 ms (this kernel has no netem: delaylink.py holds the packets
+    /// through NFQUEUE, inside the server's namespace only), so the round trip is 150 ms more. The measured first
+    /// exchange grows with it, the wait grows with that, and the verdicts stay right: open answers late but answers.
+    /// </summary>
+    [Fact]
+    public async Task SlowLink_150ms_WaitGrowsWithTheLink_DropStillFiltered_OpenStillOpen()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        await DefaultDenyAsync(server);
+        var script = Path.Combine(AppContext.BaseDirectory, "Servers", "delaylink.py");
+        await server.ExecAsync($$"""
+            set -e
+            iptables -t mangle -A OUTPUT -o eth0 -j NFQUEUE --queue-num 1
+            setsid python3 {{script}} 150 1 > /run/delaylink.log 2>&1 < /dev/null &
+            i=0; until grep -q ready /run/delaylink.log; do i=$((i+1)); [ $i -gt 200 ] && { cat /run/delaylink.log; exit 1; }; sleep 0.05; done
+            """, Ct);
+        TimeSpan? roundTrip;
+        await using (var shell = await SshShell.ConnectAsync(server.Ssh(), Ct))
+        {
+            roundTrip = shell.FirstExchange;
+        }
+
+        var cap = TimeSpan.FromSeconds(3);
+        var timing = ProbeTiming.FromRoundTrip(roundTrip, cap);
+        var result = await TcpProber.ProbeAsync(server.Address, [22, 80, 443], timing, cancellationToken: Ct);
+
+        // The SYN-ACK and sshd's identification line each come 150 ms late: the first exchange is at least that.
+        Assert.NotNull(roundTrip);
+        Assert.True(roundTrip >= TimeSpan.FromMilliseconds(150), $"first exchange {roundTrip}");
+        Assert.True(timing.Wait >= TimeSpan.FromMilliseconds(600), $"wait {timing.Wait}");
+        Assert.Equal(Reachability.Open, result.Verdicts[22]);
+        Assert.Equal(Reachability.Closed, result.Verdicts[80]);
+        Assert.Equal(Reachability.Filtered, result.Verdicts[443]);
+        Assert.Equal([443], result.Retried);
+        Assert.InRange(result.Timing.Wait, timing.Wait, cap);
+    }
+
     [Fact]
     public async Task FixedTiming_TheOldWay_SameVerdicts_EveryAttemptWaitsTheCap()
     {
