@@ -18,6 +18,13 @@ if (args.Contains("--startup"))
     return;
 }
 
+if (args.Contains("--probe"))
+{
+    // The probed audit of one default-deny server: the adaptive probe against the old fixed timeouts, and the key exchange.
+    await ProbeBench.PrintAsync(args.Contains("--runs") ? int.Parse(args[Array.IndexOf(args, "--runs") + 1], CultureInfo.InvariantCulture) : 7);
+    return;
+}
+
 if (args.Contains("--audit"))
 {
     await AuditFigures.PrintAsync(args.Contains("--fleet-size") ? int.Parse(args[Array.IndexOf(args, "--fleet-size") + 1], CultureInfo.InvariantCulture) : 50);

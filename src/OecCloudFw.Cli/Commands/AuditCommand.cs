@@ -22,7 +22,7 @@ internal sealed class AuditCommand(CliContext context)
         [Option("no-probe", Description = "Do not probe the ports over the network.")] bool noProbe = false,
         [Option("inventory", Description = "A fleet inventory (fleet.yaml): audit every server in it.")] string? inventory = null,
         [Option("parallel", Description = "With --inventory: servers audited at once.")] int parallel = 8,
-        [Option("probe-timeout", Description = "Seconds per TCP probe (a timeout is retried once).")] int probeTimeout = 2,
+        [Option("probe-timeout", Description = "The most, in seconds, a silent port is waited for (1-60): the wait is 4x the SSH connection's round trip, at least 0.2 s (1 s unmeasured), within this cap; a silent port is retried once, then filtered.")] int probeTimeout = 2,
         [Option("benchmark", Description = "Also check a benchmark's host firewall section and print it as a table: cis-ubuntu-24.04 (CIS Ubuntu 24.04 LTS, section 4). Failed checks are findings carrying the benchmark id.")] string? benchmark = null,
         [Option("mail-host", Description = "A mail server the server sends through (address or name, repeatable): outbound 25/465/587 to it is checked in every layer.")] string[]? mailHost = null,
         [Option("shard", Description = "With --inventory: audit one slice, INDEX/TOTAL counted from 0 (0/4 … 3/4; GitHub Actions: ${{ strategy.job-index }}/${{ strategy.job-total }}). A host's shard is a hash of its name. Read from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX/_SIZE when not given.")] string? shard = null,
