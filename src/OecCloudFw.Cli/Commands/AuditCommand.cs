@@ -20,7 +20,8 @@ internal sealed class AuditCommand(CliContext context)
         [Option("fail-on", Description = "Exit 1 when a finding is at least this severe: critical (default), warning, info, never.")] string failOn = "critical",
         [Option("sarif-anchor", Description = "The file SARIF results point at (default: the policy file, else oec-cloudfw.yaml).")] string? sarifAnchor = null,
         [Option("no-probe", Description = "Do not probe the ports over the network.")] bool noProbe = false,
-        [Option("inventory", Description = "A fleet inventory (fleet.yaml): audit every server in it.")] string? inventory = null,
+        [Option("inventory", Description = "An inventory: the tool's fleet.yaml or an Ansible inventory (INI or YAML), told apart by content: audit every server in it.")] string? inventory = null,
+        [Option("limit", Description = "With --inventory: only the hosts an Ansible pattern selects (web*, dbservers:!db1, webservers:&staging, ~regex).")] string? limit = null,
         [Option("parallel", Description = "With --inventory: servers audited at once.")] int parallel = 8,
         [Option("probe-timeout", Description = "Seconds per TCP probe (a timeout is retried once).")] int probeTimeout = 2,
         [Option("benchmark", Description = "Also check a benchmark's host firewall section and print it as a table: cis-ubuntu-24.04 (CIS Ubuntu 24.04 LTS, section 4). Failed checks are findings carrying the benchmark id.")] string? benchmark = null,
@@ -56,9 +57,16 @@ internal sealed class AuditCommand(CliContext context)
             }
 
             var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
+            if (limit is not null && inventory is null)
+            {
+                throw new InvalidInputException("--limit selects hosts of --inventory FILE: give the inventory too");
+            }
+
             if (inventory is not null)
             {
-                return await FleetAsync(Inventory.Load(inventory, context.Environment, context.Providers), policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken);
+                var fleetInventory = Inventory.Load(inventory, context.Environment, context.Providers);
+                fleetInventory.Limit(limit);
+                return await FleetAsync(fleetInventory, policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken);
             }
 
             using var cache = new CloudReadCache();
@@ -116,9 +124,9 @@ internal sealed class AuditCommand(CliContext context)
         }
 
         var fleet = new FleetAudit(context.Environment, context.Providers) { Benchmark = benchmark };
-        var fleetJobs = jobs.Select(j => new FleetJob(j.Entry.Host!, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh),
+        var fleetJobs = jobs.Select(j => new FleetJob(j.Entry.Label, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh),
             // An entry given no policy (by the inventory or a flag) is held to the one last applied on it, as a single audit is.
-            (j.Entry.Policy ?? inventory.Defaults.Policy) is null ? facts => RememberedPolicy.Choose(policy, facts, j.Entry.Host!) : null)).ToList();
+            (j.Entry.Policy ?? inventory.Defaults.Policy) is null ? facts => RememberedPolicy.Choose(policy, facts, j.Entry.Label) : null)).ToList();
         FleetResult result;
         if (context.Interactive && format == "table")
         {
