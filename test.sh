@@ -28,7 +28,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   # started on this machine (policy-rc.d forbids it): dockerd runs only inside test servers.
   need=""
   # The real AWS CLI too: the tests run the aws ec2 fixes the tool prints, as printed, against the fake endpoint.
-  for p in docker.io busybox-static awscli; do dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"; done
+  # Ansible's ansible-inventory is the oracle the Ansible-inventory reader is compared with.
+  for p in docker.io busybox-static awscli ansible; do dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"; done
   if [ -n "$need" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null 2>&1 ||
       { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null; }

@@ -20,7 +20,8 @@ internal sealed class AuditCommand(CliContext context)
         [Option("fail-on", Description = "Exit 1 when a finding is at least this severe: critical (default), warning, info, never.")] string failOn = "critical",
         [Option("sarif-anchor", Description = "The file SARIF results point at (default: the policy file, else oec-cloudfw.yaml).")] string? sarifAnchor = null,
         [Option("no-probe", Description = "Do not probe the ports over the network.")] bool noProbe = false,
-        [Option("inventory", Description = "A fleet inventory (fleet.yaml): audit every server in it.")] string? inventory = null,
+        [Option("inventory", Description = "An inventory: the tool's fleet.yaml or an Ansible inventory (INI or YAML), told apart by content: audit every server in it.")] string? inventory = null,
+        [Option("limit", Description = "With --inventory: only the hosts an Ansible pattern selects (web*, dbservers:!db1, webservers:&staging, ~regex).")] string? limit = null,
         [Option("parallel", Description = "With --inventory: servers audited at once.")] int parallel = 8,
         [Option("probe-timeout", Description = "The most, in seconds, a silent port is waited for (1-60): the wait is 4x the SSH connection's round trip, at least 0.2 s (1 s unmeasured), within this cap; a silent port is retried once, then filtered.")] int probeTimeout = 2,
         [Option("benchmark", Description = "Also check a benchmark's host firewall section and print it as a table: cis-ubuntu-24.04 (CIS Ubuntu 24.04 LTS, section 4). Failed checks are findings carrying the benchmark id.")] string? benchmark = null,
@@ -58,10 +59,17 @@ internal sealed class AuditCommand(CliContext context)
             }
 
             var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
+            if (limit is not null && inventory is null)
+            {
+                throw new InvalidInputException("--limit selects hosts of --inventory FILE: give the inventory too");
+            }
+
             if (inventory is not null)
             {
                 var slice = Shard.Choose(shard, shardTotal, context.Environment);
-                return await FleetAsync(Inventory.Load(inventory, context.Environment, context.Providers), slice, policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken);
+                var fleetInventory = Inventory.Load(inventory, context.Environment, context.Providers);
+                fleetInventory.Limit(limit);
+                return await FleetAsync(fleetInventory, slice, policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken);
             }
 
             if (shard is not null || shardTotal is not null)
@@ -129,9 +137,9 @@ internal sealed class AuditCommand(CliContext context)
         }
 
         var fleet = new FleetAudit(context.Environment, context.Providers) { Benchmark = benchmark };
-        var fleetJobs = jobs.Select(j => new FleetJob(j.Entry.Host!, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh),
+        var fleetJobs = jobs.Select(j => new FleetJob(j.Entry.Label, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh),
             // An entry given no policy (by the inventory or a flag) is held to the one last applied on it, as a single audit is.
-            (j.Entry.Policy ?? inventory.Defaults.Policy) is null ? facts => RememberedPolicy.Choose(policy, facts, j.Entry.Host!) : null)).ToList();
+            (j.Entry.Policy ?? inventory.Defaults.Policy) is null ? facts => RememberedPolicy.Choose(policy, facts, j.Entry.Label) : null)).ToList();
         FleetResult result;
         if (context.Interactive && format == "table")
         {

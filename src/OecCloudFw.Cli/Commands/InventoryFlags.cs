@@ -10,7 +10,7 @@ namespace OecCloudFw.Cli.Commands;
 /// <summary>One server of a fleet inventory as plan's and apply's target: its connection, its cloud layer and its policy file.</summary>
 internal sealed record InventoryFlags(
     [Option("inventory", Description = "A fleet inventory (fleet.yaml): take the server named by --server from it (connection, cloud layer, policy).")] string? Inventory = null,
-    [Option("server", Description = "With --inventory: the host of the inventory entry to plan or apply.")] string? Server = null) : ICommandParameterSet
+    [Option("server", Description = "With --inventory: the host (or Ansible host name) of the inventory entry to plan or apply.")] string? Server = null) : ICommandParameterSet
 {
     /// <summary>The target, cloud layer and policy flags: the inventory entry's where one is named, else the flags as given.</summary>
     public (ServerTarget Server, CloudFlags Cloud, ServerPolicyFlags Policy) Select(ServerTarget server, CloudFlags cloud, ServerPolicyFlags policy, IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
@@ -67,7 +67,8 @@ internal sealed record InventoryFlags(
     private (Application.Fleet.Inventory Inventory, Application.Fleet.Inventory.Entry Entry) Entry(IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
     {
         var inventory = Application.Fleet.Inventory.Load(Inventory!, environment, providers);
-        var entry = inventory.Servers.SingleOrDefault(s => string.Equals(s.Host, Server, StringComparison.OrdinalIgnoreCase))
+        var entry = inventory.Servers.SingleOrDefault(s => string.Equals(s.Name, Server, StringComparison.Ordinal))
+                    ?? inventory.Servers.SingleOrDefault(s => string.Equals(s.Host, Server, StringComparison.OrdinalIgnoreCase))
                     ?? throw new InvalidInputException($"inventory '{Inventory}' has no server with host '{Server}'");
         return (inventory, entry);
     }
