@@ -136,7 +136,7 @@ public sealed class FleetAudit(IEnvironment environment, IReadOnlyList<ICloudPro
         catch (Exception ex)
         {
             // A bug met on this server alone (its facts, its evaluation): that server's error, the other servers still audited.
-            return (null, $"a bug in oec-cloudfw while auditing this server ({ex.Message}): please report it; the other servers were audited", null);
+            return (null, $"a bug in oec-cloudfw while auditing this server ({ex.Message.Trim()}): please report it; the other servers were audited", null);
         }
     }
 }
