@@ -55,6 +55,12 @@ public sealed class CliContext
 
     private IReadOnlyList<Core.Providers.ICloudProvider>? _providers;
 
+    /// <summary>
+    /// A test seam: called with each fleet server's host and facts as they are read (tests make one server's facts throw,
+    /// as a bug met on that server would). Never set by the tool itself.
+    /// </summary>
+    internal Action<string, OecCloudFw.Server.Facts.ServerFacts>? FleetFactsHook { get; init; }
+
     /// <summary>Set once a command body starts: anything failing before that is a parse error (bad input).</summary>
     public bool CommandStarted { get; set; }
 

@@ -25,6 +25,14 @@ if (args.Contains("--probe"))
     return;
 }
 
+if (args.Contains("--controller"))
+{
+    // Issue 24: the fleet audit as a command next to Ansible, both under GNU time, and OpenSSH's own client as the floor.
+    int Option(string name, int otherwise) => args.Contains(name) ? int.Parse(args[Array.IndexOf(args, name) + 1], CultureInfo.InvariantCulture) : otherwise;
+    await ControllerBench.PrintAsync(Option("--fleet-size", 50), Option("--parallel", 16), Option("--runs", 3), ansible: !args.Contains("--no-ansible"));
+    return;
+}
+
 if (args.Contains("--audit"))
 {
     await AuditFigures.PrintAsync(args.Contains("--fleet-size") ? int.Parse(args[Array.IndexOf(args, "--fleet-size") + 1], CultureInfo.InvariantCulture) : 50);

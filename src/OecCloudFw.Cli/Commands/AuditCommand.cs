@@ -22,7 +22,7 @@ internal sealed class AuditCommand(CliContext context)
         [Option("no-probe", Description = "Do not probe the ports over the network.")] bool noProbe = false,
         [Option("inventory", Description = "An inventory: the tool's fleet.yaml or an Ansible inventory (INI or YAML), told apart by content: audit every server in it.")] string? inventory = null,
         [Option("limit", Description = "With --inventory: only the hosts an Ansible pattern selects (web*, dbservers:!db1, webservers:&staging, ~regex).")] string? limit = null,
-        [Option("parallel", Description = "With --inventory: servers audited at once.")] int parallel = 8,
+        [Option("parallel", Description = "With --inventory: servers audited at once, 1-256 (default: as many as there are servers, up to 32).")] int? parallel = null,
         [Option("probe-timeout", Description = "The most, in seconds, a silent port is waited for (1-60): the wait is 4x the SSH connection's round trip, at least 0.2 s (1 s unmeasured), within this cap; a silent port is retried once, then filtered.")] int probeTimeout = 2,
         [Option("benchmark", Description = "Also check a benchmark's host firewall section and print it as a table: cis-ubuntu-24.04 (CIS Ubuntu 24.04 LTS, section 4). Failed checks are findings carrying the benchmark id.")] string? benchmark = null,
         [Option("mail-host", Description = "A mail server the server sends through (address or name, repeatable): outbound 25/465/587 to it is checked in every layer.")] string[]? mailHost = null,
@@ -118,11 +118,11 @@ internal sealed class AuditCommand(CliContext context)
             return FailOn.ExitCode(report.Findings, threshold);
         }, cancellationToken);
 
-    private async Task<int> FleetAsync(Inventory inventory, Shard? shard, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, bool benchmark, CancellationToken cancellationToken)
+    private async Task<int> FleetAsync(Inventory inventory, Shard? shard, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int? parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, bool benchmark, CancellationToken cancellationToken)
     {
-        if (parallel is < 1 or > 256)
+        if (parallel is < 1 or > FleetAudit.MaxParallel)
         {
-            throw new InvalidInputException("--parallel must be 1-256");
+            throw new InvalidInputException($"--parallel must be 1-{FleetAudit.MaxParallel}");
         }
 
         // Every server's inputs (its connection and its cloud layer) are validated before any server is contacted.
@@ -137,23 +137,46 @@ internal sealed class AuditCommand(CliContext context)
         }
 
         var fleet = new FleetAudit(context.Environment, context.Providers) { Benchmark = benchmark };
-        var fleetJobs = jobs.Select(j => new FleetJob(j.Entry.Label, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh),
+        var hook = context.FleetFactsHook;
+        var fleetJobs = jobs.Select(j =>
+        {
             // An entry given no policy (by the inventory or a flag) is held to the one last applied on it, as a single audit is.
-            (j.Entry.Policy ?? inventory.Defaults.Policy) is null ? facts => RememberedPolicy.Choose(policy, facts, j.Entry.Label) : null)).ToList();
+            Func<Server.Facts.ServerFacts, (Core.Policy.FirewallPolicy Policy, string Note)?>? remembered =
+                (j.Entry.Policy ?? inventory.Defaults.Policy) is null ? facts => RememberedPolicy.Choose(policy, facts, j.Entry.Label) : null;
+            if (hook is not null)
+            {
+                var chosen = remembered;
+                remembered = facts =>
+                {
+                    hook(j.Entry.Label, facts);
+                    return chosen?.Invoke(facts);
+                };
+            }
+
+            return new FleetJob(j.Entry.Label, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh), remembered);
+        }).ToList();
+        var atOnce = parallel ?? FleetAudit.DefaultParallel(fleetJobs.Count);
         FleetResult result;
         if (context.Interactive && format == "table")
         {
+            // On a terminal only (never into a pipe or a file): done, failed, remaining and the rate, as servers finish.
             FleetResult? ran = null;
-            await context.Console.Progress().StartAsync(async progress =>
-            {
-                var task = progress.AddTask($"auditing {jobs.Count} servers", maxValue: jobs.Count);
-                ran = await fleet.RunAsync(fleetJobs, parallel, probe, probeTimeout, egress, () => task.Increment(1), cancellationToken);
-            });
+            await context.Console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
+                .StartAsync(async display =>
+                {
+                    var task = display.AddTask(FleetProgressLine.Describe(new FleetProgress(0, 0, jobs.Count, TimeSpan.Zero)), maxValue: jobs.Count);
+                    ran = await fleet.RunAsync(fleetJobs, atOnce, probe, probeTimeout, egress, now =>
+                    {
+                        task.Value = now.Done;
+                        task.Description = FleetProgressLine.Describe(now);
+                    }, cancellationToken);
+                });
             result = ran!;
         }
         else
         {
-            result = await fleet.RunAsync(fleetJobs, parallel, probe, probeTimeout, egress, null, cancellationToken);
+            result = await fleet.RunAsync(fleetJobs, atOnce, probe, probeTimeout, egress, null, cancellationToken);
         }
 
         foreach (var (host, note) in result.Notes)
