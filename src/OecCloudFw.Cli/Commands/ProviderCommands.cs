@@ -2,8 +2,6 @@ using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Layers;
-using OecCloudFw.Core.Net;
-using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Providers;
 
 namespace OecCloudFw.Cli.Commands;
