@@ -29,7 +29,7 @@ public static class DocumentSchemas
         ("server-ssh-port/v1", typeof(SshPortDocument)),
         ("policy/v1", typeof(PolicyDocument)),
         ("test/v1", typeof(TestDocument)),
-        ("plan/v2", typeof(PlanDocument)),
+        ("plan/v3", typeof(PlanDocument)),
         ("apply/v2", typeof(ApplyDocument)),
     ];
 
