@@ -172,7 +172,7 @@ public sealed partial class ExamplesTests : IAsyncLifetime
         Assert.True(exit == 0, $"runcmd: exit {exit}: {stdout}{stderr}");
         Assert.Contains("Status: active", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
         using var plan = JsonDocument.Parse(await server.ExecAsync("cat /var/lib/oec-cloudfw/plan.json", Ct));
-        Assert.Equal("oec-cloudfw/plan/v2", plan.RootElement.GetProperty("schema").GetString());
+        Assert.Equal("oec-cloudfw/plan/v3", plan.RootElement.GetProperty("schema").GetString());
         Assert.Contains("rollback-armed: ufw allow 443/tcp", await server.ExecAsync("cat /var/log/oec-cloudfw-plan.txt", Ct), StringComparison.Ordinal);
         using var applied = JsonDocument.Parse(await server.ExecAsync("cat /var/log/oec-cloudfw-apply.json", Ct));
         Assert.Equal("oec-cloudfw/apply/v2", applied.RootElement.GetProperty("schema").GetString());

@@ -10,7 +10,7 @@ namespace OecCloudFw.Application.Plans;
 /// <param name="Prune">Also remove the cloud rules this tool created that the policy no longer wants.</param>
 public sealed record LayersOptions(string? Backend = null, DockerMode Docker = DockerMode.Policy, bool Harden = false, bool Prune = false)
 {
-    public SavedOptions Save() => new(Backend, Docker == DockerMode.Leave ? "leave" : "policy", Harden, Prune);
+    public SavedOptions Save() => new(Docker == DockerMode.Leave ? "leave" : "policy", Harden, Prune, Backend);
 
     /// <summary>The options a saved plan names; a value this version does not know is bad input naming the file.</summary>
     public static LayersOptions From(SavedOptions saved, string file)

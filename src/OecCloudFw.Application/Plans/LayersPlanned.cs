@@ -41,6 +41,6 @@ public sealed record LayersPlanned(
         Targets.Save(environment),
         SavedPolicy.From(Policy, Record),
         Options.Save(),
-        State.Cloud is null || Plan.Cloud is null ? null : new SavedCloudPlan(Plan.Cloud.Target, State.Cloud.Digest, State.Cloud.Lines, Plan.Cloud.Writes),
-        new SavedServerPlan(Plan.Server.Target, State.Server.Digest, State.Server.Lines, Plan.Server.Backend, Plan.Server.Install, Plan.Server.Commands));
+        new SavedServerPlan(Plan.Server.Target, State.Server.Digest, State.Server.Lines, Plan.Server.Backend, Plan.Server.Install, Plan.Server.Commands),
+        State.Cloud is null || Plan.Cloud is null ? null : new SavedCloudPlan(Plan.Cloud.Target, State.Cloud.Digest, State.Cloud.Lines, Plan.Cloud.Writes));
 }

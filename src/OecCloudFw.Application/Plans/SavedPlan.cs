@@ -17,8 +17,8 @@ namespace OecCloudFw.Application.Plans;
 /// <param name="Targets">Which server and which cloud layer.</param>
 /// <param name="Policy">The policy the plan was made from (as data: a policy file edited since changes nothing).</param>
 /// <param name="Options">What shapes the server's change (frontend, Docker, hardening) and the cloud's (prune).</param>
-/// <param name="Cloud">The cloud layer as read and what the apply writes there, when there is one.</param>
 /// <param name="Server">The server as read and the commands the rollback-armed apply runs.</param>
+/// <param name="Cloud">The cloud layer as read and what the apply writes there, when there is one.</param>
 public sealed record SavedPlan(
     string Schema,
     bool NoChange,
@@ -26,8 +26,8 @@ public sealed record SavedPlan(
     SavedTargets Targets,
     SavedPolicy Policy,
     SavedOptions Options,
-    SavedCloudPlan? Cloud,
-    SavedServerPlan Server)
+    SavedServerPlan Server,
+    SavedCloudPlan? Cloud = null)
 {
     /// <summary>The schema this version writes and applies.</summary>
     public const string CurrentSchema = "oec-cloudfw/plan/v3";
@@ -122,7 +122,7 @@ public sealed record SavedPlanHeader(string? Schema);
 /// <param name="Server">The server's connection inputs (paths made absolute).</param>
 /// <param name="Cloud">The cloud layer's provider and settings, when there is one.</param>
 /// <param name="Inventory">The inventory entry the target came from (its jump hosts are taken from it again).</param>
-public sealed record SavedTargets(SshTarget Server, SavedCloudTarget? Cloud, SavedInventoryEntry? Inventory);
+public sealed record SavedTargets(SshTarget Server, SavedCloudTarget? Cloud = null, SavedInventoryEntry? Inventory = null);
 
 /// <summary>A cloud layer as a provider's registration and the values of its settings.</summary>
 /// <param name="Provider">The provider's name (aws, azure, hetzner, digitalocean).</param>
@@ -135,11 +135,11 @@ public sealed record SavedCloudTarget(string Provider, IReadOnlyDictionary<strin
 public sealed record SavedInventoryEntry(string File, string Server);
 
 /// <summary>What shapes the change besides the policy.</summary>
-/// <param name="Backend">The server's frontend, when forced (--backend).</param>
 /// <param name="Docker">policy or leave (--docker).</param>
 /// <param name="Harden">--harden.</param>
 /// <param name="Prune">--prune.</param>
-public sealed record SavedOptions(string? Backend, string Docker, bool Harden, bool Prune);
+/// <param name="Backend">The server's frontend, when forced (--backend).</param>
+public sealed record SavedOptions(string Docker, bool Harden, bool Prune, string? Backend = null);
 
 /// <summary>A cloud layer in a saved plan: its state as read and what the apply writes.</summary>
 public sealed record SavedCloudPlan(string Target, string Digest, IReadOnlyList<string> State, IReadOnlyList<string> Writes);

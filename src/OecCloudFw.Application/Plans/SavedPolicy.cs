@@ -11,7 +11,7 @@ namespace OecCloudFw.Application.Plans;
 /// <param name="Ipv6">Rules for the internet to ::/0 too.</param>
 /// <param name="Requirements">Each port requirement.</param>
 /// <param name="Record">What the server's applied-policy record says it came from ("--policy /etc/…", "the defaults"); null when the policy was the server's own record (nothing recorded).</param>
-public sealed record SavedPolicy(bool Ipv6, IReadOnlyList<SavedRequirement> Requirements, string? Record)
+public sealed record SavedPolicy(bool Ipv6, IReadOnlyList<SavedRequirement> Requirements, string? Record = null)
 {
     public static SavedPolicy From(FirewallPolicy policy, string? record)
     {
