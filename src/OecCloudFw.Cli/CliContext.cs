@@ -38,7 +38,7 @@ public sealed class CliContext
 
     public IEnvironment Environment { get; }
 
-    /// <summary>The command line being run (set by <see cref="CliApp.RunAsync"/>): what a saved plan records.</summary>
+    /// <summary>The command line being run (set by <see cref="CliApp.RunAsync"/>): apply --plan checks no other flag rides along.</summary>
     public IReadOnlyList<string> Arguments { get; set; } = [];
 
     /// <summary>True when standard output is a terminal (colors, progress).</summary>

@@ -3,7 +3,6 @@ using OecCloudFw.Application.Fleet;
 using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Audit;
 using OecCloudFw.Core;
-using OecCloudFw.Server.Shells;
 
 namespace OecCloudFw.Cli.Commands;
 
@@ -36,32 +35,6 @@ internal sealed record InventoryFlags(
         inventory.Resolve(entry, environment);
         var file = entry.Policy ?? inventory.Defaults.Policy;
         return (ServerTarget.From(inventory.Target(entry)), inventory.Cloud(entry), file is null ? policy : policy with { Policy = file });
-    }
-
-    /// <summary>Adds the selected entry's <c>jump:</c> hosts to a resolved connection (null without --inventory).</summary>
-    public Func<SshConnectionOptions, SshConnectionOptions>? Route(IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
-    {
-        if (Inventory is null)
-        {
-            return null;
-        }
-
-        var (inventory, entry) = Entry(environment, providers);
-        return ssh => inventory.Route(entry, ssh);
-    }
-
-    /// <summary>Connects to the server selected (<see cref="Select"/>), through its entry's jump hosts where it has them.</summary>
-    public async Task<IServerShell> ConnectAsync(ServerTarget server, IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(server);
-        var route = Route(environment, providers);
-        if (route is null)
-        {
-            return await server.ConnectAsync(environment, cancellationToken);
-        }
-
-        var ssh = server.Resolve(environment);
-        return ssh is null ? new LocalShell() : await SshShell.ConnectAsync(route(ssh), cancellationToken);
     }
 
     private (Application.Fleet.Inventory Inventory, Application.Fleet.Inventory.Entry Entry) Entry(IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
