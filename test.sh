@@ -17,11 +17,19 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   if [ -n "$need" ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
   fi
+  # Debian's chromium (with the fonts it recommends), run headless by the HTML report's tests to render the report.
+  need=""
+  for p in chromium; do dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"; done
+  if [ -n "$need" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null 2>&1 ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null; }
+  fi
   # The real Docker engine and a static busybox for its local image (../shared/recipes/docker.md). Installed, never
   # started on this machine (policy-rc.d forbids it): dockerd runs only inside test servers.
   need=""
   # The real AWS CLI too: the tests run the aws ec2 fixes the tool prints, as printed, against the fake endpoint.
-  for p in docker.io busybox-static awscli; do dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"; done
+  # Ansible's ansible-inventory is the oracle the Ansible-inventory reader is compared with.
+  for p in docker.io busybox-static awscli ansible; do dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"; done
   if [ -n "$need" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null 2>&1 ||
       { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null; }

@@ -23,13 +23,18 @@ public sealed class AwsProvider : ICloudProvider
         new("region", "AWS region of the groups (default: the SDK chain).") { LayerAliases = ["region"] },
         new("profile", "AWS profile.") { LayerAliases = ["profile"] },
         new("endpoint-url", "EC2 endpoint (LocalStack, moto, a fake).") { LayerAliases = ["endpoint-url"] },
-        new("subnet", "The server's subnet (subnet-…): its network ACL is evaluated too (automatic with --aws-instance; repeatable).") { Repeatable = true, NeedsLayer = true, InventoryKey = "aws_subnets" },
+        new("subnet", "The server's subnet (subnet-…): its network ACL is evaluated too (automatic with --aws-instance; repeatable; show takes it alone).") { Repeatable = true, NeedsLayer = true, InventoryKey = "aws_subnets" },
+        new("rules-quota", $"Inbound rules per family the account allows (EC2 default {SecurityGroupLayer.DefaultRulesQuota}): open refuses to go over it.") { VerbOnly = true },
+        new("retry-mode", "SDK retry mode for throttling and 5xx: standard (default) or adaptive.") { VerbOnly = true },
+        new("max-attempts", "Attempts per call, the first included (default 4).") { VerbOnly = true },
+        new("timeout", "Seconds one HTTP attempt may take (default 30).") { VerbOnly = true },
     ];
 
     public bool IsNamed(ProviderSettings values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        return values.All("group").Count > 0 || values.Single("instance") is not null;
+        // show reads a subnet's network ACL alone; open and close need a group to write to.
+        return values.All("group").Count > 0 || values.Single("instance") is not null || (values.ReadOnly && values.All("subnet").Count > 0);
     }
 
     public void Validate(ProviderSettings values, IEnvironment environment)
@@ -51,6 +56,45 @@ public sealed class AwsProvider : ICloudProvider
         {
             throw new InvalidInputException($"{values.Flag("subnet")} needs {values.Flag("group")} or {values.Flag("instance")}: the network ACL is evaluated with the security groups");
         }
+
+        _ = Connection(values);
+        _ = RulesQuota(values);
+    }
+
+    /// <summary>How EC2 is reached: region, profile, endpoint, and the SDK's retries (checked: bad input names the flag).</summary>
+    private static Ec2ConnectionOptions Connection(ProviderSettings values)
+    {
+        var maxAttempts = Number(values, "max-attempts", 4, 1, 20, string.Empty);
+        var timeout = Number(values, "timeout", 30, 1, 600, " seconds");
+        var retryMode = values.Single("retry-mode") ?? "standard";
+        if (retryMode.ToLowerInvariant() is not ("standard" or "adaptive"))
+        {
+            throw new InvalidInputException($"{values.Flag("retry-mode")} '{retryMode}' is not a retry mode: use standard or adaptive");
+        }
+
+        return new Ec2ConnectionOptions
+        {
+            Region = values.Single("region"),
+            Profile = values.Single("profile"),
+            EndpointUrl = values.Single("endpoint-url"),
+            RetryMode = retryMode,
+            MaxAttempts = maxAttempts,
+            Timeout = TimeSpan.FromSeconds(timeout),
+        };
+    }
+
+    private static int RulesQuota(ProviderSettings values) => Number(values, "rules-quota", SecurityGroupLayer.DefaultRulesQuota, 1, 1000, string.Empty);
+
+    private static int Number(ProviderSettings values, string name, int fallback, int min, int max, string unit)
+    {
+        if (values.Single(name) is not { } text)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+            ? number
+            : throw new InvalidInputException($"{values.Flag(name)} {text} is out of range: use {min}-{max}{unit}");
     }
 
     public async Task<ICloudLayer> CreateAsync(ProviderSettings values, ProviderContext context, CancellationToken cancellationToken = default)
@@ -60,7 +104,7 @@ public sealed class AwsProvider : ICloudProvider
         Validate(values, context.Environment);
         var groups = values.All("group").Select(SecurityGroupId.Parse).Distinct().ToList();
         var instance = values.Single("instance");
-        var options = new Ec2ConnectionOptions { Region = values.Single("region"), Profile = values.Single("profile"), EndpointUrl = values.Single("endpoint-url") };
+        var options = Connection(values);
         var key = $"aws|{options.Region}|{options.Profile}|{options.EndpointUrl}";
         var client = context.Reads.Client(key, () => new Ec2Client(new Ec2ClientFactory(context.Environment).Create(options)));
         var owned = context.Reads.OwnsClients ? null : client;
@@ -69,7 +113,7 @@ public sealed class AwsProvider : ICloudProvider
             // Every group of the instance (EC2 admits what any of them admits) and its subnets' network ACLs are read;
             // the tool's rules go to one group: the first named group, else the instance's first group.
             var reads = new PrefixedReadCache(context.Reads, key);
-            var layer = new SecurityGroupLayer(client.Value.Client, client.Value.Region);
+            var layer = new SecurityGroupLayer(client.Value.Client, client.Value.Region, RulesQuota(values));
             var subnets = values.All("subnet").ToList();
             Ec2InstanceNetwork? network = null;
             if (instance is not null)
@@ -89,7 +133,8 @@ public sealed class AwsProvider : ICloudProvider
                 subnets = [.. subnets, .. network.Subnets.Where(s => !subnets.Contains(s))];
             }
 
-            return new OwningLayer(new SecurityGroupCloudLayer(layer, groups, groups[0], subnets, reads, network), owned);
+            // A subnet's network ACL alone (show) is read, never written: no group to write to.
+            return new OwningLayer(new SecurityGroupCloudLayer(layer, groups, groups.Count > 0 ? groups[0] : null, subnets, reads, network), owned);
         }
         catch
         {

@@ -41,6 +41,12 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
         _ => $"aws {string.Join('+', _groups)} ({layer.Region}; rules added to {writeTo})",
     };
 
+    /// <summary>The region of the groups.</summary>
+    public string Region => layer.Region;
+
+    /// <summary>The group the tool's rules go to; null for a layer of network ACLs only (shown, never changed).</summary>
+    public SecurityGroupId? WriteGroup => writeTo;
+
     /// <summary>The groups and network ACLs as read: what <c>aws show</c> lists.</summary>
     public static (IReadOnlyList<SecurityGroupSnapshot> Groups, IReadOnlyList<NetworkAclSnapshot> Acls) Read(CloudLayerState state)
     {
@@ -102,6 +108,15 @@ public sealed class SecurityGroupCloudLayer(SecurityGroupLayer layer, IReadOnlyL
             .Select(r => new Change(selection.Removes(r, r.Id ?? string.Empty) ? ChangeKind.Remove : ChangeKind.Extra, r)));
         var writes = plan.ToRemove.Select(r => $"revoke {r.Id} ({r}) in {snapshots.Holding(r)}").ToList();
         return new CloudLayerPlan<Native>(Target, state.Digest, plan, writes, new Native(new FirewallPolicy([], false), false, snapshots));
+    }
+
+    protected override string? RemoveCommand(CloudLayerState<Snapshots> state, Rule rule)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(rule);
+        return rule.Id is { } id && state.Snapshot.Groups.FirstOrDefault(g => g.Rules.Any(r => r.Id == id)) is { } group
+            ? $"aws ec2 revoke-security-group-ingress --group-id {group.GroupId} --security-group-rule-ids {id} --region {layer.Region}"
+            : null;
     }
 
     public override ILayerView PlannedView(CloudLayerState<Snapshots> state, CloudLayerPlan<Native> plan)

@@ -187,6 +187,21 @@ public sealed class NsgCloudLayer(NsgLayer layer, NsgTarget target, string nsgFl
         return new CloudApplyResult(Target, [], [.. own, .. narrowed.Select(r => r.Name)]);
     }
 
+    /// <summary>The rules as written (a priority taken meanwhile moves): name, priority, protocol, ports, sources.</summary>
+    public override IReadOnlyList<string> Written(CloudApplyResult opened) => opened is CloudApplyResult<IReadOnlyList<NewSecurityRule>> written
+        ? [.. written.Written.Select(r => $"{r.Name}: priority {r.Priority}, {r.Protocol} {string.Join(",", r.Ports)} from {string.Join(",", r.Sources)}")]
+        : base.Written(opened);
+
+    protected override string? RemoveCommand(CloudLayerState<Snapshot> state, Rule rule)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(rule);
+        var name = rule.Id?.Split(' ')[0];
+        var network = state.Snapshot.Network;
+        var nsg = network.NicNsgs.Concat(network.SubnetNsgs).Append(state.Snapshot.ToChange).OfType<NsgSnapshot>().FirstOrDefault(n => n.Rules.Any(r => r.Name == name && !r.IsDefault));
+        return name is null || nsg is null ? null : $"az network nsg rule delete --subscription {target.SubscriptionId} -g {target.ResourceGroup} --nsg-name {nsg.Name} -n {name}";
+    }
+
     public override IReadOnlyList<string> UndoCommands(CloudLayerPlan<Native> plan, CloudApplyResult opened)
     {
         ArgumentNullException.ThrowIfNull(plan);

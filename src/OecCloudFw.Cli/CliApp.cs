@@ -19,11 +19,9 @@ public static class CliApp
         CommandHost.AddCommands<SchemaCommand>(root, context);
         CommandHost.AddCommands<MergeCommand>(root, context);
         CommandHost.AddCommands<LayersCommands>(root, context);
-        Group<AwsCommands>(root, context, "aws", "AWS EC2 security groups: open the policy's ports, close a port, show the rules.");
-        Group<AzureCommands>(root, context, "azure", "Azure network security groups (by NSG or by VM): open, close, show; the same policy as aws.");
-        foreach (var provider in context.Providers.Where(p => p.Name is not ("aws" or "azure")))
+        foreach (var provider in context.Providers)
         {
-            // Every provider registered through the seam gets the same open/close/show (aws and azure keep their own documents).
+            // Every provider registered through the seam gets the same open/close/show.
             var group = new Command(provider.Name, $"{provider.Description} Open the policy's ports, close a port, show the rules and findings.");
             CommandHost.AddCommands<ProviderCommands>(group, context, provider);
             root.Subcommands.Add(group);

@@ -38,7 +38,7 @@ public sealed class CliContext
 
     public IEnvironment Environment { get; }
 
-    /// <summary>The command line being run (set by <see cref="CliApp.RunAsync"/>): what a saved plan records.</summary>
+    /// <summary>The command line being run (set by <see cref="CliApp.RunAsync"/>): apply --plan checks no other flag rides along.</summary>
     public IReadOnlyList<string> Arguments { get; set; } = [];
 
     /// <summary>True when standard output is a terminal (colors, progress).</summary>
@@ -57,6 +57,12 @@ public sealed class CliContext
 
     /// <summary>The clock: what "today" is for a suppression's expiry (tests give a fake one).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// A test seam: called with each fleet server's host and facts as they are read (tests make one server's facts throw,
+    /// as a bug met on that server would). Never set by the tool itself.
+    /// </summary>
+    internal Action<string, OecCloudFw.Server.Facts.ServerFacts>? FleetFactsHook { get; init; }
 
     /// <summary>Set once a command body starts: anything failing before that is a parse error (bad input).</summary>
     public bool CommandStarted { get; set; }

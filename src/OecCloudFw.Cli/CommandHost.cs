@@ -19,8 +19,6 @@ internal static class CommandHost
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ServerTarget))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(PolicyFlags))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ServerPolicyFlags))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(AwsTarget))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(AzureTarget))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(CloseFlags))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(LayersFlags))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(InventoryFlags))]
@@ -42,7 +40,7 @@ internal static class CommandHost
         foreach (var setting in provider.Settings.Where(s => verb || !s.VerbOnly))
         {
             var name = "--" + (verb ? setting.Name : setting.LayerFlagFor(provider.Prefix));
-            string[] aliases = verb ? [] : [.. setting.LayerAliases.Select(a => a.Length == 1 ? "-" + a : "--" + a)];
+            string[] aliases = [.. setting.LayerAliases.Where(a => !verb || a != setting.Name).Select(a => a.Length == 1 ? "-" + a : "--" + a)];
             if (setting.Repeatable)
             {
                 var o = new Option<string[]?>(name, aliases) { Description = setting.Description };

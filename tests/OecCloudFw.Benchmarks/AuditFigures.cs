@@ -35,6 +35,7 @@ internal static class AuditFigures
             singles.Sort();
             var single = singles[singles.Count / 2];
             Console.WriteLine($"one server's audit: {one.Connections} SSH connection(s) (sshd saw {one.Logins}), 1 exec, {one.CloudReads} cloud read(s) for 1 group; median {single.TotalSeconds:F2} s");
+            await ProbeBench.PrintAsync(7);
             var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             var machineBefore = AuditBench.MachineCpu();
             var fleet = await AuditBench.FleetAsync(servers, ec2, group, 16);

@@ -18,6 +18,21 @@ if (args.Contains("--startup"))
     return;
 }
 
+if (args.Contains("--probe"))
+{
+    // The probed audit of one default-deny server: the adaptive probe against the old fixed timeouts, and the key exchange.
+    await ProbeBench.PrintAsync(args.Contains("--runs") ? int.Parse(args[Array.IndexOf(args, "--runs") + 1], CultureInfo.InvariantCulture) : 7);
+    return;
+}
+
+if (args.Contains("--controller"))
+{
+    // Issue 24: the fleet audit as a command next to Ansible, both under GNU time, and OpenSSH's own client as the floor.
+    int Option(string name, int otherwise) => args.Contains(name) ? int.Parse(args[Array.IndexOf(args, name) + 1], CultureInfo.InvariantCulture) : otherwise;
+    await ControllerBench.PrintAsync(Option("--fleet-size", 50), Option("--parallel", 16), Option("--runs", 3), ansible: !args.Contains("--no-ansible"));
+    return;
+}
+
 if (args.Contains("--audit"))
 {
     await AuditFigures.PrintAsync(args.Contains("--fleet-size") ? int.Parse(args[Array.IndexOf(args, "--fleet-size") + 1], CultureInfo.InvariantCulture) : 50);

@@ -231,6 +231,25 @@ public sealed class AwsCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenAndClose_ByInstance_WriteToItsFirstGroup_AndCloseGivesTheRevokeOfSomeoneElsesRule()
+    {
+        var (first, second) = (_fake.CreateGroup(), _fake.CreateGroup());
+        var instance = _fake.CreateInstance([first, second]);
+        string[] where = ["--instance", instance, "--region", "eu-west-1", "--endpoint-url", _fake.Url.ToString()];
+
+        var open = await CliHarness.RunAsync(["aws", "open", .. where, "--port", "443"]);
+        var foreign = _fake.AddIngress(second, "tcp", 443, 443, "0.0.0.0/0", "web");
+        var close = await CliHarness.RunAsync(["aws", "close", .. where, "--port", "443"]);
+
+        Assert.True(open.ExitCode == 0, open.Error);
+        Assert.Contains("created sgr-", open.Output, StringComparison.Ordinal);
+        Assert.Equal([foreign], _fake.Ingress(second).Select(r => r.RuleId));
+        Assert.Equal(1, close.ExitCode);
+        Assert.Empty(_fake.Ingress(first));
+        Assert.Contains($"To remove it yourself: aws ec2 revoke-security-group-ingress --group-id {second} --security-group-rule-ids {foreign} --region eu-west-1", close.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_ListsVerbs_ExitZero()
     {
         var run = await CliHarness.RunAsync("aws", "--help");

@@ -171,6 +171,9 @@ public sealed class PlanApplyTests : IAsyncLifetime
 
         Assert.Equal(5, refused.ExitCode);
         Assert.Contains("stale", refused.Error, StringComparison.Ordinal);
+        var savedCloud = JsonDocument.Parse(await File.ReadAllTextAsync(stale, Ct)).RootElement.GetProperty("cloud");
+        // The layer named, with the digest the plan saved and the one read now.
+        Assert.Contains($"{savedCloud.GetProperty("target").GetString()} moved since it was made (its state was {savedCloud.GetProperty("digest").GetString()}, now sha256:", refused.Error, StringComparison.Ordinal);
         Assert.Equal((1, 0), (_ec2.Reads, _ec2.Mutations));
         Assert.Contains("Status: inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
         using (var json = JsonDocument.Parse(refused.Output))
@@ -253,6 +256,19 @@ public sealed class PlanApplyTests : IAsyncLifetime
         Assert.Equal(5, cloudEdited.ExitCode);
         Assert.Contains(dropped, cloudEdited.Error, StringComparison.Ordinal);
         Assert.Equal(0, _ec2.Mutations);
+
+        // The policy inside the file edited (443 taken out; the changes and their digest left as they were): a plan made
+        // now from that policy differs, and the line is named.
+        saved = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(file, Ct))!;
+        var requirements = saved["policy"]!["requirements"]!.AsArray();
+        requirements.Remove(requirements.First(r => r!["ports"]!.GetValue<string>() == "443"));
+        await File.WriteAllTextAsync(Path.Combine(server.WorkDir, "edited.json"), saved.ToJsonString(), Ct);
+        var policyEdited = await CliHarness.RunAsync(["apply", "--plan", Path.Combine(server.WorkDir, "edited.json"), "--no-probe"]);
+        Assert.Equal(5, policyEdited.ExitCode);
+        Assert.Contains("its policy now gives another plan", policyEdited.Error, StringComparison.Ordinal);
+        Assert.Contains("443", policyEdited.Error, StringComparison.Ordinal);
+        Assert.Equal(0, _ec2.Mutations);
+        Assert.Contains("Status: inactive", await server.ExecAsync("ufw status", Ct), StringComparison.Ordinal);
 
         // The file as saved still applies.
         var applied = await CliHarness.RunAsync(["apply", "--plan", file, "--no-probe"]);
@@ -387,6 +403,39 @@ public sealed class PlanApplyTests : IAsyncLifetime
         Assert.Equal(2, local.ExitCode);
     }
 
+    /// <summary>
+    /// The plan saves the policy itself: a policy file edited after the plan was saved (8072 added) changes nothing in
+    /// what apply --plan does: the saved policy's changes are applied, in both layers, and the audit holds the server to it.
+    /// </summary>
+    [Fact]
+    public async Task SavedPlan_PolicyFileEditedAfterwards_TheSavedPolicyIsApplied()
+    {
+        await using var server = await TestServer.StartAsync(Ct);
+        var group = _ec2.CreateGroup();
+        var policy = Path.Combine(server.WorkDir, "oec-cloudfw.yaml");
+        var file = Path.Combine(server.WorkDir, "plan.json");
+        await File.WriteAllTextAsync(policy, "version: 1\noptional:\n  - port: \"19999\"\n", Ct);
+        Assert.Equal(0, (await CliHarness.RunAsync(["plan", .. CliFlags.Server(server), .. CliFlags.Aws(_ec2, group), "--policy", policy, "--out", file])).ExitCode);
+        await File.WriteAllTextAsync(policy, "version: 1\noptional:\n  - port: \"8072\"\n", Ct);
+
+        var applied = await CliHarness.RunAsync(["apply", "--plan", file, "--no-probe", "--output", "json"]);
+
+        Assert.True(applied.ExitCode is 0 or 1, applied.Error + applied.Output);
+        Assert.Equal([22, 80, 443, 19999], WorldPorts(group));
+        var ufw = await server.ExecAsync("ufw status", Ct);
+        Assert.Contains("19999/tcp", ufw, StringComparison.Ordinal);
+        Assert.DoesNotContain("8072", ufw, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(applied.Output);
+        Assert.Equal("applied", json.RootElement.GetProperty("outcome").GetString());
+        // The audit afterwards holds the server to the saved policy: 19999 wanted, 8072 not.
+        var wanted = json.RootElement.GetProperty("audit").GetProperty("ports").EnumerateArray()
+            .Where(p => p.GetProperty("wanted").GetBoolean()).Select(p => p.GetProperty("port").GetInt32()).ToList();
+        Assert.Contains(19999, wanted);
+        Assert.DoesNotContain(8072, wanted);
+        // The server records the policy that was applied, the saved one.
+        Assert.Contains("19999", await server.ExecAsync("cat /etc/oec-cloudfw/applied-policy.yaml", Ct), StringComparison.Ordinal);
+    }
+
     /// <summary>An inventory entry as the target: its connection, its cloud layer and its policy file; the saved plan applies it.</summary>
     [Fact]
     public async Task InventoryEntry_PlannedAndAppliedAsSaved()
@@ -430,8 +479,19 @@ public sealed class PlanApplyTests : IAsyncLifetime
         var twoClouds = await CliHarness.RunAsync(["plan", "--host", "198.18.0.9", .. CliFlags.Aws(_ec2, group), "--azure-nsg", "n", "-g", "rg"]);
         var badBackend = await CliHarness.RunAsync(["apply", "--host", "198.18.0.9", .. CliFlags.Aws(_ec2, group), "--backend", "pf"]);
         var notAPlan = await CliHarness.RunAsync(["apply", "--plan", "/etc/hostname"]);
+        var v2 = Path.Combine(Path.GetTempPath(), $"oecfw-v2-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(v2, """{"schema":"oec-cloudfw/plan/v2","arguments":["--host","198.18.0.9"],"planDigest":"sha256:00"}""", Ct);
+        var older = await CliHarness.RunAsync(["apply", "--plan", v2]);
+        var missing = Path.Combine(Path.GetTempPath(), $"oecfw-v3-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(missing, """{"schema":"oec-cloudfw/plan/v3","noChange":false,"planDigest":"sha256:00"}""", Ct);
+        var incomplete = await CliHarness.RunAsync(["apply", "--plan", missing]);
+        File.Delete(v2);
+        File.Delete(missing);
 
-        Assert.Equal([2, 2, 2, 2], new[] { noServer.ExitCode, twoClouds.ExitCode, badBackend.ExitCode, notAPlan.ExitCode });
+        Assert.Equal([2, 2, 2, 2, 2, 2], new[] { noServer.ExitCode, twoClouds.ExitCode, badBackend.ExitCode, notAPlan.ExitCode, older.ExitCode, incomplete.ExitCode });
+        Assert.Contains("run plan --out again", older.Error, StringComparison.Ordinal);
+        Assert.Contains("is not a valid saved plan", incomplete.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("OecCloudFw.", incomplete.Error, StringComparison.Ordinal);
         Assert.Equal(0, _ec2.Reads + _ec2.Mutations);
     }
 }

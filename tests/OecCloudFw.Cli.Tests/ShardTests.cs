@@ -162,7 +162,7 @@ public sealed class ShardTests
     }
 
     [Fact]
-    public async Task Merge_HtmlOrNoFile_ExitTwo()
+    public async Task Merge_HtmlRendersTheMergedFleet_NoFileOrAnAbsentOneIsExitTwo()
     {
         var hosts = Hosts(2);
         var dir = Directory.CreateTempSubdirectory("oecfw-merge-").FullName;
@@ -170,10 +170,13 @@ public sealed class ShardTests
         await File.WriteAllTextAsync(file, Document(hosts, 0, 1), TestContext.Current.CancellationToken);
 
         var html = await CliHarness.RunAsync("merge", file, "--output", "html");
+        var pdf = await CliHarness.RunAsync("merge", file, "--output", "pdf");
         var none = await CliHarness.RunAsync("merge");
         var absent = await CliHarness.RunAsync("merge", Path.Combine(dir, "absent.json"));
 
-        Assert.Equal((2, 2, 2), (html.ExitCode, none.ExitCode, absent.ExitCode));
+        Assert.Equal((3, 2, 2, 2), (html.ExitCode, pdf.ExitCode, none.ExitCode, absent.ExitCode)); // 3: the shard says its servers were unreachable
+        Assert.StartsWith("<!DOCTYPE html>", html.Output.TrimStart(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("use json, sarif, table or html", pdf.Error, StringComparison.Ordinal);
         Assert.Contains("absent.json: cannot be read", absent.Error, StringComparison.Ordinal);
         Directory.Delete(dir, recursive: true);
     }

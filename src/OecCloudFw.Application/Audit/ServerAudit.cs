@@ -27,13 +27,22 @@ public sealed class ServerAudit(IEnvironment environment, IReadOnlyList<Core.Pro
     /// <summary>Set by <see cref="RunAsync"/> when the audit held the server to the policy recorded there ("policy: as applied on …").</summary>
     public string? PolicyNote { get; private set; }
 
+    /// <summary>Probe the old way, every silent port waiting the full <c>--probe-timeout</c> twice (the benchmark's baseline).</summary>
+    public bool FixedProbeWait { get; init; }
+
+    /// <summary>Set by <see cref="RunAsync"/> when it probed: the verdicts and the wait they were given.</summary>
+    public ProbeResult? Probe { get; private set; }
+
+    /// <summary>Set by <see cref="RunAsync"/> when it opened its SSH connection: the key exchange that connection negotiated.</summary>
+    public string? KeyExchange { get; private set; }
+
     private sealed record CloudPlan(Func<Task<ILayerView>> Read, Func<FixKind, int, IReadOnlyList<Cidr>, IReadOnlyList<Fix>> Fixes);
 
     /// <param name="server">The server, as the flags name it.</param>
     /// <param name="cloud">Its cloud layer.</param>
     /// <param name="policy">What the audit holds the layers to.</param>
     /// <param name="probe">Probe the ports over the network.</param>
-    /// <param name="probeTimeout">Per TCP probe.</param>
+    /// <param name="probeTimeout">The cap on the wait for a silent port (<see cref="ProbeTiming"/>: the wait is sized from the SSH connection's round trip).</param>
     /// <param name="egress">The outbound needs (default: the guide's).</param>
     /// <param name="connected">A connection to that server already open (apply's): the facts are read over it, not a new one.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
@@ -61,10 +70,24 @@ public sealed class ServerAudit(IEnvironment environment, IReadOnlyList<Core.Pro
         var cloudPlan = PlanCloud(cloud, cancellationToken);
         var name = ssh?.Host ?? Environment.MachineName;
 
-        var factsTask = connected is null ? ReadFactsAsync(ssh, Benchmark, cancellationToken) : ReadFactsAsync(connected, Benchmark, cancellationToken);
+        var factsTask = connected is null ? ReadFactsAsync(ssh, Benchmark, cancellationToken) : ReadOverAsync(connected, Benchmark, cancellationToken);
+        // The connection's first exchange (TCP connect to sshd's identification line) sizes the probe's wait.
+        TimeSpan? roundTrip = null;
+        if (connected is SshShell open)
+        {
+            roundTrip = open.FirstExchange;
+            KeyExchange = open.KeyExchange;
+        }
+
         var cloudTask = cloudPlan?.Read() ?? Task.FromResult<ILayerView>(null!);
         await Task.WhenAll(factsTask, cloudTask);
-        var facts = await factsTask;
+        var (facts, session) = await factsTask;
+        if (session is { } measured)
+        {
+            roundTrip = measured.RoundTrip;
+            KeyExchange = measured.KeyExchange;
+        }
+
         var cloudView = cloudPlan is null ? null : await cloudTask;
         if (remembered?.Invoke(facts) is { } chosen)
         {
@@ -74,9 +97,13 @@ public sealed class ServerAudit(IEnvironment environment, IReadOnlyList<Core.Pro
 
         var host = HostFactsReader.Read(facts);
         var ports = AuditedPorts.For(policy, facts, host);
-        var probes = probe && ssh is not null
-            ? await TcpProber.ProbeAsync(ssh.Host, ports.Select(p => p.Port), probeTimeout, cancellationToken)
-            : new Dictionary<int, Reachability>();
+        if (probe && ssh is not null)
+        {
+            var timing = FixedProbeWait ? ProbeTiming.Fixed(probeTimeout) : ProbeTiming.FromRoundTrip(roundTrip, probeTimeout);
+            Probe = await TcpProber.ProbeAsync(ssh.Host, ports.Select(p => p.Port), timing, cancellationToken: cancellationToken);
+        }
+
+        var probes = Probe?.Verdicts ?? new Dictionary<int, Reachability>();
         var serverView = new ServerLayerView(facts);
         var vantage = ssh is null ? "local: the server audited itself (no network probe)"
             : routed ? $"not probed: {ssh.Host} is reached through {(ssh.JumpHosts.Count > 0 ? "jump host " + ssh.JumpHosts[^1].Target : "a ProxyCommand")}, not from {Environment.MachineName}"
@@ -105,7 +132,8 @@ public sealed class ServerAudit(IEnvironment environment, IReadOnlyList<Core.Pro
             return report;
         }
 
-        // Where the web ports answer: HTTP should redirect to HTTPS, and 443 should complete TLS.
+        // Where the web ports answer: HTTP should redirect to HTTPS, and 443 should complete TLS. Only a port the probe
+        // found open is checked: a filtered one is not waited for again.
         var web = new List<(string, bool, string)>();
         if (probes.GetValueOrDefault(PortCatalog.Http) == Reachability.Open)
         {
@@ -144,12 +172,22 @@ public sealed class ServerAudit(IEnvironment environment, IReadOnlyList<Core.Pro
         return cloud;
     }
 
-    /// <summary>Connects with the options the target was validated into (null: this machine) and runs the probe.</summary>
-    private static async Task<ServerFacts> ReadFactsAsync(SshConnectionOptions? ssh, bool benchmark, CancellationToken cancellationToken)
+    /// <summary>Connects with the options the target was validated into (null: this machine) and runs the probe; an SSH session's round trip and key exchange come back with the facts.</summary>
+    private static async Task<(ServerFacts Facts, (TimeSpan? RoundTrip, string? KeyExchange)? Session)> ReadFactsAsync(SshConnectionOptions? ssh, bool benchmark, CancellationToken cancellationToken)
     {
-        await using IServerShell shell = ssh is null ? new LocalShell() : await SshShell.ConnectAsync(ssh, cancellationToken);
-        return await ReadFactsAsync(shell, benchmark, cancellationToken);
+        if (ssh is null)
+        {
+            await using var local = new LocalShell();
+            return (await ReadFactsAsync(local, benchmark, cancellationToken), null);
+        }
+
+        await using var shell = await SshShell.ConnectAsync(ssh, cancellationToken);
+        return (await ReadFactsAsync(shell, benchmark, cancellationToken), (shell.FirstExchange, shell.KeyExchange));
     }
+
+    /// <summary>Over a connection already open: its round trip and key exchange are read from it by the caller.</summary>
+    private static async Task<(ServerFacts Facts, (TimeSpan? RoundTrip, string? KeyExchange)? Session)> ReadOverAsync(IServerShell shell, bool benchmark, CancellationToken cancellationToken) =>
+        (await ReadFactsAsync(shell, benchmark, cancellationToken), null);
 
     /// <summary>
     /// The probe, then (where an sshd jail runs) fail2ban's filter on the server's recent sshd failures, and for the

@@ -37,29 +37,10 @@ public sealed partial class Inventory
         }
 
         var text = File.ReadAllText(path);
-        InventoryShape.Check(text, path, providers);
-        Inventory inventory;
-        try
-        {
-            // The connection keys bind to Entry; the providers' keys (checked above) are read as values by their settings.
-            inventory = new StaticDeserializerBuilder(new InventoryYamlContext()).WithNamingConvention(UnderscoredNamingConvention.Instance).IgnoreUnmatchedProperties().Build()
-                .Deserialize<Inventory?>(text) ?? new Inventory();
-        }
-        catch (YamlException ex)
-        {
-            throw new InvalidInputException($"inventory '{path}': line {ex.Start.Line}: {ex.InnerException?.Message ?? ex.Message}", ex);
-        }
-
+        var (kind, root) = InventoryFormat.Detect(text, path);
+        var inventory = kind == InventoryKind.Fleet ? ReadFleet(text, path, providers) : ReadAnsible(text, root, path, providers);
         inventory._file = path;
         inventory._providers = providers;
-        var keys = InventoryShape.ProviderKeys(providers).Select(k => k.Key).ToHashSet(StringComparer.Ordinal);
-        var (defaults, items) = YamlKeyValues.Read(text, path, "servers", keys);
-        inventory.Defaults.Cloud = defaults;
-        for (var i = 0; i < Math.Min(items.Count, inventory.Servers.Count); i++)
-        {
-            inventory.Servers[i].Cloud = items[i];
-        }
-
         if (inventory.Servers.Count == 0)
         {
             throw new InvalidInputException($"inventory '{path}' lists no servers");
@@ -71,9 +52,10 @@ public sealed partial class Inventory
             throw new InvalidInputException($"inventory '{path}': server {(missing + 1).ToString(CultureInfo.InvariantCulture)} has no host: every server needs one");
         }
 
-        // Paths are the inventory's: ~/ from HOME, anything relative from the inventory's folder (not the current one).
+        // Paths are the inventory's: ~/ from HOME, anything relative from the inventory's folder (not the current one);
+        // an Ansible inventory's as ssh takes them from Ansible: relative to the current folder.
         var home = environment.Variable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var folder = kind == InventoryKind.Fleet ? Path.GetDirectoryName(Path.GetFullPath(path))! : Environment.CurrentDirectory;
         foreach (var entry in inventory.Servers.Prepend(inventory.Defaults))
         {
             entry.Policy = InventoryPath(entry.Policy, home, folder);
@@ -89,9 +71,59 @@ public sealed partial class Inventory
         return inventory;
     }
 
+    /// <summary>Keeps the servers an Ansible host pattern selects (<see cref="HostPattern"/>); null keeps them all.</summary>
+    public void Limit(string? pattern)
+    {
+        if (pattern is not null)
+        {
+            Servers = [.. HostPattern.Select(pattern, Servers)];
+        }
+    }
+
+    private static Inventory ReadAnsible(string text, YamlDotNet.RepresentationModel.YamlMappingNode? root, string path, IReadOnlyList<ICloudProvider> providers)
+    {
+        var model = root is null ? Ansible.AnsibleIniReader.Read(text, path) : Ansible.AnsibleYamlReader.Read(root, path);
+        var keys = InventoryShape.ProviderKeys(providers).ToList();
+        return new Inventory
+        {
+            Servers = Ansible.AnsibleHostVars.Entries(
+                model,
+                path,
+                keys.Select(k => k.Key).ToHashSet(StringComparer.Ordinal),
+                keys.Where(k => k.Setting.Repeatable).Select(k => k.Key).ToHashSet(StringComparer.Ordinal)),
+        };
+    }
+
+    private static Inventory ReadFleet(string text, string path, IReadOnlyList<ICloudProvider> providers)
+    {
+        InventoryShape.Check(text, path, providers);
+        Inventory inventory;
+        try
+        {
+            // The connection keys bind to Entry; the providers' keys (checked above) are read as values by their settings.
+            inventory = new StaticDeserializerBuilder(new InventoryYamlContext()).WithNamingConvention(UnderscoredNamingConvention.Instance).IgnoreUnmatchedProperties().Build()
+                .Deserialize<Inventory?>(text) ?? new Inventory();
+        }
+        catch (YamlException ex)
+        {
+            throw new InvalidInputException($"inventory '{path}': line {ex.Start.Line}: {ex.InnerException?.Message ?? ex.Message}", ex);
+        }
+
+        var keys = InventoryShape.ProviderKeys(providers).Select(k => k.Key).ToHashSet(StringComparer.Ordinal);
+        var (defaults, items) = YamlKeyValues.Read(text, path, "servers", keys);
+        inventory.Defaults.Cloud = defaults;
+        for (var i = 0; i < Math.Min(items.Count, inventory.Servers.Count); i++)
+        {
+            inventory.Servers[i].Cloud = items[i];
+        }
+
+        return inventory;
+    }
+
     /// <summary>"inventory 'fleet.yaml', server 3 (web-3)": where an error is.</summary>
-    public string Where(Entry server) =>
-        $"inventory '{_file}', server {(Servers.IndexOf(server) + 1).ToString(CultureInfo.InvariantCulture)} ({server?.Host})";
+    public string Where(Entry server) => server?.Name is { } name
+        ? $"inventory '{_file}', host {name} (line {server.Line.ToString(CultureInfo.InvariantCulture)})"
+        : $"inventory '{_file}', server {(Servers.IndexOf(server!) + 1).ToString(CultureInfo.InvariantCulture)} ({server?.Host})";
 
     /// <summary>The server's SSH connection as the audit will open it (its jump hosts included); errors name the inventory and the entry.</summary>
     public SshConnectionOptions? Resolve(Entry server, IEnvironment environment)
@@ -213,6 +245,22 @@ public sealed partial class Inventory
     public sealed class Entry
     {
         public string? Host { get; set; }
+
+        /// <summary>An Ansible inventory's name for the host (its <c>inventory_hostname</c>); null in fleet.yaml, whose entries are named by their host.</summary>
+        [YamlIgnore]
+        public string? Name { get; set; }
+
+        /// <summary>The line the host is declared on (Ansible inventories), for messages.</summary>
+        [YamlIgnore]
+        public int Line { get; set; }
+
+        /// <summary>The groups the host is in, its parents' included (<c>all</c> always): what <c>--limit</c> matches.</summary>
+        [YamlIgnore]
+        public IReadOnlySet<string> Groups { get; set; } = new HashSet<string>(StringComparer.Ordinal) { "all" };
+
+        /// <summary>What the fleet's reports and errors call the server: its Ansible name, else its host.</summary>
+        [YamlIgnore]
+        public string Label => Name ?? Host ?? "";
 
         /// <summary>The providers' keys of this entry, as read (<see cref="Cloud"/> makes them the cloud layer).</summary>
         [YamlIgnore]

@@ -155,6 +155,7 @@ public sealed partial record SshTarget(
             PassphrasePrompt = CanPrompt() ? PromptPassphrase : null,
             JumpHosts = jumps,
             ProxyCommand = proxyCommand,
+            KexAlgorithms = KeyExchangePreference.Wanted(config.KexAlgorithms),
         };
     }
 

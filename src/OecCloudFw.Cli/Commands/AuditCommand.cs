@@ -16,13 +16,14 @@ internal sealed class AuditCommand(CliContext context)
         ServerTarget server,
         ServerPolicyFlags policy,
         CloudFlags cloud,
-        [Option("output", Description = "table, json or sarif.")] string output = "table",
+        [Option("output", Description = "table, json, sarif or html (one self-contained page).")] string output = "table",
         [Option("fail-on", Description = "Exit 1 when a finding is at least this severe: critical (default), warning, info, never.")] string failOn = "critical",
         [Option("sarif-anchor", Description = "The file SARIF results point at (default: the policy file, else oec-cloudfw.yaml).")] string? sarifAnchor = null,
         [Option("no-probe", Description = "Do not probe the ports over the network.")] bool noProbe = false,
-        [Option("inventory", Description = "A fleet inventory (fleet.yaml): audit every server in it.")] string? inventory = null,
-        [Option("parallel", Description = "With --inventory: servers audited at once.")] int parallel = 8,
-        [Option("probe-timeout", Description = "Seconds per TCP probe (a timeout is retried once).")] int probeTimeout = 2,
+        [Option("inventory", Description = "An inventory: the tool's fleet.yaml or an Ansible inventory (INI or YAML), told apart by content: audit every server in it.")] string? inventory = null,
+        [Option("limit", Description = "With --inventory: only the hosts an Ansible pattern selects (web*, dbservers:!db1, webservers:&staging, ~regex).")] string? limit = null,
+        [Option("parallel", Description = "With --inventory: servers audited at once, 1-256 (default: as many as there are servers, up to 32).")] int? parallel = null,
+        [Option("probe-timeout", Description = "The most, in seconds, a silent port is waited for (1-60): the wait is 4x the SSH connection's round trip, at least 0.2 s (1 s unmeasured), within this cap; a silent port is retried once, then filtered.")] int probeTimeout = 2,
         [Option("benchmark", Description = "Also check a benchmark's host firewall section and print it as a table: cis-ubuntu-24.04 (CIS Ubuntu 24.04 LTS, section 4). Failed checks are findings carrying the benchmark id.")] string? benchmark = null,
         [Option("mail-host", Description = "A mail server the server sends through (address or name, repeatable): outbound 25/465/587 to it is checked in every layer.")] string[]? mailHost = null,
         [Option("shard", Description = "With --inventory: audit one slice, INDEX/TOTAL counted from 0 (0/4 … 3/4; GitHub Actions: ${{ strategy.job-index }}/${{ strategy.job-total }}). A host's shard is a hash of its name. Read from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX/_SIZE when not given.")] string? shard = null,
@@ -34,8 +35,8 @@ internal sealed class AuditCommand(CliContext context)
         {
             var format = output.Trim().ToLowerInvariant() switch
             {
-                "table" or "json" or "sarif" => output.Trim().ToLowerInvariant(),
-                _ => throw new InvalidInputException($"--output '{output}' is not a format: use table, json or sarif"),
+                "table" or "json" or "sarif" or "html" => output.Trim().ToLowerInvariant(),
+                _ => throw new InvalidInputException($"--output '{output}' is not a format: use table, json, sarif or html"),
             };
             var threshold = FailOn.Parse(failOn);
             var checkBenchmark = benchmark is not null;
@@ -61,10 +62,17 @@ internal sealed class AuditCommand(CliContext context)
 
             var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
             var triage = FindingTriage.Create(baseline, suppressions, context.Time);
+            if (limit is not null && inventory is null)
+            {
+                throw new InvalidInputException("--limit selects hosts of --inventory FILE: give the inventory too");
+            }
+
             if (inventory is not null)
             {
                 var slice = Shard.Choose(shard, shardTotal, context.Environment);
-                return await FleetAsync(Inventory.Load(inventory, context.Environment, context.Providers), slice, policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken, triage);
+                var fleetInventory = Inventory.Load(inventory, context.Environment, context.Providers);
+                fleetInventory.Limit(limit);
+                return await FleetAsync(fleetInventory, slice, policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken, triage);
             }
 
             if (shard is not null || shardTotal is not null)
@@ -87,6 +95,9 @@ internal sealed class AuditCommand(CliContext context)
             {
                 case "json":
                     Json.Write(context.Output, document);
+                    break;
+                case "html":
+                    await context.Output.WriteAsync(Output.Html.HtmlReport.Render(new Output.Documents.AuditFleetDocument(new Output.Documents.InventoryView(Application.Fleet.Shard.Digest([report.Server]), [report.Server]), null, [document], [])));
                     break;
                 case "sarif":
                     var anchor = sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml";
@@ -117,11 +128,11 @@ internal sealed class AuditCommand(CliContext context)
             return FailOn.ExitCode(document.Findings, threshold);
         }, cancellationToken);
 
-    private async Task<int> FleetAsync(Inventory inventory, Shard? shard, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, bool benchmark, CancellationToken cancellationToken, FindingTriage? triage = null)
+    private async Task<int> FleetAsync(Inventory inventory, Shard? shard, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int? parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, bool benchmark, CancellationToken cancellationToken, FindingTriage? triage = null)
     {
-        if (parallel is < 1 or > 256)
+        if (parallel is < 1 or > FleetAudit.MaxParallel)
         {
-            throw new InvalidInputException("--parallel must be 1-256");
+            throw new InvalidInputException($"--parallel must be 1-{FleetAudit.MaxParallel}");
         }
 
         // Every server's inputs (its connection and its cloud layer) are validated before any server is contacted.
@@ -136,23 +147,46 @@ internal sealed class AuditCommand(CliContext context)
         }
 
         var fleet = new FleetAudit(context.Environment, context.Providers) { Benchmark = benchmark };
-        var fleetJobs = jobs.Select(j => new FleetJob(j.Entry.Host!, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh),
+        var hook = context.FleetFactsHook;
+        var fleetJobs = jobs.Select(j =>
+        {
             // An entry given no policy (by the inventory or a flag) is held to the one last applied on it, as a single audit is.
-            (j.Entry.Policy ?? inventory.Defaults.Policy) is null ? facts => RememberedPolicy.Choose(policy, facts, j.Entry.Host!) : null)).ToList();
+            Func<Server.Facts.ServerFacts, (Core.Policy.FirewallPolicy Policy, string Note)?>? remembered =
+                (j.Entry.Policy ?? inventory.Defaults.Policy) is null ? facts => RememberedPolicy.Choose(policy, facts, j.Entry.Label) : null;
+            if (hook is not null)
+            {
+                var chosen = remembered;
+                remembered = facts =>
+                {
+                    hook(j.Entry.Label, facts);
+                    return chosen?.Invoke(facts);
+                };
+            }
+
+            return new FleetJob(j.Entry.Label, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh), remembered);
+        }).ToList();
+        var atOnce = parallel ?? FleetAudit.DefaultParallel(fleetJobs.Count);
         FleetResult result;
         if (context.Interactive && format == "table")
         {
+            // On a terminal only (never into a pipe or a file): done, failed, remaining and the rate, as servers finish.
             FleetResult? ran = null;
-            await context.Console.Progress().StartAsync(async progress =>
-            {
-                var task = progress.AddTask($"auditing {jobs.Count} servers", maxValue: jobs.Count);
-                ran = await fleet.RunAsync(fleetJobs, parallel, probe, probeTimeout, egress, () => task.Increment(1), cancellationToken);
-            });
+            await context.Console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
+                .StartAsync(async display =>
+                {
+                    var task = display.AddTask(FleetProgressLine.Describe(new FleetProgress(0, 0, jobs.Count, TimeSpan.Zero)), maxValue: jobs.Count);
+                    ran = await fleet.RunAsync(fleetJobs, atOnce, probe, probeTimeout, egress, now =>
+                    {
+                        task.Value = now.Done;
+                        task.Description = FleetProgressLine.Describe(now);
+                    }, cancellationToken);
+                });
             result = ran!;
         }
         else
         {
-            result = await fleet.RunAsync(fleetJobs, parallel, probe, probeTimeout, egress, null, cancellationToken);
+            result = await fleet.RunAsync(fleetJobs, atOnce, probe, probeTimeout, egress, null, cancellationToken);
         }
 
         foreach (var (host, note) in result.Notes)
@@ -163,14 +197,18 @@ internal sealed class AuditCommand(CliContext context)
         var reports = triage is null ? result.Reports : [.. result.Reports.Select(triage.Apply)];
         var documents = reports.Select(r => triage is null ? AuditDocuments.Json(r) : triage.Apply(AuditDocuments.Json(r))).ToList();
         var errors = result.Errors;
+        Output.Documents.AuditFleetDocument Document() => new(
+            whole,
+            shard is null ? null : new Output.Documents.ShardView(shard.Index, shard.Total),
+            documents,
+            errors.Select(e => new Output.Documents.FleetErrorView(e.Item1, e.Error)).ToList());
         switch (format)
         {
             case "json":
-                Json.Write(context.Output, new Output.Documents.AuditFleetDocument(
-                    whole,
-                    shard is null ? null : new Output.Documents.ShardView(shard.Index, shard.Total),
-                    documents,
-                    errors.Select(e => new Output.Documents.FleetErrorView(e.Item1, e.Error)).ToList()));
+                Json.Write(context.Output, Document());
+                break;
+            case "html":
+                await context.Output.WriteAsync(Output.Html.HtmlReport.Render(Document()));
                 break;
             case "sarif":
                 var log = SarifLog.CreateFleet(reports, (sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml").Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", triage);

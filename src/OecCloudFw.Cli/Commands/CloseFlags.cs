@@ -4,7 +4,7 @@ using OecCloudFw.Core.Policy;
 
 namespace OecCloudFw.Cli.Commands;
 
-/// <summary>What to close, shared by aws close and azure close; validated, and the SSH port refused without --force.</summary>
+/// <summary>What to close, for every provider's close; validated, and the SSH port refused without --force.</summary>
 internal sealed record CloseFlags(
     [Option("port", Description = "Port or range to close (repeatable).")] string[]? Port = null,
     [Option("source", Description = "Only rules from this CIDR (repeatable; default every source).")] string[]? Source = null,

@@ -3,14 +3,13 @@ using OecCloudFw.Application.Fleet;
 using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Audit;
 using OecCloudFw.Core;
-using OecCloudFw.Server.Shells;
 
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary>One server of a fleet inventory as plan's and apply's target: its connection, its cloud layer and its policy file.</summary>
 internal sealed record InventoryFlags(
     [Option("inventory", Description = "A fleet inventory (fleet.yaml): take the server named by --server from it (connection, cloud layer, policy).")] string? Inventory = null,
-    [Option("server", Description = "With --inventory: the host of the inventory entry to plan or apply.")] string? Server = null) : ICommandParameterSet
+    [Option("server", Description = "With --inventory: the host (or Ansible host name) of the inventory entry to plan or apply.")] string? Server = null) : ICommandParameterSet
 {
     /// <summary>The target, cloud layer and policy flags: the inventory entry's where one is named, else the flags as given.</summary>
     public (ServerTarget Server, CloudFlags Cloud, ServerPolicyFlags Policy) Select(ServerTarget server, CloudFlags cloud, ServerPolicyFlags policy, IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
@@ -38,36 +37,11 @@ internal sealed record InventoryFlags(
         return (ServerTarget.From(inventory.Target(entry)), inventory.Cloud(entry), file is null ? policy : policy with { Policy = file });
     }
 
-    /// <summary>Adds the selected entry's <c>jump:</c> hosts to a resolved connection (null without --inventory).</summary>
-    public Func<SshConnectionOptions, SshConnectionOptions>? Route(IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
-    {
-        if (Inventory is null)
-        {
-            return null;
-        }
-
-        var (inventory, entry) = Entry(environment, providers);
-        return ssh => inventory.Route(entry, ssh);
-    }
-
-    /// <summary>Connects to the server selected (<see cref="Select"/>), through its entry's jump hosts where it has them.</summary>
-    public async Task<IServerShell> ConnectAsync(ServerTarget server, IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(server);
-        var route = Route(environment, providers);
-        if (route is null)
-        {
-            return await server.ConnectAsync(environment, cancellationToken);
-        }
-
-        var ssh = server.Resolve(environment);
-        return ssh is null ? new LocalShell() : await SshShell.ConnectAsync(route(ssh), cancellationToken);
-    }
-
     private (Application.Fleet.Inventory Inventory, Application.Fleet.Inventory.Entry Entry) Entry(IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
     {
         var inventory = Application.Fleet.Inventory.Load(Inventory!, environment, providers);
-        var entry = inventory.Servers.SingleOrDefault(s => string.Equals(s.Host, Server, StringComparison.OrdinalIgnoreCase))
+        var entry = inventory.Servers.SingleOrDefault(s => string.Equals(s.Name, Server, StringComparison.Ordinal))
+                    ?? inventory.Servers.SingleOrDefault(s => string.Equals(s.Host, Server, StringComparison.OrdinalIgnoreCase))
                     ?? throw new InvalidInputException($"inventory '{Inventory}' has no server with host '{Server}'");
         return (inventory, entry);
     }

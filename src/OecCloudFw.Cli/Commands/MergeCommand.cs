@@ -22,9 +22,8 @@ internal sealed class MergeCommand(CliContext context)
             var threshold = FailOn.Parse(failOn);
             var format = output?.Trim().ToLowerInvariant() switch
             {
-                null or "json" or "sarif" or "table" => output?.Trim().ToLowerInvariant(),
-                "html" => throw new InvalidInputException("--output html is not available in merge yet: merge to json and render that"),
-                _ => throw new InvalidInputException($"--output '{output}' is not a format: use json, sarif or table"),
+                null or "json" or "sarif" or "table" or "html" => output?.Trim().ToLowerInvariant(),
+                _ => throw new InvalidInputException($"--output '{output}' is not a format: use json, sarif, table or html"),
             };
 
             var texts = new List<(string, string)>();
@@ -72,6 +71,9 @@ internal sealed class MergeCommand(CliContext context)
                         renderer.Line(summary);
                     }
 
+                    break;
+                case "html":
+                    await context.Output.WriteAsync(Output.Html.HtmlReport.Render(fleet));
                     break;
                 default:
                     Json.Write(context.Output, fleet);

@@ -2,19 +2,19 @@ using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Layers;
-using OecCloudFw.Core.Net;
-using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Providers;
 
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary>
 /// <c>&lt;provider&gt; open | close | show</c>, written once over the provider seam: the flags are the provider's own
-/// settings, the work is <see cref="CloudOpen"/>, <see cref="CloudClose"/> and the layer's findings, the documents are
-/// the cloud-open/close/show schemas with the provider's name.
+/// settings, the work is <see cref="CloudOpen"/>, <see cref="CloudClose"/> and <see cref="CloudShow"/>, the output for
+/// people is the same for every provider, the documents are the provider's (<see cref="VerbDocuments"/>).
 /// </summary>
 internal sealed class ProviderCommands(CliContext context, ICloudProvider provider)
 {
+    private readonly IVerbDocuments _documents = VerbDocuments.For(provider);
+
     [Command("open", Description = "Bring the cloud firewall to the policy: one read, the missing rules added (idempotent, additive); never changes a rule the tool did not create.")]
     public Task<int> Open(
         ProviderSettings target,
@@ -30,11 +30,9 @@ internal sealed class ProviderCommands(CliContext context, ICloudProvider provid
             using var layer = await CreateAsync(target, cancellationToken);
             var result = await CloudOpen.RunAsync(layer.Layer, wanted, prune, dryRun, cancellationToken);
             var undo = result.Opened is { Changed: true } opened ? layer.Layer.UndoCommands(result.Plan, opened) : [];
-            var stillClosed = result.StillClosed.Select(s => s.ToString()).Distinct().ToList();
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new CloudOpenDocument(provider.Name, layer.Layer.Target, dryRun, result.Plan.IsNoOp, result.Applied,
-                    result.Changes.Changes.Select(ChangeView.From).ToList(), result.Plan.Writes, result.Created, result.Removed, stillClosed, undo));
+                _documents.Open(context.Output, layer.Layer, result, dryRun, undo);
             }
             else
             {
@@ -45,6 +43,11 @@ internal sealed class ProviderCommands(CliContext context, ICloudProvider provid
                     renderer.Line($"{(result.Applied ? "wrote" : dryRun ? "would write" : "nothing to write")}: {write}");
                 }
 
+                foreach (var written in result.Opened is { } done ? layer.Layer.Written(done) : [])
+                {
+                    renderer.Line($"created {written}");
+                }
+
                 foreach (var command in undo)
                 {
                     renderer.Line($"to undo: {command}");
@@ -53,7 +56,7 @@ internal sealed class ProviderCommands(CliContext context, ICloudProvider provid
                 renderer.StillClosed(result.StillClosed);
             }
 
-            return stillClosed.Count > 0 ? ExitCodes.Findings : ExitCodes.Ok;
+            return result.StillClosed.Count > 0 ? ExitCodes.Findings : ExitCodes.Ok;
         }, cancellationToken);
 
     [Command("close", Description = "Remove (or narrow) this tool's rules for a port; anyone else's are named, never touched. Refuses the SSH port without --force.")]
@@ -69,12 +72,9 @@ internal sealed class ProviderCommands(CliContext context, ICloudProvider provid
             var (ports, sources, protocol) = close.Parse();
             using var layer = await CreateAsync(target, cancellationToken);
             var result = await CloudClose.RunAsync(layer.Layer, new CloseSelection(ports, sources, protocol), dryRun, cancellationToken);
-            var evidence = result.StillAdmitted.Select(v => v.Evidence).ToList();
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new CloudCloseDocument(provider.Name, layer.Layer.Target, dryRun,
-                    result.Removed.Select(RuleView.From).ToList(), result.LeftForeign.Select(RuleView.From).ToList(),
-                    result.StillAdmittedBy.Select(RuleView.From).ToList(), result.StillOpen, evidence));
+                _documents.Close(context.Output, layer.Layer, result, dryRun);
             }
             else
             {
@@ -88,14 +88,20 @@ internal sealed class ProviderCommands(CliContext context, ICloudProvider provid
                     renderer.Line($"{(result.Applied ? "wrote" : "would write")}: {write}");
                 }
 
+                string Removal(Core.Rules.Rule rule) => layer.Layer.RemoveCommand(result.State, rule) is { } command ? $" To remove it yourself: {command}" : string.Empty;
                 foreach (var rule in result.LeftForeign)
                 {
-                    renderer.Line($"left {rule}: not created by oec-cloudfw, so it is never removed by it.");
+                    renderer.Line($"left {rule}: not created by oec-cloudfw, so it is never removed by it.{Removal(rule)}");
                 }
 
-                foreach (var line in evidence)
+                foreach (var rule in result.StillAdmittedBy.Except(result.LeftForeign))
                 {
-                    renderer.Line($"still admitted: {line}");
+                    renderer.Line($"still admitted by {rule}{(rule.Id is { } id ? $" ({id})" : string.Empty)}, which covers more than what was closed.{(rule.Origin == Core.Rules.RuleOrigin.Tool ? string.Empty : Removal(rule))}");
+                }
+
+                foreach (var verdict in result.StillAdmitted)
+                {
+                    renderer.Line($"still admitted: {verdict.Evidence}");
                 }
             }
 
@@ -112,52 +118,27 @@ internal sealed class ProviderCommands(CliContext context, ICloudProvider provid
         {
             var format = OutputFormats.Parse(output);
             var threshold = FailOn.Parse(failOn);
-            using var layer = await CreateAsync(target, cancellationToken);
-            var state = await layer.Layer.ReadAsync(cancellationToken);
-            var findings = layer.Layer.Findings(state);
-            var ports = PortCatalog.All.Select(port =>
-            {
-                var (v4, v6) = (state.View.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv4), state.View.Evaluate(Protocol.Tcp, port.Port, Cidr.AnyIPv6));
-                return new CloudPortView(port.Port, port.Purpose, Verdict(v4), Verdict(v6), v4.Evidence == v6.Evidence ? v4.Evidence : $"IPv4: {v4.Evidence}; IPv6: {v6.Evidence}");
-            }).ToList();
+            using var layer = await CreateAsync(target.AsReadOnly(), cancellationToken);
+            var result = await CloudShow.RunAsync(layer.Layer, cancellationToken);
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new CloudShowDocument(provider.Name, layer.Layer.Target, state.Lines, ports, findings.Select(FindingView.From).ToList(), state.View.Assumptions));
+                _documents.Show(context.Output, layer.Layer, result);
             }
             else
             {
-                var renderer = new HumanRenderer(context.Console);
-                renderer.Line($"{layer.Layer.Target}:");
-                foreach (var line in state.Lines)
-                {
-                    renderer.Line($"  {line}");
-                }
-
-                if (state.Lines.Count == 0)
-                {
-                    renderer.Line("  (no rules)");
-                }
-
-                renderer.Line("From the internet: " + string.Join(", ", ports.Select(p => p.Ipv4 == p.Ipv6 ? $"{p.Port} {p.Ipv4}" : $"{p.Port} {p.Ipv4} (IPv6 {p.Ipv6})")));
-                foreach (var assumption in state.View.Assumptions)
-                {
-                    renderer.Line($"assumed (not read): {assumption}");
-                }
-
-                renderer.Findings(findings.OrderByDescending(f => f.Severity).ToList());
+                new HumanRenderer(context.Console).CloudShow(layer.Layer.Target, result);
             }
 
-            return FailOn.ExitCode(findings, threshold);
+            return FailOn.ExitCode(result.Findings, threshold);
         }, cancellationToken);
-
-    private static string Verdict(Core.Audit.LayerVerdict verdict) => verdict.Decision.ToString().ToLowerInvariant();
 
     private async Task<CloudLayerHandle> CreateAsync(ProviderSettings target, CancellationToken cancellationToken)
     {
         provider.Validate(target, context.Environment);
         if (!provider.IsNamed(target))
         {
-            throw new InvalidInputException($"name the target: {string.Join(" or ", provider.Settings.Where(s => s.NamesLayer).Select(s => target.Flag(s.Name) + " NAME|ID"))}");
+            var flags = provider.Settings.Where(s => s.NamesLayer).Select(s => target.Flag(s.Name)).ToList();
+            throw new InvalidInputException($"{flags[0]} is required{(flags.Count > 1 ? $" (or {string.Join(" or ", flags.Skip(1))})" : string.Empty)}: name the {provider.Name} layer to act on");
         }
 
         return new CloudLayerHandle(await provider.CreateAsync(target, new ProviderContext(context.Environment, TimeProvider.System, ILayerReadCache.None), cancellationToken));

@@ -47,7 +47,10 @@ internal static class RememberedPolicy
     }
 
     /// <summary>The record's text: the policy file with a header saying when, by which version and from what.</summary>
-    public static string Record(FirewallPolicy policy, ServerPolicyFlags flags, TimeProvider time)
+    public static string Record(FirewallPolicy policy, ServerPolicyFlags flags, TimeProvider time) => Record(policy, Origin(flags), time);
+
+    /// <summary>The record's text, with what the policy came from as <see cref="Origin"/> said it (a saved plan keeps it).</summary>
+    public static string Record(FirewallPolicy policy, string origin, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
         return PolicyFileWriter.Write(policy,
@@ -55,7 +58,7 @@ internal static class RememberedPolicy
             "oec-cloudfw: the policy last applied on this server (configure/apply write it; audit, plan and preflight use it when given no policy)",
             $"applied at: {time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}",
             $"by: oec-cloudfw {Version}",
-            $"from: {Origin(flags)}",
+            $"from: {origin}",
         ]);
     }
 

@@ -1,4 +1,5 @@
 using OecCloudFw.Application.Providers;
+using OecCloudFw.Application.SshPort;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
 using OecCloudFw.Server.Backends;
@@ -199,20 +200,9 @@ internal sealed class ServerCommands(CliContext context)
                 throw new InvalidInputException("--confirm-timeout must be 3-3600 seconds");
             }
 
-            var wanted = policy.Build();
-            if (target.Resolve(context.Environment) is { ProxyCommand: { } proxy } && !dryRun)
-            {
-                // Its %p was expanded to the current port: a login on the new port could never be proven through it, so
-                // the move would always roll back. Said before anything changes.
-                throw new InvalidInputException(
-                    $"ssh-port cannot prove a login on port {to} through the ProxyCommand '{proxy}' (it names the current port): " +
-                    "move the port over a direct connection or --jump, then update the ProxyCommand");
-            }
-
-            using var cloudLayer = await CloudLayers.CreateAsync(cloud, context.Environment, null, cancellationToken);
-            await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
-            var result = await new Server.SshPort.SshPortMover(shell, TimeProvider.System)
-                .MoveAsync(to, wanted, cloudLayer?.Layer, dryRun, TimeSpan.FromSeconds(confirmTimeout), allowLockoutRisk, cancellationToken);
+            var moved = await new MoveSshPort(context.Environment, TimeProvider.System).RunAsync(
+                new MoveSshPortInput(target.Target, cloud, policy.Build(), to, dryRun, TimeSpan.FromSeconds(confirmTimeout), allowLockoutRisk), cancellationToken);
+            var (server, result) = (moved.Server, moved.Result);
             var outcome = result.Outcome switch
             {
                 Server.SshPort.SshPortMoveOutcome.Moved => "moved",
@@ -225,14 +215,14 @@ internal sealed class ServerCommands(CliContext context)
                 : null;
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new Output.Documents.SshPortDocument(shell.Target, result.From, result.To, outcome, result.Detail,
+                Json.Write(context.Output, new Output.Documents.SshPortDocument(server, result.From, result.To, outcome, result.Detail,
                     result.Steps.Select(s => new Output.Documents.SshPortStepView(s.Layer, s.Name, s.Commands, s.Result)).ToList(),
                     result.Cloud?.Created ?? [], result.Cloud?.Removed ?? [], result.LeftOpen, platform));
             }
             else
             {
                 var renderer = new HumanRenderer(context.Console);
-                renderer.Line($"{shell.Target}: {result.Detail}");
+                renderer.Line($"{server}: {result.Detail}");
                 foreach (var step in result.Steps)
                 {
                     renderer.Line($"  {step.Layer}: {step.Name}: {step.Result}");

@@ -1,4 +1,38 @@
+using OecCloudFw.Application.Providers;
+using OecCloudFw.Aws;
+using OecCloudFw.Core.Layers;
+
 namespace OecCloudFw.Cli.Output;
+
+/// <summary>The aws-open/close/show/v1 documents, as aws printed them before the seam: the group and region, the rule ids, the network ACLs.</summary>
+internal sealed class AwsVerbDocuments : IVerbDocuments
+{
+    public void Open(TextWriter output, ICloudLayer layer, CloudOpenResult result, bool dryRun, IReadOnlyList<string> undo)
+    {
+        var groups = VerbDocuments.Inner<SecurityGroupCloudLayer>(layer);
+        Json.Write(output, new AwsOpenDocument(groups.WriteGroup?.Value ?? string.Empty, groups.Region, dryRun, result.Plan.IsNoOp, result.Applied,
+            result.Changes.Changes.Select(ChangeView.From).ToList(), result.Created, result.Removed));
+    }
+
+    public void Close(TextWriter output, ICloudLayer layer, CloudCloseResult result, bool dryRun)
+    {
+        var groups = VerbDocuments.Inner<SecurityGroupCloudLayer>(layer);
+        Json.Write(output, new AwsCloseDocument(groups.WriteGroup?.Value ?? string.Empty, groups.Region, dryRun,
+            result.Removed.Select(RuleView.From).ToList(), result.LeftForeign.Select(RuleView.From).ToList(),
+            result.StillAdmittedBy.Select(RuleView.From).ToList()));
+    }
+
+    public void Show(TextWriter output, ICloudLayer layer, CloudShowResult result)
+    {
+        var (snapshots, acls) = SecurityGroupCloudLayer.Read(result.State);
+        Json.Write(output, new AwsShowDocument(string.Join("+", snapshots.Select(s => s.GroupId.Value)), VerbDocuments.Inner<SecurityGroupCloudLayer>(layer).Region,
+            snapshots.SelectMany(s => s.Rules).Select(RuleView.From).ToList(), snapshots.SelectMany(s => s.ReferenceRules).ToList(), result.Findings.Select(FindingView.From).ToList())
+        {
+            NetworkAcls = acls.Select(a => new AwsNetworkAclView(a.AclId, a.SubnetId, a.EntryLines)).ToList(),
+            Ports = result.Ports.Select(p => new AwsPortView(p.Port, p.Purpose, p.Verdict, p.Ipv4.Evidence)).ToList(),
+        });
+    }
+}
 
 /// <summary>JSON of <c>aws open</c> (schema oec-cloudfw/aws-open/v1).</summary>
 internal sealed record AwsOpenDocument(

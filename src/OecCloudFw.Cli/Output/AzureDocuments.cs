@@ -1,4 +1,32 @@
+using OecCloudFw.Application.Providers;
+using OecCloudFw.Azure;
+using OecCloudFw.Core.Layers;
+using OecCloudFw.Core.Rules;
+
 namespace OecCloudFw.Cli.Output;
+
+/// <summary>The azure-open/v1, azure-close/v1 and azure-show/v2 documents, as azure printed them before the seam: the NSG, its rules by name and priority.</summary>
+internal sealed class AzureVerbDocuments : IVerbDocuments
+{
+    public void Open(TextWriter output, ICloudLayer layer, CloudOpenResult result, bool dryRun, IReadOnlyList<string> undo) =>
+        Json.Write(output, new AzureOpenDocument(NsgCloudLayer.ChangedNsg(result.Plan), dryRun, result.Plan.IsNoOp, result.Applied,
+            result.Changes.Changes.Select(ChangeView.From).ToList(),
+            NsgCloudLayer.NewRules(result.Plan, result.Opened).Select(r => new AzureNewRuleView(r.Name, r.Priority, r.Protocol, r.Sources, r.Ports, r.Description)).ToList(),
+            NsgCloudLayer.ToDelete(result.Plan), result.StillClosed.Select(s => s.ToString()).Distinct().ToList()));
+
+    public void Close(TextWriter output, ICloudLayer layer, CloudCloseResult result, bool dryRun) =>
+        Json.Write(output, new AzureCloseDocument(NsgCloudLayer.ChangedNsg(result.Plan), dryRun, NsgCloudLayer.ToDelete(result.Plan), NsgCloudLayer.Narrowed(result.Plan),
+            result.StillAdmittedBy.Where(r => r.Origin != RuleOrigin.Tool).Select(r => r.Id?.Split(' ')[0] ?? "?").Distinct().ToList(),
+            result.StillOpen, string.Join("; ", result.StillAdmitted.Select(v => v.Evidence))));
+
+    public void Show(TextWriter output, ICloudLayer layer, CloudShowResult result) =>
+        Json.Write(output, new AzureShowDocument(
+            VerbDocuments.Inner<NsgCloudLayer>(layer).Nsgs(result.State).Select(n => new AzureNsgView(n.Nsg.Name, n.Attachment,
+                n.Nsg.Inbound.Select(r => new AzureRuleView(r.Name, r.Priority, r.Access, r.Protocol, r.SourcePrefixes, r.PortRanges, r.Description, r.IsDefault, r.IsOwn)).ToList())).ToList(),
+            result.Ports.Select(p => new AzurePortView(p.Port, p.Purpose, p.Ipv4.Indeterminate ? null : p.Ipv4.Admitted,
+                p.Ipv4.Admitted ? "open" : p.Ipv4.Indeterminate ? "indeterminate" : "closed", p.Ipv4.Indeterminate ? $"indeterminate: {p.Ipv4.Evidence}" : p.Ipv4.Evidence)).ToList(),
+            result.Findings.Select(FindingView.From).ToList(), result.State.View.Assumptions));
+}
 
 /// <summary>JSON of <c>azure open</c> (schema oec-cloudfw/azure-open/v1).</summary>
 internal sealed record AzureOpenDocument(string Nsg, bool DryRun, bool Compliant, bool Applied, IReadOnlyList<ChangeView> Changes, IReadOnlyList<AzureNewRuleView> NewRules, IReadOnlyList<string> Deleted, IReadOnlyList<string> StillBlocked)

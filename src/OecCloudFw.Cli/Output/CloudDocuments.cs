@@ -1,4 +1,26 @@
+using OecCloudFw.Application.Providers;
+using OecCloudFw.Core.Layers;
+
 namespace OecCloudFw.Cli.Output;
+
+/// <summary>The cloud-open/close/show documents, with the provider's name: what every provider registered through the seam prints.</summary>
+internal sealed class CloudVerbDocuments(string provider) : IVerbDocuments
+{
+    public void Open(TextWriter output, ICloudLayer layer, CloudOpenResult result, bool dryRun, IReadOnlyList<string> undo) =>
+        Json.Write(output, new CloudOpenDocument(provider, layer.Target, dryRun, result.Plan.IsNoOp, result.Applied,
+            result.Changes.Changes.Select(ChangeView.From).ToList(), result.Plan.Writes, result.Created, result.Removed,
+            result.StillClosed.Select(s => s.ToString()).Distinct().ToList(), undo));
+
+    public void Close(TextWriter output, ICloudLayer layer, CloudCloseResult result, bool dryRun) =>
+        Json.Write(output, new CloudCloseDocument(provider, layer.Target, dryRun,
+            result.Removed.Select(RuleView.From).ToList(), result.LeftForeign.Select(RuleView.From).ToList(),
+            result.StillAdmittedBy.Select(RuleView.From).ToList(), result.StillOpen, result.StillAdmitted.Select(v => v.Evidence).ToList()));
+
+    public void Show(TextWriter output, ICloudLayer layer, CloudShowResult result) =>
+        Json.Write(output, new CloudShowDocument(provider, layer.Target, result.State.Lines,
+            result.Ports.Select(p => new CloudPortView(p.Port, p.Purpose, p.Verdict, p.Ipv6Verdict, p.Evidence)).ToList(),
+            result.Findings.Select(FindingView.From).ToList(), result.State.View.Assumptions));
+}
 
 /// <summary>JSON of <c>&lt;provider&gt; open</c> for every provider registered through the seam (schema oec-cloudfw/cloud-open/v1).</summary>
 /// <param name="Provider">The provider ("hetzner", "digitalocean").</param>

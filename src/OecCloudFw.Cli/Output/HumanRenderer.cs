@@ -127,25 +127,36 @@ internal sealed class HumanRenderer(IAnsiConsole console)
         Line(result.Outcome == Core.Layers.LayersApplyOutcome.Applied ? "Applied." : $"Not finished: {result.Outcome.ToString().Humanize(LetterCasing.LowerCase)}.");
     }
 
-    public void Rules(string title, IEnumerable<Rule> rules, IEnumerable<string> references)
+    /// <summary>
+    /// <c>&lt;provider&gt; show</c>, the same for every provider: the rules as read, what the internet reaches of the
+    /// guide's ports (each with its purpose and why), what is assumed, the findings with their fixes.
+    /// </summary>
+    public void CloudShow(string target, Application.Providers.CloudShowResult result)
     {
-        ArgumentNullException.ThrowIfNull(rules);
-        var list = rules.ToList();
-        Line($"{title}: {"ingress rule".ToQuantity(list.Count)}");
-        var table = new Table().AddColumns("Rule", "Protocol", "Ports", "Source", "Description", "Purpose", "Managed");
-        foreach (var rule in list)
+        ArgumentNullException.ThrowIfNull(result);
+        Line($"{target}:");
+        foreach (var line in result.State.Lines)
         {
-            table.AddRow(Markup.Escape(rule.Id ?? string.Empty), rule.Protocol.ToString().ToLowerInvariant(), rule.Ports.ToString(),
-                rule.Source.IsInternet ? $"[yellow]{rule.Source}[/]" : rule.Source.ToString(),
-                Markup.Escape(rule.Description ?? string.Empty), Markup.Escape(RuleView.PurposeOf(rule) ?? string.Empty),
-                rule.Origin == RuleOrigin.Tool ? "oec-cloudfw" : "no");
+            Line($"  {line}");
         }
 
-        console.Write(table);
-        foreach (var reference in references)
+        if (result.State.Lines.Count == 0)
         {
-            Line($"  also: {reference}");
+            Line("  (no rules)");
         }
+
+        Line("From the internet: " + string.Join(", ", result.Ports.Select(p => p.Verdict == p.Ipv6Verdict ? $"{p.Port} {p.Verdict}" : $"{p.Port} {p.Verdict} (IPv6 {p.Ipv6Verdict})")));
+        foreach (var port in result.Ports)
+        {
+            Line($"  {port.Port} {port.Purpose}: {port.Evidence}");
+        }
+
+        foreach (var assumption in result.State.View.Assumptions)
+        {
+            Line($"assumed (not read): {assumption}");
+        }
+
+        Findings([.. result.Findings.OrderByDescending(f => f.Severity)]);
     }
 
     public void Findings(IReadOnlyList<Finding> findings)
@@ -279,22 +290,6 @@ internal sealed class HumanRenderer(IAnsiConsole console)
                 Line($"  {command}");
             }
         }
-    }
-
-    public void NsgRules(string title, IEnumerable<OecCloudFw.Azure.NsgRule> rules)
-    {
-        ArgumentNullException.ThrowIfNull(rules);
-        Line(title);
-        var table = new Table().AddColumns("Priority", "Name", "Access", "Protocol", "Sources", "Ports", "Purpose", "Managed");
-        foreach (var rule in rules)
-        {
-            var ports = rule.PortRanges.Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? PortCatalog.Find(n)?.Purpose : null).OfType<string>();
-            table.AddRow(rule.Priority.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(rule.Name),
-                rule.Access == "Deny" ? "[red]Deny[/]" : "Allow", Markup.Escape(rule.Protocol), Markup.Escape(string.Join(", ", rule.SourcePrefixes)),
-                Markup.Escape(string.Join(", ", rule.PortRanges)), Markup.Escape(string.Join("; ", ports)), rule.IsDefault ? "default" : rule.IsOwn ? "oec-cloudfw" : "no");
-        }
-
-        console.Write(table);
     }
 
     public void Audit(OecCloudFw.Core.Audit.AuditReport report)

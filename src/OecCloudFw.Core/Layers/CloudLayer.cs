@@ -63,6 +63,19 @@ public abstract class CloudLayer<TSnapshot, TNative> : ICloudLayer
 
     public IReadOnlyList<string> UndoCommands(CloudLayerPlan plan, CloudApplyResult opened) => UndoCommands(NativeOf(plan), opened);
 
+    /// <inheritdoc cref="ICloudLayer.Written"/>
+    public virtual IReadOnlyList<string> Written(CloudApplyResult opened)
+    {
+        ArgumentNullException.ThrowIfNull(opened);
+        return opened.Created;
+    }
+
+    /// <inheritdoc cref="ICloudLayer.RemoveCommand"/>
+    public string? RemoveCommand(CloudLayerState state, Rules.Rule rule) => RemoveCommand(Own(state), rule);
+
+    /// <inheritdoc cref="ICloudLayer.RemoveCommand"/>
+    protected virtual string? RemoveCommand(CloudLayerState<TSnapshot> state, Rules.Rule rule) => null;
+
     CloudLayerPlan ICloudLayer.Plan(CloudLayerState state, FirewallPolicy policy, bool prune) => Plan(Own(state), policy, prune);
 
     CloudLayerPlan ICloudLayer.PlanClose(CloudLayerState state, CloseSelection selection) => PlanClose(Own(state), selection);

@@ -1,6 +1,7 @@
 using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Policy;
+using OecCloudFw.Core.Rules;
 
 namespace OecCloudFw.Core.Layers;
 
@@ -52,4 +53,14 @@ public interface ICloudLayer
 
     /// <summary>The provider CLI commands that undo what <see cref="OpenAsync"/> wrote for <paramref name="plan"/>, exactly.</summary>
     IReadOnlyList<string> UndoCommands(CloudLayerPlan plan, CloudApplyResult opened);
+
+    /// <summary>What <paramref name="opened"/> created, one line per rule as written (its id first, then what the provider wrote: an NSG rule's priority): what <c>open</c> reports.</summary>
+    IReadOnlyList<string> Written(CloudApplyResult opened)
+    {
+        ArgumentNullException.ThrowIfNull(opened);
+        return opened.Created;
+    }
+
+    /// <summary>The provider CLI command that removes <paramref name="rule"/> (someone else's, which the tool never removes), for the operator; null when the provider has none.</summary>
+    string? RemoveCommand(CloudLayerState state, Rule rule) => null;
 }

@@ -31,6 +31,10 @@ public sealed class OwningLayer(ICloudLayer layer, IDisposable? owned) : ICloudL
 
     public IReadOnlyList<string> UndoCommands(CloudLayerPlan plan, CloudApplyResult opened) => layer.UndoCommands(plan, opened);
 
+    public IReadOnlyList<string> Written(CloudApplyResult opened) => layer.Written(opened);
+
+    public string? RemoveCommand(CloudLayerState state, Rules.Rule rule) => layer.RemoveCommand(state, rule);
+
     public void Dispose()
     {
         owned?.Dispose();

@@ -22,6 +22,15 @@ public sealed class ProviderSettings
     /// <summary>No setting given.</summary>
     public static ProviderSettings None { get; } = new(new Dictionary<string, IReadOnlyList<string>>(), name => "--" + name);
 
+    /// <summary>
+    /// For a read-only verb (<c>show</c>): a provider may accept less as naming what to read (an AWS subnet's network
+    /// ACL alone) than what it writes to.
+    /// </summary>
+    public bool ReadOnly { get; private init; }
+
+    /// <summary>These values, for a read-only verb.</summary>
+    public ProviderSettings AsReadOnly() => new(_values, _spell) { ReadOnly = true };
+
     /// <summary>True when no setting has a value.</summary>
     public bool IsEmpty => _values.Values.All(v => v.Count == 0);
 
@@ -40,10 +49,13 @@ public sealed class ProviderSettings
         };
     }
 
-    /// <summary>Every value of a setting (a repeatable flag, comma-separated values split).</summary>
+    /// <summary>
+    /// Every value of a setting (a repeatable flag, comma-separated values split and trimmed). A value without a comma
+    /// is taken as given, empty or padded: the provider refuses it naming the flag rather than reading something else.
+    /// </summary>
     public IReadOnlyList<string> All(string name) =>
         _values.TryGetValue(name, out var values)
-            ? [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))]
+            ? [.. values.SelectMany(v => v.Contains(',', StringComparison.Ordinal) ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [v])]
             : [];
 
     /// <summary>How the operator spelled the setting, for messages.</summary>
@@ -58,7 +70,7 @@ public sealed class ProviderSettings
         }
 
         var values = new Dictionary<string, IReadOnlyList<string>>(_values, StringComparer.Ordinal) { [name] = [value] };
-        return new ProviderSettings(values, _spell);
+        return new ProviderSettings(values, _spell) { ReadOnly = ReadOnly };
     }
 
     /// <summary>A cache key of the values (a fleet's servers that share an account share its client).</summary>

@@ -39,6 +39,7 @@ public static class SshConfig
             ConnectTimeout = state.ConnectTimeout,
             ProxyJump = state.ProxyJump is "none" ? null : state.ProxyJump,
             ProxyCommand = state.ProxyCommand is "none" ? null : state.ProxyCommand,
+            KexAlgorithms = state.KexAlgorithms,
         };
     }
 
@@ -90,6 +91,8 @@ public static class SshConfig
         public string? ProxyJump { get; set; }
 
         public string? ProxyCommand { get; set; }
+
+        public string? KexAlgorithms { get; set; }
     }
 
     private static void Read(string configPath, SshConfig.State state, int depth)
@@ -191,6 +194,9 @@ public static class SshConfig
                     break;
                 case "proxycommand":
                     state.ProxyCommand ??= value;
+                    break;
+                case "kexalgorithms":
+                    state.KexAlgorithms ??= unquoted;
                     break;
             }
         }

@@ -102,6 +102,7 @@ public sealed class SshConfigResolver(string home, string? ssh)
             ConnectTimeout = int.TryParse(One("connecttimeout"), NumberStyles.None, CultureInfo.InvariantCulture, out var timeout) ? timeout : null,
             ProxyJump = One("proxyjump") is { } jump and not "none" ? jump : null,
             ProxyCommand = One("proxycommand") is { } command and not "none" ? command : null,
+            KexAlgorithms = One("kexalgorithms"),
         };
     }
 

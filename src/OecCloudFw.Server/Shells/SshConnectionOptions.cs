@@ -51,5 +51,8 @@ public sealed record SshConnectionOptions
     /// </summary>
     public string? ProxyCommand { get; init; }
 
+    /// <summary>The key exchanges to offer, in order (<see cref="KeyExchangePreference"/>): OpenSSH's default unless KexAlgorithms says otherwise.</summary>
+    public IReadOnlyList<string> KexAlgorithms { get; init; } = KeyExchangePreference.OpenSshDefault;
+
     public string Target => $"{User}@{Host}:{Port}";
 }

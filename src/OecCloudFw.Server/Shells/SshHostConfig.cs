@@ -37,4 +37,7 @@ public sealed record SshHostConfig
 
     /// <summary>ProxyCommand with its tokens not yet expanded, or null.</summary>
     public string? ProxyCommand { get; init; }
+
+    /// <summary>KexAlgorithms as ssh -G prints it (resolved) or as written (<c>+</c>/<c>-</c>/<c>^</c> forms); null: not set.</summary>
+    public string? KexAlgorithms { get; init; }
 }

@@ -34,6 +34,15 @@ public sealed class SshShell : IServerShell
 
     public int Execs => _execs;
 
+    /// <summary>The key exchange this session negotiated (e.g. sntrup761x25519-sha512).</summary>
+    public string? KeyExchange => _client.ConnectionInfo.CurrentKeyExchangeAlgorithm;
+
+    /// <summary>
+    /// The session's first exchange over the network (TCP connect to the server's identification line): an upper bound
+    /// of the round-trip time, which sizes the live probe's wait. Null when the session went through a jump host or a proxy.
+    /// </summary>
+    public TimeSpan? FirstExchange => (_client as TransportedSshClient)?.FirstExchange;
+
     /// <summary>Connections opened by this process, for the call budget.</summary>
     public static int ConnectionsOpened => s_connections;
 
@@ -161,7 +170,22 @@ public sealed class SshShell : IServerShell
         // Each hop logs in with its own credentials (its agent keys, its files), needed only while it logs in.
         var transport = path ?? await SshTransport.OpenAsync(options, OpenHopAsync, cancellationToken);
         var info = new ConnectionInfo(transport.Host, transport.Port, options.User, credentials.Methods(options.User)) { Timeout = options.ConnectTimeout };
+        try
+        {
+            KeyExchangePreference.Apply(info, options.KexAlgorithms, options.Target);
+        }
+        catch
+        {
+            transport.Dispose();
+            throw;
+        }
+
         var client = new TransportedSshClient(info, transport);
+        long started = 0;
+        if (transport.Via is null)
+        {
+            client.ServerIdentificationReceived += (_, _) => client.FirstExchange = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        }
         string? refusal = null;
         client.HostKeyReceived += (_, e) =>
         {
@@ -214,6 +238,7 @@ public sealed class SshShell : IServerShell
 
         try
         {
+            started = System.Diagnostics.Stopwatch.GetTimestamp();
             await client.ConnectAsync(cancellationToken);
             Interlocked.Increment(ref s_connections);
             return client;
@@ -244,6 +269,14 @@ public sealed class SshShell : IServerShell
         {
             client.Dispose();
             throw new LayerFailureException($"{options.Target} refused the login ({ex.Message}; offered {credentials.Summary}): check --user, --identity, the agent's keys or the password", ex);
+        }
+        catch (SshConnectionException ex) when (ex.DisconnectReason == Renci.SshNet.Messages.Transport.DisconnectReason.KeyExchangeFailed
+                                                || ex.Message.Contains("key exchange algorithm", StringComparison.OrdinalIgnoreCase))
+        {
+            client.Dispose();
+            throw new LayerFailureException(
+                $"{options.Host}:{options.Port} and the tool have no key exchange in common ({ex.Message}); the tool offered {string.Join(",", info.KeyExchangeAlgorithms.Keys)} " +
+                "(KexAlgorithms from the ssh config, else OpenSSH's default): allow one of them in KexAlgorithms, on the server (sshd_config) or in the ssh config", ex);
         }
         catch (Exception ex) when (ex is SocketException or SshConnectionException or SshOperationTimeoutException or TimeoutException)
         {

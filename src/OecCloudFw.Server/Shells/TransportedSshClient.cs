@@ -7,6 +7,12 @@ internal sealed class TransportedSshClient(ConnectionInfo connectionInfo, SshTra
 {
     public SshTransport Transport => transport;
 
+    /// <summary>
+    /// A direct connection's first exchange: from the TCP connect to the server's identification line (one network
+    /// round trip, the server's accept and its banner: at least the round-trip time). Null through a jump or a proxy.
+    /// </summary>
+    public TimeSpan? FirstExchange { get; set; }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -1,44 +1,37 @@
+using OecCloudFw.Application.Plans;
 using OecCloudFw.Core.Layers;
 
 namespace OecCloudFw.Cli.Output.Documents;
 
 /// <summary>
-/// JSON of <c>plan</c> (schema oec-cloudfw/plan/v4, with an audit/v4 document; a saved v1, v2 or v3 plan still applies), and the file <c>plan --out</c> saves: the command line it was
-/// made with, each layer's state as read (canonical lines and their digest) and its changes, a digest of the changes,
-/// and the audit the result would give.
+/// JSON of <c>plan</c> (schema oec-cloudfw/plan/v4, with an audit/v4 document; a saved v3 plan still applies), and the file <c>plan --out</c> saves:
+/// the saved plan (<see cref="SavedPlan"/>: the targets, the policy as data, the options, each layer's state as read and
+/// its changes, a digest of the changes) with, for the review, each cloud change and the audit the result would give.
+/// <c>apply --plan</c> reads the file back as a <see cref="SavedPlan"/> (the review's fields are not read).
 /// </summary>
 internal sealed record PlanDocument(
-    IReadOnlyList<string> Arguments,
     bool NoChange,
     string PlanDigest,
+    SavedTargets Targets,
+    SavedPolicy Policy,
+    SavedOptions Options,
     CloudPlanView? Cloud,
-    ServerPlanView Server,
+    SavedServerPlan Server,
     AuditDocument Expected)
 {
-    public string Schema { get; } = "oec-cloudfw/plan/v4";
-}
+    public string Schema { get; } = SavedPlan.CurrentSchema;
 
-/// <summary>The cloud layer in a plan: its state as read and what the apply would write.</summary>
-internal sealed record CloudPlanView(string Target, string Digest, IReadOnlyList<string> State, IReadOnlyList<ChangeView> Changes, IReadOnlyList<string> Writes)
-{
-    public static CloudPlanView From(CloudLayerState state, CloudLayerPlan plan)
+    public static PlanDocument From(SavedPlan saved, CloudLayerPlan? cloud, AuditDocument expected)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(plan);
-        return new CloudPlanView(plan.Target, state.Digest, state.Lines, plan.Changes.Changes.Select(ChangeView.From).ToList(), plan.Writes);
+        ArgumentNullException.ThrowIfNull(saved);
+        return new PlanDocument(saved.NoChange, saved.PlanDigest, saved.Targets, saved.Policy, saved.Options,
+            saved.Cloud is { } c && cloud is not null ? new CloudPlanView(c.Target, c.Digest, c.State, [.. cloud.Changes.Changes.Select(ChangeView.From)], c.Writes) : null,
+            saved.Server, expected);
     }
 }
 
-/// <summary>The server in a plan: its firewall as read and the exact commands the rollback-armed apply would run.</summary>
-internal sealed record ServerPlanView(string Target, string Digest, IReadOnlyList<string> State, string Backend, IReadOnlyList<string> Install, IReadOnlyList<string> Commands)
-{
-    public static ServerPlanView From(ServerLayerState state, ServerLayerPlan plan)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(plan);
-        return new ServerPlanView(plan.Target, state.Digest, state.Lines, plan.Backend, plan.Install, plan.Commands);
-    }
-}
+/// <summary>The cloud layer in a plan: its state as read, each change for the review, and what the apply would write.</summary>
+internal sealed record CloudPlanView(string Target, string Digest, IReadOnlyList<string> State, IReadOnlyList<ChangeView> Changes, IReadOnlyList<string> Writes);
 
 /// <summary>JSON of <c>apply</c> (schema oec-cloudfw/apply/v4, with an audit/v4 document): each step, how it ended, and the audit read afterwards.</summary>
 internal sealed record ApplyDocument(
