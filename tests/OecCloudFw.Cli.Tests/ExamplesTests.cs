@@ -18,19 +18,7 @@ public sealed partial class ExamplesTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string Examples
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(dir, "OecCloudFw.sln")))
-            {
-                dir = Path.GetDirectoryName(dir)!;
-            }
-
-            return Path.Combine(dir, "examples");
-        }
-    }
+    private static string Examples => Path.Combine(Testing.RepositoryRoot.Path, "examples");
 
     private static Dictionary<object, object> Yaml(string file) =>
         new Deserializer().Deserialize<Dictionary<object, object>>(File.ReadAllText(Path.Combine(Examples, file)));

@@ -48,19 +48,7 @@ public sealed class FleetShardsTests(ShardFleet fleet) : IClassFixture<ShardFlee
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string Examples
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(dir, "OecCloudFw.sln")))
-            {
-                dir = Path.GetDirectoryName(dir)!;
-            }
-
-            return Path.Combine(dir, "examples");
-        }
-    }
+    private static string Examples => Path.Combine(Testing.RepositoryRoot.Path, "examples");
 
     /// <summary>The words of the oec-cloudfw command in a shell line (up to its redirection), with text replaced and globs expanded in <paramref name="folder"/>.</summary>
     private static string[] Words(string line, string folder, params (string From, string To)[] replace)

@@ -25,28 +25,10 @@ public sealed class BastionFleet : IAsyncDisposable
 
     public static async Task<BastionFleet> StartAsync(int targets, CancellationToken cancellationToken = default)
     {
-        var servers = new List<TestServer>();
+        // A few at a time: the machine is shared.
+        var servers = await ServerFleet.StartServersAsync(targets + 1, 4, cancellationToken);
         try
         {
-            // A few at a time: the machine is shared.
-            using var gate = new SemaphoreSlim(4);
-            var starts = Enumerable.Range(0, targets + 1).Select(async _ =>
-            {
-                await gate.WaitAsync(cancellationToken);
-                try
-                {
-                    var server = await TestServer.StartAsync(cancellationToken);
-                    lock (servers)
-                    {
-                        servers.Add(server);
-                    }
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }).ToList();
-            await Task.WhenAll(starts);
             var links = new List<BastionLink>();
             foreach (var target in servers.Skip(1))
             {

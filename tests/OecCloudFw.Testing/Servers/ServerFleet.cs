@@ -22,6 +22,12 @@ public sealed class ServerFleet : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxServers);
+        return new ServerFleet(await StartServersAsync(count, atOnce, cancellationToken));
+    }
+
+    /// <summary>Starts <paramref name="count"/> test servers, <paramref name="atOnce"/> at a time, in index order; on a failure every one started is torn down.</summary>
+    internal static async Task<List<TestServer>> StartServersAsync(int count, int atOnce, CancellationToken cancellationToken)
+    {
         var servers = new List<TestServer>();
         try
         {
@@ -42,7 +48,7 @@ public sealed class ServerFleet : IAsyncDisposable
                     gate.Release();
                 }
             }));
-            return new ServerFleet([.. servers.OrderBy(s => s.Index)]);
+            return [.. servers.OrderBy(s => s.Index)];
         }
         catch
         {
