@@ -9,7 +9,7 @@ namespace OecCloudFw.Application.Fleet;
 /// <c>!part</c> an exclusion (applied after the unions, in order). A group name matches its hosts; a host name matches
 /// itself; a glob or regex matches both. Source: docs.ansible.com, "Patterns: targeting hosts and groups".
 /// </summary>
-public static partial class HostPattern
+internal static partial class HostPattern
 {
     /// <summary>The entries the pattern selects, in inventory order; a pattern selecting none is an <see cref="InvalidInputException"/>.</summary>
     public static IReadOnlyList<Inventory.Entry> Select(string pattern, IReadOnlyList<Inventory.Entry> entries)
