@@ -41,4 +41,19 @@ public interface ICloudProvider
     /// </summary>
     Task<ProviderSettings?> DiscoverAsync(IEnvironment environment, ProviderSettings given, CancellationToken cancellationToken = default) =>
         Task.FromResult<ProviderSettings?>(null);
+
+    /// <summary>
+    /// What follows <c>NAME:</c> in <c>--inventory NAME:SELECTOR</c> to list this provider's servers (for help and
+    /// messages: <c>tag:KEY=VALUE</c>, <c>label:SELECTOR</c>); null when the provider cannot list its servers.
+    /// </summary>
+    string? ServerSelector => null;
+
+    /// <summary>
+    /// The running servers the selector names, read from the provider's API (every page), in a stable order. The
+    /// selector is checked before anything is read (bad input: an <see cref="InvalidInputException"/> naming
+    /// <c>--inventory</c>); <paramref name="values"/> are the provider's connection settings given to the run (a region,
+    /// a subscription, an endpoint). A failure of the API is a <see cref="LayerFailureException"/>.
+    /// </summary>
+    Task<IReadOnlyList<CloudServer>> ListServersAsync(string selector, ProviderSettings values, ProviderContext context, CancellationToken cancellationToken = default) =>
+        throw new InvalidInputException($"--inventory {Name}:…: {Name} cannot list its servers; give an inventory file");
 }
