@@ -7,7 +7,8 @@
 // - https://docs.hetzner.cloud/reference/cloud#firewalls (GET /firewalls?name=&page=&per_page=, GET /firewalls/{id},
 //   POST /firewalls, POST /firewalls/{id}/actions/set_rules — "Sets the rules of a Firewall. All existing rules will be
 //   overwritten", 201 with the actions to follow)
-// - https://docs.hetzner.cloud/reference/cloud#servers (GET /servers/{id}, GET /servers?name=)
+// - https://docs.hetzner.cloud/reference/cloud#servers (GET /servers/{id}, GET /servers?name=, "Get all Servers"
+//   GET /servers?label_selector=&page=&per_page= — the introduction's "Label Selector" language)
 // - https://docs.hetzner.cloud/reference/cloud#actions (GET /actions/{id}: running until success or error)
 // The token and endpoint are read as the hcloud CLI reads them: HCLOUD_TOKEN, HCLOUD_ENDPOINT (github.com/hetznercloud/cli).
 using System.Globalization;
@@ -69,6 +70,21 @@ internal sealed class HcloudClient : IDisposable
         return found.Servers.Count == 1
             ? found.Servers[0]
             : throw new LayerFailureException($"hetzner: no server named '{nameOrId}' in the project of HCLOUD_TOKEN (at {Endpoint})");
+    }
+
+    /// <summary>Every server the label selector matches, in any status (the list followed page by page to its end).</summary>
+    public async Task<IReadOnlyList<HcloudServer>> ServersAsync(string labelSelector, CancellationToken cancellationToken)
+    {
+        var all = new List<HcloudServer>();
+        var selector = Uri.EscapeDataString(labelSelector);
+        for (int? page = 1; page is { } p;)
+        {
+            var body = await SendAsync(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"servers?label_selector={selector}&page={p}&per_page={PerPage}"), null, HcloudJson.Default.HcloudServersResponse, cancellationToken);
+            all.AddRange(body.Servers);
+            page = body.Meta?.Pagination?.NextPage is { } next && next > p ? next : null;
+        }
+
+        return all;
     }
 
     /// <summary>Every firewall of the project (the list followed page by page to its end).</summary>

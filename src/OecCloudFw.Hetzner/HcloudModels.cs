@@ -3,8 +3,10 @@
 //   source_ips, destination_ips, description], applied_to[type server|label_selector, server.id, label_selector.selector,
 //   applied_to_resources]; POST /firewalls, GET /firewalls/{id}, POST /firewalls/{id}/actions/set_rules,
 //   POST /firewalls/{id}/actions/apply_to_resources)
-// - https://docs.hetzner.cloud/reference/cloud#servers (Server: id, name, labels, public_net.ipv4.ip, public_net.ipv6.ip
-//   as a /64 network, public_net.firewalls[id, status])
+// - https://docs.hetzner.cloud/reference/cloud#servers (Server: id, name, status running|initializing|starting|stopping|
+//   off|deleting|migrating|rebuilding|unknown, labels, public_net.ipv4.ip, public_net.ipv6.ip as a /64 network,
+//   public_net.firewalls[id, status], private_net[network, ip, alias_ips, mac_address]; "Get all Servers" with
+//   label_selector, page, per_page)
 // - https://docs.hetzner.cloud/reference/cloud#actions (Action: id, command, status running|success|error, progress,
 //   error{code, message}, resources[id, type]) and the introduction's "Errors" ({"error":{code, message, details}}) and
 //   "Pagination" (meta.pagination page, per_page, next_page, last_page, total_entries).
@@ -19,7 +21,10 @@ internal sealed record HcloudServerResponse(HcloudServer Server);
 
 internal sealed record HcloudServersResponse(IReadOnlyList<HcloudServer> Servers, HcloudMeta? Meta);
 
-internal sealed record HcloudServer(long Id, string Name, HcloudPublicNet? PublicNet, IReadOnlyDictionary<string, string>? Labels);
+internal sealed record HcloudServer(long Id, string Name, HcloudPublicNet? PublicNet, IReadOnlyDictionary<string, string>? Labels, string? Status = null, IReadOnlyList<HcloudPrivateNet>? PrivateNet = null);
+
+/// <summary>The server's address in one private Network it is attached to (alias IPs are not read).</summary>
+internal sealed record HcloudPrivateNet(long Network, string Ip);
 
 internal sealed record HcloudPublicNet(HcloudIp? Ipv4, HcloudIp? Ipv6, IReadOnlyList<HcloudFirewallRef>? Firewalls);
 

@@ -7,8 +7,9 @@ namespace OecCloudFw.Hetzner;
 /// <summary>
 /// Hetzner Cloud Firewalls: <c>hetzner open|close|show --server NAME|ID | --firewall NAME|ID</c>, and
 /// <c>--hetzner-server</c>/<c>--hetzner-firewall</c>/<c>--hetzner-endpoint</c>/<c>--hetzner-smtp-unblocked</c> in
-/// audit/plan/apply/fleet (inventory keys <c>hetzner_server</c>, …). The token is HCLOUD_TOKEN and the endpoint
-/// HCLOUD_ENDPOINT, as the hcloud CLI reads them.
+/// audit/plan/apply/fleet (inventory keys <c>hetzner_server</c>, …), and its running servers as a fleet with
+/// <c>--inventory hetzner:label:SELECTOR</c>. The token is HCLOUD_TOKEN and the endpoint HCLOUD_ENDPOINT, as the hcloud
+/// CLI reads them.
 /// </summary>
 public sealed class HetznerProvider : ICloudProvider
 {
@@ -55,11 +56,20 @@ public sealed class HetznerProvider : ICloudProvider
         }
 
         _ = SmtpUnblocked(values);
-        _ = Endpoint(values, environment);
-        if (string.IsNullOrWhiteSpace(environment.Variable(TokenVariable)))
-        {
-            throw new InvalidInputException($"{TokenVariable} is not set: set it to a Hetzner Cloud API token of the project (Cloud Console → Security → API tokens; Read & Write to change a firewall), as the hcloud CLI reads it");
-        }
+        ValidateConnection(values, environment);
+    }
+
+    public string? ServerSelector => HetznerServerSelector.Syntax;
+
+    public async Task<IReadOnlyList<CloudServer>> ListServersAsync(string selector, ProviderSettings values, ProviderContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(context);
+        var labels = HetznerServerSelector.LabelSelector(selector);
+        ValidateConnection(values, context.Environment);
+        using var client = Client(values, context);
+        return HetznerInventory.From(await client.ServersAsync(labels, cancellationToken));
     }
 
     public Task<ICloudLayer> CreateAsync(ProviderSettings values, ProviderContext context, CancellationToken cancellationToken = default) =>
@@ -71,10 +81,23 @@ public sealed class HetznerProvider : ICloudProvider
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(context);
         Validate(values, context.Environment);
-        var client = new HcloudClient(Endpoint(values, context.Environment), context.Environment.Variable(TokenVariable)!.Trim(), context.Time, context.Transport);
+        var client = Client(values, context);
         var target = new HetznerTarget(values.Single("server"), values.Single("firewall"), SmtpUnblocked(values), values.Flag("server"), values.Flag("firewall"));
         return new HetznerCloudLayer(client, target, context.Reads);
     }
+
+    /// <summary>What reaching the API needs, checked as every use checks it: the endpoint and the token.</summary>
+    private static void ValidateConnection(ProviderSettings values, IEnvironment environment)
+    {
+        _ = Endpoint(values, environment);
+        if (string.IsNullOrWhiteSpace(environment.Variable(TokenVariable)))
+        {
+            throw new InvalidInputException($"{TokenVariable} is not set: set it to a Hetzner Cloud API token of the project (Cloud Console → Security → API tokens; Read & Write to change a firewall), as the hcloud CLI reads it");
+        }
+    }
+
+    private static HcloudClient Client(ProviderSettings values, ProviderContext context) =>
+        new(Endpoint(values, context.Environment), context.Environment.Variable(TokenVariable)!.Trim(), context.Time, context.Transport);
 
     private static bool SmtpUnblocked(ProviderSettings values) => values.Single("smtp-unblocked") switch
     {

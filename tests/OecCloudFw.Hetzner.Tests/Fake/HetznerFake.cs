@@ -11,7 +11,9 @@
 //   where the Firewall is active), …/apply_to_resources and …/remove_from_resources (201, apply_firewall /
 //   remove_firewall Actions; firewall_already_applied, firewall_already_removed, firewall_managed_by_label_selector,
 //   firewall_resource_not_found), /servers and /servers/{id} (public_net.ipv4.ip, public_net.ipv6.ip as a /64,
-//   public_net.firewalls[{id, status applied|pending}]), /actions/{id} (status running → success | error, progress,
+//   public_net.firewalls[{id, status applied|pending}], status running|off|… (the status query filters), private_net
+//   [{network, ip, alias_ips, mac_address}]; the "Get all Servers" response sample of https://docs.hetzner.cloud/,
+//   transcribed in PublishedExamples.ListServersResponse), /actions/{id} (status running → success | error, progress,
 //   started, finished, error {code, message}, resources [{id, type}]).
 // - Object shapes: hetznercloud/hcloud-go hcloud/schema/{firewall,action,error,server}.go (applied_to entries
 //   {type, server{id}, label_selector{selector}, applied_to_resources[]}).
@@ -65,6 +67,8 @@ public sealed class HetznerFake : IAsyncDisposable
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/v1/");
     public string Token { get; }
     public string ReadOnlyToken { get; }
+    /// <summary>The most items a page holds whatever per_page asks (the documented maximum, 50; a test lowers it to see paging).</summary>
+    public int MaxPageSize { get; set; } = MaxPerPage;
     /// <summary>How many polls of an action answer "running" before it finishes (0: finished at the first poll).</summary>
     public int ActionPollsBeforeDone { get; set; } = 1;
     public int Reads { get; private set; }
@@ -104,12 +108,17 @@ public sealed class HetznerFake : IAsyncDisposable
 
     // ---- seeding and inspection ------------------------------------------------------------------------------------
 
-    public long AddServer(string name, string? ipv4, string? ipv6Network, IReadOnlyDictionary<string, string>? labels = null, long? id = null)
+    /// <summary>A server; <paramref name="privateIps"/> are its addresses in private Networks 4711, 4712, … in order.</summary>
+    public long AddServer(string name, string? ipv4, string? ipv6Network, IReadOnlyDictionary<string, string>? labels = null, long? id = null, string status = "running", IReadOnlyList<string>? privateIps = null)
     {
         lock (_gate)
         {
             var key = id ?? _nextId++;
-            _servers[key] = new ServerState(key, name, ipv4, ipv6Network, new Dictionary<string, string>(labels ?? new Dictionary<string, string>()), _time.GetUtcNow());
+            _servers[key] = new ServerState(key, name, ipv4, ipv6Network, new Dictionary<string, string>(labels ?? new Dictionary<string, string>()), _time.GetUtcNow())
+            {
+                Status = status,
+                PrivateIps = [.. privateIps ?? []],
+            };
             return key;
         }
     }
@@ -719,6 +728,11 @@ public sealed class HetznerFake : IAsyncDisposable
             }
             items = items.Where(s => LabelSelector.Matches(selector, s.Labels));
         }
+        var statuses = query["status"].OfType<string>().ToList();
+        if (statuses.Count > 0)
+        {
+            items = items.Where(s => statuses.Contains(s.Status));
+        }
         return Page("servers", "servers", [.. items.Select(ServerJson)], query);
     }
 
@@ -787,7 +801,7 @@ public sealed class HetznerFake : IAsyncDisposable
     private Reply Page(string key, string path, List<JsonNode> all, IQueryCollection query)
     {
         static int Number(string? text, int fallback) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : fallback;
-        var perPage = Math.Min(MaxPerPage, Number(query["per_page"].FirstOrDefault(), DefaultPerPage));
+        var perPage = Math.Min(Math.Min(MaxPerPage, MaxPageSize), Number(query["per_page"].FirstOrDefault(), DefaultPerPage));
         var page = Number(query["page"].FirstOrDefault(), 1);
         var lastPage = Math.Max(1, (all.Count + perPage - 1) / perPage);
         var items = new JsonArray([.. all.Skip((page - 1) * perPage).Take(perPage)]);
@@ -864,17 +878,24 @@ public sealed class HetznerFake : IAsyncDisposable
         {
             ["id"] = s.Id,
             ["name"] = s.Name,
-            ["status"] = "running",
+            ["status"] = s.Status,
             ["created"] = Time(s.Created),
             ["labels"] = Labels(s.Labels),
             ["public_net"] = new JsonObject
             {
-                ["ipv4"] = s.Ipv4 is null ? null : new JsonObject { ["ip"] = s.Ipv4, ["blocked"] = false, ["dns_ptr"] = $"static.{s.Ipv4}.clients.your-server.de" },
-                ["ipv6"] = s.Ipv6 is null ? null : new JsonObject { ["ip"] = s.Ipv6, ["blocked"] = false, ["dns_ptr"] = new JsonArray() },
+                // The Primary IPs' own ids: numbered after the server's here.
+                ["ipv4"] = s.Ipv4 is null ? null : new JsonObject { ["id"] = (s.Id * 10) + 4, ["ip"] = s.Ipv4, ["blocked"] = false, ["dns_ptr"] = $"static.{s.Ipv4}.clients.your-server.de" },
+                ["ipv6"] = s.Ipv6 is null ? null : new JsonObject { ["id"] = (s.Id * 10) + 6, ["ip"] = s.Ipv6, ["blocked"] = false, ["dns_ptr"] = new JsonArray() },
                 ["floating_ips"] = new JsonArray(),
                 ["firewalls"] = firewalls,
             },
-            ["private_net"] = new JsonArray(),
+            ["private_net"] = new JsonArray([.. s.PrivateIps.Select((ip, i) => (JsonNode)new JsonObject
+            {
+                ["network"] = 4711 + i,
+                ["ip"] = ip,
+                ["alias_ips"] = new JsonArray(),
+                ["mac_address"] = string.Create(CultureInfo.InvariantCulture, $"86:00:00:{s.Id % 256:x2}:{i % 256:x2}:01"),
+            })]),
         };
     }
 
@@ -891,7 +912,11 @@ public sealed class HetznerFake : IAsyncDisposable
     private static HzFirewall ToRecord(FirewallState f) =>
         new(f.Id, f.Name, [.. f.Rules], [.. f.Servers], [.. f.Selectors], new Dictionary<string, string>(f.Labels));
 
-    private sealed record ServerState(long Id, string Name, string? Ipv4, string? Ipv6, Dictionary<string, string> Labels, DateTimeOffset Created);
+    private sealed record ServerState(long Id, string Name, string? Ipv4, string? Ipv6, Dictionary<string, string> Labels, DateTimeOffset Created)
+    {
+        public string Status { get; init; } = "running";
+        public List<string> PrivateIps { get; init; } = [];
+    }
 
     private sealed class FirewallState(long id, DateTimeOffset created)
     {

@@ -437,6 +437,100 @@ public sealed class HetznerFakeTests : IAsyncLifetime
         Assert.Null(Assert.Single(other!["servers"]!.AsArray())!["public_net"]!["ipv4"]);
     }
 
+    private static readonly Dictionary<string, string> ExampleLabels = new() { ["environment"] = "prod", ["example.com/my"] = "label", ["just-a-key"] = "" };
+
+    [Fact]
+    public async Task ListServers_PublishedExample_IsAnsweredInTheDocumentedShape()
+    {
+        _fake.AddServer("my-resource", "1.2.3.4", "2001:db8::/64", ExampleLabels, PublishedExamples.ServerId, privateIps: ["10.0.0.2"]);
+        _fake.AddServer("elsewhere", "1.2.3.5", null, new Dictionary<string, string> { ["environment"] = "dev" });
+        _fake.AddFirewall("applied", servers: [PublishedExamples.ServerId], id: 42);
+
+        var (status, body, _) = await SendAsync("GET", "servers?label_selector=" + Uri.EscapeDataString("environment=prod"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var example = JsonNode.Parse(PublishedExamples.ListServersResponse)!;
+        var documented = Keys(example);
+        var answered = Keys(body);
+        // The fake invents no field the reference does not show ...
+        Assert.True(answered.IsSubsetOf(documented), "undocumented fields: " + string.Join(", ", answered.Except(documented)));
+        // ... and answers every field of the parts it models (the server's identity, status, labels, addresses, firewalls; the pagination).
+        string[] modelled = ["servers[].id", "servers[].name", "servers[].status", "servers[].created", "servers[].labels", "servers[].public_net.ipv4.", "servers[].public_net.ipv6.ip", "servers[].public_net.ipv6.blocked", "servers[].public_net.firewalls", "servers[].private_net", "meta"];
+        var missing = documented.Where(k => modelled.Any(m => k.StartsWith(m, StringComparison.Ordinal)) && !answered.Contains(k)).ToList();
+        Assert.True(missing.Count == 0, "missing documented fields: " + string.Join(", ", missing));
+        var server = Assert.Single(body!["servers"]!.AsArray())!;
+        var published = example["servers"]![0]!;
+        foreach (var path in new[] { "id", "name", "status" })
+        {
+            Assert.True(JsonNode.DeepEquals(published[path], server[path]), path);
+        }
+        Assert.True(JsonNode.DeepEquals(published["labels"], server["labels"]));
+        Assert.True(JsonNode.DeepEquals(published["public_net"]!["ipv4"]!["ip"], server["public_net"]!["ipv4"]!["ip"]));
+        Assert.True(JsonNode.DeepEquals(published["public_net"]!["ipv6"]!["ip"], server["public_net"]!["ipv6"]!["ip"]));
+        Assert.True(JsonNode.DeepEquals(published["private_net"]![0]!["network"], server["private_net"]![0]!["network"]));
+        Assert.True(JsonNode.DeepEquals(published["private_net"]![0]!["ip"], server["private_net"]![0]!["ip"]));
+        Assert.True(JsonNode.DeepEquals(published["public_net"]!["firewalls"], server["public_net"]!["firewalls"]));
+        Assert.Equal(1, body["meta"]!["pagination"]!["total_entries"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("role=web", "web-1,web-2")]
+    [InlineData("role==web", "web-1,web-2")]
+    [InlineData("role!=web", "db-1,bare")]
+    [InlineData("env", "web-1,web-2,db-1")]
+    [InlineData("!env", "bare")]
+    [InlineData("role in (web,db)", "web-1,web-2,db-1")]
+    [InlineData("role notin (web)", "db-1,bare")]
+    [InlineData("role=web,env=prod", "web-1")]
+    [InlineData("role=web,!env", "")]
+    [InlineData("env in (prod), role notin (db)", "web-1")]
+    public async Task ListServers_LabelSelector_SelectsAsTheLanguageDocumentsIt(string selector, string expected)
+    {
+        _fake.AddServer("web-1", "198.51.100.1", null, new Dictionary<string, string> { ["role"] = "web", ["env"] = "prod" });
+        _fake.AddServer("web-2", "198.51.100.2", null, new Dictionary<string, string> { ["role"] = "web", ["env"] = "staging" });
+        _fake.AddServer("db-1", "198.51.100.3", null, new Dictionary<string, string> { ["role"] = "db", ["env"] = "prod" });
+        _fake.AddServer("bare", "198.51.100.4", null);
+
+        var (status, body, _) = await SendAsync("GET", "servers?label_selector=" + Uri.EscapeDataString(selector));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var names = body!["servers"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
+        Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal), names);
+    }
+
+    [Theory]
+    [InlineData("role in (web")]
+    [InlineData("role=web,")]
+    [InlineData("=web")]
+    public async Task ListServers_BadLabelSelector_Is400InvalidInput(string selector)
+    {
+        var (status, body, _) = await SendAsync("GET", "servers?label_selector=" + Uri.EscapeDataString(selector));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_input", body!["error"]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ListServers_SmallPageSize_PagesToTheEnd_AndStatusFilters()
+    {
+        _fake.MaxPageSize = 2;
+        foreach (var (name, state) in new[] { ("a", "running"), ("b", "off"), ("c", "running"), ("d", "starting"), ("e", "running") })
+        {
+            _fake.AddServer(name, null, null, status: state);
+        }
+
+        var (_, first, _) = await SendAsync("GET", "servers?page=1&per_page=50");
+        var (_, last, _) = await SendAsync("GET", "servers?page=3&per_page=50");
+        var (_, running, _) = await SendAsync("GET", "servers?status=running");
+
+        Assert.Equal(["a", "b"], first!["servers"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()));
+        Assert.Equal((2, 2, 3, 5), (first["meta"]!["pagination"]!["per_page"]!.GetValue<int>(), first["meta"]!["pagination"]!["next_page"]!.GetValue<int>(), first["meta"]!["pagination"]!["last_page"]!.GetValue<int>(), first["meta"]!["pagination"]!["total_entries"]!.GetValue<int>()));
+        Assert.Equal("e", Assert.Single(last!["servers"]!.AsArray())!["name"]!.GetValue<string>());
+        Assert.Null(last["meta"]!["pagination"]!["next_page"]);
+        Assert.Equal("off", first["servers"]![1]!["status"]!.GetValue<string>());
+        Assert.Equal(3, running!["meta"]!["pagination"]!["total_entries"]!.GetValue<int>());
+    }
+
     [Fact]
     public void SeedAndSnapshot_RoundTripAGeneratedCase_SoTheOracleAnswersTheSame()
     {

@@ -7,7 +7,8 @@ namespace OecCloudFw.Hetzner.Tests.Layer;
 /// <summary>
 /// The API reference's own examples stay accepted by the product's source-generated contract (HcloudJson): the
 /// examples transcribed in <see cref="PublishedExamples"/> (the OpenAPI description, sources named there) and the
-/// "Get all Firewalls" response sample of https://docs.hetzner.cloud/ (section Firewalls → Get all Firewalls), below.
+/// "Get all Firewalls" response sample of https://docs.hetzner.cloud/ (section Firewalls → Get all Firewalls), below;
+/// the "Get all Servers" sample read into a fleet's entry (<c>--inventory hetzner:label:…</c>).
 /// </summary>
 public sealed class HcloudPublishedExamplesTests
 {
@@ -82,6 +83,36 @@ public sealed class HcloudPublishedExamplesTests
         Assert.Equal(("invalid_input", "invalid input in field 'broken_field': is too long"), (error.Code, error.Message));
         var page = JsonSerializer.Deserialize(PublishedExamples.PaginationMeta, HcloudJson.Default.HcloudServersResponse)!;
         Assert.Equal((2, 3, 4), (page.Meta!.Pagination!.Page, page.Meta.Pagination.NextPage!.Value, page.Meta.Pagination.LastPage!.Value));
+    }
+
+    [Fact]
+    public void GetAllServers_Sample_IsReadIntoTheFleetEntryItDescribes()
+    {
+        var page = JsonSerializer.Deserialize(PublishedExamples.ListServersResponse, HcloudJson.Default.HcloudServersResponse)!;
+        Assert.Equal(4, page.Meta!.Pagination!.NextPage);
+
+        var server = Assert.Single(HetznerInventory.From(page.Servers));
+
+        Assert.Equal("my-resource", server.Name);
+        // public_net.ipv4.ip, then the server's address in public_net.ipv6.ip ("2001:db8::/64"): the one its dns_ptr names.
+        Assert.Equal(["1.2.3.4", "2001:db8::1"], server.PublicAddresses);
+        Assert.Equal(["10.0.0.2"], server.PrivateAddresses);
+        Assert.Equal(new Dictionary<string, string> { ["server"] = "42" }, server.Layer);
+        Assert.Equal(["hcloud", "label_environment_prod", "label_example_com_my_label", "label_just_a_key_"], server.Groups);
+    }
+
+    [Theory]
+    [InlineData("running", true)]
+    [InlineData("off", false)]
+    [InlineData("initializing", false)]
+    [InlineData("stopping", false)]
+    public void GetAllServers_Sample_OnlyARunningServerIsListed(string status, bool listed)
+    {
+        var sample = JsonNode.Parse(PublishedExamples.ListServersResponse)!;
+        sample["servers"]![0]!["status"] = status;
+        var page = JsonSerializer.Deserialize(sample.ToJsonString(), HcloudJson.Default.HcloudServersResponse)!;
+
+        Assert.Equal(listed, HetznerInventory.From(page.Servers).Count == 1);
     }
 
     [Theory]
