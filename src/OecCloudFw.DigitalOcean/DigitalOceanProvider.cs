@@ -8,7 +8,8 @@ namespace OecCloudFw.DigitalOcean;
 /// <summary>
 /// DigitalOcean Cloud Firewalls: <c>digitalocean open|close|show --droplet NAME|ID | --firewall NAME|ID</c>, and
 /// <c>--do-droplet</c>/<c>--do-firewall</c>/<c>--do-endpoint</c> in audit/plan/apply (inventory: do_droplet,
-/// do_firewall, do_endpoint). The token is DIGITALOCEAN_ACCESS_TOKEN, as doctl reads it.
+/// do_firewall, do_endpoint), and the active droplets of a tag as a fleet with <c>--inventory digitalocean:tag:NAME</c>.
+/// The token is DIGITALOCEAN_ACCESS_TOKEN, as doctl reads it.
 /// </summary>
 public sealed class DigitalOceanProvider : ICloudProvider
 {
@@ -55,11 +56,20 @@ public sealed class DigitalOceanProvider : ICloudProvider
             throw new InvalidInputException($"{values.Flag(droplet is null ? "firewall" : "droplet")} is empty: give a name or an id");
         }
 
-        Endpoint(values, environment);
-        if (string.IsNullOrWhiteSpace(environment.Variable(TokenVariable)))
-        {
-            throw new InvalidInputException($"{TokenVariable} is not set: export a DigitalOcean personal access token (read scope to show and audit, write scope to open and close), as doctl reads it");
-        }
+        ValidateConnection(values, environment);
+    }
+
+    public string? ServerSelector => TagSelector.Syntax;
+
+    public async Task<IReadOnlyList<CloudServer>> ListServersAsync(string selector, ProviderSettings values, ProviderContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(context);
+        var tag = TagSelector.Tag(selector);
+        ValidateConnection(values, context.Environment);
+        using var client = Client(values, context);
+        return DropletInventory.From(await client.ListDropletsByTagAsync(tag, cancellationToken));
     }
 
     public Task<ICloudLayer> CreateAsync(ProviderSettings values, ProviderContext context, CancellationToken cancellationToken = default) =>
@@ -71,9 +81,22 @@ public sealed class DigitalOceanProvider : ICloudProvider
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(context);
         Validate(values, context.Environment);
-        var client = new DigitalOceanClient(Endpoint(values, context.Environment), context.Environment.Variable(TokenVariable)!.Trim(), context.Time, context.Transport);
+        var client = Client(values, context);
         return new FirewallLayer(client, new LayerTarget(values.Single("droplet"), values.Single("firewall")), context.Time, cache: context.Reads);
     }
+
+    /// <summary>What reaching the API needs, checked as every use checks it: the endpoint and the token.</summary>
+    private static void ValidateConnection(ProviderSettings values, IEnvironment environment)
+    {
+        Endpoint(values, environment);
+        if (string.IsNullOrWhiteSpace(environment.Variable(TokenVariable)))
+        {
+            throw new InvalidInputException($"{TokenVariable} is not set: export a DigitalOcean personal access token (read scope to show and audit, write scope to open and close), as doctl reads it");
+        }
+    }
+
+    private static DigitalOceanClient Client(ProviderSettings values, ProviderContext context) =>
+        new(Endpoint(values, context.Environment), context.Environment.Variable(TokenVariable)!.Trim(), context.Time, context.Transport);
 
     /// <summary>The endpoint-url setting, else DIGITALOCEAN_API_URL, else the public API.</summary>
     private static Uri Endpoint(ProviderSettings values, IEnvironment environment)

@@ -3,7 +3,8 @@
 // "Links & Pagination": follow links.pages.next until it is absent; "Rate Limit": 5,000 requests an hour and a burst
 // limit, ratelimit-limit/-remaining/-reset headers, 429 too_many_requests, retry-after on the burst limit; "Errors":
 // {id, message, request_id}), its Firewalls operations (firewalls_list/get/create, firewalls_add_rules,
-// firewalls_delete_rules) and Droplets operations (droplets_list with name=, droplets_get, droplets_list_firewalls),
+// firewalls_delete_rules) and Droplets operations (droplets_list with name= or tag_name=, droplets_get,
+// droplets_list_firewalls),
 // as the OpenAPI description at github.com/digitalocean/openapi (specification/resources/firewalls/*.yml,
 // specification/resources/droplets/*.yml) names them. JSON goes through the source-generated ApiJson (AOT-safe).
 using System.Globalization;
@@ -67,6 +68,10 @@ internal sealed class DigitalOceanClient : IDisposable
     /// <summary>GET /v2/droplets (every page), or only those named exactly <paramref name="name"/>.</summary>
     public Task<IReadOnlyList<ApiDroplet>> ListDropletsAsync(string? name, CancellationToken cancellationToken) =>
         AllPagesAsync(name is null ? "v2/droplets?per_page=200" : $"v2/droplets?per_page=200&name={Uri.EscapeDataString(name)}", ApiJson.Default.ApiDropletPage, p => p.Droplets, p => p.Links, "the droplets", cancellationToken);
+
+    /// <summary>GET /v2/droplets?tag_name= (every page): the droplets carrying the tag, in any status.</summary>
+    public Task<IReadOnlyList<ApiDroplet>> ListDropletsByTagAsync(string tag, CancellationToken cancellationToken) =>
+        AllPagesAsync($"v2/droplets?tag_name={Uri.EscapeDataString(tag)}&page=1&per_page=200", ApiJson.Default.ApiDropletPage, p => p.Droplets, p => p.Links, $"the droplets tagged {tag}", cancellationToken);
 
     /// <summary>POST /v2/firewalls (202, the firewall as created).</summary>
     public async Task<ApiFirewall> CreateFirewallAsync(ApiCreateFirewall body, CancellationToken cancellationToken) =>

@@ -9,7 +9,8 @@
 //   "8000-9000" or "0", ICMP's always "0"; sources/destinations: addresses, droplet_ids, load_balancer_uids,
 //   kubernetes_ids, tags).
 // - specification/resources/droplets/droplets_list.yml (tag_name, name: exact and case-insensitive, not combinable),
-//   droplets_get.yml, droplets_list_firewalls.yml, responses/examples.yml (`networks.v4/v6` with type public/private).
+//   droplets_get.yml, droplets_list_firewalls.yml, responses/examples.yml (`networks.v4/v6` with type public/private;
+//   droplets_tagged, the answer to tag_name=env:prod), models/droplet.yml (status new/active/off/archive).
 // - specification/shared: parameters.yml (per_page default 20, max 200; page from 1), pages.yml (links.pages first/prev/
 //   next/last), meta.yml (meta.total), models/error.yml ({id, message, request_id}), responses/unauthorized.yml (401
 //   "unauthorized" "Unable to authenticate you."), forbidden.yml (403), not_found.yml (404 "not_found"),
@@ -80,6 +81,9 @@ public sealed class DigitalOceanFake : IAsyncDisposable
 
     /// <summary>Reads after a change that still show "waiting" (0: changes settle at once).</summary>
     public int SettleAfterReads { get; set; } = 1;
+
+    /// <summary>The most items a page holds whatever per_page asks (the documented maximum, 200; a test lowers it to see paging).</summary>
+    public int MaxPageSize { get; set; } = 200;
 
     /// <summary>The hourly budget left; at 0 every request answers 429 (no retry-after: the hourly limit).</summary>
     public int RateLimitRemaining { get; set; } = HourlyLimit;
@@ -883,7 +887,7 @@ public sealed class DigitalOceanFake : IAsyncDisposable
         {
             ["id"] = d.Id,
             ["name"] = d.Name,
-            ["status"] = "active",
+            ["status"] = d.Status,
             ["networks"] = new JsonObject
             {
                 ["v4"] = new JsonArray([.. d.PrivateIPv4.Select(ip => V4(ip, "private")), .. d.PublicIPv4.Select(ip => V4(ip, "public"))]),
@@ -930,7 +934,7 @@ public sealed class DigitalOceanFake : IAsyncDisposable
         {
             throw new InvalidInputException("page must be a positive integer");
         }
-        perPage = Math.Min(perPage, 200);
+        perPage = Math.Min(perPage, Math.Min(200, MaxPageSize));
         var last = Math.Max(1, (items.Count + perPage - 1) / perPage);
         var shown = items.Skip((page - 1) * perPage).Take(perPage).Select(i => (JsonNode)render(i)).ToArray();
         var pages = new JsonObject();

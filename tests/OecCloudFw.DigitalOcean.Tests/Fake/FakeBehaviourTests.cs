@@ -206,6 +206,29 @@ public sealed class FakeBehaviourTests
     }
 
     [Fact]
+    public async Task DropletsByTag_SmallPageSize_PagesWithNextLinks_AndShowsEachStatus()
+    {
+        await using var fake = await StartAsync();
+        fake.MaxPageSize = 5;
+        fake.AddDroplet(new DoDroplet(2001, "off-1", ["203.0.113.101"], [], [], ["web"], "off"));
+        using var http = FakeHttp.Client(fake);
+
+        var (_, first, _) = await http.GetJsonAsync("v2/droplets?tag_name=web&per_page=200");
+        var next = first!["links"]!["pages"]!["next"]!.GetValue<string>();
+        var (_, second, _) = await http.GetJsonAsync(next);
+        var (_, third, _) = await http.GetJsonAsync(second!["links"]!["pages"]!["next"]!.GetValue<string>());
+
+        Assert.Equal(5, first["droplets"]!.AsArray().Count);
+        Assert.Equal(13, first["meta"]!["total"]!.GetValue<int>());
+        Assert.Contains("tag_name=web", next, StringComparison.Ordinal);
+        Assert.Contains("page=2", next, StringComparison.Ordinal);
+        Assert.Equal(3, third!["droplets"]!.AsArray().Count);
+        Assert.Null(third["links"]!["pages"]!["next"]);
+        Assert.Equal("off", third["droplets"]![2]!["status"]!.GetValue<string>());
+        Assert.Equal("active", first["droplets"]![0]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task FailNext_TwoServerErrors_ThenAnswersAndCountsEveryCall()
     {
         await using var fake = await StartAsync();

@@ -1,6 +1,8 @@
 // The request and response examples of DigitalOcean's public OpenAPI description (github.com/digitalocean/openapi at
 // 7c1300c4, specification/resources/firewalls/firewalls_*.yml request examples and responses/*.yml response examples),
-// transcribed from YAML to JSON, sent as raw HTTP to the fake; the answers must have the documented shape.
+// transcribed from YAML to JSON, sent as raw HTTP to the fake; the answers must have the documented shape. The droplets
+// list by tag is checked against responses/examples.yml droplets_tagged (transcribed in
+// Product/PublishedApiExamplesTests.DropletsTagged).
 using System.Net;
 using System.Text.Json.Nodes;
 using OecCloudFw.DigitalOcean.Tests.Oracle;
@@ -230,6 +232,70 @@ public sealed class PublishedExamplesTests
         Assert.Empty(notApplied["firewalls"]!.AsArray());
         Assert.Equal(HttpStatusCode.UnprocessableEntity, both.Status);
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
+    }
+
+    /// <summary>Every key path of a JSON value (arrays collapsed to "[]").</summary>
+    private static SortedSet<string> Keys(JsonNode? node, string prefix = "")
+    {
+        var keys = new SortedSet<string>(StringComparer.Ordinal);
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (k, v) in o)
+                {
+                    keys.Add(prefix + k);
+                    keys.UnionWith(Keys(v, prefix + k + "."));
+                }
+                break;
+            case JsonArray a:
+                foreach (var item in a)
+                {
+                    keys.UnionWith(Keys(item, prefix.TrimEnd('.') + "[]."));
+                }
+                break;
+        }
+        return keys;
+    }
+
+    [Fact]
+    public async Task DropletsByTag_PublishedExample_IsAnsweredInTheDocumentedShape()
+    {
+        await using var fake = await DigitalOceanFake.StartAsync(new FixedTime());
+        // The three droplets of responses/examples.yml droplets_all; droplets_tagged is the answer for env:prod.
+        fake.AddDroplet(3164444, "example.com", "192.241.165.154", "2604:a880:0:1010::18a:a001", "10.128.192.124", "web", "env:prod");
+        fake.AddDroplet(3164459, "assets.example.com", "162.243.0.4", null, "10.128.192.138", "storage", "env:prod");
+        fake.AddDroplet(3164412, "stage.example.com", "192.241.247.248", null, "10.128.192.125", "env:stage");
+        using var http = FakeHttp.Client(fake);
+
+        var (status, body, _) = await http.GetJsonAsync("v2/droplets?tag_name=" + Uri.EscapeDataString("env:prod"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var example = JsonNode.Parse(Product.PublishedApiExamplesTests.DropletsTagged)!;
+        var documented = Keys(example);
+        var answered = Keys(body);
+        Assert.True(answered.IsSubsetOf(documented), "undocumented fields: " + string.Join(", ", answered.Except(documented)));
+        string[] modelled = ["droplets[].id", "droplets[].name", "droplets[].status", "droplets[].tags", "droplets[].networks", "meta"];
+        var missing = documented.Where(k => modelled.Any(m => k.StartsWith(m, StringComparison.Ordinal)) && !answered.Contains(k)).ToList();
+        Assert.True(missing.Count == 0, "missing documented fields: " + string.Join(", ", missing));
+        var published = example["droplets"]!.AsArray();
+        var droplets = body!["droplets"]!.AsArray();
+        Assert.Equal(published.Count, droplets.Count);
+        for (var i = 0; i < published.Count; i++)
+        {
+            foreach (var field in new[] { "id", "name", "status", "tags" })
+            {
+                Assert.True(FakeHttp.Same(published[i]![field], droplets[i]![field]), field);
+            }
+
+            foreach (var family in new[] { "v4", "v6" })
+            {
+                static string[] Addresses(JsonNode? list) => [.. list!.AsArray().Select(n => $"{n!["type"]} {n["ip_address"]}").Order(StringComparer.Ordinal)];
+                Assert.Equal(Addresses(published[i]!["networks"]![family]), Addresses(droplets[i]!["networks"]![family]));
+            }
+        }
+
+        Assert.True(FakeHttp.Same(example["meta"], body["meta"]));
+        Assert.Null(body["links"]!["pages"]?["next"]);
     }
 }
 

@@ -30,14 +30,16 @@ public sealed record DoFirewall(
     IReadOnlyList<long> DropletIds,
     IReadOnlyList<string> Tags);
 
-/// <summary>A droplet with its addresses (`networks.v4` public/private, `networks.v6` public) and tags.</summary>
+/// <summary>A droplet with its addresses (`networks.v4` public/private, `networks.v6` public), tags and status (droplet.yml:
+/// new, active, off or archive).</summary>
 public sealed record DoDroplet(
     long Id,
     string Name,
     IReadOnlyList<string> PublicIPv4,
     IReadOnlyList<string> PrivateIPv4,
     IReadOnlyList<string> PublicIPv6,
-    IReadOnlyList<string> Tags)
+    IReadOnlyList<string> Tags,
+    string Status = "active")
 {
     public IEnumerable<string> AllAddresses => PublicIPv4.Concat(PrivateIPv4).Concat(PublicIPv6);
 }

@@ -4,7 +4,8 @@
 // - specification/resources/firewalls/responses/list_firewalls_response.yml (GET /v2/firewalls)
 // - specification/resources/droplets/responses/all_firewalls.yml (GET /v2/droplets/{id}/firewalls)
 // - specification/resources/firewalls/responses/create_firewall_response.yml (POST /v2/firewalls)
-// - specification/resources/droplets/responses/examples.yml, droplet_single (GET /v2/droplets/{id})
+// - specification/resources/droplets/responses/examples.yml, droplet_single (GET /v2/droplets/{id}) and droplets_tagged
+//   (GET /v2/droplets?tag_name=env:prod, the "Droplets Filtered By Tag" example of responses/all_droplets.yml)
 // - specification/shared/responses/unauthorized.yml (401)
 // Request bodies: specification/resources/firewalls/firewalls_add_rules.yml's example, written back by the product.
 using System.Text.Json;
@@ -30,6 +31,11 @@ public sealed class PublishedApiExamplesTests
 
     private const string Droplet = """
         {"droplet": {"id": 3164444, "name": "example.com", "memory": 1024, "vcpus": 1, "disk": 25, "disk_info": [{"type": "local", "size": {"amount": 25, "unit": "gib"}}], "locked": false, "status": "active", "kernel": null, "created_at": "2020-07-21T18:37:44Z", "features": ["backups", "private_networking", "ipv6"], "backup_ids": [53893572], "next_backup_window": {"start": "2020-07-30T00:00:00Z", "end": "2020-07-30T23:00:00Z"}, "snapshot_ids": [67512819], "image": {"id": 63663980, "name": "20.04 (LTS) x64", "distribution": "Ubuntu", "slug": "ubuntu-20-04-x64", "public": true, "regions": ["ams2", "ams3", "blr1", "fra1", "lon1", "nyc1", "nyc2", "nyc3", "sfo1", "sfo2", "sfo3", "sgp1", "tor1"], "created_at": "2020-05-15T05:47:50Z", "type": "snapshot", "min_disk_size": 20, "size_gigabytes": 2.36, "description": "", "tags": [], "status": "available", "error_message": ""}, "volume_ids": [], "size": {"slug": "s-1vcpu-1gb", "memory": 1024, "vcpus": 1, "disk": 25, "transfer": 1.0, "price_monthly": 5.0, "price_hourly": 0.00743999984115362, "regions": ["ams2", "ams3", "blr1", "fra1", "lon1", "nyc1", "nyc2", "nyc3", "sfo1", "sfo2", "sfo3", "sgp1", "tor1"], "available": true, "description": "Basic"}, "size_slug": "s-1vcpu-1gb", "networks": {"v4": [{"ip_address": "10.128.192.124", "netmask": "255.255.0.0", "gateway": "nil", "type": "private"}, {"ip_address": "192.241.165.154", "netmask": "255.255.255.0", "gateway": "192.241.165.1", "type": "public"}], "v6": [{"ip_address": "2604:a880:0:1010::18a:a001", "netmask": 64, "gateway": "2604:a880:0:1010::1", "type": "public"}]}, "region": {"name": "New York 3", "slug": "nyc3", "features": ["private_networking", "backups", "ipv6", "metadata", "install_agent", "storage", "image_transfer"], "available": true, "sizes": ["s-1vcpu-1gb", "s-1vcpu-2gb", "s-1vcpu-3gb", "s-2vcpu-2gb", "s-3vcpu-1gb", "s-2vcpu-4gb", "s-4vcpu-8gb", "s-6vcpu-16gb", "s-8vcpu-32gb", "s-12vcpu-48gb", "s-16vcpu-64gb", "s-20vcpu-96gb", "s-24vcpu-128gb", "s-32vcpu-192g"]}, "tags": ["web", "env:prod"], "vpc_uuid": "760e09ef-dc84-11e8-981e-3cfdfeaae000"}}
+        """;
+
+    /// <summary>GET /v2/droplets?tag_name=env:prod: responses/examples.yml, droplets_tagged (the fake's answer is checked against it too).</summary>
+    internal const string DropletsTagged = """
+        {"droplets": [{"id": 3164444, "name": "example.com", "memory": 1024, "vcpus": 1, "disk": 25, "disk_info": [{"type": "local", "size": {"amount": 25, "unit": "gib"}}], "locked": false, "status": "active", "kernel": null, "created_at": "2020-07-21T18:37:44Z", "features": ["backups", "private_networking", "ipv6"], "backup_ids": [53893572], "next_backup_window": {"start": "2020-07-30T00:00:00Z", "end": "2020-07-30T23:00:00Z"}, "snapshot_ids": [67512819], "image": {"id": 63663980, "name": "20.04 (LTS) x64", "distribution": "Ubuntu", "slug": "ubuntu-20-04-x64", "public": true, "regions": ["ams2", "ams3", "blr1", "fra1", "lon1", "nyc1", "nyc2", "nyc3", "sfo1", "sfo2", "sfo3", "sgp1", "tor1"], "created_at": "2020-05-15T05:47:50Z", "type": "snapshot", "min_disk_size": 20, "size_gigabytes": 2.36, "description": "", "tags": [], "status": "available", "error_message": ""}, "volume_ids": [], "size": {"slug": "s-1vcpu-1gb", "memory": 1024, "vcpus": 1, "disk": 25, "transfer": 1.0, "price_monthly": 5.0, "price_hourly": 0.00743999984115362, "regions": ["ams2", "ams3", "blr1", "fra1", "lon1", "nyc1", "nyc2", "nyc3", "sfo1", "sfo2", "sfo3", "sgp1", "tor1"], "available": true, "description": "Basic"}, "size_slug": "s-1vcpu-1gb", "networks": {"v4": [{"ip_address": "10.128.192.124", "netmask": "255.255.0.0", "gateway": "nil", "type": "private"}, {"ip_address": "192.241.165.154", "netmask": "255.255.255.0", "gateway": "192.241.165.1", "type": "public"}], "v6": [{"ip_address": "2604:a880:0:1010::18a:a001", "netmask": 64, "gateway": "2604:a880:0:1010::1", "type": "public"}]}, "region": {"name": "New York 3", "slug": "nyc3", "features": ["private_networking", "backups", "ipv6", "metadata", "install_agent", "storage", "image_transfer"], "available": true, "sizes": ["s-1vcpu-1gb", "s-1vcpu-2gb", "s-1vcpu-3gb", "s-2vcpu-2gb", "s-3vcpu-1gb", "s-2vcpu-4gb", "s-4vcpu-8gb", "s-6vcpu-16gb", "s-8vcpu-32gb", "s-12vcpu-48gb", "s-16vcpu-64gb", "s-20vcpu-96gb", "s-24vcpu-128gb", "s-32vcpu-192g"]}, "tags": ["web", "env:prod"], "vpc_uuid": "760e09ef-dc84-11e8-981e-3cfdfeaae000"}, {"id": 3164459, "name": "assets.example.com", "memory": 1024, "vcpus": 1, "disk": 25, "disk_info": [{"type": "local", "size": {"amount": 25, "unit": "gib"}}], "locked": false, "status": "active", "kernel": null, "created_at": "2020-07-21T18:42:27Z", "features": ["private_networking"], "backup_ids": [], "next_backup_window": {"start": "2020-07-30T00:00:00Z", "end": "2020-07-30T23:00:00Z"}, "snapshot_ids": [], "image": {"id": 63663980, "name": "20.04 (LTS) x64", "distribution": "Ubuntu", "slug": "ubuntu-20-04-x64", "public": true, "regions": ["ams2", "ams3", "blr1", "fra1", "lon1", "nyc1", "nyc2", "nyc3", "sfo1", "sfo2", "sfo3", "sgp1", "tor1"], "created_at": "2020-05-15T05:47:50Z", "type": "snapshot", "min_disk_size": 20, "size_gigabytes": 2.36, "description": "", "tags": [], "status": "available", "error_message": ""}, "volume_ids": ["506f78a4-e098-11e5-ad9f-000f53306ae1"], "size": {"slug": "s-1vcpu-1gb", "memory": 1024, "vcpus": 1, "disk": 25, "transfer": 1.0, "price_monthly": 5.0, "price_hourly": 0.00743999984115362, "regions": ["ams2", "ams3", "blr1", "fra1", "lon1", "nyc1", "nyc2", "nyc3", "sfo1", "sfo2", "sfo3", "sgp1", "tor1"], "available": true, "description": "Basic"}, "size_slug": "s-1vcpu-1gb", "networks": {"v4": [{"ip_address": "10.128.192.138", "netmask": "255.255.0.0", "gateway": "nil", "type": "private"}, {"ip_address": "162.243.0.4", "netmask": "255.255.255.0", "gateway": "162.243.0.1", "type": "public"}], "v6": []}, "region": {"name": "New York 3", "slug": "nyc3", "features": ["private_networking", "backups", "ipv6", "metadata", "install_agent", "storage", "image_transfer"], "available": true, "sizes": ["s-1vcpu-1gb", "s-1vcpu-2gb", "s-1vcpu-3gb", "s-2vcpu-2gb", "s-3vcpu-1gb", "s-2vcpu-4gb", "s-4vcpu-8gb", "s-6vcpu-16gb", "s-8vcpu-32gb", "s-12vcpu-48gb", "s-16vcpu-64gb", "s-20vcpu-96gb", "s-24vcpu-128gb", "s-32vcpu-192g"]}, "tags": ["storage", "env:prod"], "vpc_uuid": "760e09ef-dc84-11e8-981e-3cfdfeaae000"}], "links": {"pages": {}}, "meta": {"total": 2}}
         """;
 
     private const string Unauthorized = """
@@ -96,6 +102,41 @@ public sealed class PublishedApiExamplesTests
         Assert.Equal([Cidr.Parse("10.128.192.124/32")], droplet.PrivateIPv4);
         Assert.Equal([Cidr.Parse("2604:a880:0:1010::18a:a001/128")], droplet.IPv6);
         Assert.Equal(["web", "env:prod"], droplet.Tags);
+    }
+
+    [Fact]
+    public void DropletsTagged_Example_ReadIntoFleetEntries()
+    {
+        var page = JsonSerializer.Deserialize(DropletsTagged, ApiJson.Default.ApiDropletPage)!;
+        Assert.Null(page.Links!.Pages!.Next);
+        Assert.Equal(2, page.Meta!.Total);
+
+        var servers = DropletInventory.From(page.Droplets!);
+
+        Assert.Equal(["assets.example.com", "example.com"], servers.Select(s => s.Name));
+        var assets = servers[0];
+        var web = servers[1];
+        Assert.Equal(["162.243.0.4"], assets.PublicAddresses);
+        Assert.Equal(["10.128.192.138"], assets.PrivateAddresses);
+        Assert.Equal(["192.241.165.154", "2604:a880:0:1010::18a:a001"], web.PublicAddresses);
+        Assert.Equal(["10.128.192.124"], web.PrivateAddresses);
+        Assert.Equal(new Dictionary<string, string> { ["droplet"] = "3164444" }, web.Layer);
+        Assert.Equal(["digitalocean", "tag_web", "tag_env_prod"], web.Groups);
+        Assert.Equal(["digitalocean", "tag_storage", "tag_env_prod"], assets.Groups);
+    }
+
+    [Theory]
+    [InlineData("active", true)]
+    [InlineData("new", false)]
+    [InlineData("off", false)]
+    [InlineData("archive", false)]
+    public void DropletsTagged_Example_OnlyActiveDropletsAreListed(string status, bool listed)
+    {
+        var sample = JsonNode.Parse(DropletsTagged)!;
+        sample["droplets"]![0]!["status"] = status;
+        var page = JsonSerializer.Deserialize(sample.ToJsonString(), ApiJson.Default.ApiDropletPage)!;
+
+        Assert.Equal(listed, DropletInventory.From(page.Droplets!).Any(s => s.Name == "example.com"));
     }
 
     [Fact]
