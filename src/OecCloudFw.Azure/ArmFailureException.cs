@@ -58,7 +58,7 @@ internal sealed class ArmFailureException : Exception
         "ResourceNotFound" or "NotFound" or "ResourceGroupNotFound" or "SubscriptionNotFound" =>
             $"{what} not found ({Code}): {Message}: check --resource-group, --subscription and the name",
         "AuthorizationFailed" or "LinkedAuthorizationFailed" =>
-            $"not authorized ({Code}): {Message}: grant this identity {writeAction} (e.g. {role})",
+            $"not authorized ({Code}) for {what}: {Message}: grant this identity {writeAction} (e.g. {role})",
         "InvalidAuthenticationToken" or "ExpiredAuthenticationToken" or "InvalidAuthenticationTokenAudience" =>
             $"Azure rejected the credentials ({Code}): {Message}: run 'az login' or check AZURE_CLIENT_ID/AZURE_TENANT_ID",
         _ => $"{what}: {Code}: {Message}",
