@@ -51,7 +51,12 @@ public sealed class CliContext
     public OecCloudFw.Azure.AzureConnection Azure { get; init; } = new();
 
     /// <summary>The registered cloud providers (<see cref="Layers.CloudProviders"/>), made once with this context's connections.</summary>
-    public IReadOnlyList<Core.Providers.ICloudProvider> Providers => _providers ??= Application.Providers.CloudProviders.For(Azure);
+    /// <remarks>Tests may give their own list (a provider of their own registered beside the real ones).</remarks>
+    public IReadOnlyList<Core.Providers.ICloudProvider> Providers
+    {
+        get => _providers ??= Application.Providers.CloudProviders.For(Azure);
+        init => _providers = value;
+    }
 
     private IReadOnlyList<Core.Providers.ICloudProvider>? _providers;
 

@@ -23,7 +23,11 @@ public sealed record FleetJob(
     CloudFlags Cloud,
     FirewallPolicy Policy,
     Func<SshConnectionOptions, SshConnectionOptions> Route,
-    Func<ServerFacts, (FirewallPolicy Policy, string Note)?>? Remembered);
+    Func<ServerFacts, (FirewallPolicy Policy, string Note)?>? Remembered)
+{
+    /// <summary>Why the server cannot be reached at all (a cloud server without the address chosen): its error, nothing contacted.</summary>
+    public string? Unreachable { get; init; }
+}
 
 /// <summary>What a fleet audit found: each server's report, or its error (never the fleet's), and the policy notes.</summary>
 /// <param name="Reports">The servers audited, in inventory order.</param>
@@ -117,6 +121,11 @@ public sealed class FleetAudit(IEnvironment environment, IReadOnlyList<ICloudPro
     /// <summary>One server's audit; whatever goes wrong on it is its error (only the operator's cancellation escapes).</summary>
     private async Task<(AuditReport? Report, string? Error, string? Note)> AuditOneAsync(FleetJob job, CloudReadCache cache, bool probe, TimeSpan probeTimeout, IReadOnlyList<EgressNeed> egress, CancellationToken cancellationToken)
     {
+        if (job.Unreachable is { } why)
+        {
+            return (null, why, null);
+        }
+
         try
         {
             var audit = new ServerAudit(environment, providers, cache) { Route = job.Route, Benchmark = Benchmark };

@@ -22,6 +22,9 @@ public sealed partial class Inventory
     private string _file = "fleet.yaml";
     private IReadOnlyList<ICloudProvider> _providers = [];
 
+    /// <summary>A cloud inventory's connection (the flags'), each server's address its host; null for a file.</summary>
+    private SshTarget? _connection;
+
     public Entry Defaults { get; set; } = new();
 
     public List<Entry> Servers { get; set; } = [];
@@ -33,7 +36,9 @@ public sealed partial class Inventory
         ArgumentNullException.ThrowIfNull(environment);
         if (!File.Exists(path))
         {
-            throw new InvalidInputException($"inventory '{path}' not found");
+            throw new InvalidInputException(CloudInventorySource.Parse(path, providers) is { } cloud
+                ? $"inventory '{path}': a cloud's servers are listed by audit --inventory; here name the server's cloud layer with the --{cloud.Provider.Prefix}-… flags"
+                : $"inventory '{path}' not found");
         }
 
         var text = File.ReadAllText(path);
@@ -122,7 +127,7 @@ public sealed partial class Inventory
 
     /// <summary>"inventory 'fleet.yaml', server 3 (web-3)": where an error is.</summary>
     public string Where(Entry server) => server?.Name is { } name
-        ? $"inventory '{_file}', host {name} (line {server.Line.ToString(CultureInfo.InvariantCulture)})"
+        ? server.Line > 0 ? $"inventory '{_file}', host {name} (line {server.Line.ToString(CultureInfo.InvariantCulture)})" : $"inventory '{_file}', host {name}"
         : $"inventory '{_file}', server {(Servers.IndexOf(server!) + 1).ToString(CultureInfo.InvariantCulture)} ({server?.Host})";
 
     /// <summary>The server's SSH connection as the audit will open it (its jump hosts included); errors name the inventory and the entry.</summary>
@@ -210,7 +215,7 @@ public sealed partial class Inventory
     private static partial Regex JumpPattern();
 
     /// <summary>The connection of one server, defaults filled in.</summary>
-    public SshTarget Target(Entry server) => new(
+    public SshTarget Target(Entry server) => _connection is { } connection ? connection with { Host = server?.Host } : new(
         server.Host,
         server.Port ?? Defaults.Port,
         server.User ?? Defaults.User,
@@ -261,6 +266,10 @@ public sealed partial class Inventory
         /// <summary>What the fleet's reports and errors call the server: its Ansible name, else its host.</summary>
         [YamlIgnore]
         public string Label => Name ?? Host ?? "";
+
+        /// <summary>Why the server cannot be reached (a cloud server without an address of the kind <c>--address</c> chose): its error in the fleet's report.</summary>
+        [YamlIgnore]
+        public string? Unreachable { get; set; }
 
         /// <summary>The providers' keys of this entry, as read (<see cref="Cloud"/> makes them the cloud layer).</summary>
         [YamlIgnore]

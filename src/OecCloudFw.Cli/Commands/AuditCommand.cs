@@ -20,7 +20,8 @@ internal sealed class AuditCommand(CliContext context)
         [Option("fail-on", Description = "Exit 1 when a finding is at least this severe: critical (default), warning, info, never.")] string failOn = "critical",
         [Option("sarif-anchor", Description = "The file SARIF results point at (default: the policy file, else oec-cloudfw.yaml).")] string? sarifAnchor = null,
         [Option("no-probe", Description = "Do not probe the ports over the network.")] bool noProbe = false,
-        [Option("inventory", Description = "An inventory: the tool's fleet.yaml or an Ansible inventory (INI or YAML), told apart by content: audit every server in it.")] string? inventory = null,
+        [Option("inventory", Description = "An inventory: the tool's fleet.yaml or an Ansible inventory (INI or YAML), told apart by content; or a cloud's running servers: aws:tag:KEY=VALUE, azure:tag:KEY=VALUE, hetzner:label:SELECTOR, digitalocean:tag:NAME (the connection from --user, --identity, --jump…, the cloud's region or endpoint from its flags). Audit every server in it.")] string? inventory = null,
+        [Option("address", Description = "With --inventory PROVIDER:SELECTOR: the address a cloud server is reached by: public (default) or private (from inside its network, over a VPN or through --jump).")] string? address = null,
         [Option("limit", Description = "With --inventory: only the hosts an Ansible pattern selects (web*, dbservers:!db1, webservers:&staging, ~regex).")] string? limit = null,
         [Option("parallel", Description = "With --inventory: servers audited at once, 1-256 (default: as many as there are servers, up to 32).")] int? parallel = null,
         [Option("probe-timeout", Description = "The most, in seconds, a silent port is waited for (1-60): the wait is 4x the SSH connection's round trip, at least 0.2 s (1 s unmeasured), within this cap; a silent port is retried once, then filtered.")] int probeTimeout = 2,
@@ -67,10 +68,19 @@ internal sealed class AuditCommand(CliContext context)
                 throw new InvalidInputException("--limit selects hosts of --inventory FILE: give the inventory too");
             }
 
+            var source = inventory is null ? null : CloudInventorySource.Parse(inventory, context.Providers);
+            var reachBy = CloudAddresses.Parse(address);
+            if (address is not null && source is null)
+            {
+                throw new InvalidInputException($"--address chooses a cloud server's address: give --inventory {CloudInventorySource.Forms(context.Providers)}");
+            }
+
             if (inventory is not null)
             {
                 var slice = Shard.Choose(shard, shardTotal, context.Environment);
-                var fleetInventory = Inventory.Load(inventory, context.Environment, context.Providers);
+                var fleetInventory = source is null
+                    ? Inventory.Load(inventory, context.Environment, context.Providers)
+                    : await Inventory.FromCloudAsync(source, reachBy, server.Target, cloud, context.Environment, context.Providers, context.Time, cancellationToken);
                 fleetInventory.Limit(limit);
                 return await FleetAsync(fleetInventory, slice, policy, format, threshold, parallel, !noProbe, TimeSpan.FromSeconds(probeTimeout), sarifAnchor, egress, checkBenchmark, cancellationToken, triage);
             }
@@ -136,11 +146,11 @@ internal sealed class AuditCommand(CliContext context)
         }
 
         // Every server's inputs (its connection and its cloud layer) are validated before any server is contacted.
-        var hosts = inventory.Servers.Select(s => s.Host!).ToList();
+        var hosts = inventory.Servers.Select(s => s.Label).ToList();
         var whole = new Output.Documents.InventoryView(Shard.Digest(hosts), hosts);
-        var jobs = inventory.Servers.Where(s => shard is null || shard.Contains(s.Host!)).Select(s => (Entry: s, Target: inventory.Target(s), Cloud: inventory.Cloud(s),
+        var jobs = inventory.Servers.Where(s => shard is null || shard.Contains(s.Label)).Select(s => (Entry: s, Target: inventory.Target(s), Cloud: inventory.Cloud(s),
             Policy: (s.Policy ?? inventory.Defaults.Policy) is { } file ? (policy with { Policy = file }).Build() : policy.Build())).ToList();
-        foreach (var job in jobs)
+        foreach (var job in jobs.Where(j => j.Entry.Unreachable is null))
         {
             inventory.Resolve(job.Entry, context.Environment);
             job.Cloud.Validate(context.Environment);
@@ -163,7 +173,7 @@ internal sealed class AuditCommand(CliContext context)
                 };
             }
 
-            return new FleetJob(j.Entry.Label, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh), remembered);
+            return new FleetJob(j.Entry.Label, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh), remembered) { Unreachable = j.Entry.Unreachable };
         }).ToList();
         var atOnce = parallel ?? FleetAudit.DefaultParallel(fleetJobs.Count);
         FleetResult result;
