@@ -54,8 +54,8 @@ internal sealed class VmInventory(INetworkApi api, int parallelism = 8)
     /// <summary>One VM as a server: its addresses from its NICs (the primary NIC and IP configuration first), its layer and groups.</summary>
     private static async Task<(CloudServer Server, string ResourceGroup)> ServerAsync(JsonNode vm, Func<string, string, string, Task<JsonNode?>> read)
     {
-        var name = vm["name"]!.GetValue<string>();
-        var id = vm["id"]!.GetValue<string>();
+        var id = vm["id"]?.GetValue<string>() ?? throw new LayerFailureException("ARM listed a virtual machine without an id: try again later");
+        var name = vm["name"]?.GetValue<string>() ?? Name(id);
         var segments = id.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var groupAt = Array.FindIndex(segments, s => s.Equals("resourceGroups", StringComparison.OrdinalIgnoreCase)) + 1;
         var resourceGroup = groupAt > 0 && groupAt < segments.Length ? segments[groupAt] : throw new LayerFailureException($"ARM listed virtual machine {name} with the id '{id}', which names no resource group");

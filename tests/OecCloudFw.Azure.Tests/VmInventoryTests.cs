@@ -314,6 +314,24 @@ public sealed class VmInventoryTests : IAsyncLifetime
         Assert.Contains("--subscription", unknown.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("https://elsewhere.example")]
+    [InlineData("http://127.0.0.1")]
+    public async Task ListServers_NextLinkOffTheEndpoint_NotFollowed_LayerFailure(string authority)
+    {
+        _arm.PageSize = 1;
+        _arm.AddVm("rg1", "web1", null, null, tags: Tags("Role=web"));
+        _arm.AddVm("rg1", "web2", null, null, tags: Tags("Role=web"));
+        _arm.NextLinkAuthority = authority;
+        _arm.ResetCounts();
+
+        var refused = await Assert.ThrowsAsync<LayerFailureException>(() => ListAsync("tag:Role=web"));
+
+        Assert.Contains($"outside {_arm.Url.GetLeftPart(UriPartial.Authority)}", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(authority, refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _arm.Reads);
+    }
+
     private sealed class Env(IReadOnlyDictionary<string, string> values) : IEnvironment
     {
         public string? Variable(string name) => values.GetValueOrDefault(name);

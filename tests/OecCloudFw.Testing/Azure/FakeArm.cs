@@ -59,6 +59,9 @@ public sealed class FakeArm : IAsyncDisposable
     /// <summary>How many VMs a page of a listing holds (ARM's pages are larger; a small one makes every listing page).</summary>
     public int PageSize { get; set; } = 2;
 
+    /// <summary>Where a listing's nextLink points (scheme and authority), when not at this fake: an ARM that misbehaves.</summary>
+    public string? NextLinkAuthority { get; set; }
+
     /// <summary>Runs before each request is handled (method, path), e.g. to simulate a concurrent change.</summary>
     public Action<string, string>? BeforeRequest { get; set; }
 
@@ -619,7 +622,7 @@ public sealed class FakeArm : IAsyncDisposable
         if (skip + PageSize < vms.Count)
         {
             var rest = string.Join('&', query.Where(q => q.Key != "$skiptoken").Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}"));
-            page["nextLink"] = $"{Url.GetLeftPart(UriPartial.Authority)}{path}?{rest}&%24skiptoken={skip + PageSize}";
+            page["nextLink"] = $"{NextLinkAuthority ?? Url.GetLeftPart(UriPartial.Authority)}{path}?{rest}&%24skiptoken={skip + PageSize}";
         }
 
         await Json(context, 200, page);
