@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace OecCloudFw.Azure;
 
 /// <summary>
-/// The few ARM calls the NSG layer makes. Today they go through Azure.ResourceManager's pipeline as REST
+/// The few ARM calls the NSG layer and the VM inventory make. Today they go through Azure.ResourceManager's pipeline as REST
 /// (Azure.ResourceManager.Network is not on the mirror here); moving to that package changes only the implementation.
 /// </summary>
 public interface INetworkApi
