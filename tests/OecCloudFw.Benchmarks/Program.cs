@@ -29,7 +29,8 @@ if (args.Contains("--controller"))
 {
     // Issue 24: the fleet audit as a command next to Ansible, both under GNU time, and OpenSSH's own client as the floor.
     int Option(string name, int otherwise) => args.Contains(name) ? int.Parse(args[Array.IndexOf(args, name) + 1], CultureInfo.InvariantCulture) : otherwise;
-    await ControllerBench.PrintAsync(Option("--fleet-size", 50), Option("--parallel", 16), Option("--runs", 3), ansible: !args.Contains("--no-ansible"));
+    await ControllerBench.PrintAsync(Option("--fleet-size", 50), Option("--parallel", 16), Option("--runs", 3), ansible: !args.Contains("--no-ansible"),
+        args.Contains("--entries") ? Option("--entries", 0) : null);
     return;
 }
 

@@ -16,10 +16,12 @@ dotnet run -c Release --project tests/OecCloudFw.Benchmarks -- "${1:-7}"
 # key exchange), a fleet of 50 with --parallel 16, a 10,000-rule evaluation.
 dotnet run -c Release --no-build --project tests/OecCloudFw.Benchmarks -- --audit --fleet-size "${2:-50}"
 # The controller (issue 24): the fleet audit as a command next to Ansible over the same servers, both under GNU time,
-# OpenSSH's own client as the floor; then 200 servers with --parallel 64 (its peak RSS). The native executable when
+# OpenSSH's own client as the floor; then 200 servers with --parallel 64 and 500 inventory entries (their peak RSS). The native executable when
 # OECFW_NATIVE_BINARY names one, else the framework-dependent one.
 dotnet run -c Release --no-build --project tests/OecCloudFw.Benchmarks -- --controller --fleet-size "${2:-50}" --parallel 16 --runs 3
 dotnet run -c Release --no-build --project tests/OecCloudFw.Benchmarks -- --controller --fleet-size 200 --parallel 64 --runs 1 --no-ansible
+# 500 inventory entries (more than the 240 test servers this machine can hold: each of 125 audited 4 times): peak RSS.
+dotnet run -c Release --no-build --project tests/OecCloudFw.Benchmarks -- --controller --fleet-size 125 --entries 500 --parallel 64 --runs 1 --no-ansible
 # Start-up and the tool as shipped (issue 11): whole-process medians against a hello built the same way, the native
 # executable's audit as a command against the same audit in process, configure as a command against Ansible.
 dotnet run -c Release --no-build --project tests/OecCloudFw.Benchmarks -- --startup --runs "${1:-11}"
