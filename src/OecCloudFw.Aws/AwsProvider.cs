@@ -104,9 +104,7 @@ public sealed class AwsProvider : ICloudProvider
         Validate(values, context.Environment);
         var groups = values.All("group").Select(SecurityGroupId.Parse).Distinct().ToList();
         var instance = values.Single("instance");
-        var options = Connection(values);
-        var key = $"aws|{options.Region}|{options.Profile}|{options.EndpointUrl}";
-        var client = context.Reads.Client(key, () => new Ec2Client(new Ec2ClientFactory(context.Environment).Create(options)));
+        var (client, key) = Client(values, context);
         var owned = context.Reads.OwnsClients ? null : client;
         try
         {
@@ -141,6 +139,43 @@ public sealed class AwsProvider : ICloudProvider
             owned?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Instances by tag: <c>--inventory aws:tag:Role=web</c>, <c>aws:tag:Role=web,Env=prod</c>, <c>aws:tag:Role</c> (any value).</summary>
+    public string? ServerSelector => "tag:KEY=VALUE";
+
+    /// <summary>
+    /// The running instances carrying every tag of the selector (DescribeInstances, every page), ordered by id, each
+    /// named by its id with its cloud layer the instance (its security groups and subnets' network ACLs).
+    /// </summary>
+    public async Task<IReadOnlyList<CloudServer>> ListServersAsync(string selector, ProviderSettings values, ProviderContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(context);
+        var tags = Ec2TagSelector.Parse(selector);
+        var (client, _) = Client(values, context);
+        try
+        {
+            return await Ec2Inventory.ListAsync(client.Value.Client, client.Value.Region, tags, cancellationToken);
+        }
+        finally
+        {
+            if (!context.Reads.OwnsClients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The EC2 client the values reach (region, profile, endpoint, retries; checked, bad input naming the flag), the
+    /// run's own when the run holds clients, and the cache key of that account and endpoint.
+    /// </summary>
+    private static (Ec2Client Client, string Key) Client(ProviderSettings values, ProviderContext context)
+    {
+        var options = Connection(values);
+        var key = $"aws|{options.Region}|{options.Profile}|{options.EndpointUrl}";
+        return (context.Reads.Client(key, () => new Ec2Client(new Ec2ClientFactory(context.Environment).Create(options))), key);
     }
 
     public async Task<ProviderSettings?> DiscoverAsync(IEnvironment environment, ProviderSettings given, CancellationToken cancellationToken = default)

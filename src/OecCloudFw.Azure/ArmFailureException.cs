@@ -50,12 +50,15 @@ internal sealed class ArmFailureException : Exception
         return new ArmFailureException(status, code, message);
     }
 
-    public LayerFailureException ToLayerFailure(string what, string writeAction) => new(Code switch
+    /// <param name="what">What was read or written, for the message.</param>
+    /// <param name="writeAction">The permission the call needs.</param>
+    /// <param name="role">A built-in role that grants it.</param>
+    public LayerFailureException ToLayerFailure(string what, string writeAction, string role = "the Network Contributor role") => new(Code switch
     {
         "ResourceNotFound" or "NotFound" or "ResourceGroupNotFound" or "SubscriptionNotFound" =>
             $"{what} not found ({Code}): {Message}: check --resource-group, --subscription and the name",
         "AuthorizationFailed" or "LinkedAuthorizationFailed" =>
-            $"not authorized ({Code}): {Message}: grant this identity {writeAction} (e.g. the Network Contributor role)",
+            $"not authorized ({Code}) for {what}: {Message}: grant this identity {writeAction} (e.g. {role})",
         "InvalidAuthenticationToken" or "ExpiredAuthenticationToken" or "InvalidAuthenticationTokenAudience" =>
             $"Azure rejected the credentials ({Code}): {Message}: run 'az login' or check AZURE_CLIENT_ID/AZURE_TENANT_ID",
         _ => $"{what}: {Code}: {Message}",

@@ -29,6 +29,44 @@ internal sealed class ArmRestNetworkApi : ArmResource, INetworkApi
         return status == 200 ? JsonNode.Parse(body)! : throw ArmFailureException.FromBody(status, body);
     }
 
+    public async Task<IReadOnlyList<JsonNode>> ListAsync(string collectionId, string query, CancellationToken cancellationToken = default)
+    {
+        var items = new List<JsonNode>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (Uri? page = new($"{Url(collectionId).AbsoluteUri}&{query}"); page is not null;)
+        {
+            var (status, body, _) = await SendAsync(RequestMethod.Get, page, null, cancellationToken);
+            if (status != 200)
+            {
+                throw ArmFailureException.FromBody(status, body);
+            }
+
+            var json = JsonNode.Parse(body);
+            items.AddRange((json?["value"] as JsonArray ?? []).OfType<JsonNode>());
+            var next = json?["nextLink"]?.GetValue<string>();
+            page = string.IsNullOrEmpty(next) ? null : NextPage(next, seen);
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// The next page of a listing: only on this endpoint (the pipeline sends the bearer token wherever it is asked to),
+    /// and never a page already read (a listing that loops would not end).
+    /// </summary>
+    private Uri NextPage(string nextLink, HashSet<string> seen)
+    {
+        if (!Uri.TryCreate(nextLink, UriKind.Absolute, out var next) || next.Scheme != Uri.UriSchemeHttps ||
+            !string.Equals(next.GetLeftPart(UriPartial.Authority), Endpoint.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new LayerFailureException($"ARM named a next page of the listing outside {Endpoint.GetLeftPart(UriPartial.Authority)} ({nextLink}): not followed; check --endpoint");
+        }
+
+        return seen.Add(next.AbsoluteUri)
+            ? next
+            : throw new LayerFailureException($"ARM named the same next page of the listing twice ({nextLink}): the listing does not end; try again later");
+    }
+
     public async Task PutSecurityRuleAsync(string ruleId, JsonObject properties, CancellationToken cancellationToken = default)
     {
         var body = new JsonObject { ["properties"] = properties }.ToJsonString();

@@ -18,7 +18,7 @@ public sealed class AzureProvider(AzureConnection connection) : ICloudProvider
     [
         new("nsg", "An Azure NSG in front of the server.") { NamesLayer = true },
         new("vm", "An Azure VM: its NIC and subnet NSGs.") { NamesLayer = true },
-        new("resource-group", "Resource group of --azure-nsg / --azure-vm.") { LayerFlag = "resource-group", LayerAliases = ["g"], InventoryKey = "resource_group" },
+        new("resource-group", "Resource group of --azure-nsg / --azure-vm (and the only one --inventory azure:tag:… lists, when given).") { LayerFlag = "resource-group", LayerAliases = ["g"], InventoryKey = "resource_group" },
         new("subscription", "Azure subscription (default: AZURE_SUBSCRIPTION_ID).") { LayerFlag = "subscription", InventoryKey = "subscription" },
         new("endpoint", "Another ARM endpoint (https)."),
     ];
@@ -57,6 +57,23 @@ public sealed class AzureProvider(AzureConnection connection) : ICloudProvider
             : null;
     }
 
+    public string? ServerSelector => VmTagSelector.Grammar;
+
+    /// <summary>
+    /// The running VMs of the subscription (of the resource group, when one is given) whose tags the selector names,
+    /// each with its NSGs as its layer (<c>vm</c>, <c>resource-group</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<CloudServer>> ListServersAsync(string selector, ProviderSettings values, ProviderContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(context);
+        var tags = VmTagSelector.Parse(selector);
+        var group = values.Single("resource-group") is { } given ? AzureNames.ResourceGroup(given) : null;
+        var subscription = Subscription(values, context.Environment);
+        var api = connection.Connect(values.Single("endpoint"), subscription, context.Time);
+        return await new VmInventory(api).ListAsync(subscription, group, tags, cancellationToken);
+    }
+
     /// <summary>The NSG or VM the values name, checked (bad input names the flag).</summary>
     public static NsgTarget Target(ProviderSettings values, IEnvironment environment)
     {
@@ -69,8 +86,11 @@ public sealed class AzureProvider(AzureConnection connection) : ICloudProvider
             throw new InvalidInputException($"name the target: {values.Flag("nsg")} NAME or {values.Flag("vm")} NAME");
         }
 
-        var subscription = AzureNames.Subscription(values.Single("subscription") ?? environment.Variable("AZURE_SUBSCRIPTION_ID"))
-                           ?? throw new InvalidInputException($"no subscription: pass {values.Flag("subscription")} or set AZURE_SUBSCRIPTION_ID");
+        var subscription = Subscription(values, environment);
         return new NsgTarget(subscription, group, nsg is null ? null : AzureNames.Nsg(nsg, values.Flag("nsg")), vm is null ? null : AzureNames.Vm(vm, values.Flag("vm")));
     }
+
+    private static string Subscription(ProviderSettings values, IEnvironment environment) =>
+        AzureNames.Subscription(values.Single("subscription") ?? environment.Variable("AZURE_SUBSCRIPTION_ID"))
+        ?? throw new InvalidInputException($"no subscription: pass {values.Flag("subscription")} or set AZURE_SUBSCRIPTION_ID");
 }

@@ -73,6 +73,8 @@ public sealed class AzureCloudDifferentialTests(ITestOutputHelper output)
                 : throw new ArmFailureException(404, "ResourceNotFound", $"The Resource '{resourceId}' was not found.");
         }
 
+        public Task<IReadOnlyList<JsonNode>> ListAsync(string collectionId, string query, CancellationToken cancellationToken = default) => throw new NotSupportedException("the differential reads one VM");
+
         public Task PutSecurityRuleAsync(string ruleId, JsonObject properties, CancellationToken cancellationToken = default) => throw new NotSupportedException("the differential never writes");
 
         public Task DeleteSecurityRuleAsync(string ruleId, CancellationToken cancellationToken = default) => throw new NotSupportedException("the differential never writes");

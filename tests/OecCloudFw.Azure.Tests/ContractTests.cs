@@ -1,5 +1,8 @@
+using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Net;
+using OecCloudFw.Core.Providers;
 using OecCloudFw.Core.Rules;
 using OecCloudFw.Testing.Azure;
 using static OecCloudFw.Testing.Azure.FakeArm;
@@ -185,5 +188,132 @@ public sealed class ContractTests : IAsyncLifetime
         Assert.Equal(Decision.Admitted, network.Evaluate(Protocol.Tcp, 8069, Cidr.AnyIPv4).Decision);
         Assert.Equal(Decision.Admitted, network.Evaluate(Protocol.Tcp, 443, Cidr.AnyIPv4).Decision);
         Assert.Equal(Decision.Refused, network.Evaluate(Protocol.Tcp, 5432, Cidr.AnyIPv4).Decision);
+    }
+
+    /// <summary>Every path of a JSON document (members by name, array items as []); the names under "tags" are the user's, not ARM's.</summary>
+    private static HashSet<string> Paths(JsonNode? node)
+    {
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        void Walk(JsonNode? n, string path)
+        {
+            paths.Add(path);
+            if (n is JsonObject o && !path.EndsWith("tags", StringComparison.Ordinal))
+            {
+                foreach (var (name, value) in o)
+                {
+                    Walk(value, path.Length == 0 ? name : $"{path}.{name}");
+                }
+            }
+            else if (n is JsonArray a)
+            {
+                foreach (var item in a)
+                {
+                    Walk(item, path + "[]");
+                }
+            }
+        }
+
+        Walk(node, string.Empty);
+        return paths;
+    }
+
+    /// <summary>One raw page from the fake, as any ARM client would GET it.</summary>
+    private async Task<JsonNode> RawGetAsync(string pathAndQuery)
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == TestCertificate.Certificate.Thumbprint };
+        using var client = new HttpClient(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_arm.Url, pathAndQuery));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "test-token");
+        using var response = await client.SendAsync(request, Ct);
+        Assert.Equal(200, (int)response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+    }
+
+    [Theory]
+    [InlineData("/subscriptions/" + Subscription + "/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01&statusOnly=true")]
+    [InlineData("/subscriptions/" + Subscription + "/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01&$expand=instanceView")]
+    public async Task FakeVmListing_HasOnlyPublishedFields_WithInstanceViewAndNextLink(string listing)
+    {
+        _arm.PageSize = 1;
+        _arm.AddVm("rg1", "vm1", null, null, tags: new Dictionary<string, string> { ["Role"] = "web" });
+        _arm.AddVm("rg1", "vm2", null, null, powerState: "deallocated");
+        var published = Paths(Fixture("vm-listall-example.json"));
+        published.UnionWith(Paths(Fixture("vm-instanceview-example.json")).Select(p => p.Length == 0 ? "value[].properties.instanceView" : "value[].properties.instanceView." + p));
+
+        var page = await RawGetAsync(listing);
+        var fake = Paths(page);
+
+        Assert.Empty(fake.Except(published));
+        Assert.Contains("value[].properties.instanceView.statuses[].code", fake);
+        Assert.Contains("value[].properties.networkProfile.networkInterfaces[].properties.primary", fake);
+        Assert.Contains("nextLink", fake);
+        var next = await RawGetAsync(new Uri(page["nextLink"]!.GetValue<string>()).PathAndQuery);
+        Assert.Equal("vm2", next["value"]![0]!["name"]!.GetValue<string>());
+        Assert.Null(next["nextLink"]);
+        Assert.Contains(next["value"]![0]!["properties"]!["instanceView"]!["statuses"]!.AsArray(), s => s!["code"]!.GetValue<string>() == "PowerState/deallocated");
+    }
+
+    [Fact]
+    public async Task FakeVmListing_WithoutStatusOnly_HasNoInstanceView()
+    {
+        _arm.AddVm("rg1", "vm1", null, null);
+
+        var page = await RawGetAsync($"/subscriptions/{Subscription}/providers/Microsoft.Compute/virtualMachines?api-version=2024-07-01");
+
+        Assert.Null(page["value"]![0]!["properties"]!["instanceView"]);
+    }
+
+    [Fact]
+    public async Task FakeNicAndPublicIp_HaveOnlyPublishedFields()
+    {
+        _arm.AddVm("rg1", "vm1", null, null);
+        _arm.AddNic("rg1", "vm1", "vm1-nic2", null, "backend", null, "10.0.1.4", [("Standard", "IPv4"), ("Basic", "IPv6")]);
+        var api = _arm.Connection().Connect(_arm.Url.ToString(), Subscription, TimeProvider.System);
+        var publishedIps = new HashSet<string>(Fixture2("publicip-examples.json").AsArray().SelectMany(Paths), StringComparer.Ordinal);
+
+        foreach (var nic in new[] { "vm1-nic", "vm1-nic2" })
+        {
+            Assert.Empty(Paths(await api.GetAsync(_arm.Id("rg1", "Microsoft.Network/networkInterfaces", nic), Ct)).Except(Paths(Fixture("nic-get-example.json"))));
+        }
+
+        foreach (var ip in new[] { "vm1-nic-ip1", "vm1-nic2-ip1", "vm1-nic2-ip2" })
+        {
+            var fake = Paths(await api.GetAsync(_arm.Id("rg1", "Microsoft.Network/publicIPAddresses", ip), Ct));
+            Assert.Empty(fake.Except(publishedIps));
+            Assert.Contains("properties.ipAddress", fake);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, "40.85.154.247")]
+    [InlineData(0, null)]
+    public async Task PublishedVm_Listed_ItsPrimaryAddressNotThePrefix_ItsPublicAddressWhenAllocated(int publicIpExample, string? expectedPublic)
+    {
+        var vm = (JsonObject)Fixture("vm-listall-example.json")["value"]![0]!.DeepClone();
+        vm["tags"] = new JsonObject { ["Role"] = "web" };
+        _arm.PutResource(vm);
+        _arm.PutResource(Fixture("nic-get-example.json"));
+        // The published NIC's first IP configuration holds the public IP "test-ip": served as one of the published public IP bodies.
+        var ip = (JsonObject)Fixture2("publicip-examples.json")[publicIpExample]!.DeepClone();
+        ip["id"] = Fixture("nic-get-example.json")["properties"]!["ipConfigurations"]![0]!["properties"]!["publicIPAddress"]!["id"]!.GetValue<string>();
+        _arm.PutResource(ip);
+        var values = new ProviderSettings(new Dictionary<string, IReadOnlyList<string>> { ["endpoint"] = [_arm.Url.ToString()], ["subscription"] = [Subscription] }, n => "--azure-" + n);
+        var context = new ProviderContext(new NoEnvironment(), TimeProvider.System, ILayerReadCache.None);
+
+        var server = Assert.Single(await new AzureProvider(_arm.Connection()).ListServersAsync("tag:role=web", values, context, Ct));
+
+        Assert.Equal("vm1", server.Name);
+        Assert.Equal(["172.20.2.4"], server.PrivateAddresses);
+        Assert.Equal(expectedPublic is null ? [] : [expectedPublic], server.PublicAddresses);
+        Assert.Equal(["eastus", "tag_Role_web"], server.Groups);
+        Assert.Equal(new Dictionary<string, string> { ["vm"] = "vm1", ["resource-group"] = "rg1" }, server.Layer);
+    }
+
+    private static JsonNode Fixture2(string name) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name)))!;
+
+    private sealed class NoEnvironment : Core.IEnvironment
+    {
+        public string? Variable(string name) => null;
     }
 }

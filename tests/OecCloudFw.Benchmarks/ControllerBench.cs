@@ -192,7 +192,7 @@ internal static partial class ControllerBench
         await process.WaitForExitAsync();
         if (process.ExitCode != 0 || check(await output) is { } wrong)
         {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args.Take(3))} failed (exit {process.ExitCode}): {(await output)[..Math.Min(2000, (await output).Length)]}{await error}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', args.Take(3))} failed (exit {process.ExitCode}): {(await output)[^Math.Min(3000, (await output).Length)..]}{await error}");
         }
 
         var fields = (await File.ReadAllTextAsync(timeFile)).Trim().Split('\n')[^1].Split(' ');

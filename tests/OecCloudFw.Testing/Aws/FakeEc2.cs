@@ -19,16 +19,19 @@ public sealed class FakeEc2 : IAsyncDisposable
     public const string Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/";
     public const string AccountId = "123456789012";
 
+    /// <summary>The VPC of every group, subnet and instance.</summary>
+    public const string VpcId = "vpc-0123456789abcdef0";
+
     private readonly WebApplication _app;
     private readonly object _gate = new();
     private readonly Dictionary<string, List<FakeSecurityGroupRule>> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Ec2Fault>> _faults = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _log = new();
-    private readonly Dictionary<string, List<FakeEni>> _instances = new(StringComparer.Ordinal);
+    // Launch order: DescribeInstances lists (and pages) instances in it.
+    private readonly List<FakeInstance> _instances = [];
     private readonly Dictionary<string, FakePrefixList> _prefixLists = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FakeNetworkAcl> _acls = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _instanceSubnets = new(StringComparer.Ordinal);
 
     private FakeEc2(WebApplication app) => _app = app;
 
@@ -40,6 +43,9 @@ public sealed class FakeEc2 : IAsyncDisposable
     /// <summary>Network ACLs returned per DescribeNetworkAcls page when the caller does not ask for fewer.</summary>
     public int NetworkAclPageSize { get; set; } = 1000;
 
+    /// <summary>Instances returned per DescribeInstances page when the caller pages (MaxResults) and does not ask for fewer.</summary>
+    public int InstancePageSize { get; set; } = 1000;
+
     /// <summary>Prefix lists returned per DescribeManagedPrefixLists page when the caller does not ask for fewer.</summary>
     public int PrefixListPageSize { get; set; } = 100;
 
@@ -50,6 +56,9 @@ public sealed class FakeEc2 : IAsyncDisposable
 
     /// <summary>Runs before each call is handled, e.g. to simulate a concurrent change by someone else.</summary>
     public Action<string>? BeforeAction { get; set; }
+
+    /// <summary>The body of the last successful answer (its shape is checked against EC2's published examples).</summary>
+    public string? LastResponse { get; private set; }
 
     /// <summary>Every action called, in order.</summary>
     public IReadOnlyList<string> CallLog => _log.ToList();
@@ -63,6 +72,9 @@ public sealed class FakeEc2 : IAsyncDisposable
     }
 
     public int Calls(string action) => _calls.GetValueOrDefault(action);
+
+    /// <summary>Every request received, whatever its action (and whether or not it was answered).</summary>
+    public int Requests => _calls.Values.Sum();
 
     public int Reads => _calls.Where(c => c.Key.StartsWith("Describe", StringComparison.Ordinal) || c.Key.StartsWith("Get", StringComparison.Ordinal)).Sum(c => c.Value);
 
@@ -103,30 +115,58 @@ public sealed class FakeEc2 : IAsyncDisposable
     public string CreateInstanceInSubnet(string? subnetId, params string[][] groupsPerEni) =>
         CreateInstanceWith(subnetId, [.. groupsPerEni.Select((g, n) => new FakeEni(g) { PublicIp = $"203.0.113.{_instances.Count % 200 + 10 + n}", Ipv6 = $"2001:db8::{_instances.Count + 1:x}:{n + 1}" })]);
 
-    /// <summary>The ENIs of an instance as created (their ids), primary first.</summary>
+    /// <summary>The ENIs of an instance as created (their ids and addresses), primary first.</summary>
     public IReadOnlyList<FakeEni> Interfaces(string instanceId)
     {
         lock (_gate)
         {
-            return [.. _instances[instanceId]];
+            return [.. Instance(instanceId).Interfaces];
         }
     }
 
     /// <summary>An instance with exactly these ENIs (their subnets, groups, public addresses), primary first.</summary>
-    public string CreateInstanceWith(string? subnetId, params FakeEni[] enis)
+    public string CreateInstanceWith(string? subnetId, params FakeEni[] enis) =>
+        AddInstance(new FakeInstance { SubnetId = subnetId, Interfaces = enis });
+
+    /// <summary>Launches an instance as described (ids, private addresses and a reservation made where not given); returns its id.</summary>
+    public string AddInstance(FakeInstance instance)
     {
-        var id = "i-" + Hex(17);
+        ArgumentNullException.ThrowIfNull(instance);
         lock (_gate)
         {
-            _instances[id] = [.. enis.Select(e => e with { Id = e.Id ?? "eni-" + Hex(17) })];
-            if (subnetId is not null)
+            var id = instance.Id ?? "i-" + Hex(17);
+            if (_instances.Any(i => i.Id == id))
             {
-                _instanceSubnets[id] = subnetId;
+                throw new ArgumentException($"instance {id} exists", nameof(instance));
             }
-        }
 
-        return id;
+            var ordinal = _instances.Count;
+            _instances.Add(instance with
+            {
+                Id = id,
+                ReservationId = instance.ReservationId ?? "r-" + Hex(17),
+                Interfaces = [.. instance.Interfaces.Select((e, n) => e with
+                {
+                    Id = e.Id ?? "eni-" + Hex(17),
+                    PrivateIp = e.PrivateIp ?? $"10.{ordinal / 200 % 250}.{n}.{ordinal % 200 + 10}",
+                })],
+            });
+            return id;
+        }
     }
+
+    /// <summary>Moves an instance to another state (StopInstances, StartInstances, TerminateInstances as far as DescribeInstances shows).</summary>
+    public void SetInstanceState(string instanceId, string state)
+    {
+        lock (_gate)
+        {
+            var index = _instances.FindIndex(i => i.Id == instanceId);
+            _instances[index] = _instances[index] with { State = state };
+        }
+    }
+
+    private FakeInstance Instance(string instanceId) =>
+        _instances.Find(i => i.Id == instanceId) ?? throw new KeyNotFoundException($"no instance {instanceId}");
 
     /// <summary>
     /// A custom network ACL associated with a new subnet, as CreateNetworkAcl makes it: only the closing "*" entries
@@ -371,6 +411,7 @@ public sealed class FakeEc2 : IAsyncDisposable
 
         body!.Name = XName.Get(action + "Response", Namespace);
         body.AddFirst(new XElement(X("requestId"), requestId));
+        LastResponse = body.ToString();
         await Write(context, 200, new XDocument(new XDeclaration("1.0", "UTF-8", null), body));
     }
 
@@ -408,12 +449,20 @@ public sealed class FakeEc2 : IAsyncDisposable
             new XElement(X("groupId"), id),
             new XElement(X("groupName"), "group-" + id[3..]),
             new XElement(X("groupDescription"), "test group"),
-            new XElement(X("vpcId"), "vpc-0123456789abcdef0"),
+            new XElement(X("vpcId"), VpcId),
             new XElement(X("ipPermissions")),
             new XElement(X("ipPermissionsEgress"))));
         return (new XElement(X("x"), new XElement(X("securityGroupInfo"), items)), null);
     }
 
+    /// <summary>
+    /// DescribeInstances as the EC2 API reference documents it
+    /// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html): the instances named
+    /// (InstanceId.N; an unknown or malformed id is an error) or all of them, narrowed by Filter.N (the filters ANDed,
+    /// the values of one filter ORed, each value a pattern), listed in launch order. With MaxResults (5 to 1000, never
+    /// with instance ids) one page of instances and a nextToken while more are left; without it, everything. The page's
+    /// instances are listed under their reservations.
+    /// </summary>
     private (XElement?, Ec2Error?) DescribeInstances(IFormCollection form)
     {
         var ids = List(form, "InstanceId");
@@ -423,34 +472,205 @@ public sealed class FakeEc2 : IAsyncDisposable
             return (null, new Ec2Error(400, "InvalidInstanceID.Malformed", $"Invalid id: \"{malformed}\""));
         }
 
-        var missing = ids.FirstOrDefault(id => !_instances.ContainsKey(id));
+        var missing = ids.FirstOrDefault(id => !_instances.Any(i => i.Id == id));
         if (missing is not null)
         {
             return (null, new Ec2Error(400, "InvalidInstanceID.NotFound", $"The instance ID '{missing}' does not exist"));
         }
 
-        XElement Groups(IEnumerable<string> groups) => new(X("groupSet"), groups.Select(g => new XElement(X("item"), new XElement(X("groupId"), g), new XElement(X("groupName"), "group-" + g[3..]))));
-        var items = ids.Select(id => new XElement(X("item"),
-            new XElement(X("reservationId"), "r-" + Hex(17)),
+        var filters = new List<(string Name, List<string> Patterns)>();
+        for (var f = 1; form.ContainsKey($"Filter.{f}.Name"); f++)
+        {
+            var name = form[$"Filter.{f}.Name"].ToString();
+            if (FilterValues(new FakeInstance(), name) is null)
+            {
+                return (null, new Ec2Error(400, "InvalidParameterValue", $"The filter '{name}' is invalid"));
+            }
+
+            filters.Add((name, List(form, $"Filter.{f}.Value")));
+        }
+
+        var size = int.MaxValue;
+        if (form.ContainsKey("MaxResults"))
+        {
+            // API reference: MaxResults "You cannot specify this parameter and the instance IDs parameter in the same request."
+            if (ids.Count > 0)
+            {
+                return (null, new Ec2Error(400, "InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults"));
+            }
+
+            var text = form["MaxResults"].ToString();
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var max) || max is < 5 or > 1000)
+            {
+                return (null, new Ec2Error(400, "InvalidParameterValue", $"Value ( {text} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000."));
+            }
+
+            size = Math.Min(max, InstancePageSize);
+        }
+
+        var start = 0;
+        if (form.ContainsKey("NextToken") && (!int.TryParse(form["NextToken"], NumberStyles.None, CultureInfo.InvariantCulture, out start) || start > _instances.Count))
+        {
+            return (null, new Ec2Error(400, "InvalidParameterValue", $"Invalid value '{form["NextToken"]}' for nextToken"));
+        }
+
+        var matching = (ids.Count > 0 ? ids.Select(Instance) : _instances)
+            .Where(i => filters.All(f => FilterValues(i, f.Name)!.Any(value => f.Patterns.Any(pattern => FilterPatternMatches(pattern, value)))))
+            .ToList();
+        var page = matching.Skip(start).Take(size).ToList();
+        var next = start + page.Count < matching.Count ? (start + page.Count).ToString(CultureInfo.InvariantCulture) : null;
+        var reservations = page.GroupBy(i => i.ReservationId).Select(r => new XElement(X("item"),
+            new XElement(X("reservationId"), r.Key),
             new XElement(X("ownerId"), AccountId),
-            new XElement(X("instancesSet"), new XElement(X("item"),
-                new XElement(X("instanceId"), id),
-                _instanceSubnets.TryGetValue(id, out var instanceSubnet) ? new XElement(X("subnetId"), instanceSubnet) : null,
-                new XElement(X("instanceState"), new XElement(X("code"), 16), new XElement(X("name"), "running")),
-                _instances[id].FirstOrDefault()?.PublicIp is { } primaryIp ? new XElement(X("ipAddress"), primaryIp) : null,
-                new XElement(X("networkInterfaceSet"), _instances[id].Select((eni, n) => new XElement(X("item"),
-                    new XElement(X("networkInterfaceId"), eni.Id),
-                    (eni.SubnetId ?? _instanceSubnets.GetValueOrDefault(id)) is { } eniSubnet ? new XElement(X("subnetId"), eniSubnet) : null,
-                    new XElement(X("privateIpAddress"), $"10.0.{n}.{10 + n}"),
-                    eni.PublicIp is { } ip
-                        ? new XElement(X("association"), new XElement(X("publicIp"), ip), new XElement(X("publicDnsName"), string.Empty), new XElement(X("ipOwnerId"), eni.ElasticIp ? AccountId : "amazon"))
-                        : null,
-                    eni.Ipv6 is { } v6 ? new XElement(X("ipv6AddressesSet"), new XElement(X("item"), new XElement(X("ipv6Address"), v6), new XElement(X("isPrimaryIpv6"), "false"))) : null,
-                    new XElement(X("attachment"), new XElement(X("deviceIndex"), n)),
-                    Groups(eni.Groups)))),
-                Groups(_instances[id].SelectMany(e => e.Groups).Distinct())))));
-        return (new XElement(X("x"), new XElement(X("reservationSet"), items)), null);
+            new XElement(X("groupSet")),
+            new XElement(X("instancesSet"), r.Select(InstanceXml))));
+        return (WithNextToken(new XElement(X("x"), new XElement(X("reservationSet"), reservations)), next), null);
     }
+
+    /// <summary>
+    /// What an instance holds for a DescribeInstances filter (the names the API reference lists for it; those the fake
+    /// models), or null for a name it does not know.
+    /// </summary>
+    private static IReadOnlyList<string>? FilterValues(FakeInstance instance, string name) => name switch
+    {
+        "instance-id" => [instance.Id ?? string.Empty],
+        "instance-state-name" => [instance.State],
+        "instance-state-code" => [StateCode(instance.State).ToString(CultureInfo.InvariantCulture)],
+        "availability-zone" => [instance.AvailabilityZone],
+        "reservation-id" => [instance.ReservationId ?? string.Empty],
+        "subnet-id" => instance.SubnetId is { } subnet ? [subnet] : [],
+        "vpc-id" => [VpcId],
+        "ip-address" => instance.Interfaces is [{ PublicIp: { } ip }, ..] ? [ip] : [],
+        "private-ip-address" => instance.Interfaces is [{ PrivateIp: { } privateIp }, ..] ? [privateIp] : [],
+        // "tag:<key> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name
+        // and the tag value as the filter value." "tag-key - ... regardless of the tag value."
+        "tag-key" => [.. instance.Tags.Select(t => t.Key)],
+        "tag-value" => [.. instance.Tags.Select(t => t.Value)],
+        _ when name.StartsWith("tag:", StringComparison.Ordinal) && name.Length > 4 => [.. instance.Tags.Where(t => t.Key == name[4..]).Select(t => t.Value)],
+        _ => null,
+    };
+
+    /// <summary>
+    /// A filter value against what the instance holds, case-sensitively, as the AWS SDK for .NET's reference of
+    /// Amazon.EC2.Model.Filter documents EC2's patterns: "* specifies that zero or more characters must match, and ?
+    /// specifies that exactly one character must match. Use a backslash to escape special characters. For example, a
+    /// filter value of \*amazon\?\\ specifies the literal string *amazon?\."
+    /// (https://docs.aws.amazon.com/sdkfornet1/latest/apidocs/html/T_Amazon_EC2_Model_Filter.htm).
+    /// </summary>
+    internal static bool FilterPatternMatches(string pattern, string value)
+    {
+        var tokens = new List<(char Char, bool Special)>();
+        for (var p = 0; p < pattern.Length; p++)
+        {
+            tokens.Add(pattern[p] == '\\' && p + 1 < pattern.Length ? (pattern[++p], false) : (pattern[p], pattern[p] is '*' or '?'));
+        }
+
+        // matched[j]: the tokens so far match the first j characters of the value.
+        var matched = new bool[value.Length + 1];
+        matched[0] = true;
+        foreach (var (c, special) in tokens)
+        {
+            var next = new bool[value.Length + 1];
+            for (var j = 0; j <= value.Length; j++)
+            {
+                next[j] = special && c == '*'
+                    ? matched[j] || (j > 0 && next[j - 1])
+                    : j > 0 && matched[j - 1] && (special || value[j - 1] == c);
+            }
+
+            matched = next;
+        }
+
+        return matched[value.Length];
+    }
+
+    /// <summary>instanceState/code: "0 (pending), 16 (running), 32 (shutting-down), 48 (terminated), 64 (stopping), and 80 (stopped)".</summary>
+    private static int StateCode(string state) => state switch
+    {
+        "pending" => 0,
+        "running" => 16,
+        "shutting-down" => 32,
+        "terminated" => 48,
+        "stopping" => 64,
+        "stopped" => 80,
+        _ => throw new ArgumentException($"not an instance state: {state}", nameof(state)),
+    };
+
+    /// <summary>One instancesSet item, its elements named and ordered as in the API reference's sample response (Example 2).</summary>
+    private XElement InstanceXml(FakeInstance instance)
+    {
+        var primary = instance.Interfaces.Count > 0 ? instance.Interfaces[0] : null;
+        var region = instance.AvailabilityZone[..^1];
+        XElement Groups(IEnumerable<string> groups) =>
+            new(X("groupSet"), groups.Select(g => new XElement(X("item"), new XElement(X("groupId"), g), new XElement(X("groupName"), "group-" + g[3..]))));
+        XElement? Association(FakeEni eni) => eni.PublicIp is { } ip
+            ? new XElement(X("association"), new XElement(X("publicIp"), ip), new XElement(X("publicDnsName"), PublicDns(ip, region)),
+                new XElement(X("ipOwnerId"), eni.ElasticIp ? AccountId : "amazon"))
+            : null;
+        var enis = instance.Interfaces.Select((eni, n) => new XElement(X("item"),
+            new XElement(X("networkInterfaceId"), eni.Id),
+            (eni.SubnetId ?? instance.SubnetId) is { } eniSubnet ? new XElement(X("subnetId"), eniSubnet) : null,
+            new XElement(X("vpcId"), VpcId),
+            new XElement(X("description"), n == 0 ? "Primary network interface" : string.Empty),
+            new XElement(X("ownerId"), AccountId),
+            new XElement(X("status"), "in-use"),
+            new XElement(X("macAddress"), $"02:00:00:00:{instance.Interfaces.Count:x2}:{n:x2}"),
+            new XElement(X("privateIpAddress"), eni.PrivateIp),
+            new XElement(X("privateDnsName"), PrivateDns(eni.PrivateIp!, region)),
+            new XElement(X("sourceDestCheck"), "true"),
+            Groups(eni.Groups),
+            new XElement(X("attachment"),
+                new XElement(X("attachmentId"), "eni-attach-" + eni.Id?[4..]),
+                new XElement(X("deviceIndex"), n),
+                new XElement(X("status"), "attached"),
+                new XElement(X("attachTime"), "2026-01-01T00:00:00.000Z"),
+                new XElement(X("deleteOnTermination"), n == 0 ? "true" : "false")),
+            Association(eni),
+            new XElement(X("privateIpAddressesSet"),
+                new XElement(X("item"),
+                    new XElement(X("privateIpAddress"), eni.PrivateIp),
+                    new XElement(X("privateDnsName"), PrivateDns(eni.PrivateIp!, region)),
+                    new XElement(X("primary"), "true"),
+                    Association(eni)),
+                eni.SecondaryPrivateIps.Select(ip => new XElement(X("item"),
+                    new XElement(X("privateIpAddress"), ip),
+                    new XElement(X("privateDnsName"), PrivateDns(ip, region)),
+                    new XElement(X("primary"), "false")))),
+            eni.Ipv6 is { } v6 ? new XElement(X("ipv6AddressesSet"), new XElement(X("item"), new XElement(X("ipv6Address"), v6))) : null));
+        return new XElement(X("item"),
+            new XElement(X("instanceId"), instance.Id),
+            new XElement(X("imageId"), "ami-0abcdef1234567890"),
+            new XElement(X("instanceState"), new XElement(X("code"), StateCode(instance.State)), new XElement(X("name"), instance.State)),
+            new XElement(X("privateDnsName"), primary?.PrivateIp is { } dnsIp ? PrivateDns(dnsIp, region) : string.Empty),
+            new XElement(X("dnsName"), primary?.PublicIp is { } dnsPublic ? PublicDns(dnsPublic, region) : string.Empty),
+            new XElement(X("reason")),
+            new XElement(X("amiLaunchIndex"), 0),
+            new XElement(X("productCodes")),
+            new XElement(X("instanceType"), "t3.micro"),
+            new XElement(X("launchTime"), "2026-01-01T00:00:00.000Z"),
+            new XElement(X("placement"), new XElement(X("availabilityZone"), instance.AvailabilityZone), new XElement(X("groupName")), new XElement(X("tenancy"), "default")),
+            new XElement(X("monitoring"), new XElement(X("state"), "disabled")),
+            instance.SubnetId is { } subnet ? new XElement(X("subnetId"), subnet) : null,
+            new XElement(X("vpcId"), VpcId),
+            primary?.PrivateIp is { } privateIp ? new XElement(X("privateIpAddress"), privateIp) : null,
+            primary?.PublicIp is { } publicIp ? new XElement(X("ipAddress"), publicIp) : null,
+            new XElement(X("sourceDestCheck"), "true"),
+            Groups(instance.Interfaces.SelectMany(e => e.Groups).Distinct()),
+            new XElement(X("architecture"), "x86_64"),
+            new XElement(X("rootDeviceType"), "ebs"),
+            new XElement(X("rootDeviceName"), "/dev/xvda"),
+            new XElement(X("virtualizationType"), "hvm"),
+            instance.Tags.Count > 0 ? new XElement(X("tagSet"), instance.Tags.Select(t => new XElement(X("item"), new XElement(X("key"), t.Key), new XElement(X("value"), t.Value)))) : null,
+            new XElement(X("hypervisor"), "xen"),
+            new XElement(X("networkInterfaceSet"), enis),
+            new XElement(X("ebsOptimized"), "false"));
+    }
+
+    /// <summary>EC2's private DNS name of an address: ip-192-168-1-88.eu-west-1.compute.internal.</summary>
+    private static string PrivateDns(string ip, string region) => $"ip-{ip.Replace('.', '-')}.{region}.compute.internal";
+
+    /// <summary>EC2's public DNS name of an address: ec2-54-194-252-215.eu-west-1.compute.amazonaws.com.</summary>
+    private static string PublicDns(string ip, string region) => $"ec2-{ip.Replace('.', '-')}.{region}.compute.amazonaws.com";
 
     private (XElement?, Ec2Error?) AuthorizeIngress(IFormCollection form)
     {
@@ -570,7 +790,7 @@ public sealed class FakeEc2 : IAsyncDisposable
 
         var items = acls.Select(a => new XElement(X("item"),
             new XElement(X("networkAclId"), a.Id),
-            new XElement(X("vpcId"), "vpc-0123456789abcdef0"),
+            new XElement(X("vpcId"), VpcId),
             new XElement(X("default"), "false"),
             new XElement(X("entrySet"),
                 a.Entries.Select(e => Entry(e.RuleNumber, e.Egress, e.Protocol, e.From, e.To, e.Cidr, e.Allow))

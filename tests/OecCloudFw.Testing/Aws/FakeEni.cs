@@ -18,4 +18,10 @@ public sealed record FakeEni(IReadOnlyList<string> Groups)
 
     /// <summary>Its IPv6 address; null: none.</summary>
     public string? Ipv6 { get; init; }
+
+    /// <summary>Its primary private IPv4 address; null: one is made (10.x.y.z, unique per instance and ENI).</summary>
+    public string? PrivateIp { get; init; }
+
+    /// <summary>Its secondary private IPv4 addresses, after the primary in its privateIpAddressesSet.</summary>
+    public IReadOnlyList<string> SecondaryPrivateIps { get; init; } = [];
 }

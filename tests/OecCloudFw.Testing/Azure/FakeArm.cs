@@ -15,6 +15,9 @@ namespace OecCloudFw.Testing.Azure;
 /// publicIPAddresses (SKU, version); long-running PUT/DELETE (201/202 with Azure-AsyncOperation or
 /// Location, then Succeeded); ARM error bodies (SecurityRuleConflict, AuthorizationFailed, ResourceNotFound,
 /// ResourceGroupNotFound); throttling with Retry-After. It keeps state and counts calls.
+/// It also lists virtual machines (a subscription's with <c>statusOnly=true</c>, a resource group's with
+/// <c>$expand=instanceView</c>: each VM's power state in its instance view), <see cref="PageSize"/> at a time with a
+/// <c>nextLink</c> to the rest, as Compute's VirtualMachines_ListAll and VirtualMachines_List do.
 /// </summary>
 public sealed class FakeArm : IAsyncDisposable
 {
@@ -25,6 +28,7 @@ public sealed class FakeArm : IAsyncDisposable
     private readonly HashSet<string> _groups = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, int> _operations = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Method, int Status)> _faults = new();
+    private readonly Dictionary<string, string> _powerStates = new(StringComparer.OrdinalIgnoreCase);
     private int _reads;
     private int _writes;
     private int _polls;
@@ -51,6 +55,12 @@ public sealed class FakeArm : IAsyncDisposable
 
     /// <summary>Actions the caller's identity lacks (e.g. Microsoft.Network/networkSecurityGroups/securityRules/write).</summary>
     public HashSet<string> DeniedActions { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How many VMs a page of a listing holds (ARM's pages are larger; a small one makes every listing page).</summary>
+    public int PageSize { get; set; } = 2;
+
+    /// <summary>Where a listing's nextLink points (scheme and authority), when not at this fake: an ARM that misbehaves.</summary>
+    public string? NextLinkAuthority { get; set; }
 
     /// <summary>Runs before each request is handled (method, path), e.g. to simulate a concurrent change.</summary>
     public Action<string, string>? BeforeRequest { get; set; }
@@ -148,35 +158,61 @@ public sealed class FakeArm : IAsyncDisposable
     /// A VM with one NIC in a subnet; either may have an NSG. The NIC has a public IPv4 address of this SKU ("Standard",
     /// "Basic"), or none when <paramref name="publicIpSku"/> is null.
     /// </summary>
-    public void AddVm(string group, string vm, string? nicNsgId, string? subnetNsgId, string? publicIpSku = "Standard")
+    /// <param name="group">Its resource group.</param>
+    /// <param name="vm">Its name.</param>
+    /// <param name="nicNsgId">The NSG on its NIC.</param>
+    /// <param name="subnetNsgId">The NSG on its subnet.</param>
+    /// <param name="publicIpSku">The SKU of its NIC's public IP address; null: none.</param>
+    /// <param name="tags">Its tags (name → value).</param>
+    /// <param name="powerState">What its instance view says (PowerState/…): "running", "deallocated", "stopped", "starting".</param>
+    /// <param name="privateIp">Its NIC's private address.</param>
+    /// <param name="publicIp">Its public IP address's address (default: one from 203.0.113.0/24).</param>
+    /// <param name="location">Its region.</param>
+    public void AddVm(string group, string vm, string? nicNsgId, string? subnetNsgId, string? publicIpSku = "Standard",
+        IReadOnlyDictionary<string, string>? tags = null, string powerState = "running", string privateIp = "10.0.0.4", string? publicIp = null, string location = "westeurope")
     {
+        var id = Id(group, "Microsoft.Compute/virtualMachines", vm);
         lock (_gate)
         {
             _groups.Add(group);
-            _resources[Id(group, "Microsoft.Compute/virtualMachines", vm)] = new JsonObject
+            _resources[id] = new JsonObject
             {
                 ["name"] = vm,
-                ["id"] = Id(group, "Microsoft.Compute/virtualMachines", vm),
+                ["id"] = id,
                 ["type"] = "Microsoft.Compute/virtualMachines",
-                ["location"] = "westeurope",
+                ["location"] = location,
+                ["tags"] = new JsonObject([.. (tags ?? new Dictionary<string, string>()).Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))]),
                 ["properties"] = new JsonObject
                 {
                     ["provisioningState"] = "Succeeded",
                     ["networkProfile"] = new JsonObject { ["networkInterfaces"] = new JsonArray() },
                 },
             };
+            _powerStates[id] = powerState;
         }
 
-        AddNic(group, vm, vm + "-nic", nicNsgId, "default", subnetNsgId, "10.0.0.4", publicIpSku is null ? [] : [(publicIpSku, "IPv4")]);
+        AddNic(group, vm, vm + "-nic", nicNsgId, "default", subnetNsgId, privateIp, publicIpSku is null ? [] : [(publicIpSku, "IPv4")],
+            publicAddresses: publicIp is null ? null : [publicIp]);
+    }
+
+    /// <summary>What a VM's instance view says from now on (PowerState/…): "running", "deallocated", "stopped".</summary>
+    public void SetPowerState(string group, string vm, string powerState)
+    {
+        lock (_gate)
+        {
+            _powerStates[Id(group, "Microsoft.Compute/virtualMachines", vm)] = powerState;
+        }
     }
 
     /// <summary>
     /// Another NIC on a VM: in its subnet (of the one virtual network "vnet"; the subnet's NSG is set as given), with its
     /// private address, its public IP addresses (SKU, version "IPv4"/"IPv6") and the application security groups its IP
-    /// configuration joins (by name).
+    /// configuration joins (by name). The VM's first NIC is its primary one, and a NIC's first IP configuration its
+    /// primary one (as ARM marks them: properties.primary). The public IPs' addresses are as given in
+    /// <paramref name="publicAddresses"/>, else made up (203.0.113.10…, 2001:db8::1…).
     /// </summary>
     public string AddNic(string group, string vm, string nic, string? nicNsgId, string subnet, string? subnetNsgId, string privateIp,
-        IReadOnlyList<(string Sku, string Version)> publicIps, IReadOnlyList<string>? asgs = null)
+        IReadOnlyList<(string Sku, string Version)> publicIps, IReadOnlyList<string>? asgs = null, IReadOnlyList<string>? publicAddresses = null)
     {
         ArgumentNullException.ThrowIfNull(publicIps);
         var nicId = Id(group, "Microsoft.Network/networkInterfaces", nic);
@@ -184,11 +220,13 @@ public sealed class FakeArm : IAsyncDisposable
         lock (_gate)
         {
             _groups.Add(group);
-            ((JsonArray)_resources[Id(group, "Microsoft.Compute/virtualMachines", vm)]["properties"]!["networkProfile"]!["networkInterfaces"]!).Add(new JsonObject { ["id"] = nicId });
+            var vmNics = (JsonArray)_resources[Id(group, "Microsoft.Compute/virtualMachines", vm)]["properties"]!["networkProfile"]!["networkInterfaces"]!;
+            var primary = vmNics.Count == 0;
+            vmNics.Add(new JsonObject { ["id"] = nicId, ["properties"] = new JsonObject { ["primary"] = primary } });
             var configurations = new JsonArray();
             for (var i = 0; i < Math.Max(1, publicIps.Count); i++)
             {
-                var properties = new JsonObject { ["privateIPAddress"] = privateIp, ["subnet"] = new JsonObject { ["id"] = subnetId } };
+                var properties = new JsonObject { ["privateIPAddress"] = privateIp, ["subnet"] = new JsonObject { ["id"] = subnetId }, ["primary"] = i == 0 };
                 if (i < publicIps.Count)
                 {
                     var (sku, version) = publicIps[i];
@@ -206,7 +244,7 @@ public sealed class FakeArm : IAsyncDisposable
                             ["provisioningState"] = "Succeeded",
                             ["publicIPAddressVersion"] = version,
                             ["publicIPAllocationMethod"] = "Static",
-                            ["ipAddress"] = version == "IPv6" ? $"2001:db8::{i + 1}" : $"203.0.113.{10 + i}",
+                            ["ipAddress"] = publicAddresses is not null && i < publicAddresses.Count ? publicAddresses[i] : version == "IPv6" ? $"2001:db8::{i + 1}" : $"203.0.113.{10 + i}",
                         },
                     };
                     properties["publicIPAddress"] = new JsonObject { ["id"] = ipId };
@@ -225,11 +263,14 @@ public sealed class FakeArm : IAsyncDisposable
                 ["name"] = nic,
                 ["id"] = nicId,
                 ["type"] = "Microsoft.Network/networkInterfaces",
+                ["location"] = "westeurope",
                 ["properties"] = new JsonObject
                 {
                     ["provisioningState"] = "Succeeded",
                     ["networkSecurityGroup"] = nicNsgId is null ? null : new JsonObject { ["id"] = nicNsgId },
                     ["ipConfigurations"] = configurations,
+                    ["primary"] = primary,
+                    ["virtualMachine"] = new JsonObject { ["id"] = Id(group, "Microsoft.Compute/virtualMachines", vm) },
                 },
             };
             _resources[subnetId] = new JsonObject
@@ -439,6 +480,12 @@ public sealed class FakeArm : IAsyncDisposable
 
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var group = segments.Length > 3 && segments[2].Equals("resourceGroups", StringComparison.OrdinalIgnoreCase) ? segments[3] : string.Empty;
+        if (IsVmListing(segments))
+        {
+            await HandleVmListingAsync(context, method, path, segments.Length == 5 ? null : group);
+            return;
+        }
+
         lock (_gate)
         {
             if (!_groups.Contains(group))
@@ -481,6 +528,104 @@ public sealed class FakeArm : IAsyncDisposable
         }
 
         await Json(context, 200, resource);
+    }
+
+    /// <summary>/subscriptions/S/providers/Microsoft.Compute/virtualMachines or /subscriptions/S/resourceGroups/G/providers/Microsoft.Compute/virtualMachines.</summary>
+    private static bool IsVmListing(string[] segments) =>
+        segments.Length is 5 or 7 && segments[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase) &&
+        (segments.Length == 5 || segments[2].Equals("resourceGroups", StringComparison.OrdinalIgnoreCase)) &&
+        segments[^3].Equals("providers", StringComparison.OrdinalIgnoreCase) && segments[^2].Equals("Microsoft.Compute", StringComparison.OrdinalIgnoreCase) &&
+        segments[^1].Equals("virtualMachines", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// One page of a listing of VMs (the fake's own paging: <c>$skiptoken</c> is the offset of the page, in the order of
+    /// the VMs' ids). The instance view (the VM's statuses: provisioning, then power, as in Microsoft's published
+    /// VirtualMachine_Get_InstanceView example) is included when the listing asks for it: a subscription's with
+    /// statusOnly=true, a resource group's with $expand=instanceView; a subscription's $expand=instanceView needs a
+    /// $filter, as Compute's API reference says.
+    /// </summary>
+    private async Task HandleVmListingAsync(HttpContext context, string method, string path, string? group)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (method != "GET")
+        {
+            await Error(context, 405, "MethodNotAllowed", $"{method} is not supported here.");
+            return;
+        }
+
+        Interlocked.Increment(ref _reads);
+        if (!segments[1].Equals(Subscription, StringComparison.OrdinalIgnoreCase))
+        {
+            await Error(context, 404, "SubscriptionNotFound", $"The subscription '{segments[1]}' could not be found.");
+            return;
+        }
+
+        if (Denied(context, path, "read", out var action))
+        {
+            await Error(context, 403, "AuthorizationFailed", Unauthorized(action, path));
+            return;
+        }
+
+        var query = context.Request.Query;
+        var expand = query["$expand"].ToString();
+        if (group is null && expand.Length > 0 && string.IsNullOrEmpty(query["$filter"]))
+        {
+            await Error(context, 400, "InvalidParameter", "The $expand=instanceView option of this listing can only be given with a valid $filter.");
+            return;
+        }
+
+        if (expand.Length > 0 && !expand.Equals("instanceView", StringComparison.OrdinalIgnoreCase))
+        {
+            await Error(context, 400, "InvalidParameter", $"The value '{expand}' of $expand is not valid: the only value is instanceView.");
+            return;
+        }
+
+        var withInstanceView = group is null ? string.Equals(query["statusOnly"], "true", StringComparison.OrdinalIgnoreCase) : expand.Length > 0;
+        var skip = 0;
+        if (query.ContainsKey("$skiptoken") && !int.TryParse(query["$skiptoken"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out skip))
+        {
+            await Error(context, 400, "InvalidParameter", "The $skiptoken is not valid.");
+            return;
+        }
+
+        var prefix = group is null ? $"/subscriptions/{Subscription}/resourceGroups/" : $"/subscriptions/{Subscription}/resourceGroups/{group}/providers/Microsoft.Compute/virtualMachines/";
+        List<JsonObject> vms;
+        bool known;
+        lock (_gate)
+        {
+            known = group is null || _groups.Contains(group);
+            vms = _resources.Where(r => r.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && string.Equals(r.Value["type"]?.GetValue<string>(), "Microsoft.Compute/virtualMachines", StringComparison.OrdinalIgnoreCase))
+                .OrderBy(r => r.Key, StringComparer.OrdinalIgnoreCase)
+                .Select(r => (JsonObject)r.Value.DeepClone())
+                .ToList();
+            foreach (var vm in withInstanceView ? vms : [])
+            {
+                var state = _powerStates.GetValueOrDefault(vm["id"]!.GetValue<string>(), "running");
+                var properties = vm["properties"] as JsonObject ?? [];
+                vm["properties"] = properties;
+                properties["instanceView"] = new JsonObject
+                {
+                    ["statuses"] = new JsonArray(
+                        new JsonObject { ["code"] = "ProvisioningState/succeeded", ["level"] = "Info", ["displayStatus"] = "Provisioning succeeded" },
+                        new JsonObject { ["code"] = $"PowerState/{state}", ["level"] = "Info", ["displayStatus"] = $"VM {state}" }),
+                };
+            }
+        }
+
+        if (!known)
+        {
+            await Error(context, 404, "ResourceGroupNotFound", $"Resource group '{group}' could not be found.");
+            return;
+        }
+
+        var page = new JsonObject { ["value"] = new JsonArray([.. vms.Skip(skip).Take(PageSize)]) };
+        if (skip + PageSize < vms.Count)
+        {
+            var rest = string.Join('&', query.Where(q => q.Key != "$skiptoken").Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}"));
+            page["nextLink"] = $"{NextLinkAuthority ?? Url.GetLeftPart(UriPartial.Authority)}{path}?{rest}&%24skiptoken={skip + PageSize}";
+        }
+
+        await Json(context, 200, page);
     }
 
     private async Task HandleRuleAsync(HttpContext context, string method, string nsgId, string name)
