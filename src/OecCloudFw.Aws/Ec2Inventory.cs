@@ -1,6 +1,5 @@
 using System.Net;
 using AddressFamily = System.Net.Sockets.AddressFamily;
-using System.Text;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using OecCloudFw.Core.Providers;
@@ -66,28 +65,13 @@ internal static class Ec2Inventory
             AddressFamily.InterNetwork);
         var groups = (instance.Tags ?? [])
             .OrderBy(t => t.Key, StringComparer.Ordinal)
-            .Select(t => SafeGroupName($"tag_{t.Key}_{t.Value}"));
+            .Select(t => InventoryGroup.Keyed("tag", t.Key, t.Value ?? string.Empty));
         return new CloudServer(
             instance.InstanceId,
             [.. publicAddresses.Distinct(StringComparer.Ordinal)],
             [.. privateAddresses.Distinct(StringComparer.Ordinal)],
             new Dictionary<string, string>(StringComparer.Ordinal) { ["instance"] = instance.InstanceId },
             [Group, .. groups.Where(g => g != Group).Distinct(StringComparer.Ordinal)]);
-    }
-
-    /// <summary>
-    /// A group name as Ansible's <c>to_safe_group_name</c> makes it: every character other than <c>[A-Za-z0-9_]</c>
-    /// (a whole character, not half of a surrogate pair) becomes <c>_</c>.
-    /// </summary>
-    internal static string SafeGroupName(string name)
-    {
-        var safe = new StringBuilder(name.Length);
-        foreach (var rune in name.EnumerateRunes())
-        {
-            safe.Append(rune.IsAscii && (char.IsAsciiLetterOrDigit((char)rune.Value) || rune.Value == '_') ? (char)rune.Value : '_');
-        }
-
-        return safe.ToString();
     }
 
     /// <summary>The addresses of one family, as strings (IPv4 dotted, IPv6 compressed); what is empty or not an address of that family is left out.</summary>

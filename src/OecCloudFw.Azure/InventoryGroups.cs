@@ -1,4 +1,4 @@
-using System.Text;
+using OecCloudFw.Core.Providers;
 
 namespace OecCloudFw.Azure;
 
@@ -13,20 +13,7 @@ internal static class InventoryGroups
     public static IReadOnlyList<string> Of(IReadOnlyDictionary<string, string> tags, string? location)
     {
         ArgumentNullException.ThrowIfNull(tags);
-        var groups = tags.Select(t => Safe(t.Value.Length == 0 ? $"tag_{t.Key}" : $"tag_{t.Key}_{t.Value}"));
-        return [.. (string.IsNullOrEmpty(location) ? groups : groups.Append(Safe(location))).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-    }
-
-    /// <summary>A group name with every character other than [A-Za-z0-9_] replaced by '_'.</summary>
-    public static string Safe(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        var safe = new StringBuilder(name.Length);
-        foreach (var c in name)
-        {
-            safe.Append(char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_');
-        }
-
-        return safe.ToString();
+        var groups = tags.Select(t => InventoryGroup.Keyed("tag", t.Key, t.Value));
+        return [.. (string.IsNullOrEmpty(location) ? groups : groups.Append(InventoryGroup.Safe(location))).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 }

@@ -34,7 +34,7 @@ internal static class DropletInventory
         var v4 = droplet.Networks?.V4 ?? [];
         var v6 = droplet.Networks?.V6 ?? [];
         var groups = (droplet.Tags ?? [])
-            .Select(t => SafeGroup("tag_" + t))
+            .Select(t => InventoryGroup.Keyed("tag", t))
             .Prepend(Group)
             .Distinct(StringComparer.Ordinal)
             .ToList();
@@ -51,8 +51,4 @@ internal static class DropletInventory
     /// <summary>Addresses as the fleet writes them (IPv4 dotted, IPv6 compressed); one that does not parse is left out.</summary>
     private static IEnumerable<string> Addresses(IEnumerable<ApiNetwork> networks) =>
         networks.Select(n => IPAddress.TryParse(n.IpAddress, out var address) ? address.ToString() : null).OfType<string>();
-
-    /// <summary>Ansible's <c>to_safe_group_name</c>: every character other than [A-Za-z0-9_] becomes '_'.</summary>
-    private static string SafeGroup(string name) =>
-        string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_'));
 }

@@ -31,7 +31,7 @@ internal static class HetznerInventory
         string?[] candidates = [Address(server.PublicNet?.Ipv4?.Ip), FirstHost(server.PublicNet?.Ipv6?.Ip)];
         var groups = (server.Labels ?? new Dictionary<string, string>())
             .OrderBy(l => l.Key, StringComparer.Ordinal)
-            .Select(l => SafeGroup($"label_{l.Key}_{l.Value}"))
+            .Select(l => InventoryGroup.Keyed("label", l.Key, l.Value ?? string.Empty))
             .Prepend(Group)
             .Distinct(StringComparer.Ordinal)
             .ToList();
@@ -75,8 +75,4 @@ internal static class HetznerInventory
     /// <summary>An address as the fleet writes it (IPv4 dotted, IPv6 compressed); null when the API gave none that parses.</summary>
     private static string? Address(string? text) =>
         text is not null && IPAddress.TryParse(text, out var address) ? address.ToString() : null;
-
-    /// <summary>Ansible's <c>to_safe_group_name</c>: every character other than [A-Za-z0-9_] becomes '_'.</summary>
-    private static string SafeGroup(string name) =>
-        string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_'));
 }
