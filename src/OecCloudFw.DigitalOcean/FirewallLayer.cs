@@ -107,6 +107,21 @@ internal sealed class FirewallLayer(DigitalOceanClient client, LayerTarget targe
         };
     }
 
+    /// <summary>
+    /// How the operator removes a rule the tool leaves (not its own): <c>doctl compute firewall remove-rules</c> with
+    /// the rule as it is — so named only where that rule holds this one address and no droplet, tag or load balancer
+    /// (else those would go too).
+    /// </summary>
+    protected override string? RemoveCommand(CloudLayerState<Snapshot> state, Rule rule)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(rule);
+        var (_, firewall, source) = state.Snapshot.CoreRules.FirstOrDefault(c => rule.Id is not null && c.Rule.Id == rule.Id);
+        return source is { Target: { Addresses.Count: 1, DropletIds: null or [], Tags: null or [], LoadBalancerUids: null or [], KubernetesIds: null or [] } }
+            ? $"doctl compute firewall remove-rules {firewall.Id} --inbound-rules \"{source.Doctl()}\""
+            : null;
+    }
+
     public override CloudLayerPlan<PlanNative> Plan(CloudLayerState<Snapshot> state, FirewallPolicy policy, bool prune)
     {
         ArgumentNullException.ThrowIfNull(state);

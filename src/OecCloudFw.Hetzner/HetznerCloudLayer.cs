@@ -161,6 +161,24 @@ internal sealed class HetznerCloudLayer(HcloudClient client, HetznerTarget targe
         return View(read with { Firewalls = firewalls });
     }
 
+    /// <summary>
+    /// How the operator removes a rule the tool leaves (not its own): <c>hcloud firewall delete-rule</c>, which removes
+    /// the whole rule described — so named only where that rule holds this one source (else the others would go too).
+    /// </summary>
+    protected override string? RemoveCommand(CloudLayerState<HetznerSnapshot> state, Rule rule)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(rule);
+        if (rule.Id is not { } id || !id.StartsWith("firewall ", StringComparison.Ordinal) || state.Snapshot.Firewall(HetznerRules.FirewallOf(id)) is not { } firewall)
+        {
+            return null;
+        }
+
+        return firewall.Rules.FirstOrDefault(r => r.SourceIps is { Count: 1 } && HetznerRules.ToCore(firewall with { Rules = [r] }).Any(c => c.Id == id)) is { } native
+            ? HetznerFixes.Delete(firewall, native)
+            : null;
+    }
+
     public override IReadOnlyList<Finding> Findings(CloudLayerState<HetznerSnapshot> state)
     {
         ArgumentNullException.ThrowIfNull(state);

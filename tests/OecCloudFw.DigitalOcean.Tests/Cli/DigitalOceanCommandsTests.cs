@@ -130,6 +130,7 @@ public sealed class DigitalOceanCommandsTests
         Assert.Contains("removed allow tcp/5432 from 203.0.113.0/24", close5432.Output, StringComparison.Ordinal);
         Assert.Equal(team, DoAccount.Text(account.Firewall("team-fw")));
         Assert.Contains("left allow tcp/5432 from 0.0.0.0/0: not created by oec-cloudfw, so it is never removed by it.", close5432.Output, StringComparison.Ordinal);
+        Assert.Matches(@"To remove it yourself: doctl compute firewall remove-rules [0-9a-f-]+ --inbound-rules ""protocol:tcp,ports:5432,address:0\.0\.0\.0/0""", close5432.Output);
         Assert.Contains("still admitted: ", close5432.Output, StringComparison.Ordinal);
         Assert.Contains("team-fw inbound rule 2: allow tcp/5432 from 0.0.0.0/0", close5432.Output, StringComparison.Ordinal);
 

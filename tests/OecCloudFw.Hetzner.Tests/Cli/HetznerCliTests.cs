@@ -180,6 +180,8 @@ public sealed class HetznerCliTests : IAsyncLifetime
         Assert.True(forced.ExitCode == 1, forced.ToString()); // the office still reaches SSH
         Assert.Contains("left ", forced.Output, StringComparison.Ordinal);
         Assert.Contains("203.0.113.0/24", forced.Output, StringComparison.Ordinal);
+        // The rule left is named with the command that removes it (hcloud's own, the rule as it is).
+        Assert.Contains("To remove it yourself: hcloud firewall delete-rule fw-web --direction in --protocol tcp --port 22 --source-ips 203.0.113.0/24", forced.Output, StringComparison.Ordinal);
         Assert.Equal(["office", "partner", "metrics (someone else's)"], _fake.GetFirewall(firewall)!.Rules.Select(r => r.Description));
 
         var writes = _fake.Writes;
