@@ -1,10 +1,11 @@
 using OecCloudFw.Application.Plans;
 using OecCloudFw.Application.Providers;
-using OecCloudFw.Cli.Audit;
 using OecCloudFw.Cli.Output;
-using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Layers;
+using OecCloudFw.Reports;
+using OecCloudFw.Reports.Audit;
+using OecCloudFw.Reports.Documents;
 
 namespace OecCloudFw.Cli.Commands;
 

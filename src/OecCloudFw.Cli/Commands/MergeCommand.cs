@@ -1,8 +1,8 @@
-using OecCloudFw.Cli.Audit;
 using OecCloudFw.Cli.Output;
-using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Audit;
+using OecCloudFw.Reports;
+using OecCloudFw.Reports.Audit;
 
 namespace OecCloudFw.Cli.Commands;
 
@@ -73,7 +73,7 @@ internal sealed class MergeCommand(CliContext context)
 
                     break;
                 case "html":
-                    await context.Output.WriteAsync(Output.Html.HtmlReport.Render(fleet));
+                    await context.Output.WriteAsync(Reports.Html.HtmlReport.Render(fleet));
                     break;
                 default:
                     Json.Write(context.Output, fleet);

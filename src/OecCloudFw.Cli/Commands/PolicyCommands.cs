@@ -1,6 +1,8 @@
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Policy;
+using OecCloudFw.Reports;
+using OecCloudFw.Reports.Documents;
 
 namespace OecCloudFw.Cli.Commands;
 

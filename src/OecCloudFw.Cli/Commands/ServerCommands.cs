@@ -2,6 +2,8 @@ using OecCloudFw.Application.Providers;
 using OecCloudFw.Application.SshPort;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
+using OecCloudFw.Reports;
+using OecCloudFw.Reports.Verbs;
 using OecCloudFw.Server.Backends;
 using OecCloudFw.Server.Configure;
 using OecCloudFw.Server.Preflight;
@@ -160,7 +162,7 @@ internal sealed class ServerCommands(CliContext context)
             var result = await new Server.Harden.ServerHardener(shell, TimeProvider.System).HardenAsync(root, noFail2Ban ? null : new Server.Harden.Fail2BanOptions(sources), dryRun, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new Output.Documents.HardenDocument(shell.Target, dryRun, result.Outcome == ApplyOutcome.Confirmed,
+                Json.Write(context.Output, new Reports.Documents.HardenDocument(shell.Target, dryRun, result.Outcome == ApplyOutcome.Confirmed,
                     result.Outcome?.ToString().ToLowerInvariant() ?? (dryRun ? "dry-run" : "unchanged"), result.Detail, result.Commands));
             }
             else
@@ -215,8 +217,8 @@ internal sealed class ServerCommands(CliContext context)
                 : null;
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new Output.Documents.SshPortDocument(server, result.From, result.To, outcome, result.Detail,
-                    result.Steps.Select(s => new Output.Documents.SshPortStepView(s.Layer, s.Name, s.Commands, s.Result)).ToList(),
+                Json.Write(context.Output, new Reports.Documents.SshPortDocument(server, result.From, result.To, outcome, result.Detail,
+                    result.Steps.Select(s => new Reports.Documents.SshPortStepView(s.Layer, s.Name, s.Commands, s.Result)).ToList(),
                     result.Cloud?.Created ?? [], result.Cloud?.Removed ?? [], result.LeftOpen, platform));
             }
             else

@@ -1,5 +1,6 @@
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
+using OecCloudFw.Reports;
 using OecCloudFw.Server.Connectivity;
 using Spectre.Console;
 
@@ -61,8 +62,8 @@ internal sealed class TestCommand(CliContext context)
 
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new Output.Documents.TestDocument(ssh?.Host ?? "local",
-                    checks.Select(c => new Output.Documents.TestCheckView(c.From, c.What, c.Ok, c.Result, c.Diagnosis)).ToList()));
+                Json.Write(context.Output, new Reports.Documents.TestDocument(ssh?.Host ?? "local",
+                    checks.Select(c => new Reports.Documents.TestCheckView(c.From, c.What, c.Ok, c.Result, c.Diagnosis)).ToList()));
             }
             else
             {

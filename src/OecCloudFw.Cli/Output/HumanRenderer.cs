@@ -3,6 +3,7 @@ using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Planning;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Rules;
+using OecCloudFw.Reports.Documents;
 using Spectre.Console;
 using Rule = OecCloudFw.Core.Rules.Rule;
 
@@ -51,7 +52,7 @@ internal sealed class HumanRenderer(IAnsiConsole console)
     }
 
     /// <summary>A plan across both layers: per layer what would be added, kept, left alone or removed, and the server's commands.</summary>
-    public void LayersPlan(Documents.PlanDocument plan)
+    public void LayersPlan(PlanDocument plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         Line(plan.NoChange ? "Plan: both layers already match the policy; apply would change nothing." : "Plan (nothing was changed):");
@@ -173,7 +174,7 @@ internal sealed class HumanRenderer(IAnsiConsole console)
     }
 
     /// <summary>Findings as a document carries them, each labelled with its status when it has one (new, unchanged, suppressed: why, by whom, until when).</summary>
-    public void Findings(IReadOnlyList<Documents.AuditFindingView> findings)
+    public void Findings(IReadOnlyList<AuditFindingView> findings)
     {
         ArgumentNullException.ThrowIfNull(findings);
         Findings([.. findings.Select(f => (f.Severity, f.Id, f.Message, f.Evidence, f.Fixes,
@@ -348,7 +349,7 @@ internal sealed class HumanRenderer(IAnsiConsole console)
     }
 
     /// <remarks>With <paramref name="documents"/> (the reports judged by --baseline or --suppressions), the findings are listed from them, with their status.</remarks>
-    public void Fleet(IReadOnlyList<OecCloudFw.Core.Audit.AuditReport> reports, IReadOnlyList<(string Server, string? Error)> errors, IReadOnlyList<Documents.AuditDocument>? documents = null)
+    public void Fleet(IReadOnlyList<OecCloudFw.Core.Audit.AuditReport> reports, IReadOnlyList<(string Server, string? Error)> errors, IReadOnlyList<AuditDocument>? documents = null)
     {
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentNullException.ThrowIfNull(errors);
@@ -388,7 +389,7 @@ internal sealed class HumanRenderer(IAnsiConsole console)
     }
 
     /// <summary>A fleet as its JSON document holds it (merge's table): one row per server, the servers not audited, each server's findings.</summary>
-    public void Fleet(Documents.AuditFleetDocument fleet)
+    public void Fleet(AuditFleetDocument fleet)
     {
         ArgumentNullException.ThrowIfNull(fleet);
         static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,11 +1,11 @@
-using OecCloudFw.Cli.Output.Documents;
+using OecCloudFw.Reports.Documents;
 using OecCloudFw.Server.Configure;
 using OecCloudFw.Server.Preflight;
 
-namespace OecCloudFw.Cli.Output;
+namespace OecCloudFw.Reports.Verbs;
 
 /// <summary>JSON of <c>server preflight</c> (oec-cloudfw/server-preflight/v1) and <c>server configure</c> (oec-cloudfw/server-configure/v1).</summary>
-internal static class ServerDocuments
+public static class ServerDocuments
 {
     public static PreflightDocument Preflight(PreflightReport report)
     {

@@ -1,15 +1,15 @@
 using System.Globalization;
-using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core.Audit;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Reports.Audit;
 
 /// <summary>
 /// What <c>--baseline</c> and <c>--suppressions</c> make of the findings: each one new, unchanged (by server and
 /// fingerprint) or suppressed; the baseline's findings not found now (fixed); and every expired suppression that would
 /// have muted a finding, itself a finding (OECFW-SUPPRESSION-EXPIRED). Only new findings not suppressed count for --fail-on.
 /// </summary>
-internal sealed class FindingTriage
+public sealed class FindingTriage
 {
     private readonly Baseline? _baseline;
     private readonly IReadOnlyList<Suppression> _suppressions;

@@ -1,23 +1,22 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OecCloudFw.Application.Fleet;
-using OecCloudFw.Cli.Output;
-using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Reports.Audit;
 
 /// <summary>
 /// Combines the outputs of a sharded fleet audit (<c>audit --inventory … --shard i/n</c>) into what one unsharded run
 /// would have printed: checks that every shard of one inventory is there once, then orders the servers as the inventory
 /// does (JSON) or by server (SARIF, one run).
 /// </summary>
-internal static class ShardMerge
+public static class ShardMerge
 {
     /// <summary>The files given to merge, read: fleet documents or SARIF logs, never a mix.</summary>
     /// <param name="Fleets">The fleet documents, with their file.</param>
     /// <param name="Sarif">The SARIF logs, with their file.</param>
-    internal sealed record Inputs(IReadOnlyList<(string File, AuditFleetDocument Document)> Fleets, IReadOnlyList<(string File, SarifDocument Log)> Sarif);
+    public sealed record Inputs(IReadOnlyList<(string File, AuditFleetDocument Document)> Fleets, IReadOnlyList<(string File, SarifDocument Log)> Sarif);
 
     public static Inputs Read(IReadOnlyList<(string File, string Text)> files)
     {

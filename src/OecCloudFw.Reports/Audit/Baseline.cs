@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Reports.Audit;
 
 /// <summary>
 /// A previous audit's findings (<c>--baseline FILE</c>): an audit JSON document (audit/v3 or later) or a fleet's

@@ -2,10 +2,10 @@ using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Rules;
 
-namespace OecCloudFw.Cli.Output;
+namespace OecCloudFw.Reports.Documents;
 
 /// <summary>A rule as the JSON documents show it.</summary>
-internal sealed record RuleView(
+public sealed record RuleView(
     string? Id,
     string Action,
     string Protocol,

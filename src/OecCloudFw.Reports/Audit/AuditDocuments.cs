@@ -1,11 +1,10 @@
-using OecCloudFw.Cli.Output;
-using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core.Audit;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Reports.Audit;
 
 /// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v4).</summary>
-internal static class AuditDocuments
+public static class AuditDocuments
 {
     public static AuditDocument Json(AuditReport report)
     {
