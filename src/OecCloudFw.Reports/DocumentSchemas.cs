@@ -6,7 +6,7 @@ namespace OecCloudFw.Reports;
 
 /// <summary>
 /// The JSON Schema (draft 2020-12) of every document the tool prints, shipped inside the tool as embedded resources
-/// (Output/Schemas/NAME.vN.schema.json). A document changes shape only with a new version, hence a new schema file.
+/// (Schemas/NAME.vN.schema.json). A document changes shape only with a new version, hence a new schema file.
 /// </summary>
 public static class DocumentSchemas
 {

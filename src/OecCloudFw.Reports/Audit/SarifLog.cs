@@ -60,6 +60,14 @@ public static class SarifLog
         _ => "note",
     };
 
+    /// <summary>The severity a SARIF level stands for (a merged log's results are judged by it for --fail-on).</summary>
+    public static Severity SeverityOf(string level) => level switch
+    {
+        "error" => Severity.Critical,
+        "warning" => Severity.Warning,
+        _ => Severity.Info,
+    };
+
     /// <summary>The result with its baselineState and suppression (none when <paramref name="judged"/> is null).</summary>
     private static SarifResult Judged(this SarifResult result, (string? BaselineState, Suppression? SuppressedBy)? judged) => judged is not { } j ? result : result with
     {

@@ -23,25 +23,16 @@ public static class ShardMerge
         ArgumentNullException.ThrowIfNull(files);
         if (files.Count == 0)
         {
-            throw new InvalidInputException("merge needs the shards' outputs: oec-cloudfw merge shard-0.json shard-1.json …");
+            // merge's argument takes one file or more: its parser never lets none through.
+            throw new ArgumentException("no file to merge", nameof(files));
         }
 
         var fleets = new List<(string, AuditFleetDocument)>();
         var sarif = new List<(string, SarifDocument)>();
         foreach (var (file, text) in files)
         {
-            JsonNode? node;
-            try
-            {
-                node = JsonNode.Parse(text);
-            }
-            catch (JsonException ex)
-            {
-                throw new InvalidInputException($"{file}: not JSON (line {(ex.LineNumber ?? 0) + 1}): give the output of audit --inventory … --output json or sarif");
-            }
-
-            var schema = node is JsonObject o && o["schema"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-            var isSarif = node is JsonObject log && log["runs"] is JsonArray && log["version"] is JsonValue version && version.TryGetValue<string>(out var ver) && ver == "2.1.0";
+            var (node, schema) = JsonTree.Parse(text, line => $"{file}: not JSON (line {line}): give the output of audit --inventory … --output json or sarif");
+            var isSarif = node is JsonObject log && log["runs"] is JsonArray && JsonTree.Text(log["version"]) == "2.1.0";
             if (schema is "oec-cloudfw/audit-fleet/v3" or "oec-cloudfw/audit-fleet/v4")
             {
                 fleets.Add((file, Parse<AuditFleetDocument>(file, text)));
@@ -150,7 +141,7 @@ public static class ShardMerge
     }
 
     /// <summary>A SARIF level's rank: error above warning above note.</summary>
-    public static int LevelRank(string level) => level switch
+    private static int LevelRank(string level) => level switch
     {
         "error" => 3,
         "warning" => 2,

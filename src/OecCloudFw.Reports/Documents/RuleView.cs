@@ -23,7 +23,7 @@ public sealed record RuleView(
     }
 
     /// <summary>The catalog purpose of the ports a rule admits, e.g. "SSH access for OEC.sh management".</summary>
-    public static string? PurposeOf(Rule rule)
+    private static string? PurposeOf(Rule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
         if (rule.Protocol == Core.Net.Protocol.All || rule.Ports.IsAll)
