@@ -48,6 +48,27 @@ public sealed record ApplyDocument(
     AuditDocument? Audit)
 {
     public string Schema { get; } = "oec-cloudfw/apply/v4";
+
+    /// <summary>What an apply across both layers did, step by step, and the audit read afterwards (null: none).</summary>
+    public static ApplyDocument From(string planDigest, LayersApplyResult result, AuditDocument? audit)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new ApplyDocument(OutcomeName(result.Outcome), planDigest, result.Opened?.Created ?? [], result.Server?.Outcome.ToString().ToLowerInvariant(), result.Server?.Detail,
+            result.Closed?.Removed ?? [], result.FailedLayer, result.Failure, result.Undo, [], audit);
+    }
+
+    /// <summary>A saved plan refused: <paramref name="why"/>, and each layer that moved since the plan was made.</summary>
+    public static ApplyDocument Stale(string planDigest, string why, IEnumerable<LayerDrift> drift) =>
+        new("stale-plan", planDigest, [], null, null, [], null, why, [], [.. drift.Select(DriftView.From)], null);
+
+    private static string OutcomeName(LayersApplyOutcome outcome) => outcome switch
+    {
+        LayersApplyOutcome.Applied => "applied",
+        LayersApplyOutcome.CloudOpenFailed => "cloud-open-failed",
+        LayersApplyOutcome.ServerFailed => "server-failed",
+        LayersApplyOutcome.ServerRolledBack => "server-rolled-back",
+        _ => "cloud-close-failed",
+    };
 }
 
 /// <summary>A layer that moved since its plan was saved: the lines gone and the lines new.</summary>
