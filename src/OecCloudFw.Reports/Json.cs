@@ -22,7 +22,7 @@ public static class Json
     }
 
     /// <summary>Reads a document the tool wrote (merge's shards, a baseline); a malformed one throws <see cref="JsonException"/>.</summary>
-    public static T? Read<T>(string text)
+    internal static T? Read<T>(string text)
         where T : class
     {
         var info = (JsonTypeInfo<T>?)DocumentsContext.Default.GetTypeInfo(typeof(T))

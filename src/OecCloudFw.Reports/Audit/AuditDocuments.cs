@@ -44,7 +44,7 @@ public static class AuditDocuments
     }
 
     /// <summary>A finding as the document carries it.</summary>
-    public static AuditFindingView View(Finding f)
+    internal static AuditFindingView View(Finding f)
     {
         ArgumentNullException.ThrowIfNull(f);
         return new AuditFindingView(f.Id, f.Severity, f.Message, f.Evidence, f.Fixes, f.Benchmarks,
