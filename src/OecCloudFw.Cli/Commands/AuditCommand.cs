@@ -63,7 +63,7 @@ internal sealed class AuditCommand(CliContext context)
             }
 
             var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
-            var triage = TriageFlags.Load(baseline, suppressions, context.Time);
+            var triage = TriageFiles.Load(baseline, suppressions, context.Time);
             if (limit is not null && inventory is null)
             {
                 throw new InvalidInputException("--limit selects hosts of --inventory FILE: give the inventory too");

@@ -32,7 +32,7 @@ internal sealed class MergeCommand(CliContext context)
             }
 
             var inputs = ShardMerge.Read(texts);
-            var triage = TriageFlags.Load(baseline, suppressions, context.Time);
+            var triage = TriageFiles.Load(baseline, suppressions, context.Time);
             if (inputs.Sarif.Count > 0)
             {
                 if (triage is not null)

@@ -5,7 +5,7 @@ using OecCloudFw.Reports.Audit;
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary><c>--baseline FILE</c> and <c>--suppressions FILE</c> (audit, merge): both files read before any server is contacted.</summary>
-internal static class TriageFlags
+internal static class TriageFiles
 {
     /// <summary>The triage of both files; null when neither is given. Every problem is exit 2 naming the flag and the file.</summary>
     public static FindingTriage? Load(string? baseline, string? suppressions, TimeProvider time) =>
