@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using OecCloudFw.Cli.Output.Documents;
-using OecCloudFw.Cli.Output.Html;
+using OecCloudFw.Reports.Documents;
+using OecCloudFw.Reports.Html;
 using OecCloudFw.Testing.Servers;
 
 namespace OecCloudFw.Cli.Tests;

@@ -111,7 +111,7 @@ internal static class SchemaGenerator
             return new JsonObject { ["type"] = "array", ["items"] = TypeSchema(type.GetGenericArguments()[0], defs) };
         }
 
-        if (type.IsClass && (type.Namespace?.StartsWith("OecCloudFw.Cli", StringComparison.Ordinal) == true || type.Namespace?.StartsWith("OecCloudFw.Application", StringComparison.Ordinal) == true))
+        if (type.IsClass && (type.Namespace?.StartsWith("OecCloudFw.Reports", StringComparison.Ordinal) == true || type.Namespace?.StartsWith("OecCloudFw.Application", StringComparison.Ordinal) == true))
         {
             if (!defs.ContainsKey(type.Name))
             {

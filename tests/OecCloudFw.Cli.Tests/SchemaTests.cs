@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using OecCloudFw.Cli.Output;
+using OecCloudFw.Reports;
 
 namespace OecCloudFw.Cli.Tests;
 
@@ -16,7 +16,7 @@ public sealed class SchemaTests
         var generated = SchemaGenerator.Generate(name, type);
         if (Environment.GetEnvironmentVariable("OECFW_WRITE_SCHEMAS") == "1")
         {
-            File.WriteAllText(Path.Combine(Testing.RepositoryRoot.Path, "src", "OecCloudFw.Cli", "Output", "Schemas", DocumentSchemas.FileName(name)),
+            File.WriteAllText(Path.Combine(Testing.RepositoryRoot.Path, "src", "OecCloudFw.Reports", "Schemas", DocumentSchemas.FileName(name)),
                 generated.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         }
 

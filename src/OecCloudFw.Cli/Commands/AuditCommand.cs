@@ -4,6 +4,8 @@ using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Audit;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
+using OecCloudFw.Reports;
+using OecCloudFw.Reports.Audit;
 using Spectre.Console;
 
 namespace OecCloudFw.Cli.Commands;
@@ -62,7 +64,7 @@ internal sealed class AuditCommand(CliContext context)
             }
 
             var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
-            var triage = FindingTriage.Create(baseline, suppressions, context.Time);
+            var triage = TriageFiles.Load(baseline, suppressions, context.Time);
             if (limit is not null && inventory is null)
             {
                 throw new InvalidInputException("--limit selects hosts of --inventory FILE: give the inventory too");
@@ -107,7 +109,7 @@ internal sealed class AuditCommand(CliContext context)
                     Json.Write(context.Output, document);
                     break;
                 case "html":
-                    await context.Output.WriteAsync(Output.Html.HtmlReport.Render(new Output.Documents.AuditFleetDocument(new Output.Documents.InventoryView(Application.Fleet.Shard.Digest([report.Server]), [report.Server]), null, [document], [])));
+                    await context.Output.WriteAsync(Reports.Html.HtmlReport.Render(new Reports.Documents.AuditFleetDocument(new Reports.Documents.InventoryView(Application.Fleet.Shard.Digest([report.Server]), [report.Server]), null, [document], [])));
                     break;
                 case "sarif":
                     var anchor = sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml";
@@ -147,7 +149,7 @@ internal sealed class AuditCommand(CliContext context)
 
         // Every server's inputs (its connection and its cloud layer) are validated before any server is contacted.
         var hosts = inventory.Servers.Select(s => s.Label).ToList();
-        var whole = new Output.Documents.InventoryView(Shard.Digest(hosts), hosts);
+        var whole = new Reports.Documents.InventoryView(Shard.Digest(hosts), hosts);
         var jobs = inventory.Servers.Where(s => shard is null || shard.Contains(s.Label)).Select(s => (Entry: s, Target: inventory.Target(s), Cloud: inventory.Cloud(s),
             Policy: (s.Policy ?? inventory.Defaults.Policy) is { } file ? (policy with { Policy = file }).Build() : policy.Build())).ToList();
         foreach (var job in jobs.Where(j => j.Entry.Unreachable is null))
@@ -207,25 +209,25 @@ internal sealed class AuditCommand(CliContext context)
         var reports = triage is null ? result.Reports : [.. result.Reports.Select(triage.Apply)];
         var documents = reports.Select(r => triage is null ? AuditDocuments.Json(r) : triage.Apply(AuditDocuments.Json(r))).ToList();
         var errors = result.Errors;
-        Output.Documents.AuditFleetDocument Document() => new(
+        Reports.Documents.AuditFleetDocument Document() => new(
             whole,
-            shard is null ? null : new Output.Documents.ShardView(shard.Index, shard.Total),
+            shard is null ? null : new Reports.Documents.ShardView(shard.Index, shard.Total),
             documents,
-            errors.Select(e => new Output.Documents.FleetErrorView(e.Item1, e.Error)).ToList());
+            errors.Select(e => new Reports.Documents.FleetErrorView(e.Item1, e.Error)).ToList());
         switch (format)
         {
             case "json":
                 Json.Write(context.Output, Document());
                 break;
             case "html":
-                await context.Output.WriteAsync(Output.Html.HtmlReport.Render(Document()));
+                await context.Output.WriteAsync(Reports.Html.HtmlReport.Render(Document()));
                 break;
             case "sarif":
                 var log = SarifLog.CreateFleet(reports, (sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml").Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", triage);
                 Json.Write(context.Output, log with
                 {
-                    Runs = [log.Runs[0] with { Properties = new Output.Documents.SarifRunProperties(whole, shard is null ? null : new Output.Documents.ShardView(shard.Index, shard.Total),
-                        errors.Select(e => new Output.Documents.FleetErrorView(e.Host, e.Error)).ToList()) }],
+                    Runs = [log.Runs[0] with { Properties = new Reports.Documents.SarifRunProperties(whole, shard is null ? null : new Reports.Documents.ShardView(shard.Index, shard.Total),
+                        errors.Select(e => new Reports.Documents.FleetErrorView(e.Host, e.Error)).ToList()) }],
                 });
                 break;
             default:

@@ -1,7 +1,6 @@
 using OecCloudFw.Application.Audit;
 using OecCloudFw.Application.Fleet;
 using OecCloudFw.Application.Providers;
-using OecCloudFw.Cli.Audit;
 using OecCloudFw.Core;
 
 namespace OecCloudFw.Cli.Commands;

@@ -1,10 +1,11 @@
 using OecCloudFw.Application.Plans;
 using OecCloudFw.Application.Providers;
-using OecCloudFw.Cli.Audit;
 using OecCloudFw.Cli.Output;
-using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Layers;
+using OecCloudFw.Reports;
+using OecCloudFw.Reports.Audit;
+using OecCloudFw.Reports.Documents;
 
 namespace OecCloudFw.Cli.Commands;
 
@@ -93,13 +94,10 @@ internal sealed class LayersCommands(CliContext context)
         {
             var format = OutputFormats.Parse(output);
             var threshold = FailOn.Parse(failOn);
-            if (confirmTimeout is < 3 or > 3600)
-            {
-                throw new InvalidInputException("--confirm-timeout must be 3-3600 seconds");
-            }
+            var confirm = ConfirmTimeout.Parse(confirmTimeout);
 
             // Notes and warnings as they come (before the change they are about), on standard error.
-            var apply = new ApplyOptions(TimeSpan.FromSeconds(confirmTimeout), allowLockoutRisk, !noProbe, context.Error.WriteLine);
+            var apply = new ApplyOptions(confirm, allowLockoutRisk, !noProbe, context.Error.WriteLine);
             var useCase = new ApplyLayers(context.Environment, context.Providers, TimeProvider.System, Record);
             LayersApplied applied;
             if (planFile is not null)
@@ -154,7 +152,7 @@ internal sealed class LayersCommands(CliContext context)
         };
         if (format == OutputFormat.Json)
         {
-            Json.Write(context.Output, new ApplyDocument("stale-plan", planDigest, [], null, null, [], null, what, [], [.. refusal.Drift.Select(DriftView.From)], null));
+            Json.Write(context.Output, ApplyDocument.Stale(planDigest, what, refusal.Drift));
         }
         else
         {
@@ -184,9 +182,7 @@ internal sealed class LayersCommands(CliContext context)
     {
         if (format == OutputFormat.Json)
         {
-            Json.Write(context.Output, new ApplyDocument(
-                Outcome(result.Outcome), planDigest, result.Opened?.Created ?? [], result.Server?.Outcome.ToString().ToLowerInvariant(), result.Server?.Detail,
-                result.Closed?.Removed ?? [], result.FailedLayer, result.Failure, result.Undo, [], audit is null ? null : AuditDocuments.Json(audit)));
+            Json.Write(context.Output, ApplyDocument.From(planDigest, result, audit is null ? null : AuditDocuments.Json(audit)));
         }
         else
         {
@@ -212,13 +208,4 @@ internal sealed class LayersCommands(CliContext context)
             _ => FailOn.ExitCode(audit?.Findings ?? [], threshold),
         };
     }
-
-    private static string Outcome(LayersApplyOutcome outcome) => outcome switch
-    {
-        LayersApplyOutcome.Applied => "applied",
-        LayersApplyOutcome.CloudOpenFailed => "cloud-open-failed",
-        LayersApplyOutcome.ServerFailed => "server-failed",
-        LayersApplyOutcome.ServerRolledBack => "server-rolled-back",
-        _ => "cloud-close-failed",
-    };
 }

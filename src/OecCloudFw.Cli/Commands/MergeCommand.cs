@@ -1,8 +1,7 @@
-using OecCloudFw.Cli.Audit;
 using OecCloudFw.Cli.Output;
-using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core;
-using OecCloudFw.Core.Audit;
+using OecCloudFw.Reports;
+using OecCloudFw.Reports.Audit;
 
 namespace OecCloudFw.Cli.Commands;
 
@@ -33,7 +32,7 @@ internal sealed class MergeCommand(CliContext context)
             }
 
             var inputs = ShardMerge.Read(texts);
-            var triage = FindingTriage.Create(baseline, suppressions, context.Time);
+            var triage = TriageFiles.Load(baseline, suppressions, context.Time);
             if (inputs.Sarif.Count > 0)
             {
                 if (triage is not null)
@@ -49,7 +48,7 @@ internal sealed class MergeCommand(CliContext context)
                 var log = ShardMerge.Sarif(inputs.Sarif);
                 Json.Write(context.Output, log);
                 return log.Runs[0].Properties!.Errors.Count > 0 ? ExitCodes.LayerFailure
-                    : threshold is { } t && log.Runs[0].Results.Any(r => Severity(r.Level) >= t && r.BaselineState is null or "new" && r.Suppressions is null or []) ? ExitCodes.Findings : ExitCodes.Ok;
+                    : threshold is { } t && log.Runs[0].Results.Any(r => SarifLog.SeverityOf(r.Level) >= t && r.BaselineState is null or "new" && r.Suppressions is null or []) ? ExitCodes.Findings : ExitCodes.Ok;
             }
 
             var fleet = ShardMerge.Fleet(inputs.Fleets);
@@ -73,7 +72,7 @@ internal sealed class MergeCommand(CliContext context)
 
                     break;
                 case "html":
-                    await context.Output.WriteAsync(Output.Html.HtmlReport.Render(fleet));
+                    await context.Output.WriteAsync(Reports.Html.HtmlReport.Render(fleet));
                     break;
                 default:
                     Json.Write(context.Output, fleet);
@@ -83,13 +82,6 @@ internal sealed class MergeCommand(CliContext context)
             return fleet.Errors.Count > 0 ? ExitCodes.LayerFailure
                 : FailOn.ExitCode(fleet.Servers.SelectMany(s => s.Findings), threshold);
         }, cancellationToken);
-
-    private static Severity Severity(string level) => level switch
-    {
-        "error" => Core.Audit.Severity.Critical,
-        "warning" => Core.Audit.Severity.Warning,
-        _ => Core.Audit.Severity.Info,
-    };
 
     private static async Task<string> ReadAsync(string file, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core.Audit;
-using OecCloudFw.Core.Policy;
+using OecCloudFw.Reports;
+using OecCloudFw.Reports.Documents;
 
 namespace OecCloudFw.Cli.Commands;
 
@@ -40,7 +41,7 @@ internal sealed class PolicyCommands(CliContext context)
                 }
                 else if (facts.AppliedPolicy is { } applied)
                 {
-                    effective = RememberedPolicy.Parse(applied, shell.Target);
+                    effective = Application.Policies.RememberedPolicy.Parse(applied, shell.Target);
                     note = $"policy: {applied.Summary} ({Server.Facts.AppliedPolicy.Path} on {shell.Target})";
                 }
                 else
@@ -62,12 +63,7 @@ internal sealed class PolicyCommands(CliContext context)
                 [new Fix(FixKind.PolicyNarrow, "policy", rule.Ports.IsSingle ? rule.Ports.From : 0, [], [$"narrow the sources of {rule.Protocol.ToString().ToLowerInvariant()}/{rule.Ports} in the policy file or with --source/--ssh-source"])]);
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new PolicyDocument(
-                    effective.Ipv6,
-                    effective.Requirements.Select(r => new PolicyPortView(
-                        r.Ports.ToString(), r.Protocol.ToString().ToLowerInvariant(), r.Sources.Select(s => s.ToString()).ToList(),
-                        r.Description, r.IsSsh, r.Ports.IsSingle ? PortCatalog.Find(r.Ports.From)?.Purpose : null)).ToList(),
-                    findings.Select(FindingView.From).ToList()));
+                Json.Write(context.Output, PolicyDocument.From(effective, findings));
             }
             else
             {

@@ -3,6 +3,7 @@ using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
 using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Providers;
+using OecCloudFw.Reports.Verbs;
 
 namespace OecCloudFw.Cli.Commands;
 

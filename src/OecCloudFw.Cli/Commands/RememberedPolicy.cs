@@ -1,14 +1,12 @@
-using System.Globalization;
-using OecCloudFw.Core;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Server.Facts;
+using Recorded = OecCloudFw.Application.Policies.RememberedPolicy;
 
 namespace OecCloudFw.Cli.Commands;
 
 /// <summary>
-/// The policy configure and apply record on the server (/etc/oec-cloudfw/applied-policy.yaml), and its use: without
-/// --policy and without a policy-shaping flag, audit, plan, preflight, configure and apply hold the server to the policy
-/// last applied there (not to the defaults); --policy or a flag overrides it.
+/// The policy flags and the policy recorded on the server (<see cref="Recorded"/>): without --policy and without a
+/// policy-shaping flag, the server is held to the policy last applied there; --policy overrides it, a flag shapes it.
 /// </summary>
 internal static class RememberedPolicy
 {
@@ -46,69 +44,28 @@ internal static class RememberedPolicy
         return words.Count == 0 ? "the defaults" : string.Join(' ', words);
     }
 
-    /// <summary>The record's text: the policy file with a header saying when, by which version and from what.</summary>
-    public static string Record(FirewallPolicy policy, ServerPolicyFlags flags, TimeProvider time) => Record(policy, Origin(flags), time);
+    /// <summary>The record's text, with what the policy came from as <see cref="Origin"/> says it.</summary>
+    public static string Record(FirewallPolicy policy, ServerPolicyFlags flags, TimeProvider time) => Recorded.Record(policy, Origin(flags), Version, time);
 
     /// <summary>The record's text, with what the policy came from as <see cref="Origin"/> said it (a saved plan keeps it).</summary>
-    public static string Record(FirewallPolicy policy, string origin, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(time);
-        return PolicyFileWriter.Write(policy,
-        [
-            "oec-cloudfw: the policy last applied on this server (configure/apply write it; audit, plan and preflight use it when given no policy)",
-            $"applied at: {time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}",
-            $"by: oec-cloudfw {Version}",
-            $"from: {origin}",
-        ]);
-    }
-
-    /// <summary>The policy recorded on the server, parsed; a malformed record is bad input naming the file, the server and the line.</summary>
-    public static FirewallPolicy Parse(AppliedPolicy applied, string where)
-    {
-        ArgumentNullException.ThrowIfNull(applied);
-        // scp's way of naming a file on a server, so that the parser's ":LINE:" reads as the file's line.
-        var name = where is "local" or "this machine" ? AppliedPolicy.Path : $"{where}:{AppliedPolicy.Path}";
-        try
-        {
-            return PolicyBuilder.Build(new PolicyOptions { PolicyText = applied.Text, PolicyTextName = name });
-        }
-        catch (InvalidInputException ex) when (!ex.Message.StartsWith(name, StringComparison.Ordinal))
-        {
-            throw new InvalidInputException($"{name}: {ex.Message}", ex);
-        }
-    }
+    public static string Record(FirewallPolicy policy, string origin, TimeProvider time) => Recorded.Record(policy, origin, Version, time);
 
     /// <summary>
-    /// The recorded policy and its note ("policy: as applied on … by oec-cloudfw …") when the operator gave none and the
-    /// server has one; null otherwise (the policy from the flags stands).
+    /// The recorded policy and its note when the operator gave no --policy and the server has one, shaped by the
+    /// policy flags given; null otherwise (the policy from the flags stands).
     /// </summary>
     public static (FirewallPolicy Policy, string Note)? Choose(ServerPolicyFlags flags, ServerFacts facts, string where)
     {
-        ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(flags);
-        if (flags.Policy is not null || facts.AppliedPolicy is not { } applied)
-        {
-            return null;
-        }
-
-        if (!Given(flags))
-        {
-            return (Parse(applied, where), $"policy: {applied.Summary}");
-        }
-
-        // Flags without --policy shape the recorded policy as they shape a policy file: "--optional 8072" after
-        // "--ssh-source M/32" keeps SSH restricted, instead of falling back to the defaults and reopening it.
-        Parse(applied, where);
-        var policy = PolicyBuilder.Build(new PolicyOptions
-        {
-            PolicyText = applied.Text,
-            PolicyTextName = where is "local" or "this machine" ? AppliedPolicy.Path : $"{where}:{AppliedPolicy.Path}",
-            Optional = PolicyFlags.Split(flags.Optional),
-            SshSources = PolicyFlags.Split(flags.SshSource),
-            Sources = PolicyFlags.Split(flags.Source),
-            ExtraPorts = PolicyFlags.Split(flags.ExtraPort),
-            Ipv6 = PolicyFlags.Families(flags.Ipv6, flags.Ipv4Only),
-        });
-        return (policy, $"policy: {applied.Summary}, with {Origin(flags)} on top");
+        return flags.Policy is not null ? null : Recorded.Choose(facts, where, Given(flags) ? Shaping(flags) : null, Origin(flags));
     }
+
+    private static PolicyOptions Shaping(ServerPolicyFlags flags) => new()
+    {
+        Optional = PolicyFlags.Split(flags.Optional),
+        SshSources = PolicyFlags.Split(flags.SshSource),
+        Sources = PolicyFlags.Split(flags.Source),
+        ExtraPorts = PolicyFlags.Split(flags.ExtraPort),
+        Ipv6 = PolicyFlags.Families(flags.Ipv6, flags.Ipv4Only),
+    };
 }

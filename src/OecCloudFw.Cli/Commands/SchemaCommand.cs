@@ -1,5 +1,5 @@
-using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
+using OecCloudFw.Reports;
 
 namespace OecCloudFw.Cli.Commands;
 

@@ -2,6 +2,8 @@ using OecCloudFw.Application.Providers;
 using OecCloudFw.Application.SshPort;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
+using OecCloudFw.Reports;
+using OecCloudFw.Reports.Verbs;
 using OecCloudFw.Server.Backends;
 using OecCloudFw.Server.Configure;
 using OecCloudFw.Server.Preflight;
@@ -64,10 +66,7 @@ internal sealed class ServerCommands(CliContext context)
         {
             var format = OutputFormats.Parse(output);
             var wanted = policy.Build();
-            if (confirmTimeout is < 3 or > 3600)
-            {
-                throw new InvalidInputException("--confirm-timeout must be 3-3600 seconds");
-            }
+            var confirm = ConfirmTimeout.Parse(confirmTimeout);
 
             if (backend is not null && backend is not ("ufw" or "firewalld" or "iptables" or "nftables"))
             {
@@ -83,7 +82,7 @@ internal sealed class ServerCommands(CliContext context)
                 {
                     Remembered = facts => RememberedPolicy.Choose(policy, facts, shell.Target),
                 }
-                .ConfigureAsync(wanted, dryRun, TimeSpan.FromSeconds(confirmTimeout), backend, dockerMode, allowLockoutRisk, cancellationToken);
+                .ConfigureAsync(wanted, dryRun, confirm, backend, dockerMode, allowLockoutRisk, cancellationToken);
             if (result.LockoutRisk is { } risk)
             {
                 // In JSON the preflight's reasons carry it too ("lockout risk: …").
@@ -142,10 +141,7 @@ internal sealed class ServerCommands(CliContext context)
                 "no" => Server.Harden.RootLogin.No,
                 _ => throw new InvalidInputException($"--root-login '{rootLogin}' is not a setting: use prohibit-password or no"),
             };
-            if (confirmTimeout is < 3 or > 3600)
-            {
-                throw new InvalidInputException("--confirm-timeout must be 3-3600 seconds");
-            }
+            var confirm = ConfirmTimeout.Parse(confirmTimeout);
 
             var sources = (managementSource ?? []).Select(text => Core.Net.Cidr.TryParse(text, out var cidr, out var error)
                 ? cidr
@@ -157,11 +153,10 @@ internal sealed class ServerCommands(CliContext context)
 
             target.Resolve(context.Environment);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
-            var result = await new Server.Harden.ServerHardener(shell, TimeProvider.System).HardenAsync(root, noFail2Ban ? null : new Server.Harden.Fail2BanOptions(sources), dryRun, TimeSpan.FromSeconds(confirmTimeout), cancellationToken);
+            var result = await new Server.Harden.ServerHardener(shell, TimeProvider.System).HardenAsync(root, noFail2Ban ? null : new Server.Harden.Fail2BanOptions(sources), dryRun, confirm, cancellationToken);
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new Output.Documents.HardenDocument(shell.Target, dryRun, result.Outcome == ApplyOutcome.Confirmed,
-                    result.Outcome?.ToString().ToLowerInvariant() ?? (dryRun ? "dry-run" : "unchanged"), result.Detail, result.Commands));
+                Json.Write(context.Output, ServerDocuments.Harden(shell.Target, dryRun, result));
             }
             else
             {
@@ -195,29 +190,15 @@ internal sealed class ServerCommands(CliContext context)
                 throw new InvalidInputException("--to is required: the new SSH port, 1-65535");
             }
 
-            if (confirmTimeout is < 3 or > 3600)
-            {
-                throw new InvalidInputException("--confirm-timeout must be 3-3600 seconds");
-            }
+            var confirm = ConfirmTimeout.Parse(confirmTimeout);
 
             var moved = await new MoveSshPort(context.Environment, TimeProvider.System).RunAsync(
-                new MoveSshPortInput(target.Target, cloud, policy.Build(), to, dryRun, TimeSpan.FromSeconds(confirmTimeout), allowLockoutRisk), cancellationToken);
+                new MoveSshPortInput(target.Target, cloud, policy.Build(), to, dryRun, confirm, allowLockoutRisk), cancellationToken);
             var (server, result) = (moved.Server, moved.Result);
-            var outcome = result.Outcome switch
-            {
-                Server.SshPort.SshPortMoveOutcome.Moved => "moved",
-                Server.SshPort.SshPortMoveOutcome.DryRun => "dry-run",
-                Server.SshPort.SshPortMoveOutcome.Restored => "restored",
-                _ => "both-open",
-            };
-            var platform = result.Outcome == Server.SshPort.SshPortMoveOutcome.Moved
-                ? $"SSH port {result.To} (was {result.From}): update it in the hosting platform's server settings, and use ssh -p {result.To}"
-                : null;
+            var document = ServerDocuments.SshPort(server, result);
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new Output.Documents.SshPortDocument(server, result.From, result.To, outcome, result.Detail,
-                    result.Steps.Select(s => new Output.Documents.SshPortStepView(s.Layer, s.Name, s.Commands, s.Result)).ToList(),
-                    result.Cloud?.Created ?? [], result.Cloud?.Removed ?? [], result.LeftOpen, platform));
+                Json.Write(context.Output, document);
             }
             else
             {
@@ -237,7 +218,7 @@ internal sealed class ServerCommands(CliContext context)
                     renderer.Line($"  left open: {open}");
                 }
 
-                if (platform is not null)
+                if (document.PlatformSettings is { } platform)
                 {
                     renderer.Line($"  platform settings: {platform}");
                 }

@@ -1,5 +1,7 @@
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
+using OecCloudFw.Reports;
+using OecCloudFw.Reports.Verbs;
 using OecCloudFw.Server.Connectivity;
 using Spectre.Console;
 
@@ -61,8 +63,7 @@ internal sealed class TestCommand(CliContext context)
 
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, new Output.Documents.TestDocument(ssh?.Host ?? "local",
-                    checks.Select(c => new Output.Documents.TestCheckView(c.From, c.What, c.Ok, c.Result, c.Diagnosis)).ToList()));
+                Json.Write(context.Output, ServerDocuments.Test(ssh?.Host ?? "local", checks));
             }
             else
             {

@@ -1,5 +1,6 @@
 using OecCloudFw.Core;
 using OecCloudFw.Core.Audit;
+using OecCloudFw.Reports.Documents;
 
 namespace OecCloudFw.Cli.Output;
 
@@ -19,6 +20,6 @@ internal static class FailOn
         threshold is { } t && findings.Any(f => f.Severity >= t) ? ExitCodes.Findings : ExitCodes.Ok;
 
     /// <summary>The exit code from a document's findings: with --baseline or --suppressions only new findings not suppressed count.</summary>
-    public static int ExitCode(IEnumerable<Documents.AuditFindingView> findings, Severity? threshold) =>
+    public static int ExitCode(IEnumerable<AuditFindingView> findings, Severity? threshold) =>
         threshold is { } t && findings.Any(f => f.Severity >= t && f.Status is null or "new") ? ExitCodes.Findings : ExitCodes.Ok;
 }

@@ -3,6 +3,7 @@ using OecCloudFw.Core.Audit;
 using OecCloudFw.Core.Planning;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Rules;
+using OecCloudFw.Reports.Documents;
 using Spectre.Console;
 using Rule = OecCloudFw.Core.Rules.Rule;
 
@@ -51,7 +52,7 @@ internal sealed class HumanRenderer(IAnsiConsole console)
     }
 
     /// <summary>A plan across both layers: per layer what would be added, kept, left alone or removed, and the server's commands.</summary>
-    public void LayersPlan(Documents.PlanDocument plan)
+    public void LayersPlan(PlanDocument plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         Line(plan.NoChange ? "Plan: both layers already match the policy; apply would change nothing." : "Plan (nothing was changed):");
@@ -162,18 +163,11 @@ internal sealed class HumanRenderer(IAnsiConsole console)
     public void Findings(IReadOnlyList<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(findings);
-        Findings([.. findings.Select(f => (f.Severity, f.Id, f.Message, f.Evidence, f.Fixes))]);
-    }
-
-    /// <summary>Findings as a document carries them (a merged fleet): severity, id, message, evidence and the fix commands.</summary>
-    public void Findings(IReadOnlyList<(Severity Severity, string Id, string Message, string Evidence, IReadOnlyList<string> Fixes)> findings)
-    {
-        ArgumentNullException.ThrowIfNull(findings);
         Findings([.. findings.Select(f => (f.Severity, f.Id, f.Message, f.Evidence, f.Fixes, (string?)null))]);
     }
 
     /// <summary>Findings as a document carries them, each labelled with its status when it has one (new, unchanged, suppressed: why, by whom, until when).</summary>
-    public void Findings(IReadOnlyList<Documents.AuditFindingView> findings)
+    public void Findings(IReadOnlyList<AuditFindingView> findings)
     {
         ArgumentNullException.ThrowIfNull(findings);
         Findings([.. findings.Select(f => (f.Severity, f.Id, f.Message, f.Evidence, f.Fixes,
@@ -348,26 +342,12 @@ internal sealed class HumanRenderer(IAnsiConsole console)
     }
 
     /// <remarks>With <paramref name="documents"/> (the reports judged by --baseline or --suppressions), the findings are listed from them, with their status.</remarks>
-    public void Fleet(IReadOnlyList<OecCloudFw.Core.Audit.AuditReport> reports, IReadOnlyList<(string Server, string? Error)> errors, IReadOnlyList<Documents.AuditDocument>? documents = null)
+    public void Fleet(IReadOnlyList<OecCloudFw.Core.Audit.AuditReport> reports, IReadOnlyList<(string Server, string? Error)> errors, IReadOnlyList<AuditDocument>? documents = null)
     {
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentNullException.ThrowIfNull(errors);
-        var table = new Table().AddColumns("Server", "Cloud layer", "Server layer", "Worst", "Critical", "Warning", "Info", "Open to the internet");
-        foreach (var report in reports.OrderByDescending(r => r.Worst))
-        {
-            int Count(Severity s) => report.Findings.Count(f => f.Severity == s);
-            table.AddRow(Markup.Escape(report.Server), Markup.Escape(report.CloudLayer ?? "-"), Markup.Escape(report.ServerLayer),
-                report.Worst?.ToString().ToLowerInvariant() ?? "none", Count(Severity.Critical).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Count(Severity.Warning).ToString(System.Globalization.CultureInfo.InvariantCulture), Count(Severity.Info).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Markup.Escape(string.Join(", ", report.Ports.Where(p => p.OpenToInternet).Select(p => p.Port.Port))));
-        }
-
-        console.Write(table);
-        foreach (var (server, error) in errors)
-        {
-            Line($"{server}: not audited: {error}");
-        }
-
+        FleetTable(reports.Select(r => (r.Server, r.CloudLayer, r.ServerLayer, r.Worst?.ToString().ToLowerInvariant(),
+            (IReadOnlyList<Severity>)[.. r.Findings.Select(f => f.Severity)], r.Ports.Where(p => p.OpenToInternet).Select(p => p.Port.Port))), errors);
         foreach (var report in reports.Where(r => r.Benchmark is not null))
         {
             Benchmark(report.Server, report.Benchmark!);
@@ -388,29 +368,35 @@ internal sealed class HumanRenderer(IAnsiConsole console)
     }
 
     /// <summary>A fleet as its JSON document holds it (merge's table): one row per server, the servers not audited, each server's findings.</summary>
-    public void Fleet(Documents.AuditFleetDocument fleet)
+    public void Fleet(AuditFleetDocument fleet)
     {
         ArgumentNullException.ThrowIfNull(fleet);
-        static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var table = new Table().AddColumns("Server", "Cloud layer", "Server layer", "Worst", "Critical", "Warning", "Info", "Open to the internet");
-        foreach (var server in fleet.Servers.OrderByDescending(s => s.Findings.Count == 0 ? -1 : (int)s.Findings.Max(f => f.Severity)))
-        {
-            int Count(Severity s) => server.Findings.Count(f => f.Severity == s);
-            table.AddRow(Markup.Escape(server.Server), Markup.Escape(server.CloudLayer ?? "-"), Markup.Escape(server.ServerLayer), server.Worst ?? "none",
-                Number(Count(Severity.Critical)), Number(Count(Severity.Warning)), Number(Count(Severity.Info)),
-                Markup.Escape(string.Join(", ", server.Ports.Where(p => p.OpenToInternet).Select(p => p.Port))));
-        }
-
-        console.Write(table);
-        foreach (var error in fleet.Errors)
-        {
-            Line($"{error.Server}: not audited: {error.Error}");
-        }
-
+        FleetTable(fleet.Servers.Select(s => (s.Server, s.CloudLayer, s.ServerLayer, s.Worst,
+            (IReadOnlyList<Severity>)[.. s.Findings.Select(f => f.Severity)], s.Ports.Where(p => p.OpenToInternet).Select(p => p.Port))), [.. fleet.Errors.Select(e => (e.Server, e.Error))]);
         foreach (var server in fleet.Servers.Where(s => s.Findings.Count > 0))
         {
             Line($"{server.Server}:");
             Findings(server.Findings);
+        }
+    }
+
+    /// <summary>The fleet's table, worst server first (the severities of its findings, each counted), then the servers not audited.</summary>
+    private void FleetTable(IEnumerable<(string Server, string? CloudLayer, string ServerLayer, string? Worst, IReadOnlyList<Severity> Findings, IEnumerable<int> Open)> servers,
+        IReadOnlyList<(string Server, string? Error)> errors)
+    {
+        static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var table = new Table().AddColumns("Server", "Cloud layer", "Server layer", "Worst", "Critical", "Warning", "Info", "Open to the internet");
+        foreach (var server in servers.OrderByDescending(s => s.Findings.Count == 0 ? -1 : (int)s.Findings.Max()))
+        {
+            int Count(Severity s) => server.Findings.Count(f => f == s);
+            table.AddRow(Markup.Escape(server.Server), Markup.Escape(server.CloudLayer ?? "-"), Markup.Escape(server.ServerLayer), server.Worst ?? "none",
+                Number(Count(Severity.Critical)), Number(Count(Severity.Warning)), Number(Count(Severity.Info)), Markup.Escape(string.Join(", ", server.Open)));
+        }
+
+        console.Write(table);
+        foreach (var (server, error) in errors)
+        {
+            Line($"{server}: not audited: {error}");
         }
     }
 

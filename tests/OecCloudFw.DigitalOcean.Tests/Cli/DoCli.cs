@@ -42,7 +42,7 @@ internal static class DoCli
         }
 
         var schema = Schemas.GetOrAdd(id, name => Json.Schema.JsonSchema.FromText(
-            OecCloudFw.Cli.Output.DocumentSchemas.Read(name["oec-cloudfw/".Length..]) ?? throw new Xunit.Sdk.XunitException($"no schema is shipped for {name}"),
+            OecCloudFw.Reports.DocumentSchemas.Read(name["oec-cloudfw/".Length..]) ?? throw new Xunit.Sdk.XunitException($"no schema is shipped for {name}"),
             new Json.Schema.BuildOptions { SchemaRegistry = new Json.Schema.SchemaRegistry() }));
         using var parsed = JsonDocument.Parse(printed);
         var result = schema.Evaluate(parsed.RootElement, new Json.Schema.EvaluationOptions { OutputFormat = Json.Schema.OutputFormat.List });

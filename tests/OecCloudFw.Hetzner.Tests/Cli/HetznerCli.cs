@@ -57,7 +57,7 @@ internal static class HetznerCli
         }
 
         var schema = Schemas.GetOrAdd(id, key => Json.Schema.JsonSchema.FromText(
-            OecCloudFw.Cli.Output.DocumentSchemas.Read(key["oec-cloudfw/".Length..]) ?? throw new Xunit.Sdk.XunitException($"no schema is shipped for {key}"),
+            OecCloudFw.Reports.DocumentSchemas.Read(key["oec-cloudfw/".Length..]) ?? throw new Xunit.Sdk.XunitException($"no schema is shipped for {key}"),
             new Json.Schema.BuildOptions { SchemaRegistry = new Json.Schema.SchemaRegistry() }));
         var result = schema.Evaluate(parsed.RootElement, new Json.Schema.EvaluationOptions { OutputFormat = Json.Schema.OutputFormat.List });
         if (!result.IsValid)

@@ -1,15 +1,15 @@
 using System.Globalization;
-using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core.Audit;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Reports.Audit;
 
 /// <summary>
 /// What <c>--baseline</c> and <c>--suppressions</c> make of the findings: each one new, unchanged (by server and
 /// fingerprint) or suppressed; the baseline's findings not found now (fixed); and every expired suppression that would
 /// have muted a finding, itself a finding (OECFW-SUPPRESSION-EXPIRED). Only new findings not suppressed count for --fail-on.
 /// </summary>
-internal sealed class FindingTriage
+public sealed class FindingTriage
 {
     private readonly Baseline? _baseline;
     private readonly IReadOnlyList<Suppression> _suppressions;
@@ -22,13 +22,12 @@ internal sealed class FindingTriage
         _today = today;
     }
 
-    /// <summary>Reads both files (exit 2 on a mistake, before any server is contacted); null when neither is given.</summary>
-    public static FindingTriage? Create(string? baseline, string? suppressions, TimeProvider time)
+    /// <summary>The triage of a baseline (null: none) and suppressions (empty: none), as of today by <paramref name="time"/>.</summary>
+    public static FindingTriage Create(Baseline? baseline, IReadOnlyList<Suppression> suppressions, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(suppressions);
         ArgumentNullException.ThrowIfNull(time);
-        return baseline is null && suppressions is null ? null
-            : new FindingTriage(baseline is null ? null : Baseline.Load(baseline), suppressions is null ? [] : SuppressionFile.Load(suppressions),
-                DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        return new FindingTriage(baseline, suppressions, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
     }
 
     /// <summary>The report with a finding for every expired suppression that names one of its findings.</summary>
@@ -68,27 +67,16 @@ internal sealed class FindingTriage
     }
 
     /// <summary>The finding's baseline state (new, unchanged; null without a baseline) and the suppression that holds (null: none).</summary>
-    public (string? BaselineState, Suppression? SuppressedBy) Judge(string server, string id, int? port, string fingerprint) =>
+    internal (string? BaselineState, Suppression? SuppressedBy) Judge(string server, string id, int? port, string fingerprint) =>
         (_baseline is null ? null : _baseline.Keys.Contains((server, fingerprint)) ? "unchanged" : "new",
          _suppressions.FirstOrDefault(s => !s.ExpiredOn(_today) && s.Matches(id, server, port)));
 
-    /// <summary>True when the finding counts for --fail-on: not suppressed, and new (or there is no baseline).</summary>
-    public bool Counts(string server, Finding finding)
-    {
-        ArgumentNullException.ThrowIfNull(finding);
-        var (state, by) = Judge(finding.Subject.Server ?? server, finding.Id, finding.Subject.Port, finding.Fingerprint);
-        return by is null && state is null or "new";
-    }
-
     /// <summary>SARIF's justification of a suppression: "reason (owner, until DATE)".</summary>
-    public static string Justification(Suppression suppression)
+    internal static string Justification(Suppression suppression)
     {
         ArgumentNullException.ThrowIfNull(suppression);
         return $"{suppression.Reason} ({suppression.Owner}, until {Date(suppression.Expires)})";
     }
-
-    /// <summary>True when a document's finding counts for --fail-on (its status is null or new).</summary>
-    public static bool Counts(AuditFindingView finding) => finding?.Status is null or "new";
 
     /// <summary>The table's summary ("2 new, 1 unchanged, 1 fixed since base.json; 1 suppressed"); null when no document was judged.</summary>
     public static string? Summary(IReadOnlyList<AuditDocument> documents)

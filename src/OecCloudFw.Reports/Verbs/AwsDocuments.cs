@@ -1,8 +1,9 @@
 using OecCloudFw.Application.Providers;
 using OecCloudFw.Aws;
 using OecCloudFw.Core.Layers;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Output;
+namespace OecCloudFw.Reports.Verbs;
 
 /// <summary>The aws-open/close/show/v1 documents, as aws printed them before the seam: the group and region, the rule ids, the network ACLs.</summary>
 internal sealed class AwsVerbDocuments : IVerbDocuments
@@ -46,16 +47,6 @@ internal sealed record AwsOpenDocument(
     IReadOnlyList<string> RevokedRuleIds)
 {
     public string Schema { get; } = "oec-cloudfw/aws-open/v1";
-}
-
-/// <summary>One line of a plan in JSON: add, keep, extra or remove.</summary>
-internal sealed record ChangeView(string Change, RuleView Rule, string? CoveredBy)
-{
-    public static ChangeView From(Core.Planning.Change change)
-    {
-        ArgumentNullException.ThrowIfNull(change);
-        return new ChangeView(change.Kind.ToString().ToLowerInvariant(), RuleView.From(change.Rule), change.CoveredBy?.Id);
-    }
 }
 
 /// <summary>JSON of <c>aws close</c> (schema oec-cloudfw/aws-close/v1).</summary>

@@ -1,11 +1,12 @@
 using System.Reflection;
-using OecCloudFw.Cli.Output.Documents;
+using OecCloudFw.Reports.Documents;
+using OecCloudFw.Reports.Verbs;
 
-namespace OecCloudFw.Cli.Output;
+namespace OecCloudFw.Reports;
 
 /// <summary>
 /// The JSON Schema (draft 2020-12) of every document the tool prints, shipped inside the tool as embedded resources
-/// (Output/Schemas/NAME.vN.schema.json). A document changes shape only with a new version, hence a new schema file.
+/// (Schemas/NAME.vN.schema.json). A document changes shape only with a new version, hence a new schema file.
 /// </summary>
 public static class DocumentSchemas
 {
@@ -48,7 +49,7 @@ public static class DocumentSchemas
             return null;
         }
 
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"OecCloudFw.Cli.Schemas.{FileName(full)}");
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"OecCloudFw.Reports.Schemas.{FileName(full)}");
         if (stream is null)
         {
             return null;

@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
 
-namespace OecCloudFw.Cli.Output.Documents;
+namespace OecCloudFw.Reports.Documents;
 
 /// <summary>JSON of <c>server preflight</c> (schema oec-cloudfw/server-preflight/v1).</summary>
-internal sealed record PreflightDocument(
+public sealed record PreflightDocument(
     string Target,
     string Status,
     string ActiveFirewall,
@@ -18,20 +18,20 @@ internal sealed record PreflightDocument(
 }
 
 /// <summary>CSF/LFD on the server.</summary>
-internal sealed record CsfView(bool Installed, bool Active);
+public sealed record CsfView(bool Installed, bool Active);
 
 /// <summary>One required port and its sources' verdicts.</summary>
-internal sealed record PreflightPortView(string Ports, string Comment, bool Ssh, bool Admitted, IReadOnlyList<PreflightSourceView> Sources);
+public sealed record PreflightPortView(string Ports, string Comment, bool Ssh, bool Admitted, IReadOnlyList<PreflightSourceView> Sources);
 
 /// <summary>One source's verdict for a required port.</summary>
-internal sealed record PreflightSourceView(
+public sealed record PreflightSourceView(
     string Source,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? Admitted,
     string Verdict,
     string Evidence);
 
 /// <summary>JSON of <c>server configure</c> (schema oec-cloudfw/server-configure/v1).</summary>
-internal sealed record ConfigureDocument(
+public sealed record ConfigureDocument(
     string Target,
     string Backend,
     bool DryRun,
@@ -47,17 +47,17 @@ internal sealed record ConfigureDocument(
 }
 
 /// <summary>JSON of <c>test</c> (schema oec-cloudfw/test/v1).</summary>
-internal sealed record TestDocument(string Target, IReadOnlyList<TestCheckView> Checks)
+public sealed record TestDocument(string Target, IReadOnlyList<TestCheckView> Checks)
 {
     [JsonPropertyOrder(-1)]
     public string Schema { get; } = "oec-cloudfw/test/v1";
 }
 
 /// <summary>One connectivity check.</summary>
-internal sealed record TestCheckView(string From, string What, bool Ok, string Result, string? Diagnosis);
+public sealed record TestCheckView(string From, string What, bool Ok, string Result, string? Diagnosis);
 
 /// <summary>JSON of <c>server harden</c> (schema oec-cloudfw/server-harden/v1).</summary>
-internal sealed record HardenDocument(
+public sealed record HardenDocument(
     string Target,
     bool DryRun,
     bool Changed,
@@ -80,7 +80,7 @@ internal sealed record HardenDocument(
 /// <param name="CloudRemoved">Cloud rules removed on the old port.</param>
 /// <param name="LeftOpen">What still admits the old port and is not the tool's to remove.</param>
 /// <param name="PlatformSettings">What to update in the hosting platform's settings.</param>
-internal sealed record SshPortDocument(
+public sealed record SshPortDocument(
     string Target,
     int From,
     int To,
@@ -97,4 +97,4 @@ internal sealed record SshPortDocument(
 }
 
 /// <summary>One step of an SSH port move.</summary>
-internal sealed record SshPortStepView(string Layer, string Name, IReadOnlyList<string> Commands, string Result);
+public sealed record SshPortStepView(string Layer, string Name, IReadOnlyList<string> Commands, string Result);

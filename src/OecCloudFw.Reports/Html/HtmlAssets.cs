@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace OecCloudFw.Cli.Output.Html;
+namespace OecCloudFw.Reports.Html;
 
 /// <summary>
 /// The report's stylesheet and its one script (sorting, copy buttons), embedded in the tool and inlined in every
@@ -22,7 +22,7 @@ internal static class HtmlAssets
 
     private static string Read(string name)
     {
-        using var stream = typeof(HtmlAssets).Assembly.GetManifestResourceStream($"OecCloudFw.Cli.Html.{name}")
+        using var stream = typeof(HtmlAssets).Assembly.GetManifestResourceStream($"OecCloudFw.Reports.Html.{name}")
             ?? throw new InvalidOperationException($"the report asset {name} is not embedded in the tool");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();

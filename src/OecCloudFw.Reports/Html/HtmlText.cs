@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 
-namespace OecCloudFw.Cli.Output.Html;
+namespace OecCloudFw.Reports.Html;
 
 /// <summary>Every text the report shows goes through here: rule text, host names and messages are data, never markup.</summary>
 internal static class HtmlText

@@ -1,7 +1,8 @@
 using OecCloudFw.Application.Providers;
 using OecCloudFw.Core.Layers;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Output;
+namespace OecCloudFw.Reports.Verbs;
 
 /// <summary>The cloud-open/close/show documents, with the provider's name: what every provider registered through the seam prints.</summary>
 internal sealed class CloudVerbDocuments(string provider) : IVerbDocuments

@@ -1,12 +1,12 @@
 using System.Text.Json.Serialization;
 
-namespace OecCloudFw.Cli.Output.Documents;
+namespace OecCloudFw.Reports.Documents;
 
 /// <summary>
 /// JSON of <c>audit</c> (schema oec-cloudfw/audit/v4: v3 and, with <c>--baseline</c> or <c>--suppressions</c>, each
 /// finding's status and suppression, the baseline's file and the baseline's findings fixed since).
 /// </summary>
-internal sealed record AuditDocument(
+public sealed record AuditDocument(
     string Server,
     string? CloudLayer,
     string ServerLayer,
@@ -30,17 +30,17 @@ internal sealed record AuditDocument(
 }
 
 /// <summary>A finding of the baseline not found now: its id, server, message (as the baseline worded it) and fingerprint.</summary>
-internal sealed record FixedFindingView(string Id, string Server, string Message, string Fingerprint);
+public sealed record FixedFindingView(string Id, string Server, string Message, string Fingerprint);
 
 /// <summary>The suppression that mutes a finding: its reason, owner, last day (YYYY-MM-DD) and where it is (file:line).</summary>
-internal sealed record SuppressionView(string Reason, string Owner, string Expires, string Source);
+public sealed record SuppressionView(string Reason, string Owner, string Expires, string Source);
 
 /// <summary>
 /// A finding of the audit: what it is about as fields (server, port, protocol, layer, resource, peer), its stable
 /// fingerprint (id and subject, never the wording), the commands that fix it (<c>fixes</c>) and the same fixes as data
 /// (<c>remedies</c>), and the benchmark checks it fails ("cis-ubuntu-24.04:4.2.7"; empty for most).
 /// </summary>
-internal sealed record AuditFindingView(
+public sealed record AuditFindingView(
     string Id,
     Core.Audit.Severity Severity,
     string Message,
@@ -67,7 +67,7 @@ internal sealed record AuditFindingView(
 }
 
 /// <summary>A fix as data: its kind (cloudOpen, serverClose, …), the layer and resource it changes, the port, the sources it admits, the rule it removes, and its commands.</summary>
-internal sealed record FixView(string Kind, string Layer, string? Resource, int? Port, IReadOnlyList<string> Sources, string? Removes, IReadOnlyList<string> Commands)
+public sealed record FixView(string Kind, string Layer, string? Resource, int? Port, IReadOnlyList<string> Sources, string? Removes, IReadOnlyList<string> Commands)
 {
     public static FixView From(Core.Audit.Fix fix)
     {
@@ -79,13 +79,13 @@ internal sealed record FixView(string Kind, string Layer, string? Resource, int?
 }
 
 /// <summary>A benchmark section as checked (<c>audit --benchmark</c>): its name and title, and each check.</summary>
-internal sealed record BenchmarkView(string Name, string Title, IReadOnlyList<BenchmarkCheckView> Checks);
+public sealed record BenchmarkView(string Name, string Title, IReadOnlyList<BenchmarkCheckView> Checks);
 
 /// <summary>One benchmark check: its id and title, pass, fail, notApplicable or undecided, and the evidence that decided it.</summary>
-internal sealed record BenchmarkCheckView(string Id, string Title, string Status, string Evidence);
+public sealed record BenchmarkCheckView(string Id, string Title, string Status, string Evidence);
 
 /// <summary>One port of the audit matrix.</summary>
-internal sealed record AuditPortView(
+public sealed record AuditPortView(
     int Port,
     string Name,
     bool Wanted,
@@ -99,41 +99,41 @@ internal sealed record AuditPortView(
     bool OpenToInternetIpv6);
 
 /// <summary>The cloud layer's verdicts for a port (null when no cloud layer was given).</summary>
-internal sealed record CloudVerdictsView(VerdictView? FromInternetIpv4, VerdictView? FromInternetIpv6, VerdictView? FromSources);
+public sealed record CloudVerdictsView(VerdictView? FromInternetIpv4, VerdictView? FromInternetIpv6, VerdictView? FromSources);
 
 /// <summary>The server layer's verdicts for a port.</summary>
-internal sealed record ServerVerdictsView(VerdictView FromInternetIpv4, VerdictView FromInternetIpv6, VerdictView FromSources, VerdictView? FromVantage);
+public sealed record ServerVerdictsView(VerdictView FromInternetIpv4, VerdictView FromInternetIpv6, VerdictView FromSources, VerdictView? FromVantage);
 
 /// <summary>A layer's verdict: admitted is true or false when the layer decides, null when it is indeterminate.</summary>
-internal sealed record VerdictView(
+public sealed record VerdictView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? Admitted,
     string Verdict,
     string Evidence);
 
 /// <summary>An outbound need and each layer's verdict.</summary>
-internal sealed record EgressView(int Port, string Destination, string Purpose, bool Critical, VerdictView? Cloud, VerdictView Server, bool Blocked);
+public sealed record EgressView(int Port, string Destination, string Purpose, bool Critical, VerdictView? Cloud, VerdictView Server, bool Blocked);
 
 /// <summary>A subnet's network ACL as the audit read it.</summary>
-internal sealed record NetworkAclView(string Id, string Subnet, IReadOnlyList<string> Entries);
+public sealed record NetworkAclView(string Id, string Subnet, IReadOnlyList<string> Entries);
 
 /// <summary>A web check from the vantage point (HTTP redirect, TLS).</summary>
-internal sealed record WebCheckView(string Check, bool Ok, string Result);
+public sealed record WebCheckView(string Check, bool Ok, string Result);
 
 /// <summary>
 /// JSON of a fleet audit (schema oec-cloudfw/audit-fleet/v4: v3 with audit/v4 documents; v3: v2 with audit/v3 documents, and the inventory's hosts and digest, and the shard
 /// when the run audited one): what <c>merge</c> checks and combines.
 /// </summary>
-internal sealed record AuditFleetDocument(InventoryView Inventory, ShardView? Shard, IReadOnlyList<AuditDocument> Servers, IReadOnlyList<FleetErrorView> Errors)
+public sealed record AuditFleetDocument(InventoryView Inventory, ShardView? Shard, IReadOnlyList<AuditDocument> Servers, IReadOnlyList<FleetErrorView> Errors)
 {
     [JsonPropertyOrder(-1)]
     public string Schema { get; } = "oec-cloudfw/audit-fleet/v4";
 }
 
 /// <summary>The whole inventory a fleet run was given (all shards alike): its hosts in order and their digest.</summary>
-internal sealed record InventoryView(string Digest, IReadOnlyList<string> Hosts);
+public sealed record InventoryView(string Digest, IReadOnlyList<string> Hosts);
 
 /// <summary>Which slice of the inventory a run audited: index counts from 0 to total - 1.</summary>
-internal sealed record ShardView(int Index, int Total);
+public sealed record ShardView(int Index, int Total);
 
 /// <summary>A server of the fleet that could not be audited.</summary>
-internal sealed record FleetErrorView(string Server, string? Error);
+public sealed record FleetErrorView(string Server, string? Error);

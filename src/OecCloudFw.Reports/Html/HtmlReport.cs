@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Text;
-using OecCloudFw.Cli.Output.Documents;
-using static OecCloudFw.Cli.Output.Html.HtmlText;
+using OecCloudFw.Reports.Documents;
+using static OecCloudFw.Reports.Html.HtmlText;
 
-namespace OecCloudFw.Cli.Output.Html;
+namespace OecCloudFw.Reports.Html;
 
 /// <summary>
 /// <c>--output html</c>: one self-contained page (inline style, one small inline script for sorting and copying, no
 /// request to anything) rendered from the fleet JSON document, so whatever produces that document — a fleet audit, a
 /// single audit as a fleet of one, a merge of shards — renders the same way. Readable with scripts off and on paper.
 /// </summary>
-internal static class HtmlReport
+public static class HtmlReport
 {
     public static string Render(AuditFleetDocument fleet, DateTimeOffset? generated = null)
     {

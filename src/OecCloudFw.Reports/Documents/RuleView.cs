@@ -2,10 +2,10 @@ using OecCloudFw.Core.Net;
 using OecCloudFw.Core.Policy;
 using OecCloudFw.Core.Rules;
 
-namespace OecCloudFw.Cli.Output;
+namespace OecCloudFw.Reports.Documents;
 
 /// <summary>A rule as the JSON documents show it.</summary>
-internal sealed record RuleView(
+public sealed record RuleView(
     string? Id,
     string Action,
     string Protocol,
@@ -23,7 +23,7 @@ internal sealed record RuleView(
     }
 
     /// <summary>The catalog purpose of the ports a rule admits, e.g. "SSH access for OEC.sh management".</summary>
-    public static string? PurposeOf(Rule rule)
+    private static string? PurposeOf(Rule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
         if (rule.Protocol == Core.Net.Protocol.All || rule.Ports.IsAll)

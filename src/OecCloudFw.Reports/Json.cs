@@ -1,15 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using OecCloudFw.Cli.Output.Documents;
+using OecCloudFw.Reports.Documents;
+using OecCloudFw.Reports.Verbs;
 
-namespace OecCloudFw.Cli.Output;
+namespace OecCloudFw.Reports;
 
 /// <summary>
 /// Writes the JSON documents, every one through System.Text.Json source generation (no reflection: trimmable and
 /// ready for ahead-of-time compilation). A document type missing from <see cref="DocumentsContext"/> is a bug.
 /// </summary>
-internal static class Json
+public static class Json
 {
     public static void Write<T>(TextWriter writer, T document)
         where T : notnull
@@ -21,7 +22,7 @@ internal static class Json
     }
 
     /// <summary>Reads a document the tool wrote (merge's shards, a baseline); a malformed one throws <see cref="JsonException"/>.</summary>
-    public static T? Read<T>(string text)
+    internal static T? Read<T>(string text)
         where T : class
     {
         var info = (JsonTypeInfo<T>?)DocumentsContext.Default.GetTypeInfo(typeof(T))

@@ -1,11 +1,10 @@
-using OecCloudFw.Cli.Output;
-using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core.Audit;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Reports.Audit;
 
 /// <summary>JSON of <c>audit</c> (schema oec-cloudfw/audit/v4).</summary>
-internal static class AuditDocuments
+public static class AuditDocuments
 {
     public static AuditDocument Json(AuditReport report)
     {
@@ -45,7 +44,7 @@ internal static class AuditDocuments
     }
 
     /// <summary>A finding as the document carries it.</summary>
-    public static AuditFindingView View(Finding f)
+    internal static AuditFindingView View(Finding f)
     {
         ArgumentNullException.ThrowIfNull(f);
         return new AuditFindingView(f.Id, f.Severity, f.Message, f.Evidence, f.Fixes, f.Benchmarks,

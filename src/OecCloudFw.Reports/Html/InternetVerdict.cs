@@ -1,6 +1,6 @@
-using OecCloudFw.Cli.Output.Documents;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Output.Html;
+namespace OecCloudFw.Reports.Html;
 
 /// <summary>A port's verdict from the internet through every layer read, over either address family.</summary>
 internal enum InternetVerdict

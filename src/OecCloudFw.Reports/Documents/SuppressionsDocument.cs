@@ -1,4 +1,4 @@
-namespace OecCloudFw.Cli.Output.Documents;
+namespace OecCloudFw.Reports.Documents;
 
 /// <summary>
 /// The suppressions file (<c>--suppressions FILE</c>, YAML) as a JSON Schema describes it (<c>oec-cloudfw schema

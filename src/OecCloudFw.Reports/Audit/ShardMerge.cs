@@ -1,48 +1,38 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OecCloudFw.Application.Fleet;
-using OecCloudFw.Cli.Output;
-using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Reports.Audit;
 
 /// <summary>
 /// Combines the outputs of a sharded fleet audit (<c>audit --inventory … --shard i/n</c>) into what one unsharded run
 /// would have printed: checks that every shard of one inventory is there once, then orders the servers as the inventory
 /// does (JSON) or by server (SARIF, one run).
 /// </summary>
-internal static class ShardMerge
+public static class ShardMerge
 {
     /// <summary>The files given to merge, read: fleet documents or SARIF logs, never a mix.</summary>
     /// <param name="Fleets">The fleet documents, with their file.</param>
     /// <param name="Sarif">The SARIF logs, with their file.</param>
-    internal sealed record Inputs(IReadOnlyList<(string File, AuditFleetDocument Document)> Fleets, IReadOnlyList<(string File, SarifDocument Log)> Sarif);
+    public sealed record Inputs(IReadOnlyList<(string File, AuditFleetDocument Document)> Fleets, IReadOnlyList<(string File, SarifDocument Log)> Sarif);
 
     public static Inputs Read(IReadOnlyList<(string File, string Text)> files)
     {
         ArgumentNullException.ThrowIfNull(files);
         if (files.Count == 0)
         {
-            throw new InvalidInputException("merge needs the shards' outputs: oec-cloudfw merge shard-0.json shard-1.json …");
+            // merge's argument takes one file or more: its parser never lets none through.
+            throw new ArgumentException("no file to merge", nameof(files));
         }
 
         var fleets = new List<(string, AuditFleetDocument)>();
         var sarif = new List<(string, SarifDocument)>();
         foreach (var (file, text) in files)
         {
-            JsonNode? node;
-            try
-            {
-                node = JsonNode.Parse(text);
-            }
-            catch (JsonException ex)
-            {
-                throw new InvalidInputException($"{file}: not JSON (line {(ex.LineNumber ?? 0) + 1}): give the output of audit --inventory … --output json or sarif");
-            }
-
-            var schema = node is JsonObject o && o["schema"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-            var isSarif = node is JsonObject log && log["runs"] is JsonArray && log["version"] is JsonValue version && version.TryGetValue<string>(out var ver) && ver == "2.1.0";
+            var (node, schema) = JsonTree.Parse(text, line => $"{file}: not JSON (line {line}): give the output of audit --inventory … --output json or sarif");
+            var isSarif = node is JsonObject log && log["runs"] is JsonArray && JsonTree.Text(log["version"]) == "2.1.0";
             if (schema is "oec-cloudfw/audit-fleet/v3" or "oec-cloudfw/audit-fleet/v4")
             {
                 fleets.Add((file, Parse<AuditFleetDocument>(file, text)));
@@ -151,7 +141,7 @@ internal static class ShardMerge
     }
 
     /// <summary>A SARIF level's rank: error above warning above note.</summary>
-    public static int LevelRank(string level) => level switch
+    private static int LevelRank(string level) => level switch
     {
         "error" => 3,
         "warning" => 2,

@@ -2,8 +2,9 @@ using OecCloudFw.Application.Providers;
 using OecCloudFw.Azure;
 using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Rules;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Output;
+namespace OecCloudFw.Reports.Verbs;
 
 /// <summary>The azure-open/v1, azure-close/v1 and azure-show/v2 documents, as azure printed them before the seam: the NSG, its rules by name and priority.</summary>
 internal sealed class AzureVerbDocuments : IVerbDocuments

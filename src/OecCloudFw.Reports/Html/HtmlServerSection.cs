@@ -1,9 +1,9 @@
 using System.Text;
-using OecCloudFw.Cli.Output.Documents;
-using static OecCloudFw.Cli.Output.Html.HtmlReport;
-using static OecCloudFw.Cli.Output.Html.HtmlText;
+using OecCloudFw.Reports.Documents;
+using static OecCloudFw.Reports.Html.HtmlReport;
+using static OecCloudFw.Reports.Html.HtmlText;
 
-namespace OecCloudFw.Cli.Output.Html;
+namespace OecCloudFw.Reports.Html;
 
 /// <summary>One audited server's part of the report: its layers port by port with the evidence, outbound, web checks, benchmark, findings with their fixes.</summary>
 internal static class HtmlServerSection

@@ -1,15 +1,16 @@
 using OecCloudFw.Application.Providers;
 using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Providers;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Output;
+namespace OecCloudFw.Reports.Verbs;
 
 /// <summary>
 /// The JSON documents of <c>&lt;provider&gt; open | close | show</c>, made from the generic use cases' typed results.
 /// Every provider prints the cloud-open/close/show documents, except aws and azure, which keep the documents (and
 /// schemas) they had before the seam (aws-open/v1, azure-show/v2, …), so that what reads them keeps working.
 /// </summary>
-internal interface IVerbDocuments
+public interface IVerbDocuments
 {
     void Open(TextWriter output, ICloudLayer layer, CloudOpenResult result, bool dryRun, IReadOnlyList<string> undo);
 
@@ -19,7 +20,7 @@ internal interface IVerbDocuments
 }
 
 /// <summary>Which documents a provider's verbs print.</summary>
-internal static class VerbDocuments
+public static class VerbDocuments
 {
     /// <summary>The documents aws and azure printed before the seam, kept for compatibility; a further provider prints the generic ones.</summary>
     private static readonly Dictionary<string, IVerbDocuments> Kept = new(StringComparer.Ordinal)
@@ -32,7 +33,7 @@ internal static class VerbDocuments
         Kept.TryGetValue(provider.Name, out var kept) ? kept : new CloudVerbDocuments(provider.Name);
 
     /// <summary>The adapter's own layer inside what the provider made (a layer owning its client wraps it).</summary>
-    public static T Inner<T>(ICloudLayer layer)
+    internal static T Inner<T>(ICloudLayer layer)
         where T : class =>
         (layer as OwningLayer)?.Inner as T ?? layer as T ?? throw new InvalidOperationException($"{layer.Target} is not a {typeof(T).Name}");
 }

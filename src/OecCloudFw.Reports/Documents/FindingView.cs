@@ -1,9 +1,9 @@
 using OecCloudFw.Core.Audit;
 
-namespace OecCloudFw.Cli.Output;
+namespace OecCloudFw.Reports.Documents;
 
 /// <summary>A finding as the JSON documents show it.</summary>
-internal sealed record FindingView(string Id, Severity Severity, string Message, string Evidence, IReadOnlyList<string> Fixes)
+public sealed record FindingView(string Id, Severity Severity, string Message, string Evidence, IReadOnlyList<string> Fixes)
 {
     public static FindingView From(Finding finding)
     {

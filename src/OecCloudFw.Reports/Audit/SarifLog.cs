@@ -1,16 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
-using OecCloudFw.Cli.Output.Documents;
 using OecCloudFw.Core.Audit;
+using OecCloudFw.Reports.Documents;
 
-namespace OecCloudFw.Cli.Audit;
+namespace OecCloudFw.Reports.Audit;
 
 /// <summary>
 /// The audit as SARIF 2.1.0 for GitHub code scanning: one result per finding with a stable ruleId, message.text, a
 /// physical location anchored to the policy file (or --sarif-anchor), the server and cloud resource as logical
 /// locations, and partialFingerprints that survive re-runs.
 /// </summary>
-internal static class SarifLog
+public static class SarifLog
 {
     public static SarifDocument Create(AuditReport report, string anchor, string version, FindingTriage? triage = null) => CreateFleet([report], anchor, version, triage);
 
@@ -58,6 +58,14 @@ internal static class SarifLog
         Severity.Critical => "error",
         Severity.Warning => "warning",
         _ => "note",
+    };
+
+    /// <summary>The severity a SARIF level stands for (a merged log's results are judged by it for --fail-on).</summary>
+    public static Severity SeverityOf(string level) => level switch
+    {
+        "error" => Severity.Critical,
+        "warning" => Severity.Warning,
+        _ => Severity.Info,
     };
 
     /// <summary>The result with its baselineState and suppression (none when <paramref name="judged"/> is null).</summary>
