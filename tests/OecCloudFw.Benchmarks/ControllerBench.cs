@@ -192,6 +192,7 @@ internal static partial class ControllerBench
         await process.WaitForExitAsync();
         if (process.ExitCode != 0 || check(await output) is { } wrong)
         {
+            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "oecfw-bench-failed.json"), await output);
             throw new InvalidOperationException($"{file} {string.Join(' ', args.Take(3))} failed (exit {process.ExitCode}): {(await output)[^Math.Min(3000, (await output).Length)..]}{await error}");
         }
 
