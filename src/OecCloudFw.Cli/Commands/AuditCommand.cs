@@ -96,144 +96,76 @@ internal sealed class AuditCommand(CliContext context)
             var runner = new ServerAudit(context.Environment, context.Providers, cache) { Benchmark = checkBenchmark };
             var report = await runner.RunAsync(server.Target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress, cancellationToken: cancellationToken,
                 remembered: facts => RememberedPolicy.Choose(policy, facts, server.Host ?? "this machine"));
-            report = triage?.Apply(report) ?? report;
-            var document = triage is null ? AuditDocuments.Json(report) : triage.Apply(AuditDocuments.Json(report));
             if (runner.PolicyNote is { } note && format != "table")
             {
                 await context.Error.WriteLineAsync(note);
             }
 
-            switch (format)
-            {
-                case "json":
-                    Json.Write(context.Output, document);
-                    break;
-                case "html":
-                    await context.Output.WriteAsync(Reports.Html.HtmlReport.Render(new Reports.Documents.AuditFleetDocument(new Reports.Documents.InventoryView(Application.Fleet.Shard.Digest([report.Server]), [report.Server]), null, [document], [])));
-                    break;
-                case "sarif":
-                    var anchor = sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml";
-                    Json.Write(context.Output, SarifLog.Create(report, anchor.Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", triage));
-                    break;
-                default:
-                    var renderer = new HumanRenderer(context.Console);
-                    if (runner.PolicyNote is { } remembered)
-                    {
-                        renderer.Line(remembered);
-                    }
-
-                    renderer.Audit(report);
-                    if (report.Benchmark is { } checkedBenchmark)
-                    {
-                        renderer.Benchmark(report.Server, checkedBenchmark);
-                    }
-
-                    renderer.Findings(document.Findings);
-                    if (FindingTriage.Summary([document]) is { } summary)
-                    {
-                        renderer.Line(summary);
-                    }
-
-                    break;
-            }
-
-            return FailOn.ExitCode(document.Findings, threshold);
+            return await RenderAsync(AuditRunDocuments.Server(report, triage), format, threshold, sarifAnchor ?? policy.Policy, format == "table" ? runner.PolicyNote : null);
         }, cancellationToken);
 
     private async Task<int> FleetAsync(Inventory inventory, Shard? shard, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int? parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, bool benchmark, CancellationToken cancellationToken, FindingTriage? triage = null)
     {
-        if (parallel is < 1 or > FleetAudit.MaxParallel)
+        var audit = new InventoryAudit(context.Environment, context.Providers)
         {
-            throw new InvalidInputException($"--parallel must be 1-{FleetAudit.MaxParallel}");
-        }
-
-        // Every server's inputs (its connection and its cloud layer) are validated before any server is contacted.
-        var hosts = inventory.Servers.Select(s => s.Label).ToList();
-        var whole = new Reports.Documents.InventoryView(Shard.Digest(hosts), hosts);
-        var jobs = inventory.Servers.Where(s => shard is null || shard.Contains(s.Label)).Select(s => (Entry: s, Target: inventory.Target(s), Cloud: inventory.Cloud(s),
-            Policy: (s.Policy ?? inventory.Defaults.Policy) is { } file ? (policy with { Policy = file }).Build() : policy.Build())).ToList();
-        foreach (var job in jobs.Where(j => j.Entry.Unreachable is null))
-        {
-            inventory.Resolve(job.Entry, context.Environment);
-            job.Cloud.Validate(context.Environment);
-        }
-
-        var fleet = new FleetAudit(context.Environment, context.Providers) { Benchmark = benchmark };
-        var hook = context.FleetFactsHook;
-        var fleetJobs = jobs.Select(j =>
-        {
-            // An entry given no policy (by the inventory or a flag) is held to the one last applied on it, as a single audit is.
-            Func<Server.Facts.ServerFacts, (Core.Policy.FirewallPolicy Policy, string Note)?>? remembered =
-                (j.Entry.Policy ?? inventory.Defaults.Policy) is null ? facts => RememberedPolicy.Choose(policy, facts, j.Entry.Label) : null;
-            if (hook is not null)
-            {
-                var chosen = remembered;
-                remembered = facts =>
-                {
-                    hook(j.Entry.Label, facts);
-                    return chosen?.Invoke(facts);
-                };
-            }
-
-            return new FleetJob(j.Entry.Label, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh), remembered) { Unreachable = j.Entry.Unreachable };
-        }).ToList();
-        var atOnce = parallel ?? FleetAudit.DefaultParallel(fleetJobs.Count);
-        FleetResult result;
+            Policy = file => file is null ? policy.Build() : (policy with { Policy = file }).Build(),
+            Remembered = (facts, label) => RememberedPolicy.Choose(policy, facts, label),
+            FactsSeen = context.FleetFactsHook,
+            Benchmark = benchmark,
+        };
+        var jobs = audit.Jobs(inventory, shard, parallel);
+        FleetResult? result = null;
         if (context.Interactive && format == "table")
         {
             // On a terminal only (never into a pipe or a file): done, failed, remaining and the rate, as servers finish.
-            FleetResult? ran = null;
             await context.Console.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
                 .StartAsync(async display =>
                 {
                     var task = display.AddTask(FleetProgressLine.Describe(new FleetProgress(0, 0, jobs.Count, TimeSpan.Zero)), maxValue: jobs.Count);
-                    ran = await fleet.RunAsync(fleetJobs, atOnce, probe, probeTimeout, egress, now =>
+                    result = await audit.RunAsync(jobs, parallel, probe, probeTimeout, egress, now =>
                     {
                         task.Value = now.Done;
                         task.Description = FleetProgressLine.Describe(now);
                     }, cancellationToken);
                 });
-            result = ran!;
         }
         else
         {
-            result = await fleet.RunAsync(fleetJobs, atOnce, probe, probeTimeout, egress, null, cancellationToken);
+            result = await audit.RunAsync(jobs, parallel, probe, probeTimeout, egress, null, cancellationToken);
         }
 
-        foreach (var (host, note) in result.Notes)
+        foreach (var (host, note) in result!.Notes)
         {
             await context.Error.WriteLineAsync($"{host}: {note}");
         }
 
-        var reports = triage is null ? result.Reports : [.. result.Reports.Select(triage.Apply)];
-        var documents = reports.Select(r => triage is null ? AuditDocuments.Json(r) : triage.Apply(AuditDocuments.Json(r))).ToList();
-        var errors = result.Errors;
-        Reports.Documents.AuditFleetDocument Document() => new(
-            whole,
-            shard is null ? null : new Reports.Documents.ShardView(shard.Index, shard.Total),
-            documents,
-            errors.Select(e => new Reports.Documents.FleetErrorView(e.Item1, e.Error)).ToList());
+        return await RenderAsync(AuditRunDocuments.Fleet([.. inventory.Servers.Select(s => s.Label)], shard, result, triage), format, threshold, sarifAnchor ?? policy.Policy, null);
+    }
+
+    /// <summary>Prints the documents in <paramref name="format"/>; the exit code: a layer failure when a server could not be audited, else by <c>--fail-on</c>.</summary>
+    private async Task<int> RenderAsync(AuditRunDocuments run, string format, Core.Audit.Severity? threshold, string? anchor, string? note)
+    {
         switch (format)
         {
             case "json":
-                Json.Write(context.Output, Document());
+                run.WriteJson(context.Output);
                 break;
             case "html":
-                await context.Output.WriteAsync(Reports.Html.HtmlReport.Render(Document()));
+                await context.Output.WriteAsync(run.Html());
                 break;
             case "sarif":
-                var log = SarifLog.CreateFleet(reports, (sarifAnchor ?? policy.Policy ?? "oec-cloudfw.yaml").Replace('\\', '/'), typeof(AuditCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", triage);
-                Json.Write(context.Output, log with
-                {
-                    Runs = [log.Runs[0] with { Properties = new Reports.Documents.SarifRunProperties(whole, shard is null ? null : new Reports.Documents.ShardView(shard.Index, shard.Total),
-                        errors.Select(e => new Reports.Documents.FleetErrorView(e.Host, e.Error)).ToList()) }],
-                });
+                Json.Write(context.Output, run.Sarif(anchor ?? "oec-cloudfw.yaml", RememberedPolicy.Version));
                 break;
             default:
                 var renderer = new HumanRenderer(context.Console);
-                renderer.Fleet(reports, [.. errors.Select(e => (e.Host, (string?)e.Error))], documents);
-                if (FindingTriage.Summary(documents) is { } summary)
+                if (note is not null)
+                {
+                    renderer.Line(note);
+                }
+
+                renderer.Audit(run);
+                if (FindingTriage.Summary(run.Documents) is { } summary)
                 {
                     renderer.Line(summary);
                 }
@@ -241,6 +173,6 @@ internal sealed class AuditCommand(CliContext context)
                 break;
         }
 
-        return errors.Count > 0 ? ExitCodes.LayerFailure : FailOn.ExitCode(documents.SelectMany(d => d.Findings), threshold);
+        return run.Errors.Count > 0 ? ExitCodes.LayerFailure : FailOn.ExitCode(run.Documents.SelectMany(d => d.Findings), threshold);
     }
 }

@@ -341,29 +341,33 @@ internal sealed class HumanRenderer(IAnsiConsole console)
              $"{Count(Core.Audit.Benchmarks.BenchmarkStatus.Undecided)} undecided, {Count(Core.Audit.Benchmarks.BenchmarkStatus.NotApplicable)} not applicable");
     }
 
-    /// <remarks>With <paramref name="documents"/> (the reports judged by --baseline or --suppressions), the findings are listed from them, with their status.</remarks>
-    public void Fleet(IReadOnlyList<OecCloudFw.Core.Audit.AuditReport> reports, IReadOnlyList<(string Server, string? Error)> errors, IReadOnlyList<AuditDocument>? documents = null)
+    /// <summary>An audit's table: a server's ports, benchmark and findings, or the fleet's table, benchmarks and each server's findings (with their triage status).</summary>
+    public void Audit(Reports.Audit.AuditRunDocuments run)
     {
-        ArgumentNullException.ThrowIfNull(reports);
-        ArgumentNullException.ThrowIfNull(errors);
-        FleetTable(reports.Select(r => (r.Server, r.CloudLayer, r.ServerLayer, r.Worst?.ToString().ToLowerInvariant(),
-            (IReadOnlyList<Severity>)[.. r.Findings.Select(f => f.Severity)], r.Ports.Where(p => p.OpenToInternet).Select(p => p.Port.Port))), errors);
-        foreach (var report in reports.Where(r => r.Benchmark is not null))
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.IsFleet)
+        {
+            FleetTable(run.Reports.Select(r => (r.Server, r.CloudLayer, r.ServerLayer, r.Worst?.ToString().ToLowerInvariant(),
+                (IReadOnlyList<Severity>)[.. r.Findings.Select(f => f.Severity)], r.Ports.Where(p => p.OpenToInternet).Select(p => p.Port.Port))), [.. run.Errors.Select(e => (e.Host, (string?)e.Error))]);
+        }
+        else
+        {
+            Audit(run.Reports[0]);
+        }
+
+        foreach (var report in run.Reports.Where(r => r.Benchmark is not null))
         {
             Benchmark(report.Server, report.Benchmark!);
         }
 
-        foreach (var report in reports.Where(r => r.Findings.Count > 0))
+        foreach (var (report, document) in run.Reports.Zip(run.Documents).Where(r => !run.IsFleet || r.First.Findings.Count > 0))
         {
-            Line($"{report.Server}:");
-            if (documents?.FirstOrDefault(d => d.Server == report.Server) is { } judged)
+            if (run.IsFleet)
             {
-                Findings(judged.Findings);
+                Line($"{report.Server}:");
             }
-            else
-            {
-                Findings(report.Findings);
-            }
+
+            Findings(document.Findings);
         }
     }
 
