@@ -41,21 +41,12 @@ internal static class CommandHost
         {
             var name = "--" + (verb ? setting.Name : setting.LayerFlagFor(provider.Prefix));
             string[] aliases = [.. setting.LayerAliases.Where(a => !verb || a != setting.Name).Select(a => a.Length == 1 ? "-" + a : "--" + a)];
-            if (setting.Repeatable)
-            {
-                var o = new Option<string[]?>(name, aliases) { Description = setting.Description };
-                options.Add((setting, o, r => r.GetValue(o) ?? []));
-            }
-            else
-            {
-                var o = new Option<string?>(name, aliases) { Description = setting.Description };
-                options.Add((setting, o, r => r.GetValue(o) is { } v ? [v] : []));
-            }
-        }
-
-        foreach (var option in options)
-        {
-            command.Options.Add(option.Option);
+            var (option, read) = setting.Repeatable
+                ? Typed<string[]?>(name, aliases, null, v => v ?? [], defaulted: false)
+                : Typed<string?>(name, aliases, null, v => v is { } one ? new[] { one } : [], defaulted: false);
+            option.Description = setting.Description;
+            command.Options.Add(option);
+            options.Add((setting, option, r => (IReadOnlyList<string>)read(r)!));
         }
 
         var spelled = options.ToDictionary(o => o.Setting.Name, o => o.Option.Name, StringComparer.Ordinal);
@@ -153,41 +144,28 @@ internal static class CommandHost
         string[] aliases = [.. attribute.ShortNames.Select(c => "-" + c), .. attribute.Aliases.Select(a => "--" + a)];
         var fallback = parameter.HasDefaultValue ? parameter.DefaultValue : null;
         var type = parameter.ParameterType;
-        Option option;
-        Func<ParseResult, object?> read;
-        if (type == typeof(string))
-        {
-            var o = new Option<string?>(name, aliases) { DefaultValueFactory = _ => (string?)fallback };
-            (option, read) = (o, r => r.GetValue(o));
-        }
-        else if (type == typeof(string[]))
-        {
-            var o = new Option<string[]?>(name, aliases) { DefaultValueFactory = _ => (string[]?)fallback };
-            (option, read) = (o, r => r.GetValue(o) is { Length: > 0 } values ? values : (string[]?)fallback);
-        }
-        else if (type == typeof(int))
-        {
-            var o = new Option<int>(name, aliases) { DefaultValueFactory = _ => fallback is int i ? i : 0 };
-            (option, read) = (o, r => r.GetValue(o));
-        }
-        else if (type == typeof(int?))
-        {
-            var o = new Option<int?>(name, aliases) { DefaultValueFactory = _ => (int?)fallback };
-            (option, read) = (o, r => r.GetValue(o));
-        }
-        else if (type == typeof(bool))
-        {
-            var o = new Option<bool>(name, aliases) { DefaultValueFactory = _ => fallback is true };
-            (option, read) = (o, r => r.GetValue(o));
-        }
-        else
-        {
-            throw new InvalidOperationException($"option {name}: type {type.Name} is not supported");
-        }
-
+        var (option, read) =
+            type == typeof(string) ? Typed(name, aliases, (string?)fallback)
+            : type == typeof(string[]) ? Typed(name, aliases, (string[]?)fallback, values => values is { Length: > 0 } ? values : fallback)
+            : type == typeof(int) ? Typed(name, aliases, fallback is int i ? i : 0)
+            : type == typeof(int?) ? Typed(name, aliases, (int?)fallback)
+            : type == typeof(bool) ? Typed(name, aliases, fallback is true)
+            : throw new InvalidOperationException($"option {name}: type {type.Name} is not supported");
         option.Description = attribute.Description;
         option.Hidden = attribute.Hidden;
         command.Options.Add(option);
         return read;
+    }
+
+    /// <summary>An option of <typeparamref name="TValue"/> (defaulting to <paramref name="fallback"/> unless <paramref name="defaulted"/> is false), and how to read it (through <paramref name="map"/> when given).</summary>
+    private static (Option Option, Func<ParseResult, object?> Read) Typed<TValue>(string name, string[] aliases, TValue fallback, Func<TValue?, object?>? map = null, bool defaulted = true)
+    {
+        var option = new Option<TValue>(name, aliases);
+        if (defaulted)
+        {
+            option.DefaultValueFactory = _ => fallback;
+        }
+
+        return (option, r => map is null ? r.GetValue(option) : map(r.GetValue(option)));
     }
 }

@@ -149,4 +149,23 @@ public enum SavedPlanRefusalKind
 /// <param name="Kind">Why.</param>
 /// <param name="Differences">The differing lines, said for a person ("the file says '…' where the plan says '…'").</param>
 /// <param name="Drift">The layers that moved, with the lines gone and new.</param>
-public sealed record SavedPlanRefusal(SavedPlanRefusalKind Kind, IReadOnlyList<string> Differences, IReadOnlyList<LayerDrift> Drift);
+public sealed record SavedPlanRefusal(SavedPlanRefusalKind Kind, IReadOnlyList<string> Differences, IReadOnlyList<LayerDrift> Drift)
+{
+    /// <summary>Why the plan was refused, as apply's document says it.</summary>
+    public string Reason => Kind switch
+    {
+        SavedPlanRefusalKind.Edited => $"the plan file was edited after it was saved: {DifferencesOr("its digest does not match its changes")}",
+        SavedPlanRefusalKind.Moved => "a layer moved since the plan was made",
+        _ => $"its policy now gives another plan than the one saved: {DifferencesOr("the plans differ")}",
+    };
+
+    /// <summary>The error line: why, that nothing was changed, and what to do.</summary>
+    public string Error => Kind switch
+    {
+        SavedPlanRefusalKind.Edited => $"error: the plan file was edited after it was saved (its changes no longer match its digest): {DifferencesOr("its digest does not match its changes")}; nothing was changed: run plan --out again and review it",
+        SavedPlanRefusalKind.Moved => $"error: the plan is stale: {string.Join(", ", Drift.Select(d => $"{d.Target} moved since it was made (its state was {d.PlannedDigest}, now {d.LiveDigest})"))}; nothing was changed: run plan again and review it",
+        _ => $"error: the plan is stale: the layers read as saved, but its policy now gives another plan: {DifferencesOr("the plans differ")}; nothing was changed: run plan again and review it",
+    };
+
+    private string DifferencesOr(string none) => Differences.Count > 0 ? string.Join("; ", Differences) : none;
+}

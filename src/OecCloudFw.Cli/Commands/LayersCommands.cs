@@ -144,15 +144,9 @@ internal sealed class LayersCommands(CliContext context)
     /// <summary>A saved plan refused (exit 5): the differing lines, or what moved, and that nothing was changed.</summary>
     private async Task<int> RefusedAsync(OutputFormat format, string planDigest, SavedPlanRefusal refusal)
     {
-        var what = refusal.Kind switch
-        {
-            SavedPlanRefusalKind.Edited => $"the plan file was edited after it was saved: {Differences(refusal, "its digest does not match its changes")}",
-            SavedPlanRefusalKind.Moved => "a layer moved since the plan was made",
-            _ => $"its policy now gives another plan than the one saved: {Differences(refusal, "the plans differ")}",
-        };
         if (format == OutputFormat.Json)
         {
-            Json.Write(context.Output, ApplyDocument.Stale(planDigest, what, refusal.Drift));
+            Json.Write(context.Output, ApplyDocument.Stale(planDigest, refusal.Reason, refusal.Drift));
         }
         else
         {
@@ -167,16 +161,9 @@ internal sealed class LayersCommands(CliContext context)
             }
         }
 
-        await context.Error.WriteLineAsync(refusal.Kind switch
-        {
-            SavedPlanRefusalKind.Edited => $"error: the plan file was edited after it was saved (its changes no longer match its digest): {Differences(refusal, "its digest does not match its changes")}; nothing was changed: run plan --out again and review it",
-            SavedPlanRefusalKind.Moved => $"error: the plan is stale: {string.Join(", ", refusal.Drift.Select(d => $"{d.Target} moved since it was made (its state was {d.PlannedDigest}, now {d.LiveDigest})"))}; nothing was changed: run plan again and review it",
-            _ => $"error: the plan is stale: the layers read as saved, but its policy now gives another plan: {Differences(refusal, "the plans differ")}; nothing was changed: run plan again and review it",
-        });
+        await context.Error.WriteLineAsync(refusal.Error);
         return ExitCodes.StalePlan;
     }
-
-    private static string Differences(SavedPlanRefusal refusal, string none) => refusal.Differences.Count > 0 ? string.Join("; ", refusal.Differences) : none;
 
     private async Task<int> ReportAsync(OutputFormat format, string planDigest, LayersApplyResult result, Core.Audit.AuditReport? audit, Core.Audit.Severity? threshold)
     {
