@@ -25,13 +25,7 @@ internal sealed class MergeCommand(CliContext context)
                 _ => throw new InvalidInputException($"--output '{output}' is not a format: use json, sarif, table or html"),
             };
 
-            var texts = new List<(string, string)>();
-            foreach (var file in files)
-            {
-                texts.Add((file, await ReadAsync(file, cancellationToken)));
-            }
-
-            var inputs = ShardMerge.Read(texts);
+            var inputs = await ShardMerge.ReadFilesAsync(files, cancellationToken);
             var triage = TriageFiles.Load(baseline, suppressions, context.Time);
             if (inputs.Sarif.Count > 0)
             {
@@ -82,16 +76,4 @@ internal sealed class MergeCommand(CliContext context)
             return fleet.Errors.Count > 0 ? ExitCodes.LayerFailure
                 : FailOn.ExitCode(fleet.Servers.SelectMany(s => s.Findings), threshold);
         }, cancellationToken);
-
-    private static async Task<string> ReadAsync(string file, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await File.ReadAllTextAsync(file, cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidInputException($"{file}: cannot be read ({(ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message)})");
-        }
-    }
 }

@@ -1,8 +1,8 @@
+using OecCloudFw.Application.Connectivity;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
 using OecCloudFw.Reports;
 using OecCloudFw.Reports.Verbs;
-using OecCloudFw.Server.Connectivity;
 using Spectre.Console;
 
 namespace OecCloudFw.Cli.Commands;
@@ -37,33 +37,10 @@ internal sealed class TestCommand(CliContext context)
                 throw new InvalidInputException($"--mail-host '{bad}' is not a host name or address");
             }
 
-            var ssh = server.Resolve(context.Environment);
-            var span = TimeSpan.FromSeconds(timeout);
-            var checks = new List<ConnectivityCheck>();
-            if (ssh is not null)
-            {
-                checks.AddRange(await ConnectivityTester.FromRunnerAsync(ssh.Host, ssh.Port, domain, span, cancellationToken));
-            }
-
-            if (ssh is null || checks[0].Ok)
-            {
-                await using var shell = await server.ConnectAsync(context.Environment, cancellationToken);
-                try
-                {
-                    checks.AddRange(await ConnectivityTester.FromServerAsync(shell, mail, span, cancellationToken));
-                }
-                catch (LayerFailureException ex)
-                {
-                    // The server's checks could not run (no root: sudo wants a password): each is reported as not run,
-                    // with why, never as blocked or stopped.
-                    var what = ConnectivityTester.OutboundHosts.Select(h => $"{h}:443").Concat(mail.SelectMany(h => ConnectivityTester.MailPorts.Select(p => $"{h}:{p}"))).Append("sshd").Append("traefik");
-                    checks.AddRange(what.Select(w => new ConnectivityCheck("server", w, false, "not run", ex.Message)));
-                }
-            }
-
+            var (host, checks) = await new TestConnectivity(context.Environment).RunAsync(server.Target, domain, mail, TimeSpan.FromSeconds(timeout), cancellationToken);
             if (format == OutputFormat.Json)
             {
-                Json.Write(context.Output, ServerDocuments.Test(ssh?.Host ?? "local", checks));
+                Json.Write(context.Output, ServerDocuments.Test(host, checks));
             }
             else
             {

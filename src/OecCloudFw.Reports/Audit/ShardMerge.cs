@@ -18,6 +18,26 @@ public static class ShardMerge
     /// <param name="Sarif">The SARIF logs, with their file.</param>
     public sealed record Inputs(IReadOnlyList<(string File, AuditFleetDocument Document)> Fleets, IReadOnlyList<(string File, SarifDocument Log)> Sarif);
 
+    /// <summary>The shard files read from disk, then as <see cref="Read(IReadOnlyList{ValueTuple{string, string}})"/>; a file that cannot be read is bad input naming it.</summary>
+    public static async Task<Inputs> ReadFilesAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var texts = new List<(string, string)>();
+        foreach (var file in files)
+        {
+            try
+            {
+                texts.Add((file, await File.ReadAllTextAsync(file, cancellationToken)));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidInputException($"{file}: cannot be read ({(ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message)})");
+            }
+        }
+
+        return Read(texts);
+    }
+
     public static Inputs Read(IReadOnlyList<(string File, string Text)> files)
     {
         ArgumentNullException.ThrowIfNull(files);

@@ -1,11 +1,10 @@
 using OecCloudFw.Core;
 using OecCloudFw.Core.Audit;
-using OecCloudFw.Reports.Audit;
 
-namespace OecCloudFw.Cli.Commands;
+namespace OecCloudFw.Reports.Audit;
 
 /// <summary><c>--baseline FILE</c> and <c>--suppressions FILE</c> (audit, merge): both files read before any server is contacted.</summary>
-internal static class TriageFiles
+public static class TriageFiles
 {
     /// <summary>The triage of both files; null when neither is given. Every problem is exit 2 naming the flag and the file.</summary>
     public static FindingTriage? Load(string? baseline, string? suppressions, TimeProvider time) =>
@@ -26,7 +25,7 @@ internal static class TriageFiles
 
         try
         {
-            return Reports.Audit.Baseline.Parse(text, path);
+            return Audit.Baseline.Parse(text, path);
         }
         catch (InvalidInputException ex)
         {
