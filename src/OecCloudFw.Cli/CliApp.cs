@@ -8,6 +8,9 @@ public static class CliApp
 {
     public const string Description = "Makes a Linux server's firewall right in both layers (cloud and server) and audits that they agree.";
 
+    /// <summary>The tool's version, as SARIF logs and the policy recorded on a server name it.</summary>
+    internal static string Version => typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);

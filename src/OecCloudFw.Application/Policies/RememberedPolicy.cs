@@ -25,6 +25,23 @@ public static class RememberedPolicy
         ]);
     }
 
+    /// <summary>The record's text, saying the policy came from what <paramref name="given"/> names.</summary>
+    public static string Record(FirewallPolicy policy, PolicyGiven given, string version, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(given);
+        return Record(policy, given.Origin, version, time);
+    }
+
+    /// <summary>
+    /// The recorded policy and its note when the operator gave no policy file and the server has one, shaped by the
+    /// options given; null otherwise (the policy given stands).
+    /// </summary>
+    public static (FirewallPolicy Policy, string Note)? Choose(PolicyGiven given, ServerFacts facts, string where)
+    {
+        ArgumentNullException.ThrowIfNull(given);
+        return given.File is not null ? null : Choose(facts, where, given.Shapes ? given.Shaping : null, given.Origin);
+    }
+
     /// <summary>The policy recorded on the server, parsed; a malformed record is bad input naming the file, the server and the line.</summary>
     public static FirewallPolicy Parse(AppliedPolicy applied, string where)
     {

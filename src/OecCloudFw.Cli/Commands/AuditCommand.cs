@@ -1,5 +1,6 @@
 using OecCloudFw.Application.Audit;
 using OecCloudFw.Application.Fleet;
+using OecCloudFw.Application.Policies;
 using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Audit;
 using OecCloudFw.Cli.Output;
@@ -95,7 +96,7 @@ internal sealed class AuditCommand(CliContext context)
             using var cache = new CloudReadCache();
             var runner = new ServerAudit(context.Environment, context.Providers, cache) { Benchmark = checkBenchmark };
             var report = await runner.RunAsync(server.Target, cloud, wanted, !noProbe, TimeSpan.FromSeconds(probeTimeout), egress, cancellationToken: cancellationToken,
-                remembered: facts => RememberedPolicy.Choose(policy, facts, server.Host ?? "this machine"));
+                remembered: facts => RememberedPolicy.Choose(policy.Given, facts, server.Host ?? "this machine"));
             if (runner.PolicyNote is { } note && format != "table")
             {
                 await context.Error.WriteLineAsync(note);
@@ -106,10 +107,11 @@ internal sealed class AuditCommand(CliContext context)
 
     private async Task<int> FleetAsync(Inventory inventory, Shard? shard, ServerPolicyFlags policy, string format, Core.Audit.Severity? threshold, int? parallel, bool probe, TimeSpan probeTimeout, string? sarifAnchor, IReadOnlyList<Core.Audit.EgressNeed> egress, bool benchmark, CancellationToken cancellationToken, FindingTriage? triage = null)
     {
+        var given = policy.Given;
         var audit = new InventoryAudit(context.Environment, context.Providers)
         {
             Policy = file => file is null ? policy.Build() : (policy with { Policy = file }).Build(),
-            Remembered = (facts, label) => RememberedPolicy.Choose(policy, facts, label),
+            Remembered = (facts, label) => RememberedPolicy.Choose(given, facts, label),
             FactsSeen = context.FleetFactsHook,
             Benchmark = benchmark,
         };
@@ -155,7 +157,7 @@ internal sealed class AuditCommand(CliContext context)
                 await context.Output.WriteAsync(run.Html());
                 break;
             case "sarif":
-                Json.Write(context.Output, run.Sarif(anchor ?? "oec-cloudfw.yaml", RememberedPolicy.Version));
+                Json.Write(context.Output, run.Sarif(anchor ?? "oec-cloudfw.yaml", CliApp.Version));
                 break;
             default:
                 var renderer = new HumanRenderer(context.Console);

@@ -1,4 +1,5 @@
 using OecCloudFw.Application.Plans;
+using OecCloudFw.Application.Policies;
 using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
@@ -133,13 +134,13 @@ internal sealed class LayersCommands(CliContext context)
         }
 
         var entry = inventory.Inventory is null ? null : new SavedInventoryEntry(Path.GetFullPath(inventory.Inventory), inventory.Server!);
-        var flags = policy;
+        var given = policy.Given;
         return (new LayersTargets(server.Target, cloud, entry),
-            new PolicyInput(wanted, RememberedPolicy.Origin(policy), (facts, where) => RememberedPolicy.Choose(flags, facts, where)),
+            new PolicyInput(wanted, given.Origin, (facts, where) => RememberedPolicy.Choose(given, facts, where)),
             new LayersOptions(layers.Backend, docker, layers.Harden, layers.Prune));
     }
 
-    private static string Record(Core.Policy.FirewallPolicy policy, string origin) => RememberedPolicy.Record(policy, origin, TimeProvider.System);
+    private static string Record(Core.Policy.FirewallPolicy policy, string origin) => RememberedPolicy.Record(policy, origin, CliApp.Version, TimeProvider.System);
 
     /// <summary>A saved plan refused (exit 5): the differing lines, or what moved, and that nothing was changed.</summary>
     private async Task<int> RefusedAsync(OutputFormat format, string planDigest, SavedPlanRefusal refusal)

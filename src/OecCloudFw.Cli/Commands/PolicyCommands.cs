@@ -28,7 +28,6 @@ internal sealed class PolicyCommands(CliContext context)
             if (host is not null || local)
             {
                 var target = new ServerTarget(Host: host, User: user, Identity: identity, KnownHosts: knownHosts, SshConfig: sshConfig, Local: local);
-                target.Resolve(context.Environment);
                 await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
                 var facts = await Server.Facts.FactsCollector.CollectAsync(shell, cancellationToken);
                 var given = policy.Policy is not null || policy.Port is { Length: > 0 } || policy.Optional is { Length: > 0 } || policy.SshSource is { Length: > 0 } ||

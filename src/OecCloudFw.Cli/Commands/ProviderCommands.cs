@@ -133,15 +133,6 @@ internal sealed class ProviderCommands(CliContext context, ICloudProvider provid
             return FailOn.ExitCode(result.Findings, threshold);
         }, cancellationToken);
 
-    private async Task<CloudLayerHandle> CreateAsync(ProviderSettings target, CancellationToken cancellationToken)
-    {
-        provider.Validate(target, context.Environment);
-        if (!provider.IsNamed(target))
-        {
-            var flags = provider.Settings.Where(s => s.NamesLayer).Select(s => target.Flag(s.Name)).ToList();
-            throw new InvalidInputException($"{flags[0]} is required{(flags.Count > 1 ? $" (or {string.Join(" or ", flags.Skip(1))})" : string.Empty)}: name the {provider.Name} layer to act on");
-        }
-
-        return new CloudLayerHandle(await provider.CreateAsync(target, new ProviderContext(context.Environment, TimeProvider.System, ILayerReadCache.None), cancellationToken));
-    }
+    private Task<CloudLayerHandle> CreateAsync(ProviderSettings target, CancellationToken cancellationToken) =>
+        CloudLayers.CreateAsync(provider, target, context.Environment, cancellationToken);
 }

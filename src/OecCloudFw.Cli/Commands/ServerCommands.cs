@@ -1,3 +1,4 @@
+using OecCloudFw.Application.Policies;
 using OecCloudFw.Application.Providers;
 using OecCloudFw.Application.SshPort;
 using OecCloudFw.Cli.Output;
@@ -24,9 +25,8 @@ internal sealed class ServerCommands(CliContext context)
         {
             var format = OutputFormats.Parse(output);
             var wanted = policy.Build();
-            target.Resolve(context.Environment);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
-            var report = await new ServerConfigurator(shell, TimeProvider.System) { Remembered = facts => RememberedPolicy.Choose(policy, facts, shell.Target) }
+            var report = await new ServerConfigurator(shell, TimeProvider.System) { Remembered = facts => RememberedPolicy.Choose(policy.Given, facts, shell.Target) }
                 .PreflightAsync(wanted, cancellationToken);
             if (format == OutputFormat.Json)
             {
@@ -75,12 +75,11 @@ internal sealed class ServerCommands(CliContext context)
 
             var dockerMode = DockerModes.Parse(docker);
 
-            target.Resolve(context.Environment);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             // The policy applied is recorded on the server (in the armed change); with no policy given, the one recorded there is used.
-            var result = await new ServerConfigurator(shell, TimeProvider.System, RememberedPolicy.Record(wanted, policy, TimeProvider.System))
+            var result = await new ServerConfigurator(shell, TimeProvider.System, RememberedPolicy.Record(wanted, policy.Given, CliApp.Version, TimeProvider.System))
                 {
-                    Remembered = facts => RememberedPolicy.Choose(policy, facts, shell.Target),
+                    Remembered = facts => RememberedPolicy.Choose(policy.Given, facts, shell.Target),
                 }
                 .ConfigureAsync(wanted, dryRun, confirm, backend, dockerMode, allowLockoutRisk, cancellationToken);
             if (result.LockoutRisk is { } risk)
@@ -151,7 +150,6 @@ internal sealed class ServerCommands(CliContext context)
                 throw new InvalidInputException("--management-source is fail2ban's ignore list: it cannot go with --no-fail2ban");
             }
 
-            target.Resolve(context.Environment);
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             var result = await new Server.Harden.ServerHardener(shell, TimeProvider.System).HardenAsync(root, noFail2Ban ? null : new Server.Harden.Fail2BanOptions(sources), dryRun, confirm, cancellationToken);
             if (format == OutputFormat.Json)

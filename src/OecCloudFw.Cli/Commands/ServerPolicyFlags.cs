@@ -1,3 +1,4 @@
+using OecCloudFw.Application.Policies;
 using OecCloudFw.Core.Policy;
 
 namespace OecCloudFw.Cli.Commands;
@@ -16,4 +17,7 @@ internal sealed record ServerPolicyFlags(
     [Option("ipv4-only", Description = "Cloud rules for the internet to 0.0.0.0/0 only, no ::/0 (the policy file's ipv6: false); a server's firewall covers both families either way.")] bool Ipv4Only = false) : ICommandParameterSet
 {
     public FirewallPolicy Build() => PolicyFlags.Build(Policy, null, Optional, SshSource, Source, null, PolicyFlags.Families(Ipv6, Ipv4Only), ExtraPort);
+
+    /// <summary>The policy as given, for the policy recorded on a server (<see cref="RememberedPolicy"/>).</summary>
+    public PolicyGiven Given => new(Policy, Optional ?? [], SshSource ?? [], Source ?? [], ExtraPort ?? [], PolicyFlags.Families(Ipv6, Ipv4Only));
 }
