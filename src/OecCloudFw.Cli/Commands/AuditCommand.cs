@@ -175,7 +175,7 @@ internal sealed class AuditCommand(CliContext context)
                 };
             }
 
-            return new FleetJob(j.Entry.Label, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh), remembered) { Unreachable = j.Entry.Unreachable };
+            return new FleetJob(j.Entry.Label, j.Target, j.Cloud, j.Policy, ssh => inventory.Route(j.Entry, ssh), remembered) { Unreachable = j.Entry.Unreachable, Name = j.Entry.Listed ? j.Entry.Name : null };
         }).ToList();
         var atOnce = parallel ?? FleetAudit.DefaultParallel(fleetJobs.Count);
         FleetResult result;
