@@ -49,17 +49,27 @@ internal static class Ec2Errors
     /// Every item of a paginated read (an SDK paginator sends the next request as it is enumerated, so a failure is
     /// thrown while enumerating): collected, with failures mapped as <see cref="Call{T}(string, string, string, Func{Task{T}})"/> does.
     /// </summary>
-    public static Task<List<T>> ReadAll<T>(string action, string subject, string region, IAsyncEnumerable<T> items, CancellationToken cancellationToken) =>
-        Call(action, subject, region, async () =>
+    /// <remarks>The operator's cancellation (Ctrl+C) stays a cancellation, never "cannot reach the EC2 endpoint".</remarks>
+    public static async Task<List<T>> ReadAll<T>(string action, string subject, string region, IAsyncEnumerable<T> items, CancellationToken cancellationToken)
+    {
+        try
         {
-            var all = new List<T>();
-            await foreach (var item in items.WithCancellation(cancellationToken))
+            return await Call(action, subject, region, async () =>
             {
-                all.Add(item);
-            }
+                var all = new List<T>();
+                await foreach (var item in items.WithCancellation(cancellationToken))
+                {
+                    all.Add(item);
+                }
 
-            return all;
-        });
+                return all;
+            });
+        }
+        catch (LayerFailureException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+        }
+    }
 
     internal static string Describe(string code, string message, string action, string group, string region) => code switch
     {

@@ -41,9 +41,19 @@ internal sealed class ArmRestNetworkApi : ArmResource, INetworkApi
                 throw ArmFailureException.FromBody(status, body);
             }
 
-            var json = JsonNode.Parse(body);
+            JsonNode? json;
+            string? next;
+            try
+            {
+                json = JsonNode.Parse(body);
+                next = json?["nextLink"]?.GetValue<string>();
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+            {
+                throw new LayerFailureException($"ARM answered a page of {collectionId} with a body that is not a listing ({ex.Message}); try again later", ex);
+            }
+
             items.AddRange((json?["value"] as JsonArray ?? []).OfType<JsonNode>());
-            var next = json?["nextLink"]?.GetValue<string>();
             page = string.IsNullOrEmpty(next) ? null : NextPage(next, seen);
         }
 

@@ -80,8 +80,13 @@ internal sealed class HcloudClient : IDisposable
         for (int? page = 1; page is { } p;)
         {
             var body = await SendAsync(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"servers?label_selector={selector}&page={p}&per_page={PerPage}"), null, HcloudJson.Default.HcloudServersResponse, cancellationToken);
-            all.AddRange(body.Servers);
-            page = body.Meta?.Pagination?.NextPage is { } next && next > p ? next : null;
+            all.AddRange(body.Servers ?? []);
+            page = body.Meta?.Pagination?.NextPage switch
+            {
+                null => null,
+                { } next when next > p => next,
+                { } next => throw new LayerFailureException(string.Create(CultureInfo.InvariantCulture, $"hetzner: the servers' page {p} names page {next} as the next one: the listing would not end (at {Endpoint})")),
+            };
         }
 
         return all;

@@ -360,6 +360,22 @@ public sealed class InstanceInventoryTests : IAsyncLifetime
         Assert.Equal("InvalidParameterValue", unknown.ErrorCode);
     }
 
+    [Fact]
+    public async Task ListServers_OperatorCancels_ACancellation_NotCannotReachEc2()
+    {
+        _fake.AddInstance(new FakeInstance { Tags = FakeInstance.Tagged(("Role", "web")) });
+        using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        _fake.BeforeAction = action =>
+        {
+            if (action == "DescribeInstances")
+            {
+                ctrlC.Cancel();
+            }
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Provider.ListServersAsync("tag:Role=web", Values(_fake.Url), Context(), ctrlC.Token));
+    }
+
     private async Task<IReadOnlyList<CloudServer>> ListAsync(string selector, params (string Name, string Value)[] settings) =>
         await Provider.ListServersAsync(selector, Values(_fake.Url, settings), Context(), Ct);
 

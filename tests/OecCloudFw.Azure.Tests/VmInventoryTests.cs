@@ -332,6 +332,17 @@ public sealed class VmInventoryTests : IAsyncLifetime
         Assert.Equal(1, _arm.Reads);
     }
 
+    [Fact]
+    public async Task ListServers_APageThatIsNotJson_LayerFailure_NotABug()
+    {
+        _arm.AddVm("rg1", "web1", null, null, tags: Tags("Role=web"));
+        _arm.ListingBodyBroken = true;
+
+        var failure = await Assert.ThrowsAsync<LayerFailureException>(() => ListAsync("tag:Role=web"));
+
+        Assert.Contains("not a listing", failure.Message, StringComparison.Ordinal);
+    }
+
     private sealed class Env(IReadOnlyDictionary<string, string> values) : IEnvironment
     {
         public string? Variable(string name) => values.GetValueOrDefault(name);

@@ -44,7 +44,7 @@ public sealed class AwsCloudInventoryTests : IAsyncLifetime
         Assert.Empty(json.RootElement.GetProperty("errors").EnumerateArray());
         Assert.Equal([instance], json.RootElement.GetProperty("inventory").GetProperty("hosts").EnumerateArray().Select(h => h.GetString()!));
         var audited = Assert.Single(json.RootElement.GetProperty("servers").EnumerateArray());
-        Assert.Equal(server.Address, audited.GetProperty("server").GetString());
+        Assert.Equal(instance, audited.GetProperty("server").GetString());
         Assert.Equal($"aws {ssh}+{web}", audited.GetProperty("cloudLayer").GetString());
         var https = audited.GetProperty("ports").EnumerateArray().Single(p => p.GetProperty("port").GetInt32() == 443);
         Assert.True(https.GetProperty("cloud").GetProperty("fromInternetIpv4").GetProperty("admitted").GetBoolean());
@@ -57,7 +57,7 @@ public sealed class AwsCloudInventoryTests : IAsyncLifetime
             "--user", "root", "--identity", server.ClientKey, "--known-hosts", server.KnownHosts, "--no-probe", "--output", "json", "--fail-on", "never");
         Assert.True(limited.ExitCode == 0, $"exit {limited.ExitCode}: {limited.Error}\n{limited.Output}");
         using var limitedJson = JsonDocument.Parse(limited.Output);
-        Assert.Equal([server.Address], limitedJson.RootElement.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("server").GetString()!));
+        Assert.Equal([instance], limitedJson.RootElement.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("server").GetString()!));
     }
 
     [Fact]

@@ -44,7 +44,9 @@ public sealed class CloudInventoryTests
         Assert.Equal("https://cloud.example", provider.Values?.Single("endpoint-url"));
         using (var document = JsonDocument.Parse(json))
         {
-            Assert.Equal([one.Address], document.RootElement.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("server").GetString()!));
+            // Named by the provider's name for it (stable when its address changes), not by the address reached.
+            Assert.Equal(["web-1"], document.RootElement.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("server").GetString()!));
+            Assert.All(document.RootElement.GetProperty("servers")[0].GetProperty("findings").EnumerateArray(), f => Assert.Equal("web-1", f.GetProperty("server").GetString()));
             var errors = document.RootElement.GetProperty("errors").EnumerateArray().ToDictionary(e => e.GetProperty("server").GetString()!, e => e.GetProperty("error").GetString()!);
             Assert.Equal(["db-1"], errors.Keys);
             Assert.Contains("no public address", errors["db-1"], StringComparison.Ordinal);
@@ -57,7 +59,7 @@ public sealed class CloudInventoryTests
         Assert.True(exit == 0, $"exit {exit}: {error}\n{json}");
         using (var document = JsonDocument.Parse(json))
         {
-            Assert.Equal([two.Address], document.RootElement.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("server").GetString()!));
+            Assert.Equal(["db-1"], document.RootElement.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("server").GetString()!));
             Assert.Empty(document.RootElement.GetProperty("errors").EnumerateArray());
         }
 
@@ -94,18 +96,41 @@ public sealed class CloudInventoryTests
     }
 
     [Theory]
-    [InlineData(new[] { "--address", "private" }, "--address chooses a cloud server's address")]
-    [InlineData(new[] { "--inventory", "testcloud:tag:x", "--address", "both" }, "--address 'both'")]
-    [InlineData(new[] { "--inventory", "testcloud:tag:x", "--host", "198.51.100.9" }, "do not give --host or --local")]
-    [InlineData(new[] { "--inventory", "testcloud:tag:x", "--tc-machine", "m-1" }, "do not give --tc-machine")]
-    [InlineData(new[] { "--inventory", "testcloud:" }, "give testcloud:tag:NAME")]
-    [InlineData(new[] { "--inventory", "testcloud:tag:none" }, "lists no servers")]
-    public async Task CloudInventory_BadInput_ExitTwoBeforeAnyServer(string[] flags, string message)
+    [InlineData(new[] { "--address", "private" }, "--address chooses a cloud server's address", false)]
+    [InlineData(new[] { "--inventory", "testcloud:tag:x", "--address", "both" }, "--address 'both'", false)]
+    [InlineData(new[] { "--inventory", "testcloud:tag:x", "--host", "198.51.100.9" }, "do not give --host or --local", false)]
+    [InlineData(new[] { "--inventory", "testcloud:tag:x", "--tc-machine", "m-1" }, "do not give --tc-machine", false)]
+    [InlineData(new[] { "--inventory", "testcloud:tag:x", "--tc-zone", "z1" }, "--tc-zone cannot be given for all of them", false)]
+    [InlineData(new[] { "--inventory", "testcloud:tag:x", "--hetzner-smtp-unblocked", "true" }, "--hetzner-smtp-unblocked is a hetzner setting", false)]
+    [InlineData(new[] { "--inventory", "testcloud:" }, "give testcloud:tag:NAME", false)]
+    [InlineData(new[] { "--inventory", "testcloud:tag:none" }, "lists no servers", true)]
+    public async Task CloudInventory_BadInput_ExitTwoBeforeAnyServer(string[] flags, string message, bool listed)
     {
         var provider = new ListingProvider([new CloudServer("a", ["198.51.100.1"], [], new Dictionary<string, string>(), [])]);
         var (exit, _, error) = await RunAsync(provider, new Environment(new Dictionary<string, string>()), ["audit", "--no-probe", .. flags]);
         Assert.True(exit == 2, $"exit {exit}: {error}");
         Assert.Contains(message, error, StringComparison.Ordinal);
+        // Refused before the cloud is even listed, unless the listing is what found nothing.
+        Assert.Equal(listed, provider.Selector is not null);
+    }
+
+    [Fact]
+    public async Task CloudInventory_AProvidersListingItCannotUse_IsItsFailure_NeverAGuess()
+    {
+        var environment = new Environment(new Dictionary<string, string>());
+        var twice = new ListingProvider(
+        [
+            new CloudServer("web", ["198.51.100.1"], [], new Dictionary<string, string>(), []),
+            new CloudServer("web", ["198.51.100.2"], [], new Dictionary<string, string>(), []),
+        ]);
+        var (exit, _, error) = await RunAsync(twice, environment, "audit", "--inventory", "testcloud:tag:x", "--no-probe");
+        Assert.True(exit == ExitCodes.LayerFailure, $"exit {exit}: {error}");
+        Assert.Contains("two servers named 'web'", error, StringComparison.Ordinal);
+
+        // A layer setting the provider does not declare is a bug in it (exit 70), never a server audited without its layer.
+        var undeclared = new ListingProvider([new CloudServer("web", ["198.51.100.1"], [], new Dictionary<string, string> { ["vm"] = "web" }, [])]);
+        var providers = Providers(undeclared);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Inventory.FromCloudAsync(CloudInventorySource.Parse("testcloud:tag:x", providers)!, CloudAddress.Public, new SshTarget(), CloudFlags.None, environment, providers, TimeProvider.System, Ct));
     }
 
     [Fact]
@@ -148,6 +173,7 @@ public sealed class CloudInventoryTests
         [
             new("machine", "A machine") { NamesLayer = true },
             new("endpoint-url", "The API endpoint"),
+            new("zone", "A zone the machine is in") { NeedsLayer = true },
         ];
 
         public string? ServerSelector => "tag:NAME";

@@ -21,6 +21,9 @@ public sealed class ServerAudit(IEnvironment environment, IReadOnlyList<Core.Pro
     /// <summary>Adds the path to the server the flags cannot say (an inventory entry's <c>jump:</c>) to its resolved connection.</summary>
     public Func<SshConnectionOptions, SshConnectionOptions>? Route { get; init; }
 
+    /// <summary>What the report (and its findings' fingerprints) name the server: a cloud inventory's name for it, stable when its address changes; null: its SSH host.</summary>
+    public string? Name { get; init; }
+
     /// <summary>Also check CIS Ubuntu 24.04's host firewall section (<c>--benchmark</c>): the report's table, and findings for the failed checks.</summary>
     public bool Benchmark { get; init; }
 
@@ -68,7 +71,7 @@ public sealed class ServerAudit(IEnvironment environment, IReadOnlyList<Core.Pro
         }
 
         var cloudPlan = PlanCloud(cloud, cancellationToken);
-        var name = ssh?.Host ?? Environment.MachineName;
+        var name = Name ?? ssh?.Host ?? Environment.MachineName;
 
         var factsTask = connected is null ? ReadFactsAsync(ssh, Benchmark, cancellationToken) : ReadOverAsync(connected, Benchmark, cancellationToken);
         // The connection's first exchange (TCP connect to sshd's identification line) sizes the probe's wait.

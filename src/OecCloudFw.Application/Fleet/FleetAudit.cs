@@ -27,6 +27,9 @@ public sealed record FleetJob(
 {
     /// <summary>Why the server cannot be reached at all (a cloud server without the address chosen): its error, nothing contacted.</summary>
     public string? Unreachable { get; init; }
+
+    /// <summary>What its report names it (a cloud server's name, stable when its address changes); null: its SSH host.</summary>
+    public string? Name { get; init; }
 }
 
 /// <summary>What a fleet audit found: each server's report, or its error (never the fleet's), and the policy notes.</summary>
@@ -128,7 +131,7 @@ public sealed class FleetAudit(IEnvironment environment, IReadOnlyList<ICloudPro
 
         try
         {
-            var audit = new ServerAudit(environment, providers, cache) { Route = job.Route, Benchmark = Benchmark };
+            var audit = new ServerAudit(environment, providers, cache) { Route = job.Route, Benchmark = Benchmark, Name = job.Name };
             var report = await audit.RunAsync(job.Target, job.Cloud, job.Policy, probe, probeTimeout, egress, cancellationToken: cancellationToken, remembered: job.Remembered);
             return (report, null, audit.PolicyNote);
         }

@@ -271,6 +271,10 @@ public sealed partial class Inventory
         [YamlIgnore]
         public string? Unreachable { get; set; }
 
+        /// <summary>True for a server listed from a cloud: its report names it by <see cref="Name"/> (its address may change), not by its host.</summary>
+        [YamlIgnore]
+        public bool Listed { get; set; }
+
         /// <summary>The providers' keys of this entry, as read (<see cref="Cloud"/> makes them the cloud layer).</summary>
         [YamlIgnore]
         public IReadOnlyDictionary<string, IReadOnlyList<string>> Cloud { get; set; } = new Dictionary<string, IReadOnlyList<string>>();

@@ -79,6 +79,6 @@ public sealed class InventoryAudit(IEnvironment environment, IReadOnlyList<IClou
             };
         }
 
-        return new FleetJob(entry.Label, inventory.Target(entry), inventory.Cloud(entry), Policy(file), ssh => inventory.Route(entry, ssh), remembered) { Unreachable = entry.Unreachable };
+        return new FleetJob(entry.Label, inventory.Target(entry), inventory.Cloud(entry), Policy(file), ssh => inventory.Route(entry, ssh), remembered) { Unreachable = entry.Unreachable, Name = entry.Listed ? entry.Name : null };
     }
 }

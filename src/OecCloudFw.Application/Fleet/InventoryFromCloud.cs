@@ -41,6 +41,18 @@ public sealed partial class Inventory
             throw new InvalidInputException($"--inventory {source.Spec} names each server's cloud layer: do not give {string.Join("/", named.Settings.Where(s => s.NamesLayer).Select(s => values.Flag(s.Name)))} with it");
         }
 
+        // What would name or narrow a layer (a group, a subnet, an SMTP unblock), or another provider's settings, cannot
+        // apply to every listed server: refused rather than ignored.
+        foreach (var (other, its) in given.Given)
+        {
+            if (its.Given.FirstOrDefault(name => other != provider || other.Settings.Any(s => s.Name == name && (s.NamesLayer || s.NeedsLayer || s.Repeatable))) is { } name)
+            {
+                throw new InvalidInputException(other == provider
+                    ? $"--inventory {source.Spec} reads each server's own cloud layer: {its.Flag(name)} cannot be given for all of them"
+                    : $"--inventory {source.Spec} lists {provider.Name} servers: {its.Flag(name)} is a {other.Name} setting");
+            }
+        }
+
         var settings = given.Of(provider);
         var listed = await provider.ListServersAsync(source.Selector, settings, new ProviderContext(environment, time, ILayerReadCache.None), cancellationToken);
         if (listed.Count == 0)
@@ -62,8 +74,18 @@ public sealed partial class Inventory
             _connection = connection,
             Defaults = new Entry { Cloud = defaults },
         };
+        if (listed.GroupBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new LayerFailureException($"{provider.Name} listed two servers named '{twice.Key}' for {source.Spec}: a fleet names each server once");
+        }
+
         foreach (var server in listed)
         {
+            if (server.Layer.Keys.FirstOrDefault(k => !keys.ContainsKey(k)) is { } unknown)
+            {
+                throw new InvalidOperationException($"{provider.Name} listed server '{server.Name}' with layer setting '{unknown}', which it does not declare");
+            }
+
             var reach = address == CloudAddress.Public ? server.PublicAddresses : server.PrivateAddresses;
             var groups = new HashSet<string>(StringComparer.Ordinal) { "all", provider.Name };
             groups.UnionWith(server.Groups);
@@ -71,8 +93,9 @@ public sealed partial class Inventory
             {
                 Host = reach.Count > 0 ? reach[0] : null,
                 Name = server.Name,
+                Listed = true,
                 Groups = groups,
-                Cloud = server.Layer.Where(kv => keys.ContainsKey(kv.Key)).ToDictionary(kv => keys[kv.Key], kv => (IReadOnlyList<string>)[kv.Value], StringComparer.Ordinal),
+                Cloud = server.Layer.ToDictionary(kv => keys[kv.Key], kv => (IReadOnlyList<string>)[kv.Value], StringComparer.Ordinal),
                 Unreachable = reach.Count > 0 ? null : address == CloudAddress.Public
                     ? "no public address: reach it by its private one with --address private (from inside its network, over a VPN, or through --jump)"
                     : "no private address: reach it by its public one (--address public)",

@@ -101,6 +101,13 @@ internal sealed class DigitalOceanClient : IDisposable
                 throw new LayerFailureException($"DigitalOcean's pages of {what} loop back to {next}: stopped");
             }
 
+            // The token goes to the API only: a next page elsewhere is not followed.
+            if (Uri.TryCreate(next, UriKind.Absolute, out var absolute) &&
+                !(absolute.Scheme == Endpoint.Scheme && string.Equals(absolute.Authority, Endpoint.Authority, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new LayerFailureException($"DigitalOcean's next page of {what} is at {absolute.GetLeftPart(UriPartial.Authority)}, not at {Endpoint}: not followed (the token is sent to the API's endpoint only)");
+            }
+
             var page = await SendAsync(HttpMethod.Get, next, null, type, what, cancellationToken)
                 ?? throw new LayerFailureException($"DigitalOcean answered a page of {what} with no body");
             all.AddRange(items(page) ?? []);

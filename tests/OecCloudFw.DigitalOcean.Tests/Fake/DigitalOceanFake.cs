@@ -85,6 +85,9 @@ public sealed class DigitalOceanFake : IAsyncDisposable
     /// <summary>The most items a page holds whatever per_page asks (the documented maximum, 200; a test lowers it to see paging).</summary>
     public int MaxPageSize { get; set; } = 200;
 
+    /// <summary>Where the links.pages URLs point (a misbehaving or hijacked API: another host); null: this fake.</summary>
+    public Uri? LinksBase { get; set; }
+
     /// <summary>The hourly budget left; at 0 every request answers 429 (no retry-after: the hourly limit).</summary>
     public int RateLimitRemaining { get; set; } = HourlyLimit;
 
@@ -941,7 +944,7 @@ public sealed class DigitalOceanFake : IAsyncDisposable
         string Link(int n)
         {
             var query = string.Join('&', request.Query.Where(q => q.Key != "page").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}").Append($"page={n}"));
-            return new Uri(Url, request.Path.Value!.TrimStart('/') + "?" + query).ToString();
+            return new Uri(LinksBase ?? Url, request.Path.Value!.TrimStart('/') + "?" + query).ToString();
         }
         if (page > 1)
         {

@@ -114,6 +114,21 @@ public sealed class DropletInventoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListServers_NextPageOnAnotherHost_NotFollowed_TheTokenStaysWithTheApi()
+    {
+        _fake.MaxPageSize = 1;
+        _fake.LinksBase = new Uri("http://198.51.100.99:8080/");
+        _fake.AddDroplet(201, "web-1", "198.51.100.1", null, null, "web");
+        _fake.AddDroplet(202, "web-2", "198.51.100.2", null, null, "web");
+
+        var failure = await Assert.ThrowsAsync<LayerFailureException>(() => ListAsync("tag:web"));
+
+        Assert.Contains("http://198.51.100.99:8080", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("not followed", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _fake.Calls("droplets_list"));
+    }
+
+    [Fact]
     public async Task ListServers_DropletsSharingAName_AreEachNamedWithTheirId()
     {
         _fake.AddDroplet(401, "web", "198.51.100.41", null, null, "web");

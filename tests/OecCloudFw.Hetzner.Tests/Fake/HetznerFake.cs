@@ -69,6 +69,9 @@ public sealed class HetznerFake : IAsyncDisposable
     public string ReadOnlyToken { get; }
     /// <summary>The most items a page holds whatever per_page asks (the documented maximum, 50; a test lowers it to see paging).</summary>
     public int MaxPageSize { get; set; } = MaxPerPage;
+
+    /// <summary>A misbehaving API: meta.pagination.next_page names the page just served (a listing that would never end).</summary>
+    public bool NextPageRepeats { get; set; }
     /// <summary>How many polls of an action answer "running" before it finishes (0: finished at the first poll).</summary>
     public int ActionPollsBeforeDone { get; set; } = 1;
     public int Reads { get; private set; }
@@ -810,7 +813,7 @@ public sealed class HetznerFake : IAsyncDisposable
             ["page"] = page,
             ["per_page"] = perPage,
             ["previous_page"] = page > 1 ? page - 1 : null,
-            ["next_page"] = page < lastPage ? page + 1 : null,
+            ["next_page"] = page < lastPage ? (NextPageRepeats ? page : page + 1) : null,
             ["last_page"] = lastPage,
             ["total_entries"] = all.Count,
         };

@@ -122,6 +122,20 @@ public sealed class ServerInventoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListServers_NextPageNotAfterThisOne_AFailure_NeverAnEndlessOrPartialListing()
+    {
+        _fake.MaxPageSize = 1;
+        _fake.NextPageRepeats = true;
+        _fake.AddServer("web-1", "198.51.100.1", null, Labels("role=web"));
+        _fake.AddServer("web-2", "198.51.100.2", null, Labels("role=web"));
+
+        var failure = await Assert.ThrowsAsync<LayerFailureException>(() => ListAsync("label:role=web"));
+
+        Assert.Contains("would not end", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _fake.Count("GET", "/servers"));
+    }
+
+    [Fact]
     public async Task ListServers_PublishedExampleLabels_BecomeSafeGroupNames()
     {
         _fake.AddServer("my-resource", "1.2.3.4", "2001:db8::/64", Labels("environment=prod", "example.com/my=label", "just-a-key"), PublishedExamples.ServerId, privateIps: ["10.0.0.2"]);

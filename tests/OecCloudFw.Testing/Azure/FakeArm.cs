@@ -62,6 +62,9 @@ public sealed class FakeArm : IAsyncDisposable
     /// <summary>Where a listing's nextLink points (scheme and authority), when not at this fake: an ARM that misbehaves.</summary>
     public string? NextLinkAuthority { get; set; }
 
+    /// <summary>A listing's page answered 200 with a body that is not JSON (a proxy's error page): an ARM path that misbehaves.</summary>
+    public bool ListingBodyBroken { get; set; }
+
     /// <summary>Runs before each request is handled (method, path), e.g. to simulate a concurrent change.</summary>
     public Action<string, string>? BeforeRequest { get; set; }
 
@@ -623,6 +626,14 @@ public sealed class FakeArm : IAsyncDisposable
         {
             var rest = string.Join('&', query.Where(q => q.Key != "$skiptoken").Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}"));
             page["nextLink"] = $"{NextLinkAuthority ?? Url.GetLeftPart(UriPartial.Authority)}{path}?{rest}&%24skiptoken={skip + PageSize}";
+        }
+
+        if (ListingBodyBroken)
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html><body>502 Bad Gateway</body></html>");
+            return;
         }
 
         await Json(context, 200, page);
