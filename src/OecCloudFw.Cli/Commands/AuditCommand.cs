@@ -55,16 +55,7 @@ internal sealed class AuditCommand(CliContext context)
             }
 
             var wanted = policy.Build();
-            var mail = new List<Core.Net.Cidr>();
-            foreach (var host in PolicyFlags.Split(mailHost))
-            {
-                // An address is checked as itself; a name as "the internet" (its address is the server's DNS's business).
-                mail.Add(Core.Net.Cidr.TryParse(host, out var address) ? address
-                    : Uri.CheckHostName(host) == UriHostNameType.Dns ? Core.Net.Cidr.AnyIPv4
-                    : throw new InvalidInputException($"--mail-host '{host}' is not a host name or address"));
-            }
-
-            var egress = Core.Audit.EgressNeed.ForGuide(mail.Distinct().ToList());
+            var egress = MailHosts.Egress(PolicyFlags.Split(mailHost), "--mail-host");
             var triage = TriageFiles.Load(baseline, suppressions, context.Time);
             if (limit is not null && inventory is null)
             {

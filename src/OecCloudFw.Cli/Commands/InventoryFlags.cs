@@ -30,18 +30,7 @@ internal sealed record InventoryFlags(
             throw new InvalidInputException("--inventory --server takes the connection and the cloud layer from the inventory entry: do not give --host, --local or cloud flags with it");
         }
 
-        var (inventory, entry) = Entry(environment, providers);
-        inventory.Resolve(entry, environment);
-        var file = entry.Policy ?? inventory.Defaults.Policy;
-        return (ServerTarget.From(inventory.Target(entry)), inventory.Cloud(entry), file is null ? policy : policy with { Policy = file });
-    }
-
-    private (Application.Fleet.Inventory Inventory, Application.Fleet.Inventory.Entry Entry) Entry(IEnvironment environment, IReadOnlyList<Core.Providers.ICloudProvider> providers)
-    {
-        var inventory = Application.Fleet.Inventory.Load(Inventory!, environment, providers);
-        var entry = inventory.Servers.SingleOrDefault(s => string.Equals(s.Name, Server, StringComparison.Ordinal))
-                    ?? inventory.Servers.SingleOrDefault(s => string.Equals(s.Host, Server, StringComparison.OrdinalIgnoreCase))
-                    ?? throw new InvalidInputException($"inventory '{Inventory}' has no server with host '{Server}'");
-        return (inventory, entry);
+        var (target, cloudLayer, file) = Application.Fleet.Inventory.Select(Inventory, Server, environment, providers);
+        return (ServerTarget.From(target), cloudLayer, file is null ? policy : policy with { Policy = file });
     }
 }

@@ -66,8 +66,7 @@ internal sealed class LayersCommands(CliContext context)
 
                 renderer.LayersPlan(document);
                 renderer.Line("Expected audit after apply:");
-                renderer.Audit(planned.Expected);
-                renderer.Findings(planned.Expected.Findings);
+                renderer.Audit(AuditRunDocuments.Server(planned.Expected, null));
                 if (@out is not null)
                 {
                     renderer.Line($"Saved to {@out}: apply it with oec-cloudfw apply --plan {@out}");
@@ -179,8 +178,7 @@ internal sealed class LayersCommands(CliContext context)
             if (audit is not null)
             {
                 renderer.Line("Audit after apply:");
-                renderer.Audit(audit);
-                renderer.Findings(audit.Findings);
+                renderer.Audit(AuditRunDocuments.Server(audit, null));
             }
         }
 

@@ -28,26 +28,10 @@ internal sealed class PolicyCommands(CliContext context)
             if (host is not null || local)
             {
                 var target = new ServerTarget(Host: host, User: user, Identity: identity, KnownHosts: knownHosts, SshConfig: sshConfig, Local: local);
-                await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
-                var facts = await Server.Facts.FactsCollector.CollectAsync(shell, cancellationToken);
                 var given = policy.Policy is not null || policy.Port is { Length: > 0 } || policy.Optional is { Length: > 0 } || policy.SshSource is { Length: > 0 } ||
                             policy.Source is { Length: > 0 } || policy.SshPort is { Length: > 0 } || policy.ExtraPort is { Length: > 0 } ||
                             policy.Ipv6 || policy.Ipv4Only;
-                string note;
-                if (given)
-                {
-                    note = $"policy: as the flags give it (they override what {shell.Target} recorded)";
-                }
-                else if (facts.AppliedPolicy is { } applied)
-                {
-                    effective = Application.Policies.RememberedPolicy.Parse(applied, shell.Target);
-                    note = $"policy: {applied.Summary} ({Server.Facts.AppliedPolicy.Path} on {shell.Target})";
-                }
-                else
-                {
-                    note = $"policy: none is recorded on {shell.Target} ({Server.Facts.AppliedPolicy.Path}): the defaults";
-                }
-
+                (effective, var note) = await Application.Policies.ServerPolicy.ReadAsync(target.Target, effective, given, context.Environment, cancellationToken);
                 if (format == OutputFormat.Json)
                 {
                     await context.Error.WriteLineAsync(note);

@@ -68,12 +68,7 @@ internal sealed class ServerCommands(CliContext context)
             var wanted = policy.Build();
             var confirm = ConfirmTimeout.Parse(confirmTimeout);
 
-            if (backend is not null && backend is not ("ufw" or "firewalld" or "iptables" or "nftables"))
-            {
-                throw new InvalidInputException($"--backend '{backend}' is not a frontend: use ufw, firewalld, iptables or nftables");
-            }
-
-            var dockerMode = DockerModes.Parse(docker);
+            var dockerMode = new LayersFlags(Backend: backend, Docker: docker).Validate();
 
             await using var shell = await target.ConnectAsync(context.Environment, cancellationToken);
             // The policy applied is recorded on the server (in the armed change); with no policy given, the one recorded there is used.

@@ -347,60 +347,53 @@ internal sealed class HumanRenderer(IAnsiConsole console)
         ArgumentNullException.ThrowIfNull(run);
         if (run.IsFleet)
         {
-            FleetTable(run.Reports.Select(r => (r.Server, r.CloudLayer, r.ServerLayer, r.Worst?.ToString().ToLowerInvariant(),
-                (IReadOnlyList<Severity>)[.. r.Findings.Select(f => f.Severity)], r.Ports.Where(p => p.OpenToInternet).Select(p => p.Port.Port))), [.. run.Errors.Select(e => (e.Host, (string?)e.Error))]);
-        }
-        else
-        {
-            Audit(run.Reports[0]);
+            Fleet(run.Documents, [.. run.Errors.Select(e => (e.Host, (string?)e.Error))], run.Reports);
+            return;
         }
 
-        foreach (var report in run.Reports.Where(r => r.Benchmark is not null))
+        Audit(run.Reports[0]);
+        if (run.Reports[0].Benchmark is { } benchmark)
         {
-            Benchmark(report.Server, report.Benchmark!);
+            Benchmark(run.Reports[0].Server, benchmark);
         }
 
-        foreach (var (report, document) in run.Reports.Zip(run.Documents).Where(r => !run.IsFleet || r.First.Findings.Count > 0))
-        {
-            if (run.IsFleet)
-            {
-                Line($"{report.Server}:");
-            }
-
-            Findings(document.Findings);
-        }
+        Findings(run.Documents[0].Findings);
     }
 
     /// <summary>A fleet as its JSON document holds it (merge's table): one row per server, the servers not audited, each server's findings.</summary>
     public void Fleet(AuditFleetDocument fleet)
     {
         ArgumentNullException.ThrowIfNull(fleet);
-        FleetTable(fleet.Servers.Select(s => (s.Server, s.CloudLayer, s.ServerLayer, s.Worst,
-            (IReadOnlyList<Severity>)[.. s.Findings.Select(f => f.Severity)], s.Ports.Where(p => p.OpenToInternet).Select(p => p.Port))), [.. fleet.Errors.Select(e => (e.Server, e.Error))]);
-        foreach (var server in fleet.Servers.Where(s => s.Findings.Count > 0))
-        {
-            Line($"{server.Server}:");
-            Findings(server.Findings);
-        }
+        Fleet(fleet.Servers, [.. fleet.Errors.Select(e => (e.Server, e.Error))], []);
     }
 
-    /// <summary>The fleet's table, worst server first (the severities of its findings, each counted), then the servers not audited.</summary>
-    private void FleetTable(IEnumerable<(string Server, string? CloudLayer, string ServerLayer, string? Worst, IReadOnlyList<Severity> Findings, IEnumerable<int> Open)> servers,
-        IReadOnlyList<(string Server, string? Error)> errors)
+    /// <summary>The fleet's table, worst server first (the severities of its findings, each counted), the servers not audited, the benchmarks checked, then each server's findings.</summary>
+    private void Fleet(IReadOnlyList<AuditDocument> servers, IReadOnlyList<(string Server, string? Error)> errors, IReadOnlyList<OecCloudFw.Core.Audit.AuditReport> benchmarked)
     {
         static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var table = new Table().AddColumns("Server", "Cloud layer", "Server layer", "Worst", "Critical", "Warning", "Info", "Open to the internet");
-        foreach (var server in servers.OrderByDescending(s => s.Findings.Count == 0 ? -1 : (int)s.Findings.Max()))
+        foreach (var server in servers.OrderByDescending(s => s.Findings.Count == 0 ? -1 : (int)s.Findings.Max(f => f.Severity)))
         {
-            int Count(Severity s) => server.Findings.Count(f => f == s);
+            int Count(Severity s) => server.Findings.Count(f => f.Severity == s);
             table.AddRow(Markup.Escape(server.Server), Markup.Escape(server.CloudLayer ?? "-"), Markup.Escape(server.ServerLayer), server.Worst ?? "none",
-                Number(Count(Severity.Critical)), Number(Count(Severity.Warning)), Number(Count(Severity.Info)), Markup.Escape(string.Join(", ", server.Open)));
+                Number(Count(Severity.Critical)), Number(Count(Severity.Warning)), Number(Count(Severity.Info)), Markup.Escape(string.Join(", ", server.Ports.Where(p => p.OpenToInternet).Select(p => p.Port))));
         }
 
         console.Write(table);
         foreach (var (server, error) in errors)
         {
             Line($"{server}: not audited: {error}");
+        }
+
+        foreach (var report in benchmarked.Where(r => r.Benchmark is not null))
+        {
+            Benchmark(report.Server, report.Benchmark!);
+        }
+
+        foreach (var server in servers.Where(s => s.Findings.Count > 0))
+        {
+            Line($"{server.Server}:");
+            Findings(server.Findings);
         }
     }
 
