@@ -1,5 +1,3 @@
-using OecCloudFw.Application.Audit;
-using OecCloudFw.Application.Fleet;
 using OecCloudFw.Application.Providers;
 using OecCloudFw.Core;
 

@@ -1,6 +1,5 @@
 using OecCloudFw.Application.Providers;
 using OecCloudFw.Cli.Output;
-using OecCloudFw.Core;
 using OecCloudFw.Core.Layers;
 using OecCloudFw.Core.Providers;
 using OecCloudFw.Reports.Verbs;

@@ -5,7 +5,6 @@ using OecCloudFw.Cli.Output;
 using OecCloudFw.Core;
 using OecCloudFw.Reports;
 using OecCloudFw.Reports.Verbs;
-using OecCloudFw.Server.Backends;
 using OecCloudFw.Server.Configure;
 using OecCloudFw.Server.Preflight;
 using OecCloudFw.Server.SafeApply;
