@@ -225,20 +225,7 @@ public sealed class InstanceInventoryTests : IAsyncLifetime
     [Fact]
     public async Task ListServers_APageFailsAfterTheFirst_IsLayerFailure_NotAPartialFleet()
     {
-        _fake.InstancePageSize = 2;
-        for (var n = 0; n < 5; n++)
-        {
-            _fake.AddInstance(new FakeInstance { Tags = FakeInstance.Tagged(("Role", "web")), Interfaces = [new FakeEni([])] });
-        }
-
-        var seen = 0;
-        _fake.BeforeAction = action =>
-        {
-            if (action == "DescribeInstances" && ++seen == 2)
-            {
-                _fake.Inject("DescribeInstances", Ec2Fault.ServerError);
-            }
-        };
+        FiveWebInstancesTheSecondPageFailingOnce();
 
         var error = await Assert.ThrowsAsync<LayerFailureException>(() => ListAsync("tag:Role=web", ("max-attempts", "1")));
 
@@ -248,6 +235,15 @@ public sealed class InstanceInventoryTests : IAsyncLifetime
 
     [Fact]
     public async Task ListServers_ARetriedPage_IsReadAgain_AndTheFleetIsWhole()
+    {
+        FiveWebInstancesTheSecondPageFailingOnce();
+
+        Assert.Equal(5, (await ListAsync("tag:Role=web")).Count);
+        Assert.Equal(4, _fake.Calls("DescribeInstances"));
+    }
+
+    /// <summary>Five web instances listed two per page; the second page's first request answers EC2's InternalError.</summary>
+    private void FiveWebInstancesTheSecondPageFailingOnce()
     {
         _fake.InstancePageSize = 2;
         for (var n = 0; n < 5; n++)
@@ -263,9 +259,6 @@ public sealed class InstanceInventoryTests : IAsyncLifetime
                 _fake.Inject("DescribeInstances", Ec2Fault.ServerError);
             }
         };
-
-        Assert.Equal(5, (await ListAsync("tag:Role=web")).Count);
-        Assert.Equal(4, _fake.Calls("DescribeInstances"));
     }
 
     /// <summary>
